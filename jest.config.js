@@ -1,0 +1,10 @@
+/** Jest runs TypeScript through SWC (no type-check: `npm run typecheck` does that once).
+ * Every stage is synthesized once per run in globalSetup and shared with all test files. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testTimeout: 60000,
+};
