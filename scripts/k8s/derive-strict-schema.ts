@@ -109,7 +109,7 @@ export class KubernetesDefinitions {
     }
     this.inlining.add(name);
     try {
-      const result = this.strictify(definition);
+      const result = strictify(definition, (ref) => this.inlineDefinition(definitionNameOf(ref)));
       this.inlined.set(name, result);
       return result;
     } finally {
@@ -117,29 +117,51 @@ export class KubernetesDefinitions {
     }
   }
 
-  private strictify(node: any): any {
-    if (Array.isArray(node)) return node.map((item) => this.strictify(item));
-    if (node === null || typeof node !== 'object') return node;
-    if (typeof node.$ref === 'string') {
-      const { $ref, ...siblings } = node;
-      if (!$ref.startsWith(DEFINITION_REF_PREFIX)) throw new Error(`unsupported $ref ${$ref}`);
-      // Same precedence as jsonref-based openapi2jsonschema: the referenced definition's own
-      // keywords win, sibling keywords (usually the field's description) only fill the gaps.
-      return { ...this.strictify(siblings), ...this.inlineDefinition($ref.slice(DEFINITION_REF_PREFIX.length)) };
-    }
-    const out: JsonSchema = {};
-    for (const [key, value] of Object.entries(node)) {
-      // `properties` maps field names to schemas: strictify each schema, never the map itself
-      // (a field named `properties` or `$ref` must not be mistaken for a keyword).
-      if (key === 'properties') {
-        out.properties = Object.fromEntries(Object.entries(value as object).map(([field, schema]) => [field, this.strictify(schema)]));
-      } else {
-        out[key] = this.strictify(value);
-      }
-    }
-    if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
-    return out;
+  /**
+   * Every definition with the same strictness as `strictSchemaFor` but with `$ref`s kept, for a
+   * validator that compiles shared definitions (ObjectMeta, PodSpec...) once instead of once per
+   * occurrence. Validates exactly like the inlined schemas: only the precedence of `description`
+   * next to a `$ref` differs, and descriptions do not validate.
+   */
+  strictDefinitionsWithRefs(): Record<string, JsonSchema> {
+    return Object.fromEntries(Object.entries(this.definitions).map(([name, definition]) => [name, strictify(definition)]));
   }
+}
+
+function definitionNameOf(ref: string): string {
+  if (!ref.startsWith(DEFINITION_REF_PREFIX)) throw new Error(`unsupported $ref ${ref}`);
+  return ref.slice(DEFINITION_REF_PREFIX.length);
+}
+
+/**
+ * Adds `additionalProperties: false` to every object schema that declares `properties` and does not
+ * set `additionalProperties` itself. With `inline`, each `{$ref, ...siblings}` is replaced by the
+ * referenced definition; without it, refs are kept (and left without additionalProperties, since
+ * the referenced definition carries its own).
+ */
+function strictify(node: any, inline?: (ref: string) => JsonSchema): any {
+  if (Array.isArray(node)) return node.map((item) => strictify(item, inline));
+  if (node === null || typeof node !== 'object') return node;
+  if (typeof node.$ref === 'string') {
+    const { $ref, ...siblings } = node;
+    definitionNameOf($ref); // reject refs outside #/definitions early, inlined or not
+    // Same precedence as jsonref-based openapi2jsonschema: the referenced definition's own
+    // keywords win, sibling keywords (usually the field's description) only fill the gaps.
+    if (inline) return { ...strictify(siblings, inline), ...inline($ref) };
+    return { ...strictify(siblings), $ref };
+  }
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    // `properties` maps field names to schemas: strictify each schema, never the map itself
+    // (a field named `properties` or `$ref` must not be mistaken for a keyword).
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value as object).map(([field, schema]) => [field, strictify(schema, inline)]));
+    } else {
+      out[key] = strictify(value, inline);
+    }
+  }
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
 }
 
 function gvkKey(gvk: GroupVersionKind): string {

@@ -1,0 +1,33 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Plan } from '../../core/plan';
+import { ProductStack } from './product-stack';
+
+export interface AwsAppOptions {
+  /** An existing app to add the stack to (the `cdk` CLI's, carrying its context). @default a new App */
+  readonly app?: App;
+  /** Where the cloud assembly goes. @default a temporary directory chosen by the CDK */
+  readonly outdir?: string;
+  /**
+   * Run cdk-nag's AwsSolutions pack at synth; any unacknowledged finding fails synth.
+   * @default true
+   */
+  readonly nag?: boolean;
+}
+
+/** The stack's name: the product, so every stage updates the same stack. */
+export function stackName(plan: Plan): string {
+  return plan.product;
+}
+
+/** Builds the CDK app for a plan: one stack, environment pinned to the region, no account (no lookups). */
+export function buildAwsApp(plan: Plan, options: AwsAppOptions = {}): { app: App; stack: ProductStack } {
+  const app = options.app ?? new App({ outdir: options.outdir });
+  const stack = new ProductStack(app, stackName(plan), {
+    plan,
+    env: { region: plan.region },
+    description: `stagekit ${plan.stage} stage of ${plan.product}`,
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

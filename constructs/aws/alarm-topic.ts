@@ -1,0 +1,53 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlarmTopicProps {
+  /** Address subscribed to every alarm. @default no subscription */
+  readonly email?: string;
+}
+
+/**
+ * The one place every alarm of a stage goes. Encrypted with a customer managed key
+ * because CloudWatch cannot publish to a topic under the AWS managed SNS key.
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+  private readonly action: actions.SnsAction;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', { masterKey: this.key, enforceSSL: true, displayName: 'stagekit alarms' });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    this.action = new actions.SnsAction(this.topic);
+  }
+
+  /** Sends both the alarm and its recovery to the topic, so on-call sees when it clears. */
+  notify(...alarms: cloudwatch.IAlarm[]): void {
+    for (const alarm of alarms) {
+      if (alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm) {
+        alarm.addAlarmAction(this.action);
+        alarm.addOkAction(this.action);
+      }
+    }
+  }
+}

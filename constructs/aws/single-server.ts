@@ -1,0 +1,232 @@
+import { Duration, Fn, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { acknowledge, managedPolicyFinding } from './nag';
+
+export interface SingleServerProps {
+  readonly vpc: ec2.IVpc;
+  readonly alarms: AlarmTopic;
+  /** EC2 instance type, e.g. m7g.large (arm64). */
+  readonly instanceType: string;
+  readonly dataVolumeGiB: number;
+  /** Days of daily snapshots kept. @default 7 */
+  readonly snapshotRetentionDays?: number;
+  readonly appImage: string;
+  readonly appPort: number;
+  /** Memory for Postgres' shared_buffers and Redis' maxmemory, from the plan. */
+  readonly postgresMemoryGiB: number;
+  readonly redisMemoryGiB: number;
+  /** @default 80 */
+  readonly cpuAlarmPercent?: number;
+  /** @default 80 */
+  readonly diskUsedAlarmPercent?: number;
+  /**
+   * What happens to the data volume when the stack stops managing it (the move to
+   * split-tier). RETAIN keeps it for rollback until you delete it yourself.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly dataVolumeRemovalPolicy?: RemovalPolicy;
+}
+
+const DATA_DEVICE = '/dev/sdf';
+const DATA_MOUNT = '/data';
+
+/**
+ * Stage one: a single VM runs the app (a container), Postgres and Redis, with its data on
+ * a separate encrypted gp3 volume that outlives the instance. No SSH: administration is
+ * through SSM Session Manager, so the only open ports are 80 and 443.
+ */
+export class SingleServer extends Construct {
+  readonly instance: ec2.Instance;
+  readonly dataVolume: ec2.Volume;
+  readonly elasticIp: ec2.CfnEIP;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly backupPlan: backup.BackupPlan;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: SingleServerProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const subnet = props.vpc.publicSubnets[0];
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'WebSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Web traffic to the single server; no SSH (use SSM Session Manager)',
+      allowAllOutbound: true,
+    });
+    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere (redirects to HTTPS)');
+    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
+    acknowledge(this.securityGroup, 'AwsSolutions-EC23', 'A public web server: 80 and 443 must be open to the internet; no other port is.');
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'Single server: SSM Session Manager and CloudWatch agent',
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
+      ],
+    });
+    acknowledge(
+      role,
+      'AwsSolutions-IAM4',
+      'AmazonSSMManagedInstanceCore and CloudWatchAgentServerPolicy are the AWS-maintained minimum for Session Manager and the CloudWatch agent; a hand copy would drift from the agents they serve.',
+      [managedPolicyFinding('AmazonSSMManagedInstanceCore'), managedPolicyFinding('CloudWatchAgentServerPolicy')],
+    );
+
+    const dataKey = new kms.Key(this, 'DataKey', {
+      description: 'Encrypts the single server data volume and its snapshots',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.dataVolume = new ec2.Volume(this, 'DataVolume', {
+      availabilityZone: subnet.availabilityZone,
+      size: Size.gibibytes(props.dataVolumeGiB),
+      volumeType: ec2.EbsDeviceVolumeType.GP3,
+      encrypted: true,
+      encryptionKey: dataKey,
+      removalPolicy: props.dataVolumeRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(...bootScript(props, this.dataVolume.volumeId));
+
+    this.instance = new ec2.Instance(this, 'Instance', {
+      vpc: props.vpc,
+      vpcSubnets: { subnets: [subnet] },
+      instanceType: new ec2.InstanceType(props.instanceType),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      securityGroup: this.securityGroup,
+      role,
+      userData,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(20, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+    });
+    acknowledge(
+      this.instance,
+      'AwsSolutions-EC29',
+      'The data lives on a separate volume that is retained and backed up daily; termination protection would block the planned move to split-tier, where CloudFormation removes this instance after cut-over.',
+    );
+    new ec2.CfnVolumeAttachment(this, 'DataVolumeAttachment', {
+      instanceId: this.instance.instanceId,
+      volumeId: this.dataVolume.volumeId,
+      device: DATA_DEVICE,
+    });
+
+    this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', instanceId: this.instance.instanceId });
+
+    // Daily snapshots of the data volume in an encrypted vault, kept for the retention window.
+    const vault = new backup.BackupVault(this, 'Vault', { encryptionKey: dataKey, removalPolicy: RemovalPolicy.RETAIN });
+    this.backupPlan = new backup.BackupPlan(this, 'Backups', { backupVault: vault });
+    this.backupPlan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'Daily',
+        scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),
+        deleteAfter: Duration.days(props.snapshotRetentionDays ?? 7),
+      }),
+    );
+    const selection = this.backupPlan.addSelection('DataVolume', {
+      resources: [backup.BackupResource.fromArn(stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: this.dataVolume.volumeId }))],
+    });
+    acknowledge(
+      selection,
+      'AwsSolutions-IAM4',
+      'AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot EBS volumes.',
+      [managedPolicyFinding('service-role/AWSBackupServiceRolePolicyForBackup')],
+    );
+
+    this.addAlarms(props);
+  }
+
+  private addAlarms(props: SingleServerProps): void {
+    const instanceId = this.instance.instanceId;
+    const metric = (namespace: string, metricName: string, dimensionsMap: Record<string, string>, statistic = 'Maximum') =>
+      new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: Duration.minutes(1) });
+
+    const cpu = new cloudwatch.Alarm(this, 'CpuHigh', {
+      alarmDescription: `CPU above ${props.cpuAlarmPercent ?? 80}% for 15 minutes: the server is outgrowing its size or this stage.`,
+      metric: metric('AWS/EC2', 'CPUUtilization', { InstanceId: instanceId }, 'Average').with({ period: Duration.minutes(5) }),
+      threshold: props.cpuAlarmPercent ?? 80,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    // A failed system check means the host is broken: EC2 recovers the instance onto new hardware,
+    // keeping its ID, EBS volumes and Elastic IP.
+    const systemCheck = new cloudwatch.Alarm(this, 'SystemCheckFailed', {
+      alarmDescription: 'The host failed its system status check: EC2 recovers the instance onto healthy hardware.',
+      metric: metric('AWS/EC2', 'StatusCheckFailed_System', { InstanceId: instanceId }),
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    systemCheck.addAlarmAction(new actions.Ec2Action(actions.Ec2InstanceAction.RECOVER));
+    const instanceCheck = new cloudwatch.Alarm(this, 'InstanceCheckFailed', {
+      alarmDescription: 'The OS failed its instance status check (out of memory, full disk, kernel): reboot it and look.',
+      metric: metric('AWS/EC2', 'StatusCheckFailed_Instance', { InstanceId: instanceId }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    instanceCheck.addAlarmAction(new actions.Ec2Action(actions.Ec2InstanceAction.REBOOT));
+    // disk_used_percent comes from the CloudWatch agent that the boot script configures.
+    const disk = new cloudwatch.Alarm(this, 'DataDiskFilling', {
+      alarmDescription: `The data volume is over ${props.diskUsedAlarmPercent ?? 80}% full: grow it (gp3 resizes online) before Postgres stops.`,
+      metric: metric('CWAgent', 'disk_used_percent', { InstanceId: instanceId, path: DATA_MOUNT }).with({ period: Duration.minutes(5) }),
+      threshold: props.diskUsedAlarmPercent ?? 80,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.alarms.push(cpu, systemCheck, instanceCheck, disk);
+    props.alarms.notify(...this.alarms);
+  }
+}
+
+/** The boot script: mount the data volume, run Postgres, Redis and the app, ship disk metrics. */
+function bootScript(props: SingleServerProps, volumeId: string): string[] {
+  const sharedBuffersMiB = Math.max(128, Math.floor(props.postgresMemoryGiB * 1024 * 0.25));
+  const redisMiB = Math.max(64, Math.floor(props.redisMemoryGiB * 1024));
+  const agentConfig = JSON.stringify({
+    metrics: {
+      append_dimensions: { InstanceId: '${aws:InstanceId}' },
+      aggregation_dimensions: [['InstanceId', 'path']],
+      metrics_collected: { disk: { measurement: ['used_percent'], resources: [DATA_MOUNT, '/'] }, mem: { measurement: ['used_percent'] } },
+    },
+  });
+  return [
+    'set -euo pipefail',
+    'dnf install -y postgresql16-server redis6 docker nginx amazon-cloudwatch-agent',
+    // The volume's NVMe serial is its ID without the dash; wait for it rather than guess a device name.
+    `DEV=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${Fn.join('', Fn.split('-', volumeId))}`,
+    'for i in $(seq 1 60); do [ -e "$DEV" ] && break; sleep 5; done',
+    'blkid "$DEV" || mkfs.xfs "$DEV"',
+    `mkdir -p ${DATA_MOUNT} && grep -q ${DATA_MOUNT} /etc/fstab || echo "$DEV ${DATA_MOUNT} xfs defaults,nofail 0 2" >> /etc/fstab`,
+    'mount -a',
+    `mkdir -p ${DATA_MOUNT}/postgres ${DATA_MOUNT}/redis && chown postgres:postgres ${DATA_MOUNT}/postgres && chown redis:redis ${DATA_MOUNT}/redis`,
+    'mkdir -p /etc/systemd/system/postgresql.service.d',
+    `printf '[Service]\\nEnvironment=PGDATA=${DATA_MOUNT}/postgres/data\\n' > /etc/systemd/system/postgresql.service.d/data.conf`,
+    'systemctl daemon-reload',
+    `[ -f ${DATA_MOUNT}/postgres/data/PG_VERSION ] || sudo -u postgres initdb -D ${DATA_MOUNT}/postgres/data --data-checksums`,
+    `echo "shared_buffers = ${sharedBuffersMiB}MB" >> ${DATA_MOUNT}/postgres/data/postgresql.auto.conf`,
+    'systemctl enable --now postgresql',
+    `sed -i 's|^dir .*|dir ${DATA_MOUNT}/redis|; s|^# maxmemory .*|maxmemory ${redisMiB}mb|; s|^appendonly no|appendonly yes|' /etc/redis6/redis6.conf`,
+    'systemctl enable --now redis6 docker',
+    `docker run -d --restart=always --name app --network host -e PORT=${props.appPort} ${props.appImage}`,
+    // nginx fronts the app on port 80; add your certificate (certbot) to serve 443.
+    `printf 'server {\\n  listen 80 default_server;\\n  location / { proxy_pass http://127.0.0.1:${props.appPort}; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }\\n}\\n' > /etc/nginx/conf.d/app.conf`,
+    'systemctl enable --now nginx',
+    `echo '${agentConfig}' > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
+    '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
+  ];
+}

@@ -1,0 +1,249 @@
+/**
+ * The public price feeds the catalog is built from: where the committed snapshot copy lives under
+ * ../shared/data/prices (read by scripts/prices/build-catalog.ts) and the live URL behind it (downloaded by
+ * `stagekit prices refresh`). Provenance is copied from ../shared/data/SOURCES.md.
+ */
+
+const AWS_PRICING_PAGE = 'https://b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps';
+const EU_CLOUD_PRICES = 'https://raw.githubusercontent.com/mixxor/eu-cloud-prices/main';
+
+/** How a payload must be decoded: JSON, gzip-compressed JSON, or plain text (Go source). */
+export type PayloadFormat = 'json' | 'gzip-json' | 'text';
+
+export interface FeedDefinition {
+  title: string;
+  /** Path relative to ../shared/data/prices. */
+  snapshotFile: string;
+  snapshotFormat: PayloadFormat;
+  liveUrl: string;
+  liveFormat: PayloadFormat;
+  repo: string;
+  path: string;
+  /** Commit of the snapshot copy (abbreviated, as recorded in ../shared/data/SOURCES.md). */
+  commit: string;
+  /** Commit date of the snapshot copy; used as publication date only when the data states none. */
+  commitDate: string;
+}
+
+function ec2RegionFeed(region: string, location: string): FeedDefinition {
+  return {
+    title: `AWS EC2 on-demand Linux (shared tenancy) price map, ${location}`,
+    snapshotFile: `aws/raw/ec2shop_ec2-ondemand-linux_${region}.json`,
+    snapshotFormat: 'json',
+    liveUrl: `${AWS_PRICING_PAGE}/ec2/USD/current/ec2-ondemand-without-sec-sel/${encodeURIComponent(location)}/Linux/index.json`,
+    liveFormat: 'json',
+    repo: 'yeo/ec2.shop',
+    path: `data/ec2/${region}-ondemand.json`,
+    commit: '73696e380ae6',
+    commitDate: '2025-04-05',
+  };
+}
+
+function awsServiceFeed(
+  file: string,
+  serviceId: string,
+  source: string,
+  title: string,
+  repo: string,
+  path: string,
+  commit: string,
+  commitDate: string,
+): FeedDefinition {
+  return {
+    title,
+    snapshotFile: `aws/raw/${file}`,
+    snapshotFormat: 'json',
+    liveUrl: `${AWS_PRICING_PAGE}/${serviceId}/USD/current/${source}.json`,
+    liveFormat: 'json',
+    repo,
+    path,
+    commit,
+    commitDate,
+  };
+}
+
+export const FEEDS = {
+  'ec2-us-east-1': ec2RegionFeed('us-east-1', 'US East (N. Virginia)'),
+  'ec2-eu-central-1': ec2RegionFeed('eu-central-1', 'EU (Frankfurt)'),
+  'ec2-ap-south-1': ec2RegionFeed('ap-south-1', 'Asia Pacific (Mumbai)'),
+  'karpenter-us-east-1': {
+    title: 'Karpenter InitialOnDemandPricesAWS (EC2 on-demand Linux, us-east-1)',
+    // The snapshot is the Go table text-parsed to JSON (values unchanged); the live source is the Go file.
+    snapshotFile: 'aws/raw/karpenter_ec2-ondemand_us-east-1.json',
+    snapshotFormat: 'json',
+    liveUrl:
+      'https://raw.githubusercontent.com/aws/karpenter-provider-aws/main/pkg/providers/pricing/zz_generated.pricing_aws.go',
+    liveFormat: 'text',
+    repo: 'aws/karpenter-provider-aws',
+    path: 'pkg/providers/pricing/zz_generated.pricing_aws.go',
+    commit: '6fc13b5236fd',
+    commitDate: '2026-07-20',
+  },
+  'eucloudprices-aws': {
+    title: 'eu-cloud-prices AWS EC2 eu-central-1 list (EUR and USD, with the ECB rate used)',
+    snapshotFile: 'aws/raw/eucloudprices_aws_eu-central-1.json',
+    snapshotFormat: 'json',
+    liveUrl: `${EU_CLOUD_PRICES}/prices/aws.json`,
+    liveFormat: 'json',
+    repo: 'mixxor/eu-cloud-prices',
+    path: 'prices/aws.json',
+    commit: '99353c0cb3f3',
+    commitDate: '2026-08-14',
+  },
+  'rds-postgresql': awsServiceFeed(
+    'ec2shop_rds-postgresql-ondemand.json',
+    'rds',
+    'rds-postgresql-ondemand',
+    'AWS RDS for PostgreSQL on-demand price map (instances and storage)',
+    'yeo/ec2.shop',
+    'data/rds/rds-postgresql-ondemand.json',
+    '44337592ba03',
+    '2024-10-01',
+  ),
+  elasticache: awsServiceFeed(
+    'ec2shop_elasticache.json',
+    'elasticache',
+    'elasticache',
+    'AWS ElastiCache price map (Redis OSS, Valkey, Memcached node-hours)',
+    'yeo/ec2.shop',
+    'data/elasticache/elasticache.json',
+    '73696e380ae6',
+    '2025-04-05',
+  ),
+  ebs: awsServiceFeed(
+    'ec2shop_ebs.json',
+    'ec2',
+    'ebs',
+    'AWS EBS price map',
+    'yeo/ec2.shop',
+    'data/ebs/ebs.json',
+    '576c890f33ae',
+    '2024-07-18',
+  ),
+  msk: awsServiceFeed(
+    'awsprice_msk.json',
+    'msk',
+    'msk',
+    'AWS MSK price map',
+    'lamngockhuong/aws-price',
+    'lib/data/pricing/msk.json',
+    '115fdc61c709',
+    '2025-11-04',
+  ),
+  natgateway: awsServiceFeed(
+    'awsprice_natgateway.json',
+    'ec2',
+    'natgateway',
+    'AWS NAT gateway price map',
+    'lamngockhuong/aws-price',
+    'lib/data/pricing/natgateway.json',
+    'ce57d15e54b2',
+    '2025-11-03',
+  ),
+  cloudwatch: awsServiceFeed(
+    'awsprice_cloudwatch.json',
+    'cloudwatch',
+    'cloudwatch',
+    'AWS CloudWatch price map',
+    'lamngockhuong/aws-price',
+    'lib/data/pricing/cloudwatch.json',
+    '115fdc61c709',
+    '2025-11-04',
+  ),
+  vpc: awsServiceFeed(
+    'awsprice_vpc.json',
+    'vpc',
+    'vpc',
+    'AWS VPC price map (endpoints, public IPv4)',
+    'lamngockhuong/aws-price',
+    'lib/data/pricing/vpc.json',
+    '115fdc61c709',
+    '2025-11-04',
+  ),
+  eks: awsServiceFeed(
+    'awsprice_eks.json',
+    'eks',
+    'eks',
+    'AWS EKS price map',
+    'lamngockhuong/aws-price',
+    'lib/data/pricing/eks.json',
+    '6e8bf8cec091',
+    '2025-11-03',
+  ),
+  coroot: {
+    title: 'Coroot cloud-pricing (aggregate of the Infracost pricing DB): internet egress and intra-region transfer',
+    snapshotFile: 'aws/raw/coroot_cloud-pricing.json.gz',
+    snapshotFormat: 'gzip-json',
+    liveUrl: 'https://raw.githubusercontent.com/coroot/cloud-pricing/main/data/cloud-pricing.json.gz',
+    liveFormat: 'gzip-json',
+    repo: 'coroot/cloud-pricing',
+    path: 'data/cloud-pricing.json.gz',
+    commit: 'af03eada15b2',
+    commitDate: '2024-08-09',
+  },
+  hetzner: {
+    title: 'eu-cloud-prices Hetzner Cloud list (after the 2026 price changes)',
+    snapshotFile: 'selfhosted/eucloudprices_hetzner.json',
+    snapshotFormat: 'json',
+    liveUrl: `${EU_CLOUD_PRICES}/prices/hetzner.json`,
+    liveFormat: 'json',
+    repo: 'mixxor/eu-cloud-prices',
+    path: 'prices/hetzner.json',
+    commit: '40e3af642d69',
+    commitDate: '2026-08-17',
+  },
+  'hetzner-2026-01': {
+    title: 'eu-cloud-prices Hetzner Cloud list at its first commit (pre-2026-adjustment list prices)',
+    snapshotFile: 'selfhosted/eucloudprices_hetzner_2026-01-25_pre-adjustment.json',
+    snapshotFormat: 'json',
+    // A fixed historical version: it cannot change, so `prices refresh` carries it over instead of fetching.
+    liveUrl: 'https://github.com/mixxor/eu-cloud-prices/raw/c9299f99ed0d/prices/hetzner.json',
+    liveFormat: 'json',
+    repo: 'mixxor/eu-cloud-prices',
+    path: 'prices/hetzner.json',
+    commit: 'c9299f99ed0d',
+    commitDate: '2026-01-25',
+  },
+  ovh: {
+    title: 'eu-cloud-prices OVHcloud Public Cloud list (from the OVH public catalog API, DE subsidiary)',
+    snapshotFile: 'selfhosted/eucloudprices_ovh.json',
+    snapshotFormat: 'json',
+    liveUrl: `${EU_CLOUD_PRICES}/prices/ovh.json`,
+    liveFormat: 'json',
+    repo: 'mixxor/eu-cloud-prices',
+    path: 'prices/ovh.json',
+    commit: '6288bd3e8cad',
+    commitDate: '2026-08-14',
+  },
+  scaleway: {
+    title: 'eu-cloud-prices Scaleway list (fr-par-1, from the Scaleway public product catalog)',
+    snapshotFile: 'selfhosted/eucloudprices_scaleway.json',
+    snapshotFormat: 'json',
+    liveUrl: `${EU_CLOUD_PRICES}/prices/scaleway.json`,
+    liveFormat: 'json',
+    repo: 'mixxor/eu-cloud-prices',
+    path: 'prices/scaleway.json',
+    commit: '10f65d7e62d7',
+    commitDate: '2026-08-14',
+  },
+  'eucloudprices-providers': {
+    title: 'eu-cloud-prices provider metadata (locations)',
+    snapshotFile: 'selfhosted/eucloudprices_providers.json',
+    snapshotFormat: 'json',
+    liveUrl: `${EU_CLOUD_PRICES}/providers.json`,
+    liveFormat: 'json',
+    repo: 'mixxor/eu-cloud-prices',
+    path: 'providers.json',
+    commit: '4e8eaaa52dd2',
+    commitDate: '2026-08-15',
+  },
+} satisfies Record<string, FeedDefinition>;
+
+export type FeedId = keyof typeof FEEDS;
+export const FEED_IDS = Object.keys(FEEDS) as FeedId[];
+
+/** Feeds `prices refresh` downloads; the pinned historical Hetzner list is carried over instead. */
+export const LIVE_FEED_IDS: FeedId[] = FEED_IDS.filter((id) => id !== 'hetzner-2026-01');
+
+/** Decoded payloads (parsed JSON, or text for the karpenter Go source), keyed by feed id. */
+export type FeedPayloads = Record<FeedId, unknown>;

@@ -1,0 +1,308 @@
+/**
+ * Shapes of the committed price catalog (data/prices/catalog.json) and of the prices the lookup API returns.
+ *
+ * The JSON keeps provenance per group of entries (a source id per table or per flat price) so the file stays
+ * compact; the lookup API resolves that id into `source` + `published` on every returned price.
+ */
+
+/** Regions the catalog covers. Adding one means adding it to every AWS feed parser call in build.ts. */
+export const AWS_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'] as const;
+export type AwsRegion = (typeof AWS_REGIONS)[number];
+
+/** ISO 8601 date (YYYY-MM-DD) or, where a source only states a month, YYYY-MM. */
+export type IsoDate = string;
+
+export type PriceUnit =
+  | 'instance-hour'
+  | 'node-hour'
+  | 'broker-hour'
+  | 'cluster-hour'
+  | 'hour'
+  | 'AZ-hour'
+  | 'IP-hour'
+  | 'LCU-hour'
+  | 'NLCU-hour'
+  | 'vCPU-hour'
+  | 'GB-hour'
+  | 'GB'
+  | 'GB-month'
+  | 'GiB-month'
+  | 'IOPS-month'
+  | 'MBps-month'
+  | 'MiBps-month'
+  | 'month'
+  | 'alarm-month'
+  | 'metric-month'
+  | 'dashboard-month'
+  | 'secret-month'
+  | 'key-month'
+  | 'hosted-zone-month'
+  | 'million requests'
+  | '10k requests';
+
+/** How the `published` date of a source was established, most to least authoritative. */
+export type PublishedBasis =
+  | 'stated-in-data' // a publication/fetch/generation timestamp inside the file itself
+  | 'commit-date' // the date of the commit that last touched the file (no date inside the data)
+  | 'stated-on-page' // a date printed on, or recorded when transcribing, a web page
+  | 'retrieved'; // the day a live refresh downloaded it (the data states no date)
+
+export interface SourceRecord {
+  title: string;
+  /** Path under ../shared/data/prices when built from the snapshot; absent for live downloads and web pages. */
+  file?: string;
+  /** Where the data lives on the internet (the feed URL, or the page a list price was read from). */
+  url: string;
+  repo?: string;
+  path?: string;
+  commit?: string;
+  published: IsoDate;
+  publishedBasis: PublishedBasis;
+  /** Verbatim text a list price was read from, for sources that are web pages rather than data files. */
+  quote?: string;
+  caveat?: string;
+}
+
+/** One price as stored in the catalog: provenance by source id, resolved by the lookup API. */
+export interface CatalogPrice {
+  usd: number;
+  unit: PriceUnit;
+  source: string;
+  /** Set when the region has no price of its own in any feed and the us-east-1 list price stands in. */
+  fallbackFrom?: AwsRegion;
+  note?: string;
+}
+
+/** A volume-tiered price: `upTo` is the cumulative monthly quantity where the tier ends (null = no end). */
+export interface CatalogTieredPrice {
+  unit: PriceUnit;
+  source: string;
+  fallbackFrom?: AwsRegion;
+  note?: string;
+  tiers: { upTo: number | null; usd: number }[];
+}
+
+export interface Ec2InstanceRow {
+  usd: number;
+  vcpu: number;
+  memoryGiB: number;
+}
+
+export interface Ec2RegionTable {
+  /** Source of the hourly prices. */
+  source: string;
+  /** Source of vCPU/memory when the price source does not state them (the karpenter table has prices only). */
+  specsSource?: string;
+  note?: string;
+  types: Record<string, Ec2InstanceRow>;
+}
+
+export type RdsDeployment = 'single-az' | 'multi-az' | 'multi-az-readable-standbys';
+
+export interface RdsClassRow {
+  vcpu: number;
+  memoryGiB: number;
+  /** USD per instance-hour by deployment option; a deployment the class does not offer is absent. */
+  hourly: Partial<Record<RdsDeployment, number>>;
+}
+
+export interface RdsStorageRow {
+  gp2PerGbMonth?: CatalogPrice;
+  gp3PerGbMonth?: CatalogPrice;
+  gp3IopsPerMonth?: CatalogPrice;
+  gp3ThroughputPerMbpsMonth?: CatalogPrice;
+  io1PerGbMonth?: CatalogPrice;
+  io1IopsPerMonth?: CatalogPrice;
+}
+
+export interface RdsRegionTable {
+  source: string;
+  classes: Record<string, RdsClassRow>;
+  storage: Partial<Record<RdsDeployment, RdsStorageRow>>;
+  backupPerGbMonth: CatalogPrice;
+}
+
+export type CacheEngine = 'redis' | 'valkey' | 'memcached';
+
+export interface CacheNodeRow {
+  vcpu: number;
+  memoryGiB: number;
+  hourly: Partial<Record<CacheEngine, number>>;
+}
+
+export interface CacheRegionTable {
+  source: string;
+  nodes: Record<string, CacheNodeRow>;
+}
+
+export interface MskRegionTable {
+  source: string;
+  brokers: Record<string, { vcpu: number; memoryGiB: number; usd: number }>;
+  storagePerGbMonth: CatalogPrice;
+  provisionedThroughputPerMbpsMonth?: CatalogPrice;
+  expressStoragePerGbMonth?: CatalogPrice;
+  expressDataInPerGb?: CatalogPrice;
+}
+
+export interface EbsRegionPrices {
+  gp3PerGbMonth: CatalogPrice;
+  gp3IopsPerMonth: CatalogPrice;
+  gp3ThroughputPerMibpsMonth: CatalogPrice;
+  gp2PerGbMonth: CatalogPrice;
+  io1PerGbMonth: CatalogPrice;
+  io1IopsPerMonth: CatalogPrice;
+  st1PerGbMonth: CatalogPrice;
+  sc1PerGbMonth: CatalogPrice;
+  snapshotPerGbMonth: CatalogPrice;
+}
+
+export interface CloudWatchRegionPrices {
+  standardAlarmMonthly: CatalogPrice;
+  highResolutionAlarmMonthly: CatalogPrice;
+  customMetrics: CatalogTieredPrice;
+  dashboardMonthly: CatalogPrice;
+  logsIngestionPerGb: CatalogPrice;
+  logsStoragePerGbMonth: CatalogPrice;
+}
+
+export interface AwsRegionFlatPrices {
+  natGateway: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
+  alb: { hourly: CatalogPrice; lcuHourly: CatalogPrice };
+  nlb: { hourly: CatalogPrice; nlcuHourly: CatalogPrice };
+  sqs: { standardPerMillion: CatalogPrice; fifoPerMillion: CatalogPrice };
+  cloudwatch: CloudWatchRegionPrices;
+  ebs: EbsRegionPrices;
+  dataTransferOut: CatalogTieredPrice;
+  interAz: { egressPerGb: CatalogPrice; ingressPerGb: CatalogPrice };
+  publicIpv4: { inUseHourly: CatalogPrice; idleHourly: CatalogPrice };
+  secretsManager: { perSecretMonth: CatalogPrice; per10kApiCalls: CatalogPrice };
+  kms: { perKeyMonth: CatalogPrice; per10kRequests: CatalogPrice };
+  eks: {
+    clusterHourly: CatalogPrice;
+    extendedSupportClusterHourly: CatalogPrice;
+    fargateVcpuHourly: CatalogPrice;
+    fargateGbHourly: CatalogPrice;
+  };
+  vpcInterfaceEndpoint: { hourlyPerAz: CatalogPrice; dataProcessed: CatalogTieredPrice };
+}
+
+export interface SupportPlanRecord {
+  minimumMonthlyUsd: number;
+  /** Marginal rates on monthly AWS charges; `upToUsd` is where the band ends (null = no end). */
+  bands: { upToUsd: number | null; rate: number }[];
+  sources: string[];
+  note?: string;
+}
+
+export type SupportPlan = 'developer' | 'business' | 'enterprise-on-ramp' | 'enterprise';
+
+export type VcpuKind = 'dedicated' | 'shared' | 'unspecified';
+export type CpuArch = 'x86_64' | 'arm64';
+
+export interface SelfHostedServerRow {
+  name: string;
+  vcpu: number;
+  memoryGiB: number;
+  diskGb: number;
+  diskType: string;
+  arch: CpuArch;
+  /** Only set from what the source says; OVH and Scaleway lists do not state dedicated vs shared. */
+  vcpuKind: VcpuKind;
+  /** The provider's own category label, kept so users can see what `vcpuKind: unspecified` hides. */
+  category: string;
+  gpu: boolean;
+  monthlyEur: number;
+  hourlyEur: number;
+}
+
+export interface EurPrice {
+  eur: number;
+  unit: PriceUnit;
+  note?: string;
+}
+
+export interface SelfHostedPriceList {
+  provider: SelfHostedProvider;
+  source: string;
+  currency: 'EUR';
+  /** Locations the prices apply to, as named by the provider (prices are identical across them). */
+  locations: string[];
+  locationNote: string;
+  servers: Record<string, SelfHostedServerRow>;
+  loadBalancers: Record<string, { monthly: EurPrice; hourly?: EurPrice; note?: string }>;
+  volumePerGbMonth?: EurPrice;
+  volumeTiers?: Record<string, EurPrice>;
+  snapshotPerGbMonth?: EurPrice;
+  primaryIpv4Monthly?: EurPrice;
+  traffic: { includedTbPerServer: number | 'unlimited'; overagePerGb: EurPrice; note?: string };
+  objectStorage?: {
+    perGbMonth: EurPrice;
+    baseMonthly?: EurPrice;
+    includedStorageTb?: number;
+    includedEgressTb?: number;
+    note?: string;
+  };
+  note?: string;
+}
+
+export type SelfHostedProvider = 'hetzner' | 'ovh' | 'scaleway';
+
+export interface ExchangeRateRecord {
+  /** USD per 1 EUR. */
+  eurUsd: number;
+  source: string;
+  method: string;
+  /** The rate the same file states it used (ECB reference rate), kept as a cross-check. */
+  statedInSource: { eurUsd: number; basis: string; date: IsoDate };
+}
+
+export interface CatalogData {
+  schemaVersion: 1;
+  catalogDate: { oldest: IsoDate; newest: IsoDate; summary: string };
+  origin: { kind: 'snapshot'; note: string } | { kind: 'live'; retrieved: IsoDate; note: string };
+  regions: AwsRegion[];
+  sources: Record<string, SourceRecord>;
+  exchangeRate: ExchangeRateRecord;
+  aws: {
+    ec2: Record<AwsRegion, Ec2RegionTable>;
+    rdsPostgres: Record<AwsRegion, RdsRegionTable>;
+    elasticache: Record<AwsRegion, CacheRegionTable>;
+    msk: Record<AwsRegion, MskRegionTable>;
+    regional: Record<AwsRegion, AwsRegionFlatPrices>;
+    route53PrivateHostedZone: CatalogTieredPrice;
+    support: Record<SupportPlan, SupportPlanRecord>;
+    /** Reserved-instance / savings-plan rates: none of the feeds carries them; see `note`. */
+    commitmentDiscounts: { available: false; note: string };
+  };
+  selfHosted: {
+    /** Price list used when a caller names only the provider. */
+    defaults: Record<SelfHostedProvider, string>;
+    priceLists: Record<string, SelfHostedPriceList>;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What the lookup API returns
+// ---------------------------------------------------------------------------------------------------------
+
+export interface Price {
+  usd: number;
+  unit: PriceUnit;
+  /** The file (under ../shared/data/prices) or URL the price was read from. */
+  source: string;
+  published: IsoDate;
+  fallbackFrom?: AwsRegion;
+  note?: string;
+}
+
+export interface PriceTier extends Price {
+  /** Cumulative monthly quantity where this tier starts and ends (null = no end), in the unit's quantity. */
+  from: number;
+  upTo: number | null;
+}
+
+/** A self-hosted price: stored in EUR, converted with the catalog (or caller's) EUR→USD rate at read time. */
+export interface ConvertedPrice extends Price {
+  eur: number;
+  eurUsd: number;
+}
