@@ -4,6 +4,9 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { describeValue, UsageError } from './errors';
 
+/** A placeholder web server that runs unprivileged on 8080; replace it with your app's image. */
+export const DEFAULT_APP_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
+
 /** Regions stagekit has prices for, on every provider it compares. */
 export const SUPPORTED_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'] as const;
 export type Region = (typeof SUPPORTED_REGIONS)[number];
@@ -75,12 +78,12 @@ export const profileSchema = z
     region: z.enum(SUPPORTED_REGIONS, { error: `expected one of ${SUPPORTED_REGIONS.join(', ')}` }).describe('AWS region (self-hosted prices use the nearest provider location).'),
     app: z
       .object({
-        image: z.string().min(1).default('public.ecr.aws/nginx/nginx:1.27').describe('Container image of the web application.'),
+        image: z.string().min(1).default(DEFAULT_APP_IMAGE).describe('Container image of the web application (runs as a non-root user).'),
         port: z.number().int().min(1024).max(65535).default(8080).describe('Port the application listens on (unprivileged).'),
         healthCheckPath: z.string().regex(/^\//, { error: 'expected a path starting with /' }).default('/healthz'),
       })
       .strict()
-      .default({ image: 'public.ecr.aws/nginx/nginx:1.27', port: 8080, healthCheckPath: '/healthz' }),
+      .default({ image: DEFAULT_APP_IMAGE, port: 8080, healthCheckPath: '/healthz' }),
     traffic: z
       .object({
         peakRequestsPerSecond: positive('requests per second').describe('Requests/s at the busiest hour.'),

@@ -1,0 +1,59 @@
+import * as path from 'path';
+import { Command } from 'commander';
+import { computePlan } from '../../core/plan';
+import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
+import { colors, progress, table } from '../output';
+import { allStagesOption, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+
+export interface SynthOptions {
+  stage?: string;
+  all?: boolean;
+  target?: string;
+  profile: string;
+  out: string;
+  quiet?: boolean;
+}
+
+/** Synthesizes the selected stages and targets; everything is validated before anything is written. */
+export function runSynth(opts: SynthOptions): SynthResult[] {
+  const profile = readProfile(opts);
+  const stages = selectedStages(opts);
+  const targets = selectedTargets(opts.target);
+  const plans = stages.map((stage) => computePlan(profile, stage));
+  const results: SynthResult[] = [];
+  for (const plan of plans) {
+    for (const target of targets) {
+      const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
+      try {
+        results.push(target === 'aws' ? synthAws(plan, opts.out) : synthK8s(plan, opts.out));
+        spinner.stop();
+      } catch (err) {
+        spinner.fail(`${plan.stage} (${target}) failed`);
+        throw err;
+      }
+    }
+  }
+  return results;
+}
+
+export function synthCommand(): Command {
+  return new Command('synth')
+    .description('write CloudFormation templates (aws) and Kubernetes manifests (k8s) for one stage or all')
+    .addOption(stageOption())
+    .addOption(allStagesOption())
+    .addOption(targetOption(true).default('all'))
+    .addOption(profileOption())
+    .option('-o, --out <dir>', 'output directory', 'out')
+    .action((opts: SynthOptions) => {
+      const results = runSynth(opts);
+      const rows = results.map((r) => [
+        r.stage,
+        r.target,
+        r.target === 'aws' ? `${Object.keys(r.template.Resources ?? {}).length} resources` : `${r.objects.length} objects`,
+        path.relative(process.cwd(), r.target === 'aws' ? r.templateFile : r.manifestFile),
+        `${(r.milliseconds / 1000).toFixed(1)} s`,
+      ]);
+      process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
+      process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
+    });
+}

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { runOrExit } from './exit';
+import { withUsageExitCodes } from './options';
+import { explainCommand, stagesCommand } from './commands/stages';
+import { synthCommand } from './commands/synth';
+
+/**
+ * stagekit: growth-stage infrastructure for web products.
+ * Exit codes: 0 success, 1 failure (synth, deploy or pricing failed), 2 bad usage or input.
+ */
+export function buildProgram(): Command {
+  const program = new Command('stagekit')
+    .description('Growth-stage infrastructure blueprints: AWS (CDK) and Kubernetes (cdk8s) from one workload profile, with cost ladders.')
+    .version(require('../package.json').version)
+    .showHelpAfterError('(run with --help for usage)');
+  for (const command of [stagesCommand(), explainCommand(), synthCommand()]) program.addCommand(withUsageExitCodes(command));
+  return withUsageExitCodes(program);
+}
+
+if (require.main === module || process.argv[1]?.endsWith('stagekit.js')) {
+  runOrExit(async () => {
+    await buildProgram().parseAsync(process.argv);
+  });
+}

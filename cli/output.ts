@@ -1,0 +1,27 @@
+import Table from 'cli-table3';
+import ora, { Ora } from 'ora';
+import pc from 'picocolors';
+
+/** Colour only on a terminal, never with NO_COLOR (picocolors checks NO_COLOR, FORCE_COLOR and the TTY). */
+export const colors = pc;
+
+/** A spinner on an interactive terminal; silent when piped or in CI (ora checks both). */
+export function progress(text: string): Ora {
+  const interactive = Boolean(process.stderr.isTTY) && !process.env.CI && process.env.TERM !== 'dumb';
+  return ora({ text, stream: process.stderr, discardStdin: false, isSilent: !interactive }).start();
+}
+
+/** A plain table: borders only on a terminal, so piped output stays easy to grep and diff. */
+export function table(head: string[], rows: (string | number)[][], options: { alignRight?: number[] } = {}): string {
+  const interactive = Boolean(process.stdout.isTTY);
+  const t = new Table({
+    head: head.map((h) => colors.bold(h)),
+    style: { head: [], border: [], compact: !interactive, 'padding-left': interactive ? 1 : 0, 'padding-right': interactive ? 1 : 2 },
+    chars: interactive
+      ? undefined
+      : { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
+    colAligns: head.map((_, i) => (options.alignRight?.includes(i) ? 'right' : 'left')),
+  });
+  for (const row of rows) t.push(row.map(String));
+  return t.toString();
+}

@@ -1,0 +1,103 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Shape } from '../../core/sizes';
+import { componentLabels, guaranteedResources, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from './pod-defaults';
+
+export interface SingleNodeStoreProps {
+  readonly product: string;
+  /** Object and component name, e.g. "postgres". */
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  readonly shape: Shape;
+  readonly storageGiB: number;
+  /** Where the data volume is mounted. */
+  readonly dataPath: string;
+  readonly uid: number;
+  readonly args?: string[];
+  readonly env?: k8s.EnvVar[];
+  /** Extra writable scratch directories (the root filesystem is read-only). */
+  readonly scratchPaths?: string[];
+  /** Command whose success means the store answers (readiness and liveness). */
+  readonly probeCommand: string[];
+  /** @default the cluster's default StorageClass */
+  readonly storageClassName?: string;
+}
+
+/**
+ * One stateful pod with its own persistent volume: Postgres or Redis on the
+ * single-server stage. A StatefulSet (not a Deployment) so the volume claim follows the
+ * pod and is never shared; the claim template's name stays fixed so the data survives
+ * every re-render.
+ */
+export class SingleNodeStore extends Construct {
+  readonly statefulSet: k8s.KubeStatefulSet;
+  readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: SingleNodeStoreProps) {
+    super(scope, id);
+    const labels = componentLabels(props.product, props.name);
+    const selector = { 'app.kubernetes.io/name': props.name };
+    const scratch = props.scratchPaths ?? [];
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: props.name, labels }, automountServiceAccountToken: false });
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: { name: props.name, labels },
+      spec: { selector, ports: [{ name: props.name, port: props.port, targetPort: k8s.IntOrString.fromNumber(props.port) }] },
+    });
+    const probe = (periodSeconds: number, failureThreshold: number) => ({ exec: { command: props.probeCommand }, periodSeconds, failureThreshold, timeoutSeconds: 5 });
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
+      metadata: { name: props.name, labels },
+      spec: {
+        serviceName: props.name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: props.name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurity(props.uid),
+            terminationGracePeriodSeconds: 60,
+            containers: [
+              {
+                name: props.name,
+                image: props.image,
+                args: props.args,
+                env: props.env,
+                ports: [{ containerPort: props.port, name: props.name }],
+                resources: {
+                  requests: mapQuantities(guaranteedResources(props.shape).requests),
+                  limits: mapQuantities(guaranteedResources(props.shape).limits),
+                },
+                securityContext: RESTRICTED_CONTAINER_SECURITY as unknown as k8s.SecurityContext,
+                readinessProbe: probe(5, 3),
+                livenessProbe: { ...probe(10, 6), initialDelaySeconds: 30 },
+                volumeMounts: [
+                  { name: 'data', mountPath: props.dataPath },
+                  ...scratch.map((path, i) => ({ name: `scratch-${i}`, mountPath: path })),
+                ],
+              },
+            ],
+            volumes: scratch.map((_, i) => ({ name: `scratch-${i}`, emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } })),
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storageClassName,
+              resources: { requests: { storage: k8s.Quantity.fromString(`${props.storageGiB}Gi`) } },
+            },
+          },
+        ],
+        // Keep the data when the StatefulSet is deleted or scaled down: deleting a volume is a human decision.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      },
+    });
+  }
+}
+
+function mapQuantities(q: { cpu: string; memory: string }): Record<string, k8s.Quantity> {
+  return { cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) };
+}

@@ -1,0 +1,124 @@
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Shape } from '../../core/sizes';
+import { componentLabels, quantities } from './pod-defaults';
+
+export interface WebAppProps {
+  readonly product: string;
+  /** @default 'web' */
+  readonly name?: string;
+  readonly image: string;
+  readonly port: number;
+  readonly healthCheckPath: string;
+  /** CPU and memory of one pod (requests = limits). */
+  readonly shape: Shape;
+  readonly replicas: number;
+  /** Horizontal autoscaling between `replicas` and this count on CPU. @default no autoscaler */
+  readonly maxReplicas?: number;
+  /** @default 60 */
+  readonly targetCpuPercent?: number;
+  /**
+   * Spread pods evenly over this many zones (topology spread, hard) and never two on one
+   * node when avoidable; also adds a PodDisruptionBudget. @default no spreading (one node)
+   */
+  readonly zones?: number;
+  /** Environment variables for the app (connection endpoints). */
+  readonly env?: Record<string, string>;
+  /** Host name the Ingress answers; omitted, it answers any host. */
+  readonly host?: string;
+  /** UID the container runs as. @default 101 (the unprivileged nginx image's user) */
+  readonly uid?: number;
+}
+
+/**
+ * The stateless web tier: a Deployment of non-root, read-only pods with probes, its
+ * Service and Ingress, and, when spread over zones, a HorizontalPodAutoscaler and a
+ * PodDisruptionBudget that keeps all but one pod up during node drains.
+ */
+export class WebApp extends Construct {
+  readonly deployment: kplus.Deployment;
+  readonly service: kplus.Service;
+  readonly ingress: kplus.Ingress;
+  readonly serviceAccount: kplus.ServiceAccount;
+  readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    const name = (this.name = props.name ?? 'web');
+    const labels = componentLabels(props.product, name);
+    const uid = props.uid ?? 101;
+    const q = quantities(props.shape);
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name, labels }, automountToken: false });
+    this.deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name, labels },
+      podMetadata: { labels },
+      replicas: props.replicas,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
+      containers: [
+        {
+          name: 'app',
+          image: props.image,
+          portNumber: props.port,
+          envVariables: Object.fromEntries(Object.entries({ PORT: String(props.port), ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+          resources: {
+            cpu: { request: kplus.Cpu.millis(parseInt(q.cpu)), limit: kplus.Cpu.millis(parseInt(q.cpu)) },
+            memory: { request: Size.mebibytes(parseInt(q.memory)), limit: Size.mebibytes(parseInt(q.memory)) },
+          },
+          securityContext: {
+            ensureNonRoot: true,
+            user: uid,
+            group: uid,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+          },
+          readiness: kplus.Probe.fromHttpGet(props.healthCheckPath, { port: props.port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+          liveness: kplus.Probe.fromHttpGet(props.healthCheckPath, { port: props.port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), failureThreshold: 6 }),
+          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }) }],
+        },
+      ],
+    });
+    const deploymentObject = ApiObject.of(this.deployment);
+    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    // cdk8s-plus has no "ALL" capability nor seccomp fields: the restricted profile needs both.
+    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
+
+    this.service = this.deployment.exposeViaService({ name, ports: [{ port: 80, targetPort: props.port, name: 'http' }] });
+    ApiObject.of(this.service).metadata.addLabel('app.kubernetes.io/name', name);
+    this.ingress = new kplus.Ingress(this, 'ingress', { metadata: { name, labels } });
+    const backend = kplus.IngressBackend.fromService(this.service, { port: 80 });
+    if (props.host) this.ingress.addHostDefaultBackend(props.host, backend);
+    else this.ingress.addDefaultBackend(backend);
+
+    if (props.zones && props.zones > 1) {
+      // Hard spread across zones (a zone loss takes 1/zones of the pods), soft across nodes.
+      deploymentObject.addJsonPatch(
+        JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+          { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+          { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+        ]),
+      );
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+        metadata: { name, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+      });
+    }
+    if (props.maxReplicas && props.maxReplicas > props.replicas) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
+        metadata: { name, labels },
+        target: this.deployment,
+        minReplicas: props.replicas,
+        maxReplicas: props.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.targetCpuPercent ?? 60))],
+      });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Synthesizes every stage for both targets once per test run and writes the results to
+ * .test-out/, where test files read them (see ./stages.ts). A stage that fails to synth
+ * is recorded, not thrown, so only the tests of that stage fail, with the synth error.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { computePlan } from '../../core/plan';
+import { loadProfile } from '../../core/profile';
+import { STAGE_NAMES } from '../../stages/ladder';
+import { synthAws, synthK8s, TARGETS } from '../../blueprints/synth';
+import { SYNTH_OUT, SYNTH_REPORT, TEST_PROFILE_FILE } from './paths';
+
+export default async function globalSetup(): Promise<void> {
+  const started = performance.now();
+  fs.rmSync(SYNTH_OUT, { recursive: true, force: true });
+  fs.mkdirSync(SYNTH_OUT, { recursive: true });
+  const profile = loadProfile(TEST_PROFILE_FILE);
+  const report: Record<string, { ok: boolean; error?: string; milliseconds: number; file?: string }> = {};
+  for (const stage of STAGE_NAMES) {
+    const plan = computePlan(profile, stage);
+    fs.writeFileSync(path.join(SYNTH_OUT, `${stage}.plan.json`), JSON.stringify(plan, null, 2));
+    for (const target of TARGETS) {
+      const t0 = performance.now();
+      try {
+        const result = target === 'aws' ? synthAws(plan, SYNTH_OUT) : synthK8s(plan, SYNTH_OUT);
+        report[`${target}/${stage}`] = { ok: true, milliseconds: performance.now() - t0, file: result.target === 'aws' ? result.templateFile : result.manifestFile };
+      } catch (err) {
+        report[`${target}/${stage}`] = { ok: false, error: err instanceof Error ? `${err.message}` : String(err), milliseconds: performance.now() - t0 };
+      }
+    }
+  }
+  fs.writeFileSync(SYNTH_REPORT, JSON.stringify({ totalMilliseconds: performance.now() - started, results: report }, null, 2));
+}
