@@ -128,7 +128,7 @@ export type SizingAssumptions = Profile['assumptions'];
 
 /** JSON Schema of the profile file, published as profiles/profile.schema.json for editors. */
 export function profileJsonSchema(): object {
-  return z.toJSONSchema(profileSchema, { io: 'input', target: 'draft-2020-12' });
+  return { title: 'stagekit workload profile', ...z.toJSONSchema(profileSchema, { io: 'input', target: 'draft-2020-12' }) };
 }
 
 function valueAt(input: unknown, keyPath: readonly PropertyKey[]): unknown {

@@ -1,0 +1,51 @@
+/**
+ * Speed figures (not assertions): median synth time per stage and target over several
+ * in-process runs, plus the cold start of the `cdk synth` app command.
+ * Usage: npm run bench [-- --runs N] [--profile FILE]
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { computePlan } from '../core/plan';
+import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
+import { STAGE_NAMES } from '../stages/ladder';
+import { synthAws, synthK8s, TARGETS } from '../blueprints/synth';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const runs = Number(arg('runs', '5'));
+const profile = loadProfile(arg('profile', DEFAULT_PROFILE_FILE));
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-bench-'));
+process.stdout.write(`synth, median of ${runs} in-process runs (profile ${profile.name}; first run warms the module cache and is discarded)\n`);
+process.stdout.write(`${'stage'.padEnd(16)}${'target'.padEnd(8)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}\n`);
+for (const stage of STAGE_NAMES) {
+  const plan = computePlan(profile, stage);
+  for (const target of TARGETS) {
+    const times: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const r = target === 'aws' ? synthAws(plan, out) : synthK8s(plan, out);
+      if (i > 0) times.push(r.milliseconds);
+    }
+    const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(10);
+    process.stdout.write(`${stage.padEnd(16)}${target.padEnd(8)}${f(median(times))}${f(Math.min(...times))}${f(Math.max(...times))}\n`);
+  }
+}
+
+// The command users run: a fresh process each time, as `npx cdk synth` does.
+const cold: number[] = [];
+for (let i = 0; i < Math.min(runs, 3); i++) {
+  const t0 = performance.now();
+  execFileSync('npx', ['cdk', 'synth', '-q', '-c', 'stage=queue-pipeline', '-o', path.join(out, 'cdk.out')], { stdio: 'ignore' });
+  cold.push(performance.now() - t0);
+}
+process.stdout.write(`\nnpx cdk synth -c stage=queue-pipeline (fresh process): median ${(median(cold) / 1000).toFixed(2)} s over ${cold.length} runs\n`);
+fs.rmSync(out, { recursive: true, force: true });
