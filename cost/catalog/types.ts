@@ -49,7 +49,7 @@ export type PublishedBasis =
 
 export interface SourceRecord {
   title: string;
-  /** Path under ../shared/data/prices when built from the snapshot; absent for live downloads and web pages. */
+  /** Path under ../shared/data when built from the snapshot; absent for live downloads and web pages. */
   file?: string;
   /** Where the data lives on the internet (the feed URL, or the page a list price was read from). */
   url: string;
@@ -86,6 +86,8 @@ export interface Ec2InstanceRow {
   usd: number;
   vcpu: number;
   memoryGiB: number;
+  /** Set when this row comes from another source than its table (the fresher feed lacked the type). */
+  source?: string;
 }
 
 export interface Ec2RegionTable {
@@ -225,8 +227,10 @@ export interface SelfHostedPriceList {
   provider: SelfHostedProvider;
   source: string;
   currency: 'EUR';
-  /** Locations the prices apply to, as named by the provider (prices are identical across them). */
-  locations: string[];
+  /** Where the price file says its prices apply ("eu", "fr-par-1"). */
+  priceLocations: string[];
+  /** The provider's locations as listed by eu-cloud-prices' providers.json (no per-location prices exist). */
+  providerLocations: string[];
   locationNote: string;
   servers: Record<string, SelfHostedServerRow>;
   loadBalancers: Record<string, { monthly: EurPrice; hourly?: EurPrice; note?: string }>;
@@ -288,7 +292,7 @@ export interface CatalogData {
 export interface Price {
   usd: number;
   unit: PriceUnit;
-  /** The file (under ../shared/data/prices) or URL the price was read from. */
+  /** The file (under ../shared/data) or URL the price was read from. */
   source: string;
   published: IsoDate;
   fallbackFrom?: AwsRegion;

@@ -1,0 +1,481 @@
+/**
+ * Assembles the catalog from decoded feed payloads. Pure: the snapshot build (scripts/prices/build-catalog.ts)
+ * and `stagekit prices refresh` (refresh.ts) differ only in where the payloads come from, so the same feeds
+ * always give the same catalog.
+ */
+import { FeedFormatError } from './errors';
+import { FEEDS, type FeedId, type FeedPayloads } from './feeds';
+import {
+  COMMITMENT_DISCOUNTS_NOTE,
+  LIST_PRICE_SOURCES,
+  ROUTE53_HOSTED_ZONE,
+  SUPPORT_PLANS,
+  US_EAST_1_LIST_PRICES,
+} from './list-prices';
+import { parseCoroot } from './parsers/coroot';
+import { parseEbs } from './parsers/ebs';
+import { impliedEurUsd, parseEc2PricingPage, parseEuCloudPricesAws, parseKarpenter, type Ec2PricingPage } from './parsers/ec2';
+import { parseElastiCache } from './parsers/elasticache';
+import { parseProviderList, parseProviderLocations, type ParsedProviderList } from './parsers/eu-cloud-prices';
+import { parseMsk } from './parsers/msk';
+import { parseCloudWatch, parseEks, parseNatGateway, parseVpc, type FeedTier } from './parsers/network';
+import { parseRdsPostgres, type RdsStoragePrices } from './parsers/rds';
+import {
+  AWS_REGIONS,
+  type AwsRegion,
+  type AwsRegionFlatPrices,
+  type CatalogData,
+  type CatalogPrice,
+  type CatalogTieredPrice,
+  type Ec2InstanceRow,
+  type Ec2RegionTable,
+  type IsoDate,
+  type PriceUnit,
+  type PublishedBasis,
+  type RdsDeployment,
+  type RdsStorageRow,
+  type SelfHostedPriceList,
+  type SelfHostedProvider,
+  type SourceRecord,
+} from './types';
+
+/** EC2 families the catalog carries (general purpose, compute and memory optimised, x86 and Graviton). */
+export const EC2_FAMILIES = ['t3', 't4g', 'm6i', 'm7i', 'm7g', 'm6g', 'c6i', 'c7g', 'c6g', 'r6i', 'r6g', 'r7g'] as const;
+
+/** The historical Hetzner list kept selectable for users on pre-2026-adjustment contracts. */
+export const HETZNER_PRE_ADJUSTMENT = 'hetzner-2026-01';
+
+export type BuildOrigin =
+  | { kind: 'snapshot' }
+  | {
+      kind: 'live';
+      retrieved: IsoDate;
+      /** Price lists and sources that cannot change upstream and are copied from the previous catalog. */
+      carriedOver: { priceLists: Record<string, SelfHostedPriceList>; sources: Record<string, SourceRecord> };
+    };
+
+export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigin): CatalogData {
+  const sources: Record<string, SourceRecord> = {};
+  const feed = (id: FeedId): unknown => {
+    if (payloads[id] === undefined) throw new FeedFormatError(id, 'payload missing');
+    return payloads[id];
+  };
+  /** Registers a feed as a source; `published` comes from the data when it states a date. */
+  const useFeed = (id: FeedId, stated?: IsoDate): string => {
+    const definition = FEEDS[id];
+    const basis: PublishedBasis = stated ? 'stated-in-data' : origin.kind === 'snapshot' ? 'commit-date' : 'retrieved';
+    const published = stated ?? (origin.kind === 'snapshot' ? definition.commitDate : origin.retrieved);
+    const record: SourceRecord =
+      origin.kind === 'snapshot'
+        ? {
+            title: definition.title,
+            file: `prices/${definition.snapshotFile}`,
+            url: definition.liveUrl,
+            repo: definition.repo,
+            path: definition.path,
+            commit: definition.commit,
+            published,
+            publishedBasis: basis,
+          }
+        : { title: definition.title, url: definition.liveUrl, repo: definition.repo, path: definition.path, published, publishedBasis: basis };
+    const seen = sources[id];
+    if (seen && seen.published !== record.published) throw new FeedFormatError(id, 'publication date differs between regions');
+    sources[id] = record;
+    return id;
+  };
+  const useListSource = (id: string): string => {
+    const record = LIST_PRICE_SOURCES[id];
+    if (!record) throw new Error(`list-prices.ts cites unknown source ${id}`);
+    sources[id] = record;
+    return id;
+  };
+
+  // --- EUR→USD and the eu-central-1 EC2 list come from the same eu-cloud-prices file.
+  const euCloudAws = parseEuCloudPricesAws(feed('eucloudprices-aws'), 'eucloudprices-aws');
+  const euCloudAwsSource = useFeed('eucloudprices-aws', euCloudAws.published);
+  const eurUsd = impliedEurUsd(euCloudAws);
+  if (Math.abs(eurUsd - euCloudAws.statedFx.eurUsd) / euCloudAws.statedFx.eurUsd > 0.005) {
+    throw new FeedFormatError(
+      'eucloudprices-aws',
+      `implied EUR→USD ${eurUsd} disagrees with the stated ${euCloudAws.statedFx.eurUsd}: USD and EUR columns no longer match`,
+    );
+  }
+
+  const karpenter = parseKarpenter(feed('karpenter-us-east-1'), 'karpenter-us-east-1');
+  const karpenterSource = useFeed('karpenter-us-east-1', karpenter.generatedAt);
+  const coroot = feed('coroot');
+
+  const aws = {
+    ec2: {} as CatalogData['aws']['ec2'],
+    rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
+    elasticache: {} as CatalogData['aws']['elasticache'],
+    msk: {} as CatalogData['aws']['msk'],
+    regional: {} as CatalogData['aws']['regional'],
+  };
+
+  for (const region of AWS_REGIONS) {
+    const ec2FeedId = `ec2-${region}` as const;
+    const ec2Page = parseEc2PricingPage(feed(ec2FeedId), region, ec2FeedId);
+    const ec2PageSource = useFeed(ec2FeedId, ec2Page.published);
+    aws.ec2[region] =
+      region === 'us-east-1'
+        ? ec2FromFresherFeed(karpenter.prices[region] ?? {}, karpenterSource, ec2Page, ec2PageSource, 'karpenter')
+        : region === 'eu-central-1'
+          ? ec2FromFresherFeed(
+              Object.fromEntries(Object.entries(euCloudAws.types).map(([type, offer]) => [type, offer.usd])),
+              euCloudAwsSource,
+              ec2Page,
+              ec2PageSource,
+              'eu-cloud-prices',
+              euCloudAws.types,
+            )
+          : { source: ec2PageSource, types: pickFamilies(ec2Page.types) };
+
+    const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
+    const rdsSource = useFeed('rds-postgresql', rds.published);
+    aws.rdsPostgres[region] = {
+      source: rdsSource,
+      classes: rds.classes,
+      storage: Object.fromEntries(
+        (Object.entries(rds.storage) as [RdsDeployment, RdsStoragePrices][]).map(([deployment, prices]) => [
+          deployment,
+          rdsStorageRow(prices, rdsSource),
+        ]),
+      ),
+      backupPerGbMonth: price(rds.backupPerGbMonth, 'GB-month', rdsSource, 'backup storage beyond the free allowance ("Storage Snapshot")'),
+    };
+
+    const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
+    aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };
+
+    const msk = parseMsk(feed('msk'), region, 'msk');
+    const mskSource = useFeed('msk', msk.published);
+    aws.msk[region] = dropUndefined({
+      source: mskSource,
+      brokers: msk.brokers,
+      storagePerGbMonth: price(msk.storagePerGbMonth, 'GB-month', mskSource, 'Kafka.Storage.GP2'),
+      provisionedThroughputPerMbpsMonth: optionalPrice(msk.provisionedThroughputPerMbpsMonth, 'MBps-month', mskSource),
+      expressStoragePerGbMonth: optionalPrice(msk.expressStoragePerGbMonth, 'GB-month', mskSource),
+      expressDataInPerGb: optionalPrice(msk.expressDataInPerGb, 'GB', mskSource),
+    });
+
+    aws.regional[region] = regionalPrices(region, {
+      feed,
+      useFeed,
+      useListSource,
+      coroot,
+      freeEgressTb: (payloads['eucloudprices-aws'] as { egress?: { free_tb?: unknown } } | undefined)?.egress?.free_tb,
+    });
+  }
+
+  const selfHosted = buildSelfHosted(payloads, origin, useFeed, sources);
+  const support = Object.fromEntries(
+    Object.entries(SUPPORT_PLANS).map(([plan, record]) => {
+      record.sources.forEach(useListSource);
+      return [plan, record];
+    }),
+  ) as CatalogData['aws']['support'];
+  useListSource(ROUTE53_HOSTED_ZONE.source);
+
+  return {
+    schemaVersion: 1,
+    catalogDate: catalogDate(sources),
+    origin:
+      origin.kind === 'snapshot'
+        ? { kind: 'snapshot', note: 'Built by scripts/prices/build-catalog.ts from ../shared/data/prices; see data/prices/SOURCES.md.' }
+        : { kind: 'live', retrieved: origin.retrieved, note: 'Built by `stagekit prices refresh` from the live feeds.' },
+    regions: [...AWS_REGIONS],
+    sources,
+    exchangeRate: {
+      eurUsd,
+      source: euCloudAwsSource,
+      method:
+        'Σ price_usd_hourly / Σ price_hourly over every EC2 instance in the eu-cloud-prices AWS file (AWS USD list price next to ' +
+        'its EUR conversion, same day), rounded to 4 decimals. Override per call when your contract uses another rate.',
+      statedInSource: { eurUsd: euCloudAws.statedFx.eurUsd, basis: euCloudAws.statedFx.basis, date: euCloudAws.statedFx.date },
+    },
+    aws: {
+      ...aws,
+      route53PrivateHostedZone: ROUTE53_HOSTED_ZONE,
+      support,
+      commitmentDiscounts: { available: false, note: COMMITMENT_DISCOUNTS_NOTE },
+    },
+    selfHosted,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function pickFamilies<T>(types: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(types).filter(([type]) => (EC2_FAMILIES as readonly string[]).includes(type.split('.')[0]!)),
+  );
+}
+
+/**
+ * EC2 table for a region with a fresher price source than the AWS map: prices from the fresher source, vCPU and
+ * memory from it when it states them (eu-cloud-prices) or else from the AWS map (Karpenter has prices only).
+ * A type the fresher source lacks keeps the AWS-map row, marked with that source. The note lists every type
+ * whose price moved between the two, so a reviewer sees what "fresher" changed.
+ */
+function ec2FromFresherFeed(
+  fresherPrices: Record<string, number>,
+  fresherSource: string,
+  page: Ec2PricingPage,
+  pageSource: string,
+  fresherName: string,
+  fresherSpecs?: Record<string, { vcpu: number; memoryGiB: number }>,
+): Ec2RegionTable {
+  const types: Record<string, Ec2InstanceRow> = {};
+  const moved: string[] = [];
+  const wanted = new Set([...Object.keys(pickFamilies(page.types)), ...Object.keys(pickFamilies(fresherPrices))]);
+  for (const type of [...wanted].sort()) {
+    const fresh = fresherPrices[type];
+    const specs = fresherSpecs?.[type] ?? page.types[type];
+    if (fresh !== undefined && specs) {
+      types[type] = { usd: fresh, vcpu: specs.vcpu, memoryGiB: specs.memoryGiB };
+      const old = page.types[type];
+      if (old && old.usd !== fresh) moved.push(`${type} ${old.usd}→${fresh}`);
+    } else if (page.types[type]) {
+      types[type] = { ...page.types[type]!, source: pageSource };
+    }
+  }
+  return {
+    source: fresherSource,
+    specsSource: fresherSpecs ? undefined : pageSource,
+    note:
+      `Prices from ${fresherName} (fresher than the AWS map of ${page.published}). ` +
+      (moved.length ? `Differences from that map: ${moved.join(', ')}.` : 'No price differs from that map.'),
+    types,
+  };
+}
+
+function price(usd: number, unit: PriceUnit, source: string, note?: string): CatalogPrice {
+  return note ? { usd, unit, source, note } : { usd, unit, source };
+}
+
+function optionalPrice(usd: number | undefined, unit: PriceUnit, source: string): CatalogPrice | undefined {
+  return usd === undefined ? undefined : price(usd, unit, source);
+}
+
+function tiered(tiers: FeedTier[], unit: PriceUnit, source: string, note?: string): CatalogTieredPrice {
+  return dropUndefined({ unit, source, note, tiers });
+}
+
+function rdsStorageRow(prices: RdsStoragePrices, source: string): RdsStorageRow {
+  return dropUndefined({
+    gp2PerGbMonth: optionalPrice(prices.gp2PerGbMonth, 'GB-month', source),
+    gp3PerGbMonth: optionalPrice(prices.gp3PerGbMonth, 'GB-month', source),
+    gp3IopsPerMonth: optionalPrice(prices.gp3IopsPerMonth, 'IOPS-month', source),
+    gp3ThroughputPerMbpsMonth: optionalPrice(prices.gp3ThroughputPerMbpsMonth, 'MBps-month', source),
+    io1PerGbMonth: optionalPrice(prices.io1PerGbMonth, 'GB-month', source),
+    io1IopsPerMonth: optionalPrice(prices.io1IopsPerMonth, 'IOPS-month', source),
+  });
+}
+
+interface RegionalInputs {
+  feed: (id: FeedId) => unknown;
+  useFeed: (id: FeedId, stated?: IsoDate) => string;
+  useListSource: (id: string) => string;
+  coroot: unknown;
+  freeEgressTb: unknown;
+}
+
+function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFlatPrices {
+  const { feed, useFeed, useListSource } = inputs;
+  const nat = parseNatGateway(feed('natgateway'), region, 'natgateway');
+  const natSource = useFeed('natgateway', nat.published);
+  const vpc = parseVpc(feed('vpc'), region, 'vpc');
+  const vpcSource = useFeed('vpc', vpc.published);
+  const eks = parseEks(feed('eks'), region, 'eks');
+  const eksSource = useFeed('eks', eks.published);
+  const cw = parseCloudWatch(feed('cloudwatch'), region, 'cloudwatch');
+  const cwSource = useFeed('cloudwatch', cw.published);
+  const ebs = parseEbs(feed('ebs'), region, 'ebs');
+  const ebsSource = useFeed('ebs', ebs.published);
+  const coroot = parseCoroot(inputs.coroot, region, 'coroot');
+  const corootSource = useFeed('coroot');
+
+  /** A us-east-1 list price, flagged as a stand-in everywhere else. */
+  const list = (key: keyof typeof US_EAST_1_LIST_PRICES): CatalogPrice => {
+    const listed: CatalogPrice = { ...US_EAST_1_LIST_PRICES[key] };
+    useListSource(listed.source);
+    return region === 'us-east-1' ? listed : { ...listed, fallbackFrom: 'us-east-1' };
+  };
+
+  const freeTb = typeof inputs.freeEgressTb === 'number' ? inputs.freeEgressTb : undefined;
+  return {
+    natGateway: {
+      hourly: price(nat.hourly, 'hour', natSource),
+      perGbProcessed: price(nat.perGbProcessed, 'GB', natSource),
+    },
+    alb: { hourly: list('albHourly'), lcuHourly: list('albLcuHourly') },
+    nlb: { hourly: list('nlbHourly'), nlcuHourly: list('nlbNlcuHourly') },
+    sqs: { standardPerMillion: list('sqsStandardPerMillion'), fifoPerMillion: list('sqsFifoPerMillion') },
+    cloudwatch: {
+      standardAlarmMonthly: price(cw.standardAlarmMonthly, 'alarm-month', cwSource),
+      highResolutionAlarmMonthly: price(cw.highResolutionAlarmMonthly, 'alarm-month', cwSource),
+      customMetrics: tiered(cw.customMetricTiers, 'metric-month', cwSource),
+      dashboardMonthly: list('cloudwatchDashboardMonthly'),
+      logsIngestionPerGb: price(cw.logsIngestionPerGb, 'GB', cwSource, 'standard log class ingestion'),
+      logsStoragePerGbMonth: price(cw.logsStoragePerGbMonth, 'GB-month', cwSource, 'log archive storage'),
+    },
+    ebs: {
+      gp3PerGbMonth: price(ebs.gp3PerGbMonth, 'GB-month', ebsSource),
+      gp3IopsPerMonth: price(ebs.gp3IopsPerMonth, 'IOPS-month', ebsSource, 'IOPS provisioned above the free baseline'),
+      gp3ThroughputPerMibpsMonth: price(
+        Number((ebs.gp3ThroughputPerGibpsMonth / 1024).toPrecision(10)),
+        'MiBps-month',
+        ebsSource,
+        `feed states ${ebs.gp3ThroughputPerGibpsMonth} USD per GiBps-month; divided by 1024 (throughput is provisioned in MiB/s)`,
+      ),
+      gp2PerGbMonth: price(ebs.gp2PerGbMonth, 'GB-month', ebsSource),
+      io1PerGbMonth: price(ebs.io1PerGbMonth, 'GB-month', ebsSource),
+      io1IopsPerMonth: price(ebs.io1IopsPerMonth, 'IOPS-month', ebsSource),
+      st1PerGbMonth: price(ebs.st1PerGbMonth, 'GB-month', ebsSource),
+      sc1PerGbMonth: price(ebs.sc1PerGbMonth, 'GB-month', ebsSource),
+      snapshotPerGbMonth: price(ebs.snapshotPerGbMonth, 'GB-month', ebsSource),
+    },
+    dataTransferOut: tiered(
+      coroot.internetEgressTiers,
+      'GB',
+      corootSource,
+      'to the internet, per GB per month, tiers by cumulative monthly volume' +
+        (freeTb !== undefined ? `; eu-cloud-prices' AWS file states free_tb ${freeTb} per month, not applied here` : ''),
+    ),
+    interAz: {
+      egressPerGb: price(coroot.interAzEgressPerGb, 'GB', corootSource, 'between AZs of one region; billed on both sides'),
+      ingressPerGb: price(coroot.interAzIngressPerGb, 'GB', corootSource, 'between AZs of one region; billed on both sides'),
+    },
+    publicIpv4: {
+      inUseHourly: price(vpc.publicIpv4InUseHourly, 'IP-hour', vpcSource),
+      idleHourly: price(vpc.publicIpv4IdleHourly, 'IP-hour', vpcSource),
+    },
+    secretsManager: { perSecretMonth: list('secretPerMonth'), per10kApiCalls: list('secretsPer10kApiCalls') },
+    kms: { perKeyMonth: list('kmsKeyPerMonth'), per10kRequests: list('kmsPer10kRequests') },
+    eks: {
+      clusterHourly: price(eks.clusterHourly, 'cluster-hour', eksSource, 'standard Kubernetes version support'),
+      extendedSupportClusterHourly: price(eks.extendedSupportClusterHourly, 'cluster-hour', eksSource),
+      fargateVcpuHourly: price(eks.fargateVcpuHourly, 'vCPU-hour', eksSource),
+      fargateGbHourly: price(eks.fargateGbHourly, 'GB-hour', eksSource),
+    },
+    vpcInterfaceEndpoint: {
+      hourlyPerAz: price(vpc.interfaceEndpointHourlyPerAz, 'AZ-hour', vpcSource, 'per endpoint per availability zone'),
+      dataProcessed: tiered(vpc.interfaceEndpointDataTiers, 'GB', vpcSource),
+    },
+  };
+}
+
+function buildSelfHosted(
+  payloads: Partial<FeedPayloads>,
+  origin: BuildOrigin,
+  useFeed: (id: FeedId, stated?: IsoDate) => string,
+  sources: Record<string, SourceRecord>,
+): CatalogData['selfHosted'] {
+  const providerLocations = (provider: SelfHostedProvider): string[] => {
+    const locations = parseProviderLocations(payloads['eucloudprices-providers'], provider, 'eucloudprices-providers');
+    useFeed('eucloudprices-providers');
+    return locations;
+  };
+  const priceLists: Record<string, SelfHostedPriceList> = {};
+  const defaults = {} as Record<SelfHostedProvider, string>;
+  const add = (feedId: FeedId, provider: SelfHostedProvider, listId?: string): string => {
+    const parsed = parseProviderList(payloads[feedId], provider, feedId);
+    const id = listId ?? `${provider}-${parsed.published.slice(0, 7)}`;
+    if (priceLists[id]) throw new FeedFormatError(feedId, `price list id ${id} is taken`);
+    priceLists[id] = selfHostedList(parsed, useFeed(feedId, parsed.published), providerLocations(provider));
+    return id;
+  };
+  defaults.hetzner = add('hetzner', 'hetzner');
+  defaults.ovh = add('ovh', 'ovh');
+  defaults.scaleway = add('scaleway', 'scaleway');
+  if (origin.kind === 'snapshot') {
+    add('hetzner-2026-01', 'hetzner', HETZNER_PRE_ADJUSTMENT);
+  } else {
+    const carried = origin.carriedOver.priceLists[HETZNER_PRE_ADJUSTMENT];
+    const carriedSource = carried && origin.carriedOver.sources[carried.source];
+    if (!carried || !carriedSource) throw new FeedFormatError(HETZNER_PRE_ADJUSTMENT, 'not in the previous catalog to carry over');
+    if (priceLists[HETZNER_PRE_ADJUSTMENT]) throw new FeedFormatError('hetzner', `live list collides with ${HETZNER_PRE_ADJUSTMENT}`);
+    priceLists[HETZNER_PRE_ADJUSTMENT] = carried;
+    sources[carried.source] = carriedSource;
+  }
+  return { defaults, priceLists };
+}
+
+function selfHostedList(parsed: ParsedProviderList, source: string, providerLocations: string[]): SelfHostedPriceList {
+  return dropUndefined({
+    provider: parsed.provider,
+    source,
+    currency: 'EUR' as const,
+    priceLocations: parsed.priceLocations,
+    providerLocations,
+    locationNote:
+      `The price file states one price per server type for "${parsed.priceLocations.join('", "')}"; ` +
+      `eu-cloud-prices lists the provider's locations as ${providerLocations.join(', ')}. No per-location prices are available.`,
+    servers: parsed.servers,
+    loadBalancers: parsed.loadBalancers,
+    volumePerGbMonth: parsed.volumePerGbMonth,
+    volumeTiers: parsed.volumeTiers,
+    snapshotPerGbMonth: parsed.snapshotPerGbMonth,
+    primaryIpv4Monthly: parsed.primaryIpv4Monthly,
+    traffic: dropUndefined(parsed.traffic),
+    objectStorage: parsed.objectStorage ? dropUndefined(parsed.objectStorage) : undefined,
+    note: parsed.skipped.length ? `Left out: ${parsed.skipped.join('; ')}.` : undefined,
+  });
+}
+
+/** Oldest and newest publication dates of the feeds prices are read from (metadata-only feeds excluded). */
+function catalogDate(sources: Record<string, SourceRecord>): CatalogData['catalogDate'] {
+  const priced = Object.entries(sources).filter(([id]) => id in FEEDS && id !== 'eucloudprices-providers');
+  const byDate = priced.sort(([, a], [, b]) => a.published.localeCompare(b.published));
+  const [oldestId, oldest] = byDate[0]!;
+  const [newestId, newest] = byDate[byDate.length - 1]!;
+  return {
+    oldest: oldest.published,
+    newest: newest.published,
+    summary:
+      `Prices published ${oldest.published} to ${newest.published} ` +
+      `(oldest: ${FEEDS[oldestId as FeedId].title}; newest: ${FEEDS[newestId as FeedId].title}).`,
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Deterministic JSON: object keys sorted at every level, arrays in their (meaningful) order. Objects and arrays
+ * holding only primitives go on one line — one line per instance type or price — so the file stays compact
+ * while a price change still shows up as a one-line diff.
+ */
+export function serializeCatalog(catalog: CatalogData): string {
+  return `${format(sortKeys(catalog), '')}\n`;
+}
+
+function format(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const entries: [string | null, unknown][] = Array.isArray(value)
+    ? value.map((item) => [null, item])
+    : Object.entries(value as Record<string, unknown>);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) return `${open}${close}`;
+  const label = (key: string | null) => (key === null ? '' : `${JSON.stringify(key)}: `);
+  if (entries.every(([, v]) => v === null || typeof v !== 'object')) {
+    return `${open}${entries.map(([key, v]) => `${label(key)}${JSON.stringify(v)}`).join(', ')}${close}`;
+  }
+  const inner = `${indent} `;
+  return `${open}\n${entries.map(([key, v]) => `${inner}${label(key)}${format(v, inner)}`).join(',\n')}\n${indent}${close}`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined) // as JSON.stringify would
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,184 @@
+/**
+ * AWS list prices that no machine-readable feed in ../shared carries. Each value was read from the cited text
+ * (quoted verbatim in `quote`) and is us-east-1 unless the text says otherwise; build.ts applies them to other
+ * regions only with `fallbackFrom: 'us-east-1'`. Nothing here is estimated: a price without a quotable
+ * statement is left out of the catalog instead.
+ */
+import type { CatalogPrice, CatalogTieredPrice, SourceRecord, SupportPlan, SupportPlanRecord } from './types';
+
+/** Day the stored copies of undated web pages were consulted for this catalog. */
+const CONSULTED = '2026-11-25';
+
+export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
+  'shared-sources-md': {
+    title: 'List prices recorded in the caveats of ../shared/data/SOURCES.md (collected 2026-11-25)',
+    file: 'SOURCES.md',
+    url: 'https://aws.amazon.com/elasticloadbalancing/pricing/ ; https://aws.amazon.com/sqs/pricing/',
+    published: '2026-11-25',
+    publishedBasis: 'stated-on-page',
+    quote:
+      'ALB/NLB hourly 0.0225 USD, LCU 0.008/LCU-hour (ALB), 0.006/NLCU-hour (NLB); SQS 0.40 (standard) / 0.50 (FIFO) ' +
+      'per 1M requests, us-east-1 (AWS pricing pages; no regional files here).',
+  },
+  'aws-elb-pricing-page': {
+    title: 'AWS Elastic Load Balancing pricing page, us-east-1 pricing examples, transcribed verbatim',
+    url: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+    repo: 'api-evangelist/amazon-elastic-load-balancing',
+    path: 'plans/amazon-elastic-load-balancing-plans-pricing.yml',
+    commit: '303e536b0f20',
+    published: '2026-09-20',
+    publishedBasis: 'stated-on-page',
+    quote: 'Application Load Balancer - hourly: "$0.0225 hourly charge"; ALB LCU: "$0.008 per LCU"; Network Load Balancer - NLCU: "$0.006 per NLCU"',
+    caveat: 'The page renders regional tables from tokens; these figures are its us-east-1 examples. No NLB hourly figure in the transcription.',
+  },
+  'aws-secrets-manager-pricing-page': {
+    title: 'AWS Secrets Manager pricing page, transcribed verbatim',
+    url: 'https://aws.amazon.com/secrets-manager/pricing/',
+    repo: 'api-evangelist/amazon-secrets-manager',
+    path: 'plans/amazon-secrets-manager-plans-pricing.yml',
+    published: '2026-09-20',
+    publishedBasis: 'stated-on-page',
+    quote: '"$0.40 / secret / month"; "$0.05/10,000 calls"',
+    caveat: 'Rates appear in the page\'s pricing examples; a replica secret is billed as a distinct secret.',
+  },
+  'kms-pricing-summary': {
+    title: 'AWS KMS pricing (us-east-1, June 2026), as summarised from the AWS KMS pricing page',
+    url: 'https://www.factualminds.com/blog/aws-kms-pricing-keys-requests-multi-region/',
+    published: '2026-06',
+    publishedBasis: 'stated-on-page',
+    quote: 'KMS pricing breakdown — us-east-1, June 2026: "$1/month per customer-managed key, $0.03 per 10K requests, free tier of 20,000 requests"',
+    caveat:
+      'Third-party summary. AWS\'s own page (https://aws.amazon.com/kms/pricing/) states "Each AWS KMS key that you create in KMS costs ' +
+      '$1/month"; its request table was not captured. Asymmetric and GenerateDataKeyPair requests cost more.',
+  },
+  'aws-route53-pricing-page': {
+    title: 'Amazon Route 53 pricing page, transcribed verbatim',
+    url: 'https://aws.amazon.com/route53/pricing/',
+    repo: 'api-evangelist/amazon-route53-resolver',
+    path: 'plans/amazon-route53-resolver-plans-pricing.yml',
+    published: '2026-09-20',
+    publishedBasis: 'stated-on-page',
+    quote:
+      '"$0.50 per hosted zone per month for the first 25 hosted zones"; "$0.10 per hosted zone per month for additional hosted zones"',
+    caveat: 'The page prices hosted zones without distinguishing public from private zones; DNS queries are extra.',
+  },
+  'cloudwatch-dashboard-summary': {
+    title: 'Amazon CloudWatch pricing summary (dashboards)',
+    url: 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/',
+    published: '2026-06-13',
+    publishedBasis: 'stated-on-page',
+    quote: '"dashboards at $3 each"',
+    caveat: 'Third-party summary of https://aws.amazon.com/cloudwatch/pricing/; the CloudWatch price feed has no dashboard key.',
+  },
+  'aws-price-list-developer-support': {
+    title: 'AWS Price List offer AWSDeveloperSupport (mirror of the public offer file)',
+    url: 'https://huggingface.co/datasets/labofsahil/aws-pricing-dataset/blob/main/AWSDeveloperSupport.csv',
+    published: '2024-10-22',
+    publishedBasis: 'commit-date',
+    quote: '"3% of monthly AWS usage", EffectiveDate 2018-05-01, 0..Inf; "Recurring Fee", Quantity, 29 USD',
+  },
+  'aws-price-list-enterprise-on-ramp': {
+    title: 'AWS Price List offer AWSEnterpriseOnRamp (mirror of the public offer file)',
+    url: 'https://huggingface.co/datasets/labofsahil/aws-pricing-dataset/blob/main/AWSEnterpriseOnRamp.csv',
+    published: '2024-10-22',
+    publishedBasis: 'commit-date',
+    quote: '"10% of monthly AWS usage", EffectiveDate 2021-10-19, 0..Inf; "Recurring Fee", Quantity, 5500 USD',
+    caveat: 'A 2026 third-party guide mentions new Enterprise On-Ramp pricing released in 2025, not captured here.',
+  },
+  'aws-support-pricing-page': {
+    title: 'AWS Support plan pricing page (German edition), pricing examples',
+    url: 'https://aws.amazon.com/de/premiumsupport/pricing/',
+    published: CONSULTED,
+    publishedBasis: 'retrieved',
+    quote:
+      'Business: "10 % der ersten 0-10 000 USD", "7 % der Gebühren für 10 000-80 0000 USD", "5 % der Gebühren für 80 000-250 000 USD", ' +
+      '"3 % der Gebühren über 250 000 USD". Enterprise: "10 % der ersten 0-150 000 USD", "7 % der Gebühren für 150 000-500 000 USD", ' +
+      '"5 % der Gebühren für 500 000-1 Mio. USD", "3 % der Gebühren über 1 Mio. USD". Developer: "2 000 USD x 3 % = 60 USD".',
+    caveat: 'Stored copy of the page, undated; charges are computed on gross monthly AWS charges per account (Enterprise: aggregated).',
+  },
+  'aws-support-billing-article': {
+    title: 'AWS Knowledge Center: how AWS Support plans are billed',
+    url: 'https://aws.amazon.com/premiumsupport/knowledge-center/support-billing/',
+    published: '2017-10-26',
+    publishedBasis: 'stated-on-page',
+    quote: '"if you sign up for the Business Support plan ($100 a month minimum) in the exact middle of October, a $50 charge is billed"',
+  },
+  'enterprise-support-summary': {
+    title: 'AWS Enterprise Support cost formula (third-party summary)',
+    url: 'https://atonementlicensing.com/blog/aws-enterprise-support-cost/',
+    published: CONSULTED,
+    publishedBasis: 'retrieved',
+    quote:
+      '"AWS Enterprise Support costs the greater of $15,000 per month or a tiered percentage of monthly AWS usage: 10 percent of the ' +
+      'first $150,000, 7 percent to $500,000, 5 percent to $1,000,000, and 3 percent above $1,000,000"',
+    caveat: 'AWS\'s own statement of the $15,000 minimum was not available offline; the bands match AWS\'s pricing example.',
+  },
+};
+
+/** us-east-1 list prices without a feed; other regions get them with `fallbackFrom: 'us-east-1'`. */
+export const US_EAST_1_LIST_PRICES = {
+  albHourly: { usd: 0.0225, unit: 'hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
+  albLcuHourly: { usd: 0.008, unit: 'LCU-hour', source: 'aws-elb-pricing-page' },
+  nlbHourly: { usd: 0.0225, unit: 'hour', source: 'shared-sources-md' },
+  nlbNlcuHourly: { usd: 0.006, unit: 'NLCU-hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
+  sqsStandardPerMillion: { usd: 0.4, unit: 'million requests', source: 'shared-sources-md' },
+  sqsFifoPerMillion: { usd: 0.5, unit: 'million requests', source: 'shared-sources-md' },
+  secretPerMonth: { usd: 0.4, unit: 'secret-month', source: 'aws-secrets-manager-pricing-page' },
+  secretsPer10kApiCalls: { usd: 0.05, unit: '10k requests', source: 'aws-secrets-manager-pricing-page' },
+  kmsKeyPerMonth: { usd: 1, unit: 'key-month', source: 'kms-pricing-summary', note: 'customer-managed key; AWS-managed keys are free' },
+  kmsPer10kRequests: {
+    usd: 0.03,
+    unit: '10k requests',
+    source: 'kms-pricing-summary',
+    note: 'symmetric-key requests beyond the 20,000/month free tier',
+  },
+  cloudwatchDashboardMonthly: { usd: 3, unit: 'dashboard-month', source: 'cloudwatch-dashboard-summary' },
+} satisfies Record<string, CatalogPrice>;
+
+/** Route 53 hosted zones are a global service: no region, no fallback. */
+export const ROUTE53_HOSTED_ZONE: CatalogTieredPrice = {
+  unit: 'hosted-zone-month',
+  source: 'aws-route53-pricing-page',
+  tiers: [
+    { upTo: 25, usd: 0.5 },
+    { upTo: null, usd: 0.1 },
+  ],
+};
+
+export const SUPPORT_PLANS: Record<SupportPlan, SupportPlanRecord> = {
+  developer: {
+    minimumMonthlyUsd: 29,
+    bands: [{ upToUsd: null, rate: 0.03 }],
+    sources: ['aws-price-list-developer-support', 'aws-support-pricing-page'],
+  },
+  business: {
+    minimumMonthlyUsd: 100,
+    bands: [
+      { upToUsd: 10_000, rate: 0.1 },
+      { upToUsd: 80_000, rate: 0.07 },
+      { upToUsd: 250_000, rate: 0.05 },
+      { upToUsd: null, rate: 0.03 },
+    ],
+    sources: ['aws-support-pricing-page', 'aws-support-billing-article'],
+  },
+  'enterprise-on-ramp': {
+    minimumMonthlyUsd: 5_500,
+    bands: [{ upToUsd: null, rate: 0.1 }],
+    sources: ['aws-price-list-enterprise-on-ramp'],
+  },
+  enterprise: {
+    minimumMonthlyUsd: 15_000,
+    bands: [
+      { upToUsd: 150_000, rate: 0.1 },
+      { upToUsd: 500_000, rate: 0.07 },
+      { upToUsd: 1_000_000, rate: 0.05 },
+      { upToUsd: null, rate: 0.03 },
+    ],
+    sources: ['aws-support-pricing-page', 'enterprise-support-summary'],
+  },
+};
+
+export const COMMITMENT_DISCOUNTS_NOTE =
+  'No feed in ../shared/data/prices carries reserved-instance or savings-plan rates: the AWS maps used are the on-demand ' +
+  'ones (ec2-ondemand-without-sec-sel, rds-postgresql-ondemand, elasticache OnDemand keys), Karpenter embeds on-demand prices ' +
+  'only, and vantage/opszero carries on-demand and average spot. Commitment discounts are therefore not priced.';

@@ -1,0 +1,91 @@
+/**
+ * RDS for PostgreSQL from the AWS pricing-page map rds-postgresql-ondemand. Instance keys look like
+ * "Database Instance PostgreSQL No license required db r6g.large Memory optimized Multi-AZ Current Generation";
+ * storage keys like "Database Storage Single AZ General Purpose-GP3" or "Provisioned GP3 IOPS Multi AZ".
+ * "Storage Snapshot" is backup storage beyond the free allowance.
+ */
+import { FeedFormatError } from '../errors';
+import type { AwsRegion, IsoDate, RdsDeployment } from '../types';
+import { expectManifest, gib, integer, parsePricingPageFeed, priceByKey, publicationDate, regionRecords, usd } from './aws-pricing-page';
+
+export interface RdsStoragePrices {
+  gp2PerGbMonth?: number;
+  gp3PerGbMonth?: number;
+  gp3IopsPerMonth?: number;
+  gp3ThroughputPerMbpsMonth?: number;
+  io1PerGbMonth?: number;
+  io1IopsPerMonth?: number;
+}
+
+export interface RdsPostgresRegion {
+  published: IsoDate;
+  classes: Record<string, { vcpu: number; memoryGiB: number; hourly: Partial<Record<RdsDeployment, number>> }>;
+  storage: Record<RdsDeployment, RdsStoragePrices>;
+  backupPerGbMonth: number;
+}
+
+const INSTANCE_KEY =
+  /^Database Instance PostgreSQL No license required db (\S+) .+ (Single-AZ|Multi-AZ readable standbys|Multi-AZ) (?:Current|Previous) Generation$/;
+
+const DEPLOYMENTS: Record<string, RdsDeployment> = {
+  'Single-AZ': 'single-az',
+  'Multi-AZ': 'multi-az',
+  'Multi-AZ readable standbys': 'multi-az-readable-standbys',
+};
+
+/** How each deployment is spelled in storage keys ("Single AZ", "Multi AZ", "Multi AZ readable standbys"). */
+const STORAGE_SPELLING: Record<RdsDeployment, string> = {
+  'single-az': 'Single AZ',
+  'multi-az': 'Multi AZ',
+  'multi-az-readable-standbys': 'Multi AZ readable standbys',
+};
+
+export function parseRdsPostgres(payload: unknown, region: AwsRegion, feedName: string): RdsPostgresRegion {
+  const feed = parsePricingPageFeed(payload, feedName);
+  expectManifest(feed, 'rds', 'rds-postgresql-ondemand', feedName);
+  const records = regionRecords(feed, region, feedName);
+  const classes: RdsPostgresRegion['classes'] = {};
+  for (const [key, record] of Object.entries(records)) {
+    const match = INSTANCE_KEY.exec(key);
+    if (!match) continue;
+    const context = `${feedName} "${key}"`;
+    const instanceClass = `db.${match[1]}`;
+    if (record['Instance Type'] !== instanceClass) throw new FeedFormatError(context, `Instance Type is ${String(record['Instance Type'])}`);
+    const deployment = DEPLOYMENTS[match[2]!]!;
+    const row = (classes[instanceClass] ??= {
+      vcpu: integer(record.vCPU, context),
+      memoryGiB: gib(record.Memory, context),
+      hourly: {},
+    });
+    const price = usd(record, context);
+    if (row.hourly[deployment] !== undefined && row.hourly[deployment] !== price) {
+      throw new FeedFormatError(context, 'listed twice with different prices');
+    }
+    row.hourly[deployment] = price;
+  }
+  if (Object.keys(classes).length === 0) throw new FeedFormatError(feedName, `no PostgreSQL instances in ${region}`);
+
+  const optional = (key: string): number | undefined =>
+    Object.keys(records).some((k) => k.toLowerCase() === key.toLowerCase()) ? priceByKey(records, key, feedName) : undefined;
+  const storage = {} as Record<RdsDeployment, RdsStoragePrices>;
+  for (const [deployment, spelled] of Object.entries(STORAGE_SPELLING) as [RdsDeployment, string][]) {
+    storage[deployment] = dropUndefined({
+      gp2PerGbMonth: optional(`Database Storage ${spelled} General Purpose`),
+      gp3PerGbMonth: optional(`Database Storage ${spelled} General Purpose-GP3`),
+      gp3IopsPerMonth: optional(`Provisioned GP3 IOPS ${spelled}`),
+      gp3ThroughputPerMbpsMonth: optional(`Provisioned Throughput ${spelled}`),
+      io1PerGbMonth: optional(`Database Storage ${spelled} Provisioned IOPS`),
+      io1IopsPerMonth: optional(`Provisioned IOPS ${spelled}`),
+    });
+  }
+  return {
+    published: publicationDate(feed),
+    classes,
+    storage,
+    backupPerGbMonth: priceByKey(records, 'Storage Snapshot', feedName),
+  };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
