@@ -1,5 +1,5 @@
 /**
- * Self-hosted provider lists from mixxor/eu-cloud-prices (prices/<provider>.json, EUR, VAT excluded) and its
+ * Self-hosted provider lists from mixxor/eu-cloud-prices (prices/<provider>.json, EUR) and its
  * providers.json (locations). One schema covers Hetzner, OVHcloud and Scaleway; fields a provider's file lacks
  * stay absent in the catalog rather than being filled in.
  */
