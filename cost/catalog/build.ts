@@ -164,7 +164,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       useFeed,
       useListSource,
       coroot,
-      freeEgressTb: (payloads['eucloudprices-aws'] as { egress?: { free_tb?: unknown } } | undefined)?.egress?.free_tb,
+      freeEgressTb: euCloudAws.freeEgressTb,
     });
   }
 
@@ -278,7 +278,7 @@ interface RegionalInputs {
   useFeed: (id: FeedId, stated?: IsoDate) => string;
   useListSource: (id: string) => string;
   coroot: unknown;
-  freeEgressTb: unknown;
+  freeEgressTb?: number;
 }
 
 function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFlatPrices {
@@ -303,7 +303,7 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
     return region === 'us-east-1' ? listed : { ...listed, fallbackFrom: 'us-east-1' };
   };
 
-  const freeTb = typeof inputs.freeEgressTb === 'number' ? inputs.freeEgressTb : undefined;
+  const freeTb = inputs.freeEgressTb;
   return {
     natGateway: {
       hourly: price(nat.hourly, 'hour', natSource),

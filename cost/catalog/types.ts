@@ -26,7 +26,6 @@ export type PriceUnit =
   | 'GB-hour'
   | 'GB'
   | 'GB-month'
-  | 'GiB-month'
   | 'IOPS-month'
   | 'MBps-month'
   | 'MiBps-month'

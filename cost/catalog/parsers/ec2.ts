@@ -100,6 +100,7 @@ const EuCloudPricesAws = z.object({
       family: z.string(),
     }),
   ),
+  egress: z.looseObject({ free_tb: z.number().nonnegative().optional() }).optional(),
   fx: z.object({
     base: z.literal('EUR'),
     rate_date: z.string(),
@@ -113,6 +114,8 @@ export interface EuCloudPricesAwsList {
   /** USD as published by AWS (the file keeps AWS's USD next to its EUR conversion), rounded to 4 decimals. */
   types: Record<string, Ec2Offer & { eur: number }>;
   statedFx: { eurUsd: number; date: IsoDate; basis: string };
+  /** AWS's monthly free data-transfer-out allowance as the file states it (TB), if it does. */
+  freeEgressTb?: number;
 }
 
 export function parseEuCloudPricesAws(payload: unknown, feedName: string): EuCloudPricesAwsList {
@@ -130,6 +133,7 @@ export function parseEuCloudPricesAws(payload: unknown, feedName: string): EuClo
     published: isoDay(data.fetched_at),
     types,
     statedFx: { eurUsd: data.fx.rates.USD, date: isoDay(data.fx.rate_date), basis: data.fx.source },
+    freeEgressTb: data.egress?.free_tb,
   };
 }
 
