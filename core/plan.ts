@@ -65,6 +65,8 @@ export interface DatabaseGroupPlan {
   /** Provisioned gp3 IOPS, when above the included baseline. */
   readonly iops?: number;
   readonly readReplicas: number;
+  /** Requests (= limits) of one Postgres pod on Kubernetes: the usable share of `instance`. */
+  readonly podShape: Shape;
 }
 
 export interface DatabasePlan extends DatabaseGroupPlan {
@@ -86,6 +88,8 @@ export interface CachePlan {
   readonly node: MachineSize;
   /** Nodes in the replication group: one primary plus one replica per other zone. */
   readonly nodes: number;
+  /** Requests (= limits) of one cache pod on Kubernetes: the usable share of `node`. */
+  readonly podShape: Shape;
 }
 
 export interface QueuePlan {
@@ -102,11 +106,20 @@ export interface QueuePlan {
   readonly maxWorkers: number;
   /** Queued jobs per worker the autoscaler aims for (drained within maxJobDelay / 2). */
   readonly backlogPerWorker: number;
+  /** The managed Kafka cluster (MSK), when the profile chose Kafka. */
   readonly kafka?: KafkaPlan;
+  /**
+   * The Kafka cluster the self-hosted (Kubernetes) rendering runs: `kafka` itself when the
+   * profile chose Kafka; for SQS, a cluster sized by the same rules for the same load, since
+   * there is no self-hosted SQS (the dead-letter queue becomes a second topic).
+   */
+  readonly selfHostedKafka: KafkaPlan;
 }
 
 export interface KafkaPlan {
   readonly broker: KafkaBrokerSize;
+  /** Requests (= limits) of one broker pod on Kubernetes: the usable share of `broker`. */
+  readonly brokerPodShape: Shape;
   readonly brokers: number;
   readonly storageGiBPerBroker: number;
   readonly partitions: number;
@@ -281,6 +294,7 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
       replicaLagAlarmSeconds: staleness,
       // Postgres reserves ~10 MiB per connection for work_mem and buffers; leave the rest to the cache.
       maxConnections: Math.min(5000, Math.max(100, Math.floor((instance.memoryGiB * 1024 * 0.25) / 10 / 10) * 10)),
+      podShape: usableShare(instance),
     };
     reasoning.push(
       `database: ${shards > 1 ? `${shards} shards of ` : ''}${instance.name} primary + standby${readReplicas ? ` + ${readReplicas} read replica(s)` : ''}, ${storageGiB} GiB gp3 each: ` +
@@ -292,7 +306,7 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
   let cache: CachePlan | undefined;
   if (reaches(stage, 'read-replicas')) {
     const fit = smallestFitting(CACHE_NODES, { vcpu: 0, memoryGiB: Math.max(4, hotGiB * 0.3) });
-    cache = { engine: 'valkey', node: fit.size, nodes: zones };
+    cache = { engine: 'valkey', node: fit.size, nodes: zones, podShape: usableShare(fit.size) };
     reasoning.push(`cache: ${zones} x ${fit.size.name} (1 primary + ${zones - 1} replica(s)) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB) and answer ${a.cacheHitRatio * 100}% of reads`);
   }
 
@@ -305,37 +319,37 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
     const jobsPerWorkerPerSecond = (worker.vcpu * a.jobsInFlightPerWorkerVcpu) / a.averageJobSeconds;
     const backlogPerWorker = Math.max(10, Math.floor((jobsPerWorkerPerSecond * profile.async.maxJobDelaySeconds) / 2));
     const ingressMBps = (jobs * a.jobMessageKiB) / 1024;
-    let kafka: KafkaPlan | undefined;
-    if (profile.async.queue === 'kafka') {
-      // MSK wants a broker count that is a multiple of the zones; three copies need at least three brokers.
-      // One partition per worker at full scale, so the lag-based autoscaler can use every worker.
-      const replicationFactor = 3;
-      const baseBrokers = zones === 3 ? 3 : 4;
-      const maxWorkers = minWorkers * 4;
-      const broker =
-        KAFKA_BROKERS.find(
-          (b) => b.ingressMBps * 0.5 * baseBrokers >= ingressMBps && (b.maxPartitionReplicas * baseBrokers) / replicationFactor >= maxWorkers,
-        ) ?? KAFKA_BROKERS[KAFKA_BROKERS.length - 1];
-      const brokersForLoad = Math.max(ingressMBps / (broker.ingressMBps * 0.5), (maxWorkers * replicationFactor) / broker.maxPartitionReplicas);
-      const brokers = Math.max(baseBrokers, Math.ceil(brokersForLoad / zones) * zones);
-      const retained = (ingressMBps * profile.async.retentionHours * 3600 * replicationFactor) / 1024; // GiB
-      const storageGiBPerBroker = Math.max(100, Math.ceil(((retained / brokers) * 1.5) / 10) * 10);
-      const partitions = Math.max(12, Math.ceil(maxWorkers / brokers) * brokers);
-      kafka = {
-        broker,
-        brokers,
-        storageGiBPerBroker,
-        partitions,
-        replicationFactor,
-        minInSyncReplicas: Math.max(1, replicationFactor - 1),
-        topic: 'jobs',
-        consumerGroup: 'workers',
-        consumerLagAlarmMessages: Math.max(100, Math.ceil(jobs * profile.async.maxJobDelaySeconds)),
-      };
-      reasoning.push(
-        `kafka: ${brokers} x ${broker.name}, ${storageGiBPerBroker} GiB each for ${round(ingressMBps, 3)} MB/s x ${profile.async.retentionHours} h x RF ${replicationFactor} (+50%), ${partitions} partitions (one per worker at full scale)`,
-      );
-    }
+    // MSK wants a broker count that is a multiple of the zones; three copies need at least three brokers.
+    // One partition per worker at full scale, so the lag-based autoscaler can use every worker.
+    // Sized for Kafka whatever the profile chose: with SQS this is the self-hosted stand-in.
+    const replicationFactor = 3;
+    const baseBrokers = zones === 3 ? 3 : 4;
+    const maxWorkers = minWorkers * 4;
+    const broker =
+      KAFKA_BROKERS.find(
+        (b) => b.ingressMBps * 0.5 * baseBrokers >= ingressMBps && (b.maxPartitionReplicas * baseBrokers) / replicationFactor >= maxWorkers,
+      ) ?? KAFKA_BROKERS[KAFKA_BROKERS.length - 1];
+    const brokersForLoad = Math.max(ingressMBps / (broker.ingressMBps * 0.5), (maxWorkers * replicationFactor) / broker.maxPartitionReplicas);
+    const brokers = Math.max(baseBrokers, Math.ceil(brokersForLoad / zones) * zones);
+    const retained = (ingressMBps * profile.async.retentionHours * 3600 * replicationFactor) / 1024; // GiB
+    const storageGiBPerBroker = Math.max(100, Math.ceil(((retained / brokers) * 1.5) / 10) * 10);
+    const partitions = Math.max(12, Math.ceil(maxWorkers / brokers) * brokers);
+    const kafkaSizing: KafkaPlan = {
+      broker,
+      brokerPodShape: usableShare(broker),
+      brokers,
+      storageGiBPerBroker,
+      partitions,
+      replicationFactor,
+      minInSyncReplicas: Math.max(1, replicationFactor - 1),
+      topic: 'jobs',
+      consumerGroup: 'workers',
+      consumerLagAlarmMessages: Math.max(100, Math.ceil(jobs * profile.async.maxJobDelaySeconds)),
+    };
+    const kafka = profile.async.queue === 'kafka' ? kafkaSizing : undefined;
+    reasoning.push(
+      `kafka${kafka ? '' : ' (self-hosted stand-in for SQS)'}: ${brokers} x ${broker.name}, ${storageGiBPerBroker} GiB each for ${round(ingressMBps, 3)} MB/s x ${profile.async.retentionHours} h x RF ${replicationFactor} (+50%), ${partitions} partitions (one per worker at full scale)`,
+    );
     queue = {
       technology: profile.async.queue,
       retentionHours: profile.async.retentionHours,
@@ -348,6 +362,7 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
       maxWorkers: minWorkers * 4,
       backlogPerWorker,
       kafka,
+      selfHostedKafka: kafkaSizing,
     };
     reasoning.push(
       `workers: ${minWorkers}-${minWorkers * 4} x ${worker.name} for ${jobs} jobs/s x ${a.averageJobSeconds} s / ${a.jobsInFlightPerWorkerVcpu} per vCPU; scale at ${backlogPerWorker} queued jobs per worker`,
