@@ -1,0 +1,26 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { computePlan } from '../core/plan';
+import { loadProfile } from '../core/profile';
+import { STAGE_NAMES } from '../stages/ladder';
+import { synthAws, synthK8s } from '../blueprints/synth';
+import { TEST_PROFILE_FILE } from './support/paths';
+import { awsTemplate, k8sManifestFile } from './support/stages';
+
+// The shared synth ran once in globalSetup; a second run here must produce the same bytes.
+describe('synth is deterministic', () => {
+  const profile = loadProfile(TEST_PROFILE_FILE);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-determinism-'));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test.each(STAGE_NAMES)('Kubernetes manifest of %s', (stage) => {
+    const again = synthK8s(computePlan(profile, stage), out);
+    expect(fs.readFileSync(again.manifestFile, 'utf8')).toBe(fs.readFileSync(k8sManifestFile(stage), 'utf8'));
+  });
+
+  test('CloudFormation template of the top stage', () => {
+    const again = synthAws(computePlan(profile, 'queue-pipeline'), out);
+    expect(JSON.stringify(again.template)).toBe(JSON.stringify(awsTemplate('queue-pipeline')));
+  });
+});
