@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 
@@ -17,6 +19,7 @@ export interface StageObservabilityProps {
 export class StageObservability extends Construct {
   readonly alarmTopic: AlarmTopic;
   readonly dashboard: cloudwatch.Dashboard;
+  private fleetEvents?: sns.Topic;
 
   constructor(scope: Construct, id: string, props: StageObservabilityProps) {
     super(scope, id);
@@ -25,6 +28,23 @@ export class StageObservability extends Construct {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
     });
+  }
+
+  /**
+   * The topic Auto Scaling groups send their launch and terminate notifications to: an
+   * audit trail to subscribe chat or ticketing to, kept apart from the paging alarm topic.
+   * Created on first use. Encrypted with the AWS managed SNS key, which Auto Scaling's
+   * service-linked role (a principal of this account) may use.
+   */
+  eventsTopic(): sns.ITopic {
+    if (!this.fleetEvents) {
+      this.fleetEvents = new sns.Topic(this, 'FleetEvents', {
+        displayName: 'stagekit fleet events',
+        masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+        enforceSSL: true,
+      });
+    }
+    return this.fleetEvents;
   }
 
   /** Adds one dashboard row: a title and its widgets. */

@@ -1,0 +1,258 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { acknowledge } from './nag';
+import { physicalName } from './names';
+
+export interface CacheClusterProps {
+  readonly vpc: ec2.IVpc;
+  /** @default the isolated subnets (the `Data` group of `Network`) */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly alarms: AlarmTopic;
+  /** Prefix of the replication group and user IDs (unique per account and region), e.g. the product name. */
+  readonly namePrefix: string;
+  /** ElastiCache node type, e.g. `cache.r7g.large`. */
+  readonly nodeType: string;
+  /** Nodes: one primary plus replicas, placed over the zones. At least 2 (Multi-AZ failover needs a replica). @default 2 */
+  readonly nodes?: number;
+  /** Valkey version. @default '8.0' */
+  readonly engineVersion?: string;
+  /** What to evict when memory is full. @default 'allkeys-lru' (a cache: any key may go) */
+  readonly maxmemoryPolicy?: string;
+  /** @default a new customer managed key with rotation */
+  readonly encryptionKey?: kms.IKey;
+  /** Days of daily snapshots. @default 7 */
+  readonly snapshotRetentionDays?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Private zone for `cache.<zone>` and `cache-reader.<zone>`. @default no DNS names */
+  readonly zone?: route53.IPrivateHostedZone;
+  /** Evictions per 5 minutes that, sustained for 15 minutes, mean the cache is too small. @default 1000 */
+  readonly evictionAlarmThreshold?: number;
+  /** @default 80 */
+  readonly memoryAlarmPercent?: number;
+  /** Engine (main thread) CPU. @default 80 */
+  readonly cpuAlarmPercent?: number;
+}
+
+/**
+ * A Valkey replication group on ElastiCache: Multi-AZ with automatic failover, TLS required,
+ * encrypted at rest with a customer managed key, isolated subnets, daily snapshots (and a
+ * final one on removal), slow and engine logs in CloudWatch, and authentication through
+ * RBAC with IAM: the `default` user is disabled and the application user authenticates with
+ * short-lived IAM tokens (`grantConnect`), so there is no shared password to leak or rotate.
+ * Alarms on evictions, memory and engine CPU.
+ */
+export class CacheCluster extends Construct {
+  readonly replicationGroup: elasticache.CfnReplicationGroup;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly encryptionKey: kms.IKey;
+  /** The IAM-authenticated user applications connect as (user name = user ID). */
+  readonly appUserId: string;
+  readonly replicationGroupId: string;
+  /** Primary (writer) hostname: the DNS name in the zone, when given, else the ElastiCache endpoint. */
+  readonly primaryHostname: string;
+  readonly readerHostname: string;
+  readonly port = 6379;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly nodeIds: string[];
+
+  constructor(scope: Construct, id: string, props: CacheClusterProps) {
+    super(scope, id);
+    const nodes = props.nodes ?? 2;
+    if (nodes < 2) throw new Error('CacheCluster: Multi-AZ automatic failover needs at least 2 nodes');
+    const engine = 'valkey';
+    const engineVersion = props.engineVersion ?? '8.0';
+    this.replicationGroupId = physicalName([props.namePrefix, 'cache'], 40);
+    this.nodeIds = Array.from({ length: nodes }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
+
+    this.encryptionKey =
+      props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the cache at rest and its snapshots', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Valkey cache: port 6379 from the app and worker fleets only',
+      allowAllOutbound: false,
+    });
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+      description: 'Valkey cache: isolated subnets',
+      subnetIds: subnets.subnetIds,
+    });
+    const parameterGroup = new elasticache.CfnParameterGroup(this, 'Parameters', {
+      cacheParameterGroupFamily: `${engine}${engineVersion.split('.')[0]}`,
+      description: 'Valkey cache settings',
+      properties: { 'maxmemory-policy': props.maxmemoryPolicy ?? 'allkeys-lru' },
+    });
+
+    // RBAC: a user group must contain a user named "default"; it gets a random password it can never use ("off").
+    const defaultUserPassword = new secretsmanager.Secret(this, 'DisabledDefaultUserPassword', {
+      description: 'Password of the disabled "default" cache user (required by ElastiCache, never used)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    acknowledge(
+      defaultUserPassword,
+      'AwsSolutions-SMG4',
+      'This password belongs to the cache\'s "default" user, which ElastiCache requires in every user group and which is disabled ("off -@all"): it cannot authenticate, so rotating it protects nothing. Applications authenticate with IAM tokens.',
+    );
+    const defaultUser = new elasticache.CfnUser(this, 'DefaultUser', {
+      engine,
+      userId: physicalName([props.namePrefix, 'cache-default'], 40),
+      userName: 'default',
+      accessString: 'off -@all',
+      passwords: [defaultUserPassword.secretValue.unsafeUnwrap()],
+    });
+    this.appUserId = physicalName([props.namePrefix, 'cache-app'], 40);
+    const appUser = new elasticache.CfnUser(this, 'AppUser', {
+      engine,
+      userId: this.appUserId,
+      userName: this.appUserId,
+      accessString: 'on ~* &* +@all -@dangerous',
+      authenticationMode: { Type: 'iam' },
+    });
+    const userGroup = new elasticache.CfnUserGroup(this, 'Users', {
+      engine,
+      userGroupId: physicalName([props.namePrefix, 'cache-users'], 40),
+      userIds: [defaultUser.userId, appUser.userId],
+    });
+    userGroup.node.addDependency(defaultUser);
+    userGroup.node.addDependency(appUser);
+
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const slowLog = new logs.LogGroup(this, 'SlowLog', { retention: logRetention });
+    const engineLog = new logs.LogGroup(this, 'EngineLog', { retention: logRetention });
+    const zones = [...new Set(subnets.availabilityZones)];
+
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
+      replicationGroupId: this.replicationGroupId,
+      replicationGroupDescription: 'Application cache (Valkey)',
+      engine,
+      engineVersion,
+      cacheNodeType: props.nodeType,
+      numCacheClusters: nodes,
+      preferredCacheClusterAZs: zones.length ? this.nodeIds.map((_, i) => zones[i % zones.length]) : undefined,
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      atRestEncryptionEnabled: true,
+      kmsKeyId: this.encryptionKey.keyArn,
+      userGroupIds: [userGroup.userGroupId],
+      cacheSubnetGroupName: subnetGroup.ref,
+      cacheParameterGroupName: parameterGroup.ref,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      port: this.port,
+      autoMinorVersionUpgrade: true,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotWindow: '05:00-06:00',
+      preferredMaintenanceWindow: 'sun:06:30-sun:07:30',
+      logDeliveryConfigurations: [
+        { destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log', destinationDetails: { cloudWatchLogsDetails: { logGroup: slowLog.logGroupName } } },
+        { destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'engine-log', destinationDetails: { cloudWatchLogsDetails: { logGroup: engineLog.logGroupName } } },
+      ],
+    });
+    this.replicationGroup.node.addDependency(userGroup);
+    // A snapshot is taken before CloudFormation deletes or replaces the group.
+    this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    acknowledge(
+      this.replicationGroup,
+      'AwsSolutions-AEC6',
+      'Authentication uses ElastiCache RBAC (UserGroupIds) with IAM authentication instead of a shared AUTH token (the two are mutually exclusive): the default user is disabled and the app user accepts only short-lived IAM tokens.',
+    );
+
+    if (props.zone) {
+      new route53.CnameRecord(this, 'PrimaryName', { zone: props.zone, recordName: 'cache', domainName: this.replicationGroup.attrPrimaryEndPointAddress, ttl: Duration.seconds(30) });
+      new route53.CnameRecord(this, 'ReaderName', { zone: props.zone, recordName: 'cache-reader', domainName: this.replicationGroup.attrReaderEndPointAddress, ttl: Duration.seconds(30) });
+      this.primaryHostname = `cache.${props.zone.zoneName}`;
+      this.readerHostname = `cache-reader.${props.zone.zoneName}`;
+    } else {
+      this.primaryHostname = this.replicationGroup.attrPrimaryEndPointAddress;
+      this.readerHostname = this.replicationGroup.attrReaderEndPointAddress;
+    }
+    this.addAlarms(props);
+  }
+
+  /** Lets `grantee` authenticate to the cache as the app user with IAM tokens. */
+  grantConnect(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['elasticache:Connect'],
+      resourceArns: [
+        stack.formatArn({ service: 'elasticache', resource: 'replicationgroup', resourceName: this.replicationGroupId, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        stack.formatArn({ service: 'elasticache', resource: 'user', resourceName: this.appUserId, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+    });
+  }
+
+  /** Allows Valkey (TLS) from `peer`. */
+  allowFrom(peer: ec2.IConnectable, description: string): void {
+    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
+  }
+
+  /** The highest value of a per-node metric across the group's nodes. */
+  metricMaxOverNodes(metricName: string, statistic = 'Maximum', period = Duration.minutes(5)): cloudwatch.MathExpression {
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    this.nodeIds.forEach((node, i) => {
+      usingMetrics[`n${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: node }, statistic, period });
+    });
+    return new cloudwatch.MathExpression({ expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: `${metricName} (max over nodes)`, period });
+  }
+
+  /** Evictions summed over the nodes. */
+  metricEvictions(period = Duration.minutes(5)): cloudwatch.MathExpression {
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    this.nodeIds.forEach((node, i) => {
+      usingMetrics[`n${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName: 'Evictions', dimensionsMap: { CacheClusterId: node }, statistic: 'Sum', period });
+    });
+    return new cloudwatch.MathExpression({ expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: 'Evictions', period });
+  }
+
+  widgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({ title: 'Cache memory % (max node)', left: [this.metricMaxOverNodes('DatabaseMemoryUsagePercentage', 'Maximum', Duration.minutes(1))], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Cache engine CPU % (max node)', left: [this.metricMaxOverNodes('EngineCPUUtilization', 'Maximum', Duration.minutes(1))], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Cache evictions', left: [this.metricEvictions(Duration.minutes(1))], width: 8 }),
+    ];
+  }
+
+  private addAlarms(props: CacheClusterProps): void {
+    const memory = props.memoryAlarmPercent ?? 80;
+    const cpu = props.cpuAlarmPercent ?? 80;
+    const evictions = props.evictionAlarmThreshold ?? 1000;
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'Evictions', {
+        alarmDescription: `Cache: more than ${evictions} evictions per 5 minutes for 15 minutes: the hot set no longer fits; the hit ratio and the database load will follow. Grow the node type.`,
+        metric: this.metricEvictions(),
+        threshold: evictions,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'Memory', {
+        alarmDescription: `Cache: a node above ${memory}% of its memory for 15 minutes.`,
+        metric: this.metricMaxOverNodes('DatabaseMemoryUsagePercentage'),
+        threshold: memory,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'EngineCpu', {
+        alarmDescription: `Cache: a node's engine thread above ${cpu}% CPU for 15 minutes (commands queue behind it).`,
+        metric: this.metricMaxOverNodes('EngineCPUUtilization'),
+        threshold: cpu,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    props.alarms.notify(...this.alarms);
+  }
+}

@@ -1,0 +1,362 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { acknowledge, managedPolicyFinding } from './nag';
+import { physicalName } from './names';
+import { ReaderEndpoint } from './reader-endpoint';
+
+/** Database pieces several shards can share. Each is created per shard when not given. */
+export interface DatabaseSharedResources {
+  /** Encrypts storage, snapshots, Performance Insights and the master secret. */
+  readonly encryptionKey?: kms.IKey;
+  readonly securityGroup?: ec2.ISecurityGroup;
+  readonly subnetGroup?: rds.ISubnetGroup;
+  /** Role RDS enhanced monitoring publishes OS metrics with. */
+  readonly monitoringRole?: iam.IRole;
+  /** Private zone the writer and reader names go in. @default no DNS names */
+  readonly zone?: route53.IPrivateHostedZone;
+}
+
+export interface DatabaseShardProps extends DatabaseSharedResources {
+  readonly vpc: ec2.IVpc;
+  /** @default the isolated subnets (the `Data` group of `Network`) */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly alarms: AlarmTopic;
+  /** Shard number: names the instances (`<prefix>-shard<N>`) and the DNS names (`writer.shard<N>.db`). */
+  readonly shardId: number;
+  /** Prefix of the instance identifiers, e.g. the product name. */
+  readonly identifierPrefix: string;
+  /** PostgreSQL major version, e.g. '16' (RDS picks and upgrades the minor). */
+  readonly engineVersion: string;
+  /** RDS instance class of the primary and each replica, e.g. `db.r7g.xlarge`. */
+  readonly instanceClass: string;
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling. @default twice `allocatedStorageGiB` */
+  readonly maxAllocatedStorageGiB?: number;
+  /** Provisioned gp3 IOPS above the baseline. @default the gp3 baseline */
+  readonly iops?: number;
+  /** A synchronous standby in another zone. @default true */
+  readonly multiAz?: boolean;
+  /** Read replicas, spread over the zones, behind one reader name. @default 0 */
+  readonly readReplicas?: number;
+  /** Days of automated backups (the point-in-time recovery window). @default 7 */
+  readonly backupRetentionDays?: number;
+  /** `max_connections`; also sets the connections alarm at 80% of it. @default the RDS memory-based default, no connections alarm */
+  readonly maxConnections?: number;
+  /**
+   * Replica lag that pages and takes the replica out of the reader name; replicas also cancel
+   * conflicting queries after this long (`max_standby_*_delay`) so lag stays within it.
+   * @default Duration.seconds(30)
+   */
+  readonly replicaLagAlarm?: Duration;
+  /** @default 80 */
+  readonly cpuAlarmPercent?: number;
+  /** Alarm when less than this share of the allocated storage is free. @default 20 */
+  readonly freeStorageAlarmPercent?: number;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /**
+   * What CloudFormation does with the primary on removal or replacement.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Extra or overriding parameter group settings. @default none */
+  readonly parameters?: Record<string, string>;
+  /** @default 'app' */
+  readonly databaseName?: string;
+}
+
+/**
+ * One PostgreSQL shard on RDS: a Multi-AZ primary and N read replicas (encrypted with a
+ * customer managed key, isolated subnets, TLS forced, IAM database authentication, master
+ * password managed and rotated by RDS in Secrets Manager, automated backups with PITR,
+ * Performance Insights, enhanced monitoring, logs in CloudWatch with retention, deletion
+ * protection, snapshot on removal), DNS names `writer.shard<N>.db.<zone>` and
+ * `reader.shard<N>.db.<zone>`, and its alarms. The read-replicas stage builds shard 0 with
+ * it; the sharded stage builds every shard with it, so shard 0 is the same resources.
+ */
+export class DatabaseShard extends Construct {
+  readonly primary: rds.DatabaseInstance;
+  readonly replicas: rds.DatabaseInstanceReadReplica[] = [];
+  readonly parameterGroup: rds.ParameterGroup;
+  readonly encryptionKey: kms.IKey;
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The writer's DNS name, when a zone was given; otherwise the RDS endpoint. */
+  readonly writerHostname: string;
+  /** The reader name (replicas, falling back to the primary), when a zone was given; otherwise the primary's endpoint. */
+  readonly readerHostname: string;
+  readonly readerEndpoint?: ReaderEndpoint;
+  readonly replicaLagAlarms: cloudwatch.Alarm[] = [];
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly shardId: number;
+  private readonly maxConnections?: number;
+
+  constructor(scope: Construct, id: string, props: DatabaseShardProps) {
+    super(scope, id);
+    this.shardId = props.shardId;
+    this.maxConnections = props.maxConnections;
+    const shard = `shard${props.shardId}`;
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(props.engineVersion, props.engineVersion.split('.')[0]) });
+    const instanceType = new ec2.InstanceType(props.instanceClass.replace(/^db\./, ''));
+    const lag = props.replicaLagAlarm ?? Duration.seconds(30);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const maxAllocated = props.maxAllocatedStorageGiB ?? props.allocatedStorageGiB * 2;
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Encrypts database ${shard}: storage, snapshots, Performance Insights, master secret`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `Database ${shard}: PostgreSQL from granted clients only`, allowAllOutbound: false });
+    const subnetGroup =
+      props.subnetGroup ??
+      new rds.SubnetGroup(this, 'SubnetGroup', { vpc: props.vpc, vpcSubnets, description: `Database ${shard}: isolated subnets` });
+    const monitoringRole = props.monitoringRole ?? DatabaseShard.monitoringRole(this, 'MonitoringRole');
+
+    const standbyDelayMs = String(Math.max(1000, lag.toMilliseconds()));
+    this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `Database ${shard}: TLS only, logical replication, bounded replica delay`,
+      parameters: {
+        'rds.force_ssl': '1',
+        // Logical replication: RDS Blue/Green upgrades and the shard backfill both need it.
+        'rds.logical_replication': '1',
+        // Replicas cancel queries that hold up replay longer than the staleness bound.
+        max_standby_streaming_delay: standbyDelayMs,
+        max_standby_archive_delay: standbyDelayMs,
+        log_min_duration_statement: '1000',
+        log_lock_waits: '1',
+        ...(props.maxConnections ? { max_connections: String(props.maxConnections) } : {}),
+        ...(props.parameters ?? {}),
+      },
+    });
+
+    const common = {
+      vpc: props.vpc,
+      vpcSubnets,
+      subnetGroup,
+      securityGroups: [this.securityGroup],
+      instanceType,
+      port: 5432,
+      parameterGroup: this.parameterGroup,
+      iamAuthentication: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+      monitoringInterval: Duration.seconds(60),
+      monitoringRole,
+      cloudwatchLogsExports: ['postgresql'],
+      autoMinorVersionUpgrade: true,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      publiclyAccessible: false,
+      copyTagsToSnapshot: true,
+      maxAllocatedStorage: maxAllocated,
+      preferredMaintenanceWindow: 'sun:04:30-sun:05:30',
+    };
+
+    const primaryId = physicalName([props.identifierPrefix, shard], 63);
+    const primaryLogs = this.instanceLogGroup('PrimaryLogs', primaryId, logRetention, RemovalPolicy.RETAIN);
+    this.primary = new rds.DatabaseInstance(this, 'Primary', {
+      ...common,
+      engine,
+      instanceIdentifier: primaryId,
+      storageEncryptionKey: this.encryptionKey,
+      databaseName: props.databaseName ?? 'app',
+      credentials: rds.Credentials.fromUsername('postgres', { encryptionKey: this.encryptionKey }),
+      manageMasterUserPassword: true,
+      multiAz: props.multiAz ?? true,
+      allocatedStorage: props.allocatedStorageGiB,
+      storageType: rds.StorageType.GP3,
+      iops: props.iops,
+      backupRetention: Duration.days(props.backupRetentionDays ?? 7),
+      preferredBackupWindow: '03:00-04:00',
+      deleteAutomatedBackups: false,
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
+      allowMajorVersionUpgrade: false,
+    });
+    this.primary.node.addDependency(primaryLogs);
+    if (props.multiAz === false) {
+      acknowledge(this.primary, 'AwsSolutions-RDS3', 'Multi-AZ turned off on purpose through the DatabaseShard multiAz prop (a non-production shard).');
+    }
+    acknowledge(
+      this.primary,
+      'AwsSolutions-RDS11',
+      'PostgreSQL keeps its standard port 5432: the instance sits in isolated subnets, its security group admits only the app and worker fleets, and TLS plus IAM or managed-secret authentication is required; a non-standard port would add no protection and break client defaults.',
+    );
+
+    // Zones that have database subnets (a VPC's availabilityZones also lists reserved ones).
+    const zones = [...new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones)];
+    for (let r = 1; r <= (props.readReplicas ?? 0); r++) {
+      const replicaId = physicalName([props.identifierPrefix, shard, `replica${r}`], 63);
+      // Logs outlive their instance, like every log group here (re-adding a removed replica needs its old group deleted first).
+      const replicaLogs = this.instanceLogGroup(`Replica${r}Logs`, replicaId, logRetention, RemovalPolicy.RETAIN);
+      const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${r}`, {
+        ...common,
+        sourceDatabaseInstance: this.primary,
+        instanceIdentifier: replicaId,
+        availabilityZone: zones.length ? zones[r % zones.length] : undefined,
+        storageType: rds.StorageType.GP3,
+        iops: props.iops,
+        storageEncrypted: true,
+        deletionProtection: false,
+        // A replica is a copy of its primary: removing one loses no data.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      replica.node.addDependency(replicaLogs);
+      // A same-region replica is always encrypted with its source's key; CloudFormation rejects
+      // StorageEncrypted (and a KmsKeyId of its own) beside SourceDBInstanceIdentifier.
+      (replica.node.defaultChild as rds.CfnDBInstance).addPropertyDeletionOverride('StorageEncrypted');
+      acknowledge(
+        replica,
+        'AwsSolutions-RDS3',
+        'A read replica is a single-AZ copy by design: replicas are spread over the zones and the reader name drops any that fails; the primary they copy is Multi-AZ.',
+      );
+      acknowledge(
+        replica,
+        'AwsSolutions-RDS10',
+        'A read replica holds no data of its own (it copies the deletion-protected primary); the stack removes replicas when the plan lowers their count.',
+      );
+      acknowledge(replica, 'AwsSolutions-RDS11', 'Same port as its primary (5432): isolated subnets, security-group-restricted, TLS and authentication required.');
+      this.replicas.push(replica);
+
+      const lagAlarm = new cloudwatch.Alarm(this, `Replica${r}Lag`, {
+        alarmDescription: `Database ${shard} replica ${r}: replication lag above ${lag.toSeconds()} s (the staleness bound) for 3 minutes. The reader name stops sending reads to it while this is in alarm.`,
+        metric: replica.metric('ReplicaLag', { statistic: 'Maximum', period: Duration.minutes(1) }),
+        threshold: lag.toSeconds(),
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        // A replica that stops reporting is down or broken: page and take it out of the rotation.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      this.replicaLagAlarms.push(lagAlarm);
+    }
+
+    if (props.zone) {
+      new route53.CnameRecord(this, 'Writer', {
+        zone: props.zone,
+        recordName: `writer.${shard}.db`,
+        domainName: this.primary.dbInstanceEndpointAddress,
+        ttl: Duration.seconds(30),
+      });
+      this.writerHostname = `writer.${shard}.db.${props.zone.zoneName}`;
+      this.readerEndpoint = new ReaderEndpoint(this, 'Reader', {
+        zone: props.zone,
+        recordName: `reader.${shard}.db`,
+        targets: this.replicas.map((replica, i) => ({ id: `Replica${i + 1}`, hostname: replica.dbInstanceEndpointAddress, healthAlarm: this.replicaLagAlarms[i] })),
+        fallbackHostname: this.primary.dbInstanceEndpointAddress,
+      });
+      this.readerHostname = this.readerEndpoint.hostname;
+    } else {
+      this.writerHostname = this.primary.dbInstanceEndpointAddress;
+      this.readerHostname = this.replicas.length ? this.replicas[0].dbInstanceEndpointAddress : this.primary.dbInstanceEndpointAddress;
+    }
+
+    this.addPrimaryAlarms(props, shard);
+    this.alarms.push(...this.replicaLagAlarms);
+    props.alarms.notify(...this.alarms);
+  }
+
+  /** A role for RDS enhanced monitoring, to share between instances. */
+  static monitoringRole(scope: Construct, id: string): iam.Role {
+    const role = new iam.Role(scope, id, {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      description: 'RDS enhanced monitoring publishes OS metrics to CloudWatch Logs',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+    });
+    acknowledge(
+      role,
+      'AwsSolutions-IAM4',
+      'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS enhanced monitoring documents for its role; it only writes the RDSOSMetrics log group.',
+      [managedPolicyFinding('service-role/AmazonRDSEnhancedMonitoringRole')],
+    );
+    return role;
+  }
+
+  /** Lets `grantee` connect as database user `dbUser` with an IAM token (on the primary and every replica). */
+  grantConnect(grantee: iam.IGrantable, dbUser: string): void {
+    this.primary.grantConnect(grantee, dbUser);
+    for (const replica of this.replicas) replica.grantConnect(grantee, dbUser);
+  }
+
+  /** Allows PostgreSQL from `peer` (a fleet's security group). */
+  allowFrom(peer: ec2.IConnectable, description: string): void {
+    this.primary.connections.allowDefaultPortFrom(peer, description);
+  }
+
+  /** Dashboard widgets for this shard: CPU, connections, replica lag, free storage. */
+  widgets(): cloudwatch.IWidget[] {
+    const instances: Array<{ label: string; db: rds.DatabaseInstanceBase }> = [
+      { label: 'primary', db: this.primary },
+      ...this.replicas.map((db, i) => ({ label: `replica ${i + 1}`, db })),
+    ];
+    const per = (metricName: string, statistic: string) =>
+      instances.map(({ label, db }) => db.metric(metricName, { statistic, period: Duration.minutes(1), label }));
+    return [
+      new cloudwatch.GraphWidget({ title: `Shard ${this.shardId} CPU %`, left: per('CPUUtilization', 'Average'), width: 6 }),
+      new cloudwatch.GraphWidget({ title: `Shard ${this.shardId} connections`, left: per('DatabaseConnections', 'Maximum'), width: 6 }),
+      new cloudwatch.GraphWidget({
+        title: `Shard ${this.shardId} replica lag (s)`,
+        left: this.replicas.map((db, i) => db.metric('ReplicaLag', { statistic: 'Maximum', period: Duration.minutes(1), label: `replica ${i + 1}` })),
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({ title: `Shard ${this.shardId} free storage`, left: per('FreeStorageSpace', 'Minimum'), width: 6 }),
+    ];
+  }
+
+  private instanceLogGroup(id: string, instanceId: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy): logs.LogGroup {
+    // Created before the instance with the name RDS writes to, so the retention applies from the first line.
+    return new logs.LogGroup(this, id, { logGroupName: `/aws/rds/instance/${instanceId}/postgresql`, retention, removalPolicy });
+  }
+
+  private addPrimaryAlarms(props: DatabaseShardProps, shard: string): void {
+    const cpuPercent = props.cpuAlarmPercent ?? 80;
+    const freePercent = props.freeStorageAlarmPercent ?? 20;
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'PrimaryCpu', {
+        alarmDescription: `Database ${shard} primary: CPU above ${cpuPercent}% for 15 minutes. Check pg_stat_statements; reads belong on the replicas, writes past one primary mean the next stage.`,
+        metric: this.primary.metricCPUUtilization({ period: Duration.minutes(5) }),
+        threshold: cpuPercent,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'PrimaryFreeStorage', {
+        alarmDescription: `Database ${shard} primary: under ${freePercent}% of its ${props.allocatedStorageGiB} GiB free for 15 minutes. Storage autoscaling grows it up to ${props.maxAllocatedStorageGiB ?? props.allocatedStorageGiB * 2} GiB; past that, raise the ceiling or shard.`,
+        metric: this.primary.metricFreeStorageSpace({ statistic: 'Minimum', period: Duration.minutes(5) }),
+        threshold: Math.round(props.allocatedStorageGiB * 1024 ** 3 * (freePercent / 100)),
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+    );
+    if (this.maxConnections) {
+      const limit = Math.floor(this.maxConnections * 0.8);
+      this.alarms.push(
+        new cloudwatch.Alarm(this, 'PrimaryConnections', {
+          alarmDescription: `Database ${shard} primary: more than ${limit} connections (80% of max_connections ${this.maxConnections}) for 10 minutes. Pool connections (RDS Proxy or PgBouncer) before new ones are refused.`,
+          metric: this.primary.metricDatabaseConnections({ statistic: 'Maximum', period: Duration.minutes(5) }),
+          threshold: limit,
+          evaluationPeriods: 2,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { acknowledge, managedPolicyFinding } from './nag';
+
+/** The container every instance of a fleet runs. */
+export interface FleetContainer {
+  /** Image to run, e.g. `nginxinc/nginx-unprivileged:1.27-alpine`. */
+  readonly image: string;
+  /**
+   * Port the container listens on (host networking). When set, an instance reports ready
+   * only once `healthCheckPath` answers on this port.
+   * @default no port: ready once the container has stayed up for 30 seconds
+   */
+  readonly port?: number;
+  /** @default '/' */
+  readonly healthCheckPath?: string;
+  /**
+   * Environment variables; values may be CloudFormation tokens (endpoints, ARNs).
+   * @default none besides PORT when a port is set
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Command (and arguments) passed to the image.
+   * @default the image's own command
+   */
+  readonly command?: string[];
+}
+
+export interface InstanceFleetProps {
+  readonly vpc: ec2.IVpc;
+  /** @default the private subnets with egress (the `App` group of `Network`) */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** EC2 instance type, e.g. `m7g.large` (Graviton: the AMI is arm64). */
+  readonly instanceType: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly container: FleetContainer;
+  /** Where fleet alarms go. */
+  readonly alarms: AlarmTopic;
+  /**
+   * Topic for the group's launch and terminate notifications (all four scaling events).
+   * @default no notifications
+   */
+  readonly eventsTopic?: sns.ITopic;
+  /**
+   * Also count the load balancer's health check: an instance failing it is replaced.
+   * @default false (EC2 status checks only)
+   */
+  readonly elbHealthCheck?: boolean;
+  /**
+   * Time a new instance has before health checks count (boot, image pull, app start).
+   * @default Duration.minutes(5)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+  /**
+   * How long CloudFormation waits for new instances to report ready (cfn-signal) during
+   * creation and during a rolling update, before it rolls back.
+   * @default Duration.minutes(15)
+   */
+  readonly readinessTimeout?: Duration;
+  /**
+   * Instances replaced at once in a rolling update (a launch template change). The group
+   * keeps `minCapacity` instances in service throughout, launching replacements first.
+   * @default a quarter of `minCapacity`, rounded up to a multiple of the zones
+   */
+  readonly rollingBatchSize?: number;
+  /** @default 30 */
+  readonly rootVolumeGiB?: number;
+  /**
+   * Log group the container's stdout/stderr go to (Docker's awslogs driver).
+   * @default a new log group with `logRetention`
+   */
+  readonly logGroup?: logs.ILogGroup;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** What the fleet is for, used in descriptions. @default 'Fleet' */
+  readonly description?: string;
+}
+
+/**
+ * A hardened, self-healing Auto Scaling group running one container per instance:
+ * Amazon Linux 2023 arm64 from a launch template with IMDSv2 only, an encrypted gp3 root
+ * volume, detailed monitoring, no SSH (SSM Session Manager), container logs in CloudWatch
+ * Logs, rolling replacement that waits for each new instance to answer its health check
+ * (cfn-signal), group metrics, scaling notifications, and an alarm when the group cannot
+ * hold its floor (failed launches, a lost zone without capacity).
+ */
+export class InstanceFleet extends Construct {
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly launchTemplate: ec2.LaunchTemplate;
+  readonly role: iam.Role;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly logGroup: logs.ILogGroup;
+  readonly userData: ec2.UserData;
+  /** Raised when fewer instances are in service than the group's minimum for 15 minutes. */
+  readonly belowMinimumAlarm: cloudwatch.Alarm;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: InstanceFleetProps) {
+    super(scope, id);
+    const what = props.description ?? 'Fleet';
+    if (props.minCapacity < 1 || props.maxCapacity < props.minCapacity) {
+      throw new Error(`${what}: need 1 <= minCapacity <= maxCapacity, got ${props.minCapacity}..${props.maxCapacity}`);
+    }
+
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${what} instances: ingress only as granted; egress for image pulls, SSM and AWS APIs`,
+      allowAllOutbound: true,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `${what} instances: SSM Session Manager, container logs, and the grants its building blocks add`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM4',
+      'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager (the replacement for SSH); a hand copy would drift from the agent it serves.',
+      [managedPolicyFinding('AmazonSSMManagedInstanceCore')],
+    );
+    this.logGroup.grantWrite(this.role);
+
+    this.userData = ec2.UserData.forLinux();
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      instanceType: new ec2.InstanceType(props.instanceType),
+      role: this.role,
+      securityGroup: this.securityGroup,
+      userData: this.userData,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      detailedMonitoring: true,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(props.rootVolumeGiB ?? 30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+        },
+      ],
+    });
+
+    const readinessTimeout = props.readinessTimeout ?? Duration.minutes(15);
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    // Zones that have subnets (a VPC's availabilityZones also lists reserved ones).
+    const zones = Math.max(1, new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones).size);
+    const batch = props.rollingBatchSize ?? Math.ceil(Math.max(1, props.minCapacity / 4) / zones) * zones;
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
+      vpc: props.vpc,
+      vpcSubnets,
+      launchTemplate: this.launchTemplate,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      healthChecks: props.elbHealthCheck
+        ? autoscaling.HealthChecks.withAdditionalChecks({
+            additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+            gracePeriod: props.healthCheckGracePeriod ?? Duration.minutes(5),
+          })
+        : autoscaling.HealthChecks.ec2({ gracePeriod: props.healthCheckGracePeriod ?? Duration.minutes(5) }),
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: readinessTimeout }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: batch,
+        minInstancesInService: props.minCapacity,
+        pauseTime: readinessTimeout,
+      }),
+      defaultInstanceWarmup: Duration.minutes(3),
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+      notifications: props.eventsTopic ? [{ topic: props.eventsTopic, scalingEvents: autoscaling.ScalingEvents.ALL }] : undefined,
+    });
+
+    this.userData.addCommands(...bootScript(this, props.container));
+    this.userData.addSignalOnExitCommand(this.autoScalingGroup);
+
+    const groupMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/AutoScaling',
+        metricName,
+        dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+        statistic: 'Minimum',
+        period: Duration.minutes(5),
+      });
+    this.belowMinimumAlarm = new cloudwatch.Alarm(this, 'BelowMinimum', {
+      alarmDescription: `${what}: fewer instances in service than the group's minimum for 15 minutes (launches failing, a zone out of capacity, or instances failing health checks faster than they are replaced).`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'minSize - inService',
+        usingMetrics: { minSize: groupMetric('GroupMinSize'), inService: groupMetric('GroupInServiceInstances') },
+        label: 'Instances missing below the minimum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms.push(this.belowMinimumAlarm);
+    props.alarms.notify(this.belowMinimumAlarm);
+  }
+
+  /** Instances in service (needs the group metrics this construct enables). */
+  metricInService(): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupInServiceInstances',
+      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+    });
+  }
+
+  /** Average CPU across the group. */
+  metricCpu(): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/EC2',
+      metricName: 'CPUUtilization',
+      dimensionsMap: { AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+    });
+  }
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** Boot: Docker, the container with its logs in CloudWatch, then wait until it is ready (the exit code is the cfn-signal). */
+function bootScript(fleet: InstanceFleet, container: FleetContainer): string[] {
+  const region = Stack.of(fleet).region;
+  const env: Record<string, string> = { ...(container.port ? { PORT: String(container.port) } : {}), ...(container.environment ?? {}) };
+  const envFlags = Object.entries(env).map(([k, v]) => `-e ${shellQuote(`${k}=${v}`)}`);
+  const run = [
+    'docker run -d --name app --restart=always --network host --security-opt no-new-privileges',
+    '--log-driver awslogs',
+    `--log-opt awslogs-region=${region}`,
+    `--log-opt awslogs-group=${fleet.logGroup.logGroupName}`,
+    '--log-opt awslogs-stream="$INSTANCE_ID"',
+    ...envFlags,
+    shellQuote(container.image),
+    ...(container.command ?? []).map(shellQuote),
+  ].join(' ');
+  const ready = container.port
+    ? [
+        `URL=http://127.0.0.1:${container.port}${container.healthCheckPath ?? '/'}`,
+        'for i in $(seq 1 120); do curl -fsS -o /dev/null "$URL" && break; sleep 5; done',
+        'curl -fsS -o /dev/null "$URL"',
+      ]
+    : ['sleep 30', '[ "$(docker inspect -f "{{.State.Running}}" app)" = true ]'];
+  return [
+    'set -euo pipefail',
+    'dnf install -y docker aws-cfn-bootstrap',
+    'systemctl enable --now docker',
+    'TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+    'INSTANCE_ID=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
+    run,
+    ...ready,
+  ];
+}

@@ -1,0 +1,251 @@
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { physicalName } from './names';
+
+/** The port of MSK's IAM-authenticated TLS listener. */
+export const MSK_IAM_PORT = 9098;
+
+export interface KafkaPipelineProps {
+  readonly vpc: ec2.IVpc;
+  /** One subnet per zone. @default the isolated subnets (the `Data` group of `Network`) */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly alarms: AlarmTopic;
+  /** Prefix of the cluster and configuration names (unique per account and region), e.g. the product name. */
+  readonly namePrefix: string;
+  /** @default '3.8.x' */
+  readonly kafkaVersion?: string;
+  /** Broker type, e.g. `kafka.m7g.large`. */
+  readonly brokerType: string;
+  /** Brokers: a multiple of the zones. */
+  readonly brokers: number;
+  readonly storageGiBPerBroker: number;
+  readonly topic: string;
+  readonly partitions: number;
+  /** @default 3 */
+  readonly replicationFactor?: number;
+  /** @default replicationFactor - 1 */
+  readonly minInSyncReplicas?: number;
+  /** How long messages are kept. */
+  readonly retention: Duration;
+  /** The consumer group the workers join. */
+  readonly consumerGroup: string;
+  /** Summed consumer lag (messages) that pages. */
+  readonly consumerLagAlarmMessages: number;
+  /** Time lag of the furthest-behind partition that pages (a stuck consumer or partition). */
+  readonly maxTimeLag: Duration;
+  /** @default 80 */
+  readonly diskUsedAlarmPercent?: number;
+  /**
+   * CloudWatch metrics level. Consumer lag per consumer group and topic comes at every level;
+   * PER_TOPIC_PER_PARTITION adds the per-partition lag and throughput to find a hot partition.
+   * @default 'PER_TOPIC_PER_PARTITION'
+   */
+  readonly enhancedMonitoring?: 'DEFAULT' | 'PER_BROKER' | 'PER_TOPIC_PER_BROKER' | 'PER_TOPIC_PER_PARTITION';
+  /** @default a new customer managed key with rotation */
+  readonly encryptionKey?: kms.IKey;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A job stream on Amazon MSK (provisioned): brokers spread over the zones in isolated
+ * subnets, TLS everywhere (client-broker and in-cluster), IAM authentication only (no
+ * unauthenticated or plaintext listener), encryption at rest with a customer managed key,
+ * broker logs in CloudWatch, a cluster configuration with safe replication defaults, the
+ * jobs topic itself (AWS::MSK::Topic), and alarms on consumer lag (total and time of the
+ * furthest-behind partition), broker disk use and offline partitions. The cluster and the
+ * topic are retained if the stack ever lets go of them.
+ */
+export class KafkaPipeline extends Construct {
+  readonly cluster: msk.CfnCluster;
+  readonly configuration: msk.CfnConfiguration;
+  readonly topic: msk.CfnTopic;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly encryptionKey: kms.IKey;
+  readonly clusterName: string;
+  readonly topicName: string;
+  readonly consumerGroup: string;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly brokers: number;
+
+  constructor(scope: Construct, id: string, props: KafkaPipelineProps) {
+    super(scope, id);
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+    const zones = subnets.subnetIds.length;
+    if (props.brokers % zones !== 0) throw new Error(`KafkaPipeline: ${props.brokers} brokers is not a multiple of the ${zones} zones`);
+    const replicationFactor = props.replicationFactor ?? 3;
+    if (props.brokers < replicationFactor) throw new Error(`KafkaPipeline: replication factor ${replicationFactor} needs at least as many brokers, got ${props.brokers}`);
+    const minIsr = props.minInSyncReplicas ?? Math.max(1, replicationFactor - 1);
+    this.brokers = props.brokers;
+    this.clusterName = physicalName([props.namePrefix, 'jobs'], 64);
+    this.topicName = props.topic;
+    this.consumerGroup = props.consumerGroup;
+    const kafkaVersion = props.kafkaVersion ?? '3.8.x';
+
+    this.encryptionKey =
+      props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the Kafka broker volumes', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Kafka brokers: the IAM/TLS listener (${MSK_IAM_PORT}) from the app and worker fleets only`,
+      allowAllOutbound: false,
+    });
+    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+
+    this.configuration = new msk.CfnConfiguration(this, 'Configuration', {
+      name: physicalName([props.namePrefix, 'jobs-config'], 64),
+      description: 'Replication and retention defaults for the jobs cluster',
+      serverProperties: [
+        'auto.create.topics.enable=false',
+        `default.replication.factor=${replicationFactor}`,
+        `min.insync.replicas=${minIsr}`,
+        `num.partitions=${props.partitions}`,
+        `log.retention.hours=${Math.max(1, Math.round(props.retention.toHours()))}`,
+        'unclean.leader.election.enable=false',
+      ].join('\n'),
+    });
+    this.configuration.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.cluster = new msk.CfnCluster(this, 'Cluster', {
+      clusterName: this.clusterName,
+      kafkaVersion,
+      numberOfBrokerNodes: props.brokers,
+      brokerNodeGroupInfo: {
+        instanceType: props.brokerType,
+        clientSubnets: subnets.subnetIds,
+        securityGroups: [this.securityGroup.securityGroupId],
+        storageInfo: { ebsStorageInfo: { volumeSize: props.storageGiBPerBroker } },
+      },
+      clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
+      encryptionInfo: {
+        encryptionAtRest: { dataVolumeKmsKeyId: this.encryptionKey.keyArn },
+        encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+      },
+      enhancedMonitoring: props.enhancedMonitoring ?? 'PER_TOPIC_PER_PARTITION',
+      loggingInfo: { brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: brokerLogs.logGroupName } } },
+      configurationInfo: { arn: this.configuration.attrArn, revision: this.configuration.attrLatestRevisionRevision },
+    });
+    // MSK has no snapshots: keep the cluster (and its data) if the stack ever lets go of it.
+    this.cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.topic = new msk.CfnTopic(this, 'Topic', {
+      clusterArn: this.cluster.attrArn,
+      topicName: props.topic,
+      partitionCount: props.partitions,
+      replicationFactor,
+    });
+    this.topic.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.addAlarms(props);
+  }
+
+  /** The cluster's ID (the last part of its ARN), needed in topic and group ARNs. */
+  private get clusterUuid(): string {
+    return Fn.select(2, Fn.split('/', this.cluster.attrArn));
+  }
+
+  private resourceArn(kind: 'topic' | 'group', name: string): string {
+    return Stack.of(this).formatArn({ service: 'kafka', resource: kind, resourceName: `${this.clusterName}/${this.clusterUuid}/${name}` });
+  }
+
+  /** Lets `grantee` find the brokers and write jobs to the topic with IAM authentication. */
+  grantProduce(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resourceArns: [this.cluster.attrArn] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resourceArns: [this.resourceArn('topic', this.topicName)] });
+  }
+
+  /** Lets `grantee` find the brokers, read the topic and commit offsets in the consumer group. */
+  grantConsume(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka:GetBootstrapBrokers', 'kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'], resourceArns: [this.cluster.attrArn] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resourceArns: [this.resourceArn('topic', this.topicName)] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'], resourceArns: [this.resourceArn('group', this.consumerGroup)] });
+  }
+
+  /** Allows the IAM/TLS listener from `peer`. */
+  allowFrom(peer: ec2.IConnectable, description: string): void {
+    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(MSK_IAM_PORT), description);
+  }
+
+  /** A consumer-lag metric of the workers' group on the jobs topic. */
+  metricLag(metricName: 'SumOffsetLag' | 'MaxOffsetLag' | 'EstimatedMaxTimeLag', period = Duration.minutes(1)): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Kafka',
+      metricName,
+      dimensionsMap: { 'Cluster Name': this.clusterName, 'Consumer Group': this.consumerGroup, Topic: this.topicName },
+      statistic: 'Maximum',
+      period,
+    });
+  }
+
+  /** Share of a broker's data volume in use, percent. */
+  metricDiskUsed(brokerId: number, period = Duration.minutes(5)): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Kafka',
+      metricName: 'KafkaDataLogsDiskUsed',
+      dimensionsMap: { 'Cluster Name': this.clusterName, 'Broker ID': String(brokerId) },
+      statistic: 'Maximum',
+      period,
+    });
+  }
+
+  widgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.GraphWidget({ title: 'Consumer lag (messages)', left: [this.metricLag('SumOffsetLag')], right: [this.metricLag('MaxOffsetLag')], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Furthest-behind partition (s)', left: [this.metricLag('EstimatedMaxTimeLag')], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Broker disk used %',
+        left: Array.from({ length: this.brokers }, (_, i) => this.metricDiskUsed(i + 1).with({ label: `broker ${i + 1}` })),
+        width: 8,
+      }),
+    ];
+  }
+
+  private addAlarms(props: KafkaPipelineProps): void {
+    const disk = props.diskUsedAlarmPercent ?? 80;
+    this.alarms.push(
+      new cloudwatch.Alarm(this, 'ConsumerLag', {
+        alarmDescription: `Jobs: consumer group ${this.consumerGroup} is more than ${props.consumerLagAlarmMessages} messages behind on ${this.topicName} for 5 minutes; workers are not keeping up.`,
+        metric: this.metricLag('SumOffsetLag'),
+        threshold: props.consumerLagAlarmMessages,
+        evaluationPeriods: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'ConsumerTimeLag', {
+        alarmDescription: `Jobs: a partition of ${this.topicName} is more than ${props.maxTimeLag.toSeconds()} s behind in group ${this.consumerGroup} for 5 minutes (a stuck consumer or a poison message).`,
+        metric: this.metricLag('EstimatedMaxTimeLag'),
+        threshold: props.maxTimeLag.toSeconds(),
+        evaluationPeriods: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'OfflinePartitions', {
+        alarmDescription: 'Kafka: partitions without a leader; producers and consumers of those partitions are stopped.',
+        metric: new cloudwatch.Metric({ namespace: 'AWS/Kafka', metricName: 'OfflinePartitionsCount', dimensionsMap: { 'Cluster Name': this.clusterName }, statistic: 'Maximum', period: Duration.minutes(1) }),
+        threshold: 0,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    for (let broker = 1; broker <= this.brokers; broker++) {
+      this.alarms.push(
+        new cloudwatch.Alarm(this, `Broker${broker}Disk`, {
+          alarmDescription: `Kafka broker ${broker}: data volume above ${disk}% for 15 minutes. Grow the broker storage (online) or shorten retention before the broker stops.`,
+          metric: this.metricDiskUsed(broker),
+          threshold: disk,
+          evaluationPeriods: 3,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    props.alarms.notify(...this.alarms);
+  }
+}

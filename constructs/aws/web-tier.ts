@@ -1,0 +1,210 @@
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { InstanceFleet } from './instance-fleet';
+import { acknowledge } from './nag';
+
+/** The ID of the synth-time warning a web tier without a certificate raises. */
+export const HTTP_ONLY_WARNING_ID = 'stagekit:web-tier:http-only';
+
+export interface WebTierProps {
+  readonly vpc: ec2.IVpc;
+  readonly alarms: AlarmTopic;
+  /** Application container image; it must serve HTTP on `port`. */
+  readonly image: string;
+  readonly port: number;
+  /** Path the load balancer and the boot-time readiness check probe. @default '/' */
+  readonly healthCheckPath?: string;
+  /** App server instance type, e.g. `m7g.large`. */
+  readonly instanceType: string;
+  /** Autoscaling floor: servers that carry peak load with one zone lost. */
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Average CPU the target tracking policy holds the group at. @default 60 */
+  readonly targetCpuPercent?: number;
+  /**
+   * ACM certificate for HTTPS. With one, the tier serves HTTPS on 443 and redirects 80 to
+   * it; without one it serves plain HTTP on 80 and synth raises a warning
+   * (`stagekit:web-tier:http-only`) so nobody ships that by accident.
+   * @default no certificate (HTTP only, with a warning)
+   */
+  readonly certificateArn?: string;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default the CDK default (TLS 1.2+ with post-quantum key exchange under the feature flag in cdk.json)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /** Extra environment for the app container (endpoints, ARNs). @default none */
+  readonly environment?: Record<string, string>;
+  /** Topic for the group's scaling notifications. @default none */
+  readonly eventsTopic?: sns.ITopic;
+  /**
+   * Bucket for the load balancer's access logs (SSE-S3: ALB cannot write with SSE-KMS).
+   * @default a new encrypted, private, TLS-only bucket that keeps logs `accessLogRetentionDays`
+   */
+  readonly accessLogBucket?: s3.IBucket;
+  /** @default 90 */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * Deletion protection on the load balancer.
+   * @default false (the load balancer holds no data; turn it on once DNS points at it)
+   */
+  readonly deletionProtection?: boolean;
+  /** @default 30 seconds (the ALB default of 300 s slows every rolling update) */
+  readonly deregistrationDelay?: Duration;
+}
+
+/**
+ * The stateless web tier: an internet-facing Application Load Balancer (access logs,
+ * invalid headers dropped, HTTPS when a certificate is given) in front of an
+ * `InstanceFleet` in the private subnets of every zone, scaled by target tracking on CPU
+ * and replaced when it fails the load balancer's health check. Only the load balancer may
+ * reach the app port.
+ */
+export class WebTier extends Construct {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly fleet: InstanceFleet;
+  readonly accessLogBucket: s3.IBucket;
+  readonly listener: elbv2.ApplicationListener;
+  /** Whether the tier serves HTTPS. */
+  readonly https: boolean;
+  /** Targets failing the health check for 10 minutes (the group should have replaced them). */
+  readonly unhealthyHostsAlarm: cloudwatch.Alarm;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: WebTierProps) {
+    super(scope, id);
+    const healthCheckPath = props.healthCheckPath ?? '/';
+    this.https = Boolean(props.certificateArn);
+
+    this.fleet = new InstanceFleet(this, 'Fleet', {
+      vpc: props.vpc,
+      instanceType: props.instanceType,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      container: { image: props.image, port: props.port, healthCheckPath, environment: props.environment },
+      alarms: props.alarms,
+      eventsTopic: props.eventsTopic,
+      elbHealthCheck: true,
+      description: 'Web tier',
+    });
+    this.fleet.autoScalingGroup.scaleOnCpuUtilization('CpuTarget', {
+      targetUtilizationPercent: props.targetCpuPercent ?? 60,
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
+      http2Enabled: true,
+    });
+
+    this.accessLogBucket =
+      props.accessLogBucket ??
+      new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    if (!props.accessLogBucket) {
+      acknowledge(
+        this.accessLogBucket,
+        'AwsSolutions-S1',
+        'This bucket is itself the load balancer access-log sink; logging its own reads to a second bucket would need a third for that one. Access is private, TLS-only and limited to the ELB log delivery principal.',
+      );
+    }
+    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+      vpc: props.vpc,
+      port: props.port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.INSTANCE,
+      targets: [this.fleet.autoScalingGroup],
+      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+      healthCheck: {
+        path: healthCheckPath,
+        healthyHttpCodes: '200-399',
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+
+    if (props.certificateArn) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+        sslPolicy: props.sslPolicy,
+        defaultTargetGroups: [this.targetGroup],
+      });
+      this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS });
+    } else {
+      this.listener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        defaultTargetGroups: [this.targetGroup],
+      });
+      Annotations.of(this).addWarningV2(
+        HTTP_ONLY_WARNING_ID,
+        'The web tier serves plain HTTP because no certificate was given. Pass an ACM certificate ARN (-c certificateArn=arn:aws:acm:...) to serve HTTPS and redirect HTTP to it.',
+      );
+    }
+    acknowledge(
+      this.loadBalancer,
+      'AwsSolutions-EC23',
+      'The internet-facing load balancer must accept its listener port from any address; it forwards only to the app port of the web fleet, which accepts traffic from this load balancer alone.',
+    );
+
+    this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHosts', {
+      alarmDescription: `Web tier: targets failing the ${healthCheckPath} health check for 10 minutes; the group should have replaced them, so look at the app logs.`,
+      metric: this.targetGroup.metrics.unhealthyHostCount({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms.push(...this.fleet.alarms, this.unhealthyHostsAlarm);
+    props.alarms.notify(this.unhealthyHostsAlarm);
+  }
+
+  /** Dashboard widgets: requests and errors, latency, fleet size and CPU. */
+  widgets(): cloudwatch.IWidget[] {
+    const m = this.loadBalancer.metrics;
+    return [
+      new cloudwatch.GraphWidget({
+        title: 'Requests and 5xx',
+        left: [m.requestCount({ period: Duration.minutes(1) })],
+        right: [
+          m.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(1) }),
+          m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Target response time',
+        left: ['p50', 'p90', 'p99'].map((statistic) => m.targetResponseTime({ statistic, period: Duration.minutes(1) })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Web fleet',
+        left: [this.fleet.metricInService()],
+        right: [this.fleet.metricCpu()],
+        width: 8,
+      }),
+    ];
+  }
+}

@@ -1,0 +1,105 @@
+import { Duration } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { FleetContainer, InstanceFleet } from './instance-fleet';
+
+export interface WorkerFleetProps {
+  readonly vpc: ec2.IVpc;
+  readonly alarms: AlarmTopic;
+  /** Worker instance type, e.g. `m7g.large`. */
+  readonly instanceType: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** The worker container (no port: workers pull jobs, nothing connects to them). */
+  readonly container: FleetContainer;
+  /**
+   * Work waiting, as one plain CloudWatch metric: visible SQS messages, or a Kafka consumer
+   * group's summed offset lag. Its statistic is used as given (Sum for SQS, Maximum for MSK lag).
+   */
+  readonly backlog: cloudwatch.Metric;
+  /** Backlog per in-service worker the group is scaled to hold (the acceptable backlog per instance). */
+  readonly backlogPerWorker: number;
+  /** Topic for the group's scaling notifications. @default none */
+  readonly eventsTopic?: sns.ITopic;
+}
+
+/**
+ * Background workers scaled on backlog per instance: a target tracking policy on the metric
+ * math `backlog / GroupInServiceInstances`, the pattern AWS documents for scaling on an SQS
+ * queue (it applies equally to Kafka consumer lag). The group grows when work piles up
+ * faster than the current workers drain it, and shrinks when it does not.
+ */
+export class WorkerFleet extends Construct {
+  readonly fleet: InstanceFleet;
+  readonly scalingPolicy: autoscaling.CfnScalingPolicy;
+
+  constructor(scope: Construct, id: string, props: WorkerFleetProps) {
+    super(scope, id);
+    this.fleet = new InstanceFleet(this, 'Fleet', {
+      vpc: props.vpc,
+      instanceType: props.instanceType,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      container: props.container,
+      alarms: props.alarms,
+      eventsTopic: props.eventsTopic,
+      description: 'Workers',
+    });
+
+    const backlog = props.backlog.toMetricConfig().metricStat;
+    if (!backlog) throw new Error('WorkerFleet: backlog must be a plain metric');
+    this.scalingPolicy = new autoscaling.CfnScalingPolicy(this, 'BacklogPerWorker', {
+      autoScalingGroupName: this.fleet.autoScalingGroup.autoScalingGroupName,
+      policyType: 'TargetTrackingScaling',
+      estimatedInstanceWarmup: 180,
+      targetTrackingConfiguration: {
+        targetValue: props.backlogPerWorker,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: 'backlog',
+              label: 'Work waiting',
+              metricStat: {
+                metric: {
+                  namespace: backlog.namespace,
+                  metricName: backlog.metricName,
+                  dimensions: backlog.dimensions?.map((d) => ({ name: d.name, value: d.value })),
+                },
+                stat: backlog.statistic,
+              },
+              returnData: false,
+            },
+            {
+              id: 'workers',
+              label: 'Workers in service',
+              metricStat: {
+                metric: {
+                  namespace: 'AWS/AutoScaling',
+                  metricName: 'GroupInServiceInstances',
+                  dimensions: [{ name: 'AutoScalingGroupName', value: this.fleet.autoScalingGroup.autoScalingGroupName }],
+                },
+                stat: 'Average',
+              },
+              returnData: false,
+            },
+            { id: 'backlogPerWorker', label: 'Backlog per worker', expression: 'backlog / workers', returnData: true },
+          ],
+        },
+      },
+    });
+  }
+
+  /** The scaling signal, for dashboards. */
+  metricBacklogPerWorker(backlog: cloudwatch.IMetric): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'backlog / workers',
+      usingMetrics: { backlog, workers: this.fleet.metricInService() },
+      label: 'Backlog per worker',
+      period: Duration.minutes(1),
+    });
+  }
+}
