@@ -3,6 +3,8 @@ import { runOrExit } from './exit';
 import { withUsageExitCodes } from './options';
 import { explainCommand, stagesCommand } from './commands/stages';
 import { synthCommand } from './commands/synth';
+import { costCommand } from './commands/cost';
+import { pricesCommand } from './commands/prices';
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .version(require('../package.json').version)
     .showHelpAfterError('(run with --help for usage)');
   for (const command of [stagesCommand(), explainCommand(), synthCommand()]) program.addCommand(withUsageExitCodes(command));
+  program.addCommand(withUsageExitCodes(costCommand()));
+  program.addCommand(withUsageExitCodes(pricesCommand()));
   return withUsageExitCodes(program);
 }
 

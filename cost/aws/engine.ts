@@ -1,0 +1,209 @@
+/**
+ * The AWS pricing engine: any CloudFormation template (stagekit's, or any CDK app's) → a bill.
+ *
+ * Each resource goes to the handler of its type (handlers.ts); types with no charge are recognised as free,
+ * pay-per-use types are listed as such, and anything else is listed as not priced — never as zero. With a
+ * usage model (from the workload profile), usage-based lines are added: on the resources they attach to, and
+ * as region-level lines for data transfer out to the internet and traffic between zones.
+ */
+import { AWS_REGIONS, AwsRegion, loadCatalog, PriceCatalog, PriceNotFound, SupportPlan } from '../catalog';
+import { UsageError } from '../../core/errors';
+import { Bill, component, HOURS_PER_MONTH, makeBill, notPricedResource, payPerUseResource, PricedResource, freeResource, resource } from '../model';
+import { gib, UsageModel } from '../usage';
+import { AwsContext, priced, TemplateRoles, usageLine } from './context';
+import { crossAzResource, crossShare, dataTransferOutResource, Flow } from './network';
+import { FREE_TYPES, HANDLERS, isCustomResource, PAY_PER_USE_TYPES } from './handlers';
+import { bool, CfnTemplate, referencedIds, str } from './template';
+
+export interface AwsPricingOptions {
+  region: AwsRegion | string;
+  /** Usage for the usage-based lines; without it they are marked "usage not included". */
+  usage?: UsageModel;
+  catalog?: PriceCatalog;
+  /** Adds an AWS Support plan line (a share of the monthly AWS charges, with the plan's minimum). */
+  support?: SupportPlan;
+  /** Share of internet egress that leaves private subnets through NAT gateways. @default 0.05 */
+  natShareOfEgress?: number;
+  stage?: string;
+  label?: string;
+}
+
+export const DEFAULT_NAT_SHARE = 0.05;
+
+export function checkRegion(region: string): AwsRegion {
+  if (!(AWS_REGIONS as readonly string[]).includes(region)) {
+    throw new UsageError(`Region ${JSON.stringify(region)} is not in the price catalog: expected one of ${AWS_REGIONS.join(', ')}.`);
+  }
+  return region as AwsRegion;
+}
+
+/** Which log groups take request logs, job logs, or an AWS service's own logs. */
+function logGroupRoles(template: CfnTemplate, flowLogGroups: Map<string, string>): Pick<TemplateRoles, 'appLogGroups' | 'workerLogGroups' | 'serviceLogGroups'> {
+  const resources = Object.entries(template.Resources ?? {});
+  const deliveredTo = new Set<string>();
+  for (const [, r] of resources) {
+    if (r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::MSK::Cluster' || r.Type === 'AWS::Lambda::Function') {
+      for (const id of referencedIds([r.Properties?.LogDeliveryConfigurations, r.Properties?.LoggingInfo, r.Properties?.LoggingConfig])) deliveredTo.add(id);
+    }
+  }
+  const out = { appLogGroups: [] as string[], workerLogGroups: [] as string[], serviceLogGroups: [] as string[] };
+  for (const [id, r] of resources) {
+    if (r.Type !== 'AWS::Logs::LogGroup' || flowLogGroups.has(id)) continue;
+    const name = str(template, r.Properties?.LogGroupName) ?? '';
+    if (deliveredTo.has(id) || /^\/aws\/(rds|elasticache|msk|lambda|kafka|eks|vendedlogs)\//.test(name)) out.serviceLogGroups.push(id);
+    else if (/worker|job|queue|consumer/i.test(`${id} ${name}`)) out.workerLogGroups.push(id);
+    else out.appLogGroups.push(id);
+  }
+  return out;
+}
+
+export function templateRoles(template: CfnTemplate): TemplateRoles {
+  const resources = Object.entries(template.Resources ?? {});
+  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+  const albs = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, r]) => (str(template, r.Properties?.Type) ?? 'application') === 'application');
+  const front = albs.find(([, r]) => (str(template, r.Properties?.Scheme) ?? 'internet-facing') === 'internet-facing') ?? albs[0];
+  const queues = ofType('AWS::SQS::Queue');
+  const dlqs = new Set<string>(queues.flatMap(([, r]) => referencedIds(r.Properties?.RedrivePolicy?.deadLetterTargetArn)));
+  const flowLogGroups = new Map<string, string>();
+  for (const [, r] of ofType('AWS::EC2::FlowLog')) {
+    for (const target of referencedIds([r.Properties?.LogGroupName, r.Properties?.LogDestination])) flowLogGroups.set(target, str(template, r.Properties?.TrafficType) ?? 'ALL');
+  }
+  const dbs = ofType('AWS::RDS::DBInstance');
+  const replicas = dbs.filter(([, r]) => r.Properties?.SourceDBInstanceIdentifier !== undefined).length;
+  return {
+    frontLoadBalancer: front?.[0],
+    natGateways: ofType('AWS::EC2::NatGateway').map(([id]) => id),
+    workQueues: queues.map(([id]) => id).filter((id) => !dlqs.has(id)),
+    deadLetterQueues: dlqs,
+    flowLogGroups,
+    ...logGroupRoles(template, flowLogGroups),
+    hasCompute: resources.some(([, r]) => ['AWS::EC2::Instance', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::Nodegroup', 'AWS::ECS::Service'].includes(r.Type)),
+    databases: { primaries: dbs.length - replicas, replicas, multiAz: dbs.filter(([, r]) => bool(template, r.Properties?.MultiAZ)).length },
+    hasCache: resources.some(([, r]) => r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::ElastiCache::CacheCluster'),
+    hasKafka: resources.some(([, r]) => r.Type === 'AWS::MSK::Cluster'),
+  };
+}
+
+function priceResource(ctx: AwsContext, id: string, r: { Type: string; Properties?: Record<string, any> }): PricedResource {
+  const handler = HANDLERS[r.Type];
+  if (handler) {
+    try {
+      return handler(ctx, id, r);
+    } catch (err) {
+      if (err instanceof PriceNotFound) return notPricedResource(id, r.Type, err.message);
+      throw err;
+    }
+  }
+  if (FREE_TYPES[r.Type]) return freeResource(id, r.Type);
+  if (r.Type.startsWith('AWS::IAM::')) return freeResource(id, r.Type);
+  if (isCustomResource(r.Type)) return freeResource(id, r.Type, 'custom resource: runs a provider Lambda at deploy time');
+  if (PAY_PER_USE_TYPES[r.Type]) return payPerUseResource(id, r.Type, PAY_PER_USE_TYPES[r.Type]);
+  if (r.Type === 'AWS::CloudFormation::Stack') return notPricedResource(id, r.Type, 'nested stack: price its template with --template (or the whole cdk.out with --assembly)');
+  return notPricedResource(id, r.Type, 'no handler for this resource type');
+}
+
+/** Region-level usage lines: internet egress, traffic between zones, application logs without a log group. */
+function usageResources(ctx: AwsContext): PricedResource[] {
+  const u = ctx.usage;
+  if (!u) return [];
+  const out: PricedResource[] = [dataTransferOutResource(ctx.catalog, ctx.region, u)];
+  if (u.zones > 1) {
+    const { share, text } = crossShare(u.zones);
+    const flows: Flow[] = [];
+    if (ctx.roles.databases.primaries > 0) {
+      const db = u.databaseTrafficGiBPerMonth * (1 - u.cacheReadShare);
+      flows.push({ name: 'App ↔ Postgres (cross-AZ)', gb: db * share, assumption: `${gib(db)} of query results, ${text}` });
+      const copies = ctx.roles.databases.multiAz + ctx.roles.databases.replicas;
+      if (copies) flows.push({ name: 'Postgres replication (standby, replicas)', gb: u.writeGiBPerMonth * copies, assumption: `${gib(u.writeGiBPerMonth)} of writes × ${copies} cop${copies > 1 ? 'ies' : 'y'}`, freeBecause: 'RDS does not charge for Multi-AZ or in-region read-replica replication' });
+    }
+    if (ctx.roles.hasCache && u.cacheReadShare > 0) {
+      const cache = u.databaseTrafficGiBPerMonth * u.cacheReadShare;
+      flows.push({ name: 'App ↔ cache (cross-AZ)', gb: cache * share, assumption: `${gib(cache)} of reads answered by the cache, ${text}` });
+    }
+    if (ctx.roles.hasKafka) {
+      const gb = (u.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024;
+      flows.push({ name: 'Producers and consumers ↔ Kafka brokers (cross-AZ)', gb: gb * 2 * share, assumption: `${gib(gb)} produced and consumed once, ${text}` });
+      flows.push({ name: 'Kafka replication between brokers', gb: gb * 2, assumption: `${gib(gb)} × 2 follower copies`, freeBecause: 'MSK does not charge for traffic between brokers' });
+    }
+    const cross = crossAzResource(ctx.catalog, ctx.region, flows);
+    if (cross) out.push(cross);
+  }
+  if (!ctx.roles.appLogGroups.length && !ctx.roles.workerLogGroups.length && ctx.roles.hasCompute) {
+    const cw = ctx.catalog.cloudwatch(ctx.region);
+    out.push(
+      resource(
+        'ApplicationLogs',
+        'AWS::Logs::Ingestion',
+        [
+          usageLine('Log ingestion', 'GB', u.logGiBPerMonth, cw.logsIngestionPerGb, `${gib(u.logGiBPerMonth)} of application logs (1 KiB per request) shipped by the CloudWatch agent`),
+          usageLine('Log storage (30 days)', 'GB-months', u.logGiBPerMonth, cw.logsStoragePerGbMonth, 'one month kept; billed compressed, priced uncompressed (an upper bound)'),
+        ],
+        'the template has no application log group: priced as the servers shipping their logs to CloudWatch Logs',
+      ),
+    );
+  }
+  return out;
+}
+
+/** Custom metrics the alarms read (namespaces outside AWS/): someone publishes them (the CloudWatch agent). */
+function customMetrics(ctx: AwsContext): PricedResource[] {
+  const seen = new Set<string>();
+  for (const r of Object.values(ctx.template.Resources ?? {})) {
+    if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+    const p = r.Properties ?? {};
+    const stats = Array.isArray(p.Metrics) ? p.Metrics.map((m: any) => m?.MetricStat?.Metric).filter(Boolean) : [p];
+    for (const m of stats) {
+      const ns = str(ctx.template, m.Namespace);
+      if (ns && !ns.startsWith('AWS/')) seen.add(JSON.stringify([ns, m.MetricName, m.Dimensions]));
+    }
+  }
+  if (!seen.size) return [];
+  const tier = ctx.catalog.cloudwatch(ctx.region).customMetrics[0];
+  return [
+    resource('CustomMetrics', 'AWS::CloudWatch::CustomMetrics', [priced(`Custom metrics (${seen.size})`, 'metric-months', seen.size, tier, 'metrics the alarms read from non-AWS namespaces (e.g. CWAgent), published by an agent')]),
+  ];
+}
+
+/** Adds an AWS Support line: the plan's share of the bill's AWS charges (labour excluded), or its minimum. */
+export function withSupport(bill: Bill, plan: SupportPlan, catalog: PriceCatalog = loadCatalog()): Bill {
+  const charges = bill.resources.filter((r) => r.resourceType !== 'labour').reduce((s, r) => s + (r.monthlyCost ?? 0), 0);
+  const fee = catalog.supportMonthly(plan, charges);
+  const line = resource('AwsSupport', `AWS::Support::${plan}`, [
+    component({
+      name: `AWS Support (${plan})`,
+      unit: 'months',
+      quantity: 1,
+      price: fee.usd,
+      priceSource: fee.sources.map((s) => `${s.source} (${s.published})`).join('; '),
+      assumption: `${fee.minimumApplied ? 'the plan minimum' : 'the banded share'} of $${Math.round(charges).toLocaleString('en-US')}/month of AWS charges`,
+    }),
+  ]);
+  return makeBill({ ...bill, resources: [...bill.resources, line] });
+}
+
+export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions): Bill {
+  const region = checkRegion(options.region);
+  const catalog = options.catalog ?? loadCatalog();
+  const ctx: AwsContext = { region, catalog, template, usage: options.usage, natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE, roles: templateRoles(template) };
+  const resources = Object.entries(template.Resources ?? {}).map(([id, r]) => priceResource(ctx, id, r));
+  resources.push(...customMetrics(ctx), ...usageResources(ctx));
+  const bill = makeBill({
+    provider: 'aws',
+    label: options.label ?? `AWS ${region}`,
+    resources,
+    usageIncluded: options.usage !== undefined,
+    assumptions: awsAssumptions(ctx),
+    catalogDate: catalog.catalogDate.summary,
+    stage: options.stage,
+  });
+  return options.support ? withSupport(bill, options.support, catalog) : bill;
+}
+
+function awsAssumptions(ctx: AwsContext): string[] {
+  const a = [`${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (reserved and savings-plan rates are not in the catalog)`];
+  if (ctx.usage) a.push(...ctx.usage.assumptions);
+  else a.push('usage-based lines (requests, data transfer, logs) are not included: give a workload profile with --profile');
+  a.push('free tiers (10 alarms, 3 dashboards, 5 GB of logs, 100 GB of egress) are not applied');
+  return a;
+}
+

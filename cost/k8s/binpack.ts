@@ -1,0 +1,140 @@
+/**
+ * Bin-packing pods onto servers. For each candidate server type, every workload's replicas are spread
+ * evenly over the failure domains (round-robin, as a hard topology spread would place them), each domain is
+ * packed first-fit-decreasing (replicas of a data system never share a node), and N+1 adds one spare node
+ * to the pool so a failed node's pods have somewhere to go. The cheapest candidate wins; ties go to fewer
+ * nodes, then the smaller server.
+ */
+
+export interface ServerType {
+  readonly id: string;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  readonly monthlyUsd: number;
+  /** "dedicated vCPU", "shared vCPU", "Graviton"... shown on the bill. */
+  readonly description: string;
+  readonly priceSource: string;
+}
+
+export interface PodGroup {
+  readonly workload: string;
+  readonly replicas: number;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  /** Replicas may not share a node. */
+  readonly spreadOverNodes: boolean;
+}
+
+export interface PackOptions {
+  readonly zones: number;
+  /** Spare nodes added to the pool (1 for N+1, 0 on a single node). */
+  readonly spare: number;
+  /** Share of a server's vCPU and memory that pods may request (the rest is OS, kubelet, agents). */
+  readonly allocatable: { readonly vcpu: number; readonly memory: number };
+}
+
+export interface PackResult {
+  readonly server: ServerType;
+  /** Nodes the pods need, per failure domain (before the spare). */
+  readonly nodesPerZone: number[];
+  readonly packedNodes: number;
+  readonly spare: number;
+  readonly nodes: number;
+  readonly monthlyUsd: number;
+  /** Requested / allocatable over the packed nodes. */
+  readonly utilisation: { readonly vcpu: number; readonly memory: number };
+  /** Each workload's share of the packed nodes: the larger of its CPU and memory fraction of a node. */
+  readonly shares: Map<string, number>;
+  /** Packed-node capacity no workload's share covers (fragmentation); shares + unused = packedNodes. */
+  readonly unused: number;
+}
+
+export const DEFAULT_ALLOCATABLE = { vcpu: 0.9, memory: 0.85 };
+
+interface Node {
+  vcpu: number;
+  memoryGiB: number;
+  members: Set<string>;
+}
+
+/** Requests may overshoot the allocatable share by 0.1% (quantities are rounded to MiB and millicores). */
+const SLACK = 1.001;
+const EPS = 1e-9;
+
+/** Packs the pods of one pool onto `server`; undefined when a pod does not fit the server at all. */
+export function packOnto(groups: readonly PodGroup[], server: ServerType, options: PackOptions): PackResult | undefined {
+  const capCpu = server.vcpu * options.allocatable.vcpu * SLACK;
+  const capMem = server.memoryGiB * options.allocatable.memory * SLACK;
+  if (groups.some((g) => g.replicas > 0 && (g.vcpu > capCpu + EPS || g.memoryGiB > capMem + EPS))) return undefined;
+  const zones = Math.max(1, options.zones);
+  const perZone: { group: PodGroup; size: number }[][] = Array.from({ length: zones }, () => []);
+  let offset = 0;
+  for (const g of groups) {
+    for (let i = 0; i < g.replicas; i++) perZone[(offset + i) % zones].push({ group: g, size: Math.max(g.vcpu / capCpu, g.memoryGiB / capMem) });
+    offset += g.replicas;
+  }
+  const nodesPerZone: number[] = [];
+  for (const pods of perZone) {
+    pods.sort((a, b) => b.size - a.size || a.group.workload.localeCompare(b.group.workload));
+    const nodes: Node[] = [];
+    for (const { group } of pods) {
+      let node = nodes.find((n) => n.vcpu + EPS >= group.vcpu && n.memoryGiB + EPS >= group.memoryGiB && !(group.spreadOverNodes && n.members.has(group.workload)));
+      if (!node) {
+        node = { vcpu: capCpu, memoryGiB: capMem, members: new Set() };
+        nodes.push(node);
+      }
+      node.vcpu -= group.vcpu;
+      node.memoryGiB -= group.memoryGiB;
+      node.members.add(group.workload);
+    }
+    nodesPerZone.push(nodes.length);
+  }
+  const packedNodes = nodesPerZone.reduce((a, b) => a + b, 0);
+  if (packedNodes === 0) return undefined;
+  const nodes = packedNodes + options.spare;
+  const totalCpu = groups.reduce((s, g) => s + g.vcpu * g.replicas, 0);
+  const totalMem = groups.reduce((s, g) => s + g.memoryGiB * g.replicas, 0);
+  // A workload's share is what its pods take of a node (the larger of CPU and memory); the rest of the
+  // packed nodes is capacity no pod can use, shown on the pool's own line.
+  const weights = groups.map((g) => [g.workload, g.replicas * Math.max(g.vcpu / capCpu, g.memoryGiB / capMem) * SLACK] as const);
+  const weightSum = weights.reduce((s, [, w]) => s + w, 0);
+  const scale = weightSum > packedNodes ? packedNodes / weightSum : 1;
+  const shares = new Map<string, number>();
+  for (const [w, weight] of weights) shares.set(w, (shares.get(w) ?? 0) + weight * scale);
+  const unused = Math.max(0, packedNodes - weightSum * scale);
+  return {
+    server,
+    nodesPerZone,
+    packedNodes,
+    spare: options.spare,
+    nodes,
+    monthlyUsd: nodes * server.monthlyUsd,
+    utilisation: { vcpu: (totalCpu * SLACK) / (packedNodes * capCpu), memory: (totalMem * SLACK) / (packedNodes * capMem) },
+    shares,
+    unused,
+  };
+}
+
+/** Drops server types another type beats on every count (as much vCPU and memory, for no more money). */
+export function undominated(servers: readonly ServerType[]): ServerType[] {
+  return servers.filter(
+    (s) => !servers.some((o) => o !== s && o.vcpu >= s.vcpu && o.memoryGiB >= s.memoryGiB && o.monthlyUsd <= s.monthlyUsd && (o.vcpu > s.vcpu || o.memoryGiB > s.memoryGiB || o.monthlyUsd < s.monthlyUsd || o.id < s.id)),
+  );
+}
+
+/** The cheapest way to pack a pool over the candidate server types. */
+export function cheapestPacking(groups: readonly PodGroup[], candidates: readonly ServerType[], options: PackOptions): PackResult | undefined {
+  let best: PackResult | undefined;
+  for (const server of undominated(candidates)) {
+    const result = packOnto(groups, server, options);
+    if (!result) continue;
+    if (
+      !best ||
+      result.monthlyUsd < best.monthlyUsd - 1e-6 ||
+      (Math.abs(result.monthlyUsd - best.monthlyUsd) <= 1e-6 && (result.nodes < best.nodes || (result.nodes === best.nodes && server.vcpu < best.server.vcpu)))
+    ) {
+      best = result;
+    }
+  }
+  return best;
+}

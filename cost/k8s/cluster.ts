@@ -1,0 +1,153 @@
+/**
+ * Pricing a Kubernetes rendering on some servers: what EKS and the self-hosted providers share. Workloads
+ * (plus the add-ons every such cluster runs) are split into pools — data systems on their own nodes, with
+ * dedicated vCPUs where the provider sells them, everything else on general nodes — and each pool is
+ * bin-packed with zone spread and N+1. Every Kubernetes object is a resource of the bill carrying its share
+ * of the pool's nodes (by dominant resource) and its volumes; the spare node is the pool's own line.
+ */
+import { component, CostComponent, PricedResource, resource, freeResource, notPricedResource } from '../model';
+import { cheapestPacking, DEFAULT_ALLOCATABLE, PackResult, PodGroup, ServerType } from './binpack';
+import { Inventory, Workload } from './inventory';
+
+export type PoolName = 'general' | 'data';
+
+export interface ClusterPricing {
+  /** Server types a pool may use. */
+  readonly candidates: (pool: PoolName) => ServerType[];
+  /** What the data pool's servers are, in words ("dedicated-vCPU CCX types"). */
+  readonly poolDescription: (pool: PoolName) => string;
+  /** Per-GiB-month price of the volumes that back persistent volume claims. */
+  readonly volume?: { usdPerGiBMonth: number; label: string; priceSource: string };
+  /** Why volumes are not priced, when `volume` is absent. */
+  readonly volumeMissing?: string;
+  /** Extra per-node components (root disks, public IPv4 addresses). */
+  readonly perNode?: (nodes: number, server: ServerType) => CostComponent[];
+  readonly serverResourceType: string;
+}
+
+export interface PoolResult {
+  readonly pool: PoolName;
+  readonly packing: PackResult;
+}
+
+const DATA_ROLES = new Set(['database', 'kafka', 'cache', 'stateful']);
+
+/** Cluster-wide add-ons the rendering relies on but does not contain, with the requests assumed for them. */
+export function platformAddons(inv: Inventory, zones: number): Workload[] {
+  const out: Workload[] = [];
+  for (const op of inv.operators) {
+    if (op === 'ingress controller') {
+      out.push({ name: 'addon/ingress-controller', kind: 'add-on', role: 'platform', replicas: zones > 1 ? 2 : 1, vcpu: 0.25, memoryGiB: 0.25, storageGiB: 0, spreadOverNodes: true, note: 'not in the rendering: assumed 0.25 vCPU / 256 MiB per replica' });
+    } else {
+      const id = op.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      out.push({ name: `addon/${id}`, kind: 'add-on', role: 'platform', replicas: 1, vcpu: 0.1, memoryGiB: 0.25, storageGiB: 0, spreadOverNodes: false, note: `${op}: not in the rendering, assumed 0.1 vCPU / 256 MiB` });
+    }
+  }
+  if (inv.monitoring) {
+    out.push({ name: 'addon/prometheus', kind: 'add-on', role: 'platform', replicas: 1, vcpu: 1, memoryGiB: 4, storageGiB: 50, spreadOverNodes: false, note: 'the rendering has ServiceMonitors/PrometheusRules: one Prometheus assumed at 1 vCPU / 4 GiB with a 50 GiB volume' });
+  }
+  return out;
+}
+
+function poolOf(w: Workload, singleNode: boolean): PoolName {
+  if (singleNode) return 'data';
+  return DATA_ROLES.has(w.role) ? 'data' : 'general';
+}
+
+export interface ClusterResult {
+  readonly resources: PricedResource[];
+  readonly pools: PoolResult[];
+  readonly nodes: number;
+  /** Workloads priced (a pod that fits no server is listed as not priced instead). */
+  readonly workloads: Workload[];
+}
+
+/**
+ * Packs the workloads and returns the bill's resources for them. `singleNode`: one failure domain, no spare,
+ * everything on one pool (the single-server stage).
+ */
+export function priceCluster(inv: Inventory, zones: number, pricing: ClusterPricing, singleNode: boolean): ClusterResult {
+  // On a single node the add-ons share the node's system reserve, as nginx and the agents do on the AWS single server.
+  const workloads = singleNode ? [...inv.workloads] : [...inv.workloads, ...platformAddons(inv, zones)];
+  const resources: PricedResource[] = [];
+  const pools: PoolResult[] = [];
+  const priced: Workload[] = [];
+  for (const pool of ['data', 'general'] as PoolName[]) {
+    const members = workloads.filter((w) => poolOf(w, singleNode) === pool);
+    if (!members.length) continue;
+    const candidates = pricing.candidates(pool);
+    const fits = (w: Workload) => candidates.some((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB);
+    const placeable = members.filter((w) => w.replicas === 0 || fits(w));
+    for (const w of members.filter((m) => !placeable.includes(m))) {
+      resources.push(notPricedResource(w.name, w.kind, `no ${pool}-pool server type is large enough for a pod of ${w.vcpu} vCPU / ${w.memoryGiB.toFixed(1)} GiB (plus the node's system reserve)`));
+    }
+    const groups: PodGroup[] = placeable.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes }));
+    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE }) : undefined;
+    for (const w of placeable) {
+      priced.push(w);
+      const lines: CostComponent[] = [];
+      const share = packing?.shares.get(w.name) ?? 0;
+      if (packing) {
+        lines.push(
+          component({
+            name: `Compute: share of ${pool} nodes (${packing.server.id})`,
+            unit: 'servers',
+            quantity: share,
+            price: packing.server.monthlyUsd,
+            priceSource: packing.server.priceSource,
+            assumption: `${w.replicas} × ${round(w.vcpu)} vCPU / ${round(w.memoryGiB)} GiB requested: its share of a node is the larger of its CPU and memory fractions`,
+          }),
+        );
+      }
+      if (w.storageGiB > 0 && w.replicas > 0) {
+        const gib = w.storageGiB * w.replicas;
+        lines.push(
+          pricing.volume
+            ? component({ name: `${pricing.volume.label} (${round(w.storageGiB)} GiB × ${w.replicas})`, unit: 'GB-months', quantity: gib, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })
+            : component({ name: `Volumes (${round(w.storageGiB)} GiB × ${w.replicas})`, unit: 'GB-months', quantity: null, price: null, notPriced: pricing.volumeMissing ?? 'no volume price' }),
+        );
+      }
+      const note = [w.replicas === 0 ? 'scaled to zero at its minimum' : undefined, w.note].filter(Boolean).join('; ') || undefined;
+      resources.push(lines.length ? resource(w.name, w.kind, lines, note) : { ...freeResource(w.name, w.kind, note ?? 'no pods at its minimum') });
+    }
+    if (packing) {
+      pools.push({ pool, packing });
+      const lines: CostComponent[] = [];
+      if (packing.unused > 1e-6) {
+        lines.push(component({ name: `Capacity left between pods (${packing.server.id})`, unit: 'servers', quantity: packing.unused, price: packing.server.monthlyUsd, priceSource: packing.server.priceSource, assumption: 'the part of the packed nodes no pod requests (bin-packing leftovers, zone spread)' }));
+      }
+      if (packing.spare) {
+        lines.push(component({ name: `N+1 spare node (${packing.server.id})`, unit: 'servers', quantity: packing.spare, price: packing.server.monthlyUsd, priceSource: packing.server.priceSource, assumption: 'one spare node per pool, so a failed node\'s pods can be rescheduled at once' }));
+      }
+      lines.push(...(pricing.perNode?.(packing.nodes, packing.server) ?? []));
+      const spread = packing.nodesPerZone.length > 1 ? ` over ${packing.nodesPerZone.length} failure domains (${packing.nodesPerZone.join(' + ')})` : '';
+      resources.push(
+        resource(
+          `NodePool/${pool}`,
+          pricing.serverResourceType,
+          lines,
+          `${packing.nodes} × ${packing.server.id} (${packing.server.vcpu} vCPU / ${packing.server.memoryGiB} GiB, ${packing.server.description}; ${pricing.poolDescription(pool)}): ${packing.packedNodes} packed${spread}` +
+            `${packing.spare ? ` + ${packing.spare} spare` : ''}; requests fill ${pct(packing.utilisation.vcpu)} of the CPU and ${pct(packing.utilisation.memory)} of the memory they may use`,
+        ),
+      );
+    }
+  }
+  for (const v of inv.volumes) {
+    resources.push(
+      pricing.volume
+        ? resource(v.name, 'PersistentVolumeClaim', [component({ name: `${pricing.volume.label} (${round(v.storageGiB)} GiB)`, unit: 'GB-months', quantity: v.storageGiB, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })])
+        : notPricedResource(v.name, 'PersistentVolumeClaim', pricing.volumeMissing ?? 'no volume price'),
+    );
+  }
+  for (const e of inv.free) resources.push(freeResource(e.name, e.kind, e.reason === 'no charge' ? undefined : e.reason));
+  for (const e of inv.notPriced) resources.push(notPricedResource(e.name, e.kind, e.reason));
+  return { resources, pools, nodes: pools.reduce((s, p) => s + p.packing.nodes, 0), workloads: priced };
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+function pct(v: number): string {
+  return `${Math.round(v * 100)}%`;
+}

@@ -1,0 +1,292 @@
+/**
+ * What a Kubernetes rendering asks for: every pod's CPU and memory requests, replica counts (autoscaled
+ * workloads at their minimum), persistent volumes, load balancers, and the stateful systems someone has to
+ * operate. Operators' custom resources are read the way the operator turns them into pods: CloudNativePG
+ * Cluster and Pooler, Strimzi Kafka and KafkaNodePool, OT-Container-Kit RedisReplication, RedisSentinel,
+ * RedisCluster and Redis. Kinds that cost nothing are recognised; unknown kinds are listed as not priced.
+ */
+
+export type Role = 'app' | 'database' | 'kafka' | 'cache' | 'stateful' | 'platform';
+export type SystemKind = 'postgres' | 'kafka' | 'redis' | 'stateful';
+
+export interface Workload {
+  /** kind/name of the object that makes the pods. */
+  readonly name: string;
+  readonly kind: string;
+  readonly role: Role;
+  readonly replicas: number;
+  /** Requests of one pod. */
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  /** Persistent volume claims of one pod. */
+  readonly storageGiB: number;
+  /** Replicas never share a node (operators' default pod anti-affinity for data systems). */
+  readonly spreadOverNodes: boolean;
+  readonly note?: string;
+}
+
+export interface StatefulSystem {
+  readonly name: string;
+  readonly kind: SystemKind;
+  /** For Postgres: the object backs itself up to object storage (or should: see the self-hosted engine). */
+  readonly backsUp?: boolean;
+}
+
+export interface InventoryEntry {
+  readonly name: string;
+  readonly kind: string;
+  readonly reason: string;
+}
+
+export interface Inventory {
+  readonly workloads: Workload[];
+  readonly loadBalancers: InventoryEntry[];
+  readonly volumes: { name: string; storageGiB: number }[];
+  readonly systems: StatefulSystem[];
+  readonly free: InventoryEntry[];
+  readonly notPriced: InventoryEntry[];
+  /** Operators and controllers the objects need running in the cluster. */
+  readonly operators: string[];
+  readonly monitoring: boolean;
+}
+
+/** Kubernetes quantity → number ("1500m" → 1.5, "8Gi" → 8 × 2^30, "1G" → 1e9). */
+export function parseQuantity(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const m = /^([0-9.]+)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit: Record<string, number> = {
+    m: 1e-3, k: 1e3, Ki: 2 ** 10, M: 1e6, Mi: 2 ** 20, G: 1e9, Gi: 2 ** 30, T: 1e12, Ti: 2 ** 40, P: 1e15, Pi: 2 ** 50, E: 1e18, Ei: 2 ** 60,
+  };
+  return m[2] ? n * unit[m[2]] : n;
+}
+
+const GIB = 2 ** 30;
+const toGiB = (v: unknown) => (parseQuantity(v) ?? 0) / GIB;
+
+interface Requests {
+  vcpu: number;
+  memoryGiB: number;
+  /** True when a container had neither requests nor limits. */
+  unspecified: boolean;
+}
+
+function containerRequests(resources: any): Requests {
+  const req = resources?.requests ?? {};
+  const lim = resources?.limits ?? {};
+  const cpu = parseQuantity(req.cpu ?? lim.cpu);
+  const mem = parseQuantity(req.memory ?? lim.memory);
+  return { vcpu: cpu ?? 0, memoryGiB: (mem ?? 0) / GIB, unspecified: cpu === undefined && mem === undefined };
+}
+
+/** A pod's effective requests: the sum of its containers, or the largest init container if that is more. */
+export function podRequests(podSpec: any): Requests {
+  const sum = (podSpec?.containers ?? []).map((c: any) => containerRequests(c.resources)).reduce(
+    (a: Requests, b: Requests) => ({ vcpu: a.vcpu + b.vcpu, memoryGiB: a.memoryGiB + b.memoryGiB, unspecified: a.unspecified || b.unspecified }),
+    { vcpu: 0, memoryGiB: 0, unspecified: false },
+  );
+  for (const init of podSpec?.initContainers ?? []) {
+    const r = containerRequests(init.resources);
+    sum.vcpu = Math.max(sum.vcpu, r.vcpu);
+    sum.memoryGiB = Math.max(sum.memoryGiB, r.memoryGiB);
+  }
+  return sum;
+}
+
+/** Requests used when an operator's resource sets none (the pods would be BestEffort): stated on the line. */
+const UNSPECIFIED: Requests = { vcpu: 0.1, memoryGiB: 0.25, unspecified: true };
+
+function orDefault(r: Requests): Requests {
+  return r.vcpu === 0 && r.memoryGiB === 0 ? UNSPECIFIED : r;
+}
+
+const unspecifiedNote = (r: Requests) => (r.unspecified ? 'no requests set: assumed 0.1 vCPU / 256 MiB per pod' : undefined);
+
+const FREE_KINDS = new Set([
+  'Namespace', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Secret', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
+  'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'ScaledJob', 'TriggerAuthentication', 'ClusterTriggerAuthentication',
+  'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'KafkaTopic', 'KafkaUser', 'ScheduledBackup', 'Backup', 'LimitRange', 'ResourceQuota',
+  'PriorityClass', 'StorageClass', 'IngressClass', 'VerticalPodAutoscaler', 'Certificate', 'Issuer', 'ClusterIssuer', 'CustomResourceDefinition',
+]);
+
+const OPERATOR_OF: Record<string, string> = {
+  Cluster: 'CloudNativePG operator', Pooler: 'CloudNativePG operator', ScheduledBackup: 'CloudNativePG operator',
+  Kafka: 'Strimzi operator', KafkaNodePool: 'Strimzi operator', KafkaTopic: 'Strimzi operator', KafkaUser: 'Strimzi operator',
+  RedisReplication: 'Redis operator', RedisSentinel: 'Redis operator', RedisCluster: 'Redis operator', Redis: 'Redis operator',
+  ScaledObject: 'KEDA', ScaledJob: 'KEDA', SGShardedCluster: 'StackGres operator',
+};
+
+const MONITORING_KINDS = new Set(['ServiceMonitor', 'PodMonitor', 'PrometheusRule']);
+
+function imageRole(podSpec: any): { role: Role; system?: SystemKind } {
+  const images = (podSpec?.containers ?? []).map((c: any) => String(c.image ?? '')).join(' ');
+  if (/(^|\/)postgres(ql)?[:@]|postgis|timescale/.test(images)) return { role: 'database', system: 'postgres' };
+  if (/(^|\/)(redis|valkey)[:@]/.test(images)) return { role: 'cache', system: 'redis' };
+  if (/kafka/.test(images)) return { role: 'kafka', system: 'kafka' };
+  return { role: 'stateful', system: 'stateful' };
+}
+
+function claimTemplatesGiB(templates: any[] | undefined): number {
+  return (templates ?? []).reduce((s, t) => s + toGiB(t?.spec?.resources?.requests?.storage), 0);
+}
+
+function strimziStorageGiB(storage: any): number {
+  if (!storage) return 0;
+  if (storage.type === 'jbod') return (storage.volumes ?? []).reduce((s: number, v: any) => s + strimziStorageGiB(v), 0);
+  if (storage.type === 'persistent-claim') return toGiB(storage.size);
+  return 0;
+}
+
+export function inventory(objects: any[]): Inventory {
+  const workloads: Workload[] = [];
+  const loadBalancers: InventoryEntry[] = [];
+  const volumes: { name: string; storageGiB: number }[] = [];
+  const systems: StatefulSystem[] = [];
+  const free: InventoryEntry[] = [];
+  const notPriced: InventoryEntry[] = [];
+  const operators = new Set<string>();
+  let monitoring = false;
+  let ingress = false;
+
+  // Autoscalers first: a scaled workload is priced at its floor.
+  const floors = new Map<string, { min: number; by: string }>();
+  for (const o of objects) {
+    const target = o?.spec?.scaleTargetRef;
+    if (o?.kind === 'HorizontalPodAutoscaler' && target) floors.set(`${target.kind}/${target.name}`, { min: o.spec.minReplicas ?? 1, by: 'HorizontalPodAutoscaler' });
+    if (o?.kind === 'ScaledObject' && target) floors.set(`${target.kind ?? 'Deployment'}/${target.name}`, { min: o.spec.minReplicaCount ?? 0, by: 'KEDA ScaledObject' });
+  }
+  const kafkaClusters = new Map<string, any>();
+  for (const o of objects) if (o?.kind === 'Kafka') kafkaClusters.set(o.metadata?.name, o);
+
+  for (const o of objects) {
+    if (!o || typeof o !== 'object' || !o.kind) continue;
+    const kind: string = o.kind;
+    const name = `${kind}/${o.metadata?.name ?? '?'}`;
+    const spec = o.spec ?? {};
+    if (OPERATOR_OF[kind]) operators.add(OPERATOR_OF[kind]);
+    if (MONITORING_KINDS.has(kind)) monitoring = true;
+    switch (kind) {
+      case 'Deployment':
+      case 'ReplicaSet': {
+        const floor = floors.get(name);
+        const replicas = floor ? floor.min : (spec.replicas ?? 1);
+        const r = podRequests(spec.template?.spec);
+        workloads.push({
+          name, kind, role: 'app', replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false,
+          note: [floor ? `${floor.by}: priced at its minimum of ${floor.min} replica(s)` : undefined, r.unspecified ? 'a container sets no requests' : undefined].filter(Boolean).join('; ') || undefined,
+        });
+        break;
+      }
+      case 'StatefulSet': {
+        const floor = floors.get(name);
+        const replicas = floor ? floor.min : (spec.replicas ?? 1);
+        const r = podRequests(spec.template?.spec);
+        const { role, system } = imageRole(spec.template?.spec);
+        workloads.push({ name, kind, role, replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: claimTemplatesGiB(spec.volumeClaimTemplates), spreadOverNodes: replicas > 1 });
+        if (system) systems.push({ name, kind: system, backsUp: system === 'postgres' });
+        break;
+      }
+      case 'DaemonSet': {
+        const r = podRequests(spec.template?.spec);
+        notPriced.push({ name, kind, reason: `a DaemonSet runs on every node (${r.vcpu} vCPU / ${r.memoryGiB.toFixed(2)} GiB each): covered by the nodes' system reserve, not packed` });
+        break;
+      }
+      case 'Job':
+      case 'CronJob':
+        free.push({ name, kind, reason: 'runs to completion: no standing capacity (it uses the nodes\' headroom)' });
+        break;
+      case 'Cluster': {
+        if (!String(o.apiVersion ?? '').startsWith('postgresql.cnpg.io')) {
+          notPriced.push({ name, kind, reason: `unknown kind (${o.apiVersion})` });
+          break;
+        }
+        const r = orDefault(containerRequests(spec.resources));
+        const storage = toGiB(spec.storage?.size ?? spec.storage?.pvcTemplate?.resources?.requests?.storage) + toGiB(spec.walStorage?.size ?? spec.walStorage?.pvcTemplate?.resources?.requests?.storage);
+        const tablespaces = (spec.tablespaces ?? []).reduce((s: number, t: any) => s + toGiB(t?.storage?.size), 0);
+        workloads.push({ name, kind, role: 'database', replicas: spec.instances ?? 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: storage + tablespaces, spreadOverNodes: true, note: unspecifiedNote(r) });
+        systems.push({ name, kind: 'postgres', backsUp: true });
+        break;
+      }
+      case 'Pooler': {
+        const r = orDefault(podRequests(spec.template?.spec));
+        workloads.push({ name, kind, role: 'app', replicas: spec.instances ?? 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
+        break;
+      }
+      case 'Kafka': {
+        const nodePools = o.metadata?.annotations?.['strimzi.io/node-pools'] === 'enabled';
+        if (!nodePools && spec.kafka?.replicas) {
+          const r = orDefault(containerRequests(spec.kafka.resources));
+          workloads.push({ name: `${name}/brokers`, kind, role: 'kafka', replicas: spec.kafka.replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: strimziStorageGiB(spec.kafka.storage), spreadOverNodes: true, note: unspecifiedNote(r) });
+        }
+        if (spec.zookeeper?.replicas) {
+          const r = orDefault(containerRequests(spec.zookeeper.resources));
+          workloads.push({ name: `${name}/zookeeper`, kind, role: 'kafka', replicas: spec.zookeeper.replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: strimziStorageGiB(spec.zookeeper.storage), spreadOverNodes: true, note: unspecifiedNote(r) });
+        }
+        if (spec.entityOperator) {
+          const eo = spec.entityOperator;
+          const parts = [eo.topicOperator, eo.userOperator].filter(Boolean).map((p: any) => orDefault(containerRequests(p.resources)));
+          const r = parts.reduce((a, b) => ({ vcpu: a.vcpu + b.vcpu, memoryGiB: a.memoryGiB + b.memoryGiB, unspecified: a.unspecified || b.unspecified }), { vcpu: 0, memoryGiB: 0, unspecified: false });
+          if (parts.length) workloads.push({ name: `${name}/entity-operator`, kind, role: 'platform', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
+        }
+        if (spec.kafkaExporter) {
+          const r = orDefault(containerRequests(spec.kafkaExporter.resources));
+          workloads.push({ name: `${name}/kafka-exporter`, kind, role: 'platform', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
+        }
+        if (spec.cruiseControl) {
+          const r = orDefault(containerRequests(spec.cruiseControl.resources));
+          workloads.push({ name: `${name}/cruise-control`, kind, role: 'platform', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
+        }
+        systems.push({ name, kind: 'kafka' });
+        break;
+      }
+      case 'KafkaNodePool': {
+        const r = orDefault(containerRequests(spec.resources));
+        const roles = (spec.roles ?? []).join('+') || 'broker';
+        workloads.push({ name, kind, role: 'kafka', replicas: spec.replicas ?? 0, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: strimziStorageGiB(spec.storage), spreadOverNodes: true, note: [`${roles} nodes`, unspecifiedNote(r)].filter(Boolean).join('; ') });
+        const cluster = o.metadata?.labels?.['strimzi.io/cluster'];
+        if (cluster && !kafkaClusters.has(cluster) && !systems.some((s) => s.name === `Kafka/${cluster}`)) systems.push({ name: `Kafka/${cluster}`, kind: 'kafka' });
+        break;
+      }
+      case 'RedisReplication':
+      case 'RedisSentinel':
+      case 'Redis':
+      case 'RedisCluster': {
+        const kc = spec.kubernetesConfig ?? {};
+        const r = orDefault(containerRequests(kc.resources));
+        const size = kind === 'Redis' ? 1 : kind === 'RedisCluster' ? (spec.clusterSize ?? 3) * 2 : (spec.clusterSize ?? 3);
+        const storage = kind === 'RedisSentinel' ? 0 : toGiB(spec.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage);
+        workloads.push({ name, kind, role: 'cache', replicas: size, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: storage, spreadOverNodes: size > 1, note: unspecifiedNote(r) });
+        if (kind !== 'RedisSentinel') systems.push({ name, kind: 'redis' });
+        break;
+      }
+      case 'SGShardedCluster':
+      case 'SGCluster':
+        notPriced.push({ name, kind, reason: 'StackGres clusters take their sizes from SGInstanceProfile objects, which the engine does not read' });
+        break;
+      case 'PersistentVolumeClaim':
+        volumes.push({ name, storageGiB: toGiB(spec.resources?.requests?.storage) });
+        break;
+      case 'Ingress':
+        if (!ingress) loadBalancers.push({ name, kind, reason: 'the ingress controller sits behind one load balancer for every Ingress' });
+        else free.push({ name, kind, reason: 'shares the ingress controller\'s load balancer' });
+        ingress = true;
+        break;
+      case 'Service':
+        if (spec.type === 'LoadBalancer') loadBalancers.push({ name, kind, reason: 'Service of type LoadBalancer' });
+        else free.push({ name, kind, reason: 'no charge' });
+        break;
+      case 'Pod': {
+        const r = podRequests(spec);
+        workloads.push({ name, kind, role: 'app', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false });
+        break;
+      }
+      default:
+        if (FREE_KINDS.has(kind)) free.push({ name, kind, reason: 'no charge' });
+        else notPriced.push({ name, kind, reason: `unknown kind (${o.apiVersion ?? 'no apiVersion'})` });
+    }
+  }
+  if (ingress) operators.add('ingress controller');
+  return { workloads, loadBalancers, volumes, systems, free, notPriced, operators: [...operators].sort(), monitoring };
+}

@@ -1,0 +1,185 @@
+/**
+ * Pricing stages: the plan of a stage, its AWS template and its Kubernetes objects → three bills (AWS managed
+ * services, the Kubernetes rendering on EKS, and the same rendering self-hosted). `priceArtifacts` is pure
+ * (no synthesis, no files) and is what the benchmark times; `priceStage` synthesizes first (in-process, into
+ * a temporary directory) or reads what `stagekit synth --out DIR` wrote.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { UsageError } from '../core/errors';
+import { computePlan, Plan } from '../core/plan';
+import type { Profile } from '../core/profile';
+import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { loadCatalog, PriceCatalog, SelfHostedProvider, SupportPlan } from './catalog';
+import { checkRegion, priceTemplate, withSupport } from './aws/engine';
+import { readAssembly, readTemplateFile, CfnTemplate } from './aws/template';
+import { diffBills, BillDiff } from './diff';
+import { priceEks } from './k8s/eks';
+import { DEFAULT_OPS, opsLabour, OpsOptions } from './k8s/ops';
+import { priceSelfHosted, PROVIDER_NAMES } from './k8s/self-hosted';
+import { Bill, makeBill, PROVIDERS, ProviderId, notPriced } from './model';
+import { usageFromPlan } from './usage';
+
+export interface PricingOptions {
+  /** AWS region to price (and plan) in. @default the profile's region */
+  readonly region?: string;
+  /** Self-hosted provider. @default 'hetzner' */
+  readonly provider?: SelfHostedProvider;
+  /** A specific self-hosted price list id, e.g. "hetzner-2026-01". */
+  readonly priceList?: string;
+  /** USD per EUR for self-hosted prices. @default the catalog's rate */
+  readonly eurUsd?: number;
+  /** Adds an AWS Support line to the AWS and EKS bills. */
+  readonly support?: SupportPlan;
+  readonly ops?: OpsOptions;
+  /** Share of internet egress that goes through NAT gateways. @default 0.05 */
+  readonly natShareOfEgress?: number;
+  readonly catalog?: PriceCatalog;
+  /** Read artifacts from this directory (as `stagekit synth --out DIR` writes them) instead of synthesizing. */
+  readonly from?: string;
+}
+
+export interface StageBills {
+  readonly stage: StageName;
+  readonly plan: Plan;
+  readonly providers: Record<ProviderId, Bill>;
+}
+
+export interface StageDiff {
+  readonly from: StageName;
+  readonly to: StageName;
+  readonly providers: Record<ProviderId, BillDiff>;
+}
+
+export interface LadderRow {
+  readonly stage: StageName;
+  readonly aws: number;
+  readonly eks: number;
+  readonly selfHosted: number;
+  /** AWS managed ÷ self-hosted. */
+  readonly ratio: number | null;
+  /** Providers whose bill has resources that could not be priced. */
+  readonly incomplete: ProviderId[];
+}
+
+/** A profile re-targeted at another region (the plan and the AWS synth follow it). */
+export function inRegion(profile: Profile, region: string | undefined): Profile {
+  if (!region || region === profile.region) return profile;
+  checkRegion(region);
+  return { ...profile, region: region as Profile['region'] };
+}
+
+/** The three bills of a stage from already-synthesized artifacts. */
+export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: readonly any[], options: PricingOptions = {}): StageBills {
+  const catalog = options.catalog ?? loadCatalog();
+  const region = options.region ?? plan.region;
+  const usage = usageFromPlan(plan);
+  const ops = options.ops ?? DEFAULT_OPS;
+  let aws = priceTemplate(template, { region, usage, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage });
+  if (plan.server) {
+    // The single server runs Postgres and Redis itself: someone operates them, as on the self-hosted bill.
+    const labour = opsLabour('server', [{ name: 'on the instance', kind: 'postgres' }, { name: 'on the instance', kind: 'redis' }], ops);
+    aws = makeBill({ ...aws, resources: [...aws.resources, { ...labour, note: 'Postgres and Redis run on the instance, not as managed services: operated by you' }] });
+  }
+  let eks = priceEks(objects, { region, usage, ops, zones: plan.zones, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage });
+  if (options.support) {
+    aws = withSupport(aws, options.support, catalog);
+    eks = withSupport(eks, options.support, catalog);
+  }
+  const selfHosted = priceSelfHosted(objects, { provider: options.provider, priceList: options.priceList, eurUsd: options.eurUsd, ops, usage, zones: plan.zones, catalog, stage: plan.stage });
+  return { stage: plan.stage, plan, providers: { aws, eks, 'self-hosted': selfHosted } };
+}
+
+export interface StageArtifacts {
+  readonly template: CfnTemplate;
+  readonly objects: any[];
+  /** Milliseconds spent synthesizing (0 when read from a directory). */
+  readonly synthMilliseconds: number;
+}
+
+export function readK8sObjects(file: string): any[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map((d) => d.toJS())
+    .filter((o) => o !== null && o !== undefined);
+}
+
+/** The artifacts of a stage: read from `from` (stagekit synth's layout) or synthesized in-process. */
+export function stageArtifacts(plan: Plan, from: string | undefined, workDir: string): StageArtifacts {
+  if (from) {
+    const awsDir = path.join(from, 'aws', plan.stage);
+    const k8sFile = path.join(from, 'k8s', `${plan.stage}.k8s.yaml`);
+    if (!fs.existsSync(awsDir) || !fs.existsSync(k8sFile)) {
+      throw new UsageError(`--from ${from}: no ${plan.stage} artifacts (expected ${awsDir}/ and ${k8sFile}); run \`stagekit synth --all --out ${from}\` first`);
+    }
+    const stacks = readAssembly(awsDir);
+    return { template: stacks[0].template, objects: readK8sObjects(k8sFile), synthMilliseconds: 0 };
+  }
+  // Loaded lazily: synthesis pulls in aws-cdk-lib and cdk8s, which pricing alone never needs.
+  const { synthAws, synthK8s } = require('../blueprints/synth') as typeof import('../blueprints/synth');
+  const aws = synthAws(plan, workDir);
+  const k8s = synthK8s(plan, workDir);
+  return { template: aws.template, objects: k8s.objects, synthMilliseconds: aws.milliseconds + k8s.milliseconds };
+}
+
+/** Prices stages of a profile; `onStage` is told before each stage is synthesized (for a spinner). */
+export function priceStages(profile: Profile, stages: readonly StageName[], options: PricingOptions = {}, onStage?: (stage: StageName) => void): StageBills[] {
+  const p = inRegion(profile, options.region);
+  const workDir = options.from ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-'));
+  try {
+    return stages.map((stage) => {
+      onStage?.(stage);
+      const plan = computePlan(p, stage);
+      const { template, objects } = stageArtifacts(plan, options.from, workDir);
+      return priceArtifacts(plan, template, objects, options);
+    });
+  } finally {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The three bills of one stage: `priceStage(profile, 'sharded', { region: 'eu-central-1', provider: 'hetzner' })`. */
+export function priceStage(profile: Profile, stage: StageName, options: PricingOptions = {}): StageBills {
+  return priceStages(profile, [stage], options)[0];
+}
+
+/** Every stage of the ladder. */
+export function priceLadder(profile: Profile, options: PricingOptions = {}, onStage?: (stage: StageName) => void): StageBills[] {
+  return priceStages(profile, STAGE_NAMES, options, onStage);
+}
+
+/** The change from one stage's bills to another's, per provider. */
+export function diffStages(from: StageBills, to: StageBills): StageDiff {
+  const providers = Object.fromEntries(PROVIDERS.map((p) => [p, diffBills(from.providers[p], to.providers[p])])) as Record<ProviderId, BillDiff>;
+  return { from: from.stage, to: to.stage, providers };
+}
+
+/** Stage × provider totals with the managed / self-hosted ratio. */
+export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
+  return stages.map((s) => {
+    const aws = s.providers.aws.totalMonthlyCost;
+    const selfHosted = s.providers['self-hosted'].totalMonthlyCost;
+    return {
+      stage: s.stage,
+      aws,
+      eks: s.providers.eks.totalMonthlyCost,
+      selfHosted,
+      ratio: selfHosted > 0 ? aws / selfHosted : null,
+      incomplete: PROVIDERS.filter((p) => notPriced(s.providers[p]).length > 0),
+    };
+  });
+}
+
+export function selfHostedName(provider: SelfHostedProvider = 'hetzner'): string {
+  return PROVIDER_NAMES[provider];
+}
+
+/** Bills of a template file or a cloud assembly (one per stack). */
+export function templateSources(options: { template?: string; assembly?: string }): { name: string; template: CfnTemplate; region?: string }[] {
+  if (options.template) return [{ name: path.basename(options.template), template: readTemplateFile(options.template) }];
+  if (options.assembly) return readAssembly(options.assembly).map((s) => ({ name: s.stackName, template: s.template, region: s.region }));
+  throw new UsageError('give --template FILE or --assembly DIR');
+}
+
+export { PROVIDER_NAMES };
