@@ -25,8 +25,9 @@ export const usd0 = (value: number | null) => usd(value === null ? null : Math.r
 
 /** "+$561" / "-$42" */
 export function signed(value: number): string {
-  const r = Math.round(value);
-  return `${r >= 0 ? '+' : '-'}$${Math.abs(r).toLocaleString('en-US')}`;
+  const abs = Math.abs(value);
+  const digits = abs > 0 && abs < 10 ? 2 : 0;
+  return `${value >= 0 ? '+' : '-'}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
 function quantity(value: number | null): string {
@@ -88,7 +89,7 @@ function componentRow(c: CostComponent, last: boolean, assumptions: boolean): Ro
       name: ` ${branch}${c.name}${c.usageBased ? ' *' : ''}`,
       qty: c.notPriced ? undefined : quantity(c.monthlyQuantity),
       unit: c.unit,
-      cost: c.notPriced ? 'not priced' : c.monthlyCost === null ? 'usage?' : usd(c.monthlyCost),
+      cost: c.notPriced ? 'not priced' : c.monthlyCost === null ? 'no usage' : usd(c.monthlyCost),
       style: c.notPriced ? pc.yellow : undefined,
     },
   ];
@@ -163,7 +164,8 @@ export function diffTable(d: BillDiff, options: { components?: boolean } = {}): 
 function resourceDiffLines(r: ResourceDiff, width: number, components: boolean): string[] {
   const sym = r.change === 'added' ? '+' : r.change === 'removed' ? '-' : '~';
   const colour = r.change === 'added' ? pc.green : r.change === 'removed' ? pc.red : pc.yellow;
-  const lines = [`${colour(` ${sym} ${r.name}`.padEnd(width + 3))}  ${signed(r.diffMonthlyCost)} (${usd0(r.pastMonthlyCost ?? 0)} → ${usd0(r.monthlyCost ?? 0)})`];
+  const change = r.status === 'not-priced' ? 'not priced' : `${signed(r.diffMonthlyCost)} (${usd0(r.pastMonthlyCost ?? 0)} → ${usd0(r.monthlyCost ?? 0)})`;
+  const lines = [`${colour(` ${sym} ${r.name}`.padEnd(width + 3))}  ${change}`];
   if (components) {
     for (const c of r.costComponents.slice(0, r.change === 'changed' ? 6 : 3)) {
       const s = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';

@@ -134,7 +134,7 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
   }
   write(ladderTable(rows, selfName, `Cost ladder for ${product} (${region}; self-hosted on ${selfName}), USD per month`));
   write(colors.dim(` Prices: ${bills[0]?.providers.aws.catalogDate}`));
-  if (!opts.summary) write(colors.dim(` ${opts.from ? 'read from' : 'synthesized and'} priced ${bills.length} stage(s) in ${(elapsedMs / 1000).toFixed(1)} s`));
+  if (!opts.summary) write(colors.dim(` ${opts.from ? `read ${opts.from}/ and` : 'synthesized and'} priced ${bills.length} stage(s) in ${(elapsedMs / 1000).toFixed(1)} s`));
 }
 
 function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
