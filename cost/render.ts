@@ -144,7 +144,16 @@ export function ladderTable(rows: readonly LadderRow[], selfHostedName: string, 
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('   ');
   const lines = [pc.bold(heading), pc.bold(` ${fmt(table[0])}`), ...table.slice(1).map((row) => ` ${fmt(row)}`)];
-  if (rows.some((r) => r.incomplete.length)) lines.push(pc.dim(' † some resources could not be priced: see the stage\'s bill'));
+  if (rows.some((r) => r.incomplete.length)) {
+    lines.push(pc.dim(' † left out of the total, not priced (see the stage\'s bill):'));
+    for (const p of PROVIDERS) {
+      const counts = new Map<string, number>();
+      for (const r of rows) for (const m of new Set(r.missing[p])) counts.set(m, (counts.get(m) ?? 0) + 1);
+      const items = [...counts].map(([m, n]) => (n < rows.length ? `${m} (${n} stage${n > 1 ? 's' : ''})` : m));
+      const shown = items.length > 5 ? [...items.slice(0, 4), `and ${items.length - 4} more`] : items;
+      if (counts.size) lines.push(pc.dim(`   ${p === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[p]}: ${shown.join(', ')}`));
+    }
+  }
   return lines.join('\n');
 }
 
@@ -253,7 +262,7 @@ export function stageJson(s: StageBills): object {
 }
 
 export function ladderJson(rows: readonly LadderRow[]): object[] {
-  return rows.map((r) => ({ stage: r.stage, aws: r6(r.aws), eks: r6(r.eks), selfHosted: r6(r.selfHosted), awsToSelfHostedRatio: r.ratio === null ? null : Math.round(r.ratio * 100) / 100, notFullyPriced: r.incomplete }));
+  return rows.map((r) => ({ stage: r.stage, aws: r6(r.aws), eks: r6(r.eks), selfHosted: r6(r.selfHosted), awsToSelfHostedRatio: r.ratio === null ? null : Math.round(r.ratio * 100) / 100, notPriced: r.missing }));
 }
 
 export function diffJson(d: BillDiff): object {

@@ -62,6 +62,8 @@ export interface LadderRow {
   readonly ratio: number | null;
   /** Providers whose bill has resources that could not be priced. */
   readonly incomplete: ProviderId[];
+  /** What could not be priced, per provider: "Cluster/postgres", "AWS::S3::Bucket"... */
+  readonly missing: Record<ProviderId, string[]>;
 }
 
 /** A profile re-targeted at another region (the plan and the AWS synth follow it). */
@@ -167,6 +169,8 @@ export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
       selfHosted,
       ratio: selfHosted > 0 ? aws / selfHosted : null,
       incomplete: PROVIDERS.filter((p) => notPriced(s.providers[p]).length > 0),
+      // CloudFormation logical IDs say little out of context: name AWS resources by type, Kubernetes objects by kind/name.
+      missing: Object.fromEntries(PROVIDERS.map((p) => [p, notPriced(s.providers[p]).map((r) => (p === 'aws' ? r.resourceType : r.name))])) as Record<ProviderId, string[]>,
     };
   });
 }

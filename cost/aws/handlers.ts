@@ -575,7 +575,7 @@ export const FREE_TYPES: Record<string, string> = Object.fromEntries(
     'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ElasticLoadBalancingV2::ListenerCertificate',
     'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup', 'AWS::RDS::DBClusterParameterGroup', 'AWS::RDS::OptionGroup',
     'AWS::ElastiCache::SubnetGroup', 'AWS::ElastiCache::ParameterGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup',
-    'AWS::MSK::Configuration', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection',
+    'AWS::MSK::Configuration', 'AWS::MSK::Topic', 'AWS::MSK::ClusterPolicy', 'AWS::MSK::BatchScramSecret', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection',
     'AWS::SecretsManager::SecretTargetAttachment', 'AWS::SecretsManager::RotationSchedule', 'AWS::SecretsManager::ResourcePolicy',
     'AWS::KMS::Alias', 'AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription', 'AWS::SQS::QueuePolicy',
     'AWS::Lambda::Permission', 'AWS::Lambda::Version', 'AWS::Lambda::Alias', 'AWS::Lambda::EventSourceMapping',

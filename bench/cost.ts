@@ -1,0 +1,67 @@
+/**
+ * Speed of the pricing engine, synthesis excluded: every stage of the ladder priced for every provider (AWS,
+ * EKS, and self-hosted on Hetzner, OVH and Scaleway) plus a stage diff, timed over several runs after the
+ * stages are synthesized once (or read from a directory `stagekit synth` wrote).
+ * Usage: npx tsx bench/cost.ts [--runs N] [--profile FILE] [--from DIR]
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { computePlan } from '../core/plan';
+import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
+import { STAGE_NAMES } from '../stages/ladder';
+import { clearCatalogCache } from '../cost/catalog';
+import { priceSelfHosted } from '../cost/k8s/self-hosted';
+import { diffStages, priceArtifacts, stageArtifacts } from '../cost/stage';
+import { usageFromPlan } from '../cost/usage';
+
+function arg(name: string, fallback: string | undefined): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const runs = Number(arg('runs', '10'));
+const from = arg('from', undefined);
+const profile = loadProfile(arg('profile', DEFAULT_PROFILE_FILE)!);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-bench-'));
+
+const t0 = performance.now();
+const stages = STAGE_NAMES.map((stage) => {
+  const plan = computePlan(profile, stage);
+  return { plan, ...stageArtifacts(plan, from, work) };
+});
+const synthMs = performance.now() - t0;
+fs.rmSync(work, { recursive: true, force: true });
+
+/** One pass: 5 stages × (AWS, EKS, Hetzner) + OVH and Scaleway for each stage + the read-replicas → sharded diff. */
+function pass(): { bills: number; ms: number } {
+  const started = performance.now();
+  let bills = 0;
+  const priced = stages.map((s) => {
+    const b = priceArtifacts(s.plan, s.template, s.objects);
+    bills += 3;
+    for (const provider of ['ovh', 'scaleway'] as const) {
+      priceSelfHosted(s.objects, { provider, zones: s.plan.zones, usage: usageFromPlan(s.plan) });
+      bills += 1;
+    }
+    return b;
+  });
+  diffStages(priced[2], priced[3]);
+  return { bills, ms: performance.now() - started };
+}
+
+clearCatalogCache();
+const cold = pass(); // includes reading and parsing the catalog
+const warm: number[] = [];
+for (let i = 0; i < runs; i++) warm.push(pass().ms);
+
+const resources = stages.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length + s.objects.length, 0);
+process.stdout.write(`profile ${profile.name}: ${stages.length} stages, ${resources} CloudFormation resources + Kubernetes objects\n`);
+process.stdout.write(`synthesis (${from ? `read from ${from}` : 'in-process, once'}): ${(synthMs / 1000).toFixed(1)} s — not counted below\n`);
+process.stdout.write(`pricing ${cold.bills} bills + 1 stage diff: first run ${cold.ms.toFixed(0)} ms (catalog load included), then median ${median(warm).toFixed(0)} ms, max ${Math.max(...warm).toFixed(0)} ms over ${runs} runs\n`);
+process.stdout.write(`${cold.ms < 1000 ? 'OK' : 'SLOW'}: the ladder for every provider plus a diff ${cold.ms < 1000 ? 'prices in under' : 'takes more than'} 1 s after synthesis\n`);
