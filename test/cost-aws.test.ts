@@ -127,7 +127,13 @@ describe('AWS handlers on a foreign CDK app', () => {
     const transit = bill.resources.find((r) => r.resourceType === 'AWS::EC2::TransitGateway')!;
     expect(transit.status).toBe('not-priced');
     expect(transit.monthlyCost).toBeNull();
-    expect(transit.note).toMatch(/no handler/);
+    expect(transit.note).toMatch(/not in the catalog/);
+  });
+
+  test('a type no handler knows at all says so', () => {
+    const b = priceTemplate({ Resources: { Thing: { Type: 'AWS::Made::Up' } } }, { region: REGION });
+    expect(b.resources[0]).toMatchObject({ status: 'not-priced', monthlyCost: null, note: 'no handler for this resource type' });
+    expect(b.totalMonthlyCost).toBe(0);
   });
 
   test('free resources are recognised as free; every resource has a status', () => {

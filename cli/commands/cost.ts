@@ -196,7 +196,7 @@ export function costCommand(): Command {
         return;
       }
       if (opts.format === 'markdown') {
-        write([`### stagekit cost diff: ${from} → ${to}`, '', ...PROVIDERS.map((p) => diffMarkdown(d.providers[p])), '', `_Prices: ${bills[0].providers.aws.catalogDate}_`].join('\n\n'));
+        write([`### stagekit cost diff: ${from} → ${to}`, ...PROVIDERS.map((p) => diffMarkdown(d.providers[p])), `_Prices: ${bills[0].providers.aws.catalogDate}_`].join('\n\n'));
         return;
       }
       for (const p of PROVIDERS) write(`\n${diffTable(d.providers[p], { components: opts.assumptions })}`);

@@ -12,7 +12,7 @@ import { Bill, component, HOURS_PER_MONTH, makeBill, notPricedResource, payPerUs
 import { gib, UsageModel } from '../usage';
 import { AwsContext, priced, TemplateRoles, usageLine } from './context';
 import { crossAzResource, crossShare, dataTransferOutResource, Flow } from './network';
-import { FREE_TYPES, HANDLERS, isCustomResource, PAY_PER_USE_TYPES } from './handlers';
+import { FREE_TYPES, HANDLERS, isCustomResource, NOT_IN_CATALOG, PAY_PER_USE_TYPES } from './handlers';
 import { bool, CfnTemplate, referencedIds, str } from './template';
 
 export interface AwsPricingOptions {
@@ -98,6 +98,7 @@ function priceResource(ctx: AwsContext, id: string, r: { Type: string; Propertie
   if (r.Type.startsWith('AWS::IAM::')) return freeResource(id, r.Type);
   if (isCustomResource(r.Type)) return freeResource(id, r.Type, 'custom resource: runs a provider Lambda at deploy time');
   if (PAY_PER_USE_TYPES[r.Type]) return payPerUseResource(id, r.Type, PAY_PER_USE_TYPES[r.Type]);
+  if (NOT_IN_CATALOG[r.Type]) return notPricedResource(id, r.Type, NOT_IN_CATALOG[r.Type]);
   if (r.Type === 'AWS::CloudFormation::Stack') return notPricedResource(id, r.Type, 'nested stack: price its template with --template (or the whole cdk.out with --assembly)');
   return notPricedResource(id, r.Type, 'no handler for this resource type');
 }

@@ -598,6 +598,22 @@ export const PAY_PER_USE_TYPES: Record<string, string> = {
   'AWS::CloudFront::Distribution': 'billed per request and GB delivered; not modelled',
 };
 
+/** Types with a charge the catalog has no price for: listed as not priced, with the reason. */
+export const NOT_IN_CATALOG: Record<string, string> = {
+  'AWS::S3::Bucket': 'S3 storage and request prices are not in the catalog',
+  'AWS::CloudWatch::CompositeAlarm': 'composite-alarm prices are not in the catalog',
+  'AWS::Route53::HealthCheck': 'Route 53 health-check prices are not in the catalog',
+  'AWS::RDS::DBCluster': 'Aurora prices are not in the catalog',
+  'AWS::RDS::DBProxy': 'RDS Proxy prices are not in the catalog',
+  'AWS::DynamoDB::Table': 'DynamoDB prices are not in the catalog',
+  'AWS::ECS::Service': 'Fargate task prices are not modelled (EC2-backed services are priced through their instances)',
+  'AWS::WAFv2::WebACL': 'WAF prices are not in the catalog',
+  'AWS::EC2::TransitGateway': 'Transit Gateway prices are not in the catalog',
+  'AWS::MSK::ServerlessCluster': 'MSK Serverless prices are not in the catalog',
+  'AWS::ElastiCache::ServerlessCache': 'ElastiCache Serverless prices are not in the catalog',
+  'AWS::Kinesis::Stream': 'Kinesis prices are not in the catalog',
+};
+
 /** Is this a CDK custom resource (Lambda-backed, no charge of its own)? */
 export function isCustomResource(type: string): boolean {
   return type.startsWith('Custom::') && !HANDLERS[type];
