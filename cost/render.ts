@@ -20,8 +20,8 @@ export function usd(value: number | null, decimals = 2): string {
   return `${sign}$${Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
 }
 
-/** "$1,303" */
-export const usd0 = (value: number | null) => usd(value === null ? null : Math.round(value), 0);
+/** "$1,303", or "$0.53" below ten dollars */
+export const usd0 = (value: number | null) => (value !== null && value !== 0 && Math.abs(value) < 10 ? usd(value, 2) : usd(value === null ? null : Math.round(value), 0));
 
 /** "+$561" / "-$42" */
 export function signed(value: number): string {
@@ -176,7 +176,7 @@ function resourceDiffLines(r: ResourceDiff, width: number, components: boolean):
   const change = r.status === 'not-priced' ? 'not priced' : `${signed(r.diffMonthlyCost)} (${usd0(r.pastMonthlyCost ?? 0)} → ${usd0(r.monthlyCost ?? 0)})`;
   const lines = [`${colour(` ${sym} ${r.name}`.padEnd(width + 3))}  ${change}`];
   if (components) {
-    for (const c of r.costComponents.slice(0, r.change === 'changed' ? 6 : 3)) {
+    for (const c of r.costComponents.filter((x) => Math.abs(x.diffMonthlyCost) >= 0.005).slice(0, r.change === 'changed' ? 6 : 3)) {
       const s = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
       lines.push(pc.dim(`     ${s} ${c.name}${c.usageBased ? ' *' : ''}  ${signed(c.diffMonthlyCost)}`));
     }

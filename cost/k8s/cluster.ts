@@ -113,7 +113,7 @@ export function priceCluster(inv: Inventory, zones: number, pricing: ClusterPric
     if (packing) {
       pools.push({ pool, packing });
       const lines: CostComponent[] = [];
-      if (packing.unused > 1e-6) {
+      if (packing.unused >= 0.01) {
         lines.push(component({ name: `Capacity left between pods (${packing.server.id})`, unit: 'servers', quantity: packing.unused, price: packing.server.monthlyUsd, priceSource: packing.server.priceSource, assumption: 'the part of the packed nodes no pod requests (bin-packing leftovers, zone spread)' }));
       }
       if (packing.spare) {
