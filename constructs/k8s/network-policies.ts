@@ -12,6 +12,24 @@ export interface NamespaceGuardProps {
 const byNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
 
 /**
+ * A set of pods in the guarded namespace: a short name (used in policy names) and the labels
+ * that select them. A plain string `x` means `{ 'app.kubernetes.io/name': x }`.
+ */
+export interface Peer {
+  readonly name: string;
+  readonly selector: Record<string, string>;
+}
+
+export function peer(p: string | Peer): Peer {
+  return typeof p === 'string' ? { name: p, selector: { 'app.kubernetes.io/name': p } } : p;
+}
+
+const tcpPorts = (ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
+
+/** Ports the Kubernetes API server listens on (443 behind the `kubernetes` Service, 6443 on the endpoints). */
+export const API_SERVER_PORTS = [443, 6443];
+
+/**
  * Default deny for the namespace, in and out, plus the flows every pod needs (DNS, and
  * scraping by Prometheus). Each real flow between components is opened with `allow`.
  */
@@ -51,48 +69,78 @@ export class NamespaceGuard extends Construct {
     });
   }
 
-  /** Opens `from` pods to `to` pods on the given TCP ports (an ingress rule on `to`, an egress rule on `from`). */
-  allow(from: string, to: string, ports: number[], description = `${from}-to-${to}`): void {
-    const tcp = ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
-    new k8s.KubeNetworkPolicy(this, `${description}-egress`, {
-      metadata: { name: `${description}-egress`, namespace: this.namespace },
+  /**
+   * Opens `from` pods to `to` pods on the given TCP ports: an egress rule on `from` and an
+   * ingress rule on `to` (both are needed under default deny). `from` and `to` may be the same
+   * peer (pods of one component talking among themselves).
+   */
+  allow(from: string | Peer, to: string | Peer, ports: number[], description?: string): void {
+    const f = peer(from);
+    const t = peer(to);
+    const name = description ?? `${f.name}-to-${t.name}`;
+    new k8s.KubeNetworkPolicy(this, `${name}-egress`, {
+      metadata: { name: `${name}-egress`, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': from } },
+        podSelector: { matchLabels: f.selector },
         policyTypes: ['Egress'],
-        egress: [{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': to } } }], ports: tcp }],
+        egress: [{ to: [{ podSelector: { matchLabels: t.selector } }], ports: tcpPorts(ports) }],
       },
     });
-    new k8s.KubeNetworkPolicy(this, `${description}-ingress`, {
-      metadata: { name: `${description}-ingress`, namespace: this.namespace },
+    new k8s.KubeNetworkPolicy(this, `${name}-ingress`, {
+      metadata: { name: `${name}-ingress`, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': to } },
+        podSelector: { matchLabels: t.selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': from } } }], ports: tcp }],
+        ingress: [{ from: [{ podSelector: { matchLabels: f.selector } }], ports: tcpPorts(ports) }],
       },
     });
   }
 
   /** Lets the ingress controller reach `to` pods on `port`. */
-  allowFromIngress(to: string, port: number): void {
-    new k8s.KubeNetworkPolicy(this, `ingress-to-${to}`, {
-      metadata: { name: `ingress-controller-to-${to}`, namespace: this.namespace },
+  allowFromIngress(to: string | Peer, port: number): void {
+    const t = peer(to);
+    new k8s.KubeNetworkPolicy(this, `ingress-to-${t.name}`, {
+      metadata: { name: `ingress-controller-to-${t.name}`, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': to } },
+        podSelector: { matchLabels: t.selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [byNamespace(this.ingressNamespace)], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }] }],
+        ingress: [{ from: [byNamespace(this.ingressNamespace)], ports: tcpPorts([port]) }],
       },
     });
   }
 
-  /** Lets pods labelled `from` reach `to` pods in another namespace (operators, external services). */
-  allowFromNamespace(namespace: string, to: string, ports: number[], name: string): void {
+  /** Lets any pod of another namespace (an operator, KEDA) reach `to` pods on the given ports. */
+  allowFromNamespace(namespace: string, to: string | Peer, ports: number[], name: string): void {
+    const t = peer(to);
     new k8s.KubeNetworkPolicy(this, name, {
       metadata: { name, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': to } },
+        podSelector: { matchLabels: t.selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [byNamespace(namespace)], ports: ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })) }],
+        ingress: [{ from: [byNamespace(namespace)], ports: tcpPorts(ports) }],
       },
     });
+  }
+
+  /**
+   * Lets `from` pods open connections to addresses outside the cluster network model (the
+   * Kubernetes API server, an object store) on the given ports. The API server is not a pod
+   * a selector can name, so this is an address block: 0.0.0.0/0 unless narrowed.
+   */
+  allowEgressToAddresses(from: string | Peer, ports: number[], name: string, cidr = '0.0.0.0/0'): void {
+    const f = peer(from);
+    new k8s.KubeNetworkPolicy(this, name, {
+      metadata: { name, namespace: this.namespace },
+      spec: {
+        podSelector: { matchLabels: f.selector },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr } }], ports: tcpPorts(ports) }],
+      },
+    });
+  }
+
+  /** Operator-run pods that watch the API themselves (CNPG instance manager, Strimzi init and entity operator). */
+  allowEgressToApiServer(from: string | Peer, cidr?: string): void {
+    this.allowEgressToAddresses(from, API_SERVER_PORTS, `${peer(from).name}-to-api-server`, cidr);
   }
 }

@@ -45,3 +45,59 @@ export function guaranteedResources(shape: Shape) {
   const q = quantities(shape);
   return { requests: { ...q }, limits: { ...q } };
 }
+
+/** Node label of the failure domain (zone) and of the node itself. */
+export const ZONE_KEY = 'topology.kubernetes.io/zone';
+export const HOST_KEY = 'kubernetes.io/hostname';
+
+/**
+ * The container settings of the "restricted" profile, for operators' custom resources (plain
+ * objects, structurally the same as every CRD's SecurityContext). `readOnlyRootFilesystem` is
+ * not part of the profile: images whose entrypoint writes config under / (the OT Redis images)
+ * get `false`, everything else `true`.
+ */
+export function restrictedContainerSecurity(readOnlyRootFilesystem = true) {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * Pod-level settings of the "restricted" profile. With `uid` the pod runs as that user and
+ * group and volumes are group-owned by it; without, the image's numeric USER applies
+ * (runAsNonRoot still rejects an image that would run as root).
+ */
+export function restrictedPodSecurityContext(uid?: number) {
+  return {
+    runAsNonRoot: true,
+    ...(uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid }),
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * Topology spread of the pods matching `selector`: hard across zones (a zone loss takes at
+ * most its share), soft across nodes.
+ */
+export function zoneSpread(selector: Record<string, string>) {
+  return [
+    { maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
+    { maxSkew: 1, topologyKey: HOST_KEY, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+  ];
+}
+
+/** Probe timings for operators that fill in the probe handler themselves. */
+export const PROBE_TIMINGS = {
+  readiness: { initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+  liveness: { initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 6 },
+};
+
+/** A JVM heap for a container of `memoryGiB`: `share` of it, capped (a larger heap only lengthens GC pauses; the page cache wants the rest). */
+export function jvmHeap(memoryGiB: number, share: number, capMiB: number): string {
+  return `${Math.max(256, Math.min(capMiB, Math.floor(memoryGiB * 1024 * share)))}m`;
+}

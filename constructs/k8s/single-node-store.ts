@@ -39,7 +39,10 @@ export class SingleNodeStore extends Construct {
     const labels = componentLabels(props.product, props.name);
     const selector = { 'app.kubernetes.io/name': props.name };
     const scratch = props.scratchPaths ?? [];
-    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: props.name, labels }, automountServiceAccountToken: false });
+    // Not named `props.name`: CloudNativePG creates a ServiceAccount named after its cluster, and the
+    // split-tier cluster `postgres` must be able to run beside this store while the data moves.
+    const serviceAccount = `${props.name}-single-node`;
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: serviceAccount, labels }, automountServiceAccountToken: false });
     this.service = new k8s.KubeService(this, 'service', {
       metadata: { name: props.name, labels },
       spec: { selector, ports: [{ name: props.name, port: props.port, targetPort: k8s.IntOrString.fromNumber(props.port) }] },
@@ -54,7 +57,7 @@ export class SingleNodeStore extends Construct {
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: props.name,
+            serviceAccountName: serviceAccount,
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurity(props.uid),
             terminationGracePeriodSeconds: 60,

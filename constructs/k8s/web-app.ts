@@ -26,6 +26,12 @@ export interface WebAppProps {
   readonly zones?: number;
   /** Environment variables for the app (connection endpoints). */
   readonly env?: Record<string, string>;
+  /** Environment variables read from Secrets (credentials the operators generate or the user provides). */
+  readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
+  /** Secrets mounted read-only as files (client certificates). */
+  readonly secretFiles?: ReadonlyArray<{ readonly name: string; readonly secret: string; readonly mountPath: string }>;
+  /** ConfigMaps mounted read-only as files (the shard map). */
+  readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
   /** Host name the Ingress answers; omitted, it answers any host. */
   readonly host?: string;
   /** UID the container runs as. @default 101 (the unprivileged nginx image's user) */
@@ -52,12 +58,14 @@ export class WebApp extends Construct {
     const labels = componentLabels(props.product, name);
     const uid = props.uid ?? 101;
     const q = quantities(props.shape);
+    // With an autoscaler, the HorizontalPodAutoscaler owns the count: a fixed `replicas` would reset it on every apply.
+    const autoscaled = props.maxReplicas !== undefined && props.maxReplicas > props.replicas;
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: { name, labels }, automountToken: false });
     this.deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name, labels },
       podMetadata: { labels },
-      replicas: props.replicas,
+      replicas: autoscaled ? undefined : props.replicas,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
       securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
@@ -66,7 +74,15 @@ export class WebApp extends Construct {
           name: 'app',
           image: props.image,
           portNumber: props.port,
-          envVariables: Object.fromEntries(Object.entries({ PORT: String(props.port), ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+          envVariables: {
+            ...Object.fromEntries(Object.entries({ PORT: String(props.port), ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+            ...Object.fromEntries(
+              Object.entries(props.secretEnv ?? {}).map(([k, v]) => [
+                k,
+                kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `env-${k}`, v.secret), key: v.key }),
+              ]),
+            ),
+          },
           resources: {
             cpu: { request: kplus.Cpu.millis(parseInt(q.cpu)), limit: kplus.Cpu.millis(parseInt(q.cpu)) },
             memory: { request: Size.mebibytes(parseInt(q.memory)), limit: Size.mebibytes(parseInt(q.memory)) },
@@ -81,7 +97,19 @@ export class WebApp extends Construct {
           },
           readiness: kplus.Probe.fromHttpGet(props.healthCheckPath, { port: props.port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
           liveness: kplus.Probe.fromHttpGet(props.healthCheckPath, { port: props.port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), failureThreshold: 6 }),
-          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }) }],
+          volumeMounts: [
+            { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }) },
+            ...(props.secretFiles ?? []).map((f) => ({
+              path: f.mountPath,
+              readOnly: true,
+              volume: kplus.Volume.fromSecret(this, `volume-${f.name}`, kplus.Secret.fromSecretName(this, `secret-${f.name}`, f.secret), { name: f.name }),
+            })),
+            ...(props.configMapFiles ?? []).map((f) => ({
+              path: f.mountPath,
+              readOnly: true,
+              volume: kplus.Volume.fromConfigMap(this, `volume-${f.name}`, kplus.ConfigMap.fromConfigMapName(this, `configmap-${f.name}`, f.configMap), { name: f.name }),
+            })),
+          ],
         },
       ],
     });
@@ -111,7 +139,7 @@ export class WebApp extends Construct {
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
       });
     }
-    if (props.maxReplicas && props.maxReplicas > props.replicas) {
+    if (autoscaled) {
       this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
         metadata: { name, labels },
         target: this.deployment,

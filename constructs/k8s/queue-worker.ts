@@ -1,0 +1,165 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Shape } from '../../core/sizes';
+import { ScaledObject } from './imports/scaledobject-keda.sh';
+import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
+import { componentLabels, quantities, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity, zoneSpread } from './pod-defaults';
+
+export interface SecretFile {
+  /** Volume name. */
+  readonly name: string;
+  readonly secret: string;
+  readonly mountPath: string;
+}
+
+export interface QueueWorkerProps {
+  readonly product: string;
+  /** @default 'worker' */
+  readonly name?: string;
+  readonly image: string;
+  /** Port the worker serves its health check and /metrics on. */
+  readonly port: number;
+  readonly healthCheckPath: string;
+  /** Requests (= limits) of one worker pod. */
+  readonly shape: Shape;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly zones: number;
+  readonly env?: Record<string, string>;
+  readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
+  readonly secretFiles?: readonly SecretFile[];
+  readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
+  /** Scale on the lag of this consumer group (KEDA's Kafka scaler). */
+  readonly kafka: {
+    readonly bootstrapServers: string;
+    readonly topic: string;
+    readonly consumerGroup: string;
+    /** Queued messages per worker the autoscaler aims for. */
+    readonly lagThreshold: number;
+    /** Secret with the cluster CA (`ca.crt`) KEDA verifies the brokers with. */
+    readonly caSecret: string;
+    /** KafkaUser Secret (`user.crt`, `user.key`) KEDA reads offsets with. */
+    readonly userSecret: string;
+  };
+  /** UID the container runs as. @default 101 (as WebApp) */
+  readonly uid?: number;
+}
+
+/**
+ * Background workers consuming a Kafka topic: a Deployment of restricted, read-only pods
+ * spread over zones, with probes and Guaranteed resources, no API token, and a KEDA
+ * `ScaledObject` that sizes it on the consumer group's lag (one worker per `lagThreshold`
+ * queued jobs, between the plan's minimum and maximum). KEDA reads the offsets over TLS
+ * with its own client certificate (`TriggerAuthentication`).
+ */
+export class QueueWorker extends Construct {
+  readonly name: string;
+  readonly deployment: k8s.KubeDeployment;
+  readonly scaledObject: ScaledObject;
+  readonly triggerAuthentication: TriggerAuthentication;
+
+  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+    super(scope, id);
+    const name = (this.name = props.name ?? 'worker');
+    const labels = componentLabels(props.product, name);
+    const selector = { 'app.kubernetes.io/name': name };
+    const uid = props.uid ?? 101;
+    const q = quantities(props.shape);
+    const resources = { cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) };
+    const probe = (periodSeconds: number, failureThreshold: number) => ({
+      httpGet: { path: props.healthCheckPath, port: k8s.IntOrString.fromNumber(props.port) },
+      periodSeconds,
+      failureThreshold,
+      timeoutSeconds: 5,
+    });
+
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name, labels },
+      spec: {
+        // No replicas: KEDA's HorizontalPodAutoscaler owns the count (re-applying must not reset it).
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromString('10%'), maxSurge: k8s.IntOrString.fromString('10%') } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurity(uid),
+            // A job in flight gets time to finish (or be handed back) before the pod goes.
+            terminationGracePeriodSeconds: 120,
+            topologySpreadConstraints: props.zones > 1 ? zoneSpread(selector) : undefined,
+            containers: [
+              {
+                name: 'worker',
+                image: props.image,
+                ports: [{ containerPort: props.port, name: 'http' }],
+                env: [
+                  { name: 'PORT', value: String(props.port) },
+                  ...Object.entries(props.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
+                  ...Object.entries(props.secretEnv ?? {}).map(([k, v]) => ({ name: k, valueFrom: { secretKeyRef: { name: v.secret, key: v.key } } })),
+                ],
+                resources: { requests: resources, limits: resources },
+                securityContext: RESTRICTED_CONTAINER_SECURITY as unknown as k8s.SecurityContext,
+                readinessProbe: probe(10, 3),
+                livenessProbe: { ...probe(15, 6), initialDelaySeconds: 15 },
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  ...(props.secretFiles ?? []).map((f) => ({ name: f.name, mountPath: f.mountPath, readOnly: true })),
+                  ...(props.configMapFiles ?? []).map((f) => ({ name: f.name, mountPath: f.mountPath, readOnly: true })),
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
+              ...(props.secretFiles ?? []).map((f) => ({ name: f.name, secret: { secretName: f.secret } })),
+              ...(props.configMapFiles ?? []).map((f) => ({ name: f.name, configMap: { name: f.configMap } })),
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+      metadata: { name, labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromString('10%'), selector: { matchLabels: selector } },
+    });
+
+    this.triggerAuthentication = new TriggerAuthentication(this, 'kafka-auth', {
+      metadata: { name: `${name}-kafka`, labels },
+      spec: {
+        secretTargetRef: [
+          { parameter: 'ca', name: props.kafka.caSecret, key: 'ca.crt' },
+          { parameter: 'cert', name: props.kafka.userSecret, key: 'user.crt' },
+          { parameter: 'key', name: props.kafka.userSecret, key: 'user.key' },
+        ],
+      },
+    });
+
+    this.scaledObject = new ScaledObject(this, 'scaler', {
+      metadata: { name, labels },
+      spec: {
+        scaleTargetRef: { name },
+        minReplicaCount: props.minReplicas,
+        maxReplicaCount: props.maxReplicas,
+        pollingInterval: 15,
+        cooldownPeriod: 300,
+        triggers: [
+          {
+            type: 'kafka',
+            name: 'consumer-lag',
+            metadata: {
+              bootstrapServers: props.kafka.bootstrapServers,
+              consumerGroup: props.kafka.consumerGroup,
+              topic: props.kafka.topic,
+              lagThreshold: String(props.kafka.lagThreshold),
+              offsetResetPolicy: 'earliest',
+              tls: 'enable',
+            },
+            authenticationRef: { name: `${name}-kafka` },
+          },
+        ],
+      },
+    });
+  }
+}

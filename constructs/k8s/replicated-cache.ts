@@ -1,0 +1,209 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Shape } from '../../core/sizes';
+import {
+  RedisReplication,
+  RedisReplicationSpecKubernetesConfigResourcesLimits,
+  RedisReplicationSpecKubernetesConfigResourcesRequests,
+  RedisReplicationSpecRedisExporterResourcesLimits,
+  RedisReplicationSpecRedisExporterResourcesRequests,
+  RedisReplicationSpecStorageVolumeClaimTemplateSpecResourcesRequests,
+  RedisReplicationSpecInitContainerResourcesLimits,
+  RedisReplicationSpecInitContainerResourcesRequests,
+} from './imports/redisreplication-redis.redis.opstreelabs.in';
+import {
+  RedisSentinel,
+  RedisSentinelSpecKubernetesConfigResourcesLimits,
+  RedisSentinelSpecKubernetesConfigResourcesRequests,
+  RedisSentinelSpecInitContainerResourcesLimits,
+  RedisSentinelSpecInitContainerResourcesRequests,
+} from './imports/redissentinel-redis.redis.opstreelabs.in';
+import { Peer } from './network-policies';
+import { componentLabels, PROBE_TIMINGS, quantities, restrictedContainerSecurity, restrictedPodSecurityContext, ZONE_KEY, zoneSpread } from './pod-defaults';
+
+/** UID the OT (opstree) Redis, Sentinel and exporter images run as. */
+export const OT_REDIS_UID = 1000;
+export const REDIS_PORT = 6379;
+export const SENTINEL_PORT = 26379;
+export const REDIS_EXPORTER_PORT = 9121;
+/** Redis 7.2 is the last BSD-licensed Redis and the base Valkey forked from: same protocol and commands as ElastiCache for Valkey. */
+export const REDIS_IMAGE = 'quay.io/opstree/redis:v7.2.7';
+export const SENTINEL_IMAGE = 'quay.io/opstree/redis-sentinel:v7.0.15';
+export const REDIS_EXPORTER_IMAGE = 'quay.io/opstree/redis-exporter:v1.44.0';
+/** Each Sentinel and each exporter sidecar. */
+export const SENTINEL_SHAPE: Shape = { vcpu: 0.2, memoryGiB: 0.25 };
+export const EXPORTER_SHAPE: Shape = { vcpu: 0.1, memoryGiB: 0.125 };
+/** maxmemory as a share of the container limit: the rest is headroom for copy-on-write while saving and for replication buffers. */
+export const MAX_MEMORY_PERCENT = 70;
+
+export interface ReplicatedCacheProps {
+  readonly product: string;
+  /** RedisReplication name: the StatefulSet, its pods (`<name>-<n>`), the claim template and the `<name>-master` Service take it. */
+  readonly name: string;
+  /** Redis pods: one primary, the rest replicas. */
+  readonly nodes: number;
+  readonly shape: Shape;
+  readonly zones: number;
+  /** Secret (created by the user) holding the Redis password. */
+  readonly passwordSecret: { readonly name: string; readonly key: string };
+  /** Sentinels; an odd number, at least 3, so a majority survives one loss. @default 3 */
+  readonly sentinels?: number;
+  /** @default the cluster's default StorageClass */
+  readonly storageClass?: string;
+}
+
+/**
+ * A replicated Redis with automatic failover, run by the OT redis-operator: a
+ * `RedisReplication` (primary + replicas, one per zone, RDB persistence on a volume so a
+ * restarted primary does not come back empty and wipe its replicas) and a `RedisSentinel`
+ * quorum that promotes a replica when the primary is lost. Clients ask Sentinel for the
+ * primary (`<name>-sentinel:26379`, master group `myMaster`); `<name>-master` follows the
+ * operator's role label for clients without Sentinel support.
+ */
+export class ReplicatedCache extends Construct {
+  readonly replication: RedisReplication;
+  readonly sentinel: RedisSentinel;
+  readonly masterService: string;
+  readonly sentinelService: string;
+  /** Master group name Sentinel publishes. */
+  readonly masterGroup = 'myMaster';
+  readonly redisPeer: Peer;
+  readonly sentinelPeer: Peer;
+
+  constructor(scope: Construct, id: string, props: ReplicatedCacheProps) {
+    super(scope, id);
+    const name = props.name;
+    const sentinelName = `${name}-sentinel`;
+    this.masterService = `${name}-master`;
+    this.sentinelService = sentinelName;
+    // The operator labels its pods app=<statefulset>, redis_setup_type=<mode> (labels of the CR are added).
+    this.redisPeer = { name, selector: { app: name, redis_setup_type: 'replication' } };
+    this.sentinelPeer = { name: sentinelName, selector: { app: sentinelName, redis_setup_type: 'sentinel' } };
+    const q = quantities(props.shape);
+    const e = quantities(EXPORTER_SHAPE);
+    const s = quantities(SENTINEL_SHAPE);
+    // RDB snapshot plus an AOF rewrite of the data set fit twice over.
+    const storageGiB = Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
+
+    for (const [saName, labels] of [
+      [name, componentLabels(props.product, name)],
+      [sentinelName, componentLabels(props.product, sentinelName)],
+    ] as const) {
+      new k8s.KubeServiceAccount(this, `${saName}-service-account`, { metadata: { name: saName, labels }, automountServiceAccountToken: false });
+    }
+
+    this.replication = new RedisReplication(this, 'replication', {
+      metadata: { name, labels: componentLabels(props.product, name) },
+      spec: {
+        clusterSize: props.nodes,
+        serviceAccountName: name,
+        kubernetesConfig: {
+          image: REDIS_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          redisSecret: props.passwordSecret,
+          resources: {
+            requests: { cpu: RedisReplicationSpecKubernetesConfigResourcesRequests.fromString(q.cpu), memory: RedisReplicationSpecKubernetesConfigResourcesRequests.fromString(q.memory) },
+            limits: { cpu: RedisReplicationSpecKubernetesConfigResourcesLimits.fromString(q.cpu), memory: RedisReplicationSpecKubernetesConfigResourcesLimits.fromString(q.memory) },
+          },
+          // Keep the claims when the replication is deleted or scaled down.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        },
+        redisConfig: { maxMemoryPercentOfLimit: MAX_MEMORY_PERCENT },
+        storage: {
+          volumeClaimTemplate: {
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storageClass,
+              resources: { requests: { storage: RedisReplicationSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(`${storageGiB}Gi`) } },
+            },
+          },
+        },
+        redisExporter: {
+          enabled: true,
+          image: REDIS_EXPORTER_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          port: REDIS_EXPORTER_PORT,
+          securityContext: restrictedContainerSecurity(true),
+          resources: {
+            requests: { cpu: RedisReplicationSpecRedisExporterResourcesRequests.fromString(e.cpu), memory: RedisReplicationSpecRedisExporterResourcesRequests.fromString(e.memory) },
+            limits: { cpu: RedisReplicationSpecRedisExporterResourcesLimits.fromString(e.cpu), memory: RedisReplicationSpecRedisExporterResourcesLimits.fromString(e.memory) },
+          },
+        },
+        // Not run (enabled: false) unless the operator's GenerateConfigInInitContainer feature is on;
+        // then its init container takes this security context and these resources.
+        initContainer: {
+          enabled: false,
+          image: REDIS_IMAGE,
+          securityContext: restrictedContainerSecurity(true),
+          resources: {
+            requests: { cpu: RedisReplicationSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisReplicationSpecInitContainerResourcesRequests.fromString(e.memory) },
+            limits: { cpu: RedisReplicationSpecInitContainerResourcesLimits.fromString(e.cpu), memory: RedisReplicationSpecInitContainerResourcesLimits.fromString(e.memory) },
+          },
+        },
+        podSecurityContext: restrictedPodSecurityContext(OT_REDIS_UID),
+        // The image's entrypoint writes redis.conf under /etc/redis: not a read-only root.
+        securityContext: restrictedContainerSecurity(false),
+        readinessProbe: PROBE_TIMINGS.readiness,
+        livenessProbe: PROBE_TIMINGS.liveness,
+        pdb: { enabled: true, maxUnavailable: 1 },
+        affinity: antiAffinity(this.redisPeer.selector, props.nodes <= props.zones),
+        topologySpreadConstraints: zoneSpread(this.redisPeer.selector),
+        terminationGracePeriodSeconds: 60,
+      },
+    });
+
+    const sentinels = props.sentinels ?? 3;
+    this.sentinel = new RedisSentinel(this, 'sentinel', {
+      metadata: { name, labels: componentLabels(props.product, sentinelName) },
+      spec: {
+        clusterSize: sentinels,
+        serviceAccountName: sentinelName,
+        kubernetesConfig: {
+          image: SENTINEL_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          redisSecret: props.passwordSecret,
+          resources: {
+            requests: { cpu: RedisSentinelSpecKubernetesConfigResourcesRequests.fromString(s.cpu), memory: RedisSentinelSpecKubernetesConfigResourcesRequests.fromString(s.memory) },
+            limits: { cpu: RedisSentinelSpecKubernetesConfigResourcesLimits.fromString(s.cpu), memory: RedisSentinelSpecKubernetesConfigResourcesLimits.fromString(s.memory) },
+          },
+        },
+        redisSentinelConfig: {
+          redisReplicationName: name,
+          masterGroupName: this.masterGroup,
+          redisPort: String(REDIS_PORT),
+          quorum: String(Math.floor(sentinels / 2) + 1),
+          downAfterMilliseconds: '5000',
+          failoverTimeout: '10000',
+          parallelSyncs: '1',
+          redisReplicationPassword: { secretKeyRef: { name: props.passwordSecret.name, key: props.passwordSecret.key } },
+        },
+        initContainer: {
+          enabled: false,
+          image: SENTINEL_IMAGE,
+          securityContext: restrictedContainerSecurity(true),
+          resources: {
+            requests: { cpu: RedisSentinelSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisSentinelSpecInitContainerResourcesRequests.fromString(e.memory) },
+            limits: { cpu: RedisSentinelSpecInitContainerResourcesLimits.fromString(e.cpu), memory: RedisSentinelSpecInitContainerResourcesLimits.fromString(e.memory) },
+          },
+        },
+        podSecurityContext: restrictedPodSecurityContext(OT_REDIS_UID),
+        securityContext: restrictedContainerSecurity(false),
+        readinessProbe: PROBE_TIMINGS.readiness,
+        livenessProbe: PROBE_TIMINGS.liveness,
+        pdb: { enabled: true, maxUnavailable: 1 },
+        affinity: antiAffinity(this.sentinelPeer.selector, sentinels <= props.zones),
+        topologySpreadConstraints: zoneSpread(this.sentinelPeer.selector),
+      },
+    });
+  }
+}
+
+/** One pod per zone when there are enough zones (required), otherwise a preference. */
+function antiAffinity(selector: Record<string, string>, hard: boolean) {
+  const term = { labelSelector: { matchLabels: selector }, topologyKey: ZONE_KEY };
+  return {
+    podAntiAffinity: hard
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+  };
+}
