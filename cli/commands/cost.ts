@@ -99,7 +99,16 @@ export function runCost(stages: readonly StageName[], opts: CostOptions): StageB
   }
 }
 
+let pipeGuard = false;
 function write(text: string): void {
+  if (!pipeGuard) {
+    // `stagekit cost --all | head`: a closed pipe ends the output quietly, as in other command-line tools.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+    pipeGuard = true;
+  }
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
@@ -141,14 +150,19 @@ function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
   const sources = templateSources(opts);
   const options = pricingOptions(opts);
   let usage: ReturnType<typeof usageFromPlan> | undefined;
+  let usageFrom = '';
   let region = opts.region;
   if (explicitProfile) {
     const profile = inRegion(readProfile(opts), opts.region);
     const stage = opts.stage ? stageByName(opts.stage).name : 'split-tier';
     usage = usageFromPlan(computePlan(profile, stage));
+    usageFrom = ` · usage of ${profile.name} as planned for ${stage}`;
     region ??= profile.region;
   }
-  const bills = sources.map((s) => priceTemplate(s.template, { region: region ?? s.region ?? 'us-east-1', usage, catalog: options.catalog, support: opts.support, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${region ?? s.region ?? 'us-east-1'}` }));
+  const bills = sources.map((s) => {
+    const r = region ?? s.region ?? 'us-east-1';
+    return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
+  });
   if (opts.format === 'json') {
     write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.reduce((s, b) => s + b.totalMonthlyCost, 0), stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
   } else if (opts.format === 'markdown') {
