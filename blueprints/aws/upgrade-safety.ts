@@ -70,8 +70,9 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
  * - `replaced`: CloudFormation creates a new, empty resource and deletes (or, under its
  *   UpdateReplacePolicy, keeps) the old one: the application loses its data either way.
  *   Also reported when a named resource moves to a new logical ID (a renamed construct).
- * - `may-be-replaced`: a property that can force replacement changes to a value only known
- *   at deploy time; `cdk diff` against the account (a change set) tells for sure.
+ * - `may-be-replaced`: a property changes that forces replacement in some cases (the
+ *   resource specification says "conditional"), or changes to a value only known at deploy
+ *   time. Counted as data loss until a change set against the account says otherwise.
  * - `destroyed`: removed from the template with no Retain/Snapshot policy: deleted.
  * - `retained`: removed, DeletionPolicy Retain: left in the account, outside the stack.
  * - `snapshotted`: removed, DeletionPolicy Snapshot: a final snapshot, then deleted.
@@ -85,7 +86,7 @@ export interface Risk {
   readonly logicalId: string;
   readonly resourceType: string;
   readonly kind: RiskKind;
-  /** True when the application would lose data: a replacement or a deletion without a snapshot. */
+  /** True when the application would (or may) lose data: a replacement, a possible replacement, or a deletion without a snapshot. */
   readonly dataLoss: boolean;
   /** The CDK construct path (from `aws:cdk:path` metadata), when the template has it. */
   readonly path?: string;
@@ -165,7 +166,7 @@ export function statefulRisks(oldTemplate: Template, newTemplate: Template, opti
       risks.push({
         ...base,
         kind: will ? 'replaced' : 'may-be-replaced',
-        dataLoss: will,
+        dataLoss: true,
         causes,
         policy,
         message: `${where}: ${what} ${will ? 'REPLACED' : 'may be replaced'} by a new, empty one (${causes.join(', ') || 'unknown cause'} changed); ${oldCopy}`,
@@ -183,7 +184,7 @@ export function statefulRisks(oldTemplate: Template, newTemplate: Template, opti
   return risks.sort((a, b) => Number(b.dataLoss) - Number(a.dataLoss) || a.logicalId.localeCompare(b.logicalId));
 }
 
-/** The risks that lose data: replacements and deletions without a snapshot. */
+/** The risks that lose data: replacements (certain or possible) and deletions without a snapshot. */
 export function dataLossRisks(risks: readonly Risk[]): Risk[] {
   return risks.filter((r) => r.dataLoss);
 }
