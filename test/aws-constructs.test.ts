@@ -11,6 +11,7 @@ import { loadProfile } from '../core/profile';
 import { AlarmTopic } from '../constructs/aws/alarm-topic';
 import { CacheCluster } from '../constructs/aws/cache-cluster';
 import { DatabaseShard } from '../constructs/aws/database-shard';
+import { InstanceFleet, parseEcrImage } from '../constructs/aws/instance-fleet';
 import { KafkaPipeline } from '../constructs/aws/kafka-pipeline';
 import { physicalName } from '../constructs/aws/names';
 import { Network } from '../constructs/aws/network';
@@ -148,4 +149,22 @@ describe('ProductStack options', () => {
   test('natStrategy single: one NAT gateway for all zones', () => {
     Template.fromStack(stack({ natStrategy: 'single' })).resourceCountIs('AWS::EC2::NatGateway', 1);
   });
+});
+
+test('a fleet running an ECR image logs in to ECR and may pull that repository only', () => {
+  const { stack, vpc, alarms } = bareStack();
+  const image = '111122223333.dkr.ecr.eu-central-1.amazonaws.com/shop/web:1.4.2';
+  const fleet = new InstanceFleet(stack, 'Fleet', { vpc, alarms, instanceType: 'm7g.large', minCapacity: 2, maxCapacity: 4, container: { image, port: 8080 } });
+  expect(parseEcrImage(image)).toEqual({ registry: '111122223333.dkr.ecr.eu-central-1.amazonaws.com', account: '111122223333', region: 'eu-central-1', repository: 'shop/web' });
+  expect(parseEcrImage('nginxinc/nginx-unprivileged:1.27-alpine')).toBeUndefined();
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':ecr:eu-central-1:111122223333:repository/shop/web'])] }) }),
+        Match.objectLike({ Action: 'ecr:GetAuthorizationToken', Resource: '*' }),
+      ]),
+    },
+  });
+  expect(JSON.stringify(stack.resolve(fleet.userData.render()))).toContain('docker login --username AWS --password-stdin 111122223333.dkr.ecr.eu-central-1.amazonaws.com');
 });

@@ -130,6 +130,7 @@ export class InstanceFleet extends Construct {
       [managedPolicyFinding('AmazonSSMManagedInstanceCore')],
     );
     this.logGroup.grantWrite(this.role);
+    this.grantImagePull(props.container.image);
 
     this.userData = ec2.UserData.forLinux();
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
@@ -205,6 +206,25 @@ export class InstanceFleet extends Construct {
     props.alarms.notify(this.belowMinimumAlarm);
   }
 
+  /** An image in ECR: let the instances pull that repository (Docker Hub images need nothing, but mind its pull limits). */
+  private grantImagePull(image: string): void {
+    const ecr = parseEcrImage(image);
+    if (!ecr) return;
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        resources: [Stack.of(this).formatArn({ service: 'ecr', account: ecr.account, region: ecr.region, resource: 'repository', resourceName: ecr.repository })],
+      }),
+    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5',
+      'ecr:GetAuthorizationToken supports no resource-level permissions (AWS documents Resource "*"); the token only lets the role pull what its repository-scoped statement allows.',
+      ['Resource::*'],
+    );
+  }
+
   /** Instances in service (needs the group metrics this construct enables). */
   metricInService(): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -226,6 +246,12 @@ export class InstanceFleet extends Construct {
       period: Duration.minutes(1),
     });
   }
+}
+
+/** The registry, region and repository of an ECR image URI, or undefined for any other registry. */
+export function parseEcrImage(image: string): { account: string; region: string; registry: string; repository: string } | undefined {
+  const m = /^((\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?)\/([a-z0-9._\/-]+?)(?::[\w.-]+)?(?:@sha256:[a-f0-9]{64})?$/.exec(image);
+  return m ? { registry: m[1], account: m[2], region: m[3], repository: m[4] } : undefined;
 }
 
 function shellQuote(value: string): string {
@@ -254,10 +280,12 @@ function bootScript(fleet: InstanceFleet, container: FleetContainer): string[] {
         'curl -fsS -o /dev/null "$URL"',
       ]
     : ['sleep 30', '[ "$(docker inspect -f "{{.State.Running}}" app)" = true ]'];
+  const ecr = parseEcrImage(container.image);
   return [
     'set -euo pipefail',
     'dnf install -y docker aws-cfn-bootstrap',
     'systemctl enable --now docker',
+    ...(ecr ? [`aws ecr get-login-password --region ${ecr.region} | docker login --username AWS --password-stdin ${ecr.registry}`] : []),
     'TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
     'INSTANCE_ID=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
     run,
