@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { describeValue, UsageError } from '../../core/errors';
 import { computePlan, DatabasePlan, Plan, ServerPlan } from '../../core/plan';
 import { CacheCluster } from '../../constructs/aws/cache-cluster';
 import { KafkaPipeline } from '../../constructs/aws/kafka-pipeline';
@@ -336,16 +337,20 @@ function resolveOptions(scope: Construct, props: ProductStackOptions): ProductSt
   const flag = (value: unknown) => value === true || ['true', '1', 'yes'].includes(String(value).toLowerCase());
 
   const nat = props.natStrategy ?? (ctx('natStrategy') as string | undefined) ?? 'one-per-zone';
-  if (nat !== 'one-per-zone' && nat !== 'single') throw new Error(`natStrategy: expected one-per-zone or single, got ${JSON.stringify(nat)}`);
+  if (nat !== 'one-per-zone' && nat !== 'single') throw new UsageError(`natStrategy: expected one-per-zone or single, got ${describeValue(nat)}`);
 
   const rawActive = props.activeShards ?? ctx('activeShards');
   const activeShards = rawActive === undefined ? shards : Number(rawActive);
   if (!Number.isInteger(activeShards) || activeShards < 1 || activeShards > shards) {
-    throw new Error(`activeShards: expected a whole number from 1 to ${shards} (the planned shards), got ${JSON.stringify(rawActive)}`);
+    throw new UsageError(`activeShards: expected a whole number from 1 to ${shards} (the planned shards), got ${describeValue(rawActive)}`);
   }
   const certificateArn = props.certificateArn ?? (ctx('certificateArn') as string | undefined);
   if (certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) {
-    throw new Error(`certificateArn: expected an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID), got ${JSON.stringify(certificateArn)}`);
+    throw new UsageError(`certificateArn: expected an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID), got ${describeValue(certificateArn)}`);
+  }
+  const region = (props as ProductStackProps).plan.region;
+  if (certificateArn !== undefined && certificateArn.split(':')[3] !== region) {
+    throw new UsageError(`certificateArn: the load balancer is in ${region}, so its certificate must be too; got one from ${certificateArn.split(':')[3]}`);
   }
   return {
     certificateArn,
