@@ -1,6 +1,6 @@
 /**
  * Synthesizes every stage for both targets once per test run and writes the results to
- * .test-out/, where test files read them (see ./stages.ts). A stage that fails to synth
+ * a directory of its own under .test-out (removed by globalTeardown), where test files read them (see ./stages.ts). A stage that fails to synth
  * is recorded, not thrown, so only the tests of that stage fail, with the synth error.
  */
 import * as fs from 'fs';
@@ -9,11 +9,14 @@ import { computePlan } from '../../core/plan';
 import { loadProfile } from '../../core/profile';
 import { STAGE_NAMES } from '../../stages/ladder';
 import { synthAws, synthK8s, TARGETS } from '../../blueprints/synth';
-import { SYNTH_OUT, SYNTH_REPORT, TEST_PROFILE_FILE } from './paths';
+import { SYNTH_OUT_ENV, SYNTH_ROOT, TEST_PROFILE_FILE } from './paths';
 
 export default async function globalSetup(): Promise<void> {
   const started = performance.now();
-  fs.rmSync(SYNTH_OUT, { recursive: true, force: true });
+  // A directory of this run's own; workers inherit the variable (they start after globalSetup).
+  const SYNTH_OUT = path.join(SYNTH_ROOT, `run-${process.pid}-${Date.now()}`);
+  const SYNTH_REPORT = path.join(SYNTH_OUT, 'synth-report.json');
+  process.env[SYNTH_OUT_ENV] = SYNTH_OUT;
   fs.mkdirSync(SYNTH_OUT, { recursive: true });
   const profile = loadProfile(TEST_PROFILE_FILE);
   const report: Record<string, { ok: boolean; error?: string; milliseconds: number; file?: string }> = {};
