@@ -118,6 +118,13 @@ describe('migration options', () => {
     const { Tags: _a, ...before } = single.Resources[instance].Properties;
     const { Tags: _b, ...during } = kept.template.Resources[instance].Properties;
     expect(during).toEqual(before);
+    // For the data move: the server reaches the database, and the database (a subscriber) reaches the server's Postgres.
+    const rules = Object.values<any>(kept.template.Resources).filter((r) => /^AWS::EC2::SecurityGroup(In|E)gress$/.test(r.Type) && JSON.stringify(r).includes('SingleServer'));
+    expect(rules.map((r) => [r.Type, r.Properties.FromPort]).sort()).toEqual([
+      ['AWS::EC2::SecurityGroupEgress', 5432],
+      ['AWS::EC2::SecurityGroupIngress', 5432],
+      ['AWS::EC2::SecurityGroupIngress', 5432],
+    ]);
     expect(dataLossRisks(statefulRisks(kept.template, awsTemplate('split-tier')))).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -116,6 +117,15 @@ export class ProductStack extends Stack {
       freeStorageAlarmPercent: 100 - plan.observability.diskUsedAlarmPercent,
       logRetention: retention,
     });
+
+    if (this.singleServer) {
+      // The data move (keepSingleServer): the server may reach the new database (pg_dump | pg_restore, psql),
+      // and the database may reach the server's Postgres (a logical-replication subscription).
+      const server = this.singleServer.securityGroup;
+      this.database.allowFrom(server, 'PostgreSQL from the single server during the data move');
+      this.database.securityGroup.addEgressRule(server, ec2.Port.tcp(5432), 'Logical replication from the single server during the data move');
+      server.addIngressRule(this.database.securityGroup, ec2.Port.tcp(5432), 'Logical replication subscription from RDS during the data move');
+    }
 
     if (plan.cache) {
       this.cache = new CacheCluster(this, 'Cache', {
