@@ -5,6 +5,8 @@ import { explainCommand, stagesCommand } from './commands/stages';
 import { synthCommand } from './commands/synth';
 import { costCommand } from './commands/cost';
 import { pricesCommand } from './commands/prices';
+import { planCommand } from './commands/plan';
+import { deployCommand } from './commands/deploy';
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   for (const command of [stagesCommand(), explainCommand(), synthCommand()]) program.addCommand(withUsageExitCodes(command));
   program.addCommand(withUsageExitCodes(costCommand()));
   program.addCommand(withUsageExitCodes(pricesCommand()));
+  program.addCommand(withUsageExitCodes(planCommand()));
+  program.addCommand(withUsageExitCodes(deployCommand()));
   return withUsageExitCodes(program);
 }
 
