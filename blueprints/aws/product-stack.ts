@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -268,7 +269,7 @@ export class ProductStack extends Stack {
   }
 
   /** Network reach and IAM grants to the data tier for a fleet. */
-  private connectClient(peer: WebTier['fleet']['autoScalingGroup'], role: WebTier['fleet']['role'], what: string): void {
+  private connectClient(peer: ec2.IConnectable, role: iam.IGrantable, what: string): void {
     this.database!.allowFrom(peer, `PostgreSQL from the ${what}`);
     this.database!.grantClient(role, APP_DATABASE_USER);
     if (this.cache) {
