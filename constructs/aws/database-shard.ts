@@ -231,7 +231,11 @@ export class DatabaseShard extends Construct {
         'AwsSolutions-RDS10',
         'A read replica holds no data of its own (it copies the deletion-protected primary); the stack removes replicas when the plan lowers their count.',
       );
-      acknowledge(replica, 'AwsSolutions-RDS11', 'Same port as its primary (5432): isolated subnets, security-group-restricted, TLS and authentication required.');
+      acknowledge(
+        replica,
+        'AwsSolutions-RDS11',
+        'A read replica inherits its engine and port (5432) from its primary, which the rule cannot see; like the primary it sits in isolated subnets behind a security group that admits only the app and worker fleets, with TLS and authentication required.',
+      );
       this.replicas.push(replica);
 
       const lagAlarm = new cloudwatch.Alarm(this, `Replica${r}Lag`, {
