@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
 import { STAGE_NAMES, StageName } from '../stages/ladder';
-import { buildAwsApp, stackName } from '../blueprints/aws/app';
+import { buildAwsApp, cdkJsonContext, stackName } from '../blueprints/aws/app';
 import { dataLossRisks, formatRisks, statefulRisks } from '../blueprints/aws/upgrade-safety';
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate } from './support/stages';
@@ -98,7 +98,7 @@ describe('statefulRisks catches what would lose data', () => {
 /** Synthesizes a stage of the test profile with extra CDK context (with cdk-nag, like the shared synth). */
 function synthWithContext(stage: StageName, context: Record<string, string>, outRoot: string) {
   const plan = computePlan(loadProfile(TEST_PROFILE_FILE), stage);
-  const app = new App({ outdir: path.join(outRoot, `${stage}-${Object.keys(context).join('-')}`), context });
+  const app = new App({ outdir: path.join(outRoot, `${stage}-${Object.keys(context).join('-')}`), context: { ...cdkJsonContext(), ...context } });
   buildAwsApp(plan, { app });
   const artifact = app.synth().getStackByName(stackName(plan));
   return { template: artifact.template, messages: artifact.messages };

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Plan } from '../../core/plan';
@@ -20,9 +22,19 @@ export function stackName(plan: Plan): string {
   return plan.product;
 }
 
+/**
+ * The feature flags and settings in cdk.json, so a stack built here (stagekit synth, the
+ * tests, the cost module) is the same stack `npx cdk synth` builds.
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  const file = path.join(__dirname, '..', '..', 'cdk.json');
+  const { stage: _stage, ...context } = JSON.parse(fs.readFileSync(file, 'utf8')).context ?? {};
+  return context;
+}
+
 /** Builds the CDK app for a plan: one stack, environment pinned to the region, no account (no lookups). */
 export function buildAwsApp(plan: Plan, options: AwsAppOptions = {}): { app: App; stack: ProductStack } {
-  const app = options.app ?? new App({ outdir: options.outdir });
+  const app = options.app ?? new App({ outdir: options.outdir, context: cdkJsonContext() });
   const stack = new ProductStack(app, stackName(plan), {
     plan,
     env: { region: plan.region },
