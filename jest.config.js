@@ -7,5 +7,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Jest's default on 2 cores is one worker; the main process idles once globalSetup is done, so use both.
+  maxWorkers: 2,
   testTimeout: 60000,
 };
