@@ -33,14 +33,14 @@ export type SynthResult = AwsSynthResult | K8sSynthResult;
  * Synthesizes the AWS rendering of a plan into `outDir/aws/<stage>/` (a cloud assembly).
  * cdk-nag runs as a validation plugin: an unacknowledged finding throws here.
  */
-export function synthAws(plan: Plan, outDir: string): AwsSynthResult {
+export function synthAws(plan: Plan, outDir: string, options: { context?: Record<string, string> } = {}): AwsSynthResult {
   const started = performance.now();
   const assemblyDir = path.join(outDir, 'aws', plan.stage);
   // Synthesize beside the target and swap in on success: a failed synth leaves the last good output alone.
   const staging = `${assemblyDir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    const { app } = buildAwsApp(plan, { outdir: staging });
+    const { app } = buildAwsApp(plan, { outdir: staging, context: options.context });
     const artifact = app.synth().getStackByName(stackName(plan));
     const template = artifact.template; // read now: the artifact points into the staging directory
     fs.rmSync(assemblyDir, { recursive: true, force: true });

@@ -13,6 +13,20 @@ export const allStagesOption = () => new Option('-a, --all', 'every stage, in la
 export const targetOption = (allowAll: boolean) =>
   new Option('-t, --target <target>', 'aws (CloudFormation) or k8s (Kubernetes manifests)').choices(allowAll ? [...TARGETS, 'all'] : [...TARGETS]);
 
+/** `--cdk-context key=value` (repeatable): the AWS stage options `npx cdk synth -c key=value` takes. */
+export const cdkContextOption = () =>
+  new Option('--cdk-context <key=value...>', 'aws: CDK context for the stage, as `cdk synth -c` takes it (keepSingleServer=true, activeShards=N, certificateArn=ARN, natStrategy=single)');
+
+export function parseCdkContext(values: string[] | undefined): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--cdk-context: expected key=value, got ${JSON.stringify(value)}`);
+    context[value.slice(0, eq)] = value.slice(eq + 1);
+  }
+  return context;
+}
+
 export function readProfile(opts: { profile: string }): Profile {
   return loadProfile(opts.profile);
 }

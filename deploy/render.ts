@@ -16,17 +16,22 @@ export interface StageRenderer {
  * Renders in memory. The CloudFormation template is synthesized into a throw-away directory and
  * without cdk-nag: comparing two stages needs the template, not its review (deploy runs nag).
  */
-export const synthRenderer: StageRenderer = {
-  awsTemplate(plan) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `stagekit-plan-${plan.stage}-`));
-    try {
-      const { app } = buildAwsApp(plan, { outdir, nag: false });
-      return app.synth().getStackByName(stackName(plan)).template;
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
-  },
-  k8sObjects(plan) {
-    return renderK8s(plan).objects as KubeObject[];
-  },
-};
+export const synthRenderer: StageRenderer = synthRendererWith({});
+
+/** The same, with CDK context (the AWS stage options) for the target stage's template. */
+export function synthRendererWith(context: Record<string, string>): StageRenderer {
+  return {
+    awsTemplate(plan) {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `stagekit-plan-${plan.stage}-`));
+      try {
+        const { app } = buildAwsApp(plan, { outdir, nag: false, context });
+        return app.synth().getStackByName(stackName(plan)).template;
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    },
+    k8sObjects(plan) {
+      return renderK8s(plan).objects as KubeObject[];
+    },
+  };
+}

@@ -236,77 +236,78 @@ function singleToSplitAws(n: Names): LegBody {
   const [server] = n.awsIds('single-server', 'AWS::EC2::Instance');
   const db = n.awsPrimary('split-tier');
   const writer = n.shardMap('split-tier', 'aws')?.shards[0]?.writer ?? `$(aws rds describe-db-instances --region ${n.region} --db-instance-identifier ${db.identifier} --query 'DBInstances[0].Endpoint.Address' --output text)`;
+  const onServer = `aws ssm start-session --region ${n.region} --target $(${n.physicalId(server)})`;
   return {
     summary:
-      'Postgres moves from the single server\u2019s data volume to RDS (Multi-AZ). The deploy creates RDS and removes the server in one stack update, ' +
-      'so the data goes through a dump kept on the retained data volume and is restored into RDS from an app server.',
+      'Postgres moves from the single server\u2019s data volume to RDS (Multi-AZ) by logical replication, in two deploys: split-tier with ' +
+      '`keepSingleServer=true` builds the new tier beside the running server (and opens 5432 between them), the data streams across while the ' +
+      'server keeps serving, and a second deploy without the option removes the server once traffic has moved. Its data volume is retained.',
     dataWork: true,
-    downtime: `writes stop from the final dump until the restore is verified: about ${n.dumpHours()}`,
+    downtime: 'a write pause of about a minute at the cut-over (replication catches up, sequences are set, DNS moves to the load balancer)',
     steps: [
       {
         when: 'before',
-        title: 'Rehearse the dump and restore',
-        detail: 'Time a full pg_dump on the server and a pg_restore into any Postgres 16; that time is your maintenance window. Check the app runs without Redis: split-tier has none (the cache returns with read-replicas).',
-        commands: [
-          `aws ssm start-session --region ${n.region} --target $(${n.physicalId(server)})`,
-          'sudo -u postgres pg_dump -Fd -j 4 -f /data/rehearsal $DB   # on the server; note the time, then rm -r /data/rehearsal',
-        ],
+        title: 'Rehearse',
+        detail: `Restore a snapshot of the data volume into a test Postgres 16 and time an initial table copy; check the app runs without Redis (split-tier has none: the cache returns with read-replicas). Without replication the fallback is dump and restore in a window of about ${n.dumpHours()}.`,
       },
       { when: 'before', title: 'Lower the DNS TTL', detail: 'Set the TTL of the record pointing at the Elastic IP to 60 s a day ahead, so clients follow the switch to the load balancer quickly.' },
       {
         when: 'before',
-        title: 'Stop writes and take the final dump onto the data volume',
-        detail: 'The data volume is retained by the stack (RemovalPolicy RETAIN), so a dump written there survives the deploy. The snapshot is a second copy.',
+        title: 'Turn on logical decoding on the server (one Postgres restart)',
+        detail: 'wal_level = logical needs a restart: do it in a quiet minute. The publication covers every table; tables without a primary key need REPLICA IDENTITY FULL.',
         commands: [
-          'sudo docker stop app   # on the server: no more writes',
-          'sudo -u postgres pg_dump -Fd -j 4 -f /data/cutover $DB && sync',
-          `aws ec2 create-snapshot --region ${n.region} --volume-id $(${n.volumeByTags(volume)}) --description "${n.stack} before split-tier"`,
+          onServer,
+          "sudo -u postgres psql -c \"ALTER SYSTEM SET wal_level = 'logical'\" && sudo systemctl restart postgresql",
+          'sudo -u postgres psql -d $DB -c "CREATE PUBLICATION stagekit_move FOR ALL TABLES"',
+          "sudo -u postgres psql -c \"CREATE ROLE stagekit_replicator WITH LOGIN REPLICATION PASSWORD '<strong password>'\"   # and GRANT SELECT ON ALL TABLES IN SCHEMA public TO it; allow 10.0.0.0/16 for it in pg_hba.conf",
         ],
       },
       {
         when: 'deploy',
-        title: 'Deploy split-tier',
-        detail: `Creates the VPC tiers, load balancer, app servers and RDS ${db.identifier} (${n.plan('split-tier').database?.instance.name ?? 'see plan'}, Multi-AZ); removes the server and its Elastic IP. The data volume (${volume}), its KMS key and the backup vault are retained, not deleted.`,
-        commands: [n.deploy('split-tier', 'aws')],
+        title: 'Deploy split-tier beside the running server',
+        detail: `Creates the VPC tiers, load balancer, app servers and RDS ${db.identifier} (${n.plan('split-tier').database?.instance.name ?? 'see plan'}, Multi-AZ); the server, its volume and Elastic IP stay as they are, and 5432 opens between the server and the database. DNS still points at the server, so users see no change.`,
+        commands: [n.deploy('split-tier', 'aws', ' --cdk-context keepSingleServer=true')],
       },
       {
         when: 'after',
-        title: 'Attach the retained volume to an app server in the same zone and restore into RDS',
-        detail: `Protect that server from scale-in while it works. RDS manages the password of ${db.user} in Secrets Manager; the writer hostname resolves inside the VPC.`,
+        title: 'Copy the schema, then subscribe RDS to the server',
+        detail: `Run from an app server (inside the VPC). RDS manages the password of ${db.user} in Secrets Manager. The initial copy runs while the server keeps serving; watch pg_stat_subscription until every table is in state r (ready).`,
         commands: [
-          `VOL=$(${n.volumeByTags(volume)}); AZ=$(aws ec2 describe-volumes --region ${n.region} --volume-ids $VOL --query 'Volumes[0].AvailabilityZone' --output text)`,
-          `INSTANCE=$(aws ec2 describe-instances --region ${n.region} --filters Name=tag:aws:cloudformation:stack-name,Values=${n.stack} Name=availability-zone,Values=$AZ Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].InstanceId' --output text)`,
-          `GROUP=$(aws autoscaling describe-auto-scaling-instances --region ${n.region} --instance-ids $INSTANCE --query 'AutoScalingInstances[0].AutoScalingGroupName' --output text)`,
-          `aws autoscaling set-instance-protection --region ${n.region} --instance-ids $INSTANCE --auto-scaling-group-name $GROUP --protected-from-scale-in`,
-          `aws ec2 attach-volume --region ${n.region} --volume-id $VOL --instance-id $INSTANCE --device /dev/sdf`,
           `aws secretsmanager get-secret-value --region ${n.region} --secret-id $(aws rds describe-db-instances --region ${n.region} --db-instance-identifier ${db.identifier} --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text) --query SecretString --output text`,
-          'sudo dnf install -y postgresql16 && sudo mkdir -p /mnt/old && sudo mount -o ro,nouuid /dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${VOL/-/} /mnt/old   # on $INSTANCE (aws ssm start-session --target $INSTANCE)',
-          `PGPASSWORD=<password from the secret> pg_restore -h ${writer} -U ${db.user} -d ${db.database} --no-owner --no-acl -j 4 /mnt/old/cutover`,
+          `pg_dump -h <server private IP> -U stagekit_replicator --schema-only --no-owner $DB | psql -h ${writer} -U ${db.user} -d ${db.database}`,
+          `psql -h ${writer} -U ${db.user} -d ${db.database} -c "CREATE SUBSCRIPTION stagekit_move CONNECTION 'host=<server private IP> dbname=$DB user=stagekit_replicator password=...' PUBLICATION stagekit_move"`,
+          `psql -h ${writer} -U ${db.user} -d ${db.database} -c "SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel WHERE srsubstate <> 'r'"   # empty when the copy is done`,
         ],
       },
       {
         when: 'after',
-        title: 'Verify, then open traffic',
-        detail: 'Compare row counts of the largest tables with the rehearsal and run the app\u2019s smoke tests against RDS; then point DNS at the load balancer.',
-        commands: [`psql -h ${writer} -U ${db.user} -d ${db.database} -c "SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY n_live_tup DESC LIMIT 20"`],
+        title: 'Cut over: stop writes on the server, let replication catch up, set sequences, move DNS',
+        commands: [
+          'sudo docker stop app   # on the server: no more writes',
+          `psql -h ${writer} -U ${db.user} -d ${db.database} -c "SELECT subname, latest_end_lsn, latest_end_time FROM pg_stat_subscription"   # until it matches pg_current_wal_lsn() on the server`,
+          '-- on RDS: SELECT setval(seq, <last value on the server> + safety gap) for each sequence (logical replication does not copy sequences)',
+          `psql -h ${writer} -U ${db.user} -d ${db.database} -c "DROP SUBSCRIPTION stagekit_move"`,
+          '# point the DNS record at the load balancer; run the smoke tests',
+        ],
       },
       {
         when: 'after',
-        title: 'Detach the old volume; keep it until the rollback window closes',
-        commands: ['sudo umount /mnt/old   # on $INSTANCE', `aws ec2 detach-volume --region ${n.region} --volume-id $VOL`, `aws autoscaling set-instance-protection --region ${n.region} --instance-ids $INSTANCE --auto-scaling-group-name $GROUP --no-protected-from-scale-in`],
+        title: 'Deploy split-tier again, without the option: the server goes, its data volume stays',
+        detail: `Removes the server and its Elastic IP. The data volume (${volume}), its KMS key and the backup vault are retained, not deleted: keep them until the rollback window closes.`,
+        commands: [n.deploy('split-tier', 'aws'), `aws ec2 create-snapshot --region ${n.region} --volume-id $(${n.volumeByTags(volume)}) --description "${n.stack} after split-tier"`],
       },
     ],
     risks: [
-      'Logical replication (near-zero downtime) needs the server and RDS running at the same time; the in-place stack update removes the server in the same update that creates RDS, so this runbook uses dump and restore in a window.',
-      'Writes made after the final dump are lost: the app must stay stopped from the dump until the restore is verified.',
+      'Logical replication copies tables, not sequences, DDL or large objects: freeze schema changes from the subscription until the cut-over, and set sequences at the switch.',
+      'The server needs disk for the WAL its replication slot holds while RDS copies: watch the data disk alarm.',
       'Redis data (sessions, rate limits, anything queued in Redis) does not move: split-tier has no Redis.',
-      'RDS rejects superuser-only objects (extensions outside the RDS allow-list, untrusted languages); the rehearsal restore shows them.',
+      'RDS rejects superuser-only objects (extensions outside the RDS allow-list, untrusted languages); the rehearsal shows them.',
       `The old volume keeps costing gp3 storage (${n.plan('single-server').server?.dataVolumeGiB ?? '?'} GiB) until you delete it.`,
     ],
     rollback: [
-      'Until the restore is verified, the retained volume holds the data as of the final dump; nothing written to RDS needs to be kept.',
-      `To return to single-server, adopt the volume back into the stack: \`npx cdk import -c stage=single-server --resource-mapping mapping.json\` with {"${volume}": {"VolumeId": "$VOL"}}, then \`${n.deploy('single-server', 'aws', ' --allow-data-loss')}\` (it removes RDS, which keeps a final snapshot; deletion protection makes CloudFormation leave it in place until you disable it). Rehearse this in a test account.`,
-      'After traffic has reached RDS, a rollback must also copy the newer writes back (pg_dump from RDS, restore on the server).',
+      'Before the cut-over: drop the subscription and deploy single-server again; nothing has moved.',
+      'After the cut-over, before the second deploy: point DNS back at the Elastic IP and start the app on the server; writes made on RDS since the switch must be copied back (pg_dump from RDS, restore on the server) or are lost.',
+      `After the second deploy: adopt the retained volume back into the stack: \`npx cdk import -c stage=single-server --resource-mapping mapping.json\` with {"${volume}": {"VolumeId": "$VOL"}}, then \`${n.deploy('single-server', 'aws', ' --allow-data-loss')}\` (it removes RDS, which keeps a final snapshot; deletion protection makes CloudFormation leave it in place until you disable it). Rehearse this in a test account.`,
     ],
   };
 }
@@ -448,17 +449,21 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
     steps: [
       {
         when: 'before',
-        title: 'Make every query carry the shard key, and keep routing to shard 0',
-        detail:
-          `The deploy publishes the shard map${where} with every shard marked active at once. Ship a routing layer that reads the map but keeps sending everything to shard 0 until a flag flips (step "Switch"), ` +
-          'and verify it in production first. Tables without the key (global reference data) stay on shard 0 or are copied to every shard.',
+        title: aws ? 'Make every query carry the shard key, and route by the shard map' : 'Make every query carry the shard key, and keep routing to shard 0',
+        detail: aws
+          ? `Ship a routing layer that reads the shard map${where} and sends a key to its shard only when that shard is \`active\`; keys of a \`backfilling\` shard stay on shard 0. ` +
+            'Verify it in production first. Tables without the key (global reference data) stay on shard 0 or are copied to every shard.'
+          : `The deploy publishes the shard map${where} with every shard marked active at once. Ship a routing layer that reads the map but keeps sending everything to shard 0 until a flag flips (step "Switch"), ` +
+            'and verify it in production first. Tables without the key (global reference data) stay on shard 0 or are copied to every shard.',
       },
       { when: 'before', title: 'Enable logical decoding on shard 0', detail: logical },
       {
         when: 'deploy',
         title: 'Deploy sharded',
-        detail: `Creates shards 1..${shards - 1} (each a primary with the read-replicas tier\u2019s replicas) and publishes the shard map. Applications keep routing to shard 0 because of the flag.`,
-        commands: [n.deploy('sharded', target)],
+        detail: aws
+          ? `With activeShards=1, creates shards 1..${shards - 1} (each a primary with the read-replicas tier\u2019s replicas) and publishes the shard map with them as \`backfilling\`; shard 0 keeps its size, so nothing about it changes. Applications keep routing to shard 0.`
+          : `Creates shards 1..${shards - 1} (each a primary with the read-replicas tier\u2019s replicas) and publishes the shard map. Applications keep routing to shard 0 because of the flag.`,
+        commands: [aws ? n.deploy('sharded', target, ' --cdk-context activeShards=1') : n.deploy('sharded', target)],
       },
       {
         when: 'after',
@@ -478,10 +483,11 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
       },
       {
         when: 'after',
-        title: 'Switch: pause writes, let replication catch up, set sequences, flip the routing flag',
+        title: aws ? 'Switch: pause writes, let replication catch up, set sequences, mark every shard active' : 'Switch: pause writes, let replication catch up, set sequences, flip the routing flag',
         commands: [
           `${psql(1)} -c "SELECT subname, received_lsn, latest_end_lsn, latest_end_time FROM pg_stat_subscription"`,
           '-- on every new shard: SELECT setval(seq, <max from shard 0> + safety gap) for each sequence (logical replication does not copy sequences)',
+          ...(aws ? [`${n.deploy('sharded', target)}   # every shard active in the map; shard 0 may now shrink its plan, never its storage`] : []),
         ],
       },
       {
@@ -495,7 +501,9 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
       'Queries that join across shards or need a global order stop working at the switch: find them before (pg_stat_statements).',
       'Writes during the pause must be held or rejected by the app; anything written to shard 0 for a moved key after the flip is orphaned.',
       'Shard 0 needs disk for the replication slots\u2019 retained WAL while new shards copy; watch its free space.',
-      'The published map marks every shard active from the deploy on: an application that follows it without the flag writes to empty shards.',
+      aws
+        ? 'Deploying sharded without activeShards=1 publishes every shard as active at once: an application that follows the map then writes to empty shards.'
+        : 'The published map marks every shard active from the deploy on: an application that follows it without the flag writes to empty shards.',
     ],
     rollback: [
       'Before the flip: drop the subscriptions and publications; nothing changed for applications.',

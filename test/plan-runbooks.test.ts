@@ -41,7 +41,7 @@ test('a composed move is exactly its neighbour legs', () => {
   expect(() => neighbourLeg('single-server', 'sharded', 'aws', rendered)).toThrow(/not neighbours/);
 });
 
-test('single-server -> split-tier on AWS: dump onto the retained volume, restore into the RDS instance the stack names', () => {
+test('single-server -> split-tier on AWS: logical replication from the kept server into the RDS instance the stack names, in two deploys', () => {
   const leg = transitionRunbook('single-server', 'split-tier', 'aws', rendered).legs[0];
   const all = text({ ...transitionRunbook('single-server', 'split-tier', 'aws', rendered), legs: [leg] });
   const volumeId = Object.entries<any>(awsTemplate('single-server').Resources).find(([, r]) => r.Type === 'AWS::EC2::Volume')![0];
@@ -49,7 +49,9 @@ test('single-server -> split-tier on AWS: dump onto the retained volume, restore
   expect(all).toContain(volumeId);
   expect(all).toContain(db.DBInstanceIdentifier);
   expect(all).toContain(`-U ${db.MasterUsername} -d ${db.DBName}`);
-  expect(all).toContain('pg_dump -Fd -j 4 -f /data/cutover');
+  expect(all).toContain('CREATE SUBSCRIPTION stagekit_move');
+  const deploys = leg.steps.flatMap((s) => s.commands ?? []).filter((c) => c.startsWith('stagekit deploy'));
+  expect(deploys).toEqual(['stagekit deploy --stage split-tier --target aws --cdk-context keepSingleServer=true', 'stagekit deploy --stage split-tier --target aws']);
   expect(leg.dataWork).toBe(true);
   expect(leg.steps.map((s) => s.when)).toEqual(['before', 'before', 'before', 'deploy', 'after', 'after', 'after']);
   // Without the renderings, placeholders say what is missing instead of guessing a name.
@@ -65,6 +67,9 @@ test('single-server -> split-tier on Kubernetes: data tier first (--until data),
 });
 
 test('read-replicas -> sharded: backfill by filtered publication, the shard map named, routing held on shard 0 until the switch', () => {
+  // AWS holds routing in the map itself (new shards published as backfilling); Kubernetes with an app-side flag.
+  const awsDeploys = transitionRunbook('read-replicas', 'sharded', 'aws', rendered).legs[0].steps.flatMap((s) => s.commands ?? []).filter((c) => c.startsWith('stagekit deploy'));
+  expect(awsDeploys.map((c) => c.split('   #')[0])).toEqual(['stagekit deploy --stage sharded --target aws --cdk-context activeShards=1', 'stagekit deploy --stage sharded --target aws']);
   for (const target of ['aws', 'k8s'] as const) {
     const runbook = transitionRunbook('read-replicas', 'sharded', target, rendered);
     const all = text(runbook);
@@ -72,7 +77,7 @@ test('read-replicas -> sharded: backfill by filtered publication, the shard map 
     expect(all).toMatch(/CREATE PUBLICATION shard_1/);
     expect(all).toMatch(/CREATE SUBSCRIPTION shard_1/);
     expect(all).toMatch(target === 'aws' ? /SSM parameter \/growing-shop\/database\/shard-map/ : /ConfigMap growing-shop\/postgres-shard-map/);
-    expect(runbook.legs[0].risks.join(' ')).toMatch(/marks every shard active/);
+    expect(runbook.legs[0].risks.join(' ')).toMatch(target === 'aws' ? /without activeShards=1 publishes every shard as active/ : /marks every shard active/);
   }
 });
 
@@ -93,7 +98,7 @@ test('the same stage has no legs', () => {
 });
 
 test('the rough downtime estimate scales with the dataset and says it is rough', () => {
-  const leg = neighbourLeg('single-server', 'split-tier', 'aws', rendered);
+  const leg = neighbourLeg('single-server', 'split-tier', 'k8s', rendered);
   expect(leg.downtime).toMatch(new RegExp(`for ${Math.round(profile.data.datasetGiB)} GiB \\(rough`));
 });
 

@@ -8,6 +8,12 @@ import { ProductStack } from './product-stack';
 export interface AwsAppOptions {
   /** An existing app to add the stack to (the `cdk` CLI's, carrying its context). @default a new App */
   readonly app?: App;
+  /**
+   * CDK context over cdk.json's, as `npx cdk synth -c key=value` gives it: the stage's
+   * options (keepSingleServer, activeShards, certificateArn, natStrategy; see docs/aws-stages.md).
+   * @default none
+   */
+  readonly context?: Record<string, string>;
   /** Where the cloud assembly goes. @default a temporary directory chosen by the CDK */
   readonly outdir?: string;
   /**
@@ -34,7 +40,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /** Builds the CDK app for a plan: one stack, environment pinned to the region, no account (no lookups). */
 export function buildAwsApp(plan: Plan, options: AwsAppOptions = {}): { app: App; stack: ProductStack } {
-  const app = options.app ?? new App({ outdir: options.outdir, context: cdkJsonContext() });
+  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), ...options.context } });
   const stack = new ProductStack(app, stackName(plan), {
     plan,
     env: { region: plan.region },

@@ -20,7 +20,7 @@ import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s'
 import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../pulumi/engine';
 import { pulumiDryRun } from '../../pulumi/dry-run';
 import { colors, progress } from '../output';
-import { profileOption, readProfile, targetOption } from '../options';
+import { cdkContextOption, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
 
 export interface DeployOptions {
   stage?: string;
@@ -32,6 +32,7 @@ export interface DeployOptions {
   engine: 'cdk' | 'pulumi';
   timeout?: string;
   context?: string;
+  cdkContext?: string[];
   until?: ApplyPhase;
   out: string;
 }
@@ -51,6 +52,7 @@ export function deployCommand(): Command {
     .addOption(new Option('--engine <engine>', 'cdk: CDK toolkit (aws) / kubectl (k8s); pulumi: Pulumi Automation API (k8s only)').choices(['cdk', 'pulumi']).default('cdk'))
     .option('--timeout <duration>', `how long to wait for the deploy to finish and become ready: 90s, 15m, 1h (default: aws ${DEFAULT_TIMEOUT.aws}, k8s ${DEFAULT_TIMEOUT.k8s})`)
     .option('--context <name>', 'k8s: kubeconfig context (default: the current context)')
+    .addOption(cdkContextOption())
     .addOption(new Option('--until <phase>', 'k8s: apply the phases up to this one only (e.g. data: create the database before switching the app)').choices([...APPLY_PHASES]))
     .option('-o, --out <dir>', 'aws: where the cloud assembly is synthesized', 'out')
     .addHelpText(
@@ -84,6 +86,8 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   const target = opts.target!;
   if (opts.until && target !== 'k8s') throw new StopError(EXIT.usage, '--until applies to --target k8s only (a CloudFormation update is one step).');
   if (opts.context && target !== 'k8s') throw new StopError(EXIT.usage, '--context applies to --target k8s only.');
+  if (opts.cdkContext?.length && target !== 'aws') throw new StopError(EXIT.usage, '--cdk-context applies to --target aws only.');
+  const cdkContext = parseCdkContext(opts.cdkContext);
   if (opts.until && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--until applies to the kubectl engine only (--engine cdk).');
   const timeoutMs = parseTimeout(opts.timeout ?? DEFAULT_TIMEOUT[target]);
   const profile = readProfile(opts);
@@ -100,7 +104,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
       return print(pulumiDryRun({ ...common, objects: renderObjects(plan), context: opts.context }));
     }
     if (target === 'aws') {
-      const synthesized = synthForDeploy(plan, opts.out);
+      const synthesized = synthForDeploy(plan, opts.out, cdkContext);
       return print(awsDryRun({ ...common, stackName: plan.product, template: synthesized.template, assemblyDir: synthesized.assemblyDir, requiredBootstrapVersion: synthesized.requiredBootstrapVersion }));
     }
     return print(k8sDryRun({ ...common, objects: renderObjects(plan), kubectl: systemKubectl({ context: opts.context }), context: opts.context, until: opts.until }));
@@ -131,7 +135,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (target === 'aws') {
     await deployAws(
       { ...common, stackName: plan.product },
-      { ...shared, aws: sdkAwsApi(plan.region), deployer: toolkitDeployer(), riskCheck: awsStatefulRisks, synth: (p) => synthForDeploy(p, opts.out) },
+      { ...shared, aws: sdkAwsApi(plan.region), deployer: toolkitDeployer(), riskCheck: awsStatefulRisks, synth: (p) => synthForDeploy(p, opts.out, cdkContext) },
     );
     return;
   }
@@ -150,12 +154,12 @@ function renderObjects(plan: Plan): KubeObject[] {
 }
 
 /** Synthesizes the stage into OUT/aws/<stage> (cdk-nag included) and reads the bootstrap version it needs. */
-export function synthForDeploy(plan: Plan, outDir: string): SynthesizedStage {
+export function synthForDeploy(plan: Plan, outDir: string, context: Record<string, string> = {}): SynthesizedStage {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { synthAws } = require('../../blueprints/synth') as typeof import('../../blueprints/synth');
   const spinner = progress(`synthesizing ${plan.stage} for aws`);
   try {
-    const result = synthAws(plan, outDir);
+    const result = synthAws(plan, outDir, { context });
     spinner.stop();
     const manifest = JSON.parse(fs.readFileSync(path.join(result.assemblyDir, 'manifest.json'), 'utf8'));
     const artifact = Object.values<any>(manifest.artifacts ?? {}).find((a) => a.type === 'aws:cloudformation:stack');

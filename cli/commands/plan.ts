@@ -3,17 +3,18 @@ import { stageByName } from '../../stages/ladder';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { stageCostDelta } from '../../deploy/cost-delta';
 import { EXIT, exitCodeHelp, StopError } from '../../deploy/exit-codes';
-import { synthRenderer } from '../../deploy/render';
+import { synthRendererWith } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
 import { progress } from '../output';
-import { profileOption, readProfile, selectedTargets, targetOption } from '../options';
+import { cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
 import { displayedProfile, reportStop } from './deploy';
 
 export interface PlanOptions {
   target: string;
   profile: string;
   format: ReportFormat;
+  cdkContext?: string[];
 }
 
 /** Computes the report of moving between two stages (both rendered from the same profile). */
@@ -29,7 +30,7 @@ export function runPlan(fromName: string, toName: string, opts: PlanOptions): Tr
       from,
       to,
       targets: selectedTargets(opts.target),
-      render: synthRenderer,
+      render: synthRendererWith(parseCdkContext(opts.cdkContext)),
       awsRiskCheck: awsStatefulRisks,
       cost: stageCostDelta,
     });
@@ -48,6 +49,7 @@ export function planCommand(): Command {
     .argument('<to>', 'the stage to move to (any stage: up, down, or more than one step)')
     .addOption(targetOption(true).default('all'))
     .addOption(profileOption())
+    .addOption(cdkContextOption())
     .addOption(new Option('-f, --format <format>', 'table (terminal), markdown (pull-request comment) or json').choices([...REPORT_FORMATS]).default('table'))
     .addHelpText('after', `\n${exitCodeHelp([EXIT.ok, EXIT.failure, EXIT.usage, EXIT.risky])}\n  (0 also when stateful resources are retained or need data work: the runbook says what to do)`)
     .action((from: string, to: string, opts: PlanOptions) => {

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
 import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
 import { colors, progress, table } from '../output';
-import { allStagesOption, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {
   stage?: string;
@@ -12,6 +12,7 @@ export interface SynthOptions {
   profile: string;
   out: string;
   quiet?: boolean;
+  cdkContext?: string[];
 }
 
 /** Synthesizes the selected stages and targets; everything is validated before anything is written. */
@@ -19,13 +20,14 @@ export function runSynth(opts: SynthOptions): SynthResult[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
   const targets = selectedTargets(opts.target);
+  const context = parseCdkContext(opts.cdkContext);
   const plans = stages.map((stage) => computePlan(profile, stage));
   const results: SynthResult[] = [];
   for (const plan of plans) {
     for (const target of targets) {
       const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
       try {
-        results.push(target === 'aws' ? synthAws(plan, opts.out) : synthK8s(plan, opts.out));
+        results.push(target === 'aws' ? synthAws(plan, opts.out, { context }) : synthK8s(plan, opts.out));
         spinner.stop();
       } catch (err) {
         spinner.fail(`${plan.stage} (${target}) failed`);
@@ -44,6 +46,7 @@ export function synthCommand(): Command {
     .addOption(targetOption(true).default('all'))
     .addOption(profileOption())
     .option('-o, --out <dir>', 'output directory', 'out')
+    .addOption(cdkContextOption())
     .action((opts: SynthOptions) => {
       const results = runSynth(opts);
       const rows = results.map((r) => [
