@@ -117,7 +117,7 @@ export function billTable(bill: Bill, options: { title?: string; assumptions?: b
   if (bill.usageIncluded) out.push(` ${'  usage-based (*)'.padEnd(20)} ${usd(bill.usageMonthlyCost)}`);
   out.push(...footer(bill));
   if (showAssumptions) for (const a of bill.assumptions) out.push(pc.dim(` · ${a}`));
-  out.push(pc.dim(` Prices: ${bill.catalogDate}`));
+  out.push(pc.dim(` Catalog: ${bill.catalogDate}`));
   return out.join('\n');
 }
 
@@ -197,7 +197,7 @@ export function billMarkdown(bill: Bill): string {
   lines.push(`| **Total** | | **${usd(bill.totalMonthlyCost)}** |`, '');
   const missing = notPriced(bill);
   if (missing.length) lines.push(`Not priced: ${missing.map((r) => `\`${r.name}\` (${md(r.note ?? r.costComponents.find((c) => c.notPriced)?.notPriced ?? '')})`).join(', ')}`, '');
-  lines.push(`\\* includes usage-based lines (${usd0(bill.usageMonthlyCost)}). ${bill.assumptions.map(md).join('; ')}.`, '', `_Prices: ${md(bill.catalogDate)}_`);
+  lines.push(`\\* includes usage-based lines (${usd0(bill.usageMonthlyCost)}). ${bill.assumptions.map(md).join('; ')}.`, '', `_Catalog: ${md(bill.catalogDate)}_`);
   return lines.join('\n');
 }
 

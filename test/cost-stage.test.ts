@@ -125,7 +125,7 @@ describe('stagekit cost', () => {
     expect(r.status).toBe(0);
     for (const s of STAGE_NAMES) expect(r.stdout).toMatch(new RegExp(`^ ${s} +\\$[0-9,]+`, 'm'));
     expect(r.stdout).toMatch(/AWS ÷ self-hosted/);
-    expect(r.stdout).toMatch(/Prices: Prices published/);
+    expect(r.stdout).toMatch(/Catalog: Prices published \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
   });
 
   test('--template prices a foreign CDK app; JSON is that template\'s bill', () => {

@@ -130,7 +130,7 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
         for (const p of PROVIDERS) parts.push(`<details><summary>${s.providers[p].label}: ${usd0(s.providers[p].totalMonthlyCost)}/month</summary>`, '', billMarkdown(s.providers[p]), '', '</details>', '');
       }
     }
-    parts.push(ladderMarkdown(rows, selfName), '', `_Prices: ${bills[0]?.providers.aws.catalogDate}_`);
+    parts.push(ladderMarkdown(rows, selfName), '', `_Catalog: ${bills[0]?.providers.aws.catalogDate}_`);
     write(parts.join('\n'));
     return;
   }
@@ -142,7 +142,7 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
     write('');
   }
   write(ladderTable(rows, selfName, `Cost ladder for ${product} (${region}; self-hosted on ${selfName}), USD per month`));
-  write(colors.dim(` Prices: ${bills[0]?.providers.aws.catalogDate}`));
+  write(colors.dim(` Catalog: ${bills[0]?.providers.aws.catalogDate}`));
   if (!opts.summary) write(colors.dim(` ${opts.from ? `read ${opts.from}/ and` : 'synthesized and'} priced ${bills.length} stage(s) in ${(elapsedMs / 1000).toFixed(1)} s`));
 }
 
@@ -210,11 +210,11 @@ export function costCommand(): Command {
         return;
       }
       if (opts.format === 'markdown') {
-        write([`### stagekit cost diff: ${from} → ${to}`, ...PROVIDERS.map((p) => diffMarkdown(d.providers[p])), `_Prices: ${bills[0].providers.aws.catalogDate}_`].join('\n\n'));
+        write([`### stagekit cost diff: ${from} → ${to}`, ...PROVIDERS.map((p) => diffMarkdown(d.providers[p])), `_Catalog: ${bills[0].providers.aws.catalogDate}_`].join('\n\n'));
         return;
       }
       for (const p of PROVIDERS) write(`\n${diffTable(d.providers[p], { components: opts.assumptions })}`);
-      write(colors.dim(`\n Prices: ${bills[0].providers.aws.catalogDate}`));
+      write(colors.dim(`\n Catalog: ${bills[0].providers.aws.catalogDate}`));
     })),
   );
   return cost;
