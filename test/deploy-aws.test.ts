@@ -165,8 +165,8 @@ test('climbing single-server -> split-tier: the data volume is retained (allowed
   await deployAws(request('split-tier', { yes: false }), d);
   expect(prompt.questions).toEqual([`Deploy split-tier to stack ${STACK} in account ${ACCOUNT} (us-east-1), with the runbook\u2019s "before" steps done?`]);
   expect(d.log.text).toMatch(/retained\s+SingleServerDataVolume/);
-  expect(d.log.text).toMatch(/Stop writes and take the final dump/);
-  expect(d.log.text).toMatch(/Attach the retained volume/);
+  expect(d.log.text).toMatch(/Turn on logical decoding on the server/);
+  expect(d.log.text).toMatch(/Cut over: stop writes on the server/);
   expect(deployer.approved).toBe(true);
 });
 
