@@ -10,30 +10,23 @@ import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
 import { STAGE_NAMES } from '../stages/ladder';
+import { arg, median, quietly } from './util';
 import { clearCatalogCache } from '../cost/catalog';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
 import { diffStages, priceArtifacts, stageArtifacts } from '../cost/stage';
 import { usageFromPlan } from '../cost/usage';
 
-function arg(name: string, fallback: string | undefined): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const runs = Number(arg('runs', '10'));
 const from = arg('from', undefined);
-const profile = loadProfile(arg('profile', DEFAULT_PROFILE_FILE)!);
+const profile = loadProfile(arg('profile', DEFAULT_PROFILE_FILE));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-bench-'));
 
 const t0 = performance.now();
 const stages = STAGE_NAMES.map((stage) => {
   const plan = computePlan(profile, stage);
-  return { plan, ...stageArtifacts(plan, from, work) };
+  return { plan, ...quietly(() => stageArtifacts(plan, from, work)).result };
 });
 const synthMs = performance.now() - t0;
 fs.rmSync(work, { recursive: true, force: true });

@@ -10,35 +10,32 @@ import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
 import { STAGE_NAMES } from '../stages/ladder';
+import { arg, median, quietly } from './util';
 import { synthAws, synthK8s, TARGETS } from '../blueprints/synth';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const runs = Number(arg('runs', '5'));
 const profile = loadProfile(arg('profile', DEFAULT_PROFILE_FILE));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-bench-'));
 process.stdout.write(`synth, median of ${runs} in-process runs (profile ${profile.name}; first run warms the module cache and is discarded)\n`);
 process.stdout.write(`${'stage'.padEnd(16)}${'target'.padEnd(8)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}\n`);
+const messages = new Set<string>();
 for (const stage of STAGE_NAMES) {
   const plan = computePlan(profile, stage);
   for (const target of TARGETS) {
     const times: number[] = [];
     for (let i = 0; i <= runs; i++) {
-      const r = target === 'aws' ? synthAws(plan, out) : synthK8s(plan, out);
+      const { result: r, printed } = quietly(() => (target === 'aws' ? synthAws(plan, out) : synthK8s(plan, out)));
+      printed.forEach((m) => messages.add(m.replace(/A copy of this report can be found in: .*/, '').trim()));
       if (i > 0) times.push(r.milliseconds);
     }
     const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(10);
     process.stdout.write(`${stage.padEnd(16)}${target.padEnd(8)}${f(median(times))}${f(Math.min(...times))}${f(Math.max(...times))}\n`);
   }
 }
+
+if (messages.size) process.stdout.write(`\nsynth printed (each message once):\n${[...messages].join('\n')}\n`);
 
 // The command users run: a fresh process each time, as `npx cdk synth` does.
 const cold: number[] = [];

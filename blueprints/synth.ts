@@ -36,19 +36,17 @@ export type SynthResult = AwsSynthResult | K8sSynthResult;
 export function synthAws(plan: Plan, outDir: string, options: { context?: Record<string, string> } = {}): AwsSynthResult {
   const started = performance.now();
   const assemblyDir = path.join(outDir, 'aws', plan.stage);
-  // Synthesize beside the target and swap in on success: a failed synth leaves the last good output alone.
-  const staging = `${assemblyDir}.partial-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
+  fs.rmSync(assemblyDir, { recursive: true, force: true });
   try {
-    const { app } = buildAwsApp(plan, { outdir: staging, context: options.context });
+    const { app } = buildAwsApp(plan, { outdir: assemblyDir, context: options.context });
     const artifact = app.synth().getStackByName(stackName(plan));
-    const template = artifact.template; // read now: the artifact points into the staging directory
-    fs.rmSync(assemblyDir, { recursive: true, force: true });
-    fs.renameSync(staging, assemblyDir);
-    const templateFile = path.join(assemblyDir, path.basename(artifact.templateFile));
-    return { target: 'aws', stage: plan.stage, assemblyDir, templateFile, template, milliseconds: performance.now() - started };
-  } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    return { target: 'aws', stage: plan.stage, assemblyDir, templateFile: path.join(assemblyDir, artifact.templateFile), template: artifact.template, milliseconds: performance.now() - started };
+  } catch (err) {
+    // Leave no half-written assembly; keep only the validation report the error message points to.
+    for (const entry of fs.existsSync(assemblyDir) ? fs.readdirSync(assemblyDir) : []) {
+      if (entry !== 'validation-report.json') fs.rmSync(path.join(assemblyDir, entry), { recursive: true, force: true });
+    }
+    throw err;
   }
 }
 

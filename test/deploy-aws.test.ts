@@ -13,8 +13,8 @@ import { AwsDeployDeps, AwsDeployRequest, deployAws } from '../deploy/aws/deploy
 import { awsStatefulRisks } from '../deploy/aws/safety';
 import { CdkDeployer, CdkDeployHandlers, CdkDeployResult, DestructiveChangeSummary, stagekitIoHost } from '../deploy/aws/toolkit';
 import { stageCostDelta } from '../deploy/cost-delta';
-import { EXIT, StopError } from '../deploy/exit-codes';
-import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt } from '../deploy/testing/fakes';
+import { EXIT } from '../deploy/exit-codes';
+import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt, stopOf } from '../deploy/testing/fakes';
 import { awsAssemblyDir, awsTemplate, stagePlan } from './support/stages';
 
 const profile = stagePlan('single-server').profile;
@@ -79,16 +79,6 @@ function deps(aws: AwsApi, deployer: CdkDeployer, over: Partial<AwsDeployDeps> =
     planOf: (s) => computePlan(profile, s),
     ...over,
   } as AwsDeployDeps & { log: RecordingLog };
-}
-
-async function stopOf(work: Promise<unknown>): Promise<StopError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof StopError) return err;
-    throw err;
-  }
-  throw new Error('expected the deploy to stop');
 }
 
 describe('preflight', () => {

@@ -6,12 +6,12 @@
 import { computePlan } from '../core/plan';
 import type { StageName } from '../stages/ladder';
 import { stageCostDelta } from '../deploy/cost-delta';
-import { EXIT, StopError } from '../deploy/exit-codes';
+import { EXIT } from '../deploy/exit-codes';
 import { deployK8s, K8sDeployDeps, K8sDeployRequest } from '../deploy/k8s/deploy-k8s';
 import { KubeObject, objectKey, objectsByPhase } from '../deploy/k8s/objects';
 import { KUBECTL_NOT_FOUND } from '../deploy/k8s/kubectl';
 import { recordConfigMap } from '../deploy/k8s/record';
-import { fail, FakeClock, ok, RecordedKubectl, RecordingLog, ScriptedPrompt } from '../deploy/testing/fakes';
+import { fail, FakeClock, ok, RecordedKubectl, RecordingLog, ScriptedPrompt, stopOf } from '../deploy/testing/fakes';
 import { k8sObjects, stagePlan } from './support/stages';
 
 const profile = stagePlan('single-server').profile;
@@ -136,16 +136,6 @@ function deps(cluster: FakeCluster, over: Partial<K8sDeployDeps> = {}): K8sDeplo
     planOf: (s) => computePlan(profile, s),
     ...over,
   } as K8sDeployDeps & { log: RecordingLog; clock: FakeClock };
-}
-
-async function stopOf(work: Promise<unknown>): Promise<StopError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof StopError) return err;
-    throw err;
-  }
-  throw new Error('expected the deploy to stop');
 }
 
 describe('preflight fails fast, saying what is missing and how to fix it', () => {

@@ -2,8 +2,8 @@
  * The Pulumi engine's decisions, driven through a recorded stack (the Automation API boundary):
  * missing CLI, the preview-based safety check, confirmation, timeout and cancel.
  */
-import { EXIT, StopError } from '../deploy/exit-codes';
-import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt } from '../deploy/testing/fakes';
+import { EXIT } from '../deploy/exit-codes';
+import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt, stopOf } from '../deploy/testing/fakes';
 import { stageCostDelta } from '../deploy/cost-delta';
 import { deployWithPulumi, PulumiDeployDeps, PulumiStackDriver, PulumiStep, risksFromSteps, PULUMI_CDK_UNAVAILABLE } from '../pulumi/engine';
 import { k8sObjects, stagePlan } from './support/stages';
@@ -64,16 +64,6 @@ function deps(stack: RecordedStack, over: Partial<PulumiDeployDeps> = {}): Pulum
 
 function request(stage: StageName, over: Partial<{ allowDataLoss: boolean; yes: boolean; timeoutMs: number }> = {}) {
   return { plan: computePlan(stagePlan(stage).profile, stage), renderObjects: () => k8sObjects(stage), allowDataLoss: false, yes: true, timeoutMs: 60_000, ...over };
-}
-
-async function stopOf(work: Promise<unknown>): Promise<StopError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof StopError) return err;
-    throw err;
-  }
-  throw new Error('expected the deploy to stop');
 }
 
 test('no pulumi CLI: exit 5 with install and backend instructions, before anything is rendered', async () => {

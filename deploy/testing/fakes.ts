@@ -2,6 +2,7 @@
  * Test doubles for the deploy boundaries: recorded kubectl answers, a clock that only moves when
  * slept on, scripted answers at the prompt, and a log that keeps what it was told.
  */
+import { StopError } from '../exit-codes';
 import type { Clock, DeployLog, Prompter } from '../io';
 import type { Kubectl, KubectlResult } from '../k8s/kubectl';
 
@@ -116,4 +117,15 @@ export class RecordingLog implements DeployLog {
   get text(): string {
     return this.lines.join('\n');
   }
+}
+
+/** The StopError a deploy ended with; fails the test when it finished or threw anything else. */
+export async function stopOf(work: Promise<unknown>): Promise<StopError> {
+  try {
+    await work;
+  } catch (err) {
+    if (err instanceof StopError) return err;
+    throw err;
+  }
+  throw new Error('expected the deploy to stop');
 }

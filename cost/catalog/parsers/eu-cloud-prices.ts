@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { FeedFormatError } from '../errors';
-import type { CpuArch, EurPrice, IsoDate, SelfHostedProvider, SelfHostedServerRow, VcpuKind } from '../types';
+import type { CpuArch, IsoDate, SelfHostedPriceList, SelfHostedProvider, SelfHostedServerRow, VcpuKind } from '../types';
 import { isoDay } from './aws-pricing-page';
 
 const Money = z.number().nonnegative();
@@ -61,28 +61,15 @@ const ProviderFile = z.object({
     .optional(),
 });
 
-export interface ParsedProviderList {
-  provider: SelfHostedProvider;
+/** A provider list as parsed: the catalog's price-list fields, plus what only the build needs. */
+export type ParsedProviderList = Pick<
+  SelfHostedPriceList,
+  'provider' | 'priceLocations' | 'servers' | 'loadBalancers' | 'volumePerGbMonth' | 'volumeTiers' | 'snapshotPerGbMonth' | 'primaryIpv4Monthly' | 'traffic' | 'objectStorage'
+> & {
   published: IsoDate;
-  /** Where the file says its prices apply ("eu", "fr-par-1"). */
-  priceLocations: string[];
-  servers: Record<string, SelfHostedServerRow>;
-  loadBalancers: Record<string, { monthly: EurPrice; hourly?: EurPrice; note?: string }>;
-  volumePerGbMonth?: EurPrice;
-  volumeTiers?: Record<string, EurPrice>;
-  snapshotPerGbMonth?: EurPrice;
-  primaryIpv4Monthly?: EurPrice;
-  traffic: { includedTbPerServer: number | 'unlimited'; overagePerGb: EurPrice; note?: string };
-  objectStorage?: {
-    perGbMonth: EurPrice;
-    baseMonthly?: EurPrice;
-    includedStorageTb?: number;
-    includedEgressTb?: number;
-    note?: string;
-  };
   /** Server types left out of the catalog, with the reason. */
   skipped: string[];
-}
+};
 
 const ARCH: Record<'x86' | 'arm64', CpuArch> = { x86: 'x86_64', arm64: 'arm64' };
 
