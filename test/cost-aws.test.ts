@@ -107,6 +107,14 @@ describe('AWS handlers on a foreign CDK app', () => {
     expect(byType(bill, 'AWS::CloudWatch::Dashboard')[0].monthlyCost).toBe(catalog.cloudwatch(REGION).dashboardMonthly.usd);
   });
 
+  test('composite alarms (the SLO burn-rate pairs) are priced at the composite-alarm rate', () => {
+    const stage = priceTemplate(awsTemplate('split-tier'), { region: REGION });
+    const composites = byType(stage, 'AWS::CloudWatch::CompositeAlarm');
+    expect(composites).toHaveLength(stagePlan('split-tier').observability.burnRates.length);
+    // awsprice_cloudwatch.json (published 2025-09-23), us-east-1 "Alarm Composite": 0.5 per alarm-month
+    for (const c of composites) expect(c.monthlyCost).toBe(0.5);
+  });
+
   test('EBS volume: gp3 storage, IOPS above 3,000 and throughput above 125 MiB/s', () => {
     const [vol] = byType(bill, 'AWS::EC2::Volume');
     const ebs = catalog.ebs(REGION);

@@ -146,6 +146,7 @@ describe('feed parsers on excerpts of the real feeds', () => {
       published: '2025-09-23',
       standardAlarmMonthly: 0.1,
       highResolutionAlarmMonthly: 0.3,
+      compositeAlarmMonthly: 0.5, // "Alarm Composite" 0.5
       customMetricTiers: [
         { upTo: 10_000, usd: 0.3 },
         { upTo: 250_000, usd: 0.1 },

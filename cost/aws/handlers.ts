@@ -477,6 +477,9 @@ const cloudwatchAlarm: Handler = (ctx, id, r) => {
   return resource(id, r.Type, [priced(`${highResolution ? 'High-resolution' : 'Standard'} alarm metrics`, 'alarm metrics', metrics, price)]);
 };
 
+const compositeAlarm: Handler = (ctx, id, r) =>
+  resource(id, r.Type, [priced('Composite alarm', 'alarms', 1, ctx.catalog.cloudwatch(ctx.region).compositeAlarmMonthly)]);
+
 const dashboard: Handler = (ctx, id, r) =>
   resource(id, r.Type, [priced('Dashboard', 'months', 1, ctx.catalog.cloudwatch(ctx.region).dashboardMonthly)], 'the 3 free dashboards per account are not applied');
 
@@ -550,6 +553,7 @@ export const HANDLERS: Record<string, Handler> = {
   'AWS::SQS::Queue': sqsQueue,
   'AWS::Logs::LogGroup': logGroup,
   'AWS::CloudWatch::Alarm': cloudwatchAlarm,
+  'AWS::CloudWatch::CompositeAlarm': compositeAlarm,
   'AWS::CloudWatch::Dashboard': dashboard,
   'AWS::SecretsManager::Secret': secret,
   'AWS::KMS::Key': kmsKey,
@@ -601,7 +605,6 @@ export const PAY_PER_USE_TYPES: Record<string, string> = {
 /** Types with a charge the catalog has no price for: listed as not priced, with the reason. */
 export const NOT_IN_CATALOG: Record<string, string> = {
   'AWS::S3::Bucket': 'S3 storage and request prices are not in the catalog',
-  'AWS::CloudWatch::CompositeAlarm': 'composite-alarm prices are not in the catalog',
   'AWS::Route53::HealthCheck': 'Route 53 health-check prices are not in the catalog',
   'AWS::RDS::DBCluster': 'Aurora prices are not in the catalog',
   'AWS::RDS::DBProxy': 'RDS Proxy prices are not in the catalog',

@@ -315,6 +315,7 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
     cloudwatch: {
       standardAlarmMonthly: price(cw.standardAlarmMonthly, 'alarm-month', cwSource),
       highResolutionAlarmMonthly: price(cw.highResolutionAlarmMonthly, 'alarm-month', cwSource),
+      compositeAlarmMonthly: price(cw.compositeAlarmMonthly, 'alarm-month', cwSource),
       customMetrics: tiered(cw.customMetricTiers, 'metric-month', cwSource),
       dashboardMonthly: list('cloudwatchDashboardMonthly'),
       logsIngestionPerGb: price(cw.logsIngestionPerGb, 'GB', cwSource, 'standard log class ingestion'),

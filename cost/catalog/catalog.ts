@@ -255,6 +255,7 @@ export class PriceCatalog {
   cloudwatch(region: AwsRegion): {
     standardAlarmMonthly: Price;
     highResolutionAlarmMonthly: Price;
+    compositeAlarmMonthly: Price;
     customMetrics: PriceTier[];
     dashboardMonthly: Price;
     logsIngestionPerGb: Price;

@@ -160,6 +160,7 @@ export interface EbsRegionPrices {
 export interface CloudWatchRegionPrices {
   standardAlarmMonthly: CatalogPrice;
   highResolutionAlarmMonthly: CatalogPrice;
+  compositeAlarmMonthly: CatalogPrice;
   customMetrics: CatalogTieredPrice;
   dashboardMonthly: CatalogPrice;
   logsIngestionPerGb: CatalogPrice;

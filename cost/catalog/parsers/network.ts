@@ -103,6 +103,7 @@ export interface CloudWatchRegion {
   published: IsoDate;
   standardAlarmMonthly: number;
   highResolutionAlarmMonthly: number;
+  compositeAlarmMonthly: number;
   customMetricTiers: FeedTier[];
   logsIngestionPerGb: number;
   logsStoragePerGbMonth: number;
@@ -119,6 +120,7 @@ export function parseCloudWatch(payload: unknown, region: AwsRegion, feedName: s
     published: publicationDate(feed),
     standardAlarmMonthly: priceByKey(records, 'Alarm Standard', feedName),
     highResolutionAlarmMonthly: priceByKey(records, 'Alarm High Resolution', feedName),
+    compositeAlarmMonthly: priceByKey(records, 'Alarm Composite', feedName),
     customMetricTiers: metricTiers(records, `${feedName} ${region} custom metrics`),
     // "Logs Collected Data Ingestion" is standard-class log ingestion; "Stored Data" is log archive storage.
     logsIngestionPerGb: priceByKey(records, 'Logs Collected Data Ingestion', feedName),
