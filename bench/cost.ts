@@ -10,7 +10,8 @@ import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
 import { STAGE_NAMES } from '../stages/ladder';
-import { arg, median, quietly } from './util';
+import { captureConsole } from '../cli/output';
+import { arg, median } from './util';
 import { clearCatalogCache } from '../cost/catalog';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
 import { diffStages, priceArtifacts, stageArtifacts } from '../cost/stage';
@@ -26,7 +27,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-bench-'));
 const t0 = performance.now();
 const stages = STAGE_NAMES.map((stage) => {
   const plan = computePlan(profile, stage);
-  return { plan, ...quietly(() => stageArtifacts(plan, from, work)).result };
+  return { plan, ...captureConsole(() => stageArtifacts(plan, from, work)).result };
 });
 const synthMs = performance.now() - t0;
 fs.rmSync(work, { recursive: true, force: true });

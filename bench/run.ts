@@ -10,7 +10,8 @@ import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
 import { STAGE_NAMES } from '../stages/ladder';
-import { arg, median, quietly } from './util';
+import { captureConsole, withoutReportPath } from '../cli/output';
+import { arg, median } from './util';
 import { synthAws, synthK8s, TARGETS } from '../blueprints/synth';
 
 
@@ -26,8 +27,8 @@ for (const stage of STAGE_NAMES) {
   for (const target of TARGETS) {
     const times: number[] = [];
     for (let i = 0; i <= runs; i++) {
-      const { result: r, printed } = quietly(() => (target === 'aws' ? synthAws(plan, out) : synthK8s(plan, out)));
-      printed.forEach((m) => messages.add(m.replace(/A copy of this report can be found in: .*/, '').trim()));
+      const { result: r, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, out) : synthK8s(plan, out)));
+      printed.forEach((m) => messages.add(withoutReportPath(m)));
       if (i > 0) times.push(r.milliseconds);
     }
     const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(10);

@@ -25,3 +25,27 @@ export function table(head: string[], rows: (string | number)[][], options: { al
   for (const row of rows) t.push(row.map(String));
   return t.toString();
 }
+
+/**
+ * Runs `fn` with console output held back (the CDK prints its validation report, the same
+ * synth warning for every stage); returns what it would have printed, so the caller can
+ * show each message once, or all of it when `fn` fails.
+ */
+export function captureConsole<T>(fn: () => T): { result: T; printed: string[] } {
+  const printed: string[] = [];
+  const saved = { log: console.log, error: console.error, warn: console.warn };
+  console.log = console.error = console.warn = (...args: unknown[]) => printed.push(args.map(String).join(' '));
+  try {
+    return { result: fn(), printed };
+  } catch (err) {
+    for (const line of printed) process.stderr.write(`${line}\n`);
+    throw err;
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
+/** A CDK validation message without the line pointing at the report file (it differs per stage). */
+export function withoutReportPath(message: string): string {
+  return message.replace(/\n*A copy of this report can be found in: .*$/s, '').trim();
+}

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
 import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
-import { colors, progress, table } from '../output';
+import { captureConsole, colors, progress, table, withoutReportPath } from '../output';
 import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {
@@ -16,7 +16,7 @@ export interface SynthOptions {
 }
 
 /** Synthesizes the selected stages and targets; everything is validated before anything is written. */
-export function runSynth(opts: SynthOptions): SynthResult[] {
+export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): SynthResult[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
   const targets = selectedTargets(opts.target);
@@ -27,7 +27,9 @@ export function runSynth(opts: SynthOptions): SynthResult[] {
     for (const target of targets) {
       const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
       try {
-        results.push(target === 'aws' ? synthAws(plan, opts.out, { context }) : synthK8s(plan, opts.out));
+        const { result, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, opts.out, { context }) : synthK8s(plan, opts.out)));
+        results.push(result);
+        for (const message of printed.map(withoutReportPath).filter(Boolean)) messages.set(message, [...(messages.get(message) ?? []), plan.stage]);
         spinner.stop();
       } catch (err) {
         spinner.fail(`${plan.stage} (${target}) failed`);
@@ -48,7 +50,8 @@ export function synthCommand(): Command {
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(cdkContextOption())
     .action((opts: SynthOptions) => {
-      const results = runSynth(opts);
+      const messages = new Map<string, string[]>();
+      const results = runSynth(opts, messages);
       const rows = results.map((r) => [
         r.stage,
         r.target,
@@ -58,5 +61,7 @@ export function synthCommand(): Command {
       ]);
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
+      // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).
+      for (const [message, stages] of messages) process.stderr.write(`\n${colors.yellow(`${stages.join(', ')}:`)} ${message}\n`);
     });
 }
