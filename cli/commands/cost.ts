@@ -12,7 +12,7 @@ import {
   billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson, usd0,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
-import { colors, progress } from '../output';
+import { captureConsole, colors, progress, withoutReportPath } from '../output';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];
@@ -88,10 +88,14 @@ export function runCost(stages: readonly StageName[], opts: CostOptions): StageB
   const options = pricingOptions(opts);
   const spinner = progress('pricing');
   try {
-    const bills = priceStages(profile, stages, options, (stage) => {
-      spinner.text = options.from ? `pricing ${stage}` : `synthesizing and pricing ${stage}`;
-    });
+    const { result: bills, printed } = captureConsole(() =>
+      priceStages(profile, stages, options, (stage) => {
+        spinner.text = options.from ? `pricing ${stage}` : `synthesizing and pricing ${stage}`;
+      }),
+    );
     spinner.stop();
+    // The synth's own messages (the same warning for every stage), once each.
+    for (const message of new Set(printed.map(withoutReportPath).filter(Boolean))) process.stderr.write(`${colors.dim(`synth: ${message}`)}\n`);
     return bills;
   } catch (err) {
     spinner.fail('pricing failed');
