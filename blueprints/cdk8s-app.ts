@@ -37,7 +37,7 @@ if (require.main === module) {
     const active = process.env.STAGEKIT_ACTIVE_SHARDS;
     for (const stage of selectedStages(process.env.STAGEKIT_STAGE)) {
       const plan = computePlan(profile, stage);
-      const activeShards = active !== undefined && plan.database ? Math.min(Number(active), plan.database.shards) : undefined;
+      const activeShards = active !== undefined && plan.database && plan.database.shards > 1 ? Number(active) : undefined;
       const yaml = buildK8sApp(plan, undefined, { activeShards }).synthYaml();
       fs.writeFileSync(path.join(outdir, `${stage}.k8s.yaml`), yaml);
     }

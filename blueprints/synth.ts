@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { computePlan, Plan } from '../core/plan';
-import { Profile } from '../core/profile';
+import { Plan } from '../core/plan';
 import { StageName } from '../stages/ladder';
 import { buildAwsApp, stackName } from './aws/app';
 import { renderK8s } from './k8s/app';
@@ -36,15 +35,20 @@ export type SynthResult = AwsSynthResult | K8sSynthResult;
 export function synthAws(plan: Plan, outDir: string, options: { context?: Record<string, string> } = {}): AwsSynthResult {
   const started = performance.now();
   const assemblyDir = path.join(outDir, 'aws', plan.stage);
-  fs.rmSync(assemblyDir, { recursive: true, force: true });
+  // Synthesize beside the target and swap it in on success: a failed synth leaves the last good
+  // output in place, and beside it only the validation report its error message points to.
+  const staging = `${assemblyDir}.partial`;
+  fs.rmSync(staging, { recursive: true, force: true });
   try {
-    const { app } = buildAwsApp(plan, { outdir: assemblyDir, context: options.context });
+    const { app } = buildAwsApp(plan, { outdir: staging, context: options.context });
     const artifact = app.synth().getStackByName(stackName(plan));
-    return { target: 'aws', stage: plan.stage, assemblyDir, templateFile: path.join(assemblyDir, artifact.templateFile), template: artifact.template, milliseconds: performance.now() - started };
+    const template = artifact.template; // read now: the artifact points into the staging directory
+    fs.rmSync(assemblyDir, { recursive: true, force: true });
+    fs.renameSync(staging, assemblyDir);
+    return { target: 'aws', stage: plan.stage, assemblyDir, templateFile: path.join(assemblyDir, path.basename(artifact.templateFile)), template, milliseconds: performance.now() - started };
   } catch (err) {
-    // Leave no half-written assembly; keep only the validation report the error message points to.
-    for (const entry of fs.existsSync(assemblyDir) ? fs.readdirSync(assemblyDir) : []) {
-      if (entry !== 'validation-report.json') fs.rmSync(path.join(assemblyDir, entry), { recursive: true, force: true });
+    for (const entry of fs.existsSync(staging) ? fs.readdirSync(staging) : []) {
+      if (entry !== 'validation-report.json') fs.rmSync(path.join(staging, entry), { recursive: true, force: true });
     }
     throw err;
   }
@@ -59,9 +63,4 @@ export function synthK8s(plan: Plan, outDir: string): K8sSynthResult {
   fs.writeFileSync(`${manifestFile}.partial`, yaml);
   fs.renameSync(`${manifestFile}.partial`, manifestFile);
   return { target: 'k8s', stage: plan.stage, manifestFile, objects, milliseconds: performance.now() - started };
-}
-
-export function synthStage(profile: Profile, stage: StageName, target: Target, outDir: string): SynthResult {
-  const plan = computePlan(profile, stage);
-  return target === 'aws' ? synthAws(plan, outDir) : synthK8s(plan, outDir);
 }

@@ -15,7 +15,7 @@ export const targetOption = (allowAll: boolean) =>
 
 /** `--cdk-context key=value` (repeatable): the AWS stage options `npx cdk synth -c key=value` takes. */
 export const cdkContextOption = () =>
-  new Option('--cdk-context <key=value...>', 'aws: CDK context for the stage, as `cdk synth -c` takes it (keepSingleServer=true, activeShards=N, certificateArn=ARN, natStrategy=single)');
+  new Option('--cdk-context <key=value...>', 'aws: CDK context for the stage (with plan: the stage moved to), as `cdk synth -c` takes it (keepSingleServer=true, activeShards=N, certificateArn=ARN, natStrategy=single)');
 
 export function parseCdkContext(values: string[] | undefined): Record<string, string> {
   const context: Record<string, string> = {};

@@ -27,7 +27,8 @@ const assumptionsSchema = z
     requestsPerSecondPerVcpu: positive('requests per second one vCPU serves')
       .default(40)
       .describe('Requests/s one app vCPU serves at 100% CPU (about 25 ms of CPU per request).'),
-    targetCpuUtilization: share('a CPU utilization')
+    targetCpuUtilization: positive('a CPU utilization')
+      .max(1, { error: 'expected a CPU utilization greater than 0, at most 1' })
       .default(0.6)
       .describe('CPU utilization at peak that leaves room for spikes and keeps p99 latency flat.'),
     queriesPerRequest: positive('SQL queries per request').default(5).describe('SQL read queries one request makes.'),

@@ -175,10 +175,6 @@ export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
   });
 }
 
-export function selfHostedName(provider: SelfHostedProvider = 'hetzner'): string {
-  return PROVIDER_NAMES[provider];
-}
-
 /** Bills of a template file or a cloud assembly (one per stack). */
 export function templateSources(options: { template?: string; assembly?: string }): { name: string; template: CfnTemplate; region?: string }[] {
   if (options.template) return [{ name: path.basename(options.template), template: readTemplateFile(options.template) }];

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Plan } from '../core/plan';
+import type { StageName } from '../stages/ladder';
 import { buildAwsApp, stackName } from '../blueprints/aws/app';
 import { renderK8s } from '../blueprints/k8s/app';
 import type { KubeObject } from './k8s/objects';
@@ -15,16 +16,15 @@ export interface StageRenderer {
 /**
  * Renders in memory. The CloudFormation template is synthesized into a throw-away directory and
  * without cdk-nag: comparing two stages needs the template, not its review (deploy runs nag).
+ * `context` (the AWS stage options) applies to `forStage` only (every stage when omitted): the
+ * options describe how that stage is deployed, so the other stages of a move render without them.
  */
-export const synthRenderer: StageRenderer = synthRendererWith({});
-
-/** The same, with CDK context (the AWS stage options) for the target stage's template. */
-export function synthRendererWith(context: Record<string, string>): StageRenderer {
+export function synthRendererWith(context: Record<string, string>, forStage?: StageName): StageRenderer {
   return {
     awsTemplate(plan) {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `stagekit-plan-${plan.stage}-`));
       try {
-        const { app } = buildAwsApp(plan, { outdir, nag: false, context });
+        const { app } = buildAwsApp(plan, { outdir, nag: false, context: forStage === undefined || plan.stage === forStage ? context : {} });
         return app.synth().getStackByName(stackName(plan)).template;
       } finally {
         fs.rmSync(outdir, { recursive: true, force: true });

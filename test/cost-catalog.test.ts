@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { UsageError } from '../core/errors';
 import { buildCatalog, serializeCatalog } from '../cost/catalog/build';
 import { FEEDS, LIVE_FEED_IDS, type FeedId } from '../cost/catalog/feeds';
 import {
@@ -530,3 +531,8 @@ function parseCsv(text: string): Record<string, string | undefined>[] {
   const header = split(lines[0]!);
   return lines.slice(1).map((line) => Object.fromEntries(split(line).map((value, i) => [header[i]!, value])));
 }
+
+test('a catalog file that cannot be read is a usage error naming the file', () => {
+  expect(() => loadCatalog('/nonexistent/catalog.json')).toThrow(UsageError);
+  expect(() => loadCatalog('/nonexistent/catalog.json')).toThrow('/nonexistent/catalog.json: cannot read the price catalog (ENOENT)');
+});

@@ -161,5 +161,7 @@ test('storage quantities', () => {
   expect(gibibytes('1Ti')).toBe(1024);
   expect(gibibytes('512Mi')).toBe(0.5);
   expect(gibibytes('10G')).toBeCloseTo(9.31, 2);
+  expect(gibibytes('1Ei')).toBe(1024 ** 3);
+  expect(gibibytes('2000000k')).toBeCloseTo(1.86, 2);
   expect(gibibytes('lots')).toBeUndefined();
 });

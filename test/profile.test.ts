@@ -40,6 +40,12 @@ describe('workload profile', () => {
     expect(errorOf(() => parseProfile(input, 'p.yaml')).message).toContain('traffic.peakRps: unknown field');
   });
 
+  test('a CPU target of 0 is refused (it would size an infinite fleet)', () => {
+    const input = example();
+    input.assumptions = { targetCpuUtilization: 0 };
+    expect(errorOf(() => parseProfile(input, 'p.yaml')).message).toBe('p.yaml: assumptions.targetCpuUtilization: expected a CPU utilization greater than 0, got 0');
+  });
+
   test('enums list the valid choices', () => {
     const input = example();
     input.async.queue = 'rabbitmq';

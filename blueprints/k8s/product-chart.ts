@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { computePlan, DatabasePlan, Plan } from '../../core/plan';
 import { reaches, STAGE_NAMES } from '../../stages/ladder';
+import { describeValue, UsageError } from '../../core/errors';
 import { KafkaCluster, KAFKA_AGENT_PORT, KAFKA_CLIENT_PORT, KAFKA_CONTROL_PLANE_PORT, KAFKA_REPLICATION_PORT } from '../../constructs/k8s/kafka-cluster';
 import { podMonitor, prometheusRule, serviceMonitor } from '../../constructs/k8s/monitoring';
 import { NamespaceGuard, Peer } from '../../constructs/k8s/network-policies';
@@ -120,7 +121,7 @@ export class ProductChart extends Chart {
 
     const activeShards = props.activeShards ?? plan.database?.shards ?? 1;
     if (plan.database && (!Number.isInteger(activeShards) || activeShards < 1 || activeShards > plan.database.shards)) {
-      throw new Error(`activeShards: expected a whole number from 1 to ${plan.database.shards} (the planned shards), got ${activeShards}`);
+      throw new UsageError(`activeShards: expected a whole number from 1 to ${plan.database.shards} (the planned shards), got ${describeValue(props.activeShards)}`);
     }
     if (plan.server) this.singleServer(plan);
     else this.multiTier(plan, env, activeShards);

@@ -30,7 +30,7 @@ export function runPlan(fromName: string, toName: string, opts: PlanOptions): Tr
       from,
       to,
       targets: selectedTargets(opts.target),
-      render: synthRendererWith(parseCdkContext(opts.cdkContext)),
+      render: synthRendererWith(parseCdkContext(opts.cdkContext), to),
       awsRiskCheck: awsStatefulRisks,
       cost: stageCostDelta,
     });

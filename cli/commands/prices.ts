@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { DEFAULT_CATALOG_FILE, FeedFormatError, FeedUnreachable, loadCatalog, refreshCatalog } from '../../cost/catalog';
 import { colors, progress } from '../output';
 import { withUsageExitCodes } from '../options';
+import { UsageError } from '../../core/errors';
 
 /** `stagekit prices refresh`: rebuild the catalog from the live public feeds; `stagekit prices`: what it holds. */
 export function pricesCommand(): Command {
@@ -21,9 +22,11 @@ export function pricesCommand(): Command {
       .option('-o, --out <file>', 'where to write the catalog', DEFAULT_CATALOG_FILE)
       .option('--timeout <seconds>', 'per-request timeout', '30')
       .action(async (opts: { out: string; timeout: string }) => {
+        const seconds = Number(opts.timeout);
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout: expected seconds greater than 0, got ${JSON.stringify(opts.timeout)}`);
         const spinner = progress('downloading price feeds');
         try {
-          const result = await refreshCatalog({ outFile: opts.out, timeoutMs: Number(opts.timeout) * 1000 });
+          const result = await refreshCatalog({ outFile: opts.out, timeoutMs: seconds * 1000 });
           spinner.stop();
           for (const d of result.downloaded) process.stdout.write(`  ${colors.green('✓')} ${d.feed}  ${colors.dim(d.url)}\n`);
           process.stdout.write(`${colors.green('refreshed')} ${path.relative(process.cwd(), result.outFile)}: ${result.catalogDate.summary}\n`);

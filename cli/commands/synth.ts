@@ -15,7 +15,11 @@ export interface SynthOptions {
   cdkContext?: string[];
 }
 
-/** Synthesizes the selected stages and targets; everything is validated before anything is written. */
+/**
+ * Synthesizes the selected stages and targets. The profile, stages, targets and context are
+ * validated before anything is written; each artifact is swapped in whole, so a synth that fails
+ * leaves the earlier artifacts complete and its own last good output in place.
+ */
 export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): SynthResult[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
@@ -51,7 +55,17 @@ export function synthCommand(): Command {
     .addOption(cdkContextOption())
     .action((opts: SynthOptions) => {
       const messages = new Map<string, string[]>();
-      const results = runSynth(opts, messages);
+      // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).
+      const printMessages = () => {
+        for (const [message, stages] of messages) process.stderr.write(`\n${colors.yellow(`${stages.join(', ')}:`)} ${message}\n`);
+      };
+      let results: SynthResult[];
+      try {
+        results = runSynth(opts, messages);
+      } catch (err) {
+        printMessages();
+        throw err;
+      }
       const rows = results.map((r) => [
         r.stage,
         r.target,
@@ -61,7 +75,6 @@ export function synthCommand(): Command {
       ]);
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
-      // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).
-      for (const [message, stages] of messages) process.stderr.write(`\n${colors.yellow(`${stages.join(', ')}:`)} ${message}\n`);
+      printMessages();
     });
 }

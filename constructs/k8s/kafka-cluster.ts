@@ -43,7 +43,6 @@ export const KAFKA_CLIENT_PORT = 9093;
 export const KAFKA_CONTROL_PLANE_PORT = 9090;
 export const KAFKA_REPLICATION_PORT = 9091;
 export const KAFKA_AGENT_PORT = 8443;
-export const KAFKA_METRICS_PORT = 9404;
 /** KRaft controllers: a quorum of three small nodes that hold only metadata (MSK runs the equivalent out of sight). */
 export const CONTROLLER_COUNT = 3;
 export const CONTROLLER_SHAPE: Shape = { vcpu: 1, memoryGiB: 2 };

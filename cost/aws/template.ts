@@ -56,7 +56,7 @@ export function readTemplateFile(file: string): CfnTemplate {
   } catch (err) {
     throw new UsageError(`${file}: not a JSON or YAML CloudFormation template (${(err as Error).message.split('\n')[0]})`);
   }
-  if (!data || typeof data !== 'object' || typeof data.Resources !== 'object') {
+  if (!data || typeof data !== 'object' || data.Resources === null || typeof data.Resources !== 'object') {
     throw new UsageError(`${file}: not a CloudFormation template (no Resources section)`);
   }
   return data as CfnTemplate;
@@ -69,7 +69,12 @@ export function readTemplateFile(file: string): CfnTemplate {
 export function readAssembly(dir: string): AssemblyStack[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new UsageError(`${dir}: not a cloud assembly (no manifest.json; run \`cdk synth\` first)`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  let manifest: any;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  } catch (err: any) {
+    throw new UsageError(`${manifestFile}: not a cloud assembly manifest (${err.code ?? String(err.message).split('\n')[0]})`);
+  }
   const stacks: AssemblyStack[] = [];
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     if (artifact.type === 'aws:cloudformation:stack') {

@@ -1,4 +1,5 @@
 import { StatefulRisk } from '../risk';
+import { parseQuantity } from '../../core/quantity';
 import { apiGroup, describeObject, KubeObject, objectKey, removalEffect } from './objects';
 
 export interface ChangedObject {
@@ -222,15 +223,10 @@ function kafkaStorageProblems(path: string, a: any, b: any, rejected: Report, no
   if (from !== undefined && to !== undefined && to < from) rejected(`${path}.size`, `broker volumes cannot shrink (${a.size} to ${b.size})`);
 }
 
-const UNITS: Record<string, number> = { Ki: 1 / 1024 ** 2, Mi: 1 / 1024, Gi: 1, Ti: 1024, Pi: 1024 ** 2, K: 1e3 / 1024 ** 3, M: 1e6 / 1024 ** 3, G: 1e9 / 1024 ** 3, T: 1e12 / 1024 ** 3 };
-
 /** A Kubernetes storage quantity in GiB, or undefined when it is not one. */
 export function gibibytes(quantity: unknown): number | undefined {
-  if (typeof quantity === 'number') return quantity / 1024 ** 3;
-  if (typeof quantity !== 'string') return undefined;
-  const m = /^(\d+(?:\.\d+)?)([KMGTP]i?)?$/.exec(quantity.trim());
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2] ? (UNITS[m[2]] ?? NaN) : 1 / 1024 ** 3);
+  const bytes = parseQuantity(quantity);
+  return bytes === undefined ? undefined : bytes / 2 ** 30;
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -29,12 +29,6 @@ export function describeObject(o: KubeObject): string {
   return o.metadata.namespace ? `${o.kind} ${o.metadata.namespace}/${o.metadata.name}` : `${o.kind} ${o.metadata.name}`;
 }
 
-/** kubectl's `kind.group/name` reference (`statefulset.apps/postgres`, `cluster.postgresql.cnpg.io/db`). */
-export function kubectlRef(o: KubeObject): string {
-  const group = apiGroup(o.apiVersion);
-  return `${o.kind.toLowerCase()}${group ? `.${group}` : ''}/${o.metadata.name}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Apply phases
 
@@ -159,6 +153,3 @@ export function removalEffect(o: KubeObject): { effect: RemovalEffect; reason: s
   }
 }
 
-export function isStateful(o: KubeObject): boolean {
-  return removalEffect(o) !== undefined;
-}
