@@ -13,6 +13,7 @@ import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
 import { runOrExit } from '../cli/exit';
+import { UsageError } from '../core/errors';
 import { STAGE_NAMES, stageByName, StageName } from '../stages/ladder';
 import { buildK8sApp } from './k8s/app';
 
@@ -35,6 +36,7 @@ if (require.main === module) {
     const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
     fs.mkdirSync(outdir, { recursive: true });
     const active = process.env.STAGEKIT_ACTIVE_SHARDS;
+    if (active !== undefined && !/^\d+$/.test(active)) throw new UsageError(`STAGEKIT_ACTIVE_SHARDS: expected a whole number of shards, got ${JSON.stringify(active)}`);
     for (const stage of selectedStages(process.env.STAGEKIT_STAGE)) {
       const plan = computePlan(profile, stage);
       const activeShards = active !== undefined && plan.database && plan.database.shards > 1 ? Number(active) : undefined;
