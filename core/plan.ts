@@ -1,6 +1,7 @@
 import { Profile, QueueTechnology, Region } from './profile';
 import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
-import { reaches, StageName, stageByName } from '../stages/ladder';
+import { reaches, STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
+import { HOURS_PER_MONTH, round } from './units';
 
 /**
  * The plan: every size and count of a stage, computed once from the workload profile.
@@ -165,18 +166,12 @@ export interface UsagePlan {
   readonly assumptions: string[];
 }
 
-const HOURS_PER_MONTH = 730;
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 const GIB = 1024 ** 3;
 
 /** Share of a machine a workload may request after OS, agents and kubelet take theirs. */
 function usableShare(machine: Shape): Shape {
   return { vcpu: round(machine.vcpu * 0.9, 2), memoryGiB: round(machine.memoryGiB * 0.85, 2) };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 /** Count of machines that carries `need` with one of `zones` lost, spread evenly. */
@@ -435,4 +430,52 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
     warnings,
     profile,
   };
+}
+
+/** The size of one shard as both targets render it. */
+export interface ShardSizing {
+  readonly instance: MachineSize;
+  readonly podShape: Shape;
+  readonly storageGiB: number;
+  readonly iops?: number;
+  readonly readReplicas: number;
+  readonly maxConnections: number;
+}
+
+/**
+ * The size of every shard of a plan. Shard 0 is the database the earlier stages built, so its
+ * storage never shrinks (neither RDS storage nor a volume claim can, and the data is all still
+ * there), and while new shards are backfilled (`activeShards` below the shard count) it keeps
+ * the largest instance, replicas, IOPS and connection limit it had before: it still serves every key.
+ */
+export function shardSizings(plan: Plan, activeShards = plan.database!.shards): ShardSizing[] {
+  const db = plan.database!;
+  const sizing = (d: DatabasePlan): ShardSizing => ({
+    instance: d.instance,
+    podShape: d.podShape,
+    storageGiB: d.storageGiB,
+    iops: d.iops,
+    readReplicas: d.readReplicas,
+    maxConnections: d.maxConnections,
+  });
+  const shards = Array.from({ length: db.shards }, () => sizing(db));
+  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computePlan(plan.profile, s).database!);
+  if (!earlier.length) return shards;
+
+  let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
+  if (activeShards < db.shards) {
+    const all = [db, ...earlier];
+    const biggest = all.reduce((a, b) => (b.instance.memoryGiB > a.instance.memoryGiB || (b.instance.memoryGiB === a.instance.memoryGiB && b.instance.vcpu > a.instance.vcpu) ? b : a));
+    const iops = all.map((d) => d.iops ?? 0).reduce((a, b) => Math.max(a, b), 0);
+    shard0 = {
+      ...shard0,
+      instance: biggest.instance,
+      podShape: biggest.podShape,
+      maxConnections: biggest.maxConnections,
+      readReplicas: Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas)),
+      iops: iops || undefined,
+    };
+  }
+  shards[0] = shard0;
+  return shards;
 }

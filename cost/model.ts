@@ -9,7 +9,7 @@
  */
 
 /** Hours in a billing month, as AWS and Infracost count them (365 × 24 / 12). */
-export const HOURS_PER_MONTH = 730;
+export { HOURS_PER_MONTH, round } from '../core/units';
 
 export const PROVIDERS = ['aws', 'eks', 'self-hosted'] as const;
 /** Who runs the stage: AWS managed services, the Kubernetes rendering on EKS, or on rented servers. */
@@ -160,7 +160,3 @@ export function sum(values: readonly number[]): number {
   return total;
 }
 
-export function round(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}

@@ -32,10 +32,14 @@ export function stackName(plan: Plan): string {
  * The feature flags and settings in cdk.json, so a stack built here (stagekit synth, the
  * tests, the cost module) is the same stack `npx cdk synth` builds.
  */
+let cdkJson: Record<string, unknown> | undefined;
 export function cdkJsonContext(): Record<string, unknown> {
-  const file = path.join(__dirname, '..', '..', 'cdk.json');
-  const { stage: _stage, ...context } = JSON.parse(fs.readFileSync(file, 'utf8')).context ?? {};
-  return context;
+  if (!cdkJson) {
+    const file = path.join(__dirname, '..', '..', 'cdk.json');
+    const { stage: _stage, ...context } = JSON.parse(fs.readFileSync(file, 'utf8')).context ?? {};
+    cdkJson = context;
+  }
+  return { ...cdkJson };
 }
 
 /** Builds the CDK app for a plan: one stack, environment pinned to the region, no account (no lookups). */

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { describeValue, UsageError } from '../../core/errors';
-import { computePlan, DatabasePlan, Plan, ServerPlan } from '../../core/plan';
+import { computePlan, Plan, ServerPlan, shardSizings } from '../../core/plan';
 import { CacheCluster } from '../../constructs/aws/cache-cluster';
 import { KafkaPipeline } from '../../constructs/aws/kafka-pipeline';
 import { NatStrategy, Network } from '../../constructs/aws/network';
@@ -17,7 +17,6 @@ import { SqsWorkQueue } from '../../constructs/aws/sqs-work-queue';
 import { StageObservability } from '../../constructs/aws/stage-observability';
 import { WebTier } from '../../constructs/aws/web-tier';
 import { WorkerFleet } from '../../constructs/aws/worker-fleet';
-import { reaches, STAGE_NAMES } from '../../stages/ladder';
 
 /**
  * Deployment choices that are not sizes, so they live outside the plan. Each can also be
@@ -371,40 +370,15 @@ function resolveOptions(scope: Construct, props: ProductStackOptions): ProductSt
   };
 }
 
-/**
- * The shape of every shard. Shard 0 is the database the earlier stages built, so: its
- * storage never shrinks (RDS cannot shrink storage, and the data is all still there), and
- * while new shards are being backfilled (activeShards below the shard count) it keeps the
- * instance class, replicas and IOPS it had before, because it still serves every key.
- */
+/** The shape of every shard as RDS takes it (the rules for shard 0 are in `shardSizings`). */
 export function shardShapes(plan: Plan, activeShards: number): ShardShape[] {
-  const db = plan.database!;
-  const shape = (d: DatabasePlan): ShardShape => ({
-    instanceClass: d.instance.name,
-    allocatedStorageGiB: d.storageGiB,
-    iops: d.iops,
-    readReplicas: d.readReplicas,
-    maxConnections: d.maxConnections,
-  });
-  const shards = Array.from({ length: db.shards }, () => shape(db));
-  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computePlan(plan.profile, s).database!);
-  if (!earlier.length) return shards;
-
-  const storage = Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB));
-  let shard0: ShardShape = { ...shards[0], allocatedStorageGiB: storage };
-  if (activeShards < db.shards) {
-    const biggest = [db, ...earlier].reduce((a, b) => (b.instance.memoryGiB > a.instance.memoryGiB || (b.instance.memoryGiB === a.instance.memoryGiB && b.instance.vcpu > a.instance.vcpu) ? b : a));
-    const iops = [db, ...earlier].map((d) => d.iops ?? 0).reduce((a, b) => Math.max(a, b), 0);
-    shard0 = {
-      ...shard0,
-      instanceClass: biggest.instance.name,
-      maxConnections: biggest.maxConnections,
-      readReplicas: Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas)),
-      iops: iops || undefined,
-    };
-  }
-  shards[0] = shard0;
-  return shards;
+  return shardSizings(plan, activeShards).map((s) => ({
+    instanceClass: s.instance.name,
+    allocatedStorageGiB: s.storageGiB,
+    iops: s.iops,
+    readReplicas: s.readReplicas,
+    maxConnections: s.maxConnections,
+  }));
 }
 
 /** The CloudWatch Logs retention at or above `days`. */

@@ -1,8 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { computePlan, DatabasePlan, Plan } from '../../core/plan';
-import { reaches, STAGE_NAMES } from '../../stages/ladder';
+import { DatabasePlan, Plan, shardSizings } from '../../core/plan';
 import { describeValue, UsageError } from '../../core/errors';
 import { KafkaCluster, KAFKA_AGENT_PORT, KAFKA_CLIENT_PORT, KAFKA_CONTROL_PLANE_PORT, KAFKA_REPLICATION_PORT } from '../../constructs/k8s/kafka-cluster';
 import { podMonitor, prometheusRule, serviceMonitor } from '../../constructs/k8s/monitoring';
@@ -40,27 +39,9 @@ export interface ShardShape {
   readonly maxConnections: number;
 }
 
-/**
- * The sizes of every shard. Shard 0 is the cluster the earlier stages built: its volumes never
- * shrink (a claim cannot, and all the data is still there when sharding starts), and while
- * new shards are backfilled (`activeShards` below the shard count) it keeps the instance
- * size, replicas and connection limit it had before, because it still serves every key.
- */
+/** The size of every shard as CloudNativePG takes it (the rules for shard 0 are in `shardSizings`). */
 export function shardShapes(plan: Plan, activeShards = plan.database!.shards): ShardShape[] {
-  const db = plan.database!;
-  const shape = (d: DatabasePlan): ShardShape => ({ podShape: d.podShape, storageGiB: d.storageGiB, readReplicas: d.readReplicas, maxConnections: d.maxConnections });
-  const shards = Array.from({ length: db.shards }, () => shape(db));
-  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computePlan(plan.profile, s).database!);
-  if (!earlier.length) return shards;
-  let shard0: ShardShape = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
-  if (activeShards < db.shards) {
-    const biggest = [db, ...earlier].reduce((a, b) =>
-      b.podShape.memoryGiB > a.podShape.memoryGiB || (b.podShape.memoryGiB === a.podShape.memoryGiB && b.podShape.vcpu > a.podShape.vcpu) ? b : a,
-    );
-    shard0 = { ...shard0, podShape: biggest.podShape, maxConnections: biggest.maxConnections, readReplicas: Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas)) };
-  }
-  shards[0] = shard0;
-  return shards;
+  return shardSizings(plan, activeShards).map((s) => ({ podShape: s.podShape, storageGiB: s.storageGiB, readReplicas: s.readReplicas, maxConnections: s.maxConnections }));
 }
 
 /** The namespace, labelled so the API server enforces the "restricted" Pod Security Standard. */

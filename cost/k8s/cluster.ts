@@ -5,7 +5,7 @@
  * bin-packed with zone spread and N+1. Every Kubernetes object is a resource of the bill carrying its share
  * of the pool's nodes (by dominant resource) and its volumes; the spare node is the pool's own line.
  */
-import { component, CostComponent, PricedResource, resource, freeResource, notPricedResource } from '../model';
+import { component, CostComponent, PricedResource, resource, freeResource, notPricedResource, round } from '../model';
 import { cheapestPacking, DEFAULT_ALLOCATABLE, PackResult, PodGroup, ServerType } from './binpack';
 import { Inventory, Workload } from './inventory';
 
@@ -142,10 +142,6 @@ export function priceCluster(inv: Inventory, zones: number, pricing: ClusterPric
   for (const e of inv.free) resources.push(freeResource(e.name, e.kind, e.reason === 'no charge' ? undefined : e.reason));
   for (const e of inv.notPriced) resources.push(notPricedResource(e.name, e.kind, e.reason));
   return { resources, pools, nodes: pools.reduce((s, p) => s + p.packing.nodes, 0), workloads: priced };
-}
-
-function round(v: number): number {
-  return Math.round(v * 100) / 100;
 }
 
 function pct(v: number): string {
