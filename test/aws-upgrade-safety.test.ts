@@ -12,6 +12,7 @@ import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
 import { STAGE_NAMES, StageName } from '../stages/ladder';
 import { buildAwsApp, cdkJsonContext, stackName } from '../blueprints/aws/app';
+import { synthRendererWith } from '../deploy/render';
 import { dataLossRisks, formatRisks, statefulRisks } from '../blueprints/aws/upgrade-safety';
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate } from './support/stages';
@@ -146,5 +147,18 @@ describe('migration options', () => {
     expect(shard0(routedToShard0.template).DBInstanceClass).toBe(shard0(awsTemplate('read-replicas')).DBInstanceClass);
     expect(statefulRisks(awsTemplate('read-replicas'), routedToShard0.template)).toEqual([]);
     expect(dataLossRisks(statefulRisks(routedToShard0.template, awsTemplate('sharded')))).toEqual([]);
+  });
+});
+
+describe('plan --cdk-context describes the stage moved to', () => {
+  const profile = loadProfile(TEST_PROFILE_FILE);
+  const renderer = synthRendererWith({ activeShards: '2' }, 'sharded');
+
+  test('the other stages of the move render without it', () => {
+    expect(renderer.awsTemplate(computePlan(profile, 'read-replicas')).Resources).toBeDefined();
+  });
+
+  test('the stage moved to gets it (and a bad value is a usage error)', () => {
+    expect(() => synthRendererWith({ activeShards: '9' }, 'sharded').awsTemplate(computePlan(profile, 'sharded'))).toThrow(/activeShards: expected a whole number from 1 to 2/);
   });
 });
