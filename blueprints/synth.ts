@@ -55,9 +55,11 @@ export function synthAws(plan: Plan, outDir: string, options: { context?: Record
 }
 
 /** Synthesizes the Kubernetes rendering of a plan into `outDir/k8s/<stage>.k8s.yaml`. */
-export function synthK8s(plan: Plan, outDir: string): K8sSynthResult {
+export function synthK8s(plan: Plan, outDir: string, options: { activeShards?: number } = {}): K8sSynthResult {
   const started = performance.now();
-  const { yaml, objects } = renderK8s(plan);
+  // Stage options reach the Kubernetes rendering as they reach the AWS one (activeShards only matters with shards).
+  const activeShards = plan.database && plan.database.shards > 1 ? options.activeShards : undefined;
+  const { yaml, objects } = renderK8s(plan, { activeShards });
   const manifestFile = path.join(outDir, 'k8s', `${plan.stage}.k8s.yaml`);
   fs.mkdirSync(path.dirname(manifestFile), { recursive: true });
   fs.writeFileSync(`${manifestFile}.partial`, yaml);

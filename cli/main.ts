@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runOrExit } from './exit';
+import { packageVersion } from './version';
 import { withUsageExitCodes } from './options';
 import { explainCommand, stagesCommand } from './commands/stages';
 import { synthCommand } from './commands/synth';
@@ -7,18 +8,6 @@ import { costCommand } from './commands/cost';
 import { pricesCommand } from './commands/prices';
 import { planCommand } from './commands/plan';
 import { deployCommand } from './commands/deploy';
-
-/** The package's version, from source (cli/) or from the build (dist/cli/). */
-function packageVersion(): string {
-  for (const file of ['../package.json', '../../package.json']) {
-    try {
-      return require(file).version;
-    } catch {
-      // not this layout
-    }
-  }
-  return 'unknown';
-}
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -37,8 +26,22 @@ export function buildProgram(): Command {
   return withUsageExitCodes(program);
 }
 
+/**
+ * `stagekit stages | head -1`: when the reader closes the pipe, stop quietly with exit 0, as other
+ * command-line tools do (not an EPIPE stack trace).
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
+}
+
 /** Runs the CLI on `argv` (bin/stagekit.js calls this whatever name or link the command was reached by). */
 export function main(argv: readonly string[] = process.argv): void {
+  endQuietlyOnClosedPipe();
   runOrExit(async () => {
     await buildProgram().parseAsync([...argv]);
   });

@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command, Option } from 'commander';
 import { DEFAULT_PROFILE_FILE, loadProfile, Profile } from '../core/profile';
 import { UsageError } from '../core/errors';
+import { parseStageOptions, stageOptionsHelp } from '../core/stage-options';
 import { STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
 import { Target, TARGETS } from '../blueprints/synth';
 
@@ -13,18 +16,49 @@ export const allStagesOption = () => new Option('-a, --all', 'every stage, in la
 export const targetOption = (allowAll: boolean) =>
   new Option('-t, --target <target>', 'aws (CloudFormation) or k8s (Kubernetes manifests)').choices(allowAll ? [...TARGETS, 'all'] : [...TARGETS]);
 
-/** `--cdk-context key=value` (repeatable): the AWS stage options `npx cdk synth -c key=value` takes. */
+/**
+ * `--cdk-context key=value` (repeatable): the stage options, for both targets (`npx cdk synth -c key=value`
+ * takes the same keys; `npx cdk8s synth` reads activeShards from STAGEKIT_ACTIVE_SHARDS).
+ */
 export const cdkContextOption = () =>
-  new Option('--cdk-context <key=value...>', 'aws: CDK context for the stage (with plan: the stage moved to), as `cdk synth -c` takes it (keepSingleServer=true, activeShards=N, certificateArn=ARN, natStrategy=single)');
+  new Option(
+    '--cdk-context <key=value...>',
+    `stage options (with plan: for the stage moved to), as \`cdk synth -c\` takes them; activeShards applies to k8s too: ${stageOptionsHelp()}`,
+  );
 
-export function parseCdkContext(values: string[] | undefined): Record<string, string> {
-  const context: Record<string, string> = {};
-  for (const value of values ?? []) {
-    const eq = value.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--cdk-context: expected key=value, got ${JSON.stringify(value)}`);
-    context[value.slice(0, eq)] = value.slice(eq + 1);
-  }
+/** `--allow-http`: acknowledge the plain-HTTP warning (same as `--cdk-context allowHttp=true`). */
+export const allowHttpOption = () =>
+  new Option('--allow-http', 'acknowledge that the load balancer serves plain HTTP (no certificateArn given): no warning');
+
+/** The validated stage options of `--cdk-context` (and `--allow-http`): unknown keys and bad values exit 2. */
+export function parseCdkContext(values: string[] | undefined, opts: { allowHttp?: boolean } = {}): Record<string, string> {
+  const context = parseStageOptions(values ?? [], '--cdk-context');
+  if (opts.allowHttp) context.allowHttp = 'true';
   return context;
+}
+
+/**
+ * The output folder: a directory that exists or can be created, never the file-system root, a file
+ * or a device (`--out /`, `--out FILE`, `--out ''`, `--out /dev/null` are usage errors).
+ */
+export function checkOutDir(out: string | undefined, flag = '--out'): string {
+  if (out === undefined || out.trim() === '') throw new UsageError(`${flag}: expected a directory, got ${JSON.stringify(out ?? '')}`);
+  const resolved = path.resolve(out);
+  if (path.parse(resolved).root === resolved) throw new UsageError(`${flag}: refusing to write into the file-system root ${resolved}; give a directory such as ./out`);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(resolved);
+  } catch {
+    // Does not exist yet: created when the run publishes.
+  }
+  if (stat && !stat.isDirectory()) throw new UsageError(`${flag}: ${out} exists and is not a directory (${stat.isFile() ? 'a file' : 'a device or special file'}); give a directory`);
+  if (!stat) {
+    // The nearest existing ancestor must be a directory we can write to.
+    let parent = path.dirname(resolved);
+    while (!fs.existsSync(parent)) parent = path.dirname(parent);
+    if (!fs.statSync(parent).isDirectory()) throw new UsageError(`${flag}: ${parent} is not a directory, so ${out} cannot be created`);
+  }
+  return out;
 }
 
 export function readProfile(opts: { profile: string }): Profile {

@@ -5,10 +5,36 @@ import pc from 'picocolors';
 /** Colour only on a terminal, never with NO_COLOR (picocolors checks NO_COLOR, FORCE_COLOR and the TTY). */
 export const colors = pc;
 
-/** A spinner on an interactive terminal; silent when piped or in CI (ora checks both). */
-export function progress(text: string): Ora {
-  const interactive = Boolean(process.stderr.isTTY) && !process.env.CI && process.env.TERM !== 'dumb';
-  return ora({ text, stream: process.stderr, discardStdin: false, isSilent: !interactive }).start();
+/** Whether colour is off: NO_COLOR set to anything non-empty (https://no-color.org), or TERM=dumb. */
+export function noColor(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.NO_COLOR) || env.TERM === 'dumb';
+}
+
+/** What a command does with its spinner. */
+export interface Progress {
+  text: string;
+  stop(): void;
+  fail(text: string): void;
+}
+
+/**
+ * A spinner on an interactive terminal; silent when piped or in CI (ora checks both). Under NO_COLOR
+ * it spins and fails without colour codes (ora colours its frame and symbols with chalk otherwise).
+ */
+export function progress(text: string, stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
+  const interactive = Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb';
+  const plain = noColor(env);
+  const spinner: Ora = ora({ text, stream, discardStdin: false, isSilent: !interactive, color: plain ? (false as unknown as 'cyan') : 'cyan', spinner: plain ? 'line' : undefined }).start();
+  return {
+    get text() {
+      return spinner.text;
+    },
+    set text(value: string) {
+      spinner.text = value;
+    },
+    stop: () => void spinner.stop(),
+    fail: (message: string) => void (plain ? spinner.stopAndPersist({ symbol: 'x', text: message }) : spinner.fail(message)),
+  };
 }
 
 /** A plain table: borders only on a terminal, so piped output stays easy to grep and diff. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
+import { HTTP_ONLY_WARNING_ID } from '../../constructs/aws/web-tier';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Plan } from '../../core/plan';
 import { ProductStack } from './product-stack';
@@ -50,6 +51,10 @@ export function buildAwsApp(plan: Plan, options: AwsAppOptions = {}): { app: App
     env: { region: plan.region },
     description: `stagekit ${plan.stage} stage of ${plan.product}`,
   });
+  // `--allow-http` / `-c allowHttp=true`: plain HTTP is a decision, so its warning is acknowledged.
+  if (String(app.node.tryGetContext('allowHttp')) === 'true') {
+    Annotations.of(stack).acknowledgeWarning(HTTP_ONLY_WARNING_ID, 'Plain HTTP acknowledged with allowHttp=true (stagekit --allow-http).');
+  }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

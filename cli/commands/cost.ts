@@ -12,6 +12,7 @@ import {
   billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson, usd0,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
+import { checkOneRun } from '../run-manifest';
 import { captureConsole, colors, progress, withoutReportPath } from '../output';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
@@ -86,6 +87,8 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
 export function runCost(stages: readonly StageName[], opts: CostOptions): StageBills[] {
   const profile = readProfile(opts);
   const options = pricingOptions(opts);
+  // Stages priced together must come from one synth run of this profile.
+  if (options.from) checkOneRun(options.from, stages.flatMap((s) => [`aws/${s}`, `k8s/${s}`]), profile, opts.profile);
   const spinner = progress('pricing');
   try {
     const { result: bills, printed } = captureConsole(() =>
@@ -103,16 +106,7 @@ export function runCost(stages: readonly StageName[], opts: CostOptions): StageB
   }
 }
 
-let pipeGuard = false;
 function write(text: string): void {
-  if (!pipeGuard) {
-    // `stagekit cost --all | head`: a closed pipe ends the output quietly, as in other command-line tools.
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-      throw err;
-    });
-    pipeGuard = true;
-  }
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import type { Ora } from 'ora';
 import { computePlan, Plan } from '../../core/plan';
 import { DEFAULT_PROFILE_FILE } from '../../core/profile';
 import { stageByName, StageName } from '../../stages/ladder';
@@ -19,8 +18,8 @@ import { toolkitDeployer } from '../../deploy/aws/toolkit';
 import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s';
 import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../pulumi/engine';
 import { pulumiDryRun } from '../../pulumi/dry-run';
-import { colors, progress } from '../output';
-import { cdkContextOption, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
+import { colors, progress, Progress } from '../output';
+import { allowHttpOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
 
 export interface DeployOptions {
   stage?: string;
@@ -35,6 +34,7 @@ export interface DeployOptions {
   cdkContext?: string[];
   until?: ApplyPhase;
   out: string;
+  allowHttp?: boolean;
 }
 
 /** Default waits: RDS Multi-AZ, replicas and MSK take tens of minutes to create; a cluster rollout minutes. */
@@ -53,6 +53,7 @@ export function deployCommand(): Command {
     .option('--timeout <duration>', `how long to wait for the deploy to finish and become ready: 90s, 15m, 1h (default: aws ${DEFAULT_TIMEOUT.aws}, k8s ${DEFAULT_TIMEOUT.k8s})`)
     .option('--context <name>', 'k8s: kubeconfig context (default: the current context)')
     .addOption(cdkContextOption())
+    .addOption(allowHttpOption())
     .addOption(new Option('--until <phase>', 'k8s: apply the phases up to this one only (e.g. data: create the database before switching the app)').choices([...APPLY_PHASES]))
     .option('-o, --out <dir>', 'aws: where the cloud assembly is synthesized', 'out')
     .addHelpText(
@@ -87,7 +88,8 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (opts.until && target !== 'k8s') throw new StopError(EXIT.usage, '--until applies to --target k8s only (a CloudFormation update is one step).');
   if (opts.context && target !== 'k8s') throw new StopError(EXIT.usage, '--context applies to --target k8s only.');
   if (opts.cdkContext?.length && target !== 'aws') throw new StopError(EXIT.usage, '--cdk-context applies to --target aws only.');
-  const cdkContext = parseCdkContext(opts.cdkContext);
+  const cdkContext = parseCdkContext(opts.cdkContext, opts);
+  if (target === 'aws') checkOutDir(opts.out);
   if (opts.until && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--until applies to the kubectl engine only (--engine cdk).');
   const timeoutMs = parseTimeout(opts.timeout ?? DEFAULT_TIMEOUT[target]);
   const profile = readProfile(opts);
@@ -174,7 +176,7 @@ export function synthForDeploy(plan: Plan, outDir: string, context: Record<strin
 /** Deploy output: lines on stdout; progress as a spinner on a terminal, as changed lines otherwise (CI logs). */
 function terminalLog(): DeployLog {
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  let spinner: Ora | undefined;
+  let spinner: Progress | undefined;
   let lastProgress = '';
   const interactive = Boolean(process.stderr.isTTY) && !process.env.CI;
   const settle = () => {

@@ -7,7 +7,7 @@ import { synthRendererWith } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
 import { progress } from '../output';
-import { cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
+import { allowHttpOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
 import { displayedProfile, reportStop } from './deploy';
 
 export interface PlanOptions {
@@ -15,6 +15,7 @@ export interface PlanOptions {
   profile: string;
   format: ReportFormat;
   cdkContext?: string[];
+  allowHttp?: boolean;
 }
 
 /** Computes the report of moving between two stages (both rendered from the same profile). */
@@ -30,7 +31,7 @@ export function runPlan(fromName: string, toName: string, opts: PlanOptions): Tr
       from,
       to,
       targets: selectedTargets(opts.target),
-      render: synthRendererWith(parseCdkContext(opts.cdkContext), to),
+      render: synthRendererWith(parseCdkContext(opts.cdkContext, opts), to),
       awsRiskCheck: awsStatefulRisks,
       cost: stageCostDelta,
     });
@@ -50,6 +51,7 @@ export function planCommand(): Command {
     .addOption(targetOption(true).default('all'))
     .addOption(profileOption())
     .addOption(cdkContextOption())
+    .addOption(allowHttpOption())
     .addOption(new Option('-f, --format <format>', 'table (terminal), markdown (pull-request comment) or json').choices([...REPORT_FORMATS]).default('table'))
     .addHelpText('after', `\n${exitCodeHelp([EXIT.ok, EXIT.failure, EXIT.usage, EXIT.risky])}\n  (0 also when stateful resources are retained or need data work: the runbook says what to do)`)
     .action((from: string, to: string, opts: PlanOptions) => {

@@ -1,9 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
-import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
+import type { SynthResult } from '../../blueprints/synth';
+import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
+import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../output';
-import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {
   stage?: string;
@@ -13,35 +17,88 @@ export interface SynthOptions {
   out: string;
   quiet?: boolean;
   cdkContext?: string[];
+  allowHttp?: boolean;
+}
+
+/** Where an artifact lives under the output folder, and its key in the run manifest. */
+function artifactPath(result: SynthResult): { key: string; rel: string } {
+  return result.target === 'aws'
+    ? { key: `aws/${result.stage}`, rel: path.join('aws', result.stage) }
+    : { key: `k8s/${result.stage}`, rel: path.join('k8s', `${result.stage}.k8s.yaml`) };
+}
+
+/** The same result, its paths under `to` instead of `from`. */
+function moved(result: SynthResult, from: string, to: string): SynthResult {
+  const re = (p: string) => path.join(to, path.relative(from, p));
+  return result.target === 'aws'
+    ? { ...result, assemblyDir: re(result.assemblyDir), templateFile: re(result.templateFile) }
+    : { ...result, manifestFile: re(result.manifestFile) };
 }
 
 /**
- * Synthesizes the selected stages and targets. The profile, stages, targets and context are
- * validated before anything is written; each artifact is swapped in whole, so a synth that fails
- * leaves the earlier artifacts complete and its own last good output in place.
+ * Synthesizes the selected stages and targets. The profile, stages, targets, stage options and output
+ * folder are validated before anything is written. Every artifact of the run is synthesized into a
+ * staging folder inside the output folder and published together when all succeeded (with their
+ * provenance in stagekit-run.json), so a run that fails part-way leaves the output folder as it was.
  */
 export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): SynthResult[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
   const targets = selectedTargets(opts.target);
-  const context = parseCdkContext(opts.cdkContext);
+  const context = parseCdkContext(opts.cdkContext, opts);
+  const out = checkOutDir(opts.out);
   const plans = stages.map((stage) => computePlan(profile, stage));
+  const { synthAws, synthK8s } = require('../../blueprints/synth') as typeof import('../../blueprints/synth');
+
+  const createdOut = !fs.existsSync(out);
+  fs.mkdirSync(out, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(out, '.stagekit-staging-'));
   const results: SynthResult[] = [];
-  for (const plan of plans) {
-    for (const target of targets) {
-      const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
-      try {
-        const { result, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, opts.out, { context }) : synthK8s(plan, opts.out)));
-        results.push(result);
-        for (const message of printed.map(withoutReportPath).filter(Boolean)) messages.set(message, [...(messages.get(message) ?? []), plan.stage]);
-        spinner.stop();
-      } catch (err) {
-        spinner.fail(`${plan.stage} (${target}) failed`);
-        throw err;
+  let published = false;
+  try {
+    for (const plan of plans) {
+      for (const target of targets) {
+        const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
+        try {
+          const activeShards = context.activeShards === undefined ? undefined : Number(context.activeShards);
+          const { result, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, staging, { context }) : synthK8s(plan, staging, { activeShards })));
+          results.push(result);
+          for (const message of printed.map(withoutReportPath).filter(Boolean)) messages.set(message, [...(messages.get(message) ?? []), plan.stage]);
+          spinner.stop();
+        } catch (err) {
+          spinner.fail(`${plan.stage} (${target}) failed`);
+          keepValidationReport(staging, plan.stage);
+          throw err;
+        }
       }
     }
+    // Publish: every artifact of the run replaces its earlier version, then the manifest records them.
+    const run = `${new Date().toISOString()}-${process.pid}`;
+    const records: Record<string, ArtifactRecord> = {};
+    for (const result of results) {
+      const { key, rel } = artifactPath(result);
+      const target = path.join(out, rel);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.renameSync(path.join(staging, rel), target);
+      records[key] = { run, profile: profile.name, profileFile: opts.profile, profileDigest: profileDigest(profile), options: context, stagekitVersion: packageVersion() };
+    }
+    recordRun(out, records);
+    published = true;
+    return results.map((r) => moved(r, staging, out));
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!published && createdOut) fs.rmSync(out, { recursive: true, force: true });
   }
-  return results;
+}
+
+/** A failed AWS synth's validation report outlives the staging folder: copied to the temp folder, its path printed. */
+function keepValidationReport(staging: string, stage: string): void {
+  const report = path.join(staging, 'aws', `${stage}.partial`, 'validation-report.json');
+  if (!fs.existsSync(report)) return;
+  const kept = path.join(os.tmpdir(), `stagekit-${stage}-validation-report-${process.pid}.json`);
+  fs.copyFileSync(report, kept);
+  process.stderr.write(`validation report of ${stage}: ${kept}\n`);
 }
 
 export function synthCommand(): Command {
@@ -53,6 +110,7 @@ export function synthCommand(): Command {
     .addOption(profileOption())
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(cdkContextOption())
+    .addOption(allowHttpOption())
     .action((opts: SynthOptions) => {
       const messages = new Map<string, string[]>();
       // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).

@@ -35,6 +35,12 @@ export interface WebTierProps {
    */
   readonly certificateArn?: string;
   /**
+   * Serve plain HTTP without the `stagekit:web-tier:http-only` warning, for a tier behind a
+   * TLS-terminating CDN or a test environment. Ignored when `certificateArn` is given.
+   * @default false (warn, so plain HTTP is always a decision)
+   */
+  readonly allowHttp?: boolean;
+  /**
    * TLS policy of the HTTPS listener.
    * @default the CDK default (TLS 1.2+ with post-quantum key exchange under the feature flag in cdk.json)
    */
@@ -158,10 +164,12 @@ export class WebTier extends Construct {
         protocol: elbv2.ApplicationProtocol.HTTP,
         defaultTargetGroups: [this.targetGroup],
       });
-      Annotations.of(this).addWarningV2(
-        HTTP_ONLY_WARNING_ID,
-        'The web tier serves plain HTTP because no certificate was given. Pass an ACM certificate ARN (-c certificateArn=arn:aws:acm:...) to serve HTTPS and redirect HTTP to it.',
-      );
+      if (!props.allowHttp) {
+        Annotations.of(this).addWarningV2(
+          HTTP_ONLY_WARNING_ID,
+          'The web tier serves plain HTTP because no certificate was given. Give an ACM certificate ARN to serve HTTPS and redirect HTTP to it (stagekit: --cdk-context certificateArn=arn:aws:acm:...; cdk: -c certificateArn=...; WebTier: certificateArn), or acknowledge plain HTTP (stagekit: --allow-http; cdk: -c allowHttp=true; WebTier: allowHttp: true).',
+        );
+      }
     }
     acknowledge(
       this.loadBalancer,

@@ -1,0 +1,170 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { PassThrough } from 'stream';
+import { progress } from '../cli/output';
+import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
+import { loadProfile } from '../core/profile';
+import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
+import { ROOT, TEST_PROFILE_FILE } from './support/paths';
+
+const bin = path.join(ROOT, 'bin', 'stagekit.js');
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1', ...env } });
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-hygiene-'));
+const snapshot = (dir: string): Record<string, string> => {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+};
+
+describe('a closed pipe ends output quietly', () => {
+  test.each([['stages'], ['explain', '--all'], ['--help']])('stagekit %s | head -1: exit 0, nothing on stderr', (...args) => {
+    // The shell closes the pipe after one line, as `head -1` does.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" ${args.join(' ')} | head -1; exit "\${PIPESTATUS:-0}"`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toBe('');
+  });
+});
+
+describe('the spinner under NO_COLOR', () => {
+  test('spins and fails on a terminal without colour codes', () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
+    let written = '';
+    (stream as unknown as PassThrough).on('data', (d) => (written += String(d)));
+    const spinner = progress('synthesizing', stream, { NO_COLOR: '1', TERM: 'xterm-256color' });
+    spinner.text = 'still synthesizing';
+    spinner.fail('sharded (aws) failed');
+    expect(written).toContain('sharded (aws) failed');
+    // Colour codes are ESC [ <n> m; cursor movement (ESC [ <n> G / K, ?25l) is allowed.
+    expect(written).not.toMatch(/\u001b\[\d+(;\d+)*m/);
+  });
+});
+
+describe('--cdk-context: stage options validated for both targets', () => {
+  test('an unknown key exits 2 and lists every valid key with its values', () => {
+    const r = run(['synth', '--stage', 'sharded', '--target', 'k8s', '--out', tmp(), '--cdk-context', 'activeShard=1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--cdk-context: unknown key "activeShard"');
+    for (const [key, spec] of Object.entries(STAGE_OPTIONS)) expect(r.stderr).toContain(`${key} (${spec.values})`);
+  });
+
+  test('a malformed value names the key, the values it takes and what was given', () => {
+    const r = run(['synth', '--stage', 'split-tier', '--target', 'aws', '--out', tmp(), '--cdk-context', 'keepSingleServer=maybe']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error: --cdk-context: keepSingleServer expects true or false, got "maybe"');
+  });
+
+  test('parseStageOptions accepts every documented form', () => {
+    expect(parseStageOptions(['activeShards=2', 'natStrategy=single', 'allowHttp=true', 'certificateArn=arn:aws:acm:us-east-1:123456789012:certificate/abc-123'], 'x')).toEqual({
+      activeShards: '2',
+      natStrategy: 'single',
+      allowHttp: 'true',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+    });
+    expect(() => parseStageOptions(['activeShards=0'], '--cdk-context')).toThrow('activeShards expects a whole number');
+    expect(() => parseStageOptions(['natStrategy'], '--cdk-context')).toThrow('expected key=value');
+  });
+
+  test('synth --target k8s honours activeShards as cdk8s synth honours STAGEKIT_ACTIVE_SHARDS', () => {
+    const out = tmp();
+    const r = run(['synth', '--stage', 'sharded', '--target', 'k8s', '--out', out, '--cdk-context', 'activeShards=1']);
+    expect(r.status).toBe(0);
+    const yaml = fs.readFileSync(path.join(out, 'k8s', 'sharded.k8s.yaml'), 'utf8');
+    expect(yaml).toMatch(/"activeShards": 1,/);
+    expect(yaml).toMatch(/"state": "backfilling"/);
+  });
+});
+
+describe('--out', () => {
+  const file = path.join(tmp(), 'a-file');
+  fs.writeFileSync(file, 'x');
+  test.each([
+    ['/', 'refusing to write into the file-system root'],
+    [file, 'exists and is not a directory (a file)'],
+    ['', 'expected a directory, got ""'],
+    ['/dev/null', 'exists and is not a directory (a device or special file)'],
+    [path.join(file, 'below'), 'is not a directory, so'],
+  ])('--out %j is a usage error: %s', (out, message) => {
+    const r = run(['synth', '--stage', 'single-server', '--target', 'k8s', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('a run is published whole or not at all', () => {
+  test('a run failing part-way leaves the output folder as it was, with no staging folder', () => {
+    const out = tmp();
+    expect(run(['synth', '--all', '--target', 'k8s', '--out', out]).status).toBe(0);
+    const before = snapshot(out);
+    // The first stages synthesize; the sharded stage rejects the shard count: nothing of the run may land.
+    const r = run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
+    expect(r.status).toBe(2);
+    expect(snapshot(out)).toEqual(before);
+    expect(fs.readdirSync(out).sort()).toEqual(['k8s', RUN_MANIFEST]);
+  });
+
+  test('a failed run into a new folder leaves no folder behind', () => {
+    const out = path.join(tmp(), 'new');
+    const r = run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
+    expect(r.status).toBe(2);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('cost --from refuses stages of different runs or profiles', () => {
+  const profile = loadProfile(TEST_PROFILE_FILE);
+  const record = (run: string, name = profile.name, digest = profileDigest(profile)) => ({ run, profile: name, profileFile: `${name}.yaml`, profileDigest: digest, options: {}, stagekitVersion: '0' });
+  const artifacts = ['aws/sharded', 'k8s/sharded', 'aws/queue-pipeline', 'k8s/queue-pipeline'];
+
+  test('one run of this profile passes', () => {
+    const dir = tmp();
+    recordRun(dir, Object.fromEntries(artifacts.map((a) => [a, record('r1')])));
+    expect(() => checkOneRun(dir, artifacts, profile, TEST_PROFILE_FILE)).not.toThrow();
+  });
+
+  test('two runs: named, with the command that fixes it', () => {
+    const dir = tmp();
+    recordRun(dir, Object.fromEntries(artifacts.map((a) => [a, record('r1')])));
+    recordRun(dir, { 'aws/queue-pipeline': record('r2'), 'k8s/queue-pipeline': record('r2') });
+    expect(() => checkOneRun(dir, artifacts, profile, TEST_PROFILE_FILE)).toThrow(
+      `its stages come from different runs: aws/sharded, k8s/sharded from run r1; aws/queue-pipeline, k8s/queue-pipeline from run r2. Synthesize them together: stagekit synth --all --out ${dir}`,
+    );
+  });
+
+  test('two profiles: named', () => {
+    const dir = tmp();
+    recordRun(dir, Object.fromEntries(artifacts.map((a) => [a, record('r1')])));
+    recordRun(dir, { 'aws/queue-pipeline': record('r2', 'other-shop', 'f00') });
+    expect(() => checkOneRun(dir, artifacts, profile, TEST_PROFILE_FILE)).toThrow(/different profiles: .*from growing-shop \(growing-shop.yaml\); aws\/queue-pipeline from other-shop \(other-shop.yaml\)/);
+  });
+
+  test('stages of another profile than the one pricing them', () => {
+    const dir = tmp();
+    recordRun(dir, Object.fromEntries(artifacts.map((a) => [a, record('r1', 'other-shop', 'f00')])));
+    expect(() => checkOneRun(dir, artifacts, profile, TEST_PROFILE_FILE)).toThrow('synthesized from profile other-shop (other-shop.yaml), but the bill would use the usage of growing-shop');
+  });
+
+  test('an artifact the manifest does not know', () => {
+    const dir = tmp();
+    recordRun(dir, { 'aws/sharded': record('r1') });
+    expect(() => checkOneRun(dir, artifacts, profile, TEST_PROFILE_FILE)).toThrow('k8s/sharded, aws/queue-pipeline, k8s/queue-pipeline were not written by `stagekit synth`');
+  });
+
+  test('the CLI exits 2 with the message', () => {
+    const dir = tmp();
+    recordRun(dir, { 'aws/sharded': record('r1'), 'k8s/sharded': record('r2') });
+    const r = run(['cost', '--stage', 'sharded', '--from', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('different runs');
+  });
+});
