@@ -51,3 +51,25 @@ export class AlarmTopic extends Construct {
     }
   }
 }
+
+/** Where a construct's alarms go: stagekit's `AlarmTopic`, or any SNS topic (yours, imported, or created elsewhere). */
+export type AlarmDestination = AlarmTopic | sns.ITopic;
+
+/**
+ * Sends each alarm and its recovery to `destination` (nothing when it is undefined). An `sns.ITopic`
+ * encrypted with a KMS key must let CloudWatch use that key (`AlarmTopic` does this for its own).
+ */
+export function notifyAlarms(destination: AlarmDestination | undefined, ...alarms: cloudwatch.IAlarm[]): void {
+  if (!destination) return;
+  if (destination instanceof AlarmTopic) {
+    destination.notify(...alarms);
+    return;
+  }
+  const action = new actions.SnsAction(destination);
+  for (const alarm of alarms) {
+    if (alarm instanceof cloudwatch.Alarm || alarm instanceof cloudwatch.CompositeAlarm) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+}

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge } from './nag';
 import { physicalName } from './names';
 
@@ -16,7 +16,13 @@ export interface CacheClusterProps {
   readonly vpc: ec2.IVpc;
   /** @default the isolated subnets (the `Data` group of `Network`) */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /** Prefix of the replication group and user IDs (unique per account and region), e.g. the product name. */
   readonly namePrefix: string;
   /** ElastiCache node type, e.g. `cache.r7g.large`. */
@@ -253,6 +259,6 @@ export class CacheCluster extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
-    props.alarms.notify(...this.alarms);
+    notifyAlarms(props.alarms, ...this.alarms);
   }
 }

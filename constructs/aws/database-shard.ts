@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,42 +7,103 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge, managedPolicyFinding } from './nag';
 import { physicalName } from './names';
+import { checkProp, dataSubnets, eitherExistingOrProps, isWhole } from './props';
 import { ReaderEndpoint } from './reader-endpoint';
 
 /** Database pieces several shards can share. Each is created per shard when not given. */
 export interface DatabaseSharedResources {
-  /** Encrypts storage, snapshots, Performance Insights and the master secret. */
+  /**
+   * An existing key that encrypts storage, snapshots, Performance Insights and the master secret.
+   * @default a new customer managed key with yearly rotation, retained on removal (so snapshots stay readable)
+   */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * An existing security group for the primary and replicas (then you decide who may connect).
+   * @default a new group with no ingress and no egress: `allowFrom` opens port 5432 to named peers only
+   */
   readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * An existing DB subnet group.
+   * @default a new one over `vpcSubnets`
+   */
   readonly subnetGroup?: rds.ISubnetGroup;
-  /** Role RDS enhanced monitoring publishes OS metrics with. */
+  /**
+   * Role RDS enhanced monitoring publishes OS metrics with.
+   * @default a new role with only the AWS managed AmazonRDSEnhancedMonitoringRole policy
+   */
   readonly monitoringRole?: iam.IRole;
   /** Private zone the writer and reader names go in. @default no DNS names */
   readonly zone?: route53.IPrivateHostedZone;
 }
 
 export interface DatabaseShardProps extends DatabaseSharedResources {
+  /** Your VPC, of any layout (a plain `new ec2.Vpc()` works), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
-  /** @default the isolated subnets (the `Data` group of `Network`) */
+  /**
+   * Subnets for the instances.
+   * @default the VPC's isolated subnets when it has some (no route to the internet), else its private subnets; never public ones
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly alarms: AlarmTopic;
-  /** Shard number: names the instances (`<prefix>-shard<N>`) and the DNS names (`writer.shard<N>.db`). */
-  readonly shardId: number;
-  /** Prefix of the instance identifiers, e.g. the product name. */
-  readonly identifierPrefix: string;
-  /** PostgreSQL major version, e.g. '16' (RDS picks and upgrades the minor). */
-  readonly engineVersion: string;
-  /** RDS instance class of the primary and each replica, e.g. `db.r7g.xlarge`. */
-  readonly instanceClass: string;
-  readonly allocatedStorageGiB: number;
+  /**
+   * Settings for the key DatabaseShard creates, merged over its defaults (rotation on, retained).
+   * Give this or `encryptionKey`, not both.
+   * @default the defaults above
+   */
+  readonly encryptionKeyProps?: kms.KeyProps;
+  /**
+   * Settings for the security group DatabaseShard creates, merged over its defaults (no egress); the VPC
+   * is always `vpc`. Give this or `securityGroup`, not both.
+   * @default the defaults above
+   */
+  readonly securityGroupProps?: Partial<ec2.SecurityGroupProps>;
+  /**
+   * Escape hatch: settings for the primary instance, merged over DatabaseShard's defaults. Applied before
+   * the wiring that keeps the shard safe, which always wins: VPC, subnets, security group, engine,
+   * parameter group (TLS forced), encryption key, managed master secret, private (not publicly accessible).
+   * @default none
+   */
+  readonly primaryProps?: Partial<rds.DatabaseInstanceProps>;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
+  /**
+   * Shard number: names the instances (`<prefix>-shard<N>`) and the DNS names (`writer.shard<N>.db`).
+   * @default 0
+   */
+  readonly shardId?: number;
+  /**
+   * Prefix of the instance identifiers, e.g. the product name. Identifiers are fixed at synth so the
+   * log groups (with retention) exist before RDS writes to them.
+   * @default the stack name
+   */
+  readonly identifierPrefix?: string;
+  /**
+   * PostgreSQL major version, e.g. '16' (RDS picks and upgrades the minor; a major upgrade is never automatic).
+   * @default '16'
+   */
+  readonly engineVersion?: string;
+  /**
+   * RDS instance class of the primary and each replica, e.g. `db.r7g.xlarge`.
+   * @default 'db.m7g.large' (Graviton, 2 vCPU, 8 GiB)
+   */
+  readonly instanceClass?: string;
+  /**
+   * Storage of the primary (gp3, encrypted), in GiB; storage autoscaling grows it up to `maxAllocatedStorageGiB`.
+   * @default 100
+   */
+  readonly allocatedStorageGiB?: number;
   /** Storage autoscaling ceiling. @default twice `allocatedStorageGiB` */
   readonly maxAllocatedStorageGiB?: number;
   /** Provisioned gp3 IOPS above the baseline. @default the gp3 baseline */
   readonly iops?: number;
-  /** A synchronous standby in another zone. @default true */
+  /** A synchronous standby in another zone (survives a zone failure without data loss). @default true */
   readonly multiAz?: boolean;
   /** Read replicas, spread over the zones, behind one reader name. @default 0 */
   readonly readReplicas?: number;
@@ -56,22 +117,22 @@ export interface DatabaseShardProps extends DatabaseSharedResources {
    * @default Duration.seconds(30)
    */
   readonly replicaLagAlarm?: Duration;
-  /** @default 80 */
+  /** CPU of the primary that pages. @default 80 */
   readonly cpuAlarmPercent?: number;
   /** Alarm when less than this share of the allocated storage is free. @default 20 */
   readonly freeStorageAlarmPercent?: number;
-  /** @default true */
+  /** Deletion protection on the primary (a stack update or `cdk destroy` cannot delete it). @default true */
   readonly deletionProtection?: boolean;
   /**
    * What CloudFormation does with the primary on removal or replacement.
    * @default RemovalPolicy.SNAPSHOT
    */
   readonly removalPolicy?: RemovalPolicy;
-  /** @default logs.RetentionDays.ONE_MONTH */
+  /** Retention of the PostgreSQL logs in CloudWatch (bounded, so logs never grow without limit). @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** Extra or overriding parameter group settings. @default none */
   readonly parameters?: Record<string, string>;
-  /** @default 'app' */
+  /** Database created on the primary. @default 'app' */
   readonly databaseName?: string;
 }
 
@@ -100,12 +161,13 @@ export class DatabaseShard extends Construct {
   readonly shardId: number;
   private readonly maxConnections?: number;
 
-  constructor(scope: Construct, id: string, props: DatabaseShardProps) {
+  constructor(scope: Construct, id: string, userProps: DatabaseShardProps) {
     super(scope, id);
+    const props = DatabaseShard.withDefaults(this, userProps);
     this.shardId = props.shardId;
     this.maxConnections = props.maxConnections;
     const shard = `shard${props.shardId}`;
-    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const vpcSubnets = props.vpcSubnets ?? dataSubnets('DatabaseShard', props.vpc);
     const engine = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.of(props.engineVersion, props.engineVersion.split('.')[0]) });
     const instanceType = new ec2.InstanceType(props.instanceClass.replace(/^db\./, ''));
     const lag = props.replicaLagAlarm ?? Duration.seconds(30);
@@ -118,10 +180,11 @@ export class DatabaseShard extends Construct {
         description: `Encrypts database ${shard}: storage, snapshots, Performance Insights, master secret`,
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
+        ...props.encryptionKeyProps,
       });
     this.securityGroup =
       props.securityGroup ??
-      new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: `Database ${shard}: PostgreSQL from granted clients only`, allowAllOutbound: false });
+      new ec2.SecurityGroup(this, 'SecurityGroup', { description: `Database ${shard}: PostgreSQL from granted clients only`, allowAllOutbound: false, ...props.securityGroupProps, vpc: props.vpc });
     const subnetGroup =
       props.subnetGroup ??
       new rds.SubnetGroup(this, 'SubnetGroup', { vpc: props.vpc, vpcSubnets, description: `Database ${shard}: isolated subnets` });
@@ -172,12 +235,6 @@ export class DatabaseShard extends Construct {
     const primaryLogs = this.instanceLogGroup('PrimaryLogs', primaryId, logRetention, RemovalPolicy.RETAIN);
     this.primary = new rds.DatabaseInstance(this, 'Primary', {
       ...common,
-      engine,
-      instanceIdentifier: primaryId,
-      storageEncryptionKey: this.encryptionKey,
-      databaseName: props.databaseName ?? 'app',
-      credentials: rds.Credentials.fromUsername('postgres', { encryptionKey: this.encryptionKey }),
-      manageMasterUserPassword: true,
       multiAz: props.multiAz ?? true,
       allocatedStorage: props.allocatedStorageGiB,
       storageType: rds.StorageType.GP3,
@@ -188,6 +245,20 @@ export class DatabaseShard extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       allowMajorVersionUpgrade: false,
+      databaseName: props.databaseName ?? 'app',
+      ...props.primaryProps,
+      // The wiring that keeps the shard safe comes last: the escape hatch cannot undo it.
+      vpc: props.vpc,
+      vpcSubnets,
+      subnetGroup,
+      securityGroups: [this.securityGroup],
+      parameterGroup: this.parameterGroup,
+      publiclyAccessible: false,
+      instanceIdentifier: primaryId,
+      storageEncryptionKey: this.encryptionKey,
+      credentials: rds.Credentials.fromUsername('postgres', { encryptionKey: this.encryptionKey }),
+      manageMasterUserPassword: true,
+      engine,
     });
     this.primary.node.addDependency(primaryLogs);
     if (props.multiAz === false) {
@@ -273,7 +344,36 @@ export class DatabaseShard extends Construct {
 
     this.addPrimaryAlarms(props, shard);
     this.alarms.push(...this.replicaLagAlarms);
-    props.alarms.notify(...this.alarms);
+    notifyAlarms(props.alarms, ...this.alarms);
+  }
+
+  /** The props with their defaults filled in, after checking them (errors name the prop). */
+  private static withDefaults(scope: Construct, props: DatabaseShardProps) {
+    const C = 'DatabaseShard';
+    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    const filled = {
+      ...props,
+      shardId: props.shardId ?? 0,
+      identifierPrefix: props.identifierPrefix ?? Stack.of(scope).stackName,
+      engineVersion: props.engineVersion ?? '16',
+      instanceClass: props.instanceClass ?? 'db.m7g.large',
+      allocatedStorageGiB: props.allocatedStorageGiB ?? 100,
+    };
+    checkProp(C, 'shardId', isWhole(filled.shardId, 0), 'a whole number from 0', filled.shardId);
+    checkProp(C, 'engineVersion', /^\d+(\.\d+)?$/.test(filled.engineVersion), "a PostgreSQL version such as '16' or '16.4'", filled.engineVersion);
+    checkProp(C, 'instanceClass', /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(filled.instanceClass), "an RDS instance class such as 'db.r7g.xlarge'", filled.instanceClass);
+    checkProp(C, 'allocatedStorageGiB', isWhole(filled.allocatedStorageGiB, 20, 65536), 'whole GiB from 20 to 65536 (gp3)', filled.allocatedStorageGiB);
+    if (props.maxAllocatedStorageGiB !== undefined) {
+      checkProp(C, 'maxAllocatedStorageGiB', isWhole(props.maxAllocatedStorageGiB, filled.allocatedStorageGiB, 65536), `whole GiB from allocatedStorageGiB (${filled.allocatedStorageGiB}) to 65536`, props.maxAllocatedStorageGiB);
+    }
+    if (props.readReplicas !== undefined) checkProp(C, 'readReplicas', isWhole(props.readReplicas, 0, 15), 'a whole number from 0 to 15 (the RDS limit per primary)', props.readReplicas);
+    if (props.backupRetentionDays !== undefined) checkProp(C, 'backupRetentionDays', isWhole(props.backupRetentionDays, 1, 35), 'whole days from 1 to 35 (0 would turn backups and read replicas off)', props.backupRetentionDays);
+    if (props.maxConnections !== undefined) checkProp(C, 'maxConnections', isWhole(props.maxConnections, 6, 262143), 'a whole number from 6 to 262143', props.maxConnections);
+    for (const [prop, value] of [['cpuAlarmPercent', props.cpuAlarmPercent], ['freeStorageAlarmPercent', props.freeStorageAlarmPercent]] as const) {
+      if (value !== undefined) checkProp(C, prop, value > 0 && value < 100, 'a percentage between 0 and 100', value);
+    }
+    return filled;
   }
 
   /** A role for RDS enhanced monitoring, to share between instances. */
@@ -328,7 +428,7 @@ export class DatabaseShard extends Construct {
     return new logs.LogGroup(this, id, { logGroupName: `/aws/rds/instance/${instanceId}/postgresql`, retention, removalPolicy });
   }
 
-  private addPrimaryAlarms(props: DatabaseShardProps, shard: string): void {
+  private addPrimaryAlarms(props: DatabaseShardProps & { allocatedStorageGiB: number }, shard: string): void {
     const cpuPercent = props.cpuAlarmPercent ?? 80;
     const freePercent = props.freeStorageAlarmPercent ?? 20;
     this.alarms.push(

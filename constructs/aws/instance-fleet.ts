@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge, managedPolicyFinding } from './nag';
 
 /** The container every instance of a fleet runs. */
@@ -43,7 +43,13 @@ export interface InstanceFleetProps {
   readonly maxCapacity: number;
   readonly container: FleetContainer;
   /** Where fleet alarms go. */
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /**
    * Topic for the group's launch and terminate notifications (all four scaling events).
    * @default no notifications
@@ -203,7 +209,7 @@ export class InstanceFleet extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms.push(this.belowMinimumAlarm);
-    props.alarms.notify(this.belowMinimumAlarm);
+    notifyAlarms(props.alarms, this.belowMinimumAlarm);
   }
 
   /** An image in ECR: let the instances pull that repository (Docker Hub images need nothing, but mind its pull limits). */

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { physicalName } from './names';
 
 /** The port of MSK's IAM-authenticated TLS listener. */
@@ -16,7 +16,13 @@ export interface KafkaPipelineProps {
   readonly vpc: ec2.IVpc;
   /** One subnet per zone. @default the isolated subnets (the `Data` group of `Network`) */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /** Prefix of the cluster and configuration names (unique per account and region), e.g. the product name. */
   readonly namePrefix: string;
   /** @default '3.8.x' */
@@ -246,6 +252,6 @@ export class KafkaPipeline extends Construct {
         }),
       );
     }
-    props.alarms.notify(...this.alarms);
+    notifyAlarms(props.alarms, ...this.alarms);
   }
 }

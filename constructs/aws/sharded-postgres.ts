@@ -8,7 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination } from './alarm-topic';
 import { DatabaseShard } from './database-shard';
 
 /** The size of one shard. */
@@ -28,7 +28,13 @@ export interface ShardShape {
 
 export interface ShardedPostgresProps {
   readonly vpc: ec2.IVpc;
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /** Prefix of instance identifiers and of the shard map parameter, e.g. the product name. */
   readonly identifierPrefix: string;
   /** PostgreSQL major version, e.g. '16'. */

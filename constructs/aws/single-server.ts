@@ -7,12 +7,18 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge, managedPolicyFinding } from './nag';
 
 export interface SingleServerProps {
   readonly vpc: ec2.IVpc;
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /** EC2 instance type, e.g. m7g.large (arm64). */
   readonly instanceType: string;
   readonly dataVolumeGiB: number;
@@ -189,7 +195,7 @@ export class SingleServer extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     this.alarms.push(cpu, systemCheck, instanceCheck, disk);
-    props.alarms.notify(...this.alarms);
+    notifyAlarms(props.alarms, ...this.alarms);
   }
 }
 

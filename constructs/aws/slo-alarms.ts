@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { round } from '../../core/units';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 
 /** One multi-window burn-rate alert (Google SRE workbook, chapter 5). */
 export interface BurnRateAlert {
@@ -21,7 +21,13 @@ export interface BurnRateAlert {
 
 export interface SloAlarmsProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /** The availability objective, percent, for descriptions. */
   readonly availabilityPercent: number;
   /** Burn-rate alerts, usually a fast (1 h / 5 min at 14.4x) and a slow (6 h / 30 min at 6x) one. */
@@ -85,7 +91,7 @@ export class SloAlarms extends Construct {
         ),
       });
       this.burnRateAlarms.push(composite);
-      props.alarms.notify(composite);
+      notifyAlarms(props.alarms, composite);
     }
 
     const seconds = props.p99Latency.toMilliseconds() / 1000;
@@ -98,7 +104,7 @@ export class SloAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    props.alarms.notify(this.latencyAlarm);
+    notifyAlarms(props.alarms, this.latencyAlarm);
   }
 
   /** Share of requests answered with a 5xx (by the load balancer or a target) over `window`. */

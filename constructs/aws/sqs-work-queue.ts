@@ -4,18 +4,40 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
+import { checkProp, isWhole } from './props';
 
 export interface SqsWorkQueueProps {
-  readonly alarms: AlarmTopic;
-  /** How long an unconsumed job is kept (SQS allows up to 14 days). */
-  readonly retention: Duration;
-  /** Time a worker has to finish a job before it is redelivered. */
-  readonly visibilityTimeout: Duration;
-  /** Deliveries before a job goes to the dead-letter queue. @default 5 */
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
+  /** How long an unconsumed job is kept (SQS allows up to 14 days). @default Duration.days(4) (the SQS default) */
+  readonly retention?: Duration;
+  /**
+   * Time a worker has to finish a job before it is redelivered.
+   * @default Duration.minutes(5) (long enough for most jobs; a job that outlives it runs twice, so keep jobs idempotent)
+   */
+  readonly visibilityTimeout?: Duration;
+  /** Deliveries before a job goes to the dead-letter queue (a poison job cannot block workers forever). @default 5 */
   readonly maxReceiveCount?: number;
-  /** Age of the oldest queued job that pages (workers are not keeping up). */
-  readonly maxJobDelay: Duration;
+  /** Age of the oldest queued job that pages (workers are not keeping up). @default Duration.minutes(5) */
+  readonly maxJobDelay?: Duration;
+  /**
+   * Settings for the job queue, merged over the defaults. The dead-letter queue, encryption and TLS-only
+   * policy are applied after them and always win.
+   * @default none
+   */
+  readonly queueProps?: sqs.QueueProps;
+  /**
+   * Settings for the dead-letter queue, merged over the defaults (14 days' retention); encryption and
+   * TLS-only always apply.
+   * @default none
+   */
+  readonly deadLetterQueueProps?: sqs.QueueProps;
   /**
    * Encrypt with this customer managed key instead of SQS-managed keys (SSE-SQS). SSE-SQS
    * encrypts at rest with no KMS request charges, which matters at thousands of jobs/s.
@@ -38,27 +60,43 @@ export class SqsWorkQueue extends Construct {
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly alarms: cloudwatch.Alarm[];
 
-  constructor(scope: Construct, id: string, props: SqsWorkQueueProps) {
+  constructor(scope: Construct, id: string, userProps: SqsWorkQueueProps = {}) {
     super(scope, id);
+    const props = {
+      ...userProps,
+      retention: userProps.retention ?? Duration.days(4),
+      visibilityTimeout: userProps.visibilityTimeout ?? Duration.minutes(5),
+      maxJobDelay: userProps.maxJobDelay ?? Duration.minutes(5),
+    };
+    const C = 'SqsWorkQueue';
+    checkProp(C, 'retention', props.retention.toSeconds() >= 60 && props.retention.toSeconds() <= 14 * 86400, 'a duration from 1 minute to 14 days', props.retention.toHumanString());
+    checkProp(C, 'visibilityTimeout', props.visibilityTimeout.toSeconds() <= 12 * 3600, 'a duration up to 12 hours', props.visibilityTimeout.toHumanString());
+    checkProp(C, 'maxJobDelay', props.maxJobDelay.toSeconds() >= 60, 'a duration of at least 1 minute', props.maxJobDelay.toHumanString());
+    if (props.maxReceiveCount !== undefined) checkProp(C, 'maxReceiveCount', isWhole(props.maxReceiveCount, 1, 1000), 'a whole number from 1 to 1000', props.maxReceiveCount);
+    if (props.queueProps?.encryption !== undefined || props.deadLetterQueueProps?.encryption !== undefined) {
+      throw new Error(`${C}: set encryption with encryptionKey (a KMS key) or leave SSE-SQS; queueProps.encryption and deadLetterQueueProps.encryption are not used`);
+    }
     const encryption = props.encryptionKey
       ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
       : { encryption: sqs.QueueEncryption.SQS_MANAGED };
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      ...encryption,
-      enforceSSL: true,
       retentionPeriod: Duration.days(14),
       removalPolicy,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
+      ...props.deadLetterQueueProps,
       ...encryption,
       enforceSSL: true,
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
       retentionPeriod: props.retention,
       visibilityTimeout: props.visibilityTimeout,
       receiveMessageWaitTime: Duration.seconds(20),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
       removalPolicy,
+      ...props.queueProps,
+      ...encryption,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
 
     const delay = props.maxJobDelay.toSeconds();
@@ -79,7 +117,7 @@ export class SqsWorkQueue extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.oldestJobAlarm, this.deadLetterAlarm];
-    props.alarms.notify(...this.alarms);
+    notifyAlarms(props.alarms, ...this.alarms);
   }
 
   /** Jobs waiting to be picked up: the backlog workers scale on. */

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmTopic } from './alarm-topic';
+import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { InstanceFleet } from './instance-fleet';
 import { acknowledge } from './nag';
 
@@ -14,7 +14,13 @@ export const HTTP_ONLY_WARNING_ID = 'stagekit:web-tier:http-only';
 
 export interface WebTierProps {
   readonly vpc: ec2.IVpc;
-  readonly alarms: AlarmTopic;
+  /**
+   * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
+   * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
+   * for you to wire with `notifyAlarms`).
+   * @default no alarm actions
+   */
+  readonly alarms?: AlarmDestination;
   /** Application container image; it must serve HTTP on `port`. */
   readonly image: string;
   readonly port: number;
@@ -186,7 +192,7 @@ export class WebTier extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms.push(...this.fleet.alarms, this.unhealthyHostsAlarm);
-    props.alarms.notify(this.unhealthyHostsAlarm);
+    notifyAlarms(props.alarms, this.unhealthyHostsAlarm);
   }
 
   /** Dashboard widgets: requests and errors, latency, fleet size and CPU. */

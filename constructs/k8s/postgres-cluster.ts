@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Shape } from '../../core/sizes';
+import { checkImage, checkName, checkProp, checkShape, inNamespace, isWhole } from './validate';
 import {
   Cluster,
   ClusterSpecPostgresqlSynchronousDataDurability,
@@ -30,6 +31,7 @@ import {
   restrictedPodSecurityContext,
   ZONE_KEY,
   zoneSpread,
+  componentLabels,
 } from './pod-defaults';
 
 /** The CNPG-I plugin that archives WAL and takes base backups to an object store (CloudNativePG 1.26+). */
@@ -43,27 +45,39 @@ export const PGBOUNCER_PORT = 5432;
 export const POSTGRES_PORT = 5432;
 /** The CNPG instance manager's status port (operator to instance, instance to instance). */
 export const CNPG_STATUS_PORT = 8000;
+/** The PostgreSQL image a PostgresCluster runs unless told otherwise (CloudNativePG's, pinned). */
+export const DEFAULT_POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:16.12-standard-trixie';
 
 export interface PostgresClusterProps {
   readonly product: string;
   /** Cluster name; CNPG derives `<name>-rw`, `-ro`, `-r` Services and `<name>-<n>` pods and claims from it. Never change it. */
   readonly name: string;
-  /** Primary + standby + read replicas. */
-  readonly instances: number;
-  /** Requests (= limits) of each instance. */
-  readonly shape: Shape;
-  readonly storageGiB: number;
+  /**
+   * Namespace of every object it creates.
+   * @default the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Primary + standby + read replicas. @default 2 (a primary and a standby: one can fail without losing the database) */
+  readonly instances?: number;
+  /** Requests (= limits) of each instance (Guaranteed QoS). @default { vcpu: 1, memoryGiB: 4 } */
+  readonly shape?: Shape;
+  /** Volume of each instance, in GiB (grown in place when raised). @default 50 */
+  readonly storageGiB?: number;
   /** @default the cluster's default StorageClass */
   readonly storageClass?: string;
-  /** Pinned PostgreSQL image (major version must match the plan's engine version). */
-  readonly imageName: string;
-  /** Failure domains to spread instances over. */
-  readonly zones: number;
-  readonly maxConnections: number;
-  /** One synchronous standby (RDS Multi-AZ semantics): a commit waits for a second copy when one is available. */
-  readonly synchronousStandby: boolean;
-  /** Labels every object of the cluster (pods included) inherits; NetworkPolicies select on them. */
-  readonly podLabels: Record<string, string>;
+  /** Pinned PostgreSQL image (never a floating tag: the major version is the data format). @default DEFAULT_POSTGRES_IMAGE (PostgreSQL 16.12) */
+  readonly imageName?: string;
+  /** Failure domains to spread instances over. @default 1 */
+  readonly zones?: number;
+  /** `max_connections`. @default 200 */
+  readonly maxConnections?: number;
+  /**
+   * One synchronous standby (RDS Multi-AZ semantics): a commit waits for a second copy when one is available.
+   * @default true when there are 2 instances or more
+   */
+  readonly synchronousStandby?: boolean;
+  /** Labels every object of the cluster (pods included) inherits; NetworkPolicies select on them. @default the component labels of `product` */
+  readonly podLabels?: Record<string, string>;
   /** Name of the barman-cloud `ObjectStore` (barmancloud.cnpg.io/v1) the user provides; WAL and base backups go there. */
   readonly objectStoreName: string;
   /** Six-field cron (seconds first) of the daily base backup. @default '0 0 3 * * *' (03:00 UTC) */
@@ -98,8 +112,9 @@ export class PostgresCluster extends Construct {
   readonly rwPoolerService?: string;
   readonly roPoolerService?: string;
 
-  constructor(scope: Construct, id: string, props: PostgresClusterProps) {
+  constructor(scope: Construct, id: string, userProps: PostgresClusterProps) {
     super(scope, id);
+    const props = PostgresCluster.withDefaults(userProps);
     const name = (this.name = props.name);
     this.rwService = `${name}-rw`;
     this.roService = `${name}-ro`;
@@ -220,6 +235,38 @@ export class PostgresCluster extends Construct {
       this.rwPoolerService = `${name}-pooler-rw`;
       this.roPoolerService = `${name}-pooler-ro`;
     }
+    inNamespace(this, 'PostgresCluster', props.namespace);
+  }
+
+  private static withDefaults(props: PostgresClusterProps) {
+    const C = 'PostgresCluster';
+    const instances = props.instances ?? 2;
+    const filled = {
+      ...props,
+      instances,
+      shape: props.shape ?? { vcpu: 1, memoryGiB: 4 },
+      storageGiB: props.storageGiB ?? 50,
+      imageName: props.imageName ?? DEFAULT_POSTGRES_IMAGE,
+      zones: props.zones ?? 1,
+      maxConnections: props.maxConnections ?? 200,
+      synchronousStandby: props.synchronousStandby ?? instances >= 2,
+      podLabels: props.podLabels ?? componentLabels(props.product, props.name),
+    };
+    checkName(C, 'product', filled.product);
+    checkName(C, 'name', filled.name);
+    checkProp(C, 'instances', isWhole(filled.instances, 1, 10), 'a whole number from 1 to 10', filled.instances);
+    checkShape(C, 'shape', filled.shape);
+    checkProp(C, 'storageGiB', isWhole(filled.storageGiB, 1), 'whole GiB from 1', filled.storageGiB);
+    checkImage(C, 'imageName', filled.imageName);
+    checkProp(C, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);
+    checkProp(C, 'maxConnections', isWhole(filled.maxConnections, 10, 100000), 'a whole number from 10 to 100000', filled.maxConnections);
+    checkProp(C, 'synchronousStandby', !filled.synchronousStandby || filled.instances >= 2, 'false with a single instance (there is no standby to wait for)', filled.synchronousStandby);
+    checkName(C, 'objectStoreName', filled.objectStoreName);
+    if (props.storageClass !== undefined) checkProp(C, 'storageClass', /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.storageClass), 'a StorageClass name', props.storageClass);
+    if (props.appSecret !== undefined) checkProp(C, 'appSecret', /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.appSecret), 'the name of an existing basic-auth Secret', props.appSecret);
+    if (props.backupSchedule !== undefined) checkProp(C, 'backupSchedule', props.backupSchedule.trim().split(/\s+/).length === 6, "a six-field cron (seconds first), e.g. '0 0 3 * * *'", props.backupSchedule);
+    if (props.poolers) checkProp(C, 'poolers.instances', isWhole(props.poolers.instances, 1, 20), 'a whole number from 1 to 20', props.poolers.instances);
+    return filled;
   }
 }
 

@@ -4,6 +4,7 @@ import { Shape } from '../../core/sizes';
 import { ScaledObject } from './imports/scaledobject-keda.sh';
 import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
 import { componentLabels, quantities, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity, zoneSpread } from './pod-defaults';
+import { checkImage, checkName, checkPort, checkProp, checkShape, inNamespace, isWhole } from './validate';
 
 export interface SecretFile {
   /** Volume name. */
@@ -13,18 +14,29 @@ export interface SecretFile {
 }
 
 export interface QueueWorkerProps {
+  /** Product name: the `app.kubernetes.io/part-of` label of every object. */
   readonly product: string;
-  /** @default 'worker' */
+  /** Name of the Deployment. @default 'worker' */
   readonly name?: string;
+  /**
+   * Namespace of every object it creates.
+   * @default the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Container image; it runs as a non-root user (`uid`) with a read-only root file system. */
   readonly image: string;
-  /** Port the worker serves its health check and /metrics on. */
-  readonly port: number;
-  readonly healthCheckPath: string;
-  /** Requests (= limits) of one worker pod. */
-  readonly shape: Shape;
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly zones: number;
+  /** Port the worker serves its health check and /metrics on. @default 8080 */
+  readonly port?: number;
+  /** Path of the readiness and liveness probes. @default '/healthz' */
+  readonly healthCheckPath?: string;
+  /** Requests (= limits) of one worker pod (Guaranteed QoS). @default { vcpu: 0.5, memoryGiB: 0.5 } */
+  readonly shape?: Shape;
+  /** Workers when the topic is idle. @default 1 */
+  readonly minReplicas?: number;
+  /** Workers at most, however large the lag. @default 10 */
+  readonly maxReplicas?: number;
+  /** Zones to spread workers over (hard topology spread when more than one). @default 1 */
+  readonly zones?: number;
   readonly env?: Record<string, string>;
   readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
   readonly secretFiles?: readonly SecretFile[];
@@ -58,8 +70,9 @@ export class QueueWorker extends Construct {
   readonly scaledObject: ScaledObject;
   readonly triggerAuthentication: TriggerAuthentication;
 
-  constructor(scope: Construct, id: string, props: QueueWorkerProps) {
+  constructor(scope: Construct, id: string, userProps: QueueWorkerProps) {
     super(scope, id);
+    const props = QueueWorker.withDefaults(userProps);
     const name = (this.name = props.name ?? 'worker');
     const labels = componentLabels(props.product, name);
     const selector = { 'app.kubernetes.io/name': name };
@@ -161,5 +174,37 @@ export class QueueWorker extends Construct {
         ],
       },
     });
+    inNamespace(this, 'QueueWorker', props.namespace);
+  }
+
+  private static withDefaults(props: QueueWorkerProps) {
+    const C = 'QueueWorker';
+    const filled = {
+      ...props,
+      port: props.port ?? 8080,
+      healthCheckPath: props.healthCheckPath ?? '/healthz',
+      shape: props.shape ?? { vcpu: 0.5, memoryGiB: 0.5 },
+      minReplicas: props.minReplicas ?? 1,
+      maxReplicas: props.maxReplicas ?? 10,
+      zones: props.zones ?? 1,
+    };
+    checkName(C, 'product', filled.product);
+    if (props.name !== undefined) checkName(C, 'name', props.name);
+    checkImage(C, 'image', filled.image);
+    checkPort(C, 'port', filled.port);
+    checkProp(C, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
+    checkShape(C, 'shape', filled.shape);
+    checkProp(C, 'minReplicas', isWhole(filled.minReplicas, 0), 'a whole number from 0', filled.minReplicas);
+    checkProp(C, 'maxReplicas', isWhole(filled.maxReplicas, Math.max(1, filled.minReplicas)), `at least minReplicas (${filled.minReplicas}) and 1`, filled.maxReplicas);
+    checkProp(C, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);
+    const kafka = props.kafka;
+    checkProp(C, 'kafka.bootstrapServers', typeof kafka?.bootstrapServers === 'string' && /^[^\s,]+:\d+(,[^\s,]+:\d+)*$/.test(kafka.bootstrapServers), 'host:port[,host:port...]', kafka?.bootstrapServers);
+    checkProp(C, 'kafka.topic', typeof kafka.topic === 'string' && /^[a-zA-Z0-9._-]{1,249}$/.test(kafka.topic), 'a Kafka topic name', kafka.topic);
+    checkProp(C, 'kafka.consumerGroup', typeof kafka.consumerGroup === 'string' && kafka.consumerGroup.length > 0, 'a consumer group name', kafka.consumerGroup);
+    checkProp(C, 'kafka.lagThreshold', isWhole(kafka.lagThreshold, 1), 'a whole number of messages from 1', kafka.lagThreshold);
+    checkName(C, 'kafka.caSecret', kafka.caSecret);
+    checkName(C, 'kafka.userSecret', kafka.userSecret);
+    if (props.uid !== undefined) checkProp(C, 'uid', isWhole(props.uid, 1), 'a non-root user id (from 1)', props.uid);
+    return filled;
   }
 }

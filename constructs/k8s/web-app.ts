@@ -4,17 +4,31 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Shape } from '../../core/sizes';
 import { componentLabels, quantities } from './pod-defaults';
+import { checkImage, checkName, checkPort, checkProp, checkShape, inNamespace, isWhole } from './validate';
 
 export interface WebAppProps {
+  /** Product name: the `app.kubernetes.io/part-of` label of every object. */
   readonly product: string;
-  /** @default 'web' */
+  /** Name of the Deployment, Service and Ingress. @default 'web' */
   readonly name?: string;
+  /**
+   * Namespace of every object it creates.
+   * @default the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Container image; it must serve HTTP on `port` as a non-root user (`uid`) with a read-only root file system. */
   readonly image: string;
-  readonly port: number;
-  readonly healthCheckPath: string;
-  /** CPU and memory of one pod (requests = limits). */
-  readonly shape: Shape;
-  readonly replicas: number;
+  /** Port the app listens on (above 1024: the pod runs without privileges). @default 8080 */
+  readonly port?: number;
+  /** Path of the readiness and liveness probes. @default '/' */
+  readonly healthCheckPath?: string;
+  /**
+   * CPU and memory of one pod (requests = limits: Guaranteed QoS, never throttled by a neighbour's burst).
+   * @default { vcpu: 0.5, memoryGiB: 0.5 }
+   */
+  readonly shape?: Shape;
+  /** Pods (the autoscaler's floor when `maxReplicas` is given). @default 2 (one pod can restart while the other serves) */
+  readonly replicas?: number;
   /** Horizontal autoscaling between `replicas` and this count on CPU. @default no autoscaler */
   readonly maxReplicas?: number;
   /** @default 60 */
@@ -52,8 +66,9 @@ export class WebApp extends Construct {
   readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   readonly name: string;
 
-  constructor(scope: Construct, id: string, props: WebAppProps) {
+  constructor(scope: Construct, id: string, userProps: WebAppProps) {
     super(scope, id);
+    const props = WebApp.withDefaults(userProps);
     const name = (this.name = props.name ?? 'web');
     const labels = componentLabels(props.product, name);
     const uid = props.uid ?? 101;
@@ -144,9 +159,27 @@ export class WebApp extends Construct {
         metadata: { name, labels },
         target: this.deployment,
         minReplicas: props.replicas,
-        maxReplicas: props.maxReplicas,
+        maxReplicas: props.maxReplicas!,
         metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.targetCpuPercent ?? 60))],
       });
     }
+    inNamespace(this, 'WebApp', props.namespace);
+  }
+
+  private static withDefaults(props: WebAppProps) {
+    const C = 'WebApp';
+    const filled = { ...props, port: props.port ?? 8080, healthCheckPath: props.healthCheckPath ?? '/', shape: props.shape ?? { vcpu: 0.5, memoryGiB: 0.5 }, replicas: props.replicas ?? 2 };
+    checkName(C, 'product', filled.product);
+    if (props.name !== undefined) checkName(C, 'name', props.name);
+    checkImage(C, 'image', filled.image);
+    checkPort(C, 'port', filled.port);
+    checkProp(C, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
+    checkShape(C, 'shape', filled.shape);
+    checkProp(C, 'replicas', isWhole(filled.replicas, 1), 'a whole number from 1', filled.replicas);
+    if (props.maxReplicas !== undefined) checkProp(C, 'maxReplicas', isWhole(props.maxReplicas, filled.replicas), `at least replicas (${filled.replicas})`, props.maxReplicas);
+    if (props.targetCpuPercent !== undefined) checkProp(C, 'targetCpuPercent', isWhole(props.targetCpuPercent, 1, 100), 'a whole percentage from 1 to 100', props.targetCpuPercent);
+    if (props.zones !== undefined) checkProp(C, 'zones', isWhole(props.zones, 1), 'a whole number from 1', props.zones);
+    if (props.uid !== undefined) checkProp(C, 'uid', isWhole(props.uid, 1), 'a non-root user id (from 1)', props.uid);
+    return filled;
   }
 }
