@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
-import { captureConsole, withoutReportPath } from '../cli/output';
+import { STAGE_NAMES } from '../core/ladder';
+import { captureConsole, withoutReportPath } from '../terminal/output';
 import { arg, median } from './util';
 import { synthAws, synthK8s, TARGETS } from '../blueprints/synth';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Plan } from '../core/plan';
-import { StageName } from '../stages/ladder';
+import { StageName } from '../core/ladder';
 import { buildAwsApp, stackName } from './aws/app';
 import { renderK8s } from './k8s/app';
 

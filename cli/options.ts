@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_PROFILE_FILE, loadProfile, Profile } from '../core/profile';
 import { UsageError } from '../core/errors';
-import { STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
+import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 import { Target, TARGETS } from '../blueprints/synth';
 
 export const profileOption = () =>

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../core/errors';
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { loadCatalog, PriceCatalog, SelfHostedProvider, SupportPlan } from './catalog';
 import { checkRegion, priceTemplate, withSupport } from './aws/engine';
 import { readAssembly, readTemplateFile, CfnTemplate } from './aws/template';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Plan } from '../core/plan';
-import type { StageName } from '../stages/ladder';
+import type { StageName } from '../core/ladder';
 import { buildAwsApp, stackName } from '../blueprints/aws/app';
 import { renderK8s } from '../blueprints/k8s/app';
 import type { KubeObject } from './k8s/objects';

@@ -5,8 +5,8 @@
  */
 import type { Profile } from '../core/profile';
 import type { Target } from '../blueprints/synth';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
-import { Runbook, runbookContext, transitionRunbook } from '../stages/runbooks';
+import { STAGE_NAMES, StageName } from '../core/ladder';
+import { Runbook, runbookContext, transitionRunbook } from './runbooks';
 import { AwsRiskCheck, compareTemplates } from './aws/changes';
 import { CostDelta, CostEstimator } from './cost-delta';
 import { compareObjects } from './k8s/changes';

@@ -9,9 +9,9 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { computePlan, Plan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { StageName } from '../stages/ladder';
+import { StageName } from '../core/ladder';
 import { synthAws } from '../blueprints/synth';
-import { dataLossRisks, formatRisks, statefulRisks } from '../blueprints/aws/upgrade-safety';
+import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { ROOT } from './support/paths';
 
 const profile = loadProfile(path.join(ROOT, 'profiles', 'million-merchants.yaml'));

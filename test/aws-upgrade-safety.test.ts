@@ -10,10 +10,10 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { buildAwsApp, cdkJsonContext, stackName } from '../blueprints/aws/app';
 import { synthRendererWith } from '../deploy/render';
-import { dataLossRisks, formatRisks, statefulRisks } from '../blueprints/aws/upgrade-safety';
+import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate } from './support/stages';
 

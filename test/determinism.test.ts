@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { synthAws, synthK8s } from '../blueprints/synth';
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate, k8sManifestFile } from './support/stages';

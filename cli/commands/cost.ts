@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { computePlan } from '../../core/plan';
-import { STAGE_NAMES, StageName, stageByName } from '../../stages/ladder';
+import { STAGE_NAMES, StageName, stageByName } from '../../core/ladder';
 import { AWS_REGIONS, loadCatalog, SelfHostedProvider, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
@@ -12,7 +12,7 @@ import {
   billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson, usd0,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
-import { captureConsole, colors, progress, withoutReportPath } from '../output';
+import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];

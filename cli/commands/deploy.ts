@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { Ora } from 'ora';
 import { computePlan, Plan } from '../../core/plan';
 import { DEFAULT_PROFILE_FILE } from '../../core/profile';
-import { stageByName, StageName } from '../../stages/ladder';
+import { stageByName, StageName } from '../../core/ladder';
 import { stageCostDelta } from '../../deploy/cost-delta';
 import { awsDryRun, k8sDryRun } from '../../deploy/dry-run';
 import { EXIT, exitCodeHelp, StopError } from '../../deploy/exit-codes';
@@ -17,9 +17,9 @@ import { sdkAwsApi } from '../../deploy/aws/aws-api';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { toolkitDeployer } from '../../deploy/aws/toolkit';
 import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s';
-import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../pulumi/engine';
-import { pulumiDryRun } from '../../pulumi/dry-run';
-import { colors, progress } from '../output';
+import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../deploy/pulumi/engine';
+import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
+import { colors, progress } from '../../terminal/output';
 import { cdkContextOption, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
 
 export interface DeployOptions {

@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { stageByName } from '../../stages/ladder';
+import { stageByName } from '../../core/ladder';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { stageCostDelta } from '../../deploy/cost-delta';
 import { EXIT, exitCodeHelp, StopError } from '../../deploy/exit-codes';
 import { synthRendererWith } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
-import { progress } from '../output';
+import { progress } from '../../terminal/output';
 import { cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
 import { displayedProfile, reportStop } from './deploy';
 

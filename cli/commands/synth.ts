@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
 import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
-import { captureConsole, colors, progress, table, withoutReportPath } from '../output';
+import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
 import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { computePlan } from '../../core/plan';
 import { loadProfile } from '../../core/profile';
-import { STAGE_NAMES } from '../../stages/ladder';
+import { STAGE_NAMES } from '../../core/ladder';
 import { synthAws, synthK8s, TARGETS } from '../../blueprints/synth';
 import { SYNTH_OUT_ENV, SYNTH_ROOT, TEST_PROFILE_FILE } from './paths';
 

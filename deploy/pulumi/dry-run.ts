@@ -1,8 +1,8 @@
 /** `deploy --engine pulumi --dry-run`: the Automation API steps and the resources the program declares, without Pulumi or a cluster. */
-import { DryRunCommon } from '../deploy/dry-run';
-import { formatDuration } from '../deploy/io';
-import { apiGroup, APPLY_PHASE_TITLES, describeObject, KubeObject, objectsByPhase } from '../deploy/k8s/objects';
-import { secretsToGenerate } from '../deploy/k8s/secrets';
+import { DryRunCommon } from '../dry-run';
+import { formatDuration } from '../io';
+import { apiGroup, APPLY_PHASE_TITLES, describeObject, KubeObject, objectsByPhase } from '../k8s/objects';
+import { secretsToGenerate } from '../k8s/secrets';
 import { PULUMI_PROJECT } from './engine';
 import { secretConfigKey, WAIT_FOR } from './stage-input';
 
