@@ -1,16 +1,16 @@
 /**
  * Pricing stages: the plan of a stage, its AWS template and its Kubernetes objects → three bills (AWS managed
  * services, the Kubernetes rendering on EKS, and the same rendering self-hosted). `priceArtifacts` is pure
- * (no synthesis, no files) and is what the benchmark times; `priceStage` synthesizes first (in-process, into
- * a temporary directory) or reads what `stagekit synth --out DIR` wrote.
+ * (no synthesis, no files) and is what the benchmark times; `priceStage` renders first (in memory, with the
+ * renderer it is handed: pricing never imports the blueprints) or reads what `stagekit synth --out DIR` wrote.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../core/errors';
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
+import type { StageRenderer } from '../core/rendering';
 import { STAGE_NAMES, StageName } from '../core/ladder';
 import { loadCatalog, PriceCatalog, SelfHostedProvider, SupportPlan } from './catalog';
 import { checkRegion, priceTemplate, withSupport } from './aws/engine';
@@ -37,8 +37,13 @@ export interface PricingOptions {
   /** Share of internet egress that goes through NAT gateways. @default 0.05 */
   readonly natShareOfEgress?: number;
   readonly catalog?: PriceCatalog;
-  /** Read artifacts from this directory (as `stagekit synth --out DIR` writes them) instead of synthesizing. */
+  /** Read artifacts from this directory (as `stagekit synth --out DIR` writes them) instead of rendering. */
   readonly from?: string;
+  /**
+   * Renders the stages to price when `from` is not given: `stageRenderer()` from blueprints/render.ts.
+   * @default none: give `from` or a renderer
+   */
+  readonly renderer?: StageRenderer;
 }
 
 export interface StageBills {
@@ -97,7 +102,7 @@ export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: reado
 export interface StageArtifacts {
   readonly template: CfnTemplate;
   readonly objects: any[];
-  /** Milliseconds spent synthesizing (0 when read from a directory). */
+  /** Milliseconds spent rendering (0 when read from a directory). */
   readonly synthMilliseconds: number;
 }
 
@@ -107,8 +112,8 @@ export function readK8sObjects(file: string): any[] {
     .filter((o) => o !== null && o !== undefined);
 }
 
-/** The artifacts of a stage: read from `from` (stagekit synth's layout) or synthesized in-process. */
-export function stageArtifacts(plan: Plan, from: string | undefined, workDir: string): StageArtifacts {
+/** The artifacts of a stage: read from `from` (stagekit synth's layout) or rendered in memory by `renderer`. */
+export function stageArtifacts(plan: Plan, from: string | undefined, renderer: StageRenderer | undefined): StageArtifacts {
   if (from) {
     const awsDir = path.join(from, 'aws', plan.stage);
     const k8sFile = path.join(from, 'k8s', `${plan.stage}.k8s.yaml`);
@@ -118,30 +123,24 @@ export function stageArtifacts(plan: Plan, from: string | undefined, workDir: st
     const stacks = readAssembly(awsDir);
     return { template: stacks[0].template, objects: readK8sObjects(k8sFile), synthMilliseconds: 0 };
   }
-  // Loaded lazily: synthesis pulls in aws-cdk-lib and cdk8s, which pricing alone never needs.
-  const { synthAws, synthK8s } = require('../blueprints/synth') as typeof import('../blueprints/synth');
-  const aws = synthAws(plan, workDir);
-  const k8s = synthK8s(plan, workDir);
+  if (!renderer) throw new Error(`pricing ${plan.stage} needs its renderings: give \`from\` (a directory \`stagekit synth\` wrote) or \`renderer\` (stageRenderer() from blueprints/render.ts)`);
+  const aws = renderer.aws(plan);
+  const k8s = renderer.k8s(plan);
   return { template: aws.template, objects: k8s.objects, synthMilliseconds: aws.milliseconds + k8s.milliseconds };
 }
 
-/** Prices stages of a profile; `onStage` is told before each stage is synthesized (for a spinner). */
+/** Prices stages of a profile; `onStage` is told before each stage is rendered (for a spinner). */
 export function priceStages(profile: Profile, stages: readonly StageName[], options: PricingOptions = {}, onStage?: (stage: StageName) => void): StageBills[] {
-  const p = inRegion(profile, options.region);
-  const workDir = options.from ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-'));
-  try {
-    return stages.map((stage) => {
-      onStage?.(stage);
-      const plan = computePlan(p, stage);
-      const { template, objects } = stageArtifacts(plan, options.from, workDir);
-      return priceArtifacts(plan, template, objects, options);
-    });
-  } finally {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  }
+  const regional = inRegion(profile, options.region);
+  return stages.map((stage) => {
+    onStage?.(stage);
+    const plan = computePlan(regional, stage);
+    const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
+    return priceArtifacts(plan, template, objects, options);
+  });
 }
 
-/** The three bills of one stage: `priceStage(profile, 'sharded', { region: 'eu-central-1', provider: 'hetzner' })`. */
+/** The three bills of one stage: `priceStage(profile, 'sharded', { renderer: stageRenderer(), region: 'eu-central-1', provider: 'hetzner' })`. */
 export function priceStage(profile: Profile, stage: StageName, options: PricingOptions = {}): StageBills {
   return priceStages(profile, [stage], options)[0];
 }

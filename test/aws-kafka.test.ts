@@ -10,14 +10,14 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { computePlan, Plan } from '../core/plan';
 import { loadProfile } from '../core/profile';
 import { StageName } from '../core/ladder';
-import { synthAws } from '../blueprints/synth';
+import { stageRenderer } from '../blueprints/render';
 import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { ROOT } from './support/paths';
 
 const profile = loadProfile(path.join(ROOT, 'profiles', 'million-merchants.yaml'));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-aws-kafka-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
-const synth = (stage: StageName) => synthAws(computePlan(profile, stage), path.join(out, stage)).template;
+const synth = (stage: StageName) => stageRenderer().writeAws(computePlan(profile, stage), path.join(out, stage)).template;
 const templates: Partial<Record<StageName, any>> = {};
 for (const stage of ['read-replicas', 'sharded', 'queue-pipeline'] as const) templates[stage] = synth(stage);
 

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { computePlan } from '../../core/plan';
 import { STAGE_NAMES, StageName, stageByName } from '../../core/ladder';
+import { stageRenderer } from '../../blueprints/render';
 import { AWS_REGIONS, loadCatalog, SelfHostedProvider, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
@@ -79,6 +80,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
     natShareOfEgress: natShare,
     catalog: opts.catalog ? loadCatalog(opts.catalog) : undefined,
     from: opts.from,
+    renderer: opts.from ? undefined : stageRenderer(),
   };
 }
 
