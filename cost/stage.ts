@@ -152,24 +152,24 @@ export function priceLadder(profile: Profile, options: PricingOptions = {}, onSt
 
 /** The change from one stage's bills to another's, per provider. */
 export function diffStages(from: StageBills, to: StageBills): StageDiff {
-  const providers = Object.fromEntries(PROVIDERS.map((p) => [p, diffBills(from.providers[p], to.providers[p])])) as Record<ProviderId, BillDiff>;
+  const providers = Object.fromEntries(PROVIDERS.map((provider) => [provider, diffBills(from.providers[provider], to.providers[provider])])) as Record<ProviderId, BillDiff>;
   return { from: from.stage, to: to.stage, providers };
 }
 
 /** Stage × provider totals with the managed / self-hosted ratio. */
 export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
-  return stages.map((s) => {
-    const aws = s.providers.aws.totalMonthlyCost;
-    const selfHosted = s.providers['self-hosted'].totalMonthlyCost;
+  return stages.map((bills) => {
+    const aws = bills.providers.aws.totalMonthlyCost;
+    const selfHosted = bills.providers['self-hosted'].totalMonthlyCost;
     return {
-      stage: s.stage,
+      stage: bills.stage,
       aws,
-      eks: s.providers.eks.totalMonthlyCost,
+      eks: bills.providers.eks.totalMonthlyCost,
       selfHosted,
       ratio: selfHosted > 0 ? aws / selfHosted : null,
-      incomplete: PROVIDERS.filter((p) => notPriced(s.providers[p]).length > 0),
+      incomplete: PROVIDERS.filter((provider) => notPriced(bills.providers[provider]).length > 0),
       // CloudFormation logical IDs say little out of context: name AWS resources by type, Kubernetes objects by kind/name.
-      missing: Object.fromEntries(PROVIDERS.map((p) => [p, notPriced(s.providers[p]).map((r) => (p === 'aws' ? r.resourceType : r.name))])) as Record<ProviderId, string[]>,
+      missing: Object.fromEntries(PROVIDERS.map((provider) => [provider, notPriced(bills.providers[provider]).map((resource) => (provider === 'aws' ? resource.resourceType : resource.name))])) as Record<ProviderId, string[]>,
     };
   });
 }

@@ -68,12 +68,12 @@ export function synthCommand(): Command {
         printMessages();
         throw err;
       }
-      const rows = results.map((r) => [
-        r.stage,
-        r.target,
-        r.target === 'aws' ? `${Object.keys(r.template.Resources ?? {}).length} resources` : `${r.objects.length} objects`,
-        path.relative(process.cwd(), r.target === 'aws' ? r.templateFile : r.manifestFile),
-        `${(r.milliseconds / 1000).toFixed(1)} s`,
+      const rows = results.map((rendering) => [
+        rendering.stage,
+        rendering.target,
+        rendering.target === 'aws' ? `${Object.keys(rendering.template.Resources ?? {}).length} resources` : `${rendering.objects.length} objects`,
+        path.relative(process.cwd(), rendering.target === 'aws' ? rendering.templateFile : rendering.manifestFile),
+        `${(rendering.milliseconds / 1000).toFixed(1)} s`,
       ]);
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);

@@ -12,7 +12,7 @@ export function pulumiDryRun(opts: DryRunCommon & { objects: KubeObject[]; conte
   let n = 0;
   const step = (text: string) => `  ${++n}. ${text}`;
   const lines = [
-    `Dry run: deploy ${plan.stage} of ${plan.product} to Kubernetes with Pulumi (Automation API, inline program pulumi/program.ts). Nothing is contacted.`,
+    `Dry run: deploy ${plan.stage} of ${plan.product} to Kubernetes with Pulumi (Automation API, inline program deploy/pulumi/program.ts). Nothing is contacted.`,
     '',
     'Preflight',
     step('Find the pulumi CLI on PATH or in ~/.pulumi/bin (exit 5 if missing, with install instructions).'),

@@ -1,6 +1,6 @@
 /**
  * `stagekit deploy --engine pulumi`: the Kubernetes rendering through Pulumi's Automation API
- * (`@pulumi/pulumi/automation`, LocalWorkspace with an inline program, pulumi/program.ts). One
+ * (`@pulumi/pulumi/automation`, LocalWorkspace with an inline program, deploy/pulumi/program.ts). One
  * Pulumi stack per product (project `stagekit-k8s`), so climbing the ladder updates it in place,
  * as with CloudFormation. The safety check reads the preview: a stateful object that Pulumi would
  * delete or replace stops the deploy unless --allow-data-loss. Unlike kubectl deploy, Pulumi

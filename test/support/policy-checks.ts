@@ -39,14 +39,14 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 /** Every pod the manifests lead to: workload templates and the pods operators create from custom resources. */
 export function modeledPods(objects: readonly any[]): ModeledPod[] {
   const pods: ModeledPod[] = [];
-  const tokenOf = tokenMounter(objects);
-  for (const o of objects) {
-    if (WORKLOAD_KINDS.has(o.kind)) {
-      const spec = o.kind === 'Job' ? o.spec.template.spec : o.spec.template.spec;
+  const mountsToken = tokenMounter(objects);
+  for (const workload of objects) {
+    if (WORKLOAD_KINDS.has(workload.kind)) {
+      const spec = workload.spec.template.spec;
       pods.push({
-        source: `${o.kind} ${o.metadata.name}`,
+        source: `${workload.kind} ${workload.metadata.name}`,
         what: 'pods',
-        labels: o.spec.template.metadata?.labels ?? {},
+        labels: workload.spec.template.metadata?.labels ?? {},
         securityContext: spec.securityContext,
         containers: [
           ...(spec.initContainers ?? []).map((c: any) => ({ ...c, role: 'init' as const, probesConfigurable: true })),
@@ -56,7 +56,7 @@ export function modeledPods(objects: readonly any[]): ModeledPod[] {
         hostPID: spec.hostPID,
         hostIPC: spec.hostIPC,
         volumes: spec.volumes,
-        automountToken: tokenOf(spec),
+        automountToken: mountsToken(spec),
       });
     }
   }
