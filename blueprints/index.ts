@@ -13,5 +13,6 @@ export { ProductChart, NamespaceChart } from './k8s/product-chart';
 export type { ProductChartProps } from './k8s/product-chart';
 export { buildK8sApp, renderK8s } from './k8s/app';
 export type { K8sAppOptions } from './k8s/app';
-export { synthAws, synthK8s, TARGETS } from './synth';
-export type { Target, SynthResult, AwsSynthResult, K8sSynthResult } from './synth';
+export { stageRenderer } from './render';
+export { TARGETS } from '../core/rendering';
+export type { Target, StageRenderer, WrittenRendering, AwsAssembly, K8sManifest, AwsRendering, K8sRendering, AwsRenderOptions, K8sRenderOptions } from '../core/rendering';

@@ -6,6 +6,6 @@ export { loadProfile, parseProfile, profileSchema, profileJsonSchema, DEFAULT_PR
 export type { Profile, ProfileInput, SizingAssumptions, Region, QueueTechnology } from './profile';
 export { computePlan, shardSizings } from './plan';
 export type * from './plan';
-export { STAGES, STAGE_NAMES, stageByName, reaches } from '../stages/ladder';
-export type { Stage, StageName } from '../stages/ladder';
+export { STAGES, STAGE_NAMES, stageByName, reaches } from './ladder';
+export type { Stage, StageName } from './ladder';
 export { UsageError } from './errors';

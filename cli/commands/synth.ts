@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
-import type { SynthResult } from '../../blueprints/synth';
+import { stageRenderer } from '../../blueprints/render';
+import type { WrittenRendering } from '../../core/rendering';
 import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
-import { captureConsole, colors, progress, table, withoutReportPath } from '../output';
+import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
 import { allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {
@@ -21,14 +22,14 @@ export interface SynthOptions {
 }
 
 /** Where an artifact lives under the output folder, and its key in the run manifest. */
-function artifactPath(result: SynthResult): { key: string; rel: string } {
+function artifactPath(result: WrittenRendering): { key: string; rel: string } {
   return result.target === 'aws'
     ? { key: `aws/${result.stage}`, rel: path.join('aws', result.stage) }
     : { key: `k8s/${result.stage}`, rel: path.join('k8s', `${result.stage}.k8s.yaml`) };
 }
 
 /** The same result, its paths under `to` instead of `from`. */
-function moved(result: SynthResult, from: string, to: string): SynthResult {
+function moved(result: WrittenRendering, from: string, to: string): WrittenRendering {
   const re = (p: string) => path.join(to, path.relative(from, p));
   return result.target === 'aws'
     ? { ...result, assemblyDir: re(result.assemblyDir), templateFile: re(result.templateFile) }
@@ -41,19 +42,19 @@ function moved(result: SynthResult, from: string, to: string): SynthResult {
  * staging folder inside the output folder and published together when all succeeded (with their
  * provenance in stagekit-run.json), so a run that fails part-way leaves the output folder as it was.
  */
-export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): SynthResult[] {
+export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): WrittenRendering[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
   const targets = selectedTargets(opts.target);
   const context = parseCdkContext(opts.cdkContext, opts);
   const out = checkOutDir(opts.out);
   const plans = stages.map((stage) => computePlan(profile, stage));
-  const { synthAws, synthK8s } = require('../../blueprints/synth') as typeof import('../../blueprints/synth');
+  const renderer = stageRenderer();
 
   const createdOut = !fs.existsSync(out);
   fs.mkdirSync(out, { recursive: true });
   const staging = fs.mkdtempSync(path.join(out, '.stagekit-staging-'));
-  const results: SynthResult[] = [];
+  const results: WrittenRendering[] = [];
   let published = false;
   try {
     for (const plan of plans) {
@@ -61,7 +62,7 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
         const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
         try {
           const activeShards = context.activeShards === undefined ? undefined : Number(context.activeShards);
-          const { result, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, staging, { context }) : synthK8s(plan, staging, { activeShards })));
+          const { result, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, staging, { context }) : renderer.writeK8s(plan, staging, { activeShards })));
           results.push(result);
           for (const message of printed.map(withoutReportPath).filter(Boolean)) messages.set(message, [...(messages.get(message) ?? []), plan.stage]);
           spinner.stop();
@@ -117,19 +118,19 @@ export function synthCommand(): Command {
       const printMessages = () => {
         for (const [message, stages] of messages) process.stderr.write(`\n${colors.yellow(`${stages.join(', ')}:`)} ${message}\n`);
       };
-      let results: SynthResult[];
+      let results: WrittenRendering[];
       try {
         results = runSynth(opts, messages);
       } catch (err) {
         printMessages();
         throw err;
       }
-      const rows = results.map((r) => [
-        r.stage,
-        r.target,
-        r.target === 'aws' ? `${Object.keys(r.template.Resources ?? {}).length} resources` : `${r.objects.length} objects`,
-        path.relative(process.cwd(), r.target === 'aws' ? r.templateFile : r.manifestFile),
-        `${(r.milliseconds / 1000).toFixed(1)} s`,
+      const rows = results.map((rendering) => [
+        rendering.stage,
+        rendering.target,
+        rendering.target === 'aws' ? `${Object.keys(rendering.template.Resources ?? {}).length} resources` : `${rendering.objects.length} objects`,
+        path.relative(process.cwd(), rendering.target === 'aws' ? rendering.templateFile : rendering.manifestFile),
+        `${(rendering.milliseconds / 1000).toFixed(1)} s`,
       ]);
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);

@@ -12,5 +12,3 @@ export * from './queue-worker';
 export * from './replicated-cache';
 export * from './single-node-store';
 export * from './web-app';
-export { restrictedViolations, probeExemptions } from './policy-checks';
-export type { Violation } from './policy-checks';
