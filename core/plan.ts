@@ -2,6 +2,7 @@ import { Profile, QueueTechnology, Region } from './profile';
 import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
 import { reaches, STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
 import { HOURS_PER_MONTH, round } from './units';
+import { checkPlanLimits, SERVICE_LIMITS } from './limits';
 
 /**
  * The plan: every size and count of a stage, computed once from the workload profile.
@@ -181,7 +182,19 @@ function zoneTolerantCount(need: number, zones: number): number {
   return Math.max(perZone * zones, zones > 1 ? zones : 1);
 }
 
+/**
+ * The plan of a stage for a profile. Refused with a PlanLimitError (a UsageError: exit 2)
+ * when it breaks a hard service limit (core/limits.ts); adjustable quotas and vendor
+ * guidance it exceeds are added to its warnings.
+ */
 export function computePlan(profile: Profile, stage: StageName): Plan {
+  const plan = computeUncheckedPlan(profile, stage);
+  plan.warnings.push(...checkPlanLimits(plan));
+  return plan;
+}
+
+/** The plan before the limit check: only for reasoning about other stages of a plan already checked. */
+function computeUncheckedPlan(profile: Profile, stage: StageName): Plan {
   stageByName(stage); // validates the name
   const a = profile.assumptions;
   const reasoning: string[] = [];
@@ -252,9 +265,16 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
           2,
           Math.ceil(writes / (a.writesPerSecondPerDatabaseVcpu * 16 * a.targetCpuUtilization)),
           Math.ceil(horizonGiB / a.maxShardGiB),
+          // Reads past what the largest replicas of one primary serve (RDS allows 15 replicas per primary).
+          Math.ceil(
+            (cachedReadQps * (profile.objectives.consistency === 'strong' ? 0.5 : 1)) /
+              a.queriesPerSecondPerDatabaseVcpu /
+              a.targetCpuUtilization /
+              (SERVICE_LIMITS.rdsReadReplicasPerSource.value * RDS_MEMORY[RDS_MEMORY.length - 1].vcpu),
+          ),
         )
       : 1;
-    if (shards > 1) reasoning.push(`shards: ${shards} = max(2, writes over a 16-vCPU primary, ${round(horizonGiB, 0)} GiB / ${a.maxShardGiB} GiB per shard)`);
+    if (shards > 1) reasoning.push(`shards: ${shards} = max(2, writes over a 16-vCPU primary, ${round(horizonGiB, 0)} GiB / ${a.maxShardGiB} GiB per shard, reads over ${SERVICE_LIMITS.rdsReadReplicasPerSource.value} of the largest replicas)`);
 
     // Under strong consistency, reads that follow a write stay on the primary: model half the reads there.
     const replicaReadShare = profile.objectives.consistency === 'strong' ? 0.5 : 1;
@@ -268,7 +288,13 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
     const replicaVcpuNeed = replicaReads / a.queriesPerSecondPerDatabaseVcpu / a.targetCpuUtilization;
     const dbFit = smallestFitting(family, { vcpu: Math.max(primaryVcpu, 2), memoryGiB: memory });
     if (!dbFit.fits) warnings.push(`database: a primary needs ${round(primaryVcpu, 1)} vCPU / ${round(memory, 0)} GiB, beyond ${dbFit.size.name}; ${hasReplicas ? 'shard' : 'add read replicas'}`);
-    const instance = dbFit.size;
+    // Replicas have the primary's class (any can take over). When the reads need more replicas than RDS
+    // allows per primary, a larger class for all of them is the answer before sharding is.
+    const maxReplicas = SERVICE_LIMITS.rdsReadReplicasPerSource.value;
+    const instance =
+      (hasReplicas && family.slice(family.indexOf(dbFit.size)).find((size) => Math.ceil(replicaVcpuNeed / size.vcpu) <= maxReplicas)) ||
+      (hasReplicas && Math.ceil(replicaVcpuNeed / dbFit.size.vcpu) > maxReplicas ? family[family.length - 1] : dbFit.size);
+    if (instance !== dbFit.size) reasoning.push(`database: ${instance.name} rather than ${dbFit.size.name} so that the replicas fit RDS's ${maxReplicas} per primary`);
     const readReplicas = hasReplicas ? Math.max(1, Math.ceil(replicaVcpuNeed / instance.vcpu)) : 0;
     const storageGiB = Math.max(20, Math.ceil((horizonGiB * 1.5) / shards / 10) * 10);
     // gp3 includes 3,000 IOPS (12,000 from 400 GiB on RDS); about 4 I/Os per row write (heap, index, WAL, checkpoint).
@@ -459,7 +485,8 @@ export function shardSizings(plan: Plan, activeShards = plan.database!.shards): 
     maxConnections: d.maxConnections,
   });
   const shards = Array.from({ length: db.shards }, () => sizing(db));
-  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computePlan(plan.profile, s).database!);
+  // Unchecked: an earlier stage that was never deployable (over a limit) still says what shard 0 may hold.
+  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computeUncheckedPlan(plan.profile, s).database!);
   if (!earlier.length) return shards;
 
   let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
@@ -472,7 +499,7 @@ export function shardSizings(plan: Plan, activeShards = plan.database!.shards): 
       instance: biggest.instance,
       podShape: biggest.podShape,
       maxConnections: biggest.maxConnections,
-      readReplicas: Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas)),
+      readReplicas: Math.min(SERVICE_LIMITS.rdsReadReplicasPerSource.value, Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas))),
       iops: iops || undefined,
     };
   }

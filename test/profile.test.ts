@@ -43,7 +43,7 @@ describe('workload profile', () => {
   test('a CPU target of 0 is refused (it would size an infinite fleet)', () => {
     const input = example();
     input.assumptions = { targetCpuUtilization: 0 };
-    expect(errorOf(() => parseProfile(input, 'p.yaml')).message).toBe('p.yaml: assumptions.targetCpuUtilization: expected a CPU utilization greater than 0, got 0');
+    expect(errorOf(() => parseProfile(input, 'p.yaml')).message).toBe('p.yaml: assumptions.targetCpuUtilization: expected a CPU utilization from 0.05 to 1, got 0');
   });
 
   test('enums list the valid choices', () => {
