@@ -149,7 +149,7 @@ export const profileSchema = z
     objectives: z
       .object({
         availabilityPercent: z.number().min(90).max(99.999).describe('Availability SLO over 30 days, percent (e.g. 99.9).'),
-        p99LatencyMs: positive('a latency in milliseconds').max(600_000, { error: 'expected a latency of at most 600,000 ms' }).describe('p99 latency target, ms.'),
+        p99LatencyMs: z.number({ error: 'expected a latency in milliseconds' }).int({ error: 'expected a whole number of milliseconds' }).min(1, { error: 'expected a latency of at least 1 ms' }).max(600_000, { error: 'expected a latency of at most 600,000 ms' }).describe('p99 latency target, ms.'),
         consistency: consistencySchema.describe('Read consistency the product needs: "strong" or a staleness bound.'),
       })
       .strict(),
