@@ -3,6 +3,16 @@ import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, 
 import { reaches, STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
 import { HOURS_PER_MONTH, round } from './units';
 import { checkPlanLimits, SERVICE_LIMITS } from './limits';
+import { applyDeployedFloor, DeployedSizes } from './floor';
+
+export interface PlanOptions {
+  /**
+   * What is deployed now (from the deployed template or live objects, or stagekit.lock.json):
+   * sizes become max(planned, deployed), zone sets and broker counts are kept, so a profile edit
+   * never shrinks storage or changes a create-only field in place. @default nothing deployed
+   */
+  readonly deployed?: DeployedSizes;
+}
 
 /**
  * The plan: every size and count of a stage, computed once from the workload profile.
@@ -33,6 +43,8 @@ export interface Plan {
   readonly warnings: string[];
   /** The profile the plan came from (alarm e-mail, app image, assumptions). */
   readonly profile: Profile;
+  /** The deployed sizes the plan keeps as a floor, when it was planned against a deployment. */
+  readonly deployedFloor?: DeployedSizes;
 }
 
 export interface AppPlan {
@@ -53,6 +65,11 @@ export interface AppPlan {
 export interface ServerPlan {
   readonly instance: MachineSize;
   readonly dataVolumeGiB: number;
+  /**
+   * Kubernetes: the size in the StatefulSet's volume claim template, fixed when it was created
+   * (templates are immutable); the claim itself is grown to `dataVolumeGiB`. @default dataVolumeGiB
+   */
+  readonly claimTemplateGiB?: number;
   readonly snapshotRetentionDays: number;
   /** How the server's memory is split (pod requests on Kubernetes, config on the VM). */
   readonly appShape: Shape;
@@ -187,22 +204,26 @@ function zoneTolerantCount(need: number, zones: number): number {
  * when it breaks a hard service limit (core/limits.ts); adjustable quotas and vendor
  * guidance it exceeds are added to its warnings.
  */
-export function computePlan(profile: Profile, stage: StageName): Plan {
-  const plan = computeUncheckedPlan(profile, stage);
+export function computePlan(profile: Profile, stage: StageName, options: PlanOptions = {}): Plan {
+  const keptZones = options.deployed && stage !== 'single-server' && options.deployed.zones > 1 ? options.deployed.zones : undefined;
+  const planned = computeUncheckedPlan(profile, stage, keptZones);
+  const plan = options.deployed ? applyDeployedFloor(planned, options.deployed, computeUncheckedPlan(profile, stage).zones) : planned;
   plan.warnings.push(...checkPlanLimits(plan));
   return plan;
 }
 
 /** The plan before the limit check: only for reasoning about other stages of a plan already checked. */
-function computeUncheckedPlan(profile: Profile, stage: StageName): Plan {
+function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: number): Plan {
   stageByName(stage); // validates the name
   const a = profile.assumptions;
   const reasoning: string[] = [];
   const warnings: string[] = [];
   const single = stage === 'single-server';
-  const zones = single ? 1 : profile.objectives.availabilityPercent >= 99.95 ? 3 : 2;
+  const zones = single ? 1 : (keptZones ?? (profile.objectives.availabilityPercent >= 99.95 ? 3 : 2));
   reasoning.push(
-    single
+    keptZones
+      ? `zones: ${zones} (kept: the deployed stack spreads over ${keptZones}; its cache and Kafka zone sets are create-only)`
+      : single
       ? 'zones: 1 (a single server lives in one zone)'
       : `zones: ${zones} (SLO ${profile.objectives.availabilityPercent}% ${zones === 3 ? '>= 99.95%: survive a zone loss with capacity to spare' : '< 99.95%: two zones'})`,
   );
