@@ -10,7 +10,7 @@
  * or from stagekit.lock.json, which `deploy` writes for offline use (deploy/lock.ts).
  */
 import type { Plan } from './plan';
-import type { StageName } from '../stages/ladder';
+import type { StageName } from './ladder';
 
 export interface DeployedSizes {
   readonly product: string;

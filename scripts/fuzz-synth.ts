@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { UsageError } from '../core/errors';
 import { computePlan } from '../core/plan';
 import { parseProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
-import { synthAws, synthK8s } from '../blueprints/synth';
+import { STAGE_NAMES } from '../core/ladder';
+import { stageRenderer } from '../blueprints/render';
 import { profileArbitrary } from '../test/support/profile-arbitrary';
 
 const cases = Number(process.argv[2] ?? 20);
@@ -24,8 +24,9 @@ for (const [input, stage] of draws) {
   const t0 = performance.now();
   try {
     const plan = computePlan(parseProfile(JSON.parse(JSON.stringify(input))), stage);
-    synthAws(plan, out);
-    synthK8s(plan, out);
+    const renderer = stageRenderer();
+    renderer.writeAws(plan, out);
+    renderer.writeK8s(plan, out);
     counts.synthesized++;
   } catch (err) {
     if (err instanceof UsageError) counts.refused++;

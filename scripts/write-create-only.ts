@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
-import { STATEFUL_RESOURCE_TYPES } from '../blueprints/aws/upgrade-safety';
+import { STATEFUL_RESOURCE_TYPES } from '../deploy/aws/upgrade-safety';
 
 const db = loadAwsServiceSpecSync();
 const version: string = require('@aws-cdk/aws-service-spec/package.json').version;

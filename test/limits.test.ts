@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors';
 import { checkStackResourceCount, PlanLimitError, planLimitFindings, SERVICE_LIMITS } from '../core/limits';
 import { computePlan } from '../core/plan';
 import { parseProfile, ProfileInput } from '../core/profile';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { ROOT } from './support/paths';
 
 const example = (name = 'growing-product'): any => parse(fs.readFileSync(path.join(ROOT, 'profiles', `${name}.yaml`), 'utf8'));

@@ -13,7 +13,7 @@ import { UsageError } from '../core/errors';
 import { computePlan, shardSizings } from '../core/plan';
 import { parseProfile } from '../core/profile';
 import { profileArbitrary } from './support/profile-arbitrary';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { ROOT } from './support/paths';
 
 /** Strips the keys fast-check left undefined (the YAML a user writes has no such keys). */

@@ -4,7 +4,7 @@
  * the API server or an operator refuses to change.
  */
 import createOnly from '../data/aws/create-only-properties.json';
-import { changedNestedCreateOnly, statefulRisks } from '../blueprints/aws/upgrade-safety';
+import { changedNestedCreateOnly, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { awsStatefulRisks } from '../deploy/aws/safety';
 import { immutableFieldProblems } from '../deploy/k8s/changes';
 
