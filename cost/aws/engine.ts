@@ -1,7 +1,7 @@
 /**
  * The AWS pricing engine: any CloudFormation template (stagekit's, or any CDK app's) → a bill.
  *
- * Each resource goes to the handler of its type (handlers.ts); types with no charge are recognised as free,
+ * Each resource goes to the handler of its type (handlers/, one file per service); types with no charge are recognised as free,
  * pay-per-use types are listed as such, and anything else is listed as not priced — never as zero. With a
  * usage model (from the workload profile), usage-based lines are added: on the resources they attach to, and
  * as region-level lines for data transfer out to the internet and traffic between zones.
@@ -10,10 +10,13 @@ import { AWS_REGIONS, AwsRegion, loadCatalog, PriceCatalog, PriceNotFound, Suppo
 import { UsageError } from '../../core/errors';
 import { Bill, component, HOURS_PER_MONTH, makeBill, notPricedResource, payPerUseResource, PricedResource, freeResource, resource } from '../model';
 import { gib, UsageModel } from '../usage';
-import { AwsContext, priced, TemplateRoles, usageLine } from './context';
+import { AwsContext, priced, usageLine } from './context';
 import { crossAzResource, crossShare, dataTransferOutResource, Flow } from './network';
 import { FREE_TYPES, HANDLERS, isCustomResource, NOT_IN_CATALOG, PAY_PER_USE_TYPES } from './handlers';
-import { bool, CfnTemplate, referencedIds, str } from './template';
+import { templateRoles } from './roles';
+import { CfnResource, CfnTemplate, str } from './template';
+
+export { templateRoles } from './roles';
 
 export interface AwsPricingOptions {
   region: AwsRegion | string;
@@ -37,58 +40,11 @@ export function checkRegion(region: string): AwsRegion {
   return region as AwsRegion;
 }
 
-/** Which log groups take request logs, job logs, or an AWS service's own logs. */
-function logGroupRoles(template: CfnTemplate, flowLogGroups: Map<string, string>): Pick<TemplateRoles, 'appLogGroups' | 'workerLogGroups' | 'serviceLogGroups'> {
-  const resources = Object.entries(template.Resources ?? {});
-  const deliveredTo = new Set<string>();
-  for (const [, r] of resources) {
-    if (r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::MSK::Cluster' || r.Type === 'AWS::Lambda::Function') {
-      for (const id of referencedIds([r.Properties?.LogDeliveryConfigurations, r.Properties?.LoggingInfo, r.Properties?.LoggingConfig])) deliveredTo.add(id);
-    }
-  }
-  const out = { appLogGroups: [] as string[], workerLogGroups: [] as string[], serviceLogGroups: [] as string[] };
-  for (const [id, r] of resources) {
-    if (r.Type !== 'AWS::Logs::LogGroup' || flowLogGroups.has(id)) continue;
-    const name = str(template, r.Properties?.LogGroupName) ?? '';
-    if (deliveredTo.has(id) || /^\/aws\/(rds|elasticache|msk|lambda|kafka|eks|vendedlogs)\//.test(name)) out.serviceLogGroups.push(id);
-    else if (/worker|job|queue|consumer/i.test(`${id} ${name}`)) out.workerLogGroups.push(id);
-    else out.appLogGroups.push(id);
-  }
-  return out;
-}
-
-export function templateRoles(template: CfnTemplate): TemplateRoles {
-  const resources = Object.entries(template.Resources ?? {});
-  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
-  const albs = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, r]) => (str(template, r.Properties?.Type) ?? 'application') === 'application');
-  const front = albs.find(([, r]) => (str(template, r.Properties?.Scheme) ?? 'internet-facing') === 'internet-facing') ?? albs[0];
-  const queues = ofType('AWS::SQS::Queue');
-  const dlqs = new Set<string>(queues.flatMap(([, r]) => referencedIds(r.Properties?.RedrivePolicy?.deadLetterTargetArn)));
-  const flowLogGroups = new Map<string, string>();
-  for (const [, r] of ofType('AWS::EC2::FlowLog')) {
-    for (const target of referencedIds([r.Properties?.LogGroupName, r.Properties?.LogDestination])) flowLogGroups.set(target, str(template, r.Properties?.TrafficType) ?? 'ALL');
-  }
-  const dbs = ofType('AWS::RDS::DBInstance');
-  const replicas = dbs.filter(([, r]) => r.Properties?.SourceDBInstanceIdentifier !== undefined).length;
-  return {
-    frontLoadBalancer: front?.[0],
-    natGateways: ofType('AWS::EC2::NatGateway').map(([id]) => id),
-    workQueues: queues.map(([id]) => id).filter((id) => !dlqs.has(id)),
-    deadLetterQueues: dlqs,
-    flowLogGroups,
-    ...logGroupRoles(template, flowLogGroups),
-    hasCompute: resources.some(([, r]) => ['AWS::EC2::Instance', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::Nodegroup', 'AWS::ECS::Service'].includes(r.Type)),
-    databases: { primaries: dbs.length - replicas, replicas, multiAz: dbs.filter(([, r]) => bool(template, r.Properties?.MultiAZ)).length },
-    hasCache: resources.some(([, r]) => r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::ElastiCache::CacheCluster'),
-    hasKafka: resources.some(([, r]) => r.Type === 'AWS::MSK::Cluster'),
-  };
-}
-
-function priceResource(ctx: AwsContext, id: string, r: { Type: string; Properties?: Record<string, any> }): PricedResource {
+function priceResource(ctx: AwsContext, id: string, r: CfnResource): PricedResource {
   const handler = HANDLERS[r.Type];
   if (handler) {
     try {
-      return handler(ctx, id, r);
+      return handler.price(ctx, id, r.Type, handler.read(ctx.template, id, r));
     } catch (err) {
       if (err instanceof PriceNotFound) return notPricedResource(id, r.Type, err.message);
       throw err;
