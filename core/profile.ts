@@ -8,7 +8,7 @@ import { describeValue, UsageError } from './errors';
 export const DEFAULT_APP_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
 
 /** Regions stagekit has prices for, on every provider it compares. */
-export const SUPPORTED_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'] as const;
+export const SUPPORTED_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'] as const;
 export type Region = (typeof SUPPORTED_REGIONS)[number];
 
 export const QUEUE_TECHNOLOGIES = ['sqs', 'kafka'] as const;

@@ -7,6 +7,7 @@ import { PriceNotFound } from './errors';
 import {
   type AwsRegion,
   type CacheEngine,
+  type CommitmentTerm,
   type CatalogData,
   type CatalogPrice,
   type CatalogTieredPrice,
@@ -158,6 +159,14 @@ export class PriceCatalog {
     };
   }
 
+  /** Standard Reserved Instance rate (no upfront, Linux, shared tenancy), USD per hour. */
+  ec2ReservedHourly(region: AwsRegion, instanceType: string, term: CommitmentTerm): Price {
+    const table = this.data.aws.ec2Reserved?.[this.region(region, 'EC2 Reserved Instances')]?.[term];
+    const usd = table?.types[instanceType];
+    if (!table || usd === undefined) throw new PriceNotFound(`EC2 Reserved Instance (${term}, no upfront)`, `${instanceType} in ${region}`, 'no such offer in the RI price map');
+    return this.resolve({ usd, unit: 'instance-hour', source: table.source });
+  }
+
   ec2InstanceTypes(region: AwsRegion): Ec2Instance[] {
     const table = this.data.aws.ec2[this.region(region, 'EC2 on-demand Linux')];
     return Object.keys(table.types).map((type) => this.ec2Instance(region, type));
@@ -301,6 +310,27 @@ export class PriceCatalog {
 
   kms(region: AwsRegion): { perKeyMonth: Price; per10kRequests: Price } {
     return this.resolveAll(this.regional(region, 'KMS').kms);
+  }
+
+  lambda(region: AwsRegion): { requestX86: Price; requestArm: Price; gbSecondX86: Price; gbSecondArm: Price } {
+    return this.resolveAll(this.regional(region, 'Lambda').lambda);
+  }
+
+  dynamodb(region: AwsRegion): {
+    onDemandReadRequest: Price;
+    onDemandWriteRequest: Price;
+    provisionedRcuHourly: Price;
+    provisionedWcuHourly: Price;
+    storagePerGbMonth: Price;
+    pitrPerGbMonth: Price;
+  } {
+    return this.resolveAll(this.regional(region, 'DynamoDB').dynamodb);
+  }
+
+  /** AWS Fargate rates (the same for ECS and EKS tasks; read from the EKS map, which carries them). */
+  fargate(region: AwsRegion): { vcpuHourly: Price; gbHourly: Price } {
+    const eks = this.regional(region, 'Fargate').eks;
+    return { vcpuHourly: this.resolve(eks.fargateVcpuHourly), gbHourly: this.resolve(eks.fargateGbHourly) };
   }
 
   eksClusterHourly(region: AwsRegion): Price {

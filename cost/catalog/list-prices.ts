@@ -179,6 +179,7 @@ export const SUPPORT_PLANS: Record<SupportPlan, SupportPlanRecord> = {
 };
 
 export const COMMITMENT_DISCOUNTS_NOTE =
-  'No feed in ../shared/data/prices carries reserved-instance or savings-plan rates: the AWS maps used are the on-demand ' +
-  'ones (ec2-ondemand-without-sec-sel, rds-postgresql-ondemand, elasticache OnDemand keys), Karpenter embeds on-demand prices ' +
-  'only, and vantage/opszero carries on-demand and average spot. Commitment discounts are therefore not priced.';
+  'EC2 standard Reserved Instances, 1 and 3 years, no upfront, Linux, shared tenancy, from the AWS RI price maps ' +
+  '(ec2.shop copies, 2025-04-05): aws.ec2Reserved. Not in the catalog: Savings Plans (Compute, EC2 Instance: no feed ' +
+  'found), RDS, ElastiCache and MSK reserved rates (RDS RI maps exist in ec2.shop but are not vendored yet), so those ' +
+  'stay on-demand under a commitment and the bill says so.';
