@@ -6,7 +6,7 @@
  * usage model (from the workload profile), usage-based lines are added: on the resources they attach to, and
  * as region-level lines for data transfer out to the internet and traffic between zones.
  */
-import { AWS_REGIONS, AwsRegion, loadCatalog, PriceCatalog, PriceNotFound, SupportPlan } from '../catalog';
+import { AWS_REGIONS, AwsRegion, CommitmentTerm, loadCatalog, PriceCatalog, PriceNotFound, SupportPlan } from '../catalog';
 import { UsageError } from '../../core/errors';
 import { Bill, component, HOURS_PER_MONTH, makeBill, notPricedResource, payPerUseResource, PricedResource, freeResource, resource } from '../model';
 import { gib, UsageModel } from '../usage';
@@ -25,6 +25,8 @@ export interface AwsPricingOptions {
   catalog?: PriceCatalog;
   /** Adds an AWS Support plan line (a share of the monthly AWS charges, with the plan's minimum). */
   support?: SupportPlan;
+  /** Prices EC2 capacity at standard Reserved Instance rates (1 or 3 years, no upfront). @default on-demand */
+  commitment?: CommitmentTerm;
   /** Share of internet egress that leaves private subnets through NAT gateways. @default 0.05 */
   natShareOfEgress?: number;
   stage?: string;
@@ -63,7 +65,11 @@ function priceResource(ctx: AwsContext, id: string, r: CfnResource): PricedResou
 function usageResources(ctx: AwsContext): PricedResource[] {
   const u = ctx.usage;
   if (!u) return [];
-  const out: PricedResource[] = [dataTransferOutResource(ctx.catalog, ctx.region, u)];
+  const out: PricedResource[] = [
+    ctx.roles.cdnDistributions.length
+      ? resource('DataTransferOut', 'AWS::DataTransfer::Internet', [], `responses to users leave through CloudFront (${ctx.roles.cdnDistributions.join(', ')}), billed there; origin fetches from AWS are free`)
+      : dataTransferOutResource(ctx.catalog, ctx.region, u),
+  ];
   if (u.zones > 1) {
     const { share, text } = crossShare(u.zones);
     const flows: Flow[] = [];
@@ -141,7 +147,15 @@ export function withSupport(bill: Bill, plan: SupportPlan, catalog: PriceCatalog
 export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions): Bill {
   const region = checkRegion(options.region);
   const catalog = options.catalog ?? loadCatalog();
-  const ctx: AwsContext = { region, catalog, template, usage: options.usage, natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE, roles: templateRoles(template) };
+  const ctx: AwsContext = {
+    region,
+    catalog,
+    template,
+    usage: options.usage,
+    natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE,
+    roles: templateRoles(template),
+    commitment: options.commitment,
+  };
   const resources = Object.entries(template.Resources ?? {}).map(([id, r]) => priceResource(ctx, id, r));
   resources.push(...customMetrics(ctx), ...usageResources(ctx));
   const bill = makeBill({
@@ -157,7 +171,11 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
 }
 
 function awsAssumptions(ctx: AwsContext): string[] {
-  const a = [`${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (reserved and savings-plan rates are not in the catalog)`];
+  const a = [
+    ctx.commitment
+      ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2 capacity at standard Reserved Instance rates (${ctx.commitment}, no upfront, the committed floor), everything else on-demand (RDS, ElastiCache, MSK and Fargate reserved rates and Savings Plans are not in the catalog)`
+      : `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (Savings Plans and reserved rates other than EC2's are not in the catalog; see --commitment)`,
+  ];
   if (ctx.usage) a.push(...ctx.usage.assumptions);
   else a.push('usage-based lines (requests, data transfer, logs) are not included: give a workload profile with --profile');
   a.push('free tiers (10 alarms, 3 dashboards, 5 GB of logs, 100 GB of egress) are not applied');

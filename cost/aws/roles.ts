@@ -81,5 +81,6 @@ export function templateRoles(template: CfnTemplate): TemplateRoles {
     databases: { primaries: dbs.length - replicas, replicas, multiAz: dbs.filter(([, r]) => bool(template, r.Properties?.MultiAZ)).length },
     hasCache: resources.some(([, r]) => r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::ElastiCache::CacheCluster'),
     hasKafka: resources.some(([, r]) => r.Type === 'AWS::MSK::Cluster'),
+    cdnDistributions: ofType('AWS::CloudFront::Distribution').filter(([, r]) => roleOf(template, r) === RESOURCE_ROLES.cdn).map(([id]) => id),
   };
 }

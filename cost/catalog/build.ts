@@ -6,6 +6,7 @@
 import { FeedFormatError } from './errors';
 import { FEEDS, type FeedDefinition, type FeedId, type FeedPayloads } from './feeds';
 import {
+  CLOUDFRONT_DATA_TRANSFER_OUT,
   COMMITMENT_DISCOUNTS_NOTE,
   LIST_PRICE_SOURCES,
   ROUTE53_HOSTED_ZONE,
@@ -180,6 +181,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     }),
   ) as CatalogData['aws']['support'];
   useListSource(ROUTE53_HOSTED_ZONE.source);
+  for (const tiers of Object.values(CLOUDFRONT_DATA_TRANSFER_OUT)) useListSource(tiers.source);
 
   return {
     schemaVersion: 1,
@@ -201,6 +203,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     aws: {
       ...aws,
       route53PrivateHostedZone: ROUTE53_HOSTED_ZONE,
+      cloudfrontDataTransferOut: CLOUDFRONT_DATA_TRANSFER_OUT,
       support,
       commitmentDiscounts: { available: true, note: COMMITMENT_DISCOUNTS_NOTE },
     },

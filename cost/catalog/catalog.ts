@@ -115,6 +115,16 @@ export interface SupportCharge {
   sources: { source: string; published: IsoDate; quote?: string }[];
 }
 
+/** Which column of CloudFront's price table serves viewers near each region. */
+const CLOUDFRONT_GEOGRAPHY: Record<AwsRegion, string> = {
+  'us-east-1': 'united-states',
+  'us-west-2': 'united-states',
+  'eu-central-1': 'europe',
+  'eu-west-1': 'europe',
+  'ap-south-1': 'india',
+  'ap-southeast-1': 'hong-kong-singapore-asia',
+};
+
 const DEPLOYMENT_LABEL: Record<RdsDeployment, string> = {
   'single-az': 'Single-AZ',
   'multi-az': 'Multi-AZ',
@@ -348,6 +358,17 @@ export class PriceCatalog {
   }
 
   /** Route 53 hosted zones (global): tiers by number of zones in the account. */
+  /**
+   * CloudFront data transfer out, for viewers near the region: the pricing page's geography that contains the
+   * region (US regions → United States, EU → Europe, Mumbai → India, Singapore → its Asia column).
+   */
+  cloudfrontDataTransferOutTiers(region: AwsRegion): { geography: string; tiers: PriceTier[] } {
+    const geography = CLOUDFRONT_GEOGRAPHY[region];
+    const table = this.data.aws.cloudfrontDataTransferOut?.[geography];
+    if (!table) throw new PriceNotFound('CloudFront data transfer out', `viewers in ${geography}`);
+    return { geography, tiers: this.resolveTiers(table) };
+  }
+
   route53PrivateHostedZoneMonthly(): PriceTier[] {
     return this.resolveTiers(this.data.aws.route53PrivateHostedZone);
   }

@@ -296,6 +296,8 @@ export interface CatalogData {
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;
     route53PrivateHostedZone: CatalogTieredPrice;
+    /** CloudFront data transfer out to the internet, by viewer geography (global, not per region). */
+    cloudfrontDataTransferOut: Record<string, CatalogTieredPrice>;
     support: Record<SupportPlan, SupportPlanRecord>;
     /** Which commitment rates the catalog has (EC2 standard RIs, no upfront) and which it has not; see `note`. */
     commitmentDiscounts: { available: boolean; note: string };

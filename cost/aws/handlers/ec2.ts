@@ -2,7 +2,8 @@
  * EC2 compute and block storage: instances, Auto Scaling groups (priced at their floor), EBS volumes. The EBS
  * and instance-hour helpers are shared with the EKS node groups and the backup plans.
  */
-import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
+import { CostComponent, HOURS_PER_MONTH, notPricedResource, PricedResource, resource, unpricedComponent } from '../../model';
+import { PriceNotFound } from '../../catalog';
 import { AwsContext, lookup, priced } from '../context';
 import { bool, CfnTemplate, num, referencedResource, str } from '../template';
 import { handler, props, ServiceHandlers } from './types';
@@ -78,9 +79,34 @@ function detailedMonitoring(ctx: AwsContext, instances: number): CostComponent[]
 
 export function instanceLines(ctx: AwsContext, instanceType: string | undefined, instances: number, what: string): CostComponent[] {
   if (!instanceType) return [unpricedComponent(`${what} usage`, 'hours', 'the instance type is not a literal in the template')];
-  return lookup(`${what} usage (${instanceType})`, 'hours', () =>
-    priced(`${what} usage (Linux, on-demand, ${instanceType}${instances !== 1 ? ` × ${instances}` : ''})`, 'hours', HOURS_PER_MONTH * instances, ctx.catalog.ec2Hourly(ctx.region, instanceType)),
-  );
+  const count = instances !== 1 ? ` × ${instances}` : '';
+  return lookup(`${what} usage (${instanceType})`, 'hours', () => {
+    const onDemand = ctx.catalog.ec2Hourly(ctx.region, instanceType);
+    if (!ctx.commitment) return priced(`${what} usage (Linux, on-demand, ${instanceType}${count})`, 'hours', HOURS_PER_MONTH * instances, onDemand);
+    try {
+      const reserved = ctx.catalog.ec2ReservedHourly(ctx.region, instanceType, ctx.commitment);
+      return priced(
+        `${what} usage (Linux, reserved ${ctx.commitment} no upfront, ${instanceType}${count})`,
+        'hours',
+        HOURS_PER_MONTH * instances,
+        reserved,
+        `standard Reserved Instance, ${ctx.commitment === '1y' ? '1 year' : '3 years'}, no upfront: $${reserved.usd}/h against $${onDemand.usd}/h on-demand; covers the floor only, scale-out above it runs on-demand`,
+      );
+    } catch (err) {
+      if (!(err instanceof PriceNotFound)) throw err;
+      return priced(`${what} usage (Linux, on-demand, ${instanceType}${count})`, 'hours', HOURS_PER_MONTH * instances, onDemand, `no ${ctx.commitment} Reserved Instance offer for ${instanceType} in ${ctx.region}: on-demand`);
+    }
+  });
+}
+
+/**
+ * A fleet whose instance hours cannot be priced (a type the catalog lacks) is not priced at all: its volumes
+ * alone would be a partial figure called priced.
+ */
+export function fleetResource(id: string, type: string, lines: CostComponent[], note?: string): PricedResource {
+  const compute = lines[0];
+  if (compute?.notPriced) return { ...notPricedResource(id, type, `${compute.notPriced}; the volumes and monitoring of its instances are left out with it`), costComponents: lines };
+  return resource(id, type, lines, note);
 }
 
 function publicIpv4Line(ctx: AwsContext): CostComponent[] {
@@ -110,7 +136,7 @@ export const ec2Instance = handler({
     else lines.push(...lookup('Root volume', 'GB-months', () => ebsLines(ctx, 'Root volume', { sizeGiB: 8, type: 'gp3' }).map((c) => ({ ...c, assumption: 'no block device mapping: the AMI default, assumed 8 GiB gp3 (Amazon Linux 2023)' }))));
     if (spec.detailedMonitoring) lines.push(...detailedMonitoring(ctx, 1));
     if (spec.publicIp) lines.push(...publicIpv4Line(ctx));
-    return resource(id, type, lines);
+    return fleetResource(id, type, lines);
   },
 });
 
@@ -160,7 +186,7 @@ export const autoScalingGroup = handler({
     }
     if (spec.detailedMonitoring) lines.push(...detailedMonitoring(ctx, capacity));
     const onDemandNote = spec.mixedDistribution ? '; spot capacity priced at on-demand rates' : '';
-    return resource(
+    return fleetResource(
       id,
       type,
       lines,

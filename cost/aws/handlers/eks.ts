@@ -2,7 +2,7 @@
 import { HOURS_PER_MONTH, resource } from '../../model';
 import { lookup, priced } from '../context';
 import { num, str } from '../template';
-import { ebsLines, instanceLines } from './ec2';
+import { ebsLines, fleetResource, instanceLines } from './ec2';
 import { handler, props, ServiceHandlers } from './types';
 
 export const eksCluster = handler({
@@ -27,7 +27,7 @@ export const eksNodegroup = handler({
     const nodes = Math.max(spec.min, spec.desired);
     const lines = instanceLines(ctx, spec.instanceType, nodes, 'Node');
     lines.push(...lookup('Node disks', 'GB-months', () => ebsLines(ctx, 'Node disk', { sizeGiB: spec.diskGiB, type: 'gp2' }, nodes)));
-    return resource(id, type, lines, `prices the scaling floor (${nodes} nodes)`);
+    return fleetResource(id, type, lines, `prices the scaling floor (${nodes} nodes)`);
   },
 });
 

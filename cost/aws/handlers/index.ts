@@ -4,6 +4,10 @@
  * one file and one line in SERVICES; a type claimed twice fails at load time.
  */
 import { backupService } from './backup';
+import { cloudfrontService } from './cloudfront';
+import { dynamodbService } from './dynamodb';
+import { ecsService } from './ecs';
+import { lambdaService } from './lambda';
 import { cloudwatchService } from './cloudwatch';
 import { ec2Service } from './ec2';
 import { eksService } from './eks';
@@ -35,6 +39,10 @@ export const SERVICES: readonly ServiceHandlers[] = [
   route53Service,
   eksService,
   backupService,
+  ecsService,
+  lambdaService,
+  dynamodbService,
+  cloudfrontService,
   platformService,
 ];
 
