@@ -12,9 +12,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
-import { runOrExit } from '../cli/exit';
+import { runOrExit } from '../terminal/exit';
 import { UsageError } from '../core/errors';
-import { STAGE_NAMES, stageByName, StageName } from '../stages/ladder';
+import { STAGE_NAMES, stageByName, StageName } from '../core/ladder';
 import { buildK8sApp } from './k8s/app';
 
 /** `million-merchants` -> profiles/million-merchants.yaml; anything with a slash or a .yaml/.yml suffix is a path. */

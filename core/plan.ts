@@ -1,6 +1,6 @@
 import { Profile, QueueTechnology, Region } from './profile';
 import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
-import { reaches, STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
+import { reaches, STAGE_NAMES, StageName, stageByName } from './ladder';
 import { HOURS_PER_MONTH, round } from './units';
 
 /**

@@ -3,13 +3,13 @@ import * as path from 'path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { describeValue, UsageError } from './errors';
+import { SUPPORTED_REGIONS } from './regions';
 
 /** A placeholder web server that runs unprivileged on 8080; replace it with your app's image. */
 export const DEFAULT_APP_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
 
-/** Regions stagekit has prices for, on every provider it compares. */
-export const SUPPORTED_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'] as const;
-export type Region = (typeof SUPPORTED_REGIONS)[number];
+export { SUPPORTED_REGIONS } from './regions';
+export type { Region } from './regions';
 
 export const QUEUE_TECHNOLOGIES = ['sqs', 'kafka'] as const;
 export type QueueTechnology = (typeof QUEUE_TECHNOLOGIES)[number];

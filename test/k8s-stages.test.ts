@@ -10,7 +10,7 @@ import { deadLetterTopic, K8S_NAMES, shardClusterName } from '../blueprints/k8s/
 import { POSTGRES_IMAGE, shardShapes } from '../blueprints/k8s/product-chart';
 import { quantities } from '../constructs/k8s/pod-defaults';
 import type { Plan } from '../core/plan';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { k8sObjects, stagePlan } from './support/stages';
 
 const find = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);

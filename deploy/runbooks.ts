@@ -11,7 +11,7 @@
  */
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
-import { STAGE_NAMES, StageName, stageByName } from './ladder';
+import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 
 export type RunbookTarget = 'aws' | 'k8s';
 
