@@ -110,14 +110,6 @@ function awsPriceVendoredFeed(service: 'lambda' | 'dynamodb' | 'kms', title: str
 }
 
 export const FEEDS = {
-  'ec2-us-west-2': ec2VendoredRegionFeed('us-west-2', 'US West (Oregon)'),
-  'ec2-eu-west-1': ec2VendoredRegionFeed('eu-west-1', 'EU (Ireland)'),
-  'ec2-ap-southeast-1': ec2VendoredRegionFeed('ap-southeast-1', 'Asia Pacific (Singapore)'),
-  'ec2-reserved-1y': ec2ReservedFeed('1y'),
-  'ec2-reserved-3y': ec2ReservedFeed('3y'),
-  lambda: awsPriceVendoredFeed('lambda', 'AWS Lambda price map (requests, duration)', '2025-11-03'),
-  dynamodb: awsPriceVendoredFeed('dynamodb', 'AWS DynamoDB price map (on-demand and provisioned capacity, storage)', '2025-11-03'),
-  kms: awsPriceVendoredFeed('kms', 'AWS KMS price map (keys, requests)', '2025-11-04'),
   'ec2-us-east-1': ec2RegionFeed('us-east-1', 'US East (N. Virginia)'),
   'ec2-eu-central-1': ec2RegionFeed('eu-central-1', 'EU (Frankfurt)'),
   'ec2-ap-south-1': ec2RegionFeed('ap-south-1', 'Asia Pacific (Mumbai)'),
@@ -292,6 +284,15 @@ export const FEEDS = {
     commit: '4e8eaaa52dd2',
     commitDate: '2026-08-15',
   },
+  // Vendored in data/prices/feeds (../shared lacks them).
+  'ec2-us-west-2': ec2VendoredRegionFeed('us-west-2', 'US West (Oregon)'),
+  'ec2-eu-west-1': ec2VendoredRegionFeed('eu-west-1', 'EU (Ireland)'),
+  'ec2-ap-southeast-1': ec2VendoredRegionFeed('ap-southeast-1', 'Asia Pacific (Singapore)'),
+  'ec2-reserved-1y': ec2ReservedFeed('1y'),
+  'ec2-reserved-3y': ec2ReservedFeed('3y'),
+  lambda: awsPriceVendoredFeed('lambda', 'AWS Lambda price map (requests, duration)', '2025-11-03'),
+  dynamodb: awsPriceVendoredFeed('dynamodb', 'AWS DynamoDB price map (on-demand and provisioned capacity, storage)', '2025-11-03'),
+  kms: awsPriceVendoredFeed('kms', 'AWS KMS price map (keys, requests)', '2025-11-04'),
 } satisfies Record<string, FeedDefinition>;
 
 export type FeedId = keyof typeof FEEDS;
