@@ -140,7 +140,6 @@ describe('sharded', () => {
     map.shards.forEach((shard: any, id: number) => {
       expect(shard).toEqual({
         id,
-        cluster: shardClusterName(id),
         writer: `${shardClusterName(id)}-pooler-rw.${plan.product}.svc`,
         reader: `${shardClusterName(id)}-pooler-ro.${plan.product}.svc`,
         direct: `${shardClusterName(id)}-rw.${plan.product}.svc`,
