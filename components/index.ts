@@ -24,8 +24,8 @@ export function stageComponents(plan: Plan): StageComponent[] {
 }
 
 /** The stage's Prometheus rule groups: the service level and capacity first, then each component's in list order. */
-export function stageRuleGroups(plan: Plan): RuleGroup[] {
-  const components = stageComponents(plan);
+export function stageRuleGroups(plan: Plan, all: readonly StageComponent[] = STAGE_COMPONENTS): RuleGroup[] {
+  const components = all.filter((component) => component.applies(plan));
   const first = components.filter((component) => component === observability);
   const rest = components.filter((component) => component !== observability);
   return [...first, ...rest].flatMap((component) => component.ruleGroups?.(plan) ?? []);

@@ -69,6 +69,7 @@ export class ProductChart extends Chart {
     });
     const web: Peer = { name: K8S_NAMES.web, selector: { 'app.kubernetes.io/name': K8S_NAMES.web } };
     const worker: Peer = { name: K8S_NAMES.worker, selector: { 'app.kubernetes.io/name': K8S_NAMES.worker } };
+    const all = props.components ?? STAGE_COMPONENTS;
     const parts: K8sParts = { extra: {} };
     const ctx: K8sContext = {
       chart: this,
@@ -80,10 +81,10 @@ export class ProductChart extends Chart {
       monitoring: { labels: environment.monitoringLabels },
       peers: { web, worker, clients: plan.queue ? [web, worker] : [web] },
       connections: { env: {}, secretEnv: {}, secretFiles: [], configMapFiles: [], webOnly: { env: {}, secretEnv: {} } },
-      ruleGroups: stageRuleGroups(plan),
+      ruleGroups: stageRuleGroups(plan, all),
       parts,
     };
-    const components = (props.components ?? STAGE_COMPONENTS).filter((component) => component.applies(plan));
+    const components = all.filter((component) => component.applies(plan));
     for (const component of components) component.k8s?.(ctx);
     for (const component of components) component.postK8s?.(ctx);
     this.parts = parts;
