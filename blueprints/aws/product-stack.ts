@@ -16,8 +16,9 @@ import { WebTier } from '../../constructs/aws/web-tier';
 import { WorkerFleet } from '../../constructs/aws/worker-fleet';
 import { AwsContext, AwsParts, AwsStageOptions, STAGE_COMPONENTS, StageComponent, StageDashboard } from '../../components';
 
-export { APP_DATABASE_USER } from '../../core/contract';
 import { APP_ENV } from '../../core/contract';
+
+export { APP_DATABASE_USER } from '../../core/contract';
 
 /**
  * Deployment choices that are not sizes, so they live outside the plan. Each can also be
@@ -77,7 +78,7 @@ export class ProductStack extends Stack {
   readonly workers?: WorkerFleet;
   readonly slo?: SloAlarms;
   /** What components outside the built-in list built, by component id. */
-  readonly extra: Readonly<Record<string, unknown>>;
+  readonly extra!: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: ProductStackProps) {
     super(scope, id, props);
@@ -118,16 +119,8 @@ export class ProductStack extends Stack {
     for (const component of components) component.postAws?.(ctx);
     ctx.dashboard.flush(this, this.observability, (stack, outputId, outputProps) => new CfnOutput(stack, outputId, outputProps));
 
-    this.singleServer = parts.singleServer;
-    this.zone = parts.zone;
-    this.database = parts.database;
-    this.cache = parts.cache;
-    this.jobQueue = parts.jobQueue;
-    this.jobStream = parts.jobStream;
-    this.web = parts.web;
-    this.workers = parts.workers;
-    this.slo = parts.slo;
-    this.extra = parts.extra;
+    // What the components built, as the stack's properties (web, database, cache, ...).
+    Object.assign(this, parts);
   }
 }
 
