@@ -119,6 +119,16 @@ export const profileSchema = z
       .object({ email: z.email({ error: 'expected an email address' }).optional().describe('Where alarms are emailed (optional).') })
       .strict()
       .default({}),
+    cdn: z
+      .object({
+        enabled: z
+          .boolean({ error: 'expected true or false' })
+          .default(false)
+          .describe('Put a CDN in front of the web tier: CloudFront on AWS (from split-tier on), a cache-policy annotation on the Kubernetes Ingress.'),
+      })
+      .strict()
+      .default({ enabled: false })
+      .describe('Content delivery network in front of the web tier (off by default).'),
     assumptions: assumptionsSchema.default(assumptionsSchema.parse({})),
   })
   .strict();
