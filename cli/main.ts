@@ -25,8 +25,11 @@ export function buildProgram(): Command {
   return withUsageExitCodes(program);
 }
 
-if (require.main === module || process.argv[1]?.endsWith('stagekit.js')) {
+/** Runs the CLI on this process's arguments; the bin calls it, however npm linked or named it. */
+export function main(): void {
   runOrExit(async () => {
     await buildProgram().parseAsync(process.argv);
   });
 }
+
+if (require.main === module) main();
