@@ -2,10 +2,11 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { computePlan } from '../../core/plan';
 import { STAGE_NAMES, StageName, stageByName } from '../../stages/ladder';
-import { AWS_REGIONS, loadCatalog, SelfHostedProvider, SupportPlan } from '../../cost/catalog';
+import { AWS_REGIONS, loadCatalog, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
 import { DEFAULT_OPS, parseOpsHours } from '../../cost/k8s/ops';
+import { defaultOwnedOptions, FleetProvider, parseOwnedOptions } from '../../cost/k8s/offers';
 import { PROVIDER_NAMES, SELF_HOSTED_PROVIDERS } from '../../cost/k8s/self-hosted';
 import { PROVIDERS } from '../../cost/model';
 import {
@@ -22,7 +23,8 @@ export interface CostOptions {
   all?: boolean;
   profile: string;
   region?: string;
-  provider: SelfHostedProvider;
+  provider: FleetProvider;
+  owned?: string;
   priceList?: string;
   format: Format;
   summary?: boolean;
@@ -52,6 +54,7 @@ function withPricingOptions(command: Command): Command {
     .addOption(new Option('-r, --region <region>', `AWS region to price in (default: the profile's): ${AWS_REGIONS.join(', ')}`))
     .addOption(new Option('--provider <provider>', 'self-hosted provider').choices([...SELF_HOSTED_PROVIDERS]).default('hetzner'))
     .option('--price-list <id>', 'a specific self-hosted price list, e.g. hetzner-2026-01 (default: the provider\'s newest)')
+    .option('--owned <list>', `owned-hardware assumptions, e.g. amortizationYears=3,rackUsdPerMonth=1200 (defaults: ${Object.entries(defaultOwnedOptions()).map(([k, v]) => `${k}=${v}`).join(',')})`)
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('--from <dir>', 'price what `stagekit synth --out DIR` wrote instead of synthesizing')
     .addOption(new Option('--support <plan>', 'add an AWS Support plan line to the AWS and EKS bills').choices([...SUPPORT_PLANS]))
@@ -72,6 +75,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
   return {
     region: opts.region,
     provider: opts.provider,
+    owned: opts.owned ? parseOwnedOptions(opts.owned) : undefined,
     priceList: opts.priceList,
     eurUsd,
     support: opts.support,

@@ -23,6 +23,8 @@ export interface ClusterPricing {
   /** Extra per-node components (root disks, public IPv4 addresses). */
   readonly perNode?: (nodes: number, server: ServerType) => CostComponent[];
   readonly serverResourceType: string;
+  /** Local NVMe that is bought per GiB (owned servers' data drives); absent: included in the server price. */
+  readonly localDrives?: { usdPerGiBMonth: number; priceSource: string };
 }
 
 export interface PoolResult {
@@ -99,12 +101,12 @@ export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: 
     const all = workloads.filter((w) => poolOf(w, singleNode) === pool);
     if (!all.length) continue;
     const candidates = candidatesOf(pool);
-    const fits = (w: Workload) => candidates.some((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB);
+    const fits = (w: Workload) => candidates.some((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB && (s.localDiskGiB === undefined || s.localDiskGiB >= w.storageGiB));
     const members = all.filter((w) => w.replicas === 0 || fits(w));
     const unplaceable = all
       .filter((m) => !members.includes(m))
-      .map((workload) => ({ workload, pool, reason: `no ${pool}-pool server type is large enough for a pod of ${workload.vcpu} vCPU / ${workload.memoryGiB.toFixed(1)} GiB (plus the node's system reserve)` }));
-    const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes }));
+      .map((workload) => ({ workload, pool, reason: `no ${pool}-pool server type is large enough for a pod of ${workload.vcpu} vCPU / ${workload.memoryGiB.toFixed(1)} GiB (plus the node's system reserve)${candidates.some((c) => c.localDiskGiB !== undefined) && workload.storageGiB ? ` and ${Math.round(workload.storageGiB)} GiB of local disk` : ''}` }));
+    const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes, storageGiB: w.storageGiB }));
     const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE }) : undefined;
     pools.push({ pool, members, unplaceable, packing });
   }
@@ -139,7 +141,19 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
           }),
         );
       }
-      if (w.storageGiB > 0 && w.replicas > 0) {
+      if (w.storageGiB > 0 && w.replicas > 0 && packing?.server.localDiskGiB !== undefined) {
+        const drives = pricing.localDrives;
+        lines.push(
+          component({
+            name: `Local NVMe (${round(w.storageGiB)} GiB × ${w.replicas}${drives ? ', mirrored data drives' : ', in the server price'})`,
+            unit: 'GB-months',
+            quantity: w.storageGiB * w.replicas,
+            price: drives ? drives.usdPerGiBMonth : 0,
+            priceSource: drives?.priceSource,
+            assumption: `on the ${packing.server.id}'s own disks (${Math.round(packing.server.localDiskGiB)} GiB usable each), packed with CPU and memory`,
+          }),
+        );
+      } else if (w.storageGiB > 0 && w.replicas > 0) {
         const gib = w.storageGiB * w.replicas;
         lines.push(
           pricing.volume

@@ -1,24 +1,29 @@
 /**
- * The self-hosted bill: the Kubernetes rendering on rented servers (Hetzner Cloud by default, OVH or
- * Scaleway), priced from the provider's EUR list and converted with the catalog's explicit (overridable)
- * exchange rate. Servers come from bin-packing (cluster.ts); around them: control-plane nodes, load
- * balancer, traffic beyond what the servers include, volumes, backups in object storage, and operations
- * labour on its own line.
+ * The self-hosted bill: the Kubernetes rendering on servers the team runs — Hetzner Cloud (default), Hetzner
+ * dedicated root servers with Hetzner Cloud, OVH or Scaleway cloud, or owned hardware in colocation. It
+ * prices the fleet plan (fleet.ts) line by line: servers, control plane, load balancers, volumes, traffic
+ * by the provider's rules, backups and logs in object storage, colocation lines for owned hardware, and
+ * operations labour that scales with what is run. EUR prices are converted at the catalog's (overridable) rate.
  */
-import { loadCatalog, PriceCatalog, SelfHostedProvider, SelfHostedServices } from '../catalog';
+import { loadCatalog, PriceCatalog, SelfHostedServices } from '../catalog';
 import { Bill, component, CostComponent, freeResource, makeBill, PricedResource, resource, unpricedComponent } from '../model';
 import { gib, UsageModel } from '../usage';
 import { ClusterPricing, clusterResources } from './cluster';
 import { clusterPackingOf, eurSource, FleetPlan, planFleetFrom, PROVIDER_NAMES } from './fleet';
 import { Inventory, inventory } from './inventory';
+import { bareMetalData, FLEET_PROVIDERS, FleetProvider, OwnedHardwareOptions, ownedOptionSource, sourceText } from './offers';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './ops';
 
-export const SELF_HOSTED_PROVIDERS: readonly SelfHostedProvider[] = ['hetzner', 'ovh', 'scaleway'];
+export const SELF_HOSTED_PROVIDERS: readonly FleetProvider[] = FLEET_PROVIDERS;
 
 export { PROVIDER_NAMES };
 
 export interface SelfHostedPricingOptions {
-  readonly provider?: SelfHostedProvider;
+  readonly provider?: FleetProvider;
+  /** The profile's AWS region: the fleet runs at the provider's nearest sites. */
+  readonly region?: string;
+  /** Owned-hardware assumptions (amortization years, rack, power, bandwidth commit, spares). */
+  readonly owned?: OwnedHardwareOptions;
   /** A specific price list id (e.g. "hetzner-2026-01"); defaults to the provider's freshest. */
   readonly priceList?: string;
   /** USD per EUR. @default the catalog's rate */
@@ -38,7 +43,16 @@ export interface SelfHostedPricingOptions {
 export function priceSelfHosted(objects: readonly any[], options: SelfHostedPricingOptions): Bill {
   const catalog = options.catalog ?? loadCatalog();
   const inv: Inventory = inventory([...objects]);
-  const { plan, services } = planFleetFrom(inv, { provider: options.provider, priceList: options.priceList, eurUsd: options.eurUsd, zones: options.zones, usage: options.usage, catalog });
+  const { plan, services } = planFleetFrom(inv, {
+    provider: options.provider,
+    region: options.region,
+    owned: options.owned,
+    priceList: options.priceList,
+    eurUsd: options.eurUsd,
+    zones: options.zones,
+    usage: options.usage,
+    catalog,
+  });
   return priceFleet(plan, inv, services, options, catalog);
 }
 
@@ -60,6 +74,12 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
     volumeMissing: `the ${listId} price list has no block-volume price`,
     perNode: (nodes) => (ipv4 ? [component({ name: `Primary IPv4 addresses (${nodes} servers)`, unit: 'addresses', quantity: nodes, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') })] : []),
     serverResourceType: `${provider} servers`,
+    localDrives: plan.owned
+      ? {
+          usdPerGiBMonth: (2 * plan.owned.nvmeUsdPerTb * (2 ** 30 / 1e12)) / (plan.owned.amortizationYears * 12),
+          priceSource: `2 × $${plan.owned.nvmeUsdPerTb}/TB (mirrored) ÷ ${plan.owned.amortizationYears * 12} months (${ownedOptionSource('nvmeUsdPerTb', plan.owned)})`,
+        }
+      : undefined,
   };
   const cluster = clusterResources(inv, clusterPackingOf(plan), pricing);
   const resources: PricedResource[] = [...cluster.resources];
@@ -67,6 +87,8 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
   const cp = plan.controlPlane;
   if (singleNode) {
     resources.push(freeResource('ControlPlane', `${provider} servers`, 'runs on the single node (a k3s-style server), as the AWS single server runs everything on one machine'));
+  } else if (cp?.stacked) {
+    resources.push(freeResource('ControlPlane', `${provider} servers`, `${cp.note}: its 2 vCPU / 8 GiB per server are on the addon/control-plane line`));
   } else if (cp) {
     const lines: CostComponent[] = [component({ name: `Control-plane nodes (${cp.server.id} × ${cp.count})`, unit: 'servers', quantity: cp.count, price: cp.server.monthlyUsd, priceSource: cp.server.priceSource })];
     if (ipv4) lines.push(component({ name: `Primary IPv4 addresses (${cp.count} servers)`, unit: 'addresses', quantity: cp.count, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') }));
@@ -81,29 +103,49 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
     const planned = plan.loadBalancers.find((p) => p.name === lb.name);
     resources.push(
       planned
-        ? resource(lb.name, lb.kind, [component({ name: `Load balancer (${planned.type})`, unit: 'months', quantity: planned.count, price: planned.monthlyUsd, priceSource: planned.priceSource, assumption: planned.why })], lb.reason)
+        ? planned.monthlyUsd === 0
+          ? freeResource(lb.name, lb.kind, `${planned.type}: ${lb.reason}; ${planned.priceSource}`)
+          : resource(lb.name, lb.kind, [component({ name: `Load balancer (${planned.type}${planned.count > 1 ? ` × ${planned.count}` : ''})`, unit: 'load balancers', quantity: planned.count, price: planned.monthlyUsd, priceSource: planned.priceSource, assumption: planned.why })], lb.reason)
         : resource(lb.name, lb.kind, [unpricedComponent('Load balancer', 'months', `the ${listId} price list has no load balancer`)]),
     );
   }
 
-  resources.push(trafficResource(services, plan.servers, u));
+  resources.push(...trafficResources(services, plan, u));
   const backups = backupResource(services, plan, listId);
   if (backups) resources.push(backups);
-  resources.push(opsLabour(singleNode ? 'single-node' : 'cluster', inv.systems, ops));
+  const logs = logsResource(services, plan, listId);
+  if (logs) resources.push(logs);
+  if (plan.owned) resources.push(...ownedResources(plan, plan.owned, u));
+  const nodeItem = (offer: string) => (offer === 'owned' ? 'node-owned' : offer === 'dedicated' ? 'node-dedicated' : 'node-cloud') as 'node-cloud' | 'node-dedicated' | 'node-owned';
+  const nodes = new Map<'node-cloud' | 'node-dedicated' | 'node-owned', number>();
+  for (const p of plan.pools) nodes.set(nodeItem(p.server.offer), (nodes.get(nodeItem(p.server.offer)) ?? 0) + p.count);
+  if (cp && !cp.stacked) nodes.set('node-cloud', (nodes.get('node-cloud') ?? 0) + cp.count);
+  resources.push(
+    opsLabour(singleNode ? 'single-node' : 'cluster', inv.systems, ops, {
+      nodes: [...nodes].map(([item, count]) => ({ item, count })),
+      onCall: singleNode ? undefined : 'on-call',
+    }),
+  );
 
   return makeBill({
     provider: 'self-hosted',
-    label: `${plan.providerName} (${plan.priceLocations.join(', ')})`,
+    label: `${plan.providerName} (${plan.locations.names.join(', ')}${plan.locations.pricedHere ? '' : '; EU list prices'})`,
     resources,
     usageIncluded: u !== undefined,
     assumptions: [
-      `${listId} list prices in EUR, converted at ${rate.eurUsd} USD/EUR (${rate.overridden ? 'given with --eur-usd' : `${rate.source}, ${rate.published}; override with --eur-usd`})`,
-      `${plan.locationNote}`,
+      plan.owned
+        ? 'owned servers priced by capex amortized plus colocation; backups and logs kept off-site in Hetzner Object Storage'
+        : `${listId} list prices in EUR, converted at ${rate.eurUsd} USD/EUR (${rate.overridden ? 'given with --eur-usd' : `${rate.source}, ${rate.published}; override with --eur-usd`})`,
+      `sites: ${plan.locations.names.join(', ')}${plan.locations.region ? ` for a profile in ${plan.locations.region}` : ''}; failure domains ${plan.failureDomains.join(', ')}`,
+      ...(plan.locationNote ? [plan.locationNote] : []),
+      ...plan.notOffered.map((n) => `not offered: ${n}`),
       singleNode
         ? 'one failure domain, one node: no spare node, as the single-server stage has no redundancy'
         : `pods spread over ${options.zones} failure domains (provider locations) and bin-packed with N+1 (one spare node per pool); pods may request 90% of a server's vCPU and 85% of its memory`,
       'operators, ingress controller and monitoring run as add-ons with the requests stated on their lines; arm64 servers need multi-arch images',
-      'logs and metrics stay in the cluster (on its volumes): no separate line',
+      plan.observability
+        ? `logs priced like CloudWatch's: ${plan.observability.sizing}; metrics in the cluster's Prometheus (its own line)`
+        : 'no log volume in the profile: no log stack sized',
       ...(u ? u.assumptions : ['usage-based lines (traffic, backups) are not included: give a workload profile']),
     ],
     catalogDate: catalog.catalogDate.summary,
@@ -111,26 +153,89 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
   });
 }
 
-function trafficResource(services: SelfHostedServices, servers: number, u: UsageModel | undefined): PricedResource {
-  const t = services.traffic;
+/**
+ * Internet egress by the provider's rules. Hetzner Cloud: each server and load balancer includes traffic
+ * (summed over the project here; how Hetzner pools it could not be confirmed), the rest is billed per TB.
+ * Dedicated root servers and providers that include egress: no charge. Owned hardware: the bandwidth
+ * commit (priced on its own line) must carry the peak.
+ */
+function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: UsageModel | undefined): PricedResource[] {
   const egressGb = u ? u.egressGiBPerMonth * (2 ** 30 / 1e9) : undefined;
-  if (t.includedTbPerServer === 'unlimited') {
-    return resource('Traffic', 'bandwidth', [
-      component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${u ? gib(u.egressGiBPerMonth) : 'egress'}: ${t.note ?? 'included in the server price'}` }),
-    ]);
+  const t = services.traffic;
+  if (plan.owned) {
+    return [resource('Traffic', 'bandwidth', [component({ name: 'Internet egress (within the bandwidth commit)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: 'carried by the IP-transit commit priced on the Colocation line' })])];
   }
-  const included = t.includedTbPerServer * 1000 * servers;
-  return resource('Traffic', 'bandwidth', [
+  const cloudServers = plan.pools.filter((p) => p.server.offer === 'cloud').reduce((n, p) => n + p.count, 0) + (plan.controlPlane && !plan.controlPlane.stacked ? plan.controlPlane.count : 0);
+  const dedicatedServers = plan.pools.filter((p) => p.server.offer === 'dedicated').reduce((n, p) => n + p.count, 0);
+  if (t.includedTbPerServer === 'unlimited') {
+    return [resource('Traffic', 'bandwidth', [
+      component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${u ? gib(u.egressGiBPerMonth) : 'egress'}: ${t.note ?? 'included in the server price'}` }),
+    ])];
+  }
+  if (dedicatedServers > 0) {
+    return [resource('Traffic', 'bandwidth', [
+      component({ name: 'Internet egress (through the dedicated servers, unmetered)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${dedicatedServers} dedicated server(s) with unlimited traffic at 1 Gbit/s each serve the egress (${bareMetalData().hetznerDedicated.servers[plan.pools.find((p) => p.server.offer === 'dedicated')!.server.id]?.traffic ?? 'unlimited'})` }),
+    ])];
+  }
+  const hetzner = plan.provider === 'hetzner' || plan.provider === 'hetzner-dedicated';
+  const rule = bareMetalData() as any;
+  const perGb = hetzner ? { usd: (rule.hetznerTraffic.overageEurPerTb / 1000) * t.overagePerGb.eurUsd, source: `€${rule.hetznerTraffic.overageEurPerTb}/TB × ${t.overagePerGb.eurUsd} USD/EUR (${sourceText(rule.hetznerTraffic.sources)}; ${rule.hetznerTraffic.feedSays})` } : { usd: t.overagePerGb.usd, source: eurSource(t.overagePerGb, 'GB') };
+  const lbs = plan.loadBalancers.reduce((n, l) => n + l.count, 0);
+  const allowanceUnits = cloudServers + (hetzner ? lbs : 0);
+  const included = t.includedTbPerServer * 1000 * allowanceUnits;
+  return [resource('Traffic', 'bandwidth', [
     component({
       name: 'Internet egress beyond the included traffic',
       unit: 'GB',
       quantity: egressGb === undefined ? null : Math.max(0, egressGb - included),
-      price: t.overagePerGb.usd,
+      price: perGb.usd,
       usageBased: true,
-      priceSource: eurSource(t.overagePerGb, 'GB'),
-      assumption: u ? `${Math.round(egressGb!).toLocaleString('en-US')} GB of responses against ${t.includedTbPerServer} TB included per server × ${servers} servers (pooled)` : 'usage not included: give a workload profile',
+      priceSource: perGb.source,
+      assumption: u
+        ? `${Math.round(egressGb!).toLocaleString('en-US')} GB of responses against ${t.includedTbPerServer} TB included × ${allowanceUnits} servers${hetzner && lbs ? ' and load balancers' : ''} (${hetzner ? rule.hetznerTraffic.pooling : 'pooled'})`
+        : 'usage not included: give a workload profile',
     }),
-  ]);
+  ])];
+}
+
+/** Log chunks in object storage (the log stack's pods are on the general pool), sized like CloudWatch's storage. */
+function logsResource(services: SelfHostedServices, plan: FleetPlan, listId: string): PricedResource | undefined {
+  const o = plan.observability;
+  if (!o) return undefined;
+  const store = services.objectStorage;
+  if (!store) return resource('Logs', 'object storage', [unpricedComponent('Log storage', 'GB-months', `the ${listId} price list has no object storage`, true)]);
+  return resource('Logs', 'object storage', [
+    component({ name: `Log chunks (${o.logRetentionDays} days kept)`, unit: 'GB-months', quantity: o.logStoredGiB * (2 ** 30 / 1e9), price: store.perGbMonth.usd, usageBased: true, priceSource: eurSource(store.perGbMonth, 'GB-month'), assumption: o.sizing }),
+  ], 'Loki: the same log volume and retention as the AWS bill\'s CloudWatch lines');
+}
+
+/** Owned hardware beyond the servers: IP-transit commit per site, cold spares, remote hands. */
+function ownedResources(plan: FleetPlan, o: OwnedHardwareOptions, u: UsageModel | undefined): PricedResource[] {
+  const sites = new Set(plan.failureDomains).size;
+  const capex = plan.pools.reduce((s, p) => s + p.count * (p.server.owned?.capexUsd ?? 0), 0);
+  // Each site carries its share of the peak with 25% headroom, in whole commits.
+  const peakMbps = u ? (u.peakRequestsPerSecond * u.responseKiB * 1024 * 8) / 1e6 : 0;
+  const perSite = Math.max(1, Math.ceil((peakMbps * 1.25) / sites / o.bandwidthCommitMbps));
+  const lines: CostComponent[] = [
+    component({
+      name: `IP-transit commit (${sites} site(s) × ${perSite} × ${o.bandwidthCommitMbps.toLocaleString('en-US')} Mbit/s)`,
+      unit: 'commit-months',
+      quantity: sites * perSite,
+      price: o.bandwidthCommitUsdPerMonth,
+      assumption: `${u ? `a ${Math.round(peakMbps).toLocaleString('en-US')} Mbit/s peak + 25% over ${sites} site(s)` : 'no profile: one commit per site'}; ${ownedOptionSource('bandwidthCommitUsdPerMonth', o)}`,
+    }),
+    component({ name: `Cold spares (${Math.round(o.spareShare * 100)}% of $${Math.round(capex).toLocaleString('en-US')} capex, amortized)`, unit: 'USD', quantity: (capex * o.spareShare) / (o.amortizationYears * 12), price: 1, assumption: ownedOptionSource('spareShare', o) }),
+    component({ name: `Remote hands (${sites} site(s))`, unit: 'site-months', quantity: sites, price: o.remoteHandsUsdPerMonth, assumption: ownedOptionSource('remoteHandsUsdPerMonth', o) }),
+  ];
+  const perServer = plan.pools.map((p) => `${p.count} × ${p.server.id}: ${p.server.owned ? `$${p.server.owned.amortizedUsd.toFixed(0)} capex + $${p.server.owned.spaceUsd.toFixed(0)} space + $${p.server.owned.powerUsd.toFixed(0)} power a month` : ''}`).join('; ');
+  return [
+    resource(
+      'Colocation',
+      'owned hardware',
+      lines,
+      `servers are priced on the pool lines all-in (${perServer}); amortized over ${o.amortizationYears} years (${ownedOptionSource('amortizationYears', o)}); rack ${ownedOptionSource('rackUsdPerMonth', o)}; power ${ownedOptionSource('powerUsdPerKwMonth', o)}; override with --owned KEY=VALUE`,
+    ),
+  ];
 }
 
 /**
