@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { computePlan } from '../../core/plan';
-import { STAGE_NAMES, StageName, stageByName } from '../../stages/ladder';
-import { AWS_REGIONS, loadCatalog, SupportPlan } from '../../cost/catalog';
+import { SUPPORTED_REGIONS } from '../../core/regions';
+import { STAGE_NAMES, StageName, stageByName } from '../../core/ladder';
+import { stageRenderer } from '../../blueprints/render';
+import { loadCatalog, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
 import { DEFAULT_OPS, parseOpsHours } from '../../cost/k8s/ops';
@@ -13,7 +15,7 @@ import {
   billHeadline, billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
-import { captureConsole, colors, progress, withoutReportPath } from '../output';
+import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];
@@ -51,7 +53,7 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 function withPricingOptions(command: Command): Command {
   return command
     .addOption(profileOption())
-    .addOption(new Option('-r, --region <region>', `AWS region to price in (default: the profile's): ${AWS_REGIONS.join(', ')}`))
+    .addOption(new Option('-r, --region <region>', `AWS region to price in (default: the profile's): ${SUPPORTED_REGIONS.join(', ')}`))
     .addOption(new Option('--provider <provider>', 'self-hosted provider').choices([...SELF_HOSTED_PROVIDERS]).default('hetzner'))
     .option('--price-list <id>', 'a specific self-hosted price list, e.g. hetzner-2026-01 (default: the provider\'s newest)')
     .option('--owned <list>', `owned-hardware assumptions, e.g. amortizationYears=3,rackUsdPerMonth=1200 (defaults: ${Object.entries(defaultOwnedOptions()).map(([k, v]) => `${k}=${v}`).join(',')})`)
@@ -83,6 +85,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
     natShareOfEgress: natShare,
     catalog: opts.catalog ? loadCatalog(opts.catalog) : undefined,
     from: opts.from,
+    renderer: opts.from ? undefined : stageRenderer(),
   };
 }
 
