@@ -35,7 +35,17 @@ describe('stage bills', () => {
   test('the single server runs its own Postgres and Redis: the AWS bill carries their operations too', () => {
     const aws = ladder[0].providers.aws;
     expect(aws.resources.find((r) => r.name === 'Operations')!.costComponents.map((c) => c.name)).toEqual(expect.arrayContaining(['Postgres on the instance', 'Redis on the instance']));
-    expect(ladder[1].providers.aws.resources.some((r) => r.name === 'Operations')).toBe(false);
+  });
+
+  test('managed services carry labour too, at their lower rates, so the difference is explicit', () => {
+    const managed = ladder[1].providers.aws.resources.find((r) => r.name === 'Operations')!;
+    const names = managed.costComponents.map((c) => c.name);
+    expect(names.some((n) => n.startsWith('Managed Postgres'))).toBe(true);
+    expect(names).toContain('On-call rotation (managed data systems)');
+    expect(managed.note).toMatch(/h\/month = [0-9.]+ FTE/);
+    const selfRun = ladder[1].providers['self-hosted'].resources.find((r) => r.name === 'Operations')!;
+    expect(selfRun.costComponents.map((c) => c.name)).toContain('On-call rotation (self-run data systems)');
+    expect(selfRun.monthlyCost!).toBeGreaterThan(managed.monthlyCost!);
   });
 
   test('the ladder summary is stage × provider with the managed / self-hosted ratio', () => {
