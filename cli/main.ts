@@ -7,6 +7,7 @@ import { costCommand } from './commands/cost';
 import { pricesCommand } from './commands/prices';
 import { planCommand } from './commands/plan';
 import { deployCommand } from './commands/deploy';
+import { adviseCommand } from './commands/advise';
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(withUsageExitCodes(pricesCommand()));
   program.addCommand(withUsageExitCodes(planCommand()));
   program.addCommand(withUsageExitCodes(deployCommand()));
+  program.addCommand(withUsageExitCodes(adviseCommand()));
   return withUsageExitCodes(program);
 }
 
