@@ -61,7 +61,7 @@ function pathRows(advice: Advice, costs?: PathCosts): string[][] {
     round(m.workload.writesPerSecond, 0).toLocaleString('en-US'),
     round(m.workload.datasetGiB, 0).toLocaleString('en-US'),
     m.tightest ? `${m.tightest.title} ${headroomText(m.tightest)}` : '-',
-    ...(costs?.providers.map((p) => usdWhole(p.monthly[i])) ?? []),
+    ...(costs?.providers.map((p) => `${usdWhole(p.monthly[i])}${m.stage && p.gaps.some((g) => g.stage === m.stage) ? '†' : ''}`) ?? []),
   ]);
 }
 
@@ -102,6 +102,7 @@ export function adviceTable(advice: Advice, costs?: PathCosts, bold: (s: string)
   out.push('');
   out.push(bold(`Month by month${costs ? ' (bills in USD per month)' : ''}`), plainTable(pathHead(costs), pathRows(advice, costs), [2, 3, 4, ...(costs?.providers.map((_, i) => 6 + i) ?? [])]));
   if (advice.months.some((m) => m.workload.seasonalPeak)) out.push('  * seasonal peak month   ← stage move');
+  if (costs?.providers.some((p) => p.gaps.length)) out.push('  † the bill leaves out what it could not price (listed under the cumulative spend): a lower bound, not a total');
   out.push('');
   if (costs) {
     out.push(bold('Cumulative spend along the path (USD)'), plainTable(cumulativeHead(advice), cumulativeRows(advice, costs)), '');

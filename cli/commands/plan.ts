@@ -7,6 +7,8 @@ import { synthRendererWith } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
 import { progress } from '../output';
+import { printCapacityVerdicts } from '../verdict';
+import { computePlan } from '../../core/plan';
 import { cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
 import { displayedProfile, reportStop } from './deploy';
 
@@ -56,6 +58,7 @@ export function planCommand(): Command {
       try {
         const report = runPlan(from, to, opts);
         process.stdout.write(formatTransition(report, opts.format));
+        printCapacityVerdicts([computePlan(readProfile(opts), stageByName(to).name)]);
         if (report.risky) process.exitCode = EXIT.risky;
       } catch (err) {
         if (err instanceof StopError) return reportStop(err);

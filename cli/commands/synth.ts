@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
 import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../output';
+import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {
@@ -76,5 +77,7 @@ export function synthCommand(): Command {
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
       printMessages();
+      const profile = readProfile(opts);
+      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage)));
     });
 }
