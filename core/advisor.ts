@@ -188,7 +188,7 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
     const exceeded = now.checks.find((c) => c.exceeded);
     if (exceeded) return `${exceeded.title} exceeds its limit (${describe(exceeded)})`;
     const low = now.checks.filter(growing).find((c) => c.headroom! < o.minHeadroom);
-    if (low) return `${low.title} headroom ${percent(low.headroom!)} < ${percent(o.minHeadroom)} (${describe(low)})`;
+    if (low) return `${low.title} headroom ${(low.headroom! * 100).toFixed(1)}% < ${percent(o.minHeadroom)} (${describe(low)})`;
     for (let k = m + 1; k <= Math.min(m + o.leadMonths, horizon); k++) {
       const ahead = capacity[k][s].checks.find((c) => c.exceeded);
       if (ahead) return `${ahead.title} exceeds its limit in ${monthLabel(o.start, k)} (month ${k}, within the ${o.leadMonths}-month lead time)`;

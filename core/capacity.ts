@@ -204,7 +204,7 @@ export function capacityVerdict(capacity: StageCapacity, profile: Profile, assum
 export function formatAmount(value: number, unit: string): string {
   if (unit === 'share of app CPU') return `${Math.round(value * 100)}% of app CPU`;
   if (unit === '% SLO') return `${value}%`;
-  const digits = Math.abs(value) >= 100 ? 0 : 1;
+  const digits = Math.abs(value) >= 1000 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   const noun = unit === 'replicas' && value === 1 ? 'replica' : unit;
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits })} ${noun}`;
 }

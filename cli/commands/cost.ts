@@ -197,7 +197,7 @@ export function costCommand(): Command {
     const started = performance.now();
     const bills = runCost(stages, opts);
     printStages(bills, opts, performance.now() - started);
-    printCapacityVerdicts(bills.map((b) => b.plan));
+    printCapacityVerdicts(bills.map((b) => b.plan), { quietWhenOk: opts.format === 'json' });
   });
 
   cost.addCommand(

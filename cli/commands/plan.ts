@@ -58,7 +58,7 @@ export function planCommand(): Command {
       try {
         const report = runPlan(from, to, opts);
         process.stdout.write(formatTransition(report, opts.format));
-        printCapacityVerdicts([computePlan(readProfile(opts), stageByName(to).name)]);
+        printCapacityVerdicts([computePlan(readProfile(opts), stageByName(to).name)], { quietWhenOk: opts.format !== 'table' });
         if (report.risky) process.exitCode = EXIT.risky;
       } catch (err) {
         if (err instanceof StopError) return reportStop(err);
