@@ -8,6 +8,7 @@ import { pricesCommand } from './commands/prices';
 import { planCommand } from './commands/plan';
 import { deployCommand } from './commands/deploy';
 import { adviseCommand } from './commands/advise';
+import { reportCommand } from './commands/report';
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(withUsageExitCodes(planCommand()));
   program.addCommand(withUsageExitCodes(deployCommand()));
   program.addCommand(withUsageExitCodes(adviseCommand()));
+  program.addCommand(withUsageExitCodes(reportCommand()));
   return withUsageExitCodes(program);
 }
 

@@ -30,7 +30,7 @@ export interface AdviseOptions {
   dualRunningMonths?: string;
 }
 
-function numberOption(flag: string, value: string | undefined, check: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function numberOption(flag: string, value: string | undefined, check: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   const range = `${check.integer ? 'an integer' : 'a number'}${check.min !== undefined ? ` >= ${check.min}` : ''}${check.max !== undefined ? ` and <= ${check.max}` : ''}`;
