@@ -30,7 +30,7 @@ export interface ReportInput {
 
 export interface ReportStats {
   readonly charts: { readonly id: string; readonly marks: Record<string, number>; readonly tableRows: number }[];
-  readonly diagrams: { readonly stage: StageName; readonly shapes: number; readonly totalMonthlyCost: number }[];
+  readonly diagrams: { readonly stage: StageName; readonly shapes: number; readonly parts: number; readonly totalMonthlyCost: number }[];
   readonly renderMs: SvgResult['timings'];
 }
 
@@ -192,7 +192,7 @@ ${parts.join('\n')}
 `;
   const stats: ReportStats = {
     charts: charts.map((c) => ({ id: c.id, marks: c.expectedMarks, tableRows: c.table.rows.length })),
-    diagrams: [...diagrams].map(([stage, d]) => ({ stage, shapes: d.shapeCount, totalMonthlyCost: d.totalMonthlyCost })),
+    diagrams: [...diagrams].map(([stage, d]) => ({ stage, shapes: d.shapeCount, parts: d.parts.length, totalMonthlyCost: d.totalMonthlyCost })),
     renderMs: svgs.timings,
   };
   return { html, stats };

@@ -32,6 +32,5 @@ if (input.diagrams?.length) {
   result.timings.diagramsMs = performance.now() - t0;
 }
 
-process.stdout.write(JSON.stringify(result));
-// The D2 worker thread would keep the process alive.
-process.exit(0);
+// Exit once the output is flushed (a pipe takes large writes in pieces); the D2 worker thread would keep the process alive.
+process.stdout.write(JSON.stringify(result), () => process.exit(0));
