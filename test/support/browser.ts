@@ -28,10 +28,10 @@ export interface PageReport {
 const INSPECTOR = path.join(__dirname, 'inspect-report.mjs');
 
 /** Opens `file`, collects what the page did, and saves a screenshot to `screenshot` (full page unless viewportOnly). */
-export function inspectReport(file: string, screenshot: string, options: { width?: number; viewportOnly?: boolean } = {}): PageReport {
+export function inspectReport(file: string, screenshot: string, options: { width?: number; height?: number; scale?: number; viewportOnly?: boolean } = {}): PageReport {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(HOW_TO_INSTALL);
-  const args = [INSPECTOR, file, screenshot, executablePath, String(options.width ?? 1360), ...(options.viewportOnly ? ['--viewport-only'] : [])];
+  const args = [INSPECTOR, file, screenshot, executablePath, String(options.width ?? 1360), options.viewportOnly ? '--viewport-only' : '--full-page', String(options.height ?? 900), String(options.scale ?? 1)];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`the browser run failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as PageReport;

@@ -1,10 +1,10 @@
 // Opens a report in headless Chromium through puppeteer-core (an ES module, so it runs as its own Node
 // process: test/support/browser.ts starts it) and prints what the page did as JSON on stdout.
-// Usage: node test/support/inspect-report.mjs REPORT.html SCREENSHOT.png CHROMIUM [WIDTH] [--viewport-only]
+// Usage: node test/support/inspect-report.mjs REPORT.html SCREENSHOT.png CHROMIUM [WIDTH] [--viewport-only] [HEIGHT] [SCALE]
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 
-const [file, screenshot, executablePath, width = '1360', mode] = process.argv.slice(2);
+const [file, screenshot, executablePath, width = '1360', mode = '', height = '900', scale = '1'] = process.argv.slice(2);
 
 // Runs in the page: the marks of each chart (Vega draws one <path> per bar or symbol, one <line> per rule,
 // one <text> per label, one <path> per line series) and the shapes of each diagram.
@@ -36,7 +36,7 @@ const browser = await puppeteer.launch({
 });
 try {
   const page = await browser.newPage();
-  await page.setViewport({ width: Number(width), height: 900 });
+  await page.setViewport({ width: Number(width), height: Number(height), deviceScaleFactor: Number(scale) });
   const consoleErrors = [];
   const requests = [];
   const url = `file://${path.resolve(file)}`;
