@@ -75,7 +75,7 @@ export function fitChart(advice: Advice): Chart {
           tooltip: [{ field: 'stage' }, { field: 'check' }, { field: 'headroom' }],
         },
       },
-      { mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { datum: Math.round(advice.options.minHeadroom * 100) } } },
+      { data: { values: [{ headroom: Math.round(advice.options.minHeadroom * 100) }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'headroom', type: 'quantitative' } } },
     ],
   };
   return {
