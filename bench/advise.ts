@@ -5,14 +5,13 @@
  * on its own (`advise --from DIR` skips it). Target: advice + pricing under 3 s.
  * Usage: npx tsx bench/advise.ts [--runs N] [--months 36] [--profile FILE] [--from DIR]
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { stageRenderer } from '../blueprints/render';
 import { advise } from '../core/advisor';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
-import { captureConsole } from '../cli/output';
+import { STAGE_NAMES } from '../core/ladder';
+import { captureConsole } from '../terminal/output';
 import { pathCosts, pricedStage } from '../cost/path';
 import { stageArtifacts } from '../cost/stage';
 import { arg, median } from './util';
@@ -23,14 +22,13 @@ const from = arg('from', undefined);
 const profile = loadProfile(arg('profile', path.join(__dirname, '..', 'profiles', 'million-merchants.yaml')));
 const start = '2027-01';
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-advise-bench-'));
+const renderer = from ? undefined : stageRenderer();
 const t0 = performance.now();
 const artifacts = STAGE_NAMES.map((stage) => {
   const plan = computePlan(profile, stage);
-  return { plan, ...captureConsole(() => stageArtifacts(plan, from, work)).result };
+  return { plan, ...captureConsole(() => stageArtifacts(plan, from, renderer)).result };
 });
 const synthMs = performance.now() - t0;
-fs.rmSync(work, { recursive: true, force: true });
 
 const adviceTimes: number[] = [];
 const pricingTimes: number[] = [];

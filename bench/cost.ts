@@ -4,13 +4,11 @@
  * stages are synthesized once (or read from a directory `stagekit synth` wrote).
  * Usage: npx tsx bench/cost.ts [--runs N] [--profile FILE] [--from DIR]
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
-import { captureConsole } from '../cli/output';
+import { STAGE_NAMES } from '../core/ladder';
+import { stageRenderer } from '../blueprints/render';
+import { captureConsole } from '../terminal/output';
 import { arg, median } from './util';
 import { clearCatalogCache } from '../cost/catalog';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
@@ -22,15 +20,14 @@ import { usageFromPlan } from '../cost/usage';
 const runs = Number(arg('runs', '10'));
 const from = arg('from', undefined);
 const profile = loadProfile(arg('profile', DEFAULT_PROFILE_FILE));
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-bench-'));
+const renderer = from ? undefined : stageRenderer();
 
 const t0 = performance.now();
 const stages = STAGE_NAMES.map((stage) => {
   const plan = computePlan(profile, stage);
-  return { plan, ...captureConsole(() => stageArtifacts(plan, from, work)).result };
+  return { plan, ...captureConsole(() => stageArtifacts(plan, from, renderer)).result };
 });
 const synthMs = performance.now() - t0;
-fs.rmSync(work, { recursive: true, force: true });
 
 /** One pass: 5 stages × (AWS, EKS, Hetzner) + OVH and Scaleway for each stage + the read-replicas → sharded diff. */
 function pass(): { bills: number; ms: number } {

@@ -9,10 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
-import { captureConsole, withoutReportPath } from '../cli/output';
+import { STAGE_NAMES } from '../core/ladder';
+import { captureConsole, withoutReportPath } from '../terminal/output';
 import { arg, median } from './util';
-import { synthAws, synthK8s, TARGETS } from '../blueprints/synth';
+import { stageRenderer } from '../blueprints/render';
+import { TARGETS } from '../core/rendering';
 
 
 
@@ -22,12 +23,13 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-bench-'));
 process.stdout.write(`synth, median of ${runs} in-process runs (profile ${profile.name}; first run warms the module cache and is discarded)\n`);
 process.stdout.write(`${'stage'.padEnd(16)}${'target'.padEnd(8)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}\n`);
 const messages = new Set<string>();
+const renderer = stageRenderer();
 for (const stage of STAGE_NAMES) {
   const plan = computePlan(profile, stage);
   for (const target of TARGETS) {
     const times: number[] = [];
     for (let i = 0; i <= runs; i++) {
-      const { result: r, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, out) : synthK8s(plan, out)));
+      const { result: r, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, out) : renderer.writeK8s(plan, out)));
       printed.forEach((m) => messages.add(withoutReportPath(m)));
       if (i > 0) times.push(r.milliseconds);
     }

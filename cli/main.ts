@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runOrExit } from './exit';
+import { runOrExit } from '../terminal/exit';
 import { withUsageExitCodes } from './options';
 import { explainCommand, stagesCommand } from './commands/stages';
 import { synthCommand } from './commands/synth';

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_PROFILE_FILE, loadProfile, Profile } from '../core/profile';
 import { UsageError } from '../core/errors';
-import { STAGE_NAMES, StageName, stageByName } from '../stages/ladder';
-import { Target, TARGETS } from '../blueprints/synth';
+import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
+import { Target, TARGETS } from '../core/rendering';
 
 export const profileOption = () =>
   new Option('-p, --profile <file>', 'workload profile (YAML)').default(DEFAULT_PROFILE_FILE, 'profiles/growing-product.yaml');

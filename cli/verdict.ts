@@ -1,6 +1,6 @@
 import { capacityVerdict, stageCapacity, StageCapacity } from '../core/capacity';
 import type { Plan } from '../core/plan';
-import { colors } from './output';
+import { colors } from '../terminal/output';
 
 /**
  * The capacity verdict synth, cost, plan and deploy print for the stage they work on: the same

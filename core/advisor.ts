@@ -10,7 +10,7 @@ import { CapacityAssumptions, CapacityCheck, CHECK_TITLES, CheckId, DEFAULT_CAPA
 import type { Plan } from './plan';
 import type { Profile } from './profile';
 import { round } from './units';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from './ladder';
 
 export interface AdvisorOptions {
   /** Months to project after this one. @default 36 */

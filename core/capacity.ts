@@ -13,7 +13,7 @@ import { computePlan, Plan } from './plan';
 import type { Profile } from './profile';
 import { CACHE_NODES, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
 import { round } from './units';
-import { reaches, STAGE_NAMES, StageName } from '../stages/ladder';
+import { reaches, STAGE_NAMES, StageName } from './ladder';
 
 /** Service limits the capacity checks use. */
 export const CAPACITY_LIMITS = {

@@ -3,13 +3,13 @@ import * as path from 'path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { describeValue, UsageError } from './errors';
+import { SUPPORTED_REGIONS } from './regions';
 
 /** A placeholder web server that runs unprivileged on 8080; replace it with your app's image. */
 export const DEFAULT_APP_IMAGE = 'nginxinc/nginx-unprivileged:1.27-alpine';
 
-/** Regions stagekit has prices for, on every provider it compares. */
-export const SUPPORTED_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'] as const;
-export type Region = (typeof SUPPORTED_REGIONS)[number];
+export { SUPPORTED_REGIONS } from './regions';
+export type { Region } from './regions';
 
 export const QUEUE_TECHNOLOGIES = ['sqs', 'kafka'] as const;
 export type QueueTechnology = (typeof QUEUE_TECHNOLOGIES)[number];
@@ -142,6 +142,16 @@ export const profileSchema = z
       .object({ email: z.email({ error: 'expected an email address' }).optional().describe('Where alarms are emailed (optional).') })
       .strict()
       .default({}),
+    cdn: z
+      .object({
+        enabled: z
+          .boolean({ error: 'expected true or false' })
+          .default(false)
+          .describe('Put a CDN in front of the web tier: CloudFront on AWS (from split-tier on), a cache-policy annotation on the Kubernetes Ingress.'),
+      })
+      .strict()
+      .default({ enabled: false })
+      .describe('Content delivery network in front of the web tier (off by default).'),
     assumptions: assumptionsSchema.default(assumptionsSchema.parse({})),
   })
   .strict();

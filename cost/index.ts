@@ -3,8 +3,10 @@
  * services, on EKS, and self-hosted on rented servers, from the committed price catalog, offline.
  *
  *   import { priceStage, diffStages, priceTemplate, diffBills } from './cost';
- *   const from = priceStage(profile, 'read-replicas');
- *   const to = priceStage(profile, 'sharded', { provider: 'hetzner' });
+ *   import { stageRenderer } from './blueprints/render';
+ *   const renderer = stageRenderer();
+ *   const from = priceStage(profile, 'read-replicas', { renderer });
+ *   const to = priceStage(profile, 'sharded', { renderer, provider: 'hetzner' });
  *   diffStages(from, to).providers.aws.diffTotalMonthlyCost;   // USD per month
  */
 export { HOURS_PER_MONTH, PROVIDERS, notPriced } from './model';

@@ -9,14 +9,11 @@
  *
  * A bill that left out a component is not summed into a break-even: the result says what is missing.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import type { Advice } from '../core/advisor';
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import { round } from '../core/units';
-import { StageName } from '../stages/ladder';
+import { StageName } from '../core/ladder';
 import { AwsRegion, loadCatalog, PriceCatalog, SelfHostedProvider } from './catalog';
 import { tieredLines } from './aws/context';
 import { DEFAULT_OPS } from './k8s/ops';
@@ -168,21 +165,16 @@ export interface PathPricingOptions extends PricingOptions {
   readonly selfHostedProviders?: readonly SelfHostedProvider[];
 }
 
-/** Synthesizes (or reads from `options.from`) and prices each stage once, for AWS, EKS and every self-hosted provider. */
+/** Renders with `options.renderer` (or reads from `options.from`) and prices each stage once, for AWS, EKS and every self-hosted provider. */
 export function priceStagesForPath(profile: Profile, stages: readonly StageName[], options: PathPricingOptions = {}, onStage?: (stage: StageName) => void): PricedStage[] {
   const p = inRegion(profile, options.region);
   const providers = options.selfHostedProviders ?? SELF_HOSTED_PROVIDERS;
-  const workDir = options.from ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-advise-'));
-  try {
-    return stages.map((stage) => {
-      onStage?.(stage);
-      const plan = computePlan(p, stage);
-      const { template, objects } = stageArtifacts(plan, options.from, workDir);
-      return pricedStage(plan, template, objects, options, providers);
-    });
-  } finally {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  }
+  return stages.map((stage) => {
+    onStage?.(stage);
+    const plan = computePlan(p, stage);
+    const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
+    return pricedStage(plan, template, objects, options, providers);
+  });
 }
 
 /** The bills of one stage from its artifacts (pure: no synthesis). */

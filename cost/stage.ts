@@ -1,17 +1,17 @@
 /**
  * Pricing stages: the plan of a stage, its AWS template and its Kubernetes objects → three bills (AWS managed
  * services, the Kubernetes rendering on EKS, and the same rendering self-hosted). `priceArtifacts` is pure
- * (no synthesis, no files) and is what the benchmark times; `priceStage` synthesizes first (in-process, into
- * a temporary directory) or reads what `stagekit synth --out DIR` wrote.
+ * (no synthesis, no files) and is what the benchmark times; `priceStage` renders first (in memory, with the
+ * renderer it is handed: pricing never imports the blueprints) or reads what `stagekit synth --out DIR` wrote.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../core/errors';
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import type { StageRenderer } from '../core/rendering';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { loadCatalog, PriceCatalog, SelfHostedProvider, SupportPlan } from './catalog';
 import { checkRegion, priceTemplate, withSupport } from './aws/engine';
 import { readAssembly, readTemplateFile, CfnTemplate } from './aws/template';
@@ -37,8 +37,13 @@ export interface PricingOptions {
   /** Share of internet egress that goes through NAT gateways. @default 0.05 */
   readonly natShareOfEgress?: number;
   readonly catalog?: PriceCatalog;
-  /** Read artifacts from this directory (as `stagekit synth --out DIR` writes them) instead of synthesizing. */
+  /** Read artifacts from this directory (as `stagekit synth --out DIR` writes them) instead of rendering. */
   readonly from?: string;
+  /**
+   * Renders the stages to price when `from` is not given: `stageRenderer()` from blueprints/render.ts.
+   * @default none: give `from` or a renderer
+   */
+  readonly renderer?: StageRenderer;
 }
 
 export interface StageBills {
@@ -97,7 +102,7 @@ export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: reado
 export interface StageArtifacts {
   readonly template: CfnTemplate;
   readonly objects: any[];
-  /** Milliseconds spent synthesizing (0 when read from a directory). */
+  /** Milliseconds spent rendering (0 when read from a directory). */
   readonly synthMilliseconds: number;
 }
 
@@ -107,8 +112,8 @@ export function readK8sObjects(file: string): any[] {
     .filter((o) => o !== null && o !== undefined);
 }
 
-/** The artifacts of a stage: read from `from` (stagekit synth's layout) or synthesized in-process. */
-export function stageArtifacts(plan: Plan, from: string | undefined, workDir: string): StageArtifacts {
+/** The artifacts of a stage: read from `from` (stagekit synth's layout) or rendered in memory by `renderer`. */
+export function stageArtifacts(plan: Plan, from: string | undefined, renderer: StageRenderer | undefined): StageArtifacts {
   if (from) {
     const awsDir = path.join(from, 'aws', plan.stage);
     const k8sFile = path.join(from, 'k8s', `${plan.stage}.k8s.yaml`);
@@ -118,30 +123,24 @@ export function stageArtifacts(plan: Plan, from: string | undefined, workDir: st
     const stacks = readAssembly(awsDir);
     return { template: stacks[0].template, objects: readK8sObjects(k8sFile), synthMilliseconds: 0 };
   }
-  // Loaded lazily: synthesis pulls in aws-cdk-lib and cdk8s, which pricing alone never needs.
-  const { synthAws, synthK8s } = require('../blueprints/synth') as typeof import('../blueprints/synth');
-  const aws = synthAws(plan, workDir);
-  const k8s = synthK8s(plan, workDir);
+  if (!renderer) throw new Error(`pricing ${plan.stage} needs its renderings: give \`from\` (a directory \`stagekit synth\` wrote) or \`renderer\` (stageRenderer() from blueprints/render.ts)`);
+  const aws = renderer.aws(plan);
+  const k8s = renderer.k8s(plan);
   return { template: aws.template, objects: k8s.objects, synthMilliseconds: aws.milliseconds + k8s.milliseconds };
 }
 
-/** Prices stages of a profile; `onStage` is told before each stage is synthesized (for a spinner). */
+/** Prices stages of a profile; `onStage` is told before each stage is rendered (for a spinner). */
 export function priceStages(profile: Profile, stages: readonly StageName[], options: PricingOptions = {}, onStage?: (stage: StageName) => void): StageBills[] {
-  const p = inRegion(profile, options.region);
-  const workDir = options.from ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cost-'));
-  try {
-    return stages.map((stage) => {
-      onStage?.(stage);
-      const plan = computePlan(p, stage);
-      const { template, objects } = stageArtifacts(plan, options.from, workDir);
-      return priceArtifacts(plan, template, objects, options);
-    });
-  } finally {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  }
+  const regional = inRegion(profile, options.region);
+  return stages.map((stage) => {
+    onStage?.(stage);
+    const plan = computePlan(regional, stage);
+    const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
+    return priceArtifacts(plan, template, objects, options);
+  });
 }
 
-/** The three bills of one stage: `priceStage(profile, 'sharded', { region: 'eu-central-1', provider: 'hetzner' })`. */
+/** The three bills of one stage: `priceStage(profile, 'sharded', { renderer: stageRenderer(), region: 'eu-central-1', provider: 'hetzner' })`. */
 export function priceStage(profile: Profile, stage: StageName, options: PricingOptions = {}): StageBills {
   return priceStages(profile, [stage], options)[0];
 }
@@ -153,24 +152,24 @@ export function priceLadder(profile: Profile, options: PricingOptions = {}, onSt
 
 /** The change from one stage's bills to another's, per provider. */
 export function diffStages(from: StageBills, to: StageBills): StageDiff {
-  const providers = Object.fromEntries(PROVIDERS.map((p) => [p, diffBills(from.providers[p], to.providers[p])])) as Record<ProviderId, BillDiff>;
+  const providers = Object.fromEntries(PROVIDERS.map((provider) => [provider, diffBills(from.providers[provider], to.providers[provider])])) as Record<ProviderId, BillDiff>;
   return { from: from.stage, to: to.stage, providers };
 }
 
 /** Stage × provider totals with the managed / self-hosted ratio. */
 export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
-  return stages.map((s) => {
-    const aws = s.providers.aws.totalMonthlyCost;
-    const selfHosted = s.providers['self-hosted'].totalMonthlyCost;
+  return stages.map((bills) => {
+    const aws = bills.providers.aws.totalMonthlyCost;
+    const selfHosted = bills.providers['self-hosted'].totalMonthlyCost;
     return {
-      stage: s.stage,
+      stage: bills.stage,
       aws,
-      eks: s.providers.eks.totalMonthlyCost,
+      eks: bills.providers.eks.totalMonthlyCost,
       selfHosted,
       ratio: selfHosted > 0 ? aws / selfHosted : null,
-      incomplete: PROVIDERS.filter((p) => notPriced(s.providers[p]).length > 0),
+      incomplete: PROVIDERS.filter((provider) => notPriced(bills.providers[provider]).length > 0),
       // CloudFormation logical IDs say little out of context: name AWS resources by type, Kubernetes objects by kind/name.
-      missing: Object.fromEntries(PROVIDERS.map((p) => [p, notPriced(s.providers[p]).map((r) => (p === 'aws' ? r.resourceType : r.name))])) as Record<ProviderId, string[]>,
+      missing: Object.fromEntries(PROVIDERS.map((provider) => [provider, notPriced(bills.providers[provider]).map((resource) => (provider === 'aws' ? resource.resourceType : resource.name))])) as Record<ProviderId, string[]>,
     };
   });
 }

@@ -3,7 +3,7 @@
  * the cost module (cost/); this file only adapts its bills to the move being reviewed.
  */
 import type { Plan } from '../core/plan';
-import type { Target } from '../blueprints/synth';
+import type { Target } from '../core/rendering';
 import { notPriced, priceArtifacts, ProviderId } from '../cost';
 
 export interface ProviderCostDelta {

@@ -2,11 +2,11 @@
  * Printing a move: a terminal view (colour and tables on a TTY, plain when piped), Markdown fit
  * for a pull-request comment, and JSON. Deploy reuses the pieces (risks, cost, runbook steps).
  */
-import { colors, table } from '../cli/output';
+import { colors, table } from '../terminal/output';
 import { TARGET_TITLES } from './targets';
 import { CostDelta, formatUsd } from './cost-delta';
 import { severityLabel, StatefulRisk } from './risk';
-import type { Runbook, RunbookLeg, RunbookStep, StepTiming } from '../stages/runbooks';
+import type { Runbook, RunbookLeg, RunbookStep, StepTiming } from './runbooks';
 import type { ChangeLine, TargetTransition, TransitionReport } from './transition';
 
 export type ReportFormat = 'table' | 'markdown' | 'json';

@@ -1,4 +1,4 @@
-import type { Target } from '../blueprints/synth';
+import type { Target } from '../core/rendering';
 
 /**
  * How bad a change to a stateful resource is.

@@ -4,14 +4,14 @@
  * safety check cannot disagree.
  */
 import type { Profile } from '../core/profile';
-import type { Target } from '../blueprints/synth';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
-import { Runbook, runbookContext, transitionRunbook } from '../stages/runbooks';
+import type { Target } from '../core/rendering';
+import { STAGE_NAMES, StageName } from '../core/ladder';
+import { Runbook, runbookContext, transitionRunbook } from './runbooks';
 import { AwsRiskCheck, compareTemplates } from './aws/changes';
 import { CostDelta, CostEstimator } from './cost-delta';
 import { compareObjects } from './k8s/changes';
 import { describeObject, KubeObject } from './k8s/objects';
-import { StageRenderer } from './render';
+import { MoveRenderings } from './render';
 import { isBlocking, sortRisks, StatefulRisk } from './risk';
 
 export interface ChangeLine {
@@ -52,7 +52,7 @@ export interface TransitionInput {
   readonly from: StageName;
   readonly to: StageName;
   readonly targets: readonly Target[];
-  readonly render: StageRenderer;
+  readonly render: MoveRenderings;
   readonly awsRiskCheck: AwsRiskCheck;
   readonly cost: CostEstimator;
 }

@@ -9,7 +9,7 @@ import type { Advice } from '../core/advisor';
 import { formatAmount } from '../core/capacity';
 import type { Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
-import { STAGES, StageName } from '../stages/ladder';
+import { STAGES, StageName } from '../core/ladder';
 import type { PathCosts, PricedStage } from '../cost/path';
 import { billGaps, providerLabel } from '../cost/path';
 import { adviceHeadline } from './advice-text';

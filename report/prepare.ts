@@ -3,13 +3,10 @@
  * `stagekit synth --out DIR` directory) and priced once for AWS, EKS and each self-hosted provider,
  * and the bills along the advised path.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { advise, AdvisorOptions } from '../core/advisor';
 import { computePlan } from '../core/plan';
 import type { Profile } from '../core/profile';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { MigrationAssumptions, pathCosts, pricedStage, PathPricingOptions } from '../cost/path';
 import { inRegion, stageArtifacts } from '../cost/stage';
 import { SELF_HOSTED_PROVIDERS } from '../cost/k8s/self-hosted';
@@ -27,19 +24,14 @@ export function prepareReport(profile: Profile, options: PrepareOptions = {}): R
   const pricing = options.pricing ?? {};
   const p = inRegion(profile, pricing.region);
   const advice = advise(p, options.advisor);
-  const workDir = pricing.from ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-report-'));
   const templates = new Map<StageName, any>();
-  try {
-    const ladder = STAGE_NAMES.map((stage) => {
-      options.onStage?.(stage);
-      const plan = computePlan(p, stage);
-      const { template, objects } = stageArtifacts(plan, pricing.from, workDir);
-      templates.set(stage, template);
-      return pricedStage(plan, template, objects, pricing, pricing.selfHostedProviders ?? SELF_HOSTED_PROVIDERS);
-    });
-    const costs = pathCosts(advice, ladder, { migration: options.migration, opsRateUsd: pricing.ops?.rateUsd });
-    return { profile: p, profileFile: options.profileFile, advice, costs, ladder, templates };
-  } finally {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  }
+  const ladder = STAGE_NAMES.map((stage) => {
+    options.onStage?.(stage);
+    const plan = computePlan(p, stage);
+    const { template, objects } = stageArtifacts(plan, pricing.from, pricing.renderer);
+    templates.set(stage, template);
+    return pricedStage(plan, template, objects, pricing, pricing.selfHostedProviders ?? SELF_HOSTED_PROVIDERS);
+  });
+  const costs = pathCosts(advice, ladder, { migration: options.migration, opsRateUsd: pricing.ops?.rateUsd });
+  return { profile: p, profileFile: options.profileFile, advice, costs, ladder, templates };
 }

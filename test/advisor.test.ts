@@ -8,7 +8,7 @@ import { advise, projectProfile, projectWorkload } from '../core/advisor';
 import { stageCapacity } from '../core/capacity';
 import { computePlan } from '../core/plan';
 import { loadProfile, parseProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { ROOT } from './support/paths';
 
 const profile = (name: string) => loadProfile(path.join(ROOT, 'profiles', `${name}.yaml`));

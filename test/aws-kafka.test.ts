@@ -9,15 +9,15 @@ import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { computePlan, Plan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { StageName } from '../stages/ladder';
-import { synthAws } from '../blueprints/synth';
-import { dataLossRisks, formatRisks, statefulRisks } from '../blueprints/aws/upgrade-safety';
+import { StageName } from '../core/ladder';
+import { stageRenderer } from '../blueprints/render';
+import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { ROOT } from './support/paths';
 
 const profile = loadProfile(path.join(ROOT, 'profiles', 'million-merchants.yaml'));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-aws-kafka-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
-const synth = (stage: StageName) => synthAws(computePlan(profile, stage), path.join(out, stage)).template;
+const synth = (stage: StageName) => stageRenderer().writeAws(computePlan(profile, stage), path.join(out, stage)).template;
 const templates: Partial<Record<StageName, any>> = {};
 for (const stage of ['read-replicas', 'sharded', 'queue-pipeline'] as const) templates[stage] = synth(stage);
 

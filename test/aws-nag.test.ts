@@ -13,7 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { StageName } from '../stages/ladder';
+import { StageName } from '../core/ladder';
 import { buildAwsApp } from '../blueprints/aws/app';
 import { TEST_PROFILE_FILE } from './support/paths';
 

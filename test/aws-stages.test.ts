@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { Plan } from '../core/plan';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { HTTP_ONLY_WARNING_ID } from '../constructs/aws/web-tier';
 import { awsAssemblyDir, awsTemplate, stagePlan } from './support/stages';
 
@@ -233,6 +233,7 @@ describe.each(LATER_STAGES)('%s on AWS', (stage) => {
         id,
         writer: `writer.shard${id}.db.${plan.product}.internal`,
         reader: `reader.shard${id}.db.${plan.product}.internal`,
+        direct: `writer.shard${id}.db.${plan.product}.internal`,
         state: 'active',
       })),
     );

@@ -10,10 +10,11 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { buildAwsApp, cdkJsonContext, stackName } from '../blueprints/aws/app';
-import { synthRendererWith } from '../deploy/render';
-import { dataLossRisks, formatRisks, statefulRisks } from '../blueprints/aws/upgrade-safety';
+import { moveRenderings } from '../deploy/render';
+import { stageRenderer } from '../blueprints/render';
+import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate } from './support/stages';
 
@@ -152,13 +153,13 @@ describe('migration options', () => {
 
 describe('plan --cdk-context describes the stage moved to', () => {
   const profile = loadProfile(TEST_PROFILE_FILE);
-  const renderer = synthRendererWith({ activeShards: '2' }, 'sharded');
+  const renderer = moveRenderings(stageRenderer(), { activeShards: '2' }, 'sharded');
 
   test('the other stages of the move render without it', () => {
     expect(renderer.awsTemplate(computePlan(profile, 'read-replicas')).Resources).toBeDefined();
   });
 
   test('the stage moved to gets it (and a bad value is a usage error)', () => {
-    expect(() => synthRendererWith({ activeShards: '9' }, 'sharded').awsTemplate(computePlan(profile, 'sharded'))).toThrow(/activeShards: expected a whole number from 1 to 2/);
+    expect(() => moveRenderings(stageRenderer(), { activeShards: '9' }, 'sharded').awsTemplate(computePlan(profile, 'sharded'))).toThrow(/activeShards: expected a whole number from 1 to 2/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The AWS pricing engine on a CDK app that is not stagekit's (cost/fixtures/kitchen-sink.template.json, real
- * CDK output: regenerate with `npx tsx cost/fixtures/kitchen-sink.ts`) and on every stage's template.
+ * The AWS pricing engine on a CDK app that is not stagekit's (test/support/fixtures/kitchen-sink.template.json, real
+ * CDK output: regenerate with `npx tsx test/support/fixtures/kitchen-sink.ts`) and on every stage's template.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -8,10 +8,10 @@ import * as path from 'path';
 import { loadCatalog } from '../cost/catalog';
 import { priceTemplate, withSupport } from '../cost/aws/engine';
 import { readTemplateFile } from '../cost/aws/template';
-import { KITCHEN_SINK_TEMPLATE } from '../cost/fixtures/kitchen-sink';
+import { KITCHEN_SINK_TEMPLATE } from './support/fixtures/kitchen-sink';
 import { Bill, HOURS_PER_MONTH, PricedResource } from '../cost/model';
 import { usageFromPlan } from '../cost/usage';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { awsTemplate, stagePlan } from './support/stages';
 
 const catalog = loadCatalog();

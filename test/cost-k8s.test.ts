@@ -10,7 +10,7 @@ import { DEFAULT_OPS, parseOpsHours } from '../cost/k8s/ops';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
 import { Bill, HOURS_PER_MONTH } from '../cost/model';
 import { usageFromPlan } from '../cost/usage';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { k8sObjects, stagePlan } from './support/stages';
 
 const catalog = loadCatalog();

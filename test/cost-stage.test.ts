@@ -8,8 +8,8 @@ import { diffBills } from '../cost/diff';
 import { PROVIDERS } from '../cost/model';
 import { billJson, diffJson, stageDiffJson, stageJson } from '../cost/render';
 import { diffStages, ladderSummary, priceArtifacts, StageBills } from '../cost/stage';
-import { KITCHEN_SINK_TEMPLATE } from '../cost/fixtures/kitchen-sink';
-import { STAGE_NAMES } from '../stages/ladder';
+import { KITCHEN_SINK_TEMPLATE } from './support/fixtures/kitchen-sink';
+import { STAGE_NAMES } from '../core/ladder';
 import { ROOT, SYNTH_OUT } from './support/paths';
 import { awsTemplate, k8sObjects, stagePlan } from './support/stages';
 

@@ -7,14 +7,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { computePlan } from '../core/plan';
-import type { StageName } from '../stages/ladder';
+import type { StageName } from '../core/ladder';
 import { AwsApi, CallerIdentity, credentialsError, sdkAwsApi, StackSummary } from '../deploy/aws/aws-api';
 import { AwsDeployDeps, AwsDeployRequest, deployAws } from '../deploy/aws/deploy-aws';
 import { awsStatefulRisks } from '../deploy/aws/safety';
 import { CdkDeployer, CdkDeployHandlers, CdkDeployResult, DestructiveChangeSummary, stagekitIoHost } from '../deploy/aws/toolkit';
 import { stageCostDelta } from '../deploy/cost-delta';
 import { EXIT } from '../deploy/exit-codes';
-import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt, stopOf } from '../deploy/testing/fakes';
+import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt, stopOf } from './support/fakes';
 import { awsAssemblyDir, awsTemplate, stagePlan } from './support/stages';
 
 const profile = stagePlan('single-server').profile;

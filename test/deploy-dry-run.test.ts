@@ -6,11 +6,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { awsDryRun, k8sDryRun } from '../deploy/dry-run';
 import { systemKubectl } from '../deploy/k8s/kubectl';
 import { objectsByPhase } from '../deploy/k8s/objects';
-import { pulumiDryRun } from '../pulumi/dry-run';
+import { pulumiDryRun } from '../deploy/pulumi/dry-run';
 import { awsAssemblyDir, awsTemplate, k8sObjects, stagePlan } from './support/stages';
 import { ROOT } from './support/paths';
 

@@ -4,14 +4,14 @@
  * drives the waits. Nothing reaches a cluster.
  */
 import { computePlan } from '../core/plan';
-import type { StageName } from '../stages/ladder';
+import type { StageName } from '../core/ladder';
 import { stageCostDelta } from '../deploy/cost-delta';
 import { EXIT } from '../deploy/exit-codes';
 import { deployK8s, K8sDeployDeps, K8sDeployRequest } from '../deploy/k8s/deploy-k8s';
 import { KubeObject, objectKey, objectsByPhase } from '../deploy/k8s/objects';
 import { KUBECTL_NOT_FOUND } from '../deploy/k8s/kubectl';
 import { recordConfigMap } from '../deploy/k8s/record';
-import { fail, FakeClock, ok, RecordedKubectl, RecordingLog, ScriptedPrompt, stopOf } from '../deploy/testing/fakes';
+import { fail, FakeClock, ok, RecordedKubectl, RecordingLog, ScriptedPrompt, stopOf } from './support/fakes';
 import { k8sObjects, stagePlan } from './support/stages';
 
 const profile = stagePlan('single-server').profile;

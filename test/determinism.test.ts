@@ -3,8 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
-import { synthAws, synthK8s } from '../blueprints/synth';
+import { STAGE_NAMES } from '../core/ladder';
+import { stageRenderer } from '../blueprints/render';
+
+const renderer = stageRenderer();
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate, k8sManifestFile } from './support/stages';
 
@@ -15,12 +17,12 @@ describe('synth is deterministic', () => {
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
   test.each(STAGE_NAMES)('Kubernetes manifest of %s', (stage) => {
-    const again = synthK8s(computePlan(profile, stage), out);
+    const again = renderer.writeK8s(computePlan(profile, stage), out);
     expect(fs.readFileSync(again.manifestFile, 'utf8')).toBe(fs.readFileSync(k8sManifestFile(stage), 'utf8'));
   });
 
   test('CloudFormation template of the top stage', () => {
-    const again = synthAws(computePlan(profile, 'queue-pipeline'), out);
+    const again = renderer.writeAws(computePlan(profile, 'queue-pipeline'), out);
     expect(JSON.stringify(again.template)).toBe(JSON.stringify(awsTemplate('queue-pipeline')));
   });
 });

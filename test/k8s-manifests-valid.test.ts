@@ -3,7 +3,7 @@
  * schemas, custom resources against their vendored CRD's openAPIV3Schema (test/support/k8s-schema.ts).
  * A manifest that fails its schema fails the build.
  */
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { compiledSchemaTimings, expectValidManifests, validateManifests } from './support/k8s-schema';
 import { k8sObjects } from './support/stages';
 

@@ -4,8 +4,8 @@
  * lead to, including the pods and Services operators create from the custom resources.
  */
 import { DEFAULT_ENVIRONMENT, K8S_NAMES } from '../blueprints/k8s/names';
-import { Endpoint, Labels, ModeledPod, modeledPods, modeledServices, NetworkPolicyModel, podsOfService } from '../constructs/k8s/policy-checks';
-import { STAGE_NAMES } from '../stages/ladder';
+import { Endpoint, Labels, ModeledPod, modeledPods, modeledServices, NetworkPolicyModel, podsOfService } from './support/policy-checks';
+import { STAGE_NAMES } from '../core/ladder';
 import { k8sObjects, stagePlan } from './support/stages';
 
 const env = DEFAULT_ENVIRONMENT;

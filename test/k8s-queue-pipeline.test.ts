@@ -7,7 +7,7 @@ import * as path from 'path';
 import { renderK8s } from '../blueprints/k8s/app';
 import { deadLetterTopic, K8S_NAMES } from '../blueprints/k8s/names';
 import { CONTROLLER_COUNT } from '../constructs/k8s/kafka-cluster';
-import { modeledPods, NetworkPolicyModel, restrictedViolations } from '../constructs/k8s/policy-checks';
+import { modeledPods, NetworkPolicyModel, restrictedViolations } from './support/policy-checks';
 import { quantities } from '../constructs/k8s/pod-defaults';
 import { computePlan, KafkaPlan, Plan } from '../core/plan';
 import { loadProfile } from '../core/profile';

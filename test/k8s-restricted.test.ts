@@ -4,8 +4,8 @@
  * Deployments and StatefulSets, and for the pods operators create from custom resources
  * (checked through the fields each CRD exposes; see constructs/k8s/policy-checks.ts).
  */
-import { modeledPods, probeExemptions, restrictedViolations } from '../constructs/k8s/policy-checks';
-import { STAGE_NAMES } from '../stages/ladder';
+import { modeledPods, probeExemptions, restrictedViolations } from './support/policy-checks';
+import { STAGE_NAMES } from '../core/ladder';
 import { k8sObjects } from './support/stages';
 
 describe.each(STAGE_NAMES)('%s', (stage) => {

@@ -4,7 +4,7 @@
  * template name is a new, empty volume) and never shrink (a claim cannot).
  */
 import { K8S_NAMES } from '../blueprints/k8s/names';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { k8sObjects } from './support/stages';
 
 interface Stateful {

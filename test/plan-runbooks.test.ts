@@ -2,8 +2,8 @@
  * The runbooks: composed from neighbour legs for any move, honest about moving down, and written
  * against the names the stages actually render (read from the synthesized templates and objects).
  */
-import { STAGE_NAMES, StageName } from '../stages/ladder';
-import { neighbourLeg, Runbook, runbookContext, transitionRunbook } from '../stages/runbooks';
+import { STAGE_NAMES, StageName } from '../core/ladder';
+import { neighbourLeg, Runbook, runbookContext, transitionRunbook } from '../deploy/runbooks';
 import { awsTemplate, k8sObjects, stagePlan } from './support/stages';
 
 const profile = stagePlan('single-server').profile;

@@ -2,7 +2,7 @@
  * `stagekit plan` on the stages globalSetup synthesized: every pair of stages on both targets,
  * the known risky moves flagged, the safe climbs not, and the three output formats.
  */
-import { STAGE_NAMES, StageName } from '../stages/ladder';
+import { STAGE_NAMES, StageName } from '../core/ladder';
 import { awsStatefulRisks } from '../deploy/aws/safety';
 import { CostEstimator } from '../deploy/cost-delta';
 import { formatTransition } from '../deploy/report';

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { computePlan } from '../core/plan';
 import { loadProfile, parseProfile } from '../core/profile';
-import { STAGE_NAMES } from '../stages/ladder';
+import { STAGE_NAMES } from '../core/ladder';
 import { ROOT } from './support/paths';
 
 const load = (name: string) => loadProfile(path.join(ROOT, 'profiles', `${name}.yaml`));

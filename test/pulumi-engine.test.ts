@@ -3,12 +3,12 @@
  * missing CLI, the preview-based safety check, confirmation, timeout and cancel.
  */
 import { EXIT } from '../deploy/exit-codes';
-import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt, stopOf } from '../deploy/testing/fakes';
+import { FakeClock, FrozenClock, RecordingLog, ScriptedPrompt, stopOf } from './support/fakes';
 import { stageCostDelta } from '../deploy/cost-delta';
-import { deployWithPulumi, PulumiDeployDeps, PulumiStackDriver, PulumiStep, risksFromSteps, PULUMI_CDK_UNAVAILABLE } from '../pulumi/engine';
+import { deployWithPulumi, PulumiDeployDeps, PulumiStackDriver, PulumiStep, risksFromSteps, PULUMI_CDK_UNAVAILABLE } from '../deploy/pulumi/engine';
 import { k8sObjects, stagePlan } from './support/stages';
 import { computePlan } from '../core/plan';
-import type { StageName } from '../stages/ladder';
+import type { StageName } from '../core/ladder';
 
 const postgresStatefulSet = () => k8sObjects('single-server').find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'postgres');
 const cnpgCluster = () => k8sObjects('split-tier').find((o) => o.kind === 'Cluster');

@@ -42,7 +42,7 @@ async function settle(resources: pulumi.Resource[]): Promise<void> {
 }
 
 async function declare(stage: 'single-server' | 'split-tier' | 'queue-pipeline') {
-  const { declareK8sStage } = await import('../pulumi/program');
+  const { declareK8sStage } = await import('../deploy/pulumi/program');
   const declared = declareK8sStage({ product: 'growing-shop', stage, objects: k8sObjects(stage) });
   await settle([declared.provider, ...declared.secrets, ...declared.groups.map((g) => g.group)]);
   return declared;

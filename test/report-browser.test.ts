@@ -13,7 +13,7 @@ import { loadProfile } from '../core/profile';
 import { buildReport, ReportStats } from '../report/build';
 import { prepareReport } from '../report/prepare';
 import { ReportInput } from '../report/build';
-import { captureConsole } from '../cli/output';
+import { captureConsole } from '../terminal/output';
 import { findChromium, HOW_TO_INSTALL, inspectReport, PageReport } from './support/browser';
 import { ROOT, SYNTH_OUT, SYNTH_ROOT, TEST_PROFILE_FILE } from './support/paths';
 

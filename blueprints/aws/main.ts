@@ -6,8 +6,8 @@
 import { App } from 'aws-cdk-lib';
 import { computePlan } from '../../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../../core/profile';
-import { runOrExit } from '../../cli/exit';
-import { stageByName } from '../../stages/ladder';
+import { runOrExit } from '../../terminal/exit';
+import { stageByName } from '../../core/ladder';
 import { buildAwsApp } from './app';
 
 runOrExit(() => {

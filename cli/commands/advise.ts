@@ -3,13 +3,14 @@ import { advise, AdvisorOptions, Advice } from '../../core/advisor';
 import { DEFAULT_CAPACITY_ASSUMPTIONS } from '../../core/capacity';
 import { UsageError } from '../../core/errors';
 import type { Profile } from '../../core/profile';
-import { STAGE_NAMES, StageName } from '../../stages/ladder';
+import { STAGE_NAMES, StageName } from '../../core/ladder';
 import { SELF_HOSTED_PROVIDERS } from '../../cost/k8s/self-hosted';
 import { DEFAULT_OPS } from '../../cost/k8s/ops';
+import { stageRenderer } from '../../blueprints/render';
 import { MigrationAssumptions, pathCosts, PathCosts, priceStagesForPath } from '../../cost/path';
 import type { SelfHostedProvider } from '../../cost/catalog';
 import { ADVICE_FORMATS, AdviceFormat, adviceJson, adviceMarkdown, adviceTable } from '../../report/advice-text';
-import { captureConsole, colors, progress, withoutReportPath } from '../output';
+import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { profileOption, readProfile } from '../options';
 
 export interface AdviseOptions {
@@ -90,7 +91,7 @@ export function runAdvise(profile: Profile, opts: Partial<AdviseOptions>): { adv
   const spinner = progress('pricing the path');
   try {
     const { result: priced, printed } = captureConsole(() =>
-      priceStagesForPath(profile, stages, { from: opts.from, selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } }, (s) => {
+      priceStagesForPath(profile, stages, { from: opts.from, renderer: opts.from ? undefined : stageRenderer(), selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } }, (s) => {
         spinner.text = opts.from ? `pricing ${s}` : `synthesizing and pricing ${s}`;
       }),
     );

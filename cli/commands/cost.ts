@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors';
 import { computePlan } from '../../core/plan';
-import { STAGE_NAMES, StageName, stageByName } from '../../stages/ladder';
-import { AWS_REGIONS, loadCatalog, SelfHostedProvider, SupportPlan } from '../../cost/catalog';
+import { SUPPORTED_REGIONS } from '../../core/regions';
+import { STAGE_NAMES, StageName, stageByName } from '../../core/ladder';
+import { stageRenderer } from '../../blueprints/render';
+import { loadCatalog, SelfHostedProvider, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
 import { DEFAULT_OPS, parseOpsHours } from '../../cost/k8s/ops';
@@ -12,7 +14,7 @@ import {
   billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson, usd0,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
-import { captureConsole, colors, progress, withoutReportPath } from '../output';
+import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
@@ -50,7 +52,7 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 function withPricingOptions(command: Command): Command {
   return command
     .addOption(profileOption())
-    .addOption(new Option('-r, --region <region>', `AWS region to price in (default: the profile's): ${AWS_REGIONS.join(', ')}`))
+    .addOption(new Option('-r, --region <region>', `AWS region to price in (default: the profile's): ${SUPPORTED_REGIONS.join(', ')}`))
     .addOption(new Option('--provider <provider>', 'self-hosted provider').choices([...SELF_HOSTED_PROVIDERS]).default('hetzner'))
     .option('--price-list <id>', 'a specific self-hosted price list, e.g. hetzner-2026-01 (default: the provider\'s newest)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
@@ -80,6 +82,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
     natShareOfEgress: natShare,
     catalog: opts.catalog ? loadCatalog(opts.catalog) : undefined,
     from: opts.from,
+    renderer: opts.from ? undefined : stageRenderer(),
   };
 }
 

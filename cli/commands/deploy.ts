@@ -1,10 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { Ora } from 'ora';
 import { computePlan, Plan } from '../../core/plan';
 import { DEFAULT_PROFILE_FILE } from '../../core/profile';
-import { stageByName, StageName } from '../../stages/ladder';
+import { stageByName, StageName } from '../../core/ladder';
+import type { StageRenderer } from '../../core/rendering';
+import { stageRenderer } from '../../blueprints/render';
 import { stageCostDelta } from '../../deploy/cost-delta';
 import { awsDryRun, k8sDryRun } from '../../deploy/dry-run';
 import { EXIT, exitCodeHelp, StopError } from '../../deploy/exit-codes';
@@ -17,9 +18,9 @@ import { sdkAwsApi } from '../../deploy/aws/aws-api';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { toolkitDeployer } from '../../deploy/aws/toolkit';
 import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s';
-import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../pulumi/engine';
-import { pulumiDryRun } from '../../pulumi/dry-run';
-import { colors, progress } from '../output';
+import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../deploy/pulumi/engine';
+import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
+import { colors, progress } from '../../terminal/output';
 import { capacityOf } from '../verdict';
 import { capacityVerdict } from '../../core/capacity';
 import { cdkContextOption, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
@@ -104,7 +105,9 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
     }
     process.stderr.write(`${colors.yellow(`warning: ${lines.join('\n')}`)}\n${opts.dryRun && !opts.allowOverCapacity ? colors.yellow('  a deploy (without --dry-run) refuses this stage unless --allow-over-capacity is given (exit 8)\n') : ''}`);
   }
-  const planOf = (s: StageName) => computePlan(profile, s);
+  const planOf = (other: StageName) => computePlan(profile, other);
+  const renderer = stageRenderer();
+  const renderObjects = (stagePlan: Plan): KubeObject[] => renderer.k8s(stagePlan).objects as KubeObject[];
   const common = { plan, profileFile: displayedProfile(opts.profile) ?? path.relative(process.cwd(), opts.profile), timeoutMs, allowDataLoss: Boolean(opts.allowDataLoss), yes: Boolean(opts.yes) };
 
   if (opts.engine === 'pulumi') {
@@ -116,7 +119,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
       return print(pulumiDryRun({ ...common, objects: renderObjects(plan), context: opts.context }));
     }
     if (target === 'aws') {
-      const synthesized = synthForDeploy(plan, opts.out, cdkContext);
+      const synthesized = synthForDeploy(renderer, plan, opts.out, cdkContext);
       return print(awsDryRun({ ...common, stackName: plan.product, template: synthesized.template, assemblyDir: synthesized.assemblyDir, requiredBootstrapVersion: synthesized.requiredBootstrapVersion }));
     }
     return print(k8sDryRun({ ...common, objects: renderObjects(plan), kubectl: systemKubectl({ context: opts.context }), context: opts.context, until: opts.until }));
@@ -132,7 +135,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
       {
         ...shared,
         findCli: () => findPulumiCli(),
-        renderStage: (s) => renderObjects(planOf(s)),
+        renderStage: (other) => renderObjects(planOf(other)),
         openStack: openAutomationStack,
         clusterChecks: hasKubectl
           ? async (objects) => {
@@ -147,7 +150,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (target === 'aws') {
     await deployAws(
       { ...common, stackName: plan.product },
-      { ...shared, aws: sdkAwsApi(plan.region), deployer: toolkitDeployer(), riskCheck: awsStatefulRisks, synth: (p) => synthForDeploy(p, opts.out, cdkContext) },
+      { ...shared, aws: sdkAwsApi(plan.region), deployer: toolkitDeployer(), riskCheck: awsStatefulRisks, synth: (stagePlan) => synthForDeploy(renderer, stagePlan, opts.out, cdkContext) },
     );
     return;
   }
@@ -158,25 +161,13 @@ function print(lines: string[]): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function renderObjects(plan: Plan): KubeObject[] {
-  // Loaded on use: cdk8s is only needed once the checks that need no rendering have passed.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderK8s } = require('../../blueprints/k8s/app') as typeof import('../../blueprints/k8s/app');
-  return renderK8s(plan).objects as KubeObject[];
-}
-
 /** Synthesizes the stage into OUT/aws/<stage> (cdk-nag included) and reads the bootstrap version it needs. */
-export function synthForDeploy(plan: Plan, outDir: string, context: Record<string, string> = {}): SynthesizedStage {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthAws } = require('../../blueprints/synth') as typeof import('../../blueprints/synth');
+export function synthForDeploy(renderer: StageRenderer, plan: Plan, outDir: string, context: Record<string, string> = {}): SynthesizedStage {
   const spinner = progress(`synthesizing ${plan.stage} for aws`);
   try {
-    const result = synthAws(plan, outDir, { context });
+    const assembly = renderer.writeAws(plan, outDir, { context });
     spinner.stop();
-    const manifest = JSON.parse(fs.readFileSync(path.join(result.assemblyDir, 'manifest.json'), 'utf8'));
-    const artifact = Object.values<any>(manifest.artifacts ?? {}).find((a) => a.type === 'aws:cloudformation:stack');
-    const required = artifact?.properties?.requiresBootstrapStackVersion;
-    return { assemblyDir: result.assemblyDir, template: result.template, requiredBootstrapVersion: typeof required === 'number' ? required : undefined };
+    return { assemblyDir: assembly.assemblyDir, template: assembly.template, requiredBootstrapVersion: assembly.requiredBootstrapVersion };
   } catch (err) {
     spinner.fail(`synth of ${plan.stage} failed`);
     throw err;

@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
-import { stageByName } from '../../stages/ladder';
+import { stageByName } from '../../core/ladder';
+import { stageRenderer } from '../../blueprints/render';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { stageCostDelta } from '../../deploy/cost-delta';
 import { EXIT, exitCodeHelp, StopError } from '../../deploy/exit-codes';
-import { synthRendererWith } from '../../deploy/render';
+import { moveRenderings } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
-import { progress } from '../output';
+import { progress } from '../../terminal/output';
 import { printCapacityVerdicts } from '../verdict';
 import { computePlan } from '../../core/plan';
 import { cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
@@ -32,7 +33,7 @@ export function runPlan(fromName: string, toName: string, opts: PlanOptions): Tr
       from,
       to,
       targets: selectedTargets(opts.target),
-      render: synthRendererWith(parseCdkContext(opts.cdkContext), to),
+      render: moveRenderings(stageRenderer(), parseCdkContext(opts.cdkContext), to),
       awsRiskCheck: awsStatefulRisks,
       cost: stageCostDelta,
     });

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { DEFAULT_CATALOG_FILE, FeedFormatError, FeedUnreachable, loadCatalog, refreshCatalog } from '../../cost/catalog';
-import { colors, progress } from '../output';
+import { colors, progress } from '../../terminal/output';
 import { withUsageExitCodes } from '../options';
 import { UsageError } from '../../core/errors';
 

@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { buildReport } from '../../report/build';
 import { prepareReport } from '../../report/prepare';
 import { DEFAULT_OPS } from '../../cost/k8s/ops';
-import { captureConsole, colors, progress, withoutReportPath } from '../output';
+import { stageRenderer } from '../../blueprints/render';
+import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { profileOption, readProfile } from '../options';
 import { advisorOptions, AdviseOptions, migrationOptions, numberOption, selfHostedProviders } from './advise';
 import { displayedProfile } from './deploy';
@@ -28,7 +29,7 @@ export function runReport(opts: ReportOptions): string {
         advisor,
         migration,
         profileFile: displayedProfile(opts.profile) ?? 'profiles/growing-product.yaml',
-        pricing: { from: opts.from, selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } },
+        pricing: { from: opts.from, renderer: opts.from ? undefined : stageRenderer(), selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } },
         onStage: (s) => {
           spinner.text = opts.from ? `pricing ${s}` : `synthesizing and pricing ${s}`;
         },

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
-import { STAGES } from '../../stages/ladder';
-import { colors } from '../output';
+import { STAGES } from '../../core/ladder';
+import { colors } from '../../terminal/output';
 import { capacityOf } from '../verdict';
 import { capacityVerdict } from '../../core/capacity';
 import { profileOption, readProfile, selectedStages, stageOption, allStagesOption } from '../options';

@@ -1,8 +1,9 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
-import { synthAws, synthK8s, SynthResult } from '../../blueprints/synth';
-import { captureConsole, colors, progress, table, withoutReportPath } from '../output';
+import { stageRenderer } from '../../blueprints/render';
+import type { WrittenRendering } from '../../core/rendering';
+import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
 import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
@@ -21,18 +22,19 @@ export interface SynthOptions {
  * validated before anything is written; each artifact is swapped in whole, so a synth that fails
  * leaves the earlier artifacts complete and its own last good output in place.
  */
-export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): SynthResult[] {
+export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): WrittenRendering[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
   const targets = selectedTargets(opts.target);
   const context = parseCdkContext(opts.cdkContext);
   const plans = stages.map((stage) => computePlan(profile, stage));
-  const results: SynthResult[] = [];
+  const renderer = stageRenderer();
+  const results: WrittenRendering[] = [];
   for (const plan of plans) {
     for (const target of targets) {
       const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
       try {
-        const { result, printed } = captureConsole(() => (target === 'aws' ? synthAws(plan, opts.out, { context }) : synthK8s(plan, opts.out)));
+        const { result, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, opts.out, { context }) : renderer.writeK8s(plan, opts.out)));
         results.push(result);
         for (const message of printed.map(withoutReportPath).filter(Boolean)) messages.set(message, [...(messages.get(message) ?? []), plan.stage]);
         spinner.stop();
@@ -60,19 +62,19 @@ export function synthCommand(): Command {
       const printMessages = () => {
         for (const [message, stages] of messages) process.stderr.write(`\n${colors.yellow(`${stages.join(', ')}:`)} ${message}\n`);
       };
-      let results: SynthResult[];
+      let results: WrittenRendering[];
       try {
         results = runSynth(opts, messages);
       } catch (err) {
         printMessages();
         throw err;
       }
-      const rows = results.map((r) => [
-        r.stage,
-        r.target,
-        r.target === 'aws' ? `${Object.keys(r.template.Resources ?? {}).length} resources` : `${r.objects.length} objects`,
-        path.relative(process.cwd(), r.target === 'aws' ? r.templateFile : r.manifestFile),
-        `${(r.milliseconds / 1000).toFixed(1)} s`,
+      const rows = results.map((rendering) => [
+        rendering.stage,
+        rendering.target,
+        rendering.target === 'aws' ? `${Object.keys(rendering.template.Resources ?? {}).length} resources` : `${rendering.objects.length} objects`,
+        path.relative(process.cwd(), rendering.target === 'aws' ? rendering.templateFile : rendering.manifestFile),
+        `${(rendering.milliseconds / 1000).toFixed(1)} s`,
       ]);
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);

@@ -5,9 +5,11 @@
  * compact; the lookup API resolves that id into `source` + `published` on every returned price.
  */
 
-/** Regions the catalog covers. Adding one means adding it to every AWS feed parser call in build.ts. */
-export const AWS_REGIONS = ['us-east-1', 'eu-central-1', 'ap-south-1'] as const;
-export type AwsRegion = (typeof AWS_REGIONS)[number];
+import { SUPPORTED_REGIONS, type Region } from '../../core/regions';
+
+/** Regions the catalog covers: stagekit's supported regions (core/regions.ts), under the catalog's name. */
+export const AWS_REGIONS = SUPPORTED_REGIONS;
+export type AwsRegion = Region;
 
 /** ISO 8601 date (YYYY-MM-DD) or, where a source only states a month, YYYY-MM. */
 export type IsoDate = string;

@@ -51,6 +51,7 @@ export interface Inventory {
 }
 
 import { parseQuantity } from '../../core/quantity';
+import { OperatorContainer, OperatorPodGroup, operatorPods } from '../../constructs/k8s/operator-pods';
 
 export { parseQuantity };
 
@@ -111,6 +112,39 @@ const OPERATOR_OF: Record<string, string> = {
 
 const MONITORING_KINDS = new Set(['ServiceMonitor', 'PodMonitor', 'PrometheusRule']);
 
+/**
+ * Requests of one pod of an operator's group: its main containers summed (each without requests
+ * assumed at 0.1 vCPU / 256 MiB), or its largest init container if that is more. Sidecars the
+ * operator adds (the Redis exporter) are not counted.
+ */
+function operatorPodRequests(group: OperatorPodGroup): Requests {
+  const requestsOf = (container: OperatorContainer) => orDefault(containerRequests(container.resources));
+  const total = group.containers
+    .filter((container) => container.role === 'main')
+    .map(requestsOf)
+    .reduce((sum, next) => ({ vcpu: sum.vcpu + next.vcpu, memoryGiB: sum.memoryGiB + next.memoryGiB, unspecified: sum.unspecified || next.unspecified }), { vcpu: 0, memoryGiB: 0, unspecified: false });
+  for (const init of group.containers.filter((container) => container.role === 'init').map(requestsOf)) {
+    total.vcpu = Math.max(total.vcpu, init.vcpu);
+    total.memoryGiB = Math.max(total.memoryGiB, init.memoryGiB);
+  }
+  return total;
+}
+
+function operatorWorkload(name: string, kind: string, role: Role, group: OperatorPodGroup, note?: string): Workload {
+  const requests = operatorPodRequests(group);
+  return {
+    name: group.part ? `${name}/${group.part}` : name,
+    kind,
+    role,
+    replicas: group.replicas,
+    vcpu: requests.vcpu,
+    memoryGiB: requests.memoryGiB,
+    storageGiB: group.storageGiB,
+    spreadOverNodes: group.spreadOverNodes,
+    note: [note, unspecifiedNote(requests)].filter(Boolean).join('; ') || undefined,
+  };
+}
+
 function imageRole(podSpec: any): { role: Role; system?: SystemKind } {
   const images = (podSpec?.containers ?? []).map((c: any) => String(c.image ?? '')).join(' ');
   if (/(^|\/)postgres(ql)?[:@]|postgis|timescale/.test(images)) return { role: 'database', system: 'postgres' };
@@ -121,13 +155,6 @@ function imageRole(podSpec: any): { role: Role; system?: SystemKind } {
 
 function claimTemplatesGiB(templates: any[] | undefined): number {
   return (templates ?? []).reduce((s, t) => s + toGiB(t?.spec?.resources?.requests?.storage), 0);
-}
-
-function strimziStorageGiB(storage: any): number {
-  if (!storage) return 0;
-  if (storage.type === 'jbod') return (storage.volumes ?? []).reduce((s: number, v: any) => s + strimziStorageGiB(v), 0);
-  if (storage.type === 'persistent-claim') return toGiB(storage.size);
-  return 0;
 }
 
 export function inventory(objects: any[]): Inventory {
@@ -148,6 +175,10 @@ export function inventory(objects: any[]): Inventory {
     if (o?.kind === 'HorizontalPodAutoscaler' && target) floors.set(`${target.kind}/${target.name}`, { min: o.spec.minReplicas ?? 1, by: 'HorizontalPodAutoscaler' });
     if (o?.kind === 'ScaledObject' && target) floors.set(`${target.kind ?? 'Deployment'}/${target.name}`, { min: o.spec.minReplicaCount ?? 0, by: 'KEDA ScaledObject' });
   }
+  // Pods of custom resources come from the one operator model (constructs/k8s/operator-pods.ts).
+  const operatorGroups = new Map<any, OperatorPodGroup[]>();
+  for (const group of operatorPods(objects)) operatorGroups.set(group.owner, [...(operatorGroups.get(group.owner) ?? []), group]);
+  const podsOf = (owner: any) => operatorGroups.get(owner) ?? [];
   const kafkaClusters = new Map<string, any>();
   for (const o of objects) if (o?.kind === 'Kafka') kafkaClusters.set(o.metadata?.name, o);
 
@@ -188,54 +219,24 @@ export function inventory(objects: any[]): Inventory {
       case 'CronJob':
         free.push({ name, kind, reason: 'runs to completion: no standing capacity (it uses the nodes\' headroom)' });
         break;
-      case 'Cluster': {
+      case 'Cluster':
         if (!String(o.apiVersion ?? '').startsWith('postgresql.cnpg.io')) {
           notPriced.push({ name, kind, reason: `unknown kind (${o.apiVersion})` });
           break;
         }
-        const r = orDefault(containerRequests(spec.resources));
-        const storage = toGiB(spec.storage?.size ?? spec.storage?.pvcTemplate?.resources?.requests?.storage) + toGiB(spec.walStorage?.size ?? spec.walStorage?.pvcTemplate?.resources?.requests?.storage);
-        const tablespaces = (spec.tablespaces ?? []).reduce((s: number, t: any) => s + toGiB(t?.storage?.size), 0);
-        workloads.push({ name, kind, role: 'database', replicas: spec.instances ?? 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: storage + tablespaces, spreadOverNodes: true, note: unspecifiedNote(r) });
+        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'database', group));
         systems.push({ name, kind: 'postgres', backsUp: true });
         break;
-      }
-      case 'Pooler': {
-        const r = orDefault(podRequests(spec.template?.spec));
-        workloads.push({ name, kind, role: 'app', replicas: spec.instances ?? 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
+      case 'Pooler':
+        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'app', group));
         break;
-      }
-      case 'Kafka': {
-        const nodePools = o.metadata?.annotations?.['strimzi.io/node-pools'] === 'enabled';
-        if (!nodePools && spec.kafka?.replicas) {
-          const r = orDefault(containerRequests(spec.kafka.resources));
-          workloads.push({ name: `${name}/brokers`, kind, role: 'kafka', replicas: spec.kafka.replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: strimziStorageGiB(spec.kafka.storage), spreadOverNodes: true, note: unspecifiedNote(r) });
-        }
-        if (spec.zookeeper?.replicas) {
-          const r = orDefault(containerRequests(spec.zookeeper.resources));
-          workloads.push({ name: `${name}/zookeeper`, kind, role: 'kafka', replicas: spec.zookeeper.replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: strimziStorageGiB(spec.zookeeper.storage), spreadOverNodes: true, note: unspecifiedNote(r) });
-        }
-        if (spec.entityOperator) {
-          const eo = spec.entityOperator;
-          const parts = [eo.topicOperator, eo.userOperator].filter(Boolean).map((p: any) => orDefault(containerRequests(p.resources)));
-          const r = parts.reduce((a, b) => ({ vcpu: a.vcpu + b.vcpu, memoryGiB: a.memoryGiB + b.memoryGiB, unspecified: a.unspecified || b.unspecified }), { vcpu: 0, memoryGiB: 0, unspecified: false });
-          if (parts.length) workloads.push({ name: `${name}/entity-operator`, kind, role: 'platform', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
-        }
-        if (spec.kafkaExporter) {
-          const r = orDefault(containerRequests(spec.kafkaExporter.resources));
-          workloads.push({ name: `${name}/kafka-exporter`, kind, role: 'platform', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
-        }
-        if (spec.cruiseControl) {
-          const r = orDefault(containerRequests(spec.cruiseControl.resources));
-          workloads.push({ name: `${name}/cruise-control`, kind, role: 'platform', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false, note: unspecifiedNote(r) });
-        }
+      case 'Kafka':
+        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, group.part === 'brokers' || group.part === 'zookeeper' ? 'kafka' : 'platform', group));
         systems.push({ name, kind: 'kafka' });
         break;
-      }
       case 'KafkaNodePool': {
-        const r = orDefault(containerRequests(spec.resources));
         const roles = (spec.roles ?? []).join('+') || 'broker';
-        workloads.push({ name, kind, role: 'kafka', replicas: spec.replicas ?? 0, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: strimziStorageGiB(spec.storage), spreadOverNodes: true, note: [`${roles} nodes`, unspecifiedNote(r)].filter(Boolean).join('; ') });
+        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'kafka', group, `${roles} nodes`));
         const cluster = o.metadata?.labels?.['strimzi.io/cluster'];
         if (cluster && !kafkaClusters.has(cluster) && !systems.some((s) => s.name === `Kafka/${cluster}`)) systems.push({ name: `Kafka/${cluster}`, kind: 'kafka' });
         break;
@@ -243,15 +244,10 @@ export function inventory(objects: any[]): Inventory {
       case 'RedisReplication':
       case 'RedisSentinel':
       case 'Redis':
-      case 'RedisCluster': {
-        const kc = spec.kubernetesConfig ?? {};
-        const r = orDefault(containerRequests(kc.resources));
-        const size = kind === 'Redis' ? 1 : kind === 'RedisCluster' ? (spec.clusterSize ?? 3) * 2 : (spec.clusterSize ?? 3);
-        const storage = kind === 'RedisSentinel' ? 0 : toGiB(spec.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage);
-        workloads.push({ name, kind, role: 'cache', replicas: size, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: storage, spreadOverNodes: size > 1, note: unspecifiedNote(r) });
+      case 'RedisCluster':
+        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'cache', group));
         if (kind !== 'RedisSentinel') systems.push({ name, kind: 'redis' });
         break;
-      }
       case 'SGShardedCluster':
       case 'SGCluster':
         notPriced.push({ name, kind, reason: 'StackGres clusters take their sizes from SGInstanceProfile objects, which the engine does not read' });

@@ -5,8 +5,8 @@
  * prompt and the clock are boundaries (see AwsDeployDeps), so every decision is testable offline.
  */
 import type { Plan } from '../../core/plan';
-import { StageName, STAGE_NAMES } from '../../stages/ladder';
-import { runbookContext, transitionRunbook } from '../../stages/runbooks';
+import { StageName, STAGE_NAMES } from '../../core/ladder';
+import { runbookContext, transitionRunbook } from '../runbooks';
 import { CostEstimator } from '../cost-delta';
 import { EXIT, StopError } from '../exit-codes';
 import { Clock, confirmOrStop, DeployLog, formatDuration, Prompter, withTimeout } from '../io';

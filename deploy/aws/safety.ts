@@ -3,7 +3,7 @@
  * built on @aws-cdk/cloudformation-diff), expressed as stagekit risks so plan and deploy treat
  * both targets alike.
  */
-import { Risk, STATEFUL_RESOURCE_TYPES, statefulRisks } from '../../blueprints/aws/upgrade-safety';
+import { Risk, STATEFUL_RESOURCE_TYPES, statefulRisks } from './upgrade-safety';
 import type { RiskSeverity, StatefulRisk } from '../risk';
 import type { AwsRiskCheck } from './changes';
 

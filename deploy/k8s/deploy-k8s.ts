@@ -4,8 +4,8 @@
  * changed. Every cluster interaction goes through the Kubectl boundary.
  */
 import type { Plan } from '../../core/plan';
-import type { StageName } from '../../stages/ladder';
-import { transitionRunbook, runbookContext } from '../../stages/runbooks';
+import type { StageName } from '../../core/ladder';
+import { transitionRunbook, runbookContext } from '../runbooks';
 import { CostEstimator } from '../cost-delta';
 import { EXIT, StopError } from '../exit-codes';
 import { Clock, confirmOrStop, DeployLog, formatDuration, Prompter } from '../io';

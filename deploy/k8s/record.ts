@@ -4,7 +4,7 @@
  * and the applied manifest (gzipped: a stage is tens to hundreds of kB of YAML, a ConfigMap holds 1 MiB).
  */
 import * as zlib from 'zlib';
-import type { StageName } from '../../stages/ladder';
+import type { StageName } from '../../core/ladder';
 import { KubeObject } from './objects';
 
 export const RECORD_NAME = 'stagekit-deployment';

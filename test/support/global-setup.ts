@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { computePlan } from '../../core/plan';
 import { loadProfile } from '../../core/profile';
-import { STAGE_NAMES } from '../../stages/ladder';
-import { synthAws, synthK8s, TARGETS } from '../../blueprints/synth';
+import { STAGE_NAMES } from '../../core/ladder';
+import { stageRenderer } from '../../blueprints/render';
+import { TARGETS } from '../../core/rendering';
 import { SYNTH_OUT_ENV, SYNTH_ROOT, TEST_PROFILE_FILE } from './paths';
 
 export default async function globalSetup(): Promise<void> {
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
   process.env[SYNTH_OUT_ENV] = SYNTH_OUT;
   fs.mkdirSync(SYNTH_OUT, { recursive: true });
   const profile = loadProfile(TEST_PROFILE_FILE);
+  const renderer = stageRenderer();
   const report: Record<string, { ok: boolean; error?: string; milliseconds: number; file?: string }> = {};
   for (const stage of STAGE_NAMES) {
     const plan = computePlan(profile, stage);
@@ -26,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
     for (const target of TARGETS) {
       const t0 = performance.now();
       try {
-        const result = target === 'aws' ? synthAws(plan, SYNTH_OUT) : synthK8s(plan, SYNTH_OUT);
+        const result = target === 'aws' ? renderer.writeAws(plan, SYNTH_OUT) : renderer.writeK8s(plan, SYNTH_OUT);
         report[`${target}/${stage}`] = { ok: true, milliseconds: performance.now() - t0, file: result.target === 'aws' ? result.templateFile : result.manifestFile };
       } catch (err) {
         report[`${target}/${stage}`] = { ok: false, error: err instanceof Error ? `${err.message}` : String(err), milliseconds: performance.now() - t0 };

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import type { Plan } from '../../core/plan';
-import type { StageName } from '../../stages/ladder';
+import type { StageName } from '../../core/ladder';
 import { SYNTH_OUT, SYNTH_REPORT } from './paths';
 
 interface SynthReport {

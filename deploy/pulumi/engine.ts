@@ -1,6 +1,6 @@
 /**
  * `stagekit deploy --engine pulumi`: the Kubernetes rendering through Pulumi's Automation API
- * (`@pulumi/pulumi/automation`, LocalWorkspace with an inline program, pulumi/program.ts). One
+ * (`@pulumi/pulumi/automation`, LocalWorkspace with an inline program, deploy/pulumi/program.ts). One
  * Pulumi stack per product (project `stagekit-k8s`), so climbing the ladder updates it in place,
  * as with CloudFormation. The safety check reads the preview: a stateful object that Pulumi would
  * delete or replace stops the deploy unless --allow-data-loss. Unlike kubectl deploy, Pulumi
@@ -11,16 +11,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Plan } from '../core/plan';
-import { STAGE_NAMES, StageName } from '../stages/ladder';
-import { runbookContext, transitionRunbook } from '../stages/runbooks';
-import { CostEstimator } from '../deploy/cost-delta';
-import { EXIT, StopError } from '../deploy/exit-codes';
-import { Clock, confirmOrStop, DeployLog, formatDuration, Prompter, withTimeout } from '../deploy/io';
-import { describeObject, KubeObject, removalEffect } from '../deploy/k8s/objects';
-import { randomPassword, secretsToGenerate } from '../deploy/k8s/secrets';
-import { costText, risksText, runbookText } from '../deploy/report';
-import { isBlocking, sortRisks, StatefulRisk } from '../deploy/risk';
+import type { Plan } from '../../core/plan';
+import { STAGE_NAMES, StageName } from '../../core/ladder';
+import { runbookContext, transitionRunbook } from '../runbooks';
+import { CostEstimator } from '../cost-delta';
+import { EXIT, StopError } from '../exit-codes';
+import { Clock, confirmOrStop, DeployLog, formatDuration, Prompter, withTimeout } from '../io';
+import { describeObject, KubeObject, removalEffect } from '../k8s/objects';
+import { randomPassword, secretsToGenerate } from '../k8s/secrets';
+import { costText, risksText, runbookText } from '../report';
+import { isBlocking, sortRisks, StatefulRisk } from '../risk';
 import { K8sStageProgramInput, secretConfigKey } from './stage-input';
 
 export const PULUMI_PROJECT = 'stagekit-k8s';

@@ -11,8 +11,8 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { apiGroup, KubeObject, objectsByPhase } from '../deploy/k8s/objects';
-import { generatedSecretManifest, secretsToGenerate } from '../deploy/k8s/secrets';
+import { apiGroup, KubeObject, objectsByPhase } from '../k8s/objects';
+import { generatedSecretManifest, secretsToGenerate } from '../k8s/secrets';
 import { K8sStageProgramInput, secretConfigKey, WAIT_FOR } from './stage-input';
 
 export type { K8sStageProgramInput };

@@ -1,8 +1,8 @@
 /** `deploy --engine pulumi --dry-run`: the Automation API steps and the resources the program declares, without Pulumi or a cluster. */
-import { DryRunCommon } from '../deploy/dry-run';
-import { formatDuration } from '../deploy/io';
-import { apiGroup, APPLY_PHASE_TITLES, describeObject, KubeObject, objectsByPhase } from '../deploy/k8s/objects';
-import { secretsToGenerate } from '../deploy/k8s/secrets';
+import { DryRunCommon } from '../dry-run';
+import { formatDuration } from '../io';
+import { apiGroup, APPLY_PHASE_TITLES, describeObject, KubeObject, objectsByPhase } from '../k8s/objects';
+import { secretsToGenerate } from '../k8s/secrets';
 import { PULUMI_PROJECT } from './engine';
 import { secretConfigKey, WAIT_FOR } from './stage-input';
 
@@ -12,7 +12,7 @@ export function pulumiDryRun(opts: DryRunCommon & { objects: KubeObject[]; conte
   let n = 0;
   const step = (text: string) => `  ${++n}. ${text}`;
   const lines = [
-    `Dry run: deploy ${plan.stage} of ${plan.product} to Kubernetes with Pulumi (Automation API, inline program pulumi/program.ts). Nothing is contacted.`,
+    `Dry run: deploy ${plan.stage} of ${plan.product} to Kubernetes with Pulumi (Automation API, inline program deploy/pulumi/program.ts). Nothing is contacted.`,
     '',
     'Preflight',
     step('Find the pulumi CLI on PATH or in ~/.pulumi/bin (exit 5 if missing, with install instructions).'),

@@ -2,9 +2,9 @@
  * Test doubles for the deploy boundaries: recorded kubectl answers, a clock that only moves when
  * slept on, scripted answers at the prompt, and a log that keeps what it was told.
  */
-import { StopError } from '../exit-codes';
-import type { Clock, DeployLog, Prompter } from '../io';
-import type { Kubectl, KubectlResult } from '../k8s/kubectl';
+import { StopError } from '../../deploy/exit-codes';
+import type { Clock, DeployLog, Prompter } from '../../deploy/io';
+import type { Kubectl, KubectlResult } from '../../deploy/k8s/kubectl';
 
 export interface KubectlCall {
   readonly args: readonly string[];

@@ -3,24 +3,17 @@
  * for anyone reviewing a render: the Pod Security Standards "restricted" profile, requests,
  * limits and probes, and reachability under the NetworkPolicies.
  *
- * Operators create the pods of their custom resources, so this module also models those pods:
- * which labels they carry and which container settings come from which CR field. The model
- * follows the operators' documented behaviour (CloudNativePG 1.30, OT redis-operator 0.26,
- * Strimzi 0.51); `operatorPods` and `operatorServices` are where it lives.
+ * Operators create the pods of their custom resources: those come from the one operator model
+ * (constructs/k8s/operator-pods.ts, which the cost engine prices too); the Services operators
+ * create for their custom resources are modeled here (`modeledServices`).
  */
 
-export type Labels = Record<string, string>;
+import { Labels, OperatorContainer, operatorPods, tokenMounter } from '../../constructs/k8s/operator-pods';
 
-export interface ModeledContainer {
-  readonly name: string;
-  readonly role: 'main' | 'sidecar' | 'init';
-  readonly securityContext?: any;
-  readonly resources?: any;
-  readonly readinessProbe?: any;
-  readonly livenessProbe?: any;
-  /** False when the CR gives no way to set probes on this container (the check is then skipped and reported as an exemption). */
-  readonly probesConfigurable: boolean;
-}
+export type { Labels };
+
+/** A container of a modeled pod (`probesConfigurable` false: the check is skipped and reported as an exemption). */
+export type ModeledContainer = OperatorContainer;
 
 export interface ModeledPod {
   /** `Kind name` of the object that yields the pod (a workload or a custom resource). */
@@ -46,19 +39,14 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 /** Every pod the manifests lead to: workload templates and the pods operators create from custom resources. */
 export function modeledPods(objects: readonly any[]): ModeledPod[] {
   const pods: ModeledPod[] = [];
-  const serviceAccounts = new Map<string, any>(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => [o.metadata.name, o]));
-  const tokenOf = (spec: any): boolean => {
-    if (spec.automountServiceAccountToken !== undefined) return spec.automountServiceAccountToken;
-    const sa = serviceAccounts.get(spec.serviceAccountName ?? 'default');
-    return sa?.automountServiceAccountToken !== false;
-  };
-  for (const o of objects) {
-    if (WORKLOAD_KINDS.has(o.kind)) {
-      const spec = o.kind === 'Job' ? o.spec.template.spec : o.spec.template.spec;
+  const mountsToken = tokenMounter(objects);
+  for (const workload of objects) {
+    if (WORKLOAD_KINDS.has(workload.kind)) {
+      const spec = workload.spec.template.spec;
       pods.push({
-        source: `${o.kind} ${o.metadata.name}`,
+        source: `${workload.kind} ${workload.metadata.name}`,
         what: 'pods',
-        labels: o.spec.template.metadata?.labels ?? {},
+        labels: workload.spec.template.metadata?.labels ?? {},
         securityContext: spec.securityContext,
         containers: [
           ...(spec.initContainers ?? []).map((c: any) => ({ ...c, role: 'init' as const, probesConfigurable: true })),
@@ -68,143 +56,13 @@ export function modeledPods(objects: readonly any[]): ModeledPod[] {
         hostPID: spec.hostPID,
         hostIPC: spec.hostIPC,
         volumes: spec.volumes,
-        automountToken: tokenOf(spec),
+        automountToken: mountsToken(spec),
       });
     }
   }
-  pods.push(...operatorPods(objects, tokenOf));
-  return pods;
-}
-
-function operatorPods(objects: readonly any[], tokenOf: (spec: any) => boolean): ModeledPod[] {
-  const pods: ModeledPod[] = [];
-  const kafkas = new Map<string, any>(objects.filter((o) => o.kind === 'Kafka').map((o) => [o.metadata.name, o]));
-  for (const o of objects) {
-    const name = o.metadata.name;
-    const spec = o.spec;
-    switch (o.kind) {
-      case 'Cluster': {
-        // CNPG instance pods: the postgres container (and the bootstrap-controller init container,
-        // which gets the same security context) with the Cluster's resources and probes.
-        const postgres = {
-          securityContext: { ...spec.securityContext, seccompProfile: spec.securityContext?.seccompProfile ?? spec.seccompProfile },
-          resources: spec.resources,
-        };
-        pods.push({
-          source: `Cluster ${name}`,
-          what: 'instances',
-          labels: { ...spec.inheritedMetadata?.labels, 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance' },
-          securityContext: { ...spec.podSecurityContext, seccompProfile: spec.podSecurityContext?.seccompProfile ?? spec.seccompProfile },
-          containers: [
-            { name: 'bootstrap-controller', role: 'init', ...postgres, probesConfigurable: false },
-            { name: 'postgres', role: 'main', ...postgres, readinessProbe: spec.probes?.readiness, livenessProbe: spec.probes?.liveness, probesConfigurable: true },
-          ],
-          automountToken: 'operator',
-        });
-        break;
-      }
-      case 'Pooler': {
-        const template = spec.template?.spec ?? {};
-        pods.push({
-          source: `Pooler ${name}`,
-          what: 'pgbouncer pods',
-          labels: { ...spec.template?.metadata?.labels, 'cnpg.io/poolerName': name, 'cnpg.io/podRole': 'pooler' },
-          securityContext: template.securityContext,
-          containers: (template.containers ?? [{ name: 'pgbouncer' }]).map((c: any) => ({ ...c, role: 'main', probesConfigurable: true })),
-          automountToken: 'operator',
-        });
-        break;
-      }
-      case 'RedisReplication':
-      case 'RedisSentinel': {
-        const sentinel = o.kind === 'RedisSentinel';
-        const app = sentinel ? `${name}-sentinel` : name;
-        const containers: ModeledContainer[] = [
-          {
-            name: app,
-            role: 'main',
-            securityContext: spec.securityContext,
-            resources: spec.kubernetesConfig?.resources,
-            readinessProbe: spec.readinessProbe,
-            livenessProbe: spec.livenessProbe,
-            probesConfigurable: true,
-          },
-        ];
-        if (spec.redisExporter?.enabled) {
-          containers.push({ name: 'redis-exporter', role: 'sidecar', securityContext: spec.redisExporter.securityContext, resources: spec.redisExporter.resources, probesConfigurable: false });
-        }
-        if (spec.initContainer?.enabled) {
-          containers.push({ name: `init${app}`, role: 'init', securityContext: spec.initContainer.securityContext, resources: spec.initContainer.resources, probesConfigurable: false });
-        }
-        pods.push({
-          source: `${o.kind} ${name}`,
-          what: sentinel ? 'sentinels' : 'redis pods',
-          labels: { app, redis_setup_type: sentinel ? 'sentinel' : 'replication', role: sentinel ? 'sentinel' : 'replication', ...o.metadata.labels },
-          securityContext: spec.podSecurityContext,
-          containers,
-          automountToken: tokenOf({ serviceAccountName: spec.serviceAccountName }),
-        });
-        break;
-      }
-      case 'KafkaNodePool': {
-        const cluster = o.metadata.labels?.['strimzi.io/cluster'];
-        const kafka = kafkas.get(cluster)?.spec?.kafka ?? {};
-        const template = { ...kafka.template, ...spec.template };
-        const roles: string[] = spec.roles ?? [];
-        pods.push({
-          source: `KafkaNodePool ${name}`,
-          what: `${roles.join('+')} nodes`,
-          labels: {
-            'strimzi.io/cluster': cluster,
-            'strimzi.io/kind': 'Kafka',
-            'strimzi.io/name': `${cluster}-kafka`,
-            'strimzi.io/pool-name': name,
-            ...(roles.includes('broker') ? { 'strimzi.io/broker-role': 'true' } : {}),
-            ...(roles.includes('controller') ? { 'strimzi.io/controller-role': 'true' } : {}),
-          },
-          securityContext: template.pod?.securityContext,
-          containers: [
-            { name: 'kafka', role: 'main', securityContext: template.kafkaContainer?.securityContext, resources: spec.resources ?? kafka.resources, readinessProbe: kafka.readinessProbe, livenessProbe: kafka.livenessProbe, probesConfigurable: true },
-            // Rack awareness adds the kafka-init container (reads the node's zone); it runs with the broker's resources.
-            ...(kafka.rack ? [{ name: 'kafka-init', role: 'init' as const, securityContext: template.initContainer?.securityContext, resources: spec.resources ?? kafka.resources, probesConfigurable: false }] : []),
-          ],
-          automountToken: 'operator',
-        });
-        break;
-      }
-      case 'Kafka': {
-        const eo = spec.entityOperator;
-        if (eo) {
-          const containers: ModeledContainer[] = [];
-          if (eo.topicOperator) {
-            containers.push({ name: 'topic-operator', role: 'main', securityContext: eo.template?.topicOperatorContainer?.securityContext, resources: eo.topicOperator.resources, readinessProbe: eo.topicOperator.readinessProbe, livenessProbe: eo.topicOperator.livenessProbe, probesConfigurable: true });
-          }
-          if (eo.userOperator) {
-            containers.push({ name: 'user-operator', role: 'main', securityContext: eo.template?.userOperatorContainer?.securityContext, resources: eo.userOperator.resources, readinessProbe: eo.userOperator.readinessProbe, livenessProbe: eo.userOperator.livenessProbe, probesConfigurable: true });
-          }
-          pods.push({
-            source: `Kafka ${name}`,
-            what: 'entity operator',
-            labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-entity-operator` },
-            securityContext: eo.template?.pod?.securityContext,
-            containers,
-            automountToken: 'operator',
-          });
-        }
-        const ke = spec.kafkaExporter;
-        if (ke) {
-          pods.push({
-            source: `Kafka ${name}`,
-            what: 'kafka exporter',
-            labels: { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-kafka-exporter` },
-            securityContext: ke.template?.pod?.securityContext,
-            containers: [{ name: 'kafka-exporter', role: 'main', securityContext: ke.template?.container?.securityContext, resources: ke.resources, readinessProbe: ke.readinessProbe, livenessProbe: ke.livenessProbe, probesConfigurable: true }],
-            automountToken: false,
-          });
-        }
-        break;
-      }
-    }
+  // Pods operators create from custom resources: the model the cost engine prices too.
+  for (const group of operatorPods(objects)) {
+    pods.push({ source: group.source, what: group.what, labels: group.labels, securityContext: group.securityContext, containers: group.containers, automountToken: group.automountToken });
   }
   return pods;
 }

@@ -1,4 +1,4 @@
-import { unknownChoice } from '../core/errors';
+import { unknownChoice } from './errors';
 
 /**
  * The growth ladder. Each stage keeps everything the previous one built and adds one

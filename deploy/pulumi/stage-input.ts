@@ -1,4 +1,4 @@
-import type { KubeObject } from '../deploy/k8s/objects';
+import type { KubeObject } from '../k8s/objects';
 
 
 /** What the Pulumi program deploys: one stage's Kubernetes objects (kept free of Pulumi imports, so the CLI loads it cheaply). */

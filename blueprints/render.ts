@@ -1,0 +1,90 @@
+/**
+ * The one renderer of a stage: a plan becomes the AWS cloud assembly (template) and the Kubernetes
+ * objects (YAML), in memory or into a folder. The CLI builds it and hands it to cost and deploy
+ * (they know only core's StageRenderer interface).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Plan } from '../core/plan';
+import type { AwsAssembly, AwsRenderOptions, AwsRendering, K8sManifest, K8sRendering, StageRenderer } from '../core/rendering';
+
+// Loaded on first use: aws-cdk-lib and cdk8s take seconds to load, and many commands never render.
+const awsApp = () => require('./aws/app') as typeof import('./aws/app');
+const k8sApp = () => require('./k8s/app') as typeof import('./k8s/app');
+
+/** Synthesizes the AWS app of a plan into `outdir` and returns the stack's artifact. */
+function synthesizeStack(plan: Plan, outdir: string, options: AwsRenderOptions) {
+  const { buildAwsApp, stackName } = awsApp();
+  const { app } = buildAwsApp(plan, { outdir, nag: options.nag, context: options.context });
+  return app.synth().getStackByName(stackName(plan));
+}
+
+function renderAws(plan: Plan, options: AwsRenderOptions = {}): AwsRendering {
+  const started = performance.now();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `stagekit-${plan.stage}-`));
+  try {
+    const template = synthesizeStack(plan, outdir, options).template;
+    return { target: 'aws', stage: plan.stage, template, milliseconds: performance.now() - started };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function writeAws(plan: Plan, outDir: string, options: AwsRenderOptions = {}): AwsAssembly {
+  const started = performance.now();
+  const assemblyDir = path.join(outDir, 'aws', plan.stage);
+  // Synthesize beside the target and swap it in on success: a failed synth leaves the last good
+  // output in place, and beside it only the validation report its error message points to.
+  const staging = `${assemblyDir}.partial`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const artifact = synthesizeStack(plan, staging, options);
+    const template = artifact.template; // read now: the artifact points into the staging directory
+    fs.rmSync(assemblyDir, { recursive: true, force: true });
+    fs.renameSync(staging, assemblyDir);
+    return {
+      target: 'aws',
+      stage: plan.stage,
+      assemblyDir,
+      templateFile: path.join(assemblyDir, path.basename(artifact.templateFile)),
+      template,
+      requiredBootstrapVersion: requiredBootstrapVersion(assemblyDir),
+      milliseconds: performance.now() - started,
+    };
+  } catch (err) {
+    for (const entry of fs.existsSync(staging) ? fs.readdirSync(staging) : []) {
+      if (entry !== 'validation-report.json') fs.rmSync(path.join(staging, entry), { recursive: true, force: true });
+    }
+    throw err;
+  }
+}
+
+/** The bootstrap stack version the assembly's stack asks for (deploy checks the account has it). */
+function requiredBootstrapVersion(assemblyDir: string): number | undefined {
+  const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8'));
+  const artifact = Object.values<any>(manifest.artifacts ?? {}).find((candidate) => candidate.type === 'aws:cloudformation:stack');
+  const required = artifact?.properties?.requiresBootstrapStackVersion;
+  return typeof required === 'number' ? required : undefined;
+}
+
+function renderK8s(plan: Plan): K8sRendering {
+  const started = performance.now();
+  const { yaml, objects } = k8sApp().renderK8s(plan);
+  return { target: 'k8s', stage: plan.stage, yaml, objects, milliseconds: performance.now() - started };
+}
+
+function writeK8s(plan: Plan, outDir: string): K8sManifest {
+  const started = performance.now();
+  const rendering = renderK8s(plan);
+  const manifestFile = path.join(outDir, 'k8s', `${plan.stage}.k8s.yaml`);
+  fs.mkdirSync(path.dirname(manifestFile), { recursive: true });
+  fs.writeFileSync(`${manifestFile}.partial`, rendering.yaml);
+  fs.renameSync(`${manifestFile}.partial`, manifestFile);
+  return { ...rendering, manifestFile, milliseconds: performance.now() - started };
+}
+
+/** The renderer of stagekit's blueprints (cdk-nag on unless an AWS rendering asks otherwise). */
+export function stageRenderer(): StageRenderer {
+  return { aws: renderAws, k8s: renderK8s, writeAws, writeK8s };
+}
