@@ -6,7 +6,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { inspectReport } from '../test/support/browser';
+import { inspectReport } from './browser';
 
 const ROOT = path.join(__dirname, '..');
 const i = process.argv.indexOf('--from');

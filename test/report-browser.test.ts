@@ -14,7 +14,7 @@ import { buildReport, ReportStats } from '../report/build';
 import { prepareReport } from '../report/prepare';
 import { ReportInput } from '../report/build';
 import { captureConsole } from '../terminal/output';
-import { findChromium, HOW_TO_INSTALL, inspectReport, PageReport } from './support/browser';
+import { findChromium, HOW_TO_INSTALL, inspectReport, PageReport } from '../scripts/browser';
 import { ROOT, SYNTH_OUT, SYNTH_ROOT, TEST_PROFILE_FILE } from './support/paths';
 
 const ARTIFACTS = path.join(SYNTH_ROOT, 'artifacts');

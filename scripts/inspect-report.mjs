@@ -1,6 +1,6 @@
 // Opens a report in headless Chromium through puppeteer-core (an ES module, so it runs as its own Node
-// process: test/support/browser.ts starts it) and prints what the page did as JSON on stdout.
-// Usage: node test/support/inspect-report.mjs REPORT.html SCREENSHOT.png CHROMIUM [WIDTH] [--viewport-only] [HEIGHT] [SCALE]
+// process: scripts/browser.ts starts it) and prints what the page did as JSON on stdout.
+// Usage: node scripts/inspect-report.mjs REPORT.html SCREENSHOT.png CHROMIUM [WIDTH] [--viewport-only] [HEIGHT] [SCALE]
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 
