@@ -67,6 +67,22 @@ const consistencySchema = z.union(
   { error: 'expected "strong" or { boundedStalenessSeconds: N }' },
 );
 
+const seasonalPeakSchema = z
+  .object({
+    multiplier: z
+      .number({ error: 'expected a multiplier of the peak' })
+      .min(1, { error: 'expected a multiplier between 1 and 20' })
+      .max(20, { error: 'expected a multiplier between 1 and 20' })
+      .describe('Peak traffic in that month as a multiple of the usual peak (e.g. 3 for a Black-Friday week).'),
+    month: z
+      .number({ error: 'expected a calendar month 1-12' })
+      .int({ error: 'expected a calendar month 1-12' })
+      .min(1, { error: 'expected a calendar month 1-12' })
+      .max(12, { error: 'expected a calendar month 1-12' })
+      .describe('Calendar month of the peak, 1 (January) to 12 (December).'),
+  })
+  .strict();
+
 export const profileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -90,6 +106,13 @@ export const profileSchema = z
         peakRequestsPerSecond: positive('requests per second').describe('Requests/s at the busiest hour.'),
         readShare: share('a share of requests').describe('Share of requests that only read (0-1).'),
         averageResponseKiB: positive('a response size in KiB').describe('Average response body size, KiB.'),
+        monthlyGrowthPercent: z
+          .number({ error: 'expected a growth in percent per month' })
+          .min(-50, { error: 'expected a growth between -50 and 200 percent per month' })
+          .max(200, { error: 'expected a growth between -50 and 200 percent per month' })
+          .default(0)
+          .describe('Peak traffic growth per month, percent (writes and background jobs grow with it). stagekit advise projects months ahead with it.'),
+        seasonalPeak: seasonalPeakSchema.optional().describe('A recurring busiest month (e.g. Black Friday in November): peak traffic, writes and jobs times a multiplier in that month.'),
       })
       .strict(),
     data: z

@@ -131,7 +131,8 @@ describe('stagekit cost', () => {
 
   test('--summary --from reads what synth wrote and prints the ladder', () => {
     const r = run(['cost', '--summary', '--from', SYNTH_OUT]);
-    expect(r.stderr).toBe('');
+    // Only the capacity verdict: growing-product's 99.9% SLO is more than one server in one zone keeps.
+    expect(r.stderr).toMatch(/^warning: capacity: single-server cannot carry growing-shop:\n  SLO on one zone: needs 99\.9%[^\n]*\n  the lowest stage that carries it is split-tier[^\n]*\n$/);
     expect(r.status).toBe(0);
     for (const s of STAGE_NAMES) expect(r.stdout).toMatch(new RegExp(`^ ${s} +\\$[0-9,]+`, 'm'));
     expect(r.stdout).toMatch(/AWS ÷ self-hosted/);

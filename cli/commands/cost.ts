@@ -16,6 +16,7 @@ import {
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
+import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];
@@ -203,6 +204,7 @@ export function costCommand(): Command {
     const started = performance.now();
     const bills = runCost(stages, opts);
     printStages(bills, opts, performance.now() - started);
+    printCapacityVerdicts(bills.map((b) => b.plan), { quietWhenOk: opts.format === 'json' });
   });
 
   cost.addCommand(

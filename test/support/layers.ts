@@ -31,6 +31,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'blueprints', folders: ['blueprints'], holds: 'the AWS and Kubernetes apps of a plan, and the renderer' },
   { name: 'cost', folders: ['cost'], holds: 'price catalog and pricing engines', never: ['components', 'blueprints'] },
   { name: 'deploy', folders: ['deploy'], holds: 'stage moves, runbooks, deploy engines (CDK toolkit, kubectl, Pulumi)', never: ['components', 'blueprints'] },
+  { name: 'report', folders: ['report'], holds: 'advise output and the HTML report: charts and diagrams from what cost priced', never: ['components', 'blueprints'] },
   { name: 'cli', folders: ['cli'], holds: 'the stagekit command: builds the renderer and hands it to cost and deploy' },
   { name: 'tools', folders: ['bin', 'bench', 'scripts', 'examples', 'test'], holds: 'entry scripts, benchmarks, generators, examples and tests' },
 ];
