@@ -14,7 +14,8 @@ import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import { round } from '../core/units';
 import { StageName } from '../core/ladder';
-import { AwsRegion, loadCatalog, PriceCatalog, SelfHostedProvider } from './catalog';
+import { AwsRegion, loadCatalog, PriceCatalog } from './catalog';
+import type { FleetProvider } from './k8s/offers';
 import { tieredLines } from './aws/context';
 import { DEFAULT_OPS } from './k8s/ops';
 import { priceSelfHosted, PROVIDER_NAMES, SELF_HOSTED_PROVIDERS } from './k8s/self-hosted';
@@ -23,7 +24,7 @@ import { inRegion, priceArtifacts, PricingOptions, stageArtifacts } from './stag
 import { usageFromPlan } from './usage';
 
 /** One column of the path's bills: AWS managed services, EKS, or self-hosted on one provider. */
-export type PathProvider = 'aws' | 'eks' | `self-hosted:${SelfHostedProvider}`;
+export type PathProvider = 'aws' | 'eks' | `self-hosted:${FleetProvider}`;
 
 export interface PricedStage {
   readonly stage: StageName;
@@ -162,7 +163,7 @@ export function billGaps(bill: Bill): string[] {
 
 export interface PathPricingOptions extends PricingOptions {
   /** Self-hosted providers to price and break even against. @default every provider in the catalog */
-  readonly selfHostedProviders?: readonly SelfHostedProvider[];
+  readonly selfHostedProviders?: readonly FleetProvider[];
 }
 
 /** Renders with `options.renderer` (or reads from `options.from`) and prices each stage once, for AWS, EKS and every self-hosted provider. */
@@ -178,13 +179,15 @@ export function priceStagesForPath(profile: Profile, stages: readonly StageName[
 }
 
 /** The bills of one stage from its artifacts (pure: no synthesis). */
-export function pricedStage(plan: Plan, template: any, objects: any[], options: PricingOptions, providers: readonly SelfHostedProvider[] = SELF_HOSTED_PROVIDERS): PricedStage {
+export function pricedStage(plan: Plan, template: any, objects: any[], options: PricingOptions, providers: readonly FleetProvider[] = SELF_HOSTED_PROVIDERS): PricedStage {
   const [first, ...rest] = providers;
   const base = priceArtifacts(plan, template, objects, { ...options, provider: first });
   const bills: Partial<Record<PathProvider, Bill>> = { aws: base.providers.aws, eks: base.providers.eks, [`self-hosted:${first}`]: base.providers['self-hosted'] };
   for (const provider of rest) {
     bills[`self-hosted:${provider}`] = priceSelfHosted(objects, {
       provider,
+      region: options.region ?? plan.region,
+      owned: options.owned,
       eurUsd: options.eurUsd,
       ops: options.ops ?? DEFAULT_OPS,
       usage: usageFromPlan(plan),
@@ -199,7 +202,7 @@ export function pricedStage(plan: Plan, template: any, objects: any[], options: 
 export function providerLabel(provider: PathProvider): string {
   if (provider === 'aws') return 'AWS managed';
   if (provider === 'eks') return 'EKS';
-  return `self-hosted (${PROVIDER_NAMES[provider.slice('self-hosted:'.length) as SelfHostedProvider]})`;
+  return `self-hosted (${PROVIDER_NAMES[provider.slice('self-hosted:'.length) as FleetProvider]})`;
 }
 
 /** Egress of `gib` out of AWS to the internet, priced from the catalog's tiers for the region. */

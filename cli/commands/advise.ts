@@ -8,7 +8,7 @@ import { SELF_HOSTED_PROVIDERS } from '../../cost/k8s/self-hosted';
 import { DEFAULT_OPS } from '../../cost/k8s/ops';
 import { stageRenderer } from '../../blueprints/render';
 import { MigrationAssumptions, pathCosts, PathCosts, priceStagesForPath } from '../../cost/path';
-import type { SelfHostedProvider } from '../../cost/catalog';
+import type { FleetProvider } from '../../cost/k8s/offers';
 import { ADVICE_FORMATS, AdviceFormat, adviceJson, adviceMarkdown, adviceTable } from '../../report/advice-text';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { profileOption, readProfile } from '../options';
@@ -66,11 +66,11 @@ export function migrationOptions(opts: Partial<AdviseOptions>): Partial<Migratio
   return m;
 }
 
-export function selfHostedProviders(list: string | undefined): SelfHostedProvider[] {
+export function selfHostedProviders(list: string | undefined): FleetProvider[] {
   if (!list) return [...SELF_HOSTED_PROVIDERS];
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!SELF_HOSTED_PROVIDERS.includes(n as SelfHostedProvider)) throw new UsageError(`--providers: unknown provider ${JSON.stringify(n)}; expected a comma-separated list of ${SELF_HOSTED_PROVIDERS.join(', ')}`);
-  return names as SelfHostedProvider[];
+  for (const n of names) if (!SELF_HOSTED_PROVIDERS.includes(n as FleetProvider)) throw new UsageError(`--providers: unknown provider ${JSON.stringify(n)}; expected a comma-separated list of ${SELF_HOSTED_PROVIDERS.join(', ')}`);
+  return names as FleetProvider[];
 }
 
 /** Stages the path uses, in ladder order. */
