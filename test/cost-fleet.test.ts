@@ -1,0 +1,57 @@
+/**
+ * The fleet plan: what a self-hosted rendering provisions (pools, control plane, load balancers, volumes,
+ * backup storage) as plain data, and the self-hosted bill priced from exactly that plan.
+ */
+import { planFleet } from '../cost/k8s/fleet';
+import { priceSelfHosted } from '../cost/k8s/self-hosted';
+import { usageFromPlan } from '../cost/usage';
+import { k8sObjects, stagePlan } from './support/stages';
+
+const container = (cpu: string, memory: string) => ({ name: 'c', image: 'app:1', resources: { requests: { cpu, memory } } });
+const OBJECTS = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 6, template: { spec: { containers: [container('1800m', '6963Mi')] } } } },
+  { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'db' }, spec: { instances: 3, resources: { requests: { cpu: '4', memory: '16Gi' } }, storage: { size: '200Gi' } } },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: {} },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'uploads' }, spec: { resources: { requests: { storage: '50Gi' } } } },
+];
+
+describe('fleet plan', () => {
+  const usage = usageFromPlan(stagePlan('split-tier'));
+  const plan = planFleet(OBJECTS, { zones: 3, usage });
+
+  test('is plain JSON: pools with server type, count and spread; control plane; load balancers with targets; volumes; backups', () => {
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+    expect(plan.schema).toBe('stagekit.fleet/v1');
+    expect(plan.failureDomains).toHaveLength(3);
+    const data = plan.pools.find((p) => p.name === 'data')!;
+    expect(data.server.vcpuKind).toBe('dedicated');
+    expect(data.perFailureDomain.reduce((a, b) => a + b, 0)).toBe(data.packed);
+    expect(data.count).toBe(data.packed + data.spare);
+    expect(data.spare).toBe(1);
+    expect(data.workloads.map((w) => w.name)).toEqual(['Cluster/db']);
+    expect(plan.controlPlane!.count).toBe(3);
+    expect(plan.controlPlane!.perFailureDomain).toEqual([1, 1, 1]);
+    const general = plan.pools.find((p) => p.name === 'general')!;
+    expect(plan.loadBalancers).toEqual([expect.objectContaining({ name: 'Ingress/web', count: 1, targets: { pool: 'general', servers: general.count } })]);
+    expect(plan.volumes).toEqual(expect.arrayContaining([{ name: 'Cluster/db', sizeGiB: 200, count: 3, medium: 'block-volume' }, { name: 'PersistentVolumeClaim/uploads', sizeGiB: 50, count: 1, medium: 'block-volume' }]));
+    expect(plan.objectStorage!.storedGiB).toBeGreaterThan(0);
+    expect(plan.servers).toBe(data.count + general.count + 3);
+  });
+
+  test('the bill prices exactly the planned servers', () => {
+    const bill = priceSelfHosted(OBJECTS, { zones: 3, usage });
+    for (const pool of plan.pools) {
+      const lines = bill.resources.flatMap((r) => r.costComponents).filter((c) => c.name.includes(`(${pool.server.id})`) && c.unit === 'servers');
+      const servers = lines.reduce((s, c) => s + c.monthlyQuantity!, 0);
+      // Shares + leftovers + spare add up to the pool's servers.
+      expect(servers).toBeCloseTo(pool.count, 6);
+    }
+  });
+
+  test('every stage of the ladder plans a fleet whose pools hold every workload that fits', () => {
+    const objects = k8sObjects('sharded');
+    const p = planFleet(objects, { zones: stagePlan('sharded').zones, usage: usageFromPlan(stagePlan('sharded')) });
+    expect(p.unplaceable).toEqual([]);
+    expect(p.pools.length).toBeGreaterThan(0);
+  });
+});
