@@ -160,6 +160,8 @@ export const ingressNginx: PlatformAddOn = {
   detect: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass' },
   render: (context: PlatformContext) => {
     const objects = moveNamespace(vendoredObjects('ingress-nginx'), ['ingress-nginx'], ENV.ingressNamespace);
+    // Upstream's controller ConfigMap has an empty `data:` (null); the API server reads it as absent.
+    for (const o of objects) if (o.kind === 'ConfigMap' && o.data === null) delete o.data;
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'ingress-nginx-controller');
     if (!service) throw new Error('ingress-nginx: controller Service missing');
     if (context.cluster === 'hcloud' && !context.singleNode) {
@@ -211,6 +213,11 @@ export const hcloudCsi: PlatformAddOn = {
   dependsOn: ['hcloud-ccm'],
   render: () => {
     const objects = vendoredObjects('hcloud-csi');
+    // The Helm-rendered file has `initContainers:` with no items (null); the API server reads null as absent.
+    for (const o of objects) {
+      const spec = podSpecOf(o);
+      if (spec && spec.initContainers === null) delete spec.initContainers;
+    }
     const sc = objects.find((o) => o.kind === 'StorageClass');
     if (!sc) throw new Error('hcloud-csi: StorageClass missing');
     // Data outlives its claim: a deleted claim leaves the Hetzner volume (deleting it is a decision, not a side effect).
