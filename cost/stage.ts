@@ -19,7 +19,7 @@ import { diffBills, BillDiff } from './diff';
 import { priceEks } from './k8s/eks';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './k8s/ops';
 import { priceSelfHosted, PROVIDER_NAMES } from './k8s/self-hosted';
-import { Bill, makeBill, PROVIDERS, ProviderId, notPriced } from './model';
+import { Bill, describeMissing, makeBill, MissingComponent, PROVIDERS, ProviderId, notPriced } from './model';
 import { usageFromPlan } from './usage';
 
 export interface PricingOptions {
@@ -58,8 +58,14 @@ export interface LadderRow {
   readonly aws: number;
   readonly eks: number;
   readonly selfHosted: number;
-  /** AWS managed ÷ self-hosted. */
+  /** AWS managed ÷ self-hosted; null when either bill is incomplete (see `ratioWithheld`). */
   readonly ratio: number | null;
+  /** Why no ratio is given: the bills it would divide left out a major component. */
+  readonly ratioWithheld?: string;
+  /** Per provider: false when a major component (database, cache, queue, app tier) could not be priced. */
+  readonly complete: Record<ProviderId, boolean>;
+  /** The major components each provider's bill left out, with the reason. */
+  readonly missingMajor: Record<ProviderId, MissingComponent[]>;
   /** Providers whose bill has resources that could not be priced. */
   readonly incomplete: ProviderId[];
   /** What could not be priced, per provider: "Cluster/postgres", "AWS::S3::Bucket"... */
@@ -162,12 +168,17 @@ export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
   return stages.map((s) => {
     const aws = s.providers.aws.totalMonthlyCost;
     const selfHosted = s.providers['self-hosted'].totalMonthlyCost;
+    const complete = Object.fromEntries(PROVIDERS.map((p) => [p, s.providers[p].complete])) as Record<ProviderId, boolean>;
+    const holes = (['aws', 'self-hosted'] as ProviderId[]).filter((p) => !complete[p]);
     return {
       stage: s.stage,
       aws,
       eks: s.providers.eks.totalMonthlyCost,
       selfHosted,
-      ratio: selfHosted > 0 ? aws / selfHosted : null,
+      ratio: selfHosted > 0 && !holes.length ? aws / selfHosted : null,
+      ...(holes.length ? { ratioWithheld: holes.map((p) => `${p === 'aws' ? 'AWS' : 'self-hosted'} bill incomplete: ${describeMissing(s.providers[p].missing)}`).join('; ') } : {}),
+      complete,
+      missingMajor: Object.fromEntries(PROVIDERS.map((p) => [p, s.providers[p].missing])) as Record<ProviderId, MissingComponent[]>,
       incomplete: PROVIDERS.filter((p) => notPriced(s.providers[p]).length > 0),
       // CloudFormation logical IDs say little out of context: name AWS resources by type, Kubernetes objects by kind/name.
       missing: Object.fromEntries(PROVIDERS.map((p) => [p, notPriced(s.providers[p]).map((r) => (p === 'aws' ? r.resourceType : r.name))])) as Record<ProviderId, string[]>,

@@ -55,3 +55,36 @@ describe('fleet plan', () => {
     expect(p.pools.length).toBeGreaterThan(0);
   });
 });
+
+describe('never a total or a ratio over an incomplete bill', () => {
+  const { ladderSummary } = require('../cost/stage') as typeof import('../cost/stage');
+  const { billJson, billMarkdown, billTable, ladderJson, ladderMarkdown, ladderTable } = require('../cost/render') as typeof import('../cost/render');
+  const huge = [
+    ...OBJECTS.filter((o) => o.kind !== 'Cluster'),
+    { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'giant' }, spec: { instances: 2, resources: { requests: { cpu: '500', memory: '8Ti' } }, storage: { size: '1Ti' } } },
+  ];
+  const usage = usageFromPlan(stagePlan('split-tier'));
+  const bill = priceSelfHosted(huge, { zones: 3, usage });
+
+  test('a database no server can hold makes the bill incomplete, named with the reason', () => {
+    expect(bill.complete).toBe(false);
+    expect(bill.missing).toEqual([expect.objectContaining({ name: 'Cluster/giant', component: 'database', reason: expect.stringMatching(/no data-pool server type is large enough/) })]);
+    expect(priceSelfHosted(OBJECTS, { zones: 3, usage }).complete).toBe(true);
+  });
+
+  test('every format says so: table, markdown, JSON; the ladder prints no ratio', () => {
+    expect(billTable(bill)).toMatch(/Total\s+none: the bill is incomplete/);
+    expect(billTable(bill)).toMatch(/database not priced: Cluster\/giant/);
+    expect(billMarkdown(bill)).toMatch(/incomplete \(no total\)/);
+    const json = billJson(bill) as any;
+    expect(json).toMatchObject({ complete: false, totalMonthlyCost: null, missing: [expect.objectContaining({ component: 'database' })] });
+    expect(json.pricedMonthlyCost).toBeGreaterThan(0);
+    const stage = { stage: 'split-tier', plan: stagePlan('split-tier'), providers: { aws: { ...bill, provider: 'aws', complete: true, missing: [] }, eks: bill, 'self-hosted': bill } } as any;
+    const rows = ladderSummary([stage]);
+    expect(rows[0].ratio).toBeNull();
+    expect(rows[0].ratioWithheld).toMatch(/self-hosted bill incomplete: database Cluster\/giant not priced/);
+    expect(ladderTable(rows, 'Hetzner Cloud', 'ladder')).toMatch(/incomplete‡\s+none‡/);
+    expect(ladderMarkdown(rows, 'Hetzner Cloud')).toMatch(/‡ incomplete[\s\S]*Cluster\/giant/);
+    expect(ladderJson(rows)[0]).toMatchObject({ selfHosted: null, awsToSelfHostedRatio: null, complete: { 'self-hosted': false } });
+  });
+});

@@ -9,7 +9,7 @@ import { DEFAULT_OPS, parseOpsHours } from '../../cost/k8s/ops';
 import { PROVIDER_NAMES, SELF_HOSTED_PROVIDERS } from '../../cost/k8s/self-hosted';
 import { PROVIDERS } from '../../cost/model';
 import {
-  billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson, usd0,
+  billHeadline, billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
 import { captureConsole, colors, progress, withoutReportPath } from '../output';
@@ -131,7 +131,7 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
     if (!opts.summary) {
       for (const s of bills) {
         parts.push(`### ${s.stage}`, '');
-        for (const p of PROVIDERS) parts.push(`<details><summary>${s.providers[p].label}: ${usd0(s.providers[p].totalMonthlyCost)}/month</summary>`, '', billMarkdown(s.providers[p]), '', '</details>', '');
+        for (const p of PROVIDERS) parts.push(`<details><summary>${s.providers[p].label}: ${billHeadline(s.providers[p])}</summary>`, '', billMarkdown(s.providers[p]), '', '</details>', '');
       }
     }
     parts.push(ladderMarkdown(rows, selfName), '', `_Catalog: ${bills[0]?.providers.aws.catalogDate}_`);
@@ -168,7 +168,7 @@ function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
     return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
   });
   if (opts.format === 'json') {
-    write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.reduce((s, b) => s + b.totalMonthlyCost, 0), stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
+    write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.every((b) => b.complete) ? bills.reduce((s, b) => s + b.totalMonthlyCost, 0) : null, stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
   } else if (opts.format === 'markdown') {
     write(bills.map(billMarkdown).join('\n\n'));
   } else {

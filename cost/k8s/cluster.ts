@@ -5,7 +5,7 @@
  * bin-packed with zone spread and N+1. Every Kubernetes object is a resource of the bill carrying its share
  * of the pool's nodes (by dominant resource) and its volumes; the spare node is the pool's own line.
  */
-import { component, CostComponent, PricedResource, resource, freeResource, notPricedResource, round } from '../model';
+import { component, CostComponent, MajorComponent, PricedResource, resource, freeResource, notPricedResource, round } from '../model';
 import { cheapestPacking, DEFAULT_ALLOCATABLE, PackResult, PodGroup, ServerType } from './binpack';
 import { Inventory, Workload } from './inventory';
 
@@ -31,6 +31,9 @@ export interface PoolResult {
 }
 
 const DATA_ROLES = new Set(['database', 'kafka', 'cache', 'stateful']);
+
+/** The major component a workload of each role is, for the bill's completeness. */
+const MAJOR_OF_ROLE: Partial<Record<Workload['role'], MajorComponent>> = { database: 'database', cache: 'cache', kafka: 'queue', app: 'app tier' };
 
 /** Cluster-wide add-ons the rendering relies on but does not contain, with the requests assumed for them. */
 export function platformAddons(inv: Inventory, zones: number): Workload[] {
@@ -119,7 +122,7 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
   const pools: PoolResult[] = [];
   const priced: Workload[] = [];
   for (const { pool, members: placeable, unplaceable, packing } of packed.pools) {
-    for (const u of unplaceable) resources.push(notPricedResource(u.workload.name, u.workload.kind, u.reason));
+    for (const u of unplaceable) resources.push(notPricedResource(u.workload.name, u.workload.kind, u.reason, MAJOR_OF_ROLE[u.workload.role]));
     for (const w of placeable) {
       priced.push(w);
       const lines: CostComponent[] = [];
