@@ -7,6 +7,8 @@ import { costCommand } from './commands/cost';
 import { pricesCommand } from './commands/prices';
 import { planCommand } from './commands/plan';
 import { deployCommand } from './commands/deploy';
+import { adviseCommand } from './commands/advise';
+import { reportCommand } from './commands/report';
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -22,11 +24,16 @@ export function buildProgram(): Command {
   program.addCommand(withUsageExitCodes(pricesCommand()));
   program.addCommand(withUsageExitCodes(planCommand()));
   program.addCommand(withUsageExitCodes(deployCommand()));
+  program.addCommand(withUsageExitCodes(adviseCommand()));
+  program.addCommand(withUsageExitCodes(reportCommand()));
   return withUsageExitCodes(program);
 }
 
-if (require.main === module || process.argv[1]?.endsWith('stagekit.js')) {
+/** Runs the CLI on this process's arguments; the bin calls it, however npm linked or named it. */
+export function main(): void {
   runOrExit(async () => {
     await buildProgram().parseAsync(process.argv);
   });
 }
+
+if (require.main === module) main();

@@ -2,7 +2,8 @@ import { Profile, QueueTechnology, Region } from './profile';
 import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
 import { reaches, STAGE_NAMES, StageName, stageByName } from './ladder';
 import { HOURS_PER_MONTH, round } from './units';
-import { checkPlanLimits, SERVICE_LIMITS } from './limits';
+import { describeValue, UsageError } from './errors';
+import { checkPlanLimits, PlanLimitError, SERVICE_LIMITS } from './limits';
 import { applyDeployedFloor, DeployedSizes } from './floor';
 
 export interface PlanOptions {
@@ -489,13 +490,57 @@ export interface ShardSizing {
   readonly maxConnections: number;
 }
 
+/** The plan of every stage of one profile, computed once: what a move or a data migration compares. */
+export type PlanLadder = Readonly<Record<StageName, Plan>>;
+
+/**
+ * Plans every stage of the ladder for a profile, each as `computePlan` gives it. A stage that
+ * breaks a hard service limit is still planned (unchecked, its findings among its warnings):
+ * a later stage must know what an earlier one built or would have built, deployable or not.
+ */
+export function computeLadder(profile: Profile): PlanLadder {
+  const plan = (stage: StageName): Plan => {
+    try {
+      return computePlan(profile, stage);
+    } catch (err) {
+      if (!(err instanceof PlanLimitError)) throw err;
+      const unchecked = computeUncheckedPlan(profile, stage);
+      unchecked.warnings.push(...err.findings.map((f) => `over a service limit (not deployable): ${f.field}: ${f.message}`));
+      return unchecked;
+    }
+  };
+  return Object.fromEntries(STAGE_NAMES.map((stage) => [stage, plan(stage)])) as Record<StageName, Plan>;
+}
+
+/** The plans of the stages before `plan`'s that already had a database (what shard 0 was built as). */
+function earlierDatabases(plan: Plan, ladder: PlanLadder): DatabasePlan[] {
+  return STAGE_NAMES.filter((stage) => reaches(stage, 'split-tier') && reaches(plan.stage, stage) && stage !== plan.stage).map((stage) => ladder[stage].database!);
+}
+
+/**
+ * The one rule for `activeShards` (the shards the shard map routes keys to while new ones are
+ * backfilled), for every way it is given: construct props, CDK context, the CLI, the cdk8s
+ * app's environment. Returns the planned shard count when nothing was given.
+ * @param field what the user wrote, named in the error (e.g. `activeShards`, `STAGEKIT_ACTIVE_SHARDS`)
+ */
+export function validateActiveShards(plan: Plan, given: unknown, field = 'activeShards'): number {
+  const planned = plan.database?.shards ?? 1;
+  if (given === undefined) return planned;
+  const value = typeof given === 'number' ? given : typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : NaN;
+  if (!Number.isInteger(value) || value < 1 || value > planned) {
+    throw new UsageError(`${field}: expected a whole number from 1 to ${planned} (the planned shards), got ${describeValue(given)}`);
+  }
+  return value;
+}
+
 /**
  * The size of every shard of a plan. Shard 0 is the database the earlier stages built, so its
  * storage never shrinks (neither RDS storage nor a volume claim can, and the data is all still
  * there), and while new shards are backfilled (`activeShards` below the shard count) it keeps
  * the largest instance, replicas, IOPS and connection limit it had before: it still serves every key.
+ * @param ladder the plans of the profile's stages (`computeLadder`), for what shard 0 was before
  */
-export function shardSizings(plan: Plan, activeShards = plan.database!.shards): ShardSizing[] {
+export function shardSizings(plan: Plan, ladder: PlanLadder, activeShards = plan.database!.shards): ShardSizing[] {
   const db = plan.database!;
   const sizing = (d: DatabasePlan): ShardSizing => ({
     instance: d.instance,
@@ -506,10 +551,8 @@ export function shardSizings(plan: Plan, activeShards = plan.database!.shards): 
     maxConnections: d.maxConnections,
   });
   const shards = Array.from({ length: db.shards }, () => sizing(db));
-  // Unchecked: an earlier stage that was never deployable (over a limit) still says what shard 0 may hold.
-  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computeUncheckedPlan(plan.profile, s).database!);
+  const earlier = earlierDatabases(plan, ladder);
   if (!earlier.length) return shards;
-
   let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
   if (activeShards < db.shards) {
     const all = [db, ...earlier];

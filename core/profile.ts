@@ -90,6 +90,22 @@ const consistencySchema = z.union(
   { error: 'expected "strong" or { boundedStalenessSeconds: N }' },
 );
 
+const seasonalPeakSchema = z
+  .object({
+    multiplier: z
+      .number({ error: 'expected a multiplier of the peak' })
+      .min(1, { error: 'expected a multiplier between 1 and 20' })
+      .max(20, { error: 'expected a multiplier between 1 and 20' })
+      .describe('Peak traffic in that month as a multiple of the usual peak (e.g. 3 for a Black-Friday week).'),
+    month: z
+      .number({ error: 'expected a calendar month 1-12' })
+      .int({ error: 'expected a calendar month 1-12' })
+      .min(1, { error: 'expected a calendar month 1-12' })
+      .max(12, { error: 'expected a calendar month 1-12' })
+      .describe('Calendar month of the peak, 1 (January) to 12 (December).'),
+  })
+  .strict();
+
 export const profileSchema = z
   .object({
     $schema: z
@@ -128,6 +144,13 @@ export const profileSchema = z
         peakRequestsPerSecond: positive('requests per second').max(10_000_000, { error: 'expected at most 10,000,000 requests per second' }).describe('Requests/s at the busiest hour.'),
         readShare: share('a share of requests').describe('Share of requests that only read (0-1).'),
         averageResponseKiB: positive('a response size in KiB').max(1_048_576, { error: 'expected a response size of at most 1,048,576 KiB (1 GiB)' }).describe('Average response body size, KiB.'),
+        monthlyGrowthPercent: z
+          .number({ error: 'expected a growth in percent per month' })
+          .min(-50, { error: 'expected a growth between -50 and 200 percent per month' })
+          .max(200, { error: 'expected a growth between -50 and 200 percent per month' })
+          .default(0)
+          .describe('Peak traffic growth per month, percent (writes and background jobs grow with it). stagekit advise projects months ahead with it.'),
+        seasonalPeak: seasonalPeakSchema.optional().describe('A recurring busiest month (e.g. Black Friday in November): peak traffic, writes and jobs times a multiplier in that month.'),
       })
       .strict(),
     data: z
@@ -164,6 +187,16 @@ export const profileSchema = z
       })
       .strict()
       .default({}),
+    cdn: z
+      .object({
+        enabled: z
+          .boolean({ error: 'expected true or false' })
+          .default(false)
+          .describe('Put a CDN in front of the web tier: CloudFront on AWS (from split-tier on), a cache-policy annotation on the Kubernetes Ingress.'),
+      })
+      .strict()
+      .default({ enabled: false })
+      .describe('Content delivery network in front of the web tier (off by default).'),
     assumptions: assumptionsSchema.default(assumptionsSchema.parse({})),
   })
   .strict();

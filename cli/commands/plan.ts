@@ -8,6 +8,8 @@ import { moveRenderings } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
 import { progress } from '../../terminal/output';
+import { printCapacityVerdicts } from '../verdict';
+import { computePlan } from '../../core/plan';
 import { cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
 import { displayedProfile, reportStop } from './deploy';
 
@@ -57,6 +59,7 @@ export function planCommand(): Command {
       try {
         const report = runPlan(from, to, opts);
         process.stdout.write(formatTransition(report, opts.format));
+        printCapacityVerdicts([computePlan(readProfile(opts), stageByName(to).name)], { quietWhenOk: opts.format !== 'table' });
         if (report.risky) process.exitCode = EXIT.risky;
       } catch (err) {
         if (err instanceof StopError) return reportStop(err);

@@ -4,6 +4,7 @@ import { computePlan } from '../../core/plan';
 import { stageRenderer } from '../../blueprints/render';
 import type { WrittenRendering } from '../../core/rendering';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
+import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 
 export interface SynthOptions {
@@ -78,5 +79,7 @@ export function synthCommand(): Command {
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
       printMessages();
+      const profile = readProfile(opts);
+      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage)));
     });
 }
