@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { computePlan } from '../core/plan';
+import { computePlan, validateActiveShards } from '../core/plan';
 import { DEFAULT_PROFILE_FILE, loadProfile } from '../core/profile';
 import { runOrExit } from '../terminal/exit';
 import { UsageError } from '../core/errors';
@@ -36,10 +36,12 @@ if (require.main === module) {
     const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
     fs.mkdirSync(outdir, { recursive: true });
     const active = process.env.STAGEKIT_ACTIVE_SHARDS;
+    // Refused even when no selected stage is sharded; the range is checked per stage by the one rule.
     if (active !== undefined && !/^\d+$/.test(active)) throw new UsageError(`STAGEKIT_ACTIVE_SHARDS: expected a whole number of shards, got ${JSON.stringify(active)}`);
     for (const stage of selectedStages(process.env.STAGEKIT_STAGE)) {
       const plan = computePlan(profile, stage);
-      const activeShards = active !== undefined && plan.database && plan.database.shards > 1 ? Number(active) : undefined;
+      // Applies to the sharded stages only (`all` synthesizes the earlier ones too), validated by the one rule.
+      const activeShards = active !== undefined && plan.database && plan.database.shards > 1 ? validateActiveShards(plan, active, 'STAGEKIT_ACTIVE_SHARDS') : undefined;
       const yaml = buildK8sApp(plan, undefined, { activeShards }).synthYaml();
       fs.writeFileSync(path.join(outdir, `${stage}.k8s.yaml`), yaml);
     }

@@ -8,6 +8,8 @@ import { costCommand } from './commands/cost';
 import { pricesCommand } from './commands/prices';
 import { planCommand } from './commands/plan';
 import { deployCommand } from './commands/deploy';
+import { adviseCommand } from './commands/advise';
+import { reportCommand } from './commands/report';
 
 /**
  * stagekit: growth-stage infrastructure for web products.
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   program.addCommand(withUsageExitCodes(pricesCommand()));
   program.addCommand(withUsageExitCodes(planCommand()));
   program.addCommand(withUsageExitCodes(deployCommand()));
+  program.addCommand(withUsageExitCodes(adviseCommand()));
+  program.addCommand(withUsageExitCodes(reportCommand()));
   return withUsageExitCodes(program);
 }
 

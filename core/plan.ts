@@ -2,6 +2,18 @@ import { Profile, QueueTechnology, Region } from './profile';
 import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
 import { reaches, STAGE_NAMES, StageName, stageByName } from './ladder';
 import { HOURS_PER_MONTH, round } from './units';
+import { describeValue, UsageError } from './errors';
+import { checkPlanLimits, PlanLimitError, SERVICE_LIMITS } from './limits';
+import { applyDeployedFloor, DeployedSizes } from './floor';
+
+export interface PlanOptions {
+  /**
+   * What is deployed now (from the deployed template or live objects, or stagekit.lock.json):
+   * sizes become max(planned, deployed), zone sets and broker counts are kept, so a profile edit
+   * never shrinks storage or changes a create-only field in place. @default nothing deployed
+   */
+  readonly deployed?: DeployedSizes;
+}
 
 /**
  * The plan: every size and count of a stage, computed once from the workload profile.
@@ -32,6 +44,8 @@ export interface Plan {
   readonly warnings: string[];
   /** The profile the plan came from (alarm e-mail, app image, assumptions). */
   readonly profile: Profile;
+  /** The deployed sizes the plan keeps as a floor, when it was planned against a deployment. */
+  readonly deployedFloor?: DeployedSizes;
 }
 
 export interface AppPlan {
@@ -52,6 +66,11 @@ export interface AppPlan {
 export interface ServerPlan {
   readonly instance: MachineSize;
   readonly dataVolumeGiB: number;
+  /**
+   * Kubernetes: the size in the StatefulSet's volume claim template, fixed when it was created
+   * (templates are immutable); the claim itself is grown to `dataVolumeGiB`. @default dataVolumeGiB
+   */
+  readonly claimTemplateGiB?: number;
   readonly snapshotRetentionDays: number;
   /** How the server's memory is split (pod requests on Kubernetes, config on the VM). */
   readonly appShape: Shape;
@@ -181,15 +200,31 @@ function zoneTolerantCount(need: number, zones: number): number {
   return Math.max(perZone * zones, zones > 1 ? zones : 1);
 }
 
-export function computePlan(profile: Profile, stage: StageName): Plan {
+/**
+ * The plan of a stage for a profile. Refused with a PlanLimitError (a UsageError: exit 2)
+ * when it breaks a hard service limit (core/limits.ts); adjustable quotas and vendor
+ * guidance it exceeds are added to its warnings.
+ */
+export function computePlan(profile: Profile, stage: StageName, options: PlanOptions = {}): Plan {
+  const keptZones = options.deployed && stage !== 'single-server' && options.deployed.zones > 1 ? options.deployed.zones : undefined;
+  const planned = computeUncheckedPlan(profile, stage, keptZones);
+  const plan = options.deployed ? applyDeployedFloor(planned, options.deployed, computeUncheckedPlan(profile, stage).zones) : planned;
+  plan.warnings.push(...checkPlanLimits(plan));
+  return plan;
+}
+
+/** The plan before the limit check: only for reasoning about other stages of a plan already checked. */
+function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: number): Plan {
   stageByName(stage); // validates the name
   const a = profile.assumptions;
   const reasoning: string[] = [];
   const warnings: string[] = [];
   const single = stage === 'single-server';
-  const zones = single ? 1 : profile.objectives.availabilityPercent >= 99.95 ? 3 : 2;
+  const zones = single ? 1 : (keptZones ?? (profile.objectives.availabilityPercent >= 99.95 ? 3 : 2));
   reasoning.push(
-    single
+    keptZones
+      ? `zones: ${zones} (kept: the deployed stack spreads over ${keptZones}; its cache and Kafka zone sets are create-only)`
+      : single
       ? 'zones: 1 (a single server lives in one zone)'
       : `zones: ${zones} (SLO ${profile.objectives.availabilityPercent}% ${zones === 3 ? '>= 99.95%: survive a zone loss with capacity to spare' : '< 99.95%: two zones'})`,
   );
@@ -252,9 +287,16 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
           2,
           Math.ceil(writes / (a.writesPerSecondPerDatabaseVcpu * 16 * a.targetCpuUtilization)),
           Math.ceil(horizonGiB / a.maxShardGiB),
+          // Reads past what the largest replicas of one primary serve (RDS allows 15 replicas per primary).
+          Math.ceil(
+            (cachedReadQps * (profile.objectives.consistency === 'strong' ? 0.5 : 1)) /
+              a.queriesPerSecondPerDatabaseVcpu /
+              a.targetCpuUtilization /
+              (SERVICE_LIMITS.rdsReadReplicasPerSource.value * RDS_MEMORY[RDS_MEMORY.length - 1].vcpu),
+          ),
         )
       : 1;
-    if (shards > 1) reasoning.push(`shards: ${shards} = max(2, writes over a 16-vCPU primary, ${round(horizonGiB, 0)} GiB / ${a.maxShardGiB} GiB per shard)`);
+    if (shards > 1) reasoning.push(`shards: ${shards} = max(2, writes over a 16-vCPU primary, ${round(horizonGiB, 0)} GiB / ${a.maxShardGiB} GiB per shard, reads over ${SERVICE_LIMITS.rdsReadReplicasPerSource.value} of the largest replicas)`);
 
     // Under strong consistency, reads that follow a write stay on the primary: model half the reads there.
     const replicaReadShare = profile.objectives.consistency === 'strong' ? 0.5 : 1;
@@ -268,7 +310,13 @@ export function computePlan(profile: Profile, stage: StageName): Plan {
     const replicaVcpuNeed = replicaReads / a.queriesPerSecondPerDatabaseVcpu / a.targetCpuUtilization;
     const dbFit = smallestFitting(family, { vcpu: Math.max(primaryVcpu, 2), memoryGiB: memory });
     if (!dbFit.fits) warnings.push(`database: a primary needs ${round(primaryVcpu, 1)} vCPU / ${round(memory, 0)} GiB, beyond ${dbFit.size.name}; ${hasReplicas ? 'shard' : 'add read replicas'}`);
-    const instance = dbFit.size;
+    // Replicas have the primary's class (any can take over). When the reads need more replicas than RDS
+    // allows per primary, a larger class for all of them is the answer before sharding is.
+    const maxReplicas = SERVICE_LIMITS.rdsReadReplicasPerSource.value;
+    const instance =
+      (hasReplicas && family.slice(family.indexOf(dbFit.size)).find((size) => Math.ceil(replicaVcpuNeed / size.vcpu) <= maxReplicas)) ||
+      (hasReplicas && Math.ceil(replicaVcpuNeed / dbFit.size.vcpu) > maxReplicas ? family[family.length - 1] : dbFit.size);
+    if (instance !== dbFit.size) reasoning.push(`database: ${instance.name} rather than ${dbFit.size.name} so that the replicas fit RDS's ${maxReplicas} per primary`);
     const readReplicas = hasReplicas ? Math.max(1, Math.ceil(replicaVcpuNeed / instance.vcpu)) : 0;
     const storageGiB = Math.max(20, Math.ceil((horizonGiB * 1.5) / shards / 10) * 10);
     // gp3 includes 3,000 IOPS (12,000 from 400 GiB on RDS); about 4 I/Os per row write (heap, index, WAL, checkpoint).
@@ -442,13 +490,57 @@ export interface ShardSizing {
   readonly maxConnections: number;
 }
 
+/** The plan of every stage of one profile, computed once: what a move or a data migration compares. */
+export type PlanLadder = Readonly<Record<StageName, Plan>>;
+
+/**
+ * Plans every stage of the ladder for a profile, each as `computePlan` gives it. A stage that
+ * breaks a hard service limit is still planned (unchecked, its findings among its warnings):
+ * a later stage must know what an earlier one built or would have built, deployable or not.
+ */
+export function computeLadder(profile: Profile): PlanLadder {
+  const plan = (stage: StageName): Plan => {
+    try {
+      return computePlan(profile, stage);
+    } catch (err) {
+      if (!(err instanceof PlanLimitError)) throw err;
+      const unchecked = computeUncheckedPlan(profile, stage);
+      unchecked.warnings.push(...err.findings.map((f) => `over a service limit (not deployable): ${f.field}: ${f.message}`));
+      return unchecked;
+    }
+  };
+  return Object.fromEntries(STAGE_NAMES.map((stage) => [stage, plan(stage)])) as Record<StageName, Plan>;
+}
+
+/** The plans of the stages before `plan`'s that already had a database (what shard 0 was built as). */
+function earlierDatabases(plan: Plan, ladder: PlanLadder): DatabasePlan[] {
+  return STAGE_NAMES.filter((stage) => reaches(stage, 'split-tier') && reaches(plan.stage, stage) && stage !== plan.stage).map((stage) => ladder[stage].database!);
+}
+
+/**
+ * The one rule for `activeShards` (the shards the shard map routes keys to while new ones are
+ * backfilled), for every way it is given: construct props, CDK context, the CLI, the cdk8s
+ * app's environment. Returns the planned shard count when nothing was given.
+ * @param field what the user wrote, named in the error (e.g. `activeShards`, `STAGEKIT_ACTIVE_SHARDS`)
+ */
+export function validateActiveShards(plan: Plan, given: unknown, field = 'activeShards'): number {
+  const planned = plan.database?.shards ?? 1;
+  if (given === undefined) return planned;
+  const value = typeof given === 'number' ? given : typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : NaN;
+  if (!Number.isInteger(value) || value < 1 || value > planned) {
+    throw new UsageError(`${field}: expected a whole number from 1 to ${planned} (the planned shards), got ${describeValue(given)}`);
+  }
+  return value;
+}
+
 /**
  * The size of every shard of a plan. Shard 0 is the database the earlier stages built, so its
  * storage never shrinks (neither RDS storage nor a volume claim can, and the data is all still
  * there), and while new shards are backfilled (`activeShards` below the shard count) it keeps
  * the largest instance, replicas, IOPS and connection limit it had before: it still serves every key.
+ * @param ladder the plans of the profile's stages (`computeLadder`), for what shard 0 was before
  */
-export function shardSizings(plan: Plan, activeShards = plan.database!.shards): ShardSizing[] {
+export function shardSizings(plan: Plan, ladder: PlanLadder, activeShards = plan.database!.shards): ShardSizing[] {
   const db = plan.database!;
   const sizing = (d: DatabasePlan): ShardSizing => ({
     instance: d.instance,
@@ -459,9 +551,8 @@ export function shardSizings(plan: Plan, activeShards = plan.database!.shards): 
     maxConnections: d.maxConnections,
   });
   const shards = Array.from({ length: db.shards }, () => sizing(db));
-  const earlier = STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(plan.stage, s) && s !== plan.stage).map((s) => computePlan(plan.profile, s).database!);
+  const earlier = earlierDatabases(plan, ladder);
   if (!earlier.length) return shards;
-
   let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
   if (activeShards < db.shards) {
     const all = [db, ...earlier];
@@ -472,7 +563,7 @@ export function shardSizings(plan: Plan, activeShards = plan.database!.shards): 
       instance: biggest.instance,
       podShape: biggest.podShape,
       maxConnections: biggest.maxConnections,
-      readReplicas: Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas)),
+      readReplicas: Math.min(SERVICE_LIMITS.rdsReadReplicasPerSource.value, Math.max(db.readReplicas, ...earlier.map((d) => d.readReplicas))),
       iops: iops || undefined,
     };
   }

@@ -44,6 +44,14 @@ export interface AwsAssembly extends AwsRendering {
   readonly requiredBootstrapVersion?: number;
 }
 
+/** A Kubernetes object as stagekit reads it: identity first, the rest as the API has it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: any };
+  [key: string]: any;
+}
+
 /** The Kubernetes rendering of a stage: one multi-document YAML and its parsed objects, namespace first. */
 export interface K8sRendering {
   readonly target: 'k8s';

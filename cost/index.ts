@@ -22,6 +22,8 @@ export type { SelfHostedPricingOptions } from './k8s/self-hosted';
 export { priceEks } from './k8s/eks';
 export type { EksPricingOptions } from './k8s/eks';
 export { inventory } from './k8s/inventory';
+export { planFleet } from './k8s/fleet';
+export type { FleetPlan, FleetPool, FleetServerType, FleetLoadBalancer, FleetVolume, FleetObjectStorage, FleetControlPlane, FleetOptions } from './k8s/fleet';
 export { DEFAULT_OPS, parseOpsHours } from './k8s/ops';
 export type { OpsOptions } from './k8s/ops';
 export { usageFromPlan } from './usage';

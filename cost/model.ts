@@ -53,6 +53,19 @@ export interface PricedResource {
   readonly status: ResourceStatus;
   /** One line about the resource: what was priced, what was assumed, or why it is free / not priced. */
   readonly note?: string;
+  /** The major component this resource is (or is part of), when the engine knows it; see `majorComponentOf`. */
+  readonly major?: MajorComponent;
+}
+
+/** What a bill may not leave out and still call itself a total. */
+export type MajorComponent = 'database' | 'cache' | 'queue' | 'app tier';
+
+/** A major component the bill could not price: the bill has no total while one is listed. */
+export interface MissingComponent {
+  readonly name: string;
+  readonly resourceType: string;
+  readonly component: MajorComponent;
+  readonly reason: string;
 }
 
 export interface Bill {
@@ -71,6 +84,13 @@ export interface Bill {
   /** The catalog's publication-date range, printed under every bill. */
   readonly catalogDate: string;
   readonly stage?: string;
+  /**
+   * False when a major component (database, cache, queue, app tier) could not be priced: `totalMonthlyCost`
+   * is then only the sum of the priced lines, never to be shown as the bill's total or used in a ratio.
+   */
+  readonly complete: boolean;
+  /** The major components left out, with the reason (empty when complete). */
+  readonly missing: MissingComponent[];
 }
 
 export function component(fields: {
@@ -129,12 +149,53 @@ export function payPerUseResource(name: string, resourceType: string, note: stri
   return { name, resourceType, monthlyCost: 0, costComponents: [], status: 'pay-per-use', note };
 }
 
-export function notPricedResource(name: string, resourceType: string, reason: string): PricedResource {
-  return { name, resourceType, monthlyCost: null, costComponents: [], status: 'not-priced', note: reason };
+export function notPricedResource(name: string, resourceType: string, reason: string, major?: MajorComponent): PricedResource {
+  return { name, resourceType, monthlyCost: null, costComponents: [], status: 'not-priced', note: reason, ...(major ? { major } : {}) };
 }
 
-export function makeBill(fields: Omit<Bill, 'currency' | 'totalMonthlyCost' | 'usageMonthlyCost'>): Bill {
+/** Resource types that are a major component, by provider type (AWS) or Kubernetes kind. */
+const MAJOR_TYPES: [RegExp, MajorComponent][] = [
+  [/^AWS::(RDS::DB(Instance|Cluster)|DocDB::DBCluster|Neptune::DBCluster|DynamoDB::(Global)?Table)$|^(Cluster|SGCluster|SGShardedCluster)$/, 'database'],
+  [/^AWS::(ElastiCache::(CacheCluster|ReplicationGroup|ServerlessCache)|MemoryDB::Cluster)$|^Redis(Replication|Cluster|Sentinel)?$/, 'cache'],
+  [/^AWS::(MSK::(Cluster|ServerlessCluster)|SQS::Queue|Kinesis::Stream|AmazonMQ::Broker)$|^(Kafka|KafkaNodePool)$/, 'queue'],
+  [/^AWS::(EC2::Instance|AutoScaling::AutoScalingGroup|ECS::Service|Lambda::Function|EKS::Nodegroup)$|^(Deployment|ReplicaSet|Pod)$/, 'app tier'],
+];
+
+/** The major component a resource is, if any: what the engine said, else read from its type. */
+export function majorComponentOf(r: Pick<PricedResource, 'resourceType' | 'major'>): MajorComponent | undefined {
+  return r.major ?? MAJOR_TYPES.find(([re]) => re.test(r.resourceType))?.[1];
+}
+
+/** Major components a list of resources could not price (fully, or a standing line of it). */
+export function missingComponents(resources: readonly PricedResource[]): MissingComponent[] {
+  const out: MissingComponent[] = [];
+  for (const r of resources) {
+    const component = majorComponentOf(r);
+    if (!component) continue;
+    const hole = r.status === 'not-priced' ? r.note ?? 'not priced' : r.costComponents.find((c) => c.notPriced && !c.usageBased)?.notPriced;
+    if (hole) out.push({ name: r.name, resourceType: r.resourceType, component, reason: hole });
+  }
+  return out;
+}
+
+/** "database Cluster/db-0 (no server type is large enough…), cache RedisReplication/cache (…)" */
+export function describeMissing(missing: readonly MissingComponent[]): string {
+  const byReason = new Map<string, { component: string; reason: string; names: string[] }>();
+  for (const m of missing) {
+    const key = JSON.stringify([m.component, m.reason]);
+    const entry = byReason.get(key) ?? { component: m.component, reason: m.reason, names: [] };
+    entry.names.push(m.name);
+    byReason.set(key, entry);
+  }
+  return [...byReason.values()].map(({ component, reason, names }) => {
+    const shown = names.length > 3 ? `${names.slice(0, 2).join(', ')} and ${names.length - 2} more` : names.join(', ');
+    return `${component} ${shown} not priced (${reason})`;
+  }).join('; ');
+}
+
+export function makeBill(fields: Omit<Bill, 'currency' | 'totalMonthlyCost' | 'usageMonthlyCost' | 'complete' | 'missing'>): Bill {
   const lines = fields.resources.flatMap((r) => r.costComponents);
+  const missing = missingComponents(fields.resources);
   return {
     provider: fields.provider,
     label: fields.label,
@@ -146,6 +207,8 @@ export function makeBill(fields: Omit<Bill, 'currency' | 'totalMonthlyCost' | 'u
     assumptions: fields.assumptions,
     catalogDate: fields.catalogDate,
     ...(fields.stage ? { stage: fields.stage } : {}),
+    complete: missing.length === 0,
+    missing,
   };
 }
 

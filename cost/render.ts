@@ -5,7 +5,7 @@
  */
 import pc from 'picocolors';
 import type { BillDiff, ResourceDiff } from './diff';
-import { Bill, CostComponent, notPriced, PricedResource, PROVIDERS, ProviderId } from './model';
+import { Bill, CostComponent, describeMissing, notPriced, PricedResource, PROVIDERS, ProviderId } from './model';
 import type { LadderRow, StageBills, StageDiff } from './stage';
 
 export type Format = 'table' | 'json' | 'markdown';
@@ -113,7 +113,12 @@ export function billTable(bill: Bill, options: { title?: string; assumptions?: b
   const title = options.title ?? `${bill.stage ? `${bill.stage} · ` : ''}${bill.label}`;
   out.push(pc.bold(pc.cyan(`── ${title} `.padEnd(Math.max(40, title.length + 4), '─'))));
   out.push(layout(rows, { name: ' Name', qty: 'Monthly qty', unit: 'Unit', cost: 'Monthly cost' }));
-  out.push(pc.bold(` ${'Total'.padEnd(20)} ${usd(bill.totalMonthlyCost)} per month`));
+  if (bill.complete) out.push(pc.bold(` ${'Total'.padEnd(20)} ${usd(bill.totalMonthlyCost)} per month`));
+  else {
+    out.push(pc.bold(pc.red(` ${'Total'.padEnd(20)} none: the bill is incomplete`)));
+    for (const m of bill.missing) out.push(pc.red(`   ${m.component} not priced: ${m.name} (${m.reason})`));
+    out.push(pc.dim(` ${'  priced lines only'.padEnd(20)} ${usd(bill.totalMonthlyCost)} (not a total: the components above are left out)`));
+  }
   if (bill.usageIncluded) out.push(` ${'  usage-based (*)'.padEnd(20)} ${usd(bill.usageMonthlyCost)}`);
   out.push(...footer(bill));
   if (showAssumptions) for (const a of bill.assumptions) out.push(pc.dim(` · ${a}`));
@@ -134,16 +139,39 @@ function footer(bill: Bill): string[] {
   return lines;
 }
 
+/** A ladder cell: the total, "†" when a minor line is not priced, or "incomplete" (no total) when a major component is missing. */
+function ladderCell(r: LadderRow, p: ProviderId, v: number): string {
+  if (!r.complete[p]) return 'incomplete‡';
+  return `${usd0(v)}${r.incomplete.includes(p) ? '†' : ''}`;
+}
+
+/** Footnotes naming what an incomplete bill left out, per stage and provider. */
+function incompleteNotes(rows: readonly LadderRow[], selfHostedName: string): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    for (const p of PROVIDERS) {
+      if (r.complete[p]) continue;
+      out.push(`${r.stage}, ${p === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[p]}: ${describeMissing(r.missingMajor[p])}`);
+    }
+  }
+  return out;
+}
+
 /** The ladder: stage × provider, with the managed / self-hosted ratio. */
 export function ladderTable(rows: readonly LadderRow[], selfHostedName: string, heading: string): string {
-  const mark = (r: LadderRow, p: ProviderId, v: number) => `${usd0(v)}${r.incomplete.includes(p) ? '†' : ''}`;
+  const mark = ladderCell;
   const table = [
     ['stage', 'AWS managed', 'EKS', selfHostedName, 'AWS ÷ self-hosted'],
-    ...rows.map((r) => [r.stage, mark(r, 'aws', r.aws), mark(r, 'eks', r.eks), mark(r, 'self-hosted', r.selfHosted), r.ratio === null ? '-' : `${r.ratio.toFixed(1)}×`]),
+    ...rows.map((r) => [r.stage, mark(r, 'aws', r.aws), mark(r, 'eks', r.eks), mark(r, 'self-hosted', r.selfHosted), r.ratio === null ? (r.ratioWithheld ? 'none‡' : '-') : `${r.ratio.toFixed(1)}×`]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('   ');
   const lines = [pc.bold(heading), pc.bold(` ${fmt(table[0])}`), ...table.slice(1).map((row) => ` ${fmt(row)}`)];
+  const holes = incompleteNotes(rows, selfHostedName);
+  if (holes.length) {
+    lines.push(pc.red(' ‡ incomplete: a major component could not be priced, so there is no total and no ratio:'));
+    for (const h of holes) lines.push(pc.red(`   ${h}`));
+  }
   if (rows.some((r) => r.incomplete.length)) {
     lines.push(pc.dim(' † left out of the total, not priced (see the stage\'s bill):'));
     for (const p of PROVIDERS) {
@@ -189,24 +217,37 @@ function resourceDiffLines(r: ResourceDiff, width: number, components: boolean):
 const md = (s: string) => s.replace(/\|/g, '\\|');
 
 export function billMarkdown(bill: Bill): string {
-  const lines = [`#### ${bill.stage ? `${bill.stage} · ` : ''}${bill.label}: ${usd0(bill.totalMonthlyCost)}/month`, '', '| Resource | Type | Monthly cost |', '| --- | --- | ---: |'];
+  const lines = [`#### ${bill.stage ? `${bill.stage} · ` : ''}${bill.label}: ${billHeadline(bill)}`, '', '| Resource | Type | Monthly cost |', '| --- | --- | ---: |'];
   for (const r of bill.resources.filter((x) => x.status === 'priced' || x.status === 'not-priced').sort(byCost)) {
     const usage = r.costComponents.some((c) => c.usageBased) ? ' *' : '';
     lines.push(`| ${md(r.name)}${usage} | ${md(r.resourceType)} | ${r.status === 'not-priced' ? '**not priced**' : usd(r.monthlyCost)} |`);
   }
-  lines.push(`| **Total** | | **${usd(bill.totalMonthlyCost)}** |`, '');
+  if (bill.complete) lines.push(`| **Total** | | **${usd(bill.totalMonthlyCost)}** |`, '');
+  else {
+    lines.push(`| **Total** | | **none: incomplete** |`, `| _priced lines only (not a total)_ | | _${usd(bill.totalMonthlyCost)}_ |`, '');
+    lines.push(`**Incomplete:** ${bill.missing.map((m) => `${m.component} \`${md(m.name)}\` not priced (${md(m.reason)})`).join('; ')}.`, '');
+  }
   const missing = notPriced(bill);
   if (missing.length) lines.push(`Not priced: ${missing.map((r) => `\`${r.name}\` (${md(r.note ?? r.costComponents.find((c) => c.notPriced)?.notPriced ?? '')})`).join(', ')}`, '');
   lines.push(`\\* includes usage-based lines (${usd0(bill.usageMonthlyCost)}). ${bill.assumptions.map(md).join('; ')}.`, '', `_Catalog: ${md(bill.catalogDate)}_`);
   return lines.join('\n');
 }
 
+/** "$1,303/month", or "incomplete (no total)" when a major component is missing. */
+export function billHeadline(bill: Bill): string {
+  return bill.complete ? `${usd0(bill.totalMonthlyCost)}/month` : 'incomplete (no total)';
+}
+
 export function ladderMarkdown(rows: readonly LadderRow[], selfHostedName: string): string {
-  return [
+  const lines = [
     `| Stage | AWS managed | EKS | ${selfHostedName} | AWS ÷ self-hosted |`,
     '| --- | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.stage} | ${usd0(r.aws)} | ${usd0(r.eks)} | ${usd0(r.selfHosted)} | ${r.ratio === null ? '-' : `${r.ratio.toFixed(1)}×`} |`),
-  ].join('\n');
+    ...rows.map((r) => `| ${r.stage} | ${md(ladderCell(r, 'aws', r.aws))} | ${md(ladderCell(r, 'eks', r.eks))} | ${md(ladderCell(r, 'self-hosted', r.selfHosted))} | ${r.ratio === null ? (r.ratioWithheld ? 'none‡' : '-') : `${r.ratio.toFixed(1)}×`} |`),
+  ];
+  if (rows.some((r) => PROVIDERS.some((p) => r.incomplete.includes(p) && r.complete[p]))) lines.push('', '† a minor line is not priced (see the stage\'s bill).');
+  const holes = incompleteNotes(rows, selfHostedName);
+  if (holes.length) lines.push('', '‡ incomplete: a major component could not be priced, so there is no total and no ratio:', ...holes.map((h) => `- ${md(h)}`));
+  return lines.join('\n');
 }
 
 export function diffMarkdown(d: BillDiff): string {
@@ -231,7 +272,11 @@ export function billJson(bill: Bill): object {
     provider: bill.provider,
     label: bill.label,
     ...(bill.stage ? { stage: bill.stage } : {}),
-    totalMonthlyCost: r6(bill.totalMonthlyCost),
+    // No total over a bill that left out a major component: the priced lines' sum is given under its own name.
+    totalMonthlyCost: bill.complete ? r6(bill.totalMonthlyCost) : null,
+    pricedMonthlyCost: r6(bill.totalMonthlyCost),
+    complete: bill.complete,
+    missing: bill.missing,
     usageMonthlyCost: r6(bill.usageMonthlyCost),
     usageIncluded: bill.usageIncluded,
     catalogDate: bill.catalogDate,
@@ -262,7 +307,17 @@ export function stageJson(s: StageBills): object {
 }
 
 export function ladderJson(rows: readonly LadderRow[]): object[] {
-  return rows.map((r) => ({ stage: r.stage, aws: r6(r.aws), eks: r6(r.eks), selfHosted: r6(r.selfHosted), awsToSelfHostedRatio: r.ratio === null ? null : Math.round(r.ratio * 100) / 100, notPriced: r.missing }));
+  return rows.map((r) => ({
+    stage: r.stage,
+    aws: r.complete.aws ? r6(r.aws) : null,
+    eks: r.complete.eks ? r6(r.eks) : null,
+    selfHosted: r.complete['self-hosted'] ? r6(r.selfHosted) : null,
+    awsToSelfHostedRatio: r.ratio === null ? null : Math.round(r.ratio * 100) / 100,
+    ...(r.ratioWithheld ? { ratioWithheld: r.ratioWithheld } : {}),
+    complete: r.complete,
+    missing: r.missingMajor,
+    notPriced: r.missing,
+  }));
 }
 
 export function diffJson(d: BillDiff): object {

@@ -12,21 +12,24 @@ import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import type { StageRenderer } from '../core/rendering';
 import { STAGE_NAMES, StageName } from '../core/ladder';
-import { loadCatalog, PriceCatalog, SelfHostedProvider, SupportPlan } from './catalog';
+import { loadCatalog, PriceCatalog, SupportPlan } from './catalog';
+import type { FleetProvider, OwnedHardwareOptions } from './k8s/offers';
 import { checkRegion, priceTemplate, withSupport } from './aws/engine';
 import { readAssembly, readTemplateFile, CfnTemplate } from './aws/template';
 import { diffBills, BillDiff } from './diff';
 import { priceEks } from './k8s/eks';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './k8s/ops';
 import { priceSelfHosted, PROVIDER_NAMES } from './k8s/self-hosted';
-import { Bill, makeBill, PROVIDERS, ProviderId, notPriced } from './model';
+import { Bill, describeMissing, makeBill, MissingComponent, PROVIDERS, ProviderId, notPriced } from './model';
 import { usageFromPlan } from './usage';
 
 export interface PricingOptions {
   /** AWS region to price (and plan) in. @default the profile's region */
   readonly region?: string;
-  /** Self-hosted provider. @default 'hetzner' */
-  readonly provider?: SelfHostedProvider;
+  /** Self-hosted provider: hetzner, hetzner-dedicated, ovh, scaleway or owned. @default 'hetzner' */
+  readonly provider?: FleetProvider;
+  /** Owned-hardware assumptions (with provider 'owned'). */
+  readonly owned?: OwnedHardwareOptions;
   /** A specific self-hosted price list id, e.g. "hetzner-2026-01". */
   readonly priceList?: string;
   /** USD per EUR for self-hosted prices. @default the catalog's rate */
@@ -63,8 +66,14 @@ export interface LadderRow {
   readonly aws: number;
   readonly eks: number;
   readonly selfHosted: number;
-  /** AWS managed ÷ self-hosted. */
+  /** AWS managed ÷ self-hosted; null when either bill is incomplete (see `ratioWithheld`). */
   readonly ratio: number | null;
+  /** Why no ratio is given: the bills it would divide left out a major component. */
+  readonly ratioWithheld?: string;
+  /** Per provider: false when a major component (database, cache, queue, app tier) could not be priced. */
+  readonly complete: Record<ProviderId, boolean>;
+  /** The major components each provider's bill left out, with the reason. */
+  readonly missingMajor: Record<ProviderId, MissingComponent[]>;
   /** Providers whose bill has resources that could not be priced. */
   readonly incomplete: ProviderId[];
   /** What could not be priced, per provider: "Cluster/postgres", "AWS::S3::Bucket"... */
@@ -88,15 +97,42 @@ export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: reado
   if (plan.server) {
     // The single server runs Postgres and Redis itself: someone operates them, as on the self-hosted bill.
     const labour = opsLabour('server', [{ name: 'on the instance', kind: 'postgres' }, { name: 'on the instance', kind: 'redis' }], ops);
-    aws = makeBill({ ...aws, resources: [...aws.resources, { ...labour, note: 'Postgres and Redis run on the instance, not as managed services: operated by you' }] });
+    aws = makeBill({ ...aws, resources: [...aws.resources, { ...labour, note: `Postgres and Redis run on the instance, not as managed services: operated by you. ${labour.note}` }] });
+  } else {
+    // Managed services still take some work: the same labour model at the managed rates.
+    aws = makeBill({ ...aws, resources: [...aws.resources, managedLabour(template, ops)] });
   }
   let eks = priceEks(objects, { region, usage, ops, zones: plan.zones, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage });
   if (options.support) {
     aws = withSupport(aws, options.support, catalog);
     eks = withSupport(eks, options.support, catalog);
   }
-  const selfHosted = priceSelfHosted(objects, { provider: options.provider, priceList: options.priceList, eurUsd: options.eurUsd, ops, usage, zones: plan.zones, catalog, stage: plan.stage });
+  const selfHosted = priceSelfHosted(objects, { provider: options.provider, region, owned: options.owned, priceList: options.priceList, eurUsd: options.eurUsd, ops, usage, zones: plan.zones, catalog, stage: plan.stage });
   return { stage: plan.stage, plan, providers: { aws, eks, 'self-hosted': selfHosted } };
+}
+
+/** Operations labour on the managed bill: per managed database, cache and Kafka cluster, per app instance, and an on-call rotation. */
+export function managedLabour(template: CfnTemplate, ops: OpsOptions): ReturnType<typeof opsLabour> {
+  const resources = Object.entries((template as any).Resources ?? {}) as [string, any][];
+  const count = (re: RegExp, keep: (r: any) => boolean = () => true) => resources.filter(([, r]) => re.test(String(r?.Type)) && keep(r));
+  const postgres = [
+    ...count(/^AWS::RDS::DBCluster$/),
+    ...count(/^AWS::RDS::DBInstance$/, (r) => !r?.Properties?.SourceDBInstanceIdentifier && !r?.Properties?.DBClusterIdentifier),
+  ];
+  const caches = count(/^AWS::ElastiCache::(ReplicationGroup|CacheCluster|ServerlessCache)$/);
+  const kafka = count(/^AWS::MSK::(Cluster|ServerlessCluster)$/);
+  const instances =
+    count(/^AWS::AutoScaling::AutoScalingGroup$/).reduce((n, [, r]) => n + (Number(r?.Properties?.MinSize) || 0), 0) + count(/^AWS::EC2::Instance$/).length;
+  const labour = opsLabour('managed', [], ops, {
+    managed: [
+      { item: 'managed-postgres', name: `(${postgres.length} cluster(s))`, count: postgres.length },
+      { item: 'managed-redis', name: `(${caches.length})`, count: caches.length },
+      { item: 'managed-kafka', name: `(${kafka.length})`, count: kafka.length },
+      { item: 'managed-instance', name: `(${instances} at the autoscaling minimum)`, count: instances },
+    ],
+    onCall: 'on-call-managed',
+  });
+  return { ...labour, note: `managed services at their lower rates: ${labour.note}` };
 }
 
 export interface StageArtifacts {
@@ -161,12 +197,17 @@ export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
   return stages.map((bills) => {
     const aws = bills.providers.aws.totalMonthlyCost;
     const selfHosted = bills.providers['self-hosted'].totalMonthlyCost;
+    const complete = Object.fromEntries(PROVIDERS.map((p) => [p, bills.providers[p].complete])) as Record<ProviderId, boolean>;
+    const holes = (['aws', 'self-hosted'] as ProviderId[]).filter((p) => !complete[p]);
     return {
       stage: bills.stage,
       aws,
       eks: bills.providers.eks.totalMonthlyCost,
       selfHosted,
-      ratio: selfHosted > 0 ? aws / selfHosted : null,
+      ratio: selfHosted > 0 && !holes.length ? aws / selfHosted : null,
+      ...(holes.length ? { ratioWithheld: holes.map((p) => `${p === 'aws' ? 'AWS' : 'self-hosted'} bill incomplete: ${describeMissing(bills.providers[p].missing)}`).join('; ') } : {}),
+      complete,
+      missingMajor: Object.fromEntries(PROVIDERS.map((p) => [p, bills.providers[p].missing])) as Record<ProviderId, MissingComponent[]>,
       incomplete: PROVIDERS.filter((provider) => notPriced(bills.providers[provider]).length > 0),
       // CloudFormation logical IDs say little out of context: name AWS resources by type, Kubernetes objects by kind/name.
       missing: Object.fromEntries(PROVIDERS.map((provider) => [provider, notPriced(bills.providers[provider]).map((resource) => (provider === 'aws' ? resource.resourceType : resource.name))])) as Record<ProviderId, string[]>,

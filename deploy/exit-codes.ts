@@ -23,6 +23,8 @@ export const EXIT = {
   deployFailed: 6,
   /** deploy: applied, but not ready (or CloudFormation not finished) within --timeout. */
   timeout: 7,
+  /** deploy: refused because the stage cannot carry the profile (the capacity checks of `stagekit advise`), without --allow-over-capacity; nothing changed. */
+  overCapacity: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -37,6 +39,7 @@ export const EXIT_CODE_HELP: readonly [ExitCode, string][] = [
   [EXIT.preflight, 'a prerequisite is missing: credentials, region, CDK bootstrap, kubectl, cluster, operators/CRDs, pulumi CLI (nothing changed)'],
   [EXIT.deployFailed, 'the deployment failed (CloudFormation rolled back, kubectl apply or Pulumi update failed)'],
   [EXIT.timeout, 'applied but not ready (or CloudFormation still running) when --timeout ran out'],
+  [EXIT.overCapacity, 'deploy refused: the stage cannot carry the profile (see stagekit advise; override with --allow-over-capacity); nothing changed'],
 ];
 
 export function exitCodeHelp(codes: readonly ExitCode[] = EXIT_CODE_HELP.map(([c]) => c)): string {

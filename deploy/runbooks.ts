@@ -9,7 +9,7 @@
  * rendered stages: names are read from them, never guessed. Where a name only exists after
  * deploy (an RDS endpoint, a pod), the runbook shows the command that finds it.
  */
-import { computePlan, Plan } from '../core/plan';
+import { computeLadder, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 
@@ -68,8 +68,7 @@ export function runbookContext(
   profile: Profile,
   rendered: { profileFile?: string; awsTemplates?: RunbookContext['awsTemplates']; k8sObjects?: RunbookContext['k8sObjects'] } = {},
 ): RunbookContext {
-  const plans = Object.fromEntries(STAGE_NAMES.map((s) => [s, computePlan(profile, s)])) as Record<StageName, Plan>;
-  return { product: profile.name, region: profile.region, plans, ...rendered };
+  return { product: profile.name, region: profile.region, plans: computeLadder(profile), ...rendered };
 }
 
 /** The runbook for moving `target` from one stage to another (any two; the same stage gives no legs). */

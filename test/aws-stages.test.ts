@@ -233,6 +233,7 @@ describe.each(LATER_STAGES)('%s on AWS', (stage) => {
         id,
         writer: `writer.shard${id}.db.${plan.product}.internal`,
         reader: `reader.shard${id}.db.${plan.product}.internal`,
+        direct: `writer.shard${id}.db.${plan.product}.internal`,
         state: 'active',
       })),
     );

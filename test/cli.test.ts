@@ -35,7 +35,7 @@ describe('stagekit CLI', () => {
 
   test('synth writes a manifest per stage for k8s', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-out-'));
-    const r = run(['synth', '--stage', 'single-server', '--target', 'k8s', '--out', out]);
+    const r = run(['synth', '--stage', 'single-server', '--target', 'k8s', '--out', out, '--profile', path.join(ROOT, 'profiles', 'fresh-startup.yaml')]); // a profile one server carries: no capacity warning
     expect(r.status).toBe(0);
     expect(fs.readFileSync(path.join(out, 'k8s', 'single-server.k8s.yaml'), 'utf8')).toContain('kind: StatefulSet');
     expect(r.stderr).toBe(''); // no spinner when piped

@@ -248,7 +248,16 @@ describe('committed catalog: list prices pinned against the feeds', () => {
     expect(catalog.ec2Hourly('ap-south-1', 'm7g.large')).toMatchObject({ usd: 0.0583, published: '2025-04-04' });
     // karpenter us-east-1: "c6g.metal": 2.3066 (the 2025-04-04 AWS map said 2.176; the fresher table wins)
     expect(catalog.ec2Hourly('us-east-1', 'c6g.metal').usd).toBe(2.3066);
-    for (const region of AWS_REGIONS) expect(catalog.ec2InstanceTypes(region)).toHaveLength(109);
+    // Every type the feeds carry, not only the 12 families of the first catalog (109 types each in the first three regions).
+    const families = ['t3', 't4g', 'm6i', 'm7i', 'm7g', 'm6g', 'c6i', 'c7g', 'c6g', 'r6i', 'r6g', 'r7g'];
+    for (const region of ['us-east-1', 'eu-central-1', 'ap-south-1'] as const) {
+      const types = catalog.ec2InstanceTypes(region).map((t) => t.type);
+      expect(types.filter((t) => families.includes(t.split('.')[0]!))).toHaveLength(109);
+      expect(types.length).toBeGreaterThan(109);
+    }
+    // ec2.shop's us-west-2 map (2025-04-04): "m5.large" 0.096, "c5.large" 0.085
+    expect(catalog.ec2Hourly('us-west-2', 'm5.large').usd).toBe(0.096);
+    expect(catalog.ec2Hourly('us-east-1', 'c5.large').usd).toBe(0.085);
   });
 
   test('RDS, ElastiCache, MSK', () => {
@@ -296,7 +305,9 @@ describe('committed catalog: list prices pinned against the feeds', () => {
     expect(catalog.vpcInterfaceEndpoint('ap-south-1').hourlyPerAz.usd).toBe(0.013);
     expect(catalog.eksClusterHourly('eu-central-1')).toMatchObject({ usd: 0.1, unit: 'cluster-hour' });
     expect(catalog.secretsManager('us-east-1').perSecretMonth.usd).toBe(0.4);
-    expect(catalog.kms('ap-south-1').perKeyMonth).toMatchObject({ usd: 1, fallbackFrom: 'us-east-1' });
+    // KMS is now regional, from the AWS price map ("Encryption Key" 1.0 in Mumbai), not a us-east-1 stand-in.
+    expect(catalog.kms('ap-south-1').perKeyMonth.usd).toBe(1);
+    expect(catalog.kms('ap-south-1').perKeyMonth.fallbackFrom).toBeUndefined();
     expect(catalog.route53PrivateHostedZoneMonthly().map((t) => [t.upTo, t.usd])).toEqual([
       [25, 0.5],
       [null, 0.1],
@@ -336,7 +347,7 @@ describe('committed catalog: list prices pinned against the feeds', () => {
     expect(prices.length).toBeGreaterThan(500);
     for (const price of prices) {
       expect(price.usd).toBeGreaterThanOrEqual(0);
-      expect(price.source).toMatch(/^(prices\/|SOURCES\.md|https:\/\/)/);
+      expect(price.source).toMatch(/^(prices\/|data\/prices\/feeds\/|SOURCES\.md|https:\/\/)/);
       expect(price.published).toMatch(/^\d{4}-\d{2}(-\d{2})?$/);
     }
   });
@@ -349,7 +360,7 @@ describe('committed catalog: list prices pinned against the feeds', () => {
     expect(catalog.supportMonthly('developer', 2_000).usd).toBeCloseTo(60, 6);
     expect(catalog.supportMonthly('developer', 500)).toMatchObject({ usd: 29, minimumApplied: true });
     expect(catalog.supportMonthly('enterprise', 10_000)).toMatchObject({ usd: 15_000, minimumApplied: true });
-    expect(catalog.commitmentDiscounts().available).toBe(false);
+    expect(catalog.commitmentDiscounts().available).toBe(true);
   });
 
   test('self-hosted: EUR converted at the catalog rate or the caller\'s', () => {
@@ -381,8 +392,8 @@ describe('committed catalog: list prices pinned against the feeds', () => {
 
   test('PriceNotFound instead of zero', () => {
     expect(() => catalog.ec2Hourly('us-east-1', 'm9z.large')).toThrow(PriceNotFound);
-    expect(() => catalog.ec2Hourly('us-east-1', 'c5.large')).toThrow(/families c6g, c6i/);
-    expect(() => catalog.ec2Hourly('us-west-2' as never, 'm7g.large')).toThrow(/covers us-east-1, eu-central-1, ap-south-1/);
+    expect(() => catalog.ec2Hourly('us-east-1', 'm9z.large')).toThrow(/families .*c6i, c6id/);
+    expect(() => catalog.ec2Hourly('sa-east-1' as never, 'm7g.large')).toThrow(/covers us-east-1, eu-central-1, ap-south-1, us-west-2, eu-west-1, ap-southeast-1/);
     expect(() => catalog.rdsPostgresHourly('us-east-1', 'db.t3.micro', 'multi-az-readable-standbys')).toThrow(PriceNotFound);
     expect(() => catalog.elasticacheHourly('us-east-1', 'cache.r99.large', 'valkey')).toThrow(PriceNotFound);
     expect(() => catalog.mskBrokerHourly('us-east-1', 'kafka.m7g.huge')).toThrow(PriceNotFound);

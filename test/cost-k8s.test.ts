@@ -155,7 +155,10 @@ describe('self-hosted bill', () => {
     expect(hetzner.resources.find((r) => r.name === 'Backups')!.costComponents.some((c) => c.usageBased)).toBe(true);
     const ops = hetzner.resources.find((r) => r.name === 'Operations')!;
     const h = DEFAULT_OPS.hours;
-    expect(ops.monthlyCost).toBeCloseTo((h.cluster + h.postgres + h.kafka + h.redis) * DEFAULT_OPS.rateUsd, 6);
+    // Per cluster, per server, per stateful system and an on-call rotation (the labour model).
+    const servers = hetzner.resources.filter((r) => r.name.startsWith('NodePool/')).reduce((n, r) => n + Number(/^(\d+) ×/.exec(r.note!)![1]), 0) + 3;
+    expect(ops.monthlyCost).toBeCloseTo((h.cluster + servers * h['node-cloud'] + h.postgres + h.kafka + h.redis + h['on-call']) * DEFAULT_OPS.rateUsd, 6);
+    expect(ops.note).toMatch(/FTE/);
     expect(hetzner.resources.find((r) => r.name === 'Widget/mystery')!.status).toBe('not-priced');
   });
 

@@ -35,7 +35,17 @@ describe('stage bills', () => {
   test('the single server runs its own Postgres and Redis: the AWS bill carries their operations too', () => {
     const aws = ladder[0].providers.aws;
     expect(aws.resources.find((r) => r.name === 'Operations')!.costComponents.map((c) => c.name)).toEqual(expect.arrayContaining(['Postgres on the instance', 'Redis on the instance']));
-    expect(ladder[1].providers.aws.resources.some((r) => r.name === 'Operations')).toBe(false);
+  });
+
+  test('managed services carry labour too, at their lower rates, so the difference is explicit', () => {
+    const managed = ladder[1].providers.aws.resources.find((r) => r.name === 'Operations')!;
+    const names = managed.costComponents.map((c) => c.name);
+    expect(names.some((n) => n.startsWith('Managed Postgres'))).toBe(true);
+    expect(names).toContain('On-call rotation (managed data systems)');
+    expect(managed.note).toMatch(/h\/month = [0-9.]+ FTE/);
+    const selfRun = ladder[1].providers['self-hosted'].resources.find((r) => r.name === 'Operations')!;
+    expect(selfRun.costComponents.map((c) => c.name)).toContain('On-call rotation (self-run data systems)');
+    expect(selfRun.monthlyCost!).toBeGreaterThan(managed.monthlyCost!);
   });
 
   test('the ladder summary is stage × provider with the managed / self-hosted ratio', () => {
@@ -121,7 +131,8 @@ describe('stagekit cost', () => {
 
   test('--summary --from reads what synth wrote and prints the ladder', () => {
     const r = run(['cost', '--summary', '--from', SYNTH_OUT]);
-    expect(r.stderr).toBe('');
+    // Only the capacity verdict: growing-product's 99.9% SLO is more than one server in one zone keeps.
+    expect(r.stderr).toMatch(/^warning: capacity: single-server cannot carry growing-shop:\n  SLO on one zone: needs 99\.9%[^\n]*\n  the lowest stage that carries it is split-tier[^\n]*\n$/);
     expect(r.status).toBe(0);
     for (const s of STAGE_NAMES) expect(r.stdout).toMatch(new RegExp(`^ ${s} +\\$[0-9,]+`, 'm'));
     expect(r.stdout).toMatch(/AWS ÷ self-hosted/);

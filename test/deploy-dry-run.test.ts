@@ -72,8 +72,11 @@ describe('the CLI', () => {
     expect(r.stdout).toContain('Dry run: deploy split-tier of growing-shop to Kubernetes');
   });
 
+  // The fresh startup's profile fits on one server; the growing product's (99.9% SLO) does not (see the capacity test below).
+  const fits = ['--profile', path.join(ROOT, 'profiles', 'fresh-startup.yaml')];
+
   test('deploy without credentials fails in seconds with exit 5 and how to provide them', () => {
-    const r = run('deploy', '--stage', 'single-server', '--target', 'aws');
+    const r = run('deploy', '--stage', 'single-server', '--target', 'aws', ...fits);
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('error: No AWS credentials found.');
     expect(r.stderr).toContain('aws sso login');
@@ -82,9 +85,20 @@ describe('the CLI', () => {
   });
 
   test('deploy to Kubernetes without kubectl, and Pulumi without its CLI: exit 5 naming what to install', () => {
-    const k8s = run('deploy', '--stage', 'single-server', '--target', 'k8s');
+    const k8s = run('deploy', '--stage', 'single-server', '--target', 'k8s', ...fits);
     expect([k8s.code, k8s.stderr]).toEqual([5, expect.stringContaining('kubectl is not installed')]);
-    const pulumi = run('deploy', '--stage', 'single-server', '--target', 'k8s', '--engine', 'pulumi');
+    const pulumi = run('deploy', '--stage', 'single-server', '--target', 'k8s', '--engine', 'pulumi', ...fits);
     expect([pulumi.code, pulumi.stderr]).toEqual([5, expect.stringContaining('The pulumi CLI is not installed')]);
+  });
+
+  test('deploy refuses a stage that cannot carry the profile (exit 8, before any credential check) unless --allow-over-capacity', () => {
+    const refused = run('deploy', '--stage', 'single-server', '--target', 'aws');
+    expect(refused.code).toBe(8);
+    expect(refused.stderr).toContain('error: single-server cannot carry growing-shop:');
+    expect(refused.stderr).toContain('SLO on one zone: needs 99.9%, the stage\'s limit is 99.5%');
+    expect(refused.stderr).toContain('the lowest stage that carries it is split-tier');
+    expect(refused.stderr).toContain('--allow-over-capacity');
+    const overridden = run('deploy', '--stage', 'single-server', '--target', 'aws', '--allow-over-capacity');
+    expect([overridden.code, overridden.stderr]).toEqual([5, expect.stringContaining('No AWS credentials found')]);
   });
 });

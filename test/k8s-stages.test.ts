@@ -5,11 +5,11 @@
  */
 import * as path from 'path';
 import { profileFile, selectedStages } from '../blueprints/cdk8s-app';
-import { stageRuleGroups } from '../blueprints/k8s/alerts';
+import { stageRuleGroups } from '../components';
 import { deadLetterTopic, K8S_NAMES, shardClusterName } from '../blueprints/k8s/names';
-import { POSTGRES_IMAGE, shardShapes } from '../blueprints/k8s/product-chart';
+import { POSTGRES_IMAGE } from '../blueprints/k8s/product-chart';
 import { quantities } from '../constructs/k8s/pod-defaults';
-import type { Plan } from '../core/plan';
+import { computeLadder, shardSizings, type Plan } from '../core/plan';
 import { STAGE_NAMES } from '../core/ladder';
 import { k8sObjects, stagePlan } from './support/stages';
 
@@ -47,7 +47,7 @@ describe.each(STAGE_NAMES.filter((s) => s !== 'single-server'))('%s: Postgres', 
   const objects = k8sObjects(stage);
   const plan = stagePlan(stage);
   const db = plan.database!;
-  const shapes = shardShapes(plan as Plan);
+  const shapes = shardSizings(plan as Plan, computeLadder(plan.profile));
 
   test('one CloudNativePG cluster per shard, shard 0 under the first cluster name', () => {
     expect(all(objects, 'Cluster').map((c) => c.metadata.name)).toEqual(Array.from({ length: db.shards }, (_, i) => shardClusterName(i)));
@@ -124,8 +124,8 @@ describe.each(['read-replicas', 'sharded', 'queue-pipeline'] as const)('%s: cach
     expect(sentinel.spec.clusterSize).toBeGreaterThanOrEqual(3);
     expect(sentinel.spec.redisSentinelConfig).toMatchObject({ redisReplicationName: K8S_NAMES.cache, quorum: String(Math.floor(sentinel.spec.clusterSize / 2) + 1) });
     const env = envOf(find(objects, 'Deployment', K8S_NAMES.web));
-    expect(env.REDIS_SENTINEL_ADDRESSES).toBe('cache-sentinel:26379');
-    expect(env.REDIS_HOST).toBe('cache-master');
+    expect(env.CACHE_SENTINEL_ADDRESSES).toBe('cache-sentinel:26379');
+    expect(env.CACHE_HOST).toBe('cache-master');
   });
 });
 
@@ -140,7 +140,6 @@ describe('sharded', () => {
     map.shards.forEach((shard: any, id: number) => {
       expect(shard).toEqual({
         id,
-        cluster: shardClusterName(id),
         writer: `${shardClusterName(id)}-pooler-rw.${plan.product}.svc`,
         reader: `${shardClusterName(id)}-pooler-ro.${plan.product}.svc`,
         direct: `${shardClusterName(id)}-rw.${plan.product}.svc`,
@@ -149,7 +148,7 @@ describe('sharded', () => {
     });
     const web = find(objects, 'Deployment', K8S_NAMES.web).spec.template.spec;
     expect(web.volumes).toContainEqual(expect.objectContaining({ configMap: expect.objectContaining({ name: K8S_NAMES.shardMap }) }));
-    expect(envOf(find(objects, 'Deployment', K8S_NAMES.web)).SHARD_COUNT).toBe(String(plan.database!.shards));
+    expect(envOf(find(objects, 'Deployment', K8S_NAMES.web)).DATABASE_SHARD_COUNT).toBe(String(plan.database!.shards));
   });
 
   test('later shards reuse shard 0 credentials, so one user and password serve the whole map', () => {
@@ -161,7 +160,7 @@ describe('sharded', () => {
   test('shard 0 keeps its volume size from the earlier stages; while backfilling it also keeps its instance size', () => {
     const earlier = stagePlan('read-replicas').database!;
     expect(find(objects, 'Cluster', 'postgres').spec.storage.size).toBe(`${Math.max(earlier.storageGiB, plan.database!.storageGiB)}Gi`);
-    const backfilling = shardShapes(plan as Plan, 1);
+    const backfilling = shardSizings(plan as Plan, computeLadder(plan.profile), 1);
     expect(backfilling[0].podShape).toEqual(earlier.podShape);
     expect(backfilling[1].podShape).toEqual(plan.database!.podShape);
   });

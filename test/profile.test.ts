@@ -43,7 +43,7 @@ describe('workload profile', () => {
   test('a CPU target of 0 is refused (it would size an infinite fleet)', () => {
     const input = example();
     input.assumptions = { targetCpuUtilization: 0 };
-    expect(errorOf(() => parseProfile(input, 'p.yaml')).message).toBe('p.yaml: assumptions.targetCpuUtilization: expected a CPU utilization greater than 0, got 0');
+    expect(errorOf(() => parseProfile(input, 'p.yaml')).message).toBe('p.yaml: assumptions.targetCpuUtilization: expected a CPU utilization from 0.05 to 1, got 0');
   });
 
   test('enums list the valid choices', () => {
@@ -58,7 +58,7 @@ describe('workload profile', () => {
     input.traffic.readShare = 1.5;
     const lines = errorOf(() => parseProfile(input, 'p.yaml')).message.split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('region: expected one of us-east-1, eu-central-1, ap-south-1, got "mars-1"');
+    expect(lines[0]).toContain('region: expected one of us-east-1, eu-central-1, ap-south-1, us-west-2, eu-west-1, ap-southeast-1, got "mars-1"');
     expect(lines[1]).toContain('traffic.readShare: expected a share of requests between 0 and 1, got 1.5');
   });
 

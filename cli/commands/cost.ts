@@ -4,18 +4,20 @@ import { computePlan } from '../../core/plan';
 import { SUPPORTED_REGIONS } from '../../core/regions';
 import { STAGE_NAMES, StageName, stageByName } from '../../core/ladder';
 import { stageRenderer } from '../../blueprints/render';
-import { loadCatalog, SelfHostedProvider, SupportPlan } from '../../cost/catalog';
+import { loadCatalog, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
 import { DEFAULT_OPS, parseOpsHours } from '../../cost/k8s/ops';
+import { defaultOwnedOptions, FleetProvider, parseOwnedOptions } from '../../cost/k8s/offers';
 import { PROVIDER_NAMES, SELF_HOSTED_PROVIDERS } from '../../cost/k8s/self-hosted';
 import { PROVIDERS } from '../../cost/model';
 import {
-  billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson, usd0,
+  billHeadline, billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
 import { checkOneRun } from '../run-manifest';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
+import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];
@@ -25,7 +27,8 @@ export interface CostOptions {
   all?: boolean;
   profile: string;
   region?: string;
-  provider: SelfHostedProvider;
+  provider: FleetProvider;
+  owned?: string;
   priceList?: string;
   format: Format;
   summary?: boolean;
@@ -55,6 +58,7 @@ function withPricingOptions(command: Command): Command {
     .addOption(new Option('-r, --region <region>', `AWS region to price in (default: the profile's): ${SUPPORTED_REGIONS.join(', ')}`))
     .addOption(new Option('--provider <provider>', 'self-hosted provider').choices([...SELF_HOSTED_PROVIDERS]).default('hetzner'))
     .option('--price-list <id>', 'a specific self-hosted price list, e.g. hetzner-2026-01 (default: the provider\'s newest)')
+    .option('--owned <list>', `owned-hardware assumptions, e.g. amortizationYears=3,rackUsdPerMonth=1200 (defaults: ${Object.entries(defaultOwnedOptions()).map(([k, v]) => `${k}=${v}`).join(',')})`)
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('--from <dir>', 'price what `stagekit synth --out DIR` wrote instead of synthesizing')
     .addOption(new Option('--support <plan>', 'add an AWS Support plan line to the AWS and EKS bills').choices([...SUPPORT_PLANS]))
@@ -75,6 +79,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
   return {
     region: opts.region,
     provider: opts.provider,
+    owned: opts.owned ? parseOwnedOptions(opts.owned) : undefined,
     priceList: opts.priceList,
     eurUsd,
     support: opts.support,
@@ -128,7 +133,7 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
     if (!opts.summary) {
       for (const s of bills) {
         parts.push(`### ${s.stage}`, '');
-        for (const p of PROVIDERS) parts.push(`<details><summary>${s.providers[p].label}: ${usd0(s.providers[p].totalMonthlyCost)}/month</summary>`, '', billMarkdown(s.providers[p]), '', '</details>', '');
+        for (const p of PROVIDERS) parts.push(`<details><summary>${s.providers[p].label}: ${billHeadline(s.providers[p])}</summary>`, '', billMarkdown(s.providers[p]), '', '</details>', '');
       }
     }
     parts.push(ladderMarkdown(rows, selfName), '', `_Catalog: ${bills[0]?.providers.aws.catalogDate}_`);
@@ -165,7 +170,7 @@ function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
     return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
   });
   if (opts.format === 'json') {
-    write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.reduce((s, b) => s + b.totalMonthlyCost, 0), stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
+    write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.every((b) => b.complete) ? bills.reduce((s, b) => s + b.totalMonthlyCost, 0) : null, stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
   } else if (opts.format === 'markdown') {
     write(bills.map(billMarkdown).join('\n\n'));
   } else {
@@ -193,6 +198,7 @@ export function costCommand(): Command {
     const started = performance.now();
     const bills = runCost(stages, opts);
     printStages(bills, opts, performance.now() - started);
+    printCapacityVerdicts(bills.map((b) => b.plan), { quietWhenOk: opts.format === 'json' });
   });
 
   cost.addCommand(

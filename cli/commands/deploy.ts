@@ -21,6 +21,8 @@ import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAI
 import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
 import { colors, progress, Progress } from '../../terminal/output';
 import { allowHttpOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
+import { capacityOf } from '../verdict';
+import { capacityVerdict } from '../../core/capacity';
 
 export interface DeployOptions {
   stage?: string;
@@ -29,6 +31,7 @@ export interface DeployOptions {
   dryRun?: boolean;
   yes?: boolean;
   allowDataLoss?: boolean;
+  allowOverCapacity?: boolean;
   engine: 'cdk' | 'pulumi';
   timeout?: string;
   context?: string;
@@ -50,6 +53,7 @@ export function deployCommand(): Command {
     .option('--dry-run', 'print the exact actions for this stage and target; needs neither credentials nor a cluster')
     .option('-y, --yes', 'do not ask for confirmation (CI); without it and without a terminal, deploy stops (exit 4)')
     .option('--allow-data-loss', 'deploy even when a stateful resource would be replaced or destroyed (after the runbook moved its data)')
+    .option('--allow-over-capacity', 'deploy a stage whose limits the profile exceeds (the capacity checks of stagekit advise)')
     .addOption(new Option('--engine <engine>', 'cdk: CDK toolkit (aws) / kubectl (k8s); pulumi: Pulumi Automation API (k8s only)').choices(['cdk', 'pulumi']).default('cdk'))
     .option('--timeout <duration>', `how long to wait for the deploy to finish and become ready: 90s, 15m, 1h (default: aws ${DEFAULT_TIMEOUT.aws}, k8s ${DEFAULT_TIMEOUT.k8s})`)
     .option('--context <name>', 'k8s: kubeconfig context (default: the current context)')
@@ -95,6 +99,14 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   const timeoutMs = parseTimeout(opts.timeout ?? DEFAULT_TIMEOUT[target]);
   const profile = readProfile(opts);
   const plan = computePlan(profile, stage);
+  const capacity = capacityOf(plan);
+  if (!capacity.fits) {
+    const { lines } = capacityVerdict(capacity, profile);
+    if (!opts.dryRun && !opts.allowOverCapacity) {
+      throw new StopError(EXIT.overCapacity, `${lines[0].replace(/^capacity: /, '')}\n${lines.slice(1).join('\n')}`, 'Deploy the stage `stagekit advise` recommends, or pass --allow-over-capacity to deploy this one anyway.');
+    }
+    process.stderr.write(`${colors.yellow(`warning: ${lines.join('\n')}`)}\n${opts.dryRun && !opts.allowOverCapacity ? colors.yellow('  a deploy (without --dry-run) refuses this stage unless --allow-over-capacity is given (exit 8)\n') : ''}`);
+  }
   const planOf = (other: StageName) => computePlan(profile, other);
   const renderer = stageRenderer();
   const renderObjects = (stagePlan: Plan): KubeObject[] => renderer.k8s(stagePlan).objects as KubeObject[];

@@ -9,6 +9,8 @@ import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/rep
 import { planTransition, TransitionReport } from '../../deploy/transition';
 import { progress } from '../../terminal/output';
 import { allowHttpOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
+import { printCapacityVerdicts } from '../verdict';
+import { computePlan } from '../../core/plan';
 import { displayedProfile, reportStop } from './deploy';
 
 export interface PlanOptions {
@@ -59,6 +61,7 @@ export function planCommand(): Command {
       try {
         const report = runPlan(from, to, opts);
         process.stdout.write(formatTransition(report, opts.format));
+        printCapacityVerdicts([computePlan(readProfile(opts), stageByName(to).name)], { quietWhenOk: opts.format !== 'table' });
         if (report.risky) process.exitCode = EXIT.risky;
       } catch (err) {
         if (err instanceof StopError) return reportStop(err);

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { computePlan } from '../../core/plan';
 import { STAGES } from '../../core/ladder';
 import { colors } from '../../terminal/output';
+import { capacityOf } from '../verdict';
+import { capacityVerdict } from '../../core/capacity';
 import { profileOption, readProfile, selectedStages, stageOption, allStagesOption } from '../options';
 
 export function stagesCommand(): Command {
@@ -38,6 +40,8 @@ export function explainCommand(): Command {
         process.stdout.write(`${colors.bold(`${plan.stage}`)} for ${plan.product} (${plan.region})\n`);
         for (const line of plan.reasoning) process.stdout.write(`  ${line}\n`);
         for (const line of plan.warnings) process.stdout.write(`  ${colors.yellow(`warning: ${line}`)}\n`);
+        const verdict = capacityVerdict(capacityOf(plan), profile);
+        for (const line of verdict.lines) process.stdout.write(`  ${verdict.ok ? line : colors.yellow(line)}\n`);
         process.stdout.write('\n');
       }
     });

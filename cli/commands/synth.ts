@@ -9,6 +9,7 @@ import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
 import { allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { printCapacityVerdicts } from '../verdict';
 
 export interface SynthOptions {
   stage?: string;
@@ -135,5 +136,7 @@ export function synthCommand(): Command {
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
       printMessages();
+      const profile = readProfile(opts);
+      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage)));
     });
 }

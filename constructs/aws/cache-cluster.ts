@@ -1,4 +1,5 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -134,6 +135,7 @@ export class CacheCluster extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const slowLog = new logs.LogGroup(this, 'SlowLog', { retention: logRetention });
     const engineLog = new logs.LogGroup(this, 'EngineLog', { retention: logRetention });
+    for (const group of [slowLog, engineLog]) Tags.of(group).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
     const zones = [...new Set(subnets.availabilityZones)];
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {

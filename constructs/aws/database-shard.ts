@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -425,7 +426,9 @@ export class DatabaseShard extends Construct {
 
   private instanceLogGroup(id: string, instanceId: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy): logs.LogGroup {
     // Created before the instance with the name RDS writes to, so the retention applies from the first line.
-    return new logs.LogGroup(this, id, { logGroupName: `/aws/rds/instance/${instanceId}/postgresql`, retention, removalPolicy });
+    const group = new logs.LogGroup(this, id, { logGroupName: `/aws/rds/instance/${instanceId}/postgresql`, retention, removalPolicy });
+    Tags.of(group).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
+    return group;
   }
 
   private addPrimaryAlarms(props: DatabaseShardProps & { allocatedStorageGiB: number }, shard: string): void {

@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge, managedPolicyFinding } from './nag';
+import { shellPort, shellQuote } from './shell';
 
 /** The container every instance of a fleet runs. */
 export interface FleetContainer {
@@ -260,14 +261,16 @@ export function parseEcrImage(image: string): { account: string; region: string;
   return m ? { registry: m[1], account: m[2], region: m[3], repository: m[4] } : undefined;
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'"'"'`)}'`;
+/** An HTTP path for the readiness check: must start with '/' and hold no whitespace or control characters (curl would misread them). */
+function healthCheckPath(path: string): string {
+  if (!/^\/[^\s\x00-\x1f\x7f]*$/.test(path)) throw new Error(`container.healthCheckPath: expected a path starting with / without spaces or control characters, got ${JSON.stringify(path)}`);
+  return path;
 }
 
 /** Boot: Docker, the container with its logs in CloudWatch, then wait until it is ready (the exit code is the cfn-signal). */
 function bootScript(fleet: InstanceFleet, container: FleetContainer): string[] {
   const region = Stack.of(fleet).region;
-  const env: Record<string, string> = { ...(container.port ? { PORT: String(container.port) } : {}), ...(container.environment ?? {}) };
+  const env: Record<string, string> = { ...(container.port ? { PORT: shellPort(container.port, 'container.port') } : {}), ...(container.environment ?? {}) };
   const envFlags = Object.entries(env).map(([k, v]) => `-e ${shellQuote(`${k}=${v}`)}`);
   const run = [
     'docker run -d --name app --restart=always --network host --security-opt no-new-privileges',
@@ -281,7 +284,8 @@ function bootScript(fleet: InstanceFleet, container: FleetContainer): string[] {
   ].join(' ');
   const ready = container.port
     ? [
-        `URL=http://127.0.0.1:${container.port}${container.healthCheckPath ?? '/'}`,
+        // Quoted: the path is data, never shell syntax (a '/$(reboot)' path must stay a path).
+        `URL=${shellQuote(`http://127.0.0.1:${shellPort(container.port, 'container.port')}${healthCheckPath(container.healthCheckPath ?? '/')}`)}`,
         'for i in $(seq 1 120); do curl -fsS -o /dev/null "$URL" && break; sleep 5; done',
         'curl -fsS -o /dev/null "$URL"',
       ]

@@ -1,4 +1,5 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -103,6 +104,7 @@ export class KafkaPipeline extends Construct {
       allowAllOutbound: false,
     });
     const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    Tags.of(brokerLogs).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
 
     this.configuration = new msk.CfnConfiguration(this, 'Configuration', {
       name: physicalName([props.namePrefix, 'jobs-config'], 64),

@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Tags } from 'aws-cdk-lib';
+import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -69,6 +70,7 @@ export class Network extends Construct {
     });
 
     this.flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH });
+    Tags.of(this.flowLogs).add(ROLE_TAG, RESOURCE_ROLES.flowLogs);
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogs),
       trafficType: ec2.FlowLogTrafficType.REJECT,

@@ -10,6 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AlarmDestination } from './alarm-topic';
 import { DatabaseShard } from './database-shard';
+import { APP_DATABASE_NAME, shardMapDocument, ShardMapDocument } from '../../core/contract';
 
 /** The size of one shard. */
 export interface ShardShape {
@@ -67,18 +68,8 @@ export interface ShardedPostgresProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** What the shard map parameter holds (JSON). */
-export interface ShardMapDocument {
-  readonly version: 1;
-  readonly engine: 'postgres';
-  readonly database: string;
-  readonly port: number;
-  /** The key-to-shard rule, e.g. `shop_id: shard = hash(shop_id) mod shards, via the published shard map`. */
-  readonly shardKey: string;
-  /** Route keys over shards 0..activeShards-1; the rest are being backfilled. */
-  readonly activeShards: number;
-  readonly shards: ReadonlyArray<{ id: number; writer: string; reader: string; state: 'active' | 'backfilling' }>;
-}
+/** What the shard map parameter holds (JSON): the one shard-map format of the app contract. */
+export type { ShardMapDocument };
 
 /**
  * PostgreSQL as K shard groups built by `DatabaseShard` (shard 0 is the database every
@@ -147,15 +138,14 @@ export class ShardedPostgres extends Construct {
       );
     });
 
-    this.shardMapDocument = {
-      version: 1,
-      engine: 'postgres',
-      database: 'app',
+    this.shardMapDocument = shardMapDocument({
+      database: APP_DATABASE_NAME,
       port: 5432,
       shardKey: props.shardKey,
       activeShards,
-      shards: this.shards.map((s, i) => ({ id: i, writer: s.writerHostname, reader: s.readerHostname, state: i < activeShards ? 'active' : 'backfilling' })),
-    };
+      // RDS has no pooler in front of the writer: the direct host is the writer.
+      shards: this.shards.map((shard) => ({ writer: shard.writerHostname, reader: shard.readerHostname, direct: shard.writerHostname })),
+    });
     const value = JSON.stringify(this.shardMapDocument);
     this.shardMap = new ssm.StringParameter(this, 'ShardMap', {
       parameterName: props.shardMapParameterName ?? `/${props.identifierPrefix}/database/shard-map`,

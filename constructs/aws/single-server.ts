@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
+import { shellPort, shellQuote } from './shell';
 import { acknowledge, managedPolicyFinding } from './nag';
 
 export interface SingleServerProps {
@@ -228,9 +229,9 @@ function bootScript(props: SingleServerProps, volumeId: string): string[] {
     'systemctl enable --now postgresql',
     `sed -i 's|^dir .*|dir ${DATA_MOUNT}/redis|; s|^# maxmemory .*|maxmemory ${redisMiB}mb|; s|^appendonly no|appendonly yes|' /etc/redis6/redis6.conf`,
     'systemctl enable --now redis6 docker',
-    `docker run -d --restart=always --name app --network host -e PORT=${props.appPort} ${props.appImage}`,
+    `docker run -d --restart=always --name app --network host -e PORT=${shellPort(props.appPort, 'appPort')} ${shellQuote(props.appImage)}`,
     // nginx fronts the app on port 80; add your certificate (certbot) to serve 443.
-    `printf 'server {\\n  listen 80 default_server;\\n  location / { proxy_pass http://127.0.0.1:${props.appPort}; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }\\n}\\n' > /etc/nginx/conf.d/app.conf`,
+    `printf 'server {\\n  listen 80 default_server;\\n  location / { proxy_pass http://127.0.0.1:${shellPort(props.appPort, 'appPort')}; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }\\n}\\n' > /etc/nginx/conf.d/app.conf`,
     'systemctl enable --now nginx',
     `echo '${agentConfig}' > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
     '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',

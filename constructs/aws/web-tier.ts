@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
+import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import { InstanceFleet } from './instance-fleet';
 import { acknowledge } from './nag';
 
@@ -106,6 +107,9 @@ export class WebTier extends Construct {
       elbHealthCheck: true,
       description: 'Web tier',
     });
+    // What the cost engine prices these for: one request log line per request, the web fleet.
+    Tags.of(this.fleet.logGroup).add(ROLE_TAG, RESOURCE_ROLES.requestLogs);
+    Tags.of(this.fleet.autoScalingGroup).add(ROLE_TAG, RESOURCE_ROLES.webFleet);
     this.fleet.autoScalingGroup.scaleOnCpuUtilization('CpuTarget', {
       targetUtilizationPercent: props.targetCpuPercent ?? 60,
     });
@@ -130,6 +134,7 @@ export class WebTier extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     if (!props.accessLogBucket) {
+      Tags.of(this.accessLogBucket).add(ROLE_TAG, RESOURCE_ROLES.accessLogs);
       acknowledge(
         this.accessLogBucket,
         'AwsSolutions-S1',

@@ -1,10 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmDestination } from './alarm-topic';
+import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import { FleetContainer, InstanceFleet } from './instance-fleet';
 
 export interface WorkerFleetProps {
@@ -55,6 +56,9 @@ export class WorkerFleet extends Construct {
       eventsTopic: props.eventsTopic,
       description: 'Workers',
     });
+    // What the cost engine prices these for: a few log lines per job, the worker fleet.
+    Tags.of(this.fleet.logGroup).add(ROLE_TAG, RESOURCE_ROLES.jobLogs);
+    Tags.of(this.fleet.autoScalingGroup).add(ROLE_TAG, RESOURCE_ROLES.workerFleet);
 
     const backlog = props.backlog.toMetricConfig().metricStat;
     if (!backlog) throw new Error('WorkerFleet: backlog must be a plain metric');

@@ -1,4 +1,4 @@
-import type { AwsRegion, Price, PriceCatalog, PriceTier } from '../catalog';
+import type { AwsRegion, CommitmentTerm, Price, PriceCatalog, PriceTier } from '../catalog';
 import { PriceNotFound } from '../catalog';
 import { component, CostComponent, unpricedComponent } from '../model';
 import type { UsageModel } from '../usage';
@@ -14,6 +14,8 @@ export interface AwsContext {
   readonly natShareOfEgress: number;
   /** Computed once per template: which resources the usage lines attach to. */
   readonly roles: TemplateRoles;
+  /** Price EC2 capacity at standard Reserved Instance rates (no upfront) for this term instead of on-demand. */
+  readonly commitment?: CommitmentTerm;
 }
 
 export interface TemplateRoles {
@@ -34,6 +36,8 @@ export interface TemplateRoles {
   readonly databases: { primaries: number; replicas: number; multiAz: number };
   readonly hasCache: boolean;
   readonly hasKafka: boolean;
+  /** CloudFront distributions tagged as the web tier's CDN: they carry the responses to users. */
+  readonly cdnDistributions: string[];
 }
 
 /** "ec2-ondemand (2026-08-14)": the catalog source of a price and its publication date. */

@@ -1,19 +1,22 @@
 /**
  * The AWS pricing engine: any CloudFormation template (stagekit's, or any CDK app's) → a bill.
  *
- * Each resource goes to the handler of its type (handlers.ts); types with no charge are recognised as free,
+ * Each resource goes to the handler of its type (handlers/, one file per service); types with no charge are recognised as free,
  * pay-per-use types are listed as such, and anything else is listed as not priced — never as zero. With a
  * usage model (from the workload profile), usage-based lines are added: on the resources they attach to, and
  * as region-level lines for data transfer out to the internet and traffic between zones.
  */
-import { AWS_REGIONS, AwsRegion, loadCatalog, PriceCatalog, PriceNotFound, SupportPlan } from '../catalog';
+import { AWS_REGIONS, AwsRegion, CommitmentTerm, loadCatalog, PriceCatalog, PriceNotFound, SupportPlan } from '../catalog';
 import { UsageError } from '../../core/errors';
 import { Bill, component, HOURS_PER_MONTH, makeBill, notPricedResource, payPerUseResource, PricedResource, freeResource, resource } from '../model';
 import { gib, UsageModel } from '../usage';
-import { AwsContext, priced, TemplateRoles, usageLine } from './context';
+import { AwsContext, priced, usageLine } from './context';
 import { crossAzResource, crossShare, dataTransferOutResource, Flow } from './network';
 import { FREE_TYPES, HANDLERS, isCustomResource, NOT_IN_CATALOG, PAY_PER_USE_TYPES } from './handlers';
-import { bool, CfnTemplate, referencedIds, str } from './template';
+import { templateRoles } from './roles';
+import { CfnResource, CfnTemplate, str } from './template';
+
+export { templateRoles } from './roles';
 
 export interface AwsPricingOptions {
   region: AwsRegion | string;
@@ -22,6 +25,8 @@ export interface AwsPricingOptions {
   catalog?: PriceCatalog;
   /** Adds an AWS Support plan line (a share of the monthly AWS charges, with the plan's minimum). */
   support?: SupportPlan;
+  /** Prices EC2 capacity at standard Reserved Instance rates (1 or 3 years, no upfront). @default on-demand */
+  commitment?: CommitmentTerm;
   /** Share of internet egress that leaves private subnets through NAT gateways. @default 0.05 */
   natShareOfEgress?: number;
   stage?: string;
@@ -37,58 +42,11 @@ export function checkRegion(region: string): AwsRegion {
   return region as AwsRegion;
 }
 
-/** Which log groups take request logs, job logs, or an AWS service's own logs. */
-function logGroupRoles(template: CfnTemplate, flowLogGroups: Map<string, string>): Pick<TemplateRoles, 'appLogGroups' | 'workerLogGroups' | 'serviceLogGroups'> {
-  const resources = Object.entries(template.Resources ?? {});
-  const deliveredTo = new Set<string>();
-  for (const [, r] of resources) {
-    if (r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::MSK::Cluster' || r.Type === 'AWS::Lambda::Function') {
-      for (const id of referencedIds([r.Properties?.LogDeliveryConfigurations, r.Properties?.LoggingInfo, r.Properties?.LoggingConfig])) deliveredTo.add(id);
-    }
-  }
-  const out = { appLogGroups: [] as string[], workerLogGroups: [] as string[], serviceLogGroups: [] as string[] };
-  for (const [id, r] of resources) {
-    if (r.Type !== 'AWS::Logs::LogGroup' || flowLogGroups.has(id)) continue;
-    const name = str(template, r.Properties?.LogGroupName) ?? '';
-    if (deliveredTo.has(id) || /^\/aws\/(rds|elasticache|msk|lambda|kafka|eks|vendedlogs)\//.test(name)) out.serviceLogGroups.push(id);
-    else if (/worker|job|queue|consumer/i.test(`${id} ${name}`)) out.workerLogGroups.push(id);
-    else out.appLogGroups.push(id);
-  }
-  return out;
-}
-
-export function templateRoles(template: CfnTemplate): TemplateRoles {
-  const resources = Object.entries(template.Resources ?? {});
-  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
-  const albs = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, r]) => (str(template, r.Properties?.Type) ?? 'application') === 'application');
-  const front = albs.find(([, r]) => (str(template, r.Properties?.Scheme) ?? 'internet-facing') === 'internet-facing') ?? albs[0];
-  const queues = ofType('AWS::SQS::Queue');
-  const dlqs = new Set<string>(queues.flatMap(([, r]) => referencedIds(r.Properties?.RedrivePolicy?.deadLetterTargetArn)));
-  const flowLogGroups = new Map<string, string>();
-  for (const [, r] of ofType('AWS::EC2::FlowLog')) {
-    for (const target of referencedIds([r.Properties?.LogGroupName, r.Properties?.LogDestination])) flowLogGroups.set(target, str(template, r.Properties?.TrafficType) ?? 'ALL');
-  }
-  const dbs = ofType('AWS::RDS::DBInstance');
-  const replicas = dbs.filter(([, r]) => r.Properties?.SourceDBInstanceIdentifier !== undefined).length;
-  return {
-    frontLoadBalancer: front?.[0],
-    natGateways: ofType('AWS::EC2::NatGateway').map(([id]) => id),
-    workQueues: queues.map(([id]) => id).filter((id) => !dlqs.has(id)),
-    deadLetterQueues: dlqs,
-    flowLogGroups,
-    ...logGroupRoles(template, flowLogGroups),
-    hasCompute: resources.some(([, r]) => ['AWS::EC2::Instance', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::Nodegroup', 'AWS::ECS::Service'].includes(r.Type)),
-    databases: { primaries: dbs.length - replicas, replicas, multiAz: dbs.filter(([, r]) => bool(template, r.Properties?.MultiAZ)).length },
-    hasCache: resources.some(([, r]) => r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::ElastiCache::CacheCluster'),
-    hasKafka: resources.some(([, r]) => r.Type === 'AWS::MSK::Cluster'),
-  };
-}
-
-function priceResource(ctx: AwsContext, id: string, r: { Type: string; Properties?: Record<string, any> }): PricedResource {
+function priceResource(ctx: AwsContext, id: string, r: CfnResource): PricedResource {
   const handler = HANDLERS[r.Type];
   if (handler) {
     try {
-      return handler(ctx, id, r);
+      return handler.price(ctx, id, r.Type, handler.read(ctx.template, id, r));
     } catch (err) {
       if (err instanceof PriceNotFound) return notPricedResource(id, r.Type, err.message);
       throw err;
@@ -107,7 +65,11 @@ function priceResource(ctx: AwsContext, id: string, r: { Type: string; Propertie
 function usageResources(ctx: AwsContext): PricedResource[] {
   const u = ctx.usage;
   if (!u) return [];
-  const out: PricedResource[] = [dataTransferOutResource(ctx.catalog, ctx.region, u)];
+  const out: PricedResource[] = [
+    ctx.roles.cdnDistributions.length
+      ? resource('DataTransferOut', 'AWS::DataTransfer::Internet', [], `responses to users leave through CloudFront (${ctx.roles.cdnDistributions.join(', ')}), billed there; origin fetches from AWS are free`)
+      : dataTransferOutResource(ctx.catalog, ctx.region, u),
+  ];
   if (u.zones > 1) {
     const { share, text } = crossShare(u.zones);
     const flows: Flow[] = [];
@@ -185,7 +147,15 @@ export function withSupport(bill: Bill, plan: SupportPlan, catalog: PriceCatalog
 export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions): Bill {
   const region = checkRegion(options.region);
   const catalog = options.catalog ?? loadCatalog();
-  const ctx: AwsContext = { region, catalog, template, usage: options.usage, natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE, roles: templateRoles(template) };
+  const ctx: AwsContext = {
+    region,
+    catalog,
+    template,
+    usage: options.usage,
+    natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE,
+    roles: templateRoles(template),
+    commitment: options.commitment,
+  };
   const resources = Object.entries(template.Resources ?? {}).map(([id, r]) => priceResource(ctx, id, r));
   resources.push(...customMetrics(ctx), ...usageResources(ctx));
   const bill = makeBill({
@@ -201,7 +171,11 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
 }
 
 function awsAssumptions(ctx: AwsContext): string[] {
-  const a = [`${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (reserved and savings-plan rates are not in the catalog)`];
+  const a = [
+    ctx.commitment
+      ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2 capacity at standard Reserved Instance rates (${ctx.commitment}, no upfront, the committed floor), everything else on-demand (RDS, ElastiCache, MSK and Fargate reserved rates and Savings Plans are not in the catalog)`
+      : `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (Savings Plans and reserved rates other than EC2's are not in the catalog; see --commitment)`,
+  ];
   if (ctx.usage) a.push(...ctx.usage.assumptions);
   else a.push('usage-based lines (requests, data transfer, logs) are not included: give a workload profile with --profile');
   a.push('free tiers (10 alarms, 3 dashboards, 5 GB of logs, 100 GB of egress) are not applied');

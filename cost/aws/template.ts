@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, type Tags } from 'yaml';
 import { UsageError } from '../../core/errors';
+import { ROLE_TAG } from '../../core/roles';
 
 export interface CfnResource {
   Type: string;
@@ -151,4 +152,20 @@ export function referencedResource(template: CfnTemplate, value: unknown, types:
 /** Length of a list property, when it is a literal list (of anything). */
 export function listLength(value: unknown): number | undefined {
   return Array.isArray(value) ? value.length : undefined;
+}
+
+/** The literal value of a tag on a resource (Tags as a list of {Key, Value}, or a map as some types use). */
+export function tagValue(template: CfnTemplate, resource: CfnResource, key: string): string | undefined {
+  const tags = resource.Properties?.Tags;
+  if (Array.isArray(tags)) {
+    const tag = tags.find((t) => t && typeof t === 'object' && t.Key === key);
+    return tag ? str(template, tag.Value) : undefined;
+  }
+  if (tags && typeof tags === 'object') return str(template, (tags as Record<string, unknown>)[key]);
+  return undefined;
+}
+
+/** The `stagekit:role` tag of a resource, when its construct set one. */
+export function roleOf(template: CfnTemplate, resource: CfnResource): string | undefined {
+  return tagValue(template, resource, ROLE_TAG);
 }

@@ -4,8 +4,9 @@
  * always give the same catalog.
  */
 import { FeedFormatError } from './errors';
-import { FEEDS, type FeedId, type FeedPayloads } from './feeds';
+import { FEEDS, type FeedDefinition, type FeedId, type FeedPayloads } from './feeds';
 import {
+  CLOUDFRONT_DATA_TRANSFER_OUT,
   COMMITMENT_DISCOUNTS_NOTE,
   LIST_PRICE_SOURCES,
   ROUTE53_HOSTED_ZONE,
@@ -14,7 +15,8 @@ import {
 } from './list-prices';
 import { parseCoroot } from './parsers/coroot';
 import { parseEbs } from './parsers/ebs';
-import { impliedEurUsd, parseEc2PricingPage, parseEuCloudPricesAws, parseKarpenter, type Ec2PricingPage } from './parsers/ec2';
+import { impliedEurUsd, parseEc2PricingPage, parseEc2Reserved, parseEuCloudPricesAws, parseKarpenter, type Ec2PricingPage } from './parsers/ec2';
+import { parseDynamoDb, parseKms, parseLambda } from './parsers/serverless';
 import { parseElastiCache } from './parsers/elasticache';
 import { parseProviderList, parseProviderLocations, type ParsedProviderList } from './parsers/eu-cloud-prices';
 import { parseMsk } from './parsers/msk';
@@ -38,9 +40,6 @@ import {
   type SelfHostedProvider,
   type SourceRecord,
 } from './types';
-
-/** EC2 families the catalog carries (general purpose, compute and memory optimised, x86 and Graviton). */
-export const EC2_FAMILIES = ['t3', 't4g', 'm6i', 'm7i', 'm7g', 'm6g', 'c6i', 'c7g', 'c6g', 'r6i', 'r6g', 'r7g'] as const;
 
 /** The historical Hetzner list kept selectable for users on pre-2026-adjustment contracts. */
 export const HETZNER_PRE_ADJUSTMENT = 'hetzner-2026-01';
@@ -69,13 +68,14 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       origin.kind === 'snapshot'
         ? {
             title: definition.title,
-            file: `prices/${definition.snapshotFile}`,
+            file: (definition as FeedDefinition).root === 'vendored' ? `data/prices/feeds/${definition.snapshotFile}` : `prices/${definition.snapshotFile}`,
             url: definition.liveUrl,
             repo: definition.repo,
             path: definition.path,
             commit: definition.commit,
             published,
             publishedBasis: basis,
+            ...((definition as FeedDefinition).derived ? { caveat: `derived copy: ${(definition as FeedDefinition).derived}` } : {}),
           }
         : { title: definition.title, url: definition.liveUrl, repo: definition.repo, path: definition.path, published, publishedBasis: basis };
     const seen = sources[id];
@@ -107,6 +107,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
 
   const aws = {
     ec2: {} as CatalogData['aws']['ec2'],
+    ec2Reserved: {} as CatalogData['aws']['ec2Reserved'],
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
@@ -114,7 +115,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
   };
 
   for (const region of AWS_REGIONS) {
-    const ec2FeedId = `ec2-${region}` as const;
+    const ec2FeedId = `ec2-${region}` as const satisfies FeedId;
     const ec2Page = parseEc2PricingPage(feed(ec2FeedId), region, ec2FeedId);
     const ec2PageSource = useFeed(ec2FeedId, ec2Page.published);
     aws.ec2[region] =
@@ -129,7 +130,11 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
               'eu-cloud-prices',
               euCloudAws.types,
             )
-          : { source: ec2PageSource, types: pickFamilies(ec2Page.types) };
+          : { source: ec2PageSource, types: ec2Page.types };
+    aws.ec2Reserved[region] = {
+      '1y': { source: useFeed('ec2-reserved-1y'), types: parseEc2Reserved(feed('ec2-reserved-1y'), region, '1y', 'ec2-reserved-1y') },
+      '3y': { source: useFeed('ec2-reserved-3y'), types: parseEc2Reserved(feed('ec2-reserved-3y'), region, '3y', 'ec2-reserved-3y') },
+    };
 
     const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
     const rdsSource = useFeed('rds-postgresql', rds.published);
@@ -176,6 +181,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     }),
   ) as CatalogData['aws']['support'];
   useListSource(ROUTE53_HOSTED_ZONE.source);
+  for (const tiers of Object.values(CLOUDFRONT_DATA_TRANSFER_OUT)) useListSource(tiers.source);
 
   return {
     schemaVersion: 1,
@@ -197,20 +203,15 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     aws: {
       ...aws,
       route53PrivateHostedZone: ROUTE53_HOSTED_ZONE,
+      cloudfrontDataTransferOut: CLOUDFRONT_DATA_TRANSFER_OUT,
       support,
-      commitmentDiscounts: { available: false, note: COMMITMENT_DISCOUNTS_NOTE },
+      commitmentDiscounts: { available: true, note: COMMITMENT_DISCOUNTS_NOTE },
     },
     selfHosted,
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------
-
-function pickFamilies<T>(types: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(
-    Object.entries(types).filter(([type]) => (EC2_FAMILIES as readonly string[]).includes(type.split('.')[0]!)),
-  );
-}
 
 /**
  * EC2 table for a region with a fresher price source than the AWS map: prices from the fresher source, vCPU and
@@ -228,7 +229,8 @@ function ec2FromFresherFeed(
 ): Ec2RegionTable {
   const types: Record<string, Ec2InstanceRow> = {};
   const moved: string[] = [];
-  const wanted = new Set([...Object.keys(pickFamilies(page.types)), ...Object.keys(pickFamilies(fresherPrices))]);
+  // Every type either feed carries: a type only the fresher feed has needs the AWS map's specs, else it is left out.
+  const wanted = new Set([...Object.keys(page.types), ...Object.keys(fresherPrices)]);
   for (const type of [...wanted].sort()) {
     const fresh = fresherPrices[type];
     const specs = fresherSpecs?.[type] ?? page.types[type];
@@ -293,6 +295,12 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
   const cwSource = useFeed('cloudwatch', cw.published);
   const ebs = parseEbs(feed('ebs'), region, 'ebs');
   const ebsSource = useFeed('ebs', ebs.published);
+  const lambda = parseLambda(feed('lambda'), region, 'lambda');
+  const lambdaSource = useFeed('lambda', lambda.published);
+  const dynamodb = parseDynamoDb(feed('dynamodb'), region, 'dynamodb');
+  const dynamodbSource = useFeed('dynamodb', dynamodb.published);
+  const kms = parseKms(feed('kms'), region, 'kms');
+  const kmsSource = useFeed('kms', kms.published);
   const coroot = parseCoroot(inputs.coroot, region, 'coroot');
   const corootSource = useFeed('coroot');
 
@@ -353,7 +361,24 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
       idleHourly: price(vpc.publicIpv4IdleHourly, 'IP-hour', vpcSource),
     },
     secretsManager: { perSecretMonth: list('secretPerMonth'), per10kApiCalls: list('secretsPer10kApiCalls') },
-    kms: { perKeyMonth: list('kmsKeyPerMonth'), per10kRequests: list('kmsPer10kRequests') },
+    kms: {
+      perKeyMonth: price(kms.perKeyMonth, 'key-month', kmsSource, '"Encryption Key"'),
+      per10kRequests: price(Number((kms.perRequest * 10_000).toPrecision(10)), '10k requests', kmsSource, `feed states ${kms.perRequest} USD per request ("API request - Non Free Tier"); × 10,000`),
+    },
+    lambda: {
+      requestX86: price(lambda.requestX86, 'request', lambdaSource, '"Lambda Requests"'),
+      requestArm: price(lambda.requestArm, 'request', lambdaSource, '"Lambda Requests-ARM"'),
+      gbSecondX86: price(lambda.gbSecondX86, 'GB-second', lambdaSource, '"Lambda Duration": first tier (to 6 billion GB-seconds a month)'),
+      gbSecondArm: price(lambda.gbSecondArm, 'GB-second', lambdaSource, '"Lambda Duration-ARM": first tier'),
+    },
+    dynamodb: {
+      onDemandReadRequest: price(dynamodb.onDemandReadRequest, 'request', dynamodbSource, '"PayPerRequest Read Request Units", per read request unit'),
+      onDemandWriteRequest: price(dynamodb.onDemandWriteRequest, 'request', dynamodbSource, '"PayPerRequest Write Request Units", per write request unit'),
+      provisionedRcuHourly: price(dynamodb.provisionedRcuHourly, 'RCU-hour', dynamodbSource, '"Provisioned Read Units"'),
+      provisionedWcuHourly: price(dynamodb.provisionedWcuHourly, 'WCU-hour', dynamodbSource, '"Provisioned Write Units"'),
+      storagePerGbMonth: price(dynamodb.storagePerGbMonth, 'GB-month', dynamodbSource, '"Data Storage Indexed GB-Mo": Standard table class, beyond the 25 GB free tier'),
+      pitrPerGbMonth: price(dynamodb.pitrPerGbMonth, 'GB-month', dynamodbSource, '"PITR Backup Storage GB-Mo"'),
+    },
     eks: {
       clusterHourly: price(eks.clusterHourly, 'cluster-hour', eksSource, 'standard Kubernetes version support'),
       extendedSupportClusterHourly: price(eks.extendedSupportClusterHourly, 'cluster-hour', eksSource),

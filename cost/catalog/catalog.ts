@@ -7,6 +7,7 @@ import { PriceNotFound } from './errors';
 import {
   type AwsRegion,
   type CacheEngine,
+  type CommitmentTerm,
   type CatalogData,
   type CatalogPrice,
   type CatalogTieredPrice,
@@ -114,6 +115,16 @@ export interface SupportCharge {
   sources: { source: string; published: IsoDate; quote?: string }[];
 }
 
+/** Which column of CloudFront's price table serves viewers near each region. */
+const CLOUDFRONT_GEOGRAPHY: Record<AwsRegion, string> = {
+  'us-east-1': 'united-states',
+  'us-west-2': 'united-states',
+  'eu-central-1': 'europe',
+  'eu-west-1': 'europe',
+  'ap-south-1': 'india',
+  'ap-southeast-1': 'hong-kong-singapore-asia',
+};
+
 const DEPLOYMENT_LABEL: Record<RdsDeployment, string> = {
   'single-az': 'Single-AZ',
   'multi-az': 'Multi-AZ',
@@ -156,6 +167,14 @@ export class PriceCatalog {
       memoryGiB: row.memoryGiB,
       hourly: this.resolve({ usd: row.usd, unit: 'instance-hour', source: row.source ?? table.source }),
     };
+  }
+
+  /** Standard Reserved Instance rate (no upfront, Linux, shared tenancy), USD per hour. */
+  ec2ReservedHourly(region: AwsRegion, instanceType: string, term: CommitmentTerm): Price {
+    const table = this.data.aws.ec2Reserved?.[this.region(region, 'EC2 Reserved Instances')]?.[term];
+    const usd = table?.types[instanceType];
+    if (!table || usd === undefined) throw new PriceNotFound(`EC2 Reserved Instance (${term}, no upfront)`, `${instanceType} in ${region}`, 'no such offer in the RI price map');
+    return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
   ec2InstanceTypes(region: AwsRegion): Ec2Instance[] {
@@ -303,6 +322,27 @@ export class PriceCatalog {
     return this.resolveAll(this.regional(region, 'KMS').kms);
   }
 
+  lambda(region: AwsRegion): { requestX86: Price; requestArm: Price; gbSecondX86: Price; gbSecondArm: Price } {
+    return this.resolveAll(this.regional(region, 'Lambda').lambda);
+  }
+
+  dynamodb(region: AwsRegion): {
+    onDemandReadRequest: Price;
+    onDemandWriteRequest: Price;
+    provisionedRcuHourly: Price;
+    provisionedWcuHourly: Price;
+    storagePerGbMonth: Price;
+    pitrPerGbMonth: Price;
+  } {
+    return this.resolveAll(this.regional(region, 'DynamoDB').dynamodb);
+  }
+
+  /** AWS Fargate rates (the same for ECS and EKS tasks; read from the EKS map, which carries them). */
+  fargate(region: AwsRegion): { vcpuHourly: Price; gbHourly: Price } {
+    const eks = this.regional(region, 'Fargate').eks;
+    return { vcpuHourly: this.resolve(eks.fargateVcpuHourly), gbHourly: this.resolve(eks.fargateGbHourly) };
+  }
+
   eksClusterHourly(region: AwsRegion): Price {
     return this.resolve(this.regional(region, 'EKS').eks.clusterHourly);
   }
@@ -318,6 +358,17 @@ export class PriceCatalog {
   }
 
   /** Route 53 hosted zones (global): tiers by number of zones in the account. */
+  /**
+   * CloudFront data transfer out, for viewers near the region: the pricing page's geography that contains the
+   * region (US regions → United States, EU → Europe, Mumbai → India, Singapore → its Asia column).
+   */
+  cloudfrontDataTransferOutTiers(region: AwsRegion): { geography: string; tiers: PriceTier[] } {
+    const geography = CLOUDFRONT_GEOGRAPHY[region];
+    const table = this.data.aws.cloudfrontDataTransferOut?.[geography];
+    if (!table) throw new PriceNotFound('CloudFront data transfer out', `viewers in ${geography}`);
+    return { geography, tiers: this.resolveTiers(table) };
+  }
+
   route53PrivateHostedZoneMonthly(): PriceTier[] {
     return this.resolveTiers(this.data.aws.route53PrivateHostedZone);
   }

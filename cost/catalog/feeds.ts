@@ -12,8 +12,17 @@ export type PayloadFormat = 'json' | 'gzip-json' | 'text';
 
 export interface FeedDefinition {
   title: string;
-  /** Path relative to ../shared/data/prices. */
+  /**
+   * Where the snapshot copy lives: `shared` (../shared/data/prices, read by the build script only) or
+   * `vendored` (data/prices/feeds in this project, copied by scripts/prices/vendor-feeds.ts). @default 'shared'
+   */
+  root?: 'shared' | 'vendored';
+  /** Path relative to the root. */
   snapshotFile: string;
+  /** Derived copies (regions filtered, attributes pruned, several files merged): how, in words. */
+  derived?: string;
+  /** True when no single live URL serves the feed: `prices refresh` reads the vendored copy instead. */
+  noLiveUrl?: boolean;
   snapshotFormat: PayloadFormat;
   liveUrl: string;
   liveFormat: PayloadFormat;
@@ -60,6 +69,44 @@ function awsServiceFeed(
     commit,
     commitDate,
   };
+}
+
+/** A feed copied into data/prices/feeds (see scripts/prices/vendor-feeds.ts). */
+function vendored(definition: Omit<FeedDefinition, 'root' | 'snapshotFormat' | 'liveFormat'>): FeedDefinition {
+  return { ...definition, root: 'vendored', snapshotFormat: 'json', liveFormat: 'json' };
+}
+
+const EC2SHOP_VENDORED = { repo: 'yeo/ec2.shop', commit: '73696e380ae6', commitDate: '2025-04-05' };
+const AWSPRICE_VENDORED = { repo: 'lamngockhuong/aws-price', commit: '508fb45296c8', commitDate: '2025-11-05' };
+const CATALOG_REGIONS_ONLY = 'the catalog regions kept (us-east-1, eu-central-1, ap-south-1, us-west-2, eu-west-1, ap-southeast-1); keys and prices unchanged';
+
+function ec2VendoredRegionFeed(region: string, location: string): FeedDefinition {
+  const { root: _root, ...shared } = ec2RegionFeed(region, location);
+  return vendored({ ...shared, snapshotFile: `ec2shop_ec2-ondemand-linux_${region}.json`, ...EC2SHOP_VENDORED });
+}
+
+function ec2ReservedFeed(term: '1y' | '3y'): FeedDefinition {
+  return vendored({
+    title: `AWS EC2 Reserved Instances (standard, ${term === '1y' ? '1 year' : '3 years'}, no upfront, Linux, shared tenancy) price maps`,
+    snapshotFile: `ec2shop_ec2-reservedinstance-${term}.json`,
+    derived: `the six regions' files data/ec2/<region>-reservedinstance-${term}.json merged into one map by location; record attributes pruned to type, term, purchase option, OS, tenancy, location, price and on-demand price; prices unchanged`,
+    noLiveUrl: true,
+    liveUrl: `${AWS_PRICING_PAGE}/ec2/USD/current/ec2-reservedinstance/<location>/Linux/Shared/${term === '1y' ? '1 year' : '3 year'}/No Upfront/index.json`,
+    path: `data/ec2/<region>-reservedinstance-${term}.json`,
+    ...EC2SHOP_VENDORED,
+  });
+}
+
+function awsPriceVendoredFeed(service: 'lambda' | 'dynamodb' | 'kms', title: string, commitDate: string): FeedDefinition {
+  return vendored({
+    title,
+    snapshotFile: `awsprice_${service}.json`,
+    derived: CATALOG_REGIONS_ONLY,
+    liveUrl: `${AWS_PRICING_PAGE}/${service}/USD/current/${service}.json`,
+    path: `lib/data/pricing/${service}.json`,
+    ...AWSPRICE_VENDORED,
+    commitDate,
+  });
 }
 
 export const FEEDS = {
@@ -237,13 +284,25 @@ export const FEEDS = {
     commit: '4e8eaaa52dd2',
     commitDate: '2026-08-15',
   },
+  // Vendored in data/prices/feeds (../shared lacks them).
+  'ec2-us-west-2': ec2VendoredRegionFeed('us-west-2', 'US West (Oregon)'),
+  'ec2-eu-west-1': ec2VendoredRegionFeed('eu-west-1', 'EU (Ireland)'),
+  'ec2-ap-southeast-1': ec2VendoredRegionFeed('ap-southeast-1', 'Asia Pacific (Singapore)'),
+  'ec2-reserved-1y': ec2ReservedFeed('1y'),
+  'ec2-reserved-3y': ec2ReservedFeed('3y'),
+  lambda: awsPriceVendoredFeed('lambda', 'AWS Lambda price map (requests, duration)', '2025-11-03'),
+  dynamodb: awsPriceVendoredFeed('dynamodb', 'AWS DynamoDB price map (on-demand and provisioned capacity, storage)', '2025-11-03'),
+  kms: awsPriceVendoredFeed('kms', 'AWS KMS price map (keys, requests)', '2025-11-04'),
 } satisfies Record<string, FeedDefinition>;
 
 export type FeedId = keyof typeof FEEDS;
 export const FEED_IDS = Object.keys(FEEDS) as FeedId[];
 
-/** Feeds `prices refresh` downloads; the pinned historical Hetzner list is carried over instead. */
-export const LIVE_FEED_IDS: FeedId[] = FEED_IDS.filter((id) => id !== 'hetzner-2026-01');
+/**
+ * Feeds `prices refresh` downloads; the pinned historical Hetzner list is carried over instead, and feeds
+ * merged from several files (no single live URL) are read from their vendored copy.
+ */
+export const LIVE_FEED_IDS: FeedId[] = FEED_IDS.filter((id) => id !== 'hetzner-2026-01' && !(FEEDS[id] as FeedDefinition).noLiveUrl);
 
 /** Decoded payloads (parsed JSON, or text for the karpenter Go source), keyed by feed id. */
 export type FeedPayloads = Record<FeedId, unknown>;

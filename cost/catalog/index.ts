@@ -29,6 +29,7 @@ export {
   AWS_REGIONS,
   type AwsRegion,
   type CacheEngine,
+  type CommitmentTerm,
   type ConvertedPrice,
   type CpuArch,
   type IsoDate,

@@ -51,6 +51,22 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
       'Third-party summary. AWS\'s own page (https://aws.amazon.com/kms/pricing/) states "Each AWS KMS key that you create in KMS costs ' +
       '$1/month"; its request table was not captured. Asymmetric and GenerateDataKeyPair requests cost more.',
   },
+  'aws-cloudfront-pricing-page': {
+    title: 'Amazon CloudFront pricing page (pay-as-you-go), "Regional Data Transfer Out to Internet (per GB)" table',
+    url: 'https://aws.amazon.com/cloudfront/pricing/',
+    published: '2026-12-01',
+    publishedBasis: 'stated-on-page',
+    quote:
+      'First 10TB $0.085 $0.085 $0.110 $0.110 $0.114 $0.114 $0.120 $0.109 / Next 40TB $0.080 $0.080 $0.105 $0.105 $0.089 $0.098 $0.100 $0.085 / ' +
+      'Next 100TB $0.060 $0.060 $0.090 $0.090 $0.086 $0.094 $0.095 $0.082 / Next 350TB $0.040 $0.040 $0.080 $0.080 $0.084 $0.092 $0.090 $0.080 / ' +
+      'Next 524TB $0.030 $0.030 $0.060 $0.060 $0.080 $0.090 $0.080 $0.078 / Next 4PB $0.025 $0.025 $0.050 $0.050 $0.070 $0.085 $0.070 $0.075 / ' +
+      'Over 5PB $0.020 $0.020 $0.040 $0.040 $0.060 $0.080 $0.060 $0.072 (columns: United States, Mexico, and Canada; Europe, Israel, and Türkiye; ' +
+      'South Africa, Kenya, Nigeria, and Middle East; South America; Japan; Australia and New Zealand; Hong Kong, Indonesia, Philippines, ' +
+      'Singapore, South Korea, Taiwan, Thailand, Malaysia, and Vietnam; India)',
+    caveat:
+      'Stored copy of the page, undated; consulted 2026-12-01 through the search tool. The request-price table (per 10,000 HTTP/HTTPS requests) ' +
+      'was not in the stored copy, so CloudFront requests stay "not priced". The always-free tier (1 TB and 10M requests a month) is not applied.',
+  },
   'aws-route53-pricing-page': {
     title: 'Amazon Route 53 pricing page, transcribed verbatim',
     url: 'https://aws.amazon.com/route53/pricing/',
@@ -136,6 +152,23 @@ export const US_EAST_1_LIST_PRICES = {
 } satisfies Record<string, CatalogPrice>;
 
 /** Route 53 hosted zones are a global service: no region, no fallback. */
+/** CloudFront's data-transfer-out tiers (GB per month) per viewer geography, as the pricing page lists them. */
+export const CLOUDFRONT_GEOGRAPHIES = ['united-states', 'europe', 'hong-kong-singapore-asia', 'india'] as const;
+export type CloudFrontGeography = (typeof CLOUDFRONT_GEOGRAPHIES)[number];
+
+const TB = 1024;
+function cloudfrontTiers(prices: [number, number, number, number, number, number, number]): CatalogTieredPrice {
+  const ends = [10 * TB, 50 * TB, 150 * TB, 500 * TB, 1024 * TB, 5120 * TB, null];
+  return { unit: 'GB', source: 'aws-cloudfront-pricing-page', note: 'tiers by cumulative GB a month (1 TB = 1,024 GB)', tiers: prices.map((usd, i) => ({ upTo: ends[i]!, usd })) };
+}
+
+export const CLOUDFRONT_DATA_TRANSFER_OUT: Record<CloudFrontGeography, CatalogTieredPrice> = {
+  'united-states': cloudfrontTiers([0.085, 0.08, 0.06, 0.04, 0.03, 0.025, 0.02]),
+  europe: cloudfrontTiers([0.085, 0.08, 0.06, 0.04, 0.03, 0.025, 0.02]),
+  'hong-kong-singapore-asia': cloudfrontTiers([0.12, 0.1, 0.095, 0.09, 0.08, 0.07, 0.06]),
+  india: cloudfrontTiers([0.109, 0.085, 0.082, 0.08, 0.078, 0.075, 0.072]),
+};
+
 export const ROUTE53_HOSTED_ZONE: CatalogTieredPrice = {
   unit: 'hosted-zone-month',
   source: 'aws-route53-pricing-page',
@@ -179,6 +212,7 @@ export const SUPPORT_PLANS: Record<SupportPlan, SupportPlanRecord> = {
 };
 
 export const COMMITMENT_DISCOUNTS_NOTE =
-  'No feed in ../shared/data/prices carries reserved-instance or savings-plan rates: the AWS maps used are the on-demand ' +
-  'ones (ec2-ondemand-without-sec-sel, rds-postgresql-ondemand, elasticache OnDemand keys), Karpenter embeds on-demand prices ' +
-  'only, and vantage/opszero carries on-demand and average spot. Commitment discounts are therefore not priced.';
+  'EC2 standard Reserved Instances, 1 and 3 years, no upfront, Linux, shared tenancy, from the AWS RI price maps ' +
+  '(ec2.shop copies, 2025-04-05): aws.ec2Reserved. Not in the catalog: Savings Plans (Compute, EC2 Instance: no feed ' +
+  'found), RDS, ElastiCache and MSK reserved rates (RDS RI maps exist in ec2.shop but are not vendored yet), so those ' +
+  'stay on-demand under a commitment and the bill says so.';

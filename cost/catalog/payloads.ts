@@ -4,10 +4,13 @@
  * engine read the committed catalog.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FeedFormatError } from './errors';
-import { FEED_IDS, FEEDS, type FeedPayloads, type PayloadFormat } from './feeds';
+import { FEED_IDS, FEEDS, type FeedDefinition, type FeedId, type FeedPayloads, type PayloadFormat } from './feeds';
+
+/** The project's own copies of feeds ../shared lacks (scripts/prices/vendor-feeds.ts writes them). */
+export const VENDORED_FEEDS_DIR = resolve(__dirname, '../../data/prices/feeds');
 
 export function decodePayload(bytes: Uint8Array, format: PayloadFormat, feedName: string): unknown {
   const raw = Buffer.from(bytes);
@@ -29,13 +32,17 @@ function parseJson(text: string, feedName: string): unknown {
   }
 }
 
-/** Reads every feed's snapshot copy from a ../shared/data/prices directory. */
-export function readSnapshotPayloads(sharedPricesDir: string): FeedPayloads {
+/** Reads one feed's snapshot copy (from ../shared/data/prices, or the project's vendored copy). */
+export function readSnapshotPayload(id: FeedId, sharedPricesDir: string, vendoredDir = VENDORED_FEEDS_DIR): unknown {
+  const definition: FeedDefinition = FEEDS[id];
+  const file = join(definition.root === 'vendored' ? vendoredDir : sharedPricesDir, definition.snapshotFile);
+  if (!existsSync(file)) throw new Error(`Snapshot feed ${id} missing: ${file}`);
+  return decodePayload(readFileSync(file), definition.snapshotFormat, id);
+}
+
+/** Reads every feed's snapshot copy: ../shared/data/prices and the project's vendored feeds. */
+export function readSnapshotPayloads(sharedPricesDir: string, vendoredDir = VENDORED_FEEDS_DIR): FeedPayloads {
   const payloads = {} as FeedPayloads;
-  for (const id of FEED_IDS) {
-    const file = join(sharedPricesDir, FEEDS[id].snapshotFile);
-    if (!existsSync(file)) throw new Error(`Snapshot feed ${id} missing: ${file}`);
-    payloads[id] = decodePayload(readFileSync(file), FEEDS[id].snapshotFormat, id);
-  }
+  for (const id of FEED_IDS) payloads[id] = readSnapshotPayload(id, sharedPricesDir, vendoredDir);
   return payloads;
 }

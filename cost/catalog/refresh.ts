@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { FeedFormatError, FeedUnreachable } from './errors';
-import { FEEDS, LIVE_FEED_IDS, type FeedPayloads } from './feeds';
+import { FEED_IDS, FEEDS, LIVE_FEED_IDS, type FeedDefinition, type FeedPayloads } from './feeds';
 import { buildCatalog, HETZNER_PRE_ADJUSTMENT, serializeCatalog } from './build';
 import { clearCatalogCache, DEFAULT_CATALOG_FILE } from './load';
-import { decodePayload } from './payloads';
+import { decodePayload, readSnapshotPayload } from './payloads';
 import type { CatalogData, IsoDate } from './types';
 
 export interface RefreshOptions {
@@ -54,6 +54,8 @@ export async function refreshCatalog(options: RefreshOptions): Promise<RefreshRe
     }
     downloaded.push({ feed: id, url: liveUrl });
   }
+  // Feeds merged from several files have no single URL: the vendored copy stands (its provenance is recorded).
+  for (const id of FEED_IDS.filter((feed) => (FEEDS[feed] as FeedDefinition).noLiveUrl)) payloads[id] = readSnapshotPayload(id, '');
 
   const catalog = buildCatalog(payloads, {
     kind: 'live',

@@ -39,7 +39,11 @@ export type PriceUnit =
   | 'key-month'
   | 'hosted-zone-month'
   | 'million requests'
-  | '10k requests';
+  | '10k requests'
+  | 'request'
+  | 'GB-second'
+  | 'RCU-hour'
+  | 'WCU-hour';
 
 /** How the `published` date of a source was established, most to least authoritative. */
 export type PublishedBasis =
@@ -188,6 +192,23 @@ export interface AwsRegionFlatPrices {
     fargateGbHourly: CatalogPrice;
   };
   vpcInterfaceEndpoint: { hourlyPerAz: CatalogPrice; dataProcessed: CatalogTieredPrice };
+  lambda: { requestX86: CatalogPrice; requestArm: CatalogPrice; gbSecondX86: CatalogPrice; gbSecondArm: CatalogPrice };
+  dynamodb: {
+    onDemandReadRequest: CatalogPrice;
+    onDemandWriteRequest: CatalogPrice;
+    provisionedRcuHourly: CatalogPrice;
+    provisionedWcuHourly: CatalogPrice;
+    storagePerGbMonth: CatalogPrice;
+    pitrPerGbMonth: CatalogPrice;
+  };
+}
+
+export type CommitmentTerm = '1y' | '3y';
+
+/** Standard Reserved Instance rates (no upfront, Linux, shared tenancy), USD per hour by instance type. */
+export interface Ec2ReservedTable {
+  source: string;
+  types: Record<string, number>;
 }
 
 export interface SupportPlanRecord {
@@ -271,14 +292,17 @@ export interface CatalogData {
   exchangeRate: ExchangeRateRecord;
   aws: {
     ec2: Record<AwsRegion, Ec2RegionTable>;
+    ec2Reserved: Record<AwsRegion, Record<CommitmentTerm, Ec2ReservedTable>>;
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;
     route53PrivateHostedZone: CatalogTieredPrice;
+    /** CloudFront data transfer out to the internet, by viewer geography (global, not per region). */
+    cloudfrontDataTransferOut: Record<string, CatalogTieredPrice>;
     support: Record<SupportPlan, SupportPlanRecord>;
-    /** Reserved-instance / savings-plan rates: none of the feeds carries them; see `note`. */
-    commitmentDiscounts: { available: false; note: string };
+    /** Which commitment rates the catalog has (EC2 standard RIs, no upfront) and which it has not; see `note`. */
+    commitmentDiscounts: { available: boolean; note: string };
   };
   selfHosted: {
     /** Price list used when a caller names only the provider. */

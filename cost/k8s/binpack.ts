@@ -14,6 +14,11 @@ export interface ServerType {
   /** "dedicated vCPU", "shared vCPU", "Graviton"... shown on the bill. */
   readonly description: string;
   readonly priceSource: string;
+  /**
+   * Usable local disk (after RAID) when pods' persistent volumes live on the server's own NVMe (dedicated
+   * and owned servers): then storage is packed like CPU and memory. Undefined: volumes are attached apart.
+   */
+  readonly localDiskGiB?: number;
 }
 
 export interface PodGroup {
@@ -23,6 +28,8 @@ export interface PodGroup {
   readonly memoryGiB: number;
   /** Replicas may not share a node. */
   readonly spreadOverNodes: boolean;
+  /** Persistent storage of one replica (packed only onto servers with `localDiskGiB`). */
+  readonly storageGiB?: number;
 }
 
 export interface PackOptions {
@@ -43,7 +50,7 @@ export interface PackResult {
   readonly monthlyUsd: number;
   /** Requested / allocatable over the packed nodes. */
   readonly utilisation: { readonly vcpu: number; readonly memory: number };
-  /** Each workload's share of the packed nodes: the larger of its CPU and memory fraction of a node. */
+  /** Each workload's share of the packed nodes: the largest of its CPU, memory (and local disk) fraction of a node. */
   readonly shares: Map<string, number>;
   /** Packed-node capacity no workload's share covers (fragmentation); shares + unused = packedNodes. */
   readonly unused: number;
@@ -54,6 +61,7 @@ export const DEFAULT_ALLOCATABLE = { vcpu: 0.9, memory: 0.85 };
 interface Node {
   vcpu: number;
   memoryGiB: number;
+  diskGiB: number;
   members: Set<string>;
 }
 
@@ -65,12 +73,15 @@ const EPS = 1e-9;
 export function packOnto(groups: readonly PodGroup[], server: ServerType, options: PackOptions): PackResult | undefined {
   const capCpu = server.vcpu * options.allocatable.vcpu * SLACK;
   const capMem = server.memoryGiB * options.allocatable.memory * SLACK;
-  if (groups.some((g) => g.replicas > 0 && (g.vcpu > capCpu + EPS || g.memoryGiB > capMem + EPS))) return undefined;
+  const capDisk = server.localDiskGiB ?? Infinity;
+  const disk = (g: PodGroup) => (server.localDiskGiB === undefined ? 0 : (g.storageGiB ?? 0));
+  const fraction = (g: PodGroup) => Math.max(g.vcpu / capCpu, g.memoryGiB / capMem, capDisk === Infinity ? 0 : disk(g) / capDisk);
+  if (groups.some((g) => g.replicas > 0 && (g.vcpu > capCpu + EPS || g.memoryGiB > capMem + EPS || disk(g) > capDisk + EPS))) return undefined;
   const zones = Math.max(1, options.zones);
   const perZone: { group: PodGroup; size: number }[][] = Array.from({ length: zones }, () => []);
   let offset = 0;
   for (const g of groups) {
-    for (let i = 0; i < g.replicas; i++) perZone[(offset + i) % zones].push({ group: g, size: Math.max(g.vcpu / capCpu, g.memoryGiB / capMem) });
+    for (let i = 0; i < g.replicas; i++) perZone[(offset + i) % zones].push({ group: g, size: fraction(g) });
     offset += g.replicas;
   }
   const nodesPerZone: number[] = [];
@@ -78,13 +89,14 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
     pods.sort((a, b) => b.size - a.size || a.group.workload.localeCompare(b.group.workload));
     const nodes: Node[] = [];
     for (const { group } of pods) {
-      let node = nodes.find((n) => n.vcpu + EPS >= group.vcpu && n.memoryGiB + EPS >= group.memoryGiB && !(group.spreadOverNodes && n.members.has(group.workload)));
+      let node = nodes.find((n) => n.vcpu + EPS >= group.vcpu && n.memoryGiB + EPS >= group.memoryGiB && n.diskGiB + EPS >= disk(group) && !(group.spreadOverNodes && n.members.has(group.workload)));
       if (!node) {
-        node = { vcpu: capCpu, memoryGiB: capMem, members: new Set() };
+        node = { vcpu: capCpu, memoryGiB: capMem, diskGiB: capDisk, members: new Set() };
         nodes.push(node);
       }
       node.vcpu -= group.vcpu;
       node.memoryGiB -= group.memoryGiB;
+      node.diskGiB -= disk(group);
       node.members.add(group.workload);
     }
     nodesPerZone.push(nodes.length);
@@ -96,7 +108,7 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   const totalMem = groups.reduce((s, g) => s + g.memoryGiB * g.replicas, 0);
   // A workload's share is what its pods take of a node (the larger of CPU and memory); the rest of the
   // packed nodes is capacity no pod can use, shown on the pool's own line.
-  const weights = groups.map((g) => [g.workload, g.replicas * Math.max(g.vcpu / capCpu, g.memoryGiB / capMem) * SLACK] as const);
+  const weights = groups.map((g) => [g.workload, g.replicas * fraction(g) * SLACK] as const);
   const weightSum = weights.reduce((s, [, w]) => s + w, 0);
   const scale = weightSum > packedNodes ? packedNodes / weightSum : 1;
   const shares = new Map<string, number>();

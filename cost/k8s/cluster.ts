@@ -5,7 +5,7 @@
  * bin-packed with zone spread and N+1. Every Kubernetes object is a resource of the bill carrying its share
  * of the pool's nodes (by dominant resource) and its volumes; the spare node is the pool's own line.
  */
-import { component, CostComponent, PricedResource, resource, freeResource, notPricedResource, round } from '../model';
+import { component, CostComponent, MajorComponent, PricedResource, resource, freeResource, notPricedResource, round } from '../model';
 import { cheapestPacking, DEFAULT_ALLOCATABLE, PackResult, PodGroup, ServerType } from './binpack';
 import { Inventory, Workload } from './inventory';
 
@@ -23,6 +23,8 @@ export interface ClusterPricing {
   /** Extra per-node components (root disks, public IPv4 addresses). */
   readonly perNode?: (nodes: number, server: ServerType) => CostComponent[];
   readonly serverResourceType: string;
+  /** Local NVMe that is bought per GiB (owned servers' data drives); absent: included in the server price. */
+  readonly localDrives?: { usdPerGiBMonth: number; priceSource: string };
 }
 
 export interface PoolResult {
@@ -31,6 +33,9 @@ export interface PoolResult {
 }
 
 const DATA_ROLES = new Set(['database', 'kafka', 'cache', 'stateful']);
+
+/** The major component a workload of each role is, for the bill's completeness. */
+const MAJOR_OF_ROLE: Partial<Record<Workload['role'], MajorComponent>> = { database: 'database', cache: 'cache', kafka: 'queue', app: 'app tier' };
 
 /** Cluster-wide add-ons the rendering relies on but does not contain, with the requests assumed for them. */
 export function platformAddons(inv: Inventory, zones: number): Workload[] {
@@ -62,27 +67,64 @@ export interface ClusterResult {
   readonly workloads: Workload[];
 }
 
+/** A pod that fits no server type of its pool. */
+export interface Unplaceable {
+  readonly workload: Workload;
+  readonly pool: PoolName;
+  readonly reason: string;
+}
+
+/** One pool of the cluster: its workloads (those that fit a server) and how they were packed. */
+export interface PackedPool {
+  readonly pool: PoolName;
+  readonly members: Workload[];
+  readonly unplaceable: Unplaceable[];
+  readonly packing?: PackResult;
+}
+
+/** How a rendering lands on servers: what each pool holds and which server type it is packed onto. */
+export interface ClusterPacking {
+  readonly singleNode: boolean;
+  readonly zones: number;
+  readonly pools: PackedPool[];
+}
+
 /**
- * Packs the workloads and returns the bill's resources for them. `singleNode`: one failure domain, no spare,
+ * Packs the workloads (plus the platform add-ons) into pools. `singleNode`: one failure domain, no spare,
  * everything on one pool (the single-server stage).
  */
-export function priceCluster(inv: Inventory, zones: number, pricing: ClusterPricing, singleNode: boolean): ClusterResult {
+export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: PoolName) => ServerType[], singleNode: boolean): ClusterPacking {
   // On a single node the add-ons share the node's system reserve, as nginx and the agents do on the AWS single server.
   const workloads = singleNode ? [...inv.workloads] : [...inv.workloads, ...platformAddons(inv, zones)];
+  const pools: PackedPool[] = [];
+  for (const pool of ['data', 'general'] as PoolName[]) {
+    const all = workloads.filter((w) => poolOf(w, singleNode) === pool);
+    if (!all.length) continue;
+    const candidates = candidatesOf(pool);
+    const fits = (w: Workload) => candidates.some((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB && (s.localDiskGiB === undefined || s.localDiskGiB >= w.storageGiB));
+    const members = all.filter((w) => w.replicas === 0 || fits(w));
+    const unplaceable = all
+      .filter((m) => !members.includes(m))
+      .map((workload) => ({ workload, pool, reason: `no ${pool}-pool server type is large enough for a pod of ${workload.vcpu} vCPU / ${workload.memoryGiB.toFixed(1)} GiB (plus the node's system reserve)${candidates.some((c) => c.localDiskGiB !== undefined) && workload.storageGiB ? ` and ${Math.round(workload.storageGiB)} GiB of local disk` : ''}` }));
+    const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes, storageGiB: w.storageGiB }));
+    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE }) : undefined;
+    pools.push({ pool, members, unplaceable, packing });
+  }
+  return { singleNode, zones, pools };
+}
+
+/** Packs the workloads and returns the bill's resources for them. */
+export function priceCluster(inv: Inventory, zones: number, pricing: ClusterPricing, singleNode: boolean): ClusterResult {
+  return clusterResources(inv, packCluster(inv, zones, pricing.candidates, singleNode), pricing);
+}
+
+/** The bill's resources for a packed cluster: every workload with its share of its pool, each pool's leftovers and spare. */
+export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing: ClusterPricing): ClusterResult {
   const resources: PricedResource[] = [];
   const pools: PoolResult[] = [];
   const priced: Workload[] = [];
-  for (const pool of ['data', 'general'] as PoolName[]) {
-    const members = workloads.filter((w) => poolOf(w, singleNode) === pool);
-    if (!members.length) continue;
-    const candidates = pricing.candidates(pool);
-    const fits = (w: Workload) => candidates.some((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB);
-    const placeable = members.filter((w) => w.replicas === 0 || fits(w));
-    for (const w of members.filter((m) => !placeable.includes(m))) {
-      resources.push(notPricedResource(w.name, w.kind, `no ${pool}-pool server type is large enough for a pod of ${w.vcpu} vCPU / ${w.memoryGiB.toFixed(1)} GiB (plus the node's system reserve)`));
-    }
-    const groups: PodGroup[] = placeable.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes }));
-    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE }) : undefined;
+  for (const { pool, members: placeable, unplaceable, packing } of packed.pools) {
+    for (const u of unplaceable) resources.push(notPricedResource(u.workload.name, u.workload.kind, u.reason, MAJOR_OF_ROLE[u.workload.role]));
     for (const w of placeable) {
       priced.push(w);
       const lines: CostComponent[] = [];
@@ -99,7 +141,19 @@ export function priceCluster(inv: Inventory, zones: number, pricing: ClusterPric
           }),
         );
       }
-      if (w.storageGiB > 0 && w.replicas > 0) {
+      if (w.storageGiB > 0 && w.replicas > 0 && packing?.server.localDiskGiB !== undefined) {
+        const drives = pricing.localDrives;
+        lines.push(
+          component({
+            name: `Local NVMe (${round(w.storageGiB)} GiB × ${w.replicas}${drives ? ', mirrored data drives' : ', in the server price'})`,
+            unit: 'GB-months',
+            quantity: w.storageGiB * w.replicas,
+            price: drives ? drives.usdPerGiBMonth : 0,
+            priceSource: drives?.priceSource,
+            assumption: `on the ${packing.server.id}'s own disks (${Math.round(packing.server.localDiskGiB)} GiB usable each), packed with CPU and memory`,
+          }),
+        );
+      } else if (w.storageGiB > 0 && w.replicas > 0) {
         const gib = w.storageGiB * w.replicas;
         lines.push(
           pricing.volume

@@ -102,7 +102,7 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
       resource('Backups', 'AWS::S3::Bucket', [unpricedComponent('Backup storage in S3', 'GB-months', 'no S3 storage price in the catalog', true)], `base backups and WAL of ${pg.map((s) => s.name).join(', ')}`),
     );
   }
-  resources.push(opsLabour('eks', inv.systems, ops));
+  resources.push(opsLabour('eks', inv.systems, ops, { nodes: [{ item: 'node-cloud', count: cluster.nodes }], onCall: singleNode ? undefined : 'on-call' }));
   return makeBill({
     provider: 'eks',
     label: `EKS ${region}`,

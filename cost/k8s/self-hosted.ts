@@ -1,24 +1,29 @@
 /**
- * The self-hosted bill: the Kubernetes rendering on rented servers (Hetzner Cloud by default, OVH or
- * Scaleway), priced from the provider's EUR list and converted with the catalog's explicit (overridable)
- * exchange rate. Servers come from bin-packing (cluster.ts); around them: control-plane nodes, load
- * balancer, traffic beyond what the servers include, volumes, backups in object storage, and operations
- * labour on its own line.
+ * The self-hosted bill: the Kubernetes rendering on servers the team runs — Hetzner Cloud (default), Hetzner
+ * dedicated root servers with Hetzner Cloud, OVH or Scaleway cloud, or owned hardware in colocation. It
+ * prices the fleet plan (fleet.ts) line by line: servers, control plane, load balancers, volumes, traffic
+ * by the provider's rules, backups and logs in object storage, colocation lines for owned hardware, and
+ * operations labour that scales with what is run. EUR prices are converted at the catalog's (overridable) rate.
  */
-import { loadCatalog, PriceCatalog, SelfHostedProvider, SelfHostedServer, SelfHostedServices } from '../catalog';
+import { loadCatalog, PriceCatalog, SelfHostedServices } from '../catalog';
 import { Bill, component, CostComponent, freeResource, makeBill, PricedResource, resource, unpricedComponent } from '../model';
 import { gib, UsageModel } from '../usage';
-import { ServerType } from './binpack';
-import { ClusterPricing, priceCluster } from './cluster';
+import { ClusterPricing, clusterResources } from './cluster';
+import { clusterPackingOf, eurSource, FleetPlan, planFleetFrom, PROVIDER_NAMES } from './fleet';
 import { Inventory, inventory } from './inventory';
+import { bareMetalData, FLEET_PROVIDERS, FleetProvider, OwnedHardwareOptions, ownedOptionSource, sourceText } from './offers';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './ops';
 
-export const SELF_HOSTED_PROVIDERS: readonly SelfHostedProvider[] = ['hetzner', 'ovh', 'scaleway'];
+export const SELF_HOSTED_PROVIDERS: readonly FleetProvider[] = FLEET_PROVIDERS;
 
-export const PROVIDER_NAMES: Record<SelfHostedProvider, string> = { hetzner: 'Hetzner Cloud', ovh: 'OVHcloud Public Cloud', scaleway: 'Scaleway' };
+export { PROVIDER_NAMES };
 
 export interface SelfHostedPricingOptions {
-  readonly provider?: SelfHostedProvider;
+  readonly provider?: FleetProvider;
+  /** The profile's AWS region: the fleet runs at the provider's nearest sites. */
+  readonly region?: string;
+  /** Owned-hardware assumptions (amortization years, rack, power, bandwidth commit, spares). */
+  readonly owned?: OwnedHardwareOptions;
   /** A specific price list id (e.g. "hetzner-2026-01"); defaults to the provider's freshest. */
   readonly priceList?: string;
   /** USD per EUR. @default the catalog's rate */
@@ -31,129 +36,116 @@ export interface SelfHostedPricingOptions {
   readonly stage?: string;
 }
 
-/** Server categories that are not for production clusters (burstable, development instances). */
-const NOT_FOR_PRODUCTION = /development|burstable/i;
-
-function serverType(s: SelfHostedServer): ServerType {
-  return {
-    id: s.id,
-    vcpu: s.vcpu,
-    memoryGiB: s.memoryGiB,
-    monthlyUsd: s.monthly.usd,
-    description: `${s.vcpuKind === 'unspecified' ? s.category : `${s.vcpuKind} vCPU`}, ${s.arch}`,
-    priceSource: `${s.priceList}: €${s.monthly.eur}/month × ${s.monthly.eurUsd} USD/EUR (${s.monthly.source}, ${s.monthly.published})`,
-  };
-}
-
-function eurSource(p: { eur: number; eurUsd: number; source: string; published: string }, unit: string): string {
-  return `€${p.eur}/${unit} × ${p.eurUsd} USD/EUR (${p.source}, ${p.published})`;
-}
-
-/** The OVH-style load balancer size whose bandwidth carries the peak with 25% to spare. */
-function loadBalancerFor(services: SelfHostedServices, usage: UsageModel | undefined): { name: string; monthlyUsd: number; source: string; why?: string } | undefined {
-  const entries = Object.entries(services.loadBalancers).map(([name, lb]) => {
-    const m = /([0-9.]+)\s*(Gbps|Mbps)/.exec(lb.note ?? '');
-    return { name, lb, mbps: m ? Number(m[1]) * (m[2] === 'Gbps' ? 1000 : 1) : undefined };
-  });
-  if (!entries.length) return undefined;
-  entries.sort((a, b) => a.lb.monthly.usd - b.lb.monthly.usd);
-  const peakMbps = usage ? (usage.peakRequestsPerSecond * usage.responseKiB * 1024 * 8) / 1e6 : undefined;
-  const pick = (peakMbps !== undefined ? entries.find((e) => e.mbps === undefined || e.mbps >= peakMbps * 1.25) : undefined) ?? entries[0];
-  return {
-    name: pick.name,
-    monthlyUsd: pick.lb.monthly.usd,
-    source: eurSource(pick.lb.monthly, 'month'),
-    why: pick.mbps !== undefined && peakMbps !== undefined ? `${pick.mbps} Mbps for a ${Math.round(peakMbps)} Mbps peak (+25%)` : undefined,
-  };
-}
-
+/**
+ * The self-hosted bill of a fleet plan: each pool's servers, the control plane, load balancers, volumes and
+ * backup storage exactly as the plan provisions them, plus traffic and operations labour.
+ */
 export function priceSelfHosted(objects: readonly any[], options: SelfHostedPricingOptions): Bill {
   const catalog = options.catalog ?? loadCatalog();
-  const provider = options.provider ?? 'hetzner';
-  const list = options.priceList ?? provider;
+  const inv: Inventory = inventory([...objects]);
+  const { plan, services } = planFleetFrom(inv, {
+    provider: options.provider,
+    region: options.region,
+    owned: options.owned,
+    priceList: options.priceList,
+    eurUsd: options.eurUsd,
+    zones: options.zones,
+    usage: options.usage,
+    catalog,
+  });
+  return priceFleet(plan, inv, services, options, catalog);
+}
+
+export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHostedServices, options: SelfHostedPricingOptions, catalog: PriceCatalog): Bill {
   const rate = catalog.exchangeRate(options.eurUsd);
-  const servers = catalog.selfHostedServers(list, { eurUsd: rate.eurUsd }).filter((s) => !s.gpu && !NOT_FOR_PRODUCTION.test(s.category));
-  const services = catalog.selfHostedServices(list, { eurUsd: rate.eurUsd });
-  const listId = servers[0]?.priceList ?? services.priceList;
+  const provider = plan.provider;
+  const listId = plan.priceList;
   const ops = options.ops ?? DEFAULT_OPS;
   const u = options.usage;
-  const singleNode = options.zones <= 1;
-  const inv: Inventory = inventory([...objects]);
-  const statesDedicated = servers.some((s) => s.vcpuKind === 'dedicated');
-  const general = servers.map(serverType);
-  const data = (statesDedicated ? servers.filter((s) => s.vcpuKind === 'dedicated') : servers).map(serverType);
+  const singleNode = plan.singleNode;
   const ipv4 = services.primaryIpv4Monthly;
 
   const pricing: ClusterPricing = {
-    candidates: (pool) => (pool === 'data' ? data : general),
-    poolDescription: (pool) =>
-      pool === 'data'
-        ? statesDedicated
-          ? 'data systems on dedicated-vCPU servers'
-          : `data systems on their own nodes (the ${listId} list does not state dedicated vs shared vCPUs)`
-        : 'stateless pods on the cheapest fitting servers',
+    candidates: () => [],
+    poolDescription: (pool) => plan.pools.find((p) => p.name === pool)?.purpose ?? pool,
     volume: services.volumePerGbMonth
       ? { usdPerGiBMonth: services.volumePerGbMonth.usd, label: 'Block volumes', priceSource: eurSource(services.volumePerGbMonth, 'GB-month') }
       : undefined,
     volumeMissing: `the ${listId} price list has no block-volume price`,
     perNode: (nodes) => (ipv4 ? [component({ name: `Primary IPv4 addresses (${nodes} servers)`, unit: 'addresses', quantity: nodes, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') })] : []),
     serverResourceType: `${provider} servers`,
+    localDrives: plan.owned
+      ? {
+          usdPerGiBMonth: (2 * plan.owned.nvmeUsdPerTb * (2 ** 30 / 1e12)) / (plan.owned.amortizationYears * 12),
+          priceSource: `2 × $${plan.owned.nvmeUsdPerTb}/TB (mirrored) ÷ ${plan.owned.amortizationYears * 12} months (${ownedOptionSource('nvmeUsdPerTb', plan.owned)})`,
+        }
+      : undefined,
   };
-  const cluster = priceCluster(inv, options.zones, pricing, singleNode);
+  const cluster = clusterResources(inv, clusterPackingOf(plan), pricing);
   const resources: PricedResource[] = [...cluster.resources];
 
-  // Control plane: three nodes for an HA etcd quorum; on one node it shares the node.
-  const controlPlaneServer = general.filter((s) => s.vcpu >= 2 && s.memoryGiB >= 4).sort((a, b) => a.monthlyUsd - b.monthlyUsd)[0];
-  let controlPlaneNodes = 0;
+  const cp = plan.controlPlane;
   if (singleNode) {
     resources.push(freeResource('ControlPlane', `${provider} servers`, 'runs on the single node (a k3s-style server), as the AWS single server runs everything on one machine'));
-  } else if (controlPlaneServer) {
-    controlPlaneNodes = 3;
-    const lines: CostComponent[] = [component({ name: `Control-plane nodes (${controlPlaneServer.id} × 3)`, unit: 'servers', quantity: 3, price: controlPlaneServer.monthlyUsd, priceSource: controlPlaneServer.priceSource })];
-    if (ipv4) lines.push(component({ name: 'Primary IPv4 addresses (3 servers)', unit: 'addresses', quantity: 3, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') }));
-    resources.push(
-      resource(
-        'ControlPlane',
-        `${provider} servers`,
-        lines,
-        `3 nodes for an etcd quorum, spread over the failure domains${options.zones === 2 ? ' (with 2 domains, place the third in a third location so losing one domain keeps quorum)' : ''}`,
-      ),
-    );
+  } else if (cp?.stacked) {
+    resources.push(freeResource('ControlPlane', `${provider} servers`, `${cp.note}: its 2 vCPU / 8 GiB per server are on the addon/control-plane line`));
+  } else if (cp) {
+    const lines: CostComponent[] = [component({ name: `Control-plane nodes (${cp.server.id} × ${cp.count})`, unit: 'servers', quantity: cp.count, price: cp.server.monthlyUsd, priceSource: cp.server.priceSource })];
+    if (ipv4) lines.push(component({ name: `Primary IPv4 addresses (${cp.count} servers)`, unit: 'addresses', quantity: cp.count, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') }));
+    resources.push(resource('ControlPlane', `${provider} servers`, lines, cp.note));
   }
 
-  // Load balancers: one in front of the ingress controller (and one per LoadBalancer Service).
   for (const lb of inv.loadBalancers) {
     if (singleNode) {
       resources.push(freeResource(lb.name, lb.kind, 'single node: the ingress controller listens on the server\'s own address, as the AWS single server does'));
       continue;
     }
-    const pick = loadBalancerFor(services, u);
+    const planned = plan.loadBalancers.find((p) => p.name === lb.name);
     resources.push(
-      pick
-        ? resource(lb.name, lb.kind, [component({ name: `Load balancer (${pick.name})`, unit: 'months', quantity: 1, price: pick.monthlyUsd, priceSource: pick.source, assumption: pick.why })], lb.reason)
+      planned
+        ? planned.monthlyUsd === 0
+          ? freeResource(lb.name, lb.kind, `${planned.type}: ${lb.reason}; ${planned.priceSource}`)
+          : resource(lb.name, lb.kind, [component({ name: `Load balancer (${planned.type}${planned.count > 1 ? ` × ${planned.count}` : ''})`, unit: 'load balancers', quantity: planned.count, price: planned.monthlyUsd, priceSource: planned.priceSource, assumption: planned.why })], lb.reason)
         : resource(lb.name, lb.kind, [unpricedComponent('Load balancer', 'months', `the ${listId} price list has no load balancer`)]),
     );
   }
 
-  const allNodes = cluster.nodes + controlPlaneNodes;
-  resources.push(trafficResource(services, allNodes, u));
-  const backups = backupResource(services, inv, u, listId);
+  resources.push(...trafficResources(services, plan, u));
+  const backups = backupResource(services, plan, listId);
   if (backups) resources.push(backups);
-  resources.push(opsLabour(singleNode ? 'single-node' : 'cluster', inv.systems, ops));
+  const logs = logsResource(services, plan, listId);
+  if (logs) resources.push(logs);
+  if (plan.owned) resources.push(...ownedResources(plan, plan.owned, u));
+  const nodeItem = (offer: string) => (offer === 'owned' ? 'node-owned' : offer === 'dedicated' ? 'node-dedicated' : 'node-cloud') as 'node-cloud' | 'node-dedicated' | 'node-owned';
+  const nodes = new Map<'node-cloud' | 'node-dedicated' | 'node-owned', number>();
+  for (const p of plan.pools) nodes.set(nodeItem(p.server.offer), (nodes.get(nodeItem(p.server.offer)) ?? 0) + p.count);
+  if (cp && !cp.stacked) nodes.set('node-cloud', (nodes.get('node-cloud') ?? 0) + cp.count);
+  resources.push(
+    opsLabour(singleNode ? 'single-node' : 'cluster', inv.systems, ops, {
+      nodes: [...nodes].map(([item, count]) => ({ item, count })),
+      onCall: singleNode ? undefined : 'on-call',
+    }),
+  );
 
   return makeBill({
     provider: 'self-hosted',
-    label: `${PROVIDER_NAMES[provider]} (${services.priceLocations.join(', ')})`,
+    label: `${plan.providerName} (${plan.locations.names.join(', ')}${plan.locations.pricedHere ? '' : '; EU list prices'})`,
     resources,
     usageIncluded: u !== undefined,
     assumptions: [
-      `${listId} list prices in EUR, converted at ${rate.eurUsd} USD/EUR (${rate.overridden ? 'given with --eur-usd' : `${rate.source}, ${rate.published}; override with --eur-usd`})`,
-      `${services.locationNote}`,
+      plan.owned
+        ? 'owned servers priced by capex amortized plus colocation; backups and logs kept off-site in Hetzner Object Storage'
+        : `${listId} list prices in EUR, converted at ${rate.eurUsd} USD/EUR (${rate.overridden ? 'given with --eur-usd' : `${rate.source}, ${rate.published}; override with --eur-usd`})`,
+      `sites: ${plan.locations.names.join(', ')}${plan.locations.region ? ` for a profile in ${plan.locations.region}` : ''}; failure domains ${plan.failureDomains.join(', ')}`,
+      ...(plan.locationNote ? [plan.locationNote] : []),
+      ...plan.notOffered.map((n) => `not offered: ${n}`),
       singleNode
         ? 'one failure domain, one node: no spare node, as the single-server stage has no redundancy'
         : `pods spread over ${options.zones} failure domains (provider locations) and bin-packed with N+1 (one spare node per pool); pods may request 90% of a server's vCPU and 85% of its memory`,
       'operators, ingress controller and monitoring run as add-ons with the requests stated on their lines; arm64 servers need multi-arch images',
-      'logs and metrics stay in the cluster (on its volumes): no separate line',
+      plan.observability
+        ? `logs priced like CloudWatch's: ${plan.observability.sizing}; metrics in the cluster's Prometheus (its own line)`
+        : 'no log volume in the profile: no log stack sized',
       ...(u ? u.assumptions : ['usage-based lines (traffic, backups) are not included: give a workload profile']),
     ],
     catalogDate: catalog.catalogDate.summary,
@@ -161,47 +153,102 @@ export function priceSelfHosted(objects: readonly any[], options: SelfHostedPric
   });
 }
 
-function trafficResource(services: SelfHostedServices, servers: number, u: UsageModel | undefined): PricedResource {
-  const t = services.traffic;
+/**
+ * Internet egress by the provider's rules. Hetzner Cloud: each server and load balancer includes traffic
+ * (summed over the project here; how Hetzner pools it could not be confirmed), the rest is billed per TB.
+ * Dedicated root servers and providers that include egress: no charge. Owned hardware: the bandwidth
+ * commit (priced on its own line) must carry the peak.
+ */
+function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: UsageModel | undefined): PricedResource[] {
   const egressGb = u ? u.egressGiBPerMonth * (2 ** 30 / 1e9) : undefined;
-  if (t.includedTbPerServer === 'unlimited') {
-    return resource('Traffic', 'bandwidth', [
-      component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${u ? gib(u.egressGiBPerMonth) : 'egress'}: ${t.note ?? 'included in the server price'}` }),
-    ]);
+  const t = services.traffic;
+  if (plan.owned) {
+    return [resource('Traffic', 'bandwidth', [component({ name: 'Internet egress (within the bandwidth commit)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: 'carried by the IP-transit commit priced on the Colocation line' })])];
   }
-  const included = t.includedTbPerServer * 1000 * servers;
-  return resource('Traffic', 'bandwidth', [
+  const cloudServers = plan.pools.filter((p) => p.server.offer === 'cloud').reduce((n, p) => n + p.count, 0) + (plan.controlPlane && !plan.controlPlane.stacked ? plan.controlPlane.count : 0);
+  const dedicatedServers = plan.pools.filter((p) => p.server.offer === 'dedicated').reduce((n, p) => n + p.count, 0);
+  if (t.includedTbPerServer === 'unlimited') {
+    return [resource('Traffic', 'bandwidth', [
+      component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${u ? gib(u.egressGiBPerMonth) : 'egress'}: ${t.note ?? 'included in the server price'}` }),
+    ])];
+  }
+  if (dedicatedServers > 0) {
+    return [resource('Traffic', 'bandwidth', [
+      component({ name: 'Internet egress (through the dedicated servers, unmetered)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${dedicatedServers} dedicated server(s) with unlimited traffic at 1 Gbit/s each serve the egress (${bareMetalData().hetznerDedicated.servers[plan.pools.find((p) => p.server.offer === 'dedicated')!.server.id]?.traffic ?? 'unlimited'})` }),
+    ])];
+  }
+  const hetzner = plan.provider === 'hetzner' || plan.provider === 'hetzner-dedicated';
+  const rule = bareMetalData() as any;
+  const perGb = hetzner ? { usd: (rule.hetznerTraffic.overageEurPerTb / 1000) * t.overagePerGb.eurUsd, source: `€${rule.hetznerTraffic.overageEurPerTb}/TB × ${t.overagePerGb.eurUsd} USD/EUR (${sourceText(rule.hetznerTraffic.sources)}; ${rule.hetznerTraffic.feedSays})` } : { usd: t.overagePerGb.usd, source: eurSource(t.overagePerGb, 'GB') };
+  const lbs = plan.loadBalancers.reduce((n, l) => n + l.count, 0);
+  const allowanceUnits = cloudServers + (hetzner ? lbs : 0);
+  const included = t.includedTbPerServer * 1000 * allowanceUnits;
+  return [resource('Traffic', 'bandwidth', [
     component({
       name: 'Internet egress beyond the included traffic',
       unit: 'GB',
       quantity: egressGb === undefined ? null : Math.max(0, egressGb - included),
-      price: t.overagePerGb.usd,
+      price: perGb.usd,
       usageBased: true,
-      priceSource: eurSource(t.overagePerGb, 'GB'),
-      assumption: u ? `${Math.round(egressGb!).toLocaleString('en-US')} GB of responses against ${t.includedTbPerServer} TB included per server × ${servers} servers (pooled)` : 'usage not included: give a workload profile',
+      priceSource: perGb.source,
+      assumption: u
+        ? `${Math.round(egressGb!).toLocaleString('en-US')} GB of responses against ${t.includedTbPerServer} TB included × ${allowanceUnits} servers${hetzner && lbs ? ' and load balancers' : ''} (${hetzner ? rule.hetznerTraffic.pooling : 'pooled'})`
+        : 'usage not included: give a workload profile',
     }),
-  ]);
+  ])];
+}
+
+/** Log chunks in object storage (the log stack's pods are on the general pool), sized like CloudWatch's storage. */
+function logsResource(services: SelfHostedServices, plan: FleetPlan, listId: string): PricedResource | undefined {
+  const o = plan.observability;
+  if (!o) return undefined;
+  const store = services.objectStorage;
+  if (!store) return resource('Logs', 'object storage', [unpricedComponent('Log storage', 'GB-months', `the ${listId} price list has no object storage`, true)]);
+  return resource('Logs', 'object storage', [
+    component({ name: `Log chunks (${o.logRetentionDays} days kept)`, unit: 'GB-months', quantity: o.logStoredGiB * (2 ** 30 / 1e9), price: store.perGbMonth.usd, usageBased: true, priceSource: eurSource(store.perGbMonth, 'GB-month'), assumption: o.sizing }),
+  ], 'Loki: the same log volume and retention as the AWS bill\'s CloudWatch lines');
+}
+
+/** Owned hardware beyond the servers: IP-transit commit per site, cold spares, remote hands. */
+function ownedResources(plan: FleetPlan, o: OwnedHardwareOptions, u: UsageModel | undefined): PricedResource[] {
+  const sites = new Set(plan.failureDomains).size;
+  const capex = plan.pools.reduce((s, p) => s + p.count * (p.server.owned?.capexUsd ?? 0), 0);
+  // Each site carries its share of the peak with 25% headroom, in whole commits.
+  const peakMbps = u ? (u.peakRequestsPerSecond * u.responseKiB * 1024 * 8) / 1e6 : 0;
+  const perSite = Math.max(1, Math.ceil((peakMbps * 1.25) / sites / o.bandwidthCommitMbps));
+  const lines: CostComponent[] = [
+    component({
+      name: `IP-transit commit (${sites} site(s) × ${perSite} × ${o.bandwidthCommitMbps.toLocaleString('en-US')} Mbit/s)`,
+      unit: 'commit-months',
+      quantity: sites * perSite,
+      price: o.bandwidthCommitUsdPerMonth,
+      assumption: `${u ? `a ${Math.round(peakMbps).toLocaleString('en-US')} Mbit/s peak + 25% over ${sites} site(s)` : 'no profile: one commit per site'}; ${ownedOptionSource('bandwidthCommitUsdPerMonth', o)}`,
+    }),
+    component({ name: `Cold spares (${Math.round(o.spareShare * 100)}% of $${Math.round(capex).toLocaleString('en-US')} capex, amortized)`, unit: 'USD', quantity: (capex * o.spareShare) / (o.amortizationYears * 12), price: 1, assumption: ownedOptionSource('spareShare', o) }),
+    component({ name: `Remote hands (${sites} site(s))`, unit: 'site-months', quantity: sites, price: o.remoteHandsUsdPerMonth, assumption: ownedOptionSource('remoteHandsUsdPerMonth', o) }),
+  ];
+  const perServer = plan.pools.map((p) => `${p.count} × ${p.server.id}: ${p.server.owned ? `$${p.server.owned.amortizedUsd.toFixed(0)} capex + $${p.server.owned.spaceUsd.toFixed(0)} space + $${p.server.owned.powerUsd.toFixed(0)} power a month` : ''}`).join('; ');
+  return [
+    resource(
+      'Colocation',
+      'owned hardware',
+      lines,
+      `servers are priced on the pool lines all-in (${perServer}); amortized over ${o.amortizationYears} years (${ownedOptionSource('amortizationYears', o)}); rack ${ownedOptionSource('rackUsdPerMonth', o)}; power ${ownedOptionSource('powerUsdPerKwMonth', o)}; override with --owned KEY=VALUE`,
+    ),
+  ];
 }
 
 /**
- * Backups of every Postgres system to object storage: a weekly base backup kept for the retention period
- * plus the WAL in between (barman-cloud for CloudNativePG, or pgBackRest/WAL-G for a plain StatefulSet).
+ * Backups of every Postgres system to object storage, as the plan sizes them: a weekly base backup kept for
+ * the retention period plus the WAL in between (barman-cloud for CloudNativePG, or pgBackRest/WAL-G).
  */
-function backupResource(services: SelfHostedServices, inv: Inventory, u: UsageModel | undefined, listId: string): PricedResource | undefined {
-  const pg = inv.systems.filter((s) => s.backsUp);
-  if (!pg.length) return undefined;
+function backupResource(services: SelfHostedServices, plan: FleetPlan, listId: string): PricedResource | undefined {
+  const planned = plan.objectStorage;
+  if (!planned) return undefined;
   const store = services.objectStorage;
   if (!store) return resource('Backups', 'object storage', [unpricedComponent('Backup storage', 'GB-months', `the ${listId} price list has no object storage`, true)]);
   const lines: CostComponent[] = [];
-  let totalGiB: number | undefined;
-  let assumption = 'usage not included: give a workload profile';
-  if (u) {
-    const data = u.datasetGiB / pg.length;
-    const walPerDay = (u.writeGiBPerMonth / pg.length / 30) * 2;
-    const fulls = Math.floor(u.backupRetentionDays / 7) + 1;
-    totalGiB = pg.length * (data * fulls + walPerDay * u.backupRetentionDays);
-    assumption = `${pg.length} Postgres system(s): ${fulls} weekly base backups of ${gib(data)} + ${u.backupRetentionDays} days × ${walPerDay.toFixed(1)} GiB of WAL (2 × the row-write volume) = ${gib(totalGiB)}`;
-  }
+  const totalGiB = planned.storedGiB ?? undefined;
   const includedGb = (store.includedStorageTb ?? 0) * 1000;
   if (store.baseMonthly) lines.push(component({ name: `Object storage base fee (includes ${store.includedStorageTb ?? 0} TB)`, unit: 'months', quantity: 1, price: store.baseMonthly.usd, priceSource: eurSource(store.baseMonthly, 'month') }));
   lines.push(
@@ -212,8 +259,8 @@ function backupResource(services: SelfHostedServices, inv: Inventory, u: UsageMo
       price: store.perGbMonth.usd,
       usageBased: true,
       priceSource: eurSource(store.perGbMonth, 'GB-month'),
-      assumption,
+      assumption: planned.sizing,
     }),
   );
-  return resource('Backups', 'object storage', lines, pg.map((s) => s.name).join(', '));
+  return resource('Backups', 'object storage', lines, planned.systems.join(', '));
 }

@@ -16,6 +16,7 @@ const SEVERITY: Record<Risk['kind'], RiskSeverity> = {
   retained: 'retained',
   'replica-removed': 'note',
   'protection-weakened': 'note',
+  'shrink-rejected': 'rejected',
 };
 
 const CHANGE: Record<Risk['kind'], string> = {
@@ -26,6 +27,7 @@ const CHANGE: Record<Risk['kind'], string> = {
   retained: 'removed from the stack, retained',
   'replica-removed': 'read replica removed',
   'protection-weakened': 'protection weakened',
+  'shrink-rejected': 'shrink refused by the service',
 };
 
 const FIX: Partial<Record<Risk['kind'], string>> = {
@@ -33,6 +35,7 @@ const FIX: Partial<Record<Risk['kind'], string>> = {
   destroyed: 'Move or back up the data first (see the runbook); deploy with --allow-data-loss only when the loss is intended.',
   snapshotted: 'Make sure nothing still needs the live resource (see the runbook); the final snapshot can be restored into a new one.',
   'may-be-replaced': 'deploy checks the change set CloudFormation prepares and refuses if it replaces the resource; `cdk diff` against the account shows it too.',
+  'shrink-rejected': 'Keep the deployed size (deployed sizes are a floor: stagekit plans max(planned, deployed) when it knows the deployed state).',
   retained: 'Clean it up by hand once the runbook has moved its data (it keeps costing until then).',
 };
 

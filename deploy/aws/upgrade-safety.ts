@@ -16,6 +16,45 @@
  *   if (dataLossRisks(risks).length) throw new Error(formatRisks(risks));
  */
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import createOnly from '../../data/aws/create-only-properties.json';
+
+/**
+ * Nested properties whose change replaces the resource ("yes") or may ("maybe"), per type, from
+ * @aws-cdk/aws-service-spec (extracted by scripts/write-create-only.ts: the database takes seconds
+ * to load). cloudformation-diff judges top-level properties only, so a change of, say, an MSK
+ * cluster's BrokerNodeGroupInfo.ClientSubnets would otherwise pass as an in-place update.
+ */
+const NESTED_REPLACEMENT_PATHS: Readonly<Record<string, ReadonlyArray<[string[], 'yes' | 'maybe']>>> = Object.fromEntries(
+  Object.entries(createOnly.resourceTypes as Record<string, Record<string, 'yes' | 'maybe'>>).map(([type, paths]) => [
+    type,
+    Object.entries(paths)
+      .map(([p, how]) => [p.split('.'), how] as [string[], 'yes' | 'maybe'])
+      .filter(([segments]) => segments.length > 1),
+  ]),
+);
+
+/** The values at a property path ('*' stands for every element of an array or map), as JSON for comparison. */
+function valuesAt(node: unknown, segments: readonly string[]): string {
+  const out: unknown[] = [];
+  const walk = (value: unknown, i: number) => {
+    if (i === segments.length) return void out.push(value);
+    if (value === null || typeof value !== 'object') return void out.push(undefined);
+    if (segments[i] === '*') {
+      for (const element of Object.values(value as object)) walk(element, i + 1);
+      return;
+    }
+    walk((value as any)[segments[i]], i + 1);
+  };
+  walk(node, 0);
+  return JSON.stringify(out);
+}
+
+/** Nested create-only properties that differ between two versions of a resource's Properties. */
+export function changedNestedCreateOnly(type: string, oldProperties: unknown, newProperties: unknown): Array<{ path: string; replacement: 'yes' | 'maybe' }> {
+  return (NESTED_REPLACEMENT_PATHS[type] ?? [])
+    .filter(([segments]) => valuesAt(oldProperties, segments) !== valuesAt(newProperties, segments))
+    .map(([segments, replacement]) => ({ path: segments.join('.'), replacement }));
+}
 
 /**
  * Resource types whose removal or replacement loses data (or the key to it), with what
@@ -80,7 +119,26 @@ const NAME_PROPERTIES: Readonly<Record<string, string>> = {
  * - `protection-weakened`: kept, but its DeletionPolicy or UpdateReplacePolicy now allows
  *   deletion where it did not before.
  */
-export type RiskKind = 'replaced' | 'may-be-replaced' | 'destroyed' | 'retained' | 'snapshotted' | 'replica-removed' | 'protection-weakened';
+export type RiskKind = 'replaced' | 'may-be-replaced' | 'destroyed' | 'retained' | 'snapshotted' | 'replica-removed' | 'protection-weakened' | 'shrink-rejected';
+
+/**
+ * Sizes the service can only grow: CloudFormation would start the update and the service refuse
+ * it (a failed update and a rollback), so a smaller value is reported before deploying.
+ */
+const GROW_ONLY_PROPERTIES: Readonly<Record<string, ReadonlyArray<{ path: string[]; why: string }>>> = {
+  'AWS::RDS::DBInstance': [{ path: ['AllocatedStorage'], why: 'RDS cannot reduce allocated storage (only grow it, by at least 10%)' }],
+  'AWS::EC2::Volume': [{ path: ['Size'], why: 'an EBS volume cannot shrink' }],
+  'AWS::MSK::Cluster': [
+    { path: ['BrokerNodeGroupInfo', 'StorageInfo', 'EBSStorageInfo', 'VolumeSize'], why: 'MSK broker storage cannot shrink' },
+    { path: ['NumberOfBrokerNodes'], why: 'an MSK cluster update only adds brokers (removing one needs its partitions moved off first)' },
+  ],
+};
+
+function numberAt(node: any, path: readonly string[]): number | undefined {
+  for (const key of path) node = node?.[key];
+  const n = typeof node === 'string' ? Number(node) : node;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
 
 export interface Risk {
   readonly logicalId: string;
@@ -153,13 +211,17 @@ export function statefulRisks(oldTemplate: Template, newTemplate: Template, opti
       return;
     }
 
-    const impact = change.changeImpact;
+    const nested = change.isUpdate ? changedNestedCreateOnly(type, old.Properties, change.newValue?.Properties) : [];
+    let impact = change.changeImpact;
+    if (nested.some((n) => n.replacement === 'yes')) impact = ResourceImpact.WILL_REPLACE;
+    else if (nested.length && impact !== ResourceImpact.WILL_REPLACE) impact = ResourceImpact.MAY_REPLACE;
     if (impact === ResourceImpact.WILL_REPLACE || impact === ResourceImpact.MAY_REPLACE) {
       const causes: string[] = [];
       if (change.resourceTypeChanged) causes.push('Type');
       for (const [name, prop] of Object.entries(change.propertyUpdates)) {
         if (prop.changeImpact === ResourceImpact.WILL_REPLACE || prop.changeImpact === ResourceImpact.MAY_REPLACE) causes.push(name);
       }
+      for (const n of nested) if (!causes.includes(n.path)) causes.push(n.path);
       const policy: string = change.newValue?.UpdateReplacePolicy ?? 'Delete';
       const oldCopy = policy === 'Retain' ? 'the old one is retained' : policy === 'Snapshot' ? 'the old one is snapshotted, then deleted' : 'the old one is DELETED';
       const will = impact === ResourceImpact.WILL_REPLACE;
@@ -172,6 +234,20 @@ export function statefulRisks(oldTemplate: Template, newTemplate: Template, opti
         message: `${where}: ${what} ${will ? 'REPLACED' : 'may be replaced'} by a new, empty one (${causes.join(', ') || 'unknown cause'} changed); ${oldCopy}`,
       });
       return;
+    }
+
+    for (const { path: sizePath, why } of GROW_ONLY_PROPERTIES[type] ?? []) {
+      const from = numberAt(old.Properties, sizePath);
+      const to = numberAt(change.newValue?.Properties, sizePath);
+      if (from !== undefined && to !== undefined && to < from) {
+        risks.push({
+          ...base,
+          kind: 'shrink-rejected',
+          dataLoss: false,
+          causes: [sizePath.join('.')],
+          message: `${where}: ${what} ${sizePath.join('.')} ${from} -> ${to}: ${why}; the update would fail and roll back`,
+        });
+      }
     }
 
     const weakened = (attribute: 'DeletionPolicy' | 'UpdateReplacePolicy') =>

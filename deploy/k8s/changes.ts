@@ -166,10 +166,20 @@ export function immutableFieldProblems(before: KubeObject, after: KubeObject): I
     }
     case 'kafka.strimzi.io/KafkaNodePool':
       kafkaStorageProblems('spec.storage', a.storage, b.storage, rejected, noEffect);
+      if (typeof a.replicas === 'number' && typeof b.replicas === 'number' && b.replicas < a.replicas) {
+        rejected(
+          'spec.replicas',
+          `Strimzi refuses to remove brokers that still host partition replicas (${a.replicas} to ${b.replicas} brokers); the pool stays at ${a.replicas} and the Kafka resource reports the error`,
+          'move the partitions off the brokers to remove (Cruise Control remove-brokers, or kafka-reassign-partitions), then scale the pool down',
+        );
+      }
       break;
     case 'kafka.strimzi.io/Kafka':
       // Before node pools, storage sat on the Kafka resource itself; the same rules apply there.
       kafkaStorageProblems('spec.kafka.storage', a.kafka?.storage, b.kafka?.storage, rejected, noEffect);
+      if (typeof a.kafka?.replicas === 'number' && typeof b.kafka?.replicas === 'number' && b.kafka.replicas < a.kafka.replicas) {
+        rejected('spec.kafka.replicas', `Strimzi refuses to remove brokers that still host partition replicas (${a.kafka.replicas} to ${b.kafka.replicas})`, 'move the partitions off the brokers to remove first (Cruise Control remove-brokers)');
+      }
       break;
     case 'kafka.strimzi.io/KafkaTopic':
       if (a.topicName !== b.topicName) rejected('spec.topicName', 'the Topic Operator cannot rename a topic');

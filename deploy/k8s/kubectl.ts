@@ -22,6 +22,8 @@ export const KUBECTL_NOT_FOUND = 127;
 export interface SystemKubectlOptions {
   /** kubeconfig context; default: the current context. */
   readonly context?: string;
+  /** kubeconfig file; default: KUBECONFIG or ~/.kube/config. */
+  readonly kubeconfig?: string;
   /** @default 'kubectl' (from PATH) */
   readonly binary?: string;
   /** Per-call limit, a backstop for a hung connection. @default 120 s */
@@ -30,7 +32,7 @@ export interface SystemKubectlOptions {
 
 export function systemKubectl(options: SystemKubectlOptions = {}): Kubectl {
   const binary = options.binary ?? 'kubectl';
-  const global = options.context ? ['--context', options.context] : [];
+  const global = [...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : [])];
   return {
     commandLine: (args) => [binary, ...global, ...args].map(shellQuote).join(' '),
     run: (args, runOptions = {}) =>

@@ -3,12 +3,9 @@
  * its identity, the phase it is applied in, and whether it holds data.
  */
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: any };
-  [key: string]: any;
-}
+import type { KubeObject } from '../../core/rendering';
+
+export type { KubeObject };
 
 /**
  * The API group of an apiVersion ('' for the core group). Identity uses the group, not the

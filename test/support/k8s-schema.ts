@@ -36,6 +36,9 @@ import { JsonSchema, KubernetesDefinitions, joinApiVersion, splitApiVersion } fr
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const DEFINITIONS_PATH = path.join(REPO_ROOT, 'data', 'k8s', '1.27', '_definitions.json');
 const CRD_DIR = path.join(REPO_ROOT, 'data', 'k8s', 'crds');
+/** CRDs of the platform add-ons (data/platform/crds); a group and kind already in CRD_DIR keeps CRD_DIR's file. */
+const PLATFORM_CRD_DIR = path.join(REPO_ROOT, 'data', 'platform', 'crds');
+const CRD_DIRS = [CRD_DIR, PLATFORM_CRD_DIR];
 /** Code whose change must invalidate cached validators. */
 const VALIDATOR_SOURCES = [__filename, path.join(REPO_ROOT, 'scripts', 'k8s', 'derive-strict-schema.ts')];
 const GENERATOR_PACKAGES = ['ajv', 'ajv-formats'];
@@ -136,7 +139,7 @@ function resolveUncached(apiVersion: string, kind: string): Resolution {
   const subject = `${apiVersion} ${kind}`;
   const { group, version } = splitApiVersion(apiVersion);
   const crdFile = crdIndex().get(`${group}|${kind}`);
-  if (crdFile) return cachedValidator(subject, path.join(CRD_DIR, crdFile), () => customResourceSchema(crdFile, group, version, kind));
+  if (crdFile) return cachedValidator(subject, crdFile, () => customResourceSchema(crdFile, group, version, kind));
 
   const definitions = builtinDefinitions();
   const definitionName = definitions.definitionNameFor(apiVersion, kind);
@@ -221,13 +224,18 @@ const crdByFile = new Map<string, CustomResourceDefinition>();
 function crdIndex(): Map<string, string> {
   if (crdFileByGroupKind) return crdFileByGroupKind;
   const index = new Map<string, string>();
-  for (const file of fs.readdirSync(CRD_DIR).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    const text = fs.readFileSync(path.join(CRD_DIR, file), 'utf8');
-    const group = /^spec:\n(?: {2,}.*\n)*? {2}group: ["']?([\w.-]+)["']?\n/m.exec(text)?.[1];
-    const kind = /^ {2}names:\n(?: {4,}.*\n)*? {4}kind: ["']?(\w+)["']?\n/m.exec(text)?.[1];
-    const key = group && kind ? `${group}|${kind}` : `${loadCrd(file).spec.group}|${loadCrd(file).spec.names.kind}`;
-    if (index.has(key)) throw new Error(`two CRD files define ${key.replace('|', ' ')}: ${index.get(key)} and ${file}`);
-    index.set(key, file);
+  for (const dir of CRD_DIRS) {
+    const inThisDir = new Map<string, string>();
+    const files = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter((f) => /\.ya?ml$/.test(f)).sort();
+    for (const file of files.map((f) => path.join(dir, f))) {
+      const text = fs.readFileSync(file, 'utf8');
+      const group = /^spec:\n(?: {2,}.*\n)*? {2}group: ["']?([\w.-]+)["']?\n/m.exec(text)?.[1];
+      const kind = /^ {2}names:\n(?: {4,}.*\n)*? {4}kind: ["']?(\w+)["']?\n/m.exec(text)?.[1];
+      const key = group && kind ? `${group}|${kind}` : `${loadCrd(file).spec.group}|${loadCrd(file).spec.names.kind}`;
+      if (inThisDir.has(key)) throw new Error(`two CRD files define ${key.replace('|', ' ')}: ${inThisDir.get(key)} and ${file}`);
+      inThisDir.set(key, file);
+      if (!index.has(key)) index.set(key, file);
+    }
   }
   crdFileByGroupKind = index;
   return index;
@@ -237,7 +245,7 @@ function loadCrd(file: string): CustomResourceDefinition {
   let crd = crdByFile.get(file);
   if (!crd) {
     crd = timed('parse CRD', file, () => {
-      const documents = YAML.parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, file), 'utf8'), { uniqueKeys: false })
+      const documents = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'), { uniqueKeys: false })
         .map((document) => document.toJS())
         .filter((document) => document?.kind === 'CustomResourceDefinition');
       if (documents.length !== 1) throw new Error(`${file}: expected exactly one CustomResourceDefinition, found ${documents.length}`);

@@ -1,7 +1,7 @@
 /**
  * stagekit's layers, lowest first, and a checker that finds every import running back up.
  *
- *   core -> terminal -> constructs -> components -> blueprints -> cost -> deploy -> cli -> tools
+ *   core -> terminal -> constructs -> components -> blueprints -> platform -> cost -> deploy -> report -> cli -> tools
  *
  * A module may import from its own layer and from the layers before it, except where a layer
  * names what it must never import: cost and deploy never reach into components or blueprints
@@ -29,8 +29,10 @@ export const LAYERS: readonly Layer[] = [
   { name: 'constructs', folders: ['constructs'], holds: 'reusable AWS and Kubernetes building blocks, and what operators make of their custom resources' },
   { name: 'components', folders: ['components'], holds: 'one folder per capability, rendering both targets' },
   { name: 'blueprints', folders: ['blueprints'], holds: 'the AWS and Kubernetes apps of a plan, and the renderer' },
+  { name: 'platform', folders: ['platform'], holds: 'what a self-run cluster needs before any stage: operators, ingress, storage, monitoring (vendored manifests)' },
   { name: 'cost', folders: ['cost'], holds: 'price catalog and pricing engines', never: ['components', 'blueprints'] },
   { name: 'deploy', folders: ['deploy'], holds: 'stage moves, runbooks, deploy engines (CDK toolkit, kubectl, Pulumi)', never: ['components', 'blueprints'] },
+  { name: 'report', folders: ['report'], holds: 'advise output and the HTML report: charts and diagrams from what cost priced', never: ['components', 'blueprints'] },
   { name: 'cli', folders: ['cli'], holds: 'the stagekit command: builds the renderer and hands it to cost and deploy' },
   { name: 'tools', folders: ['bin', 'bench', 'scripts', 'examples', 'test'], holds: 'entry scripts, benchmarks, generators, examples and tests' },
 ];

@@ -13,6 +13,9 @@ export const AWS_LOCATION_NAMES: Record<AwsRegion, string> = {
   'us-east-1': 'US East (N. Virginia)',
   'eu-central-1': 'EU (Frankfurt)',
   'ap-south-1': 'Asia Pacific (Mumbai)',
+  'us-west-2': 'US West (Oregon)',
+  'eu-west-1': 'EU (Ireland)',
+  'ap-southeast-1': 'Asia Pacific (Singapore)',
 };
 
 const PriceRecord = z.looseObject({ price: z.string() });

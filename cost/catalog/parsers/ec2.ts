@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { FeedFormatError } from '../errors';
 import type { AwsRegion, IsoDate } from '../types';
-import { gib, integer, isoDay, parsePricingPageFeed, publicationDate, regionRecords, usd } from './aws-pricing-page';
+import { AWS_LOCATION_NAMES, gib, integer, isoDay, parsePricingPageFeed, publicationDate, regionRecords, usd } from './aws-pricing-page';
 
 export interface Ec2Offer {
   usd: number;
@@ -151,4 +151,31 @@ export function impliedEurUsd(list: EuCloudPricesAwsList): number {
   }
   if (eurSum === 0) throw new FeedFormatError('eu-cloud-prices aws', 'no instances to derive an exchange rate from');
   return Math.round((usdSum / eurSum) * 10_000) / 10_000;
+}
+
+export type ReservedTerm = '1y' | '3y';
+
+/**
+ * Standard Reserved Instances, no upfront, Linux, shared tenancy (ec2.shop's copies of the AWS RI price maps):
+ * the effective hourly rate per instance type. Every record must be that offer; anything else is a format error.
+ */
+export function parseEc2Reserved(payload: unknown, region: AwsRegion, term: ReservedTerm, feedName: string): Record<string, number> {
+  const feed = z.object({ regions: z.record(z.string(), z.record(z.string(), z.looseObject({ price: z.string() }))) }).safeParse(payload);
+  if (!feed.success) throw new FeedFormatError(feedName, z.prettifyError(feed.error));
+  const records = feed.data.regions[AWS_LOCATION_NAMES[region]];
+  if (!records) throw new FeedFormatError(feedName, `no "${AWS_LOCATION_NAMES[region]}" region`);
+  const lease = term === '1y' ? '1yr' : '3yr';
+  const types: Record<string, number> = {};
+  for (const [key, record] of Object.entries(records)) {
+    const context = `${feedName} "${key}"`;
+    if (record.LeaseContractLength !== lease || record.PurchaseOption !== 'No Upfront' || record['Operating System'] !== 'Linux' || record.Tenancy !== 'Shared') {
+      throw new FeedFormatError(context, `expected ${lease} No Upfront Linux Shared only`);
+    }
+    const type = record['Instance Type'];
+    if (typeof type !== 'string') throw new FeedFormatError(context, 'no "Instance Type"');
+    const price = usd(record, context);
+    if (types[type] !== undefined && types[type] !== price) throw new FeedFormatError(context, `${type} listed twice with different prices`);
+    types[type] = price;
+  }
+  return types;
 }

@@ -1,0 +1,59 @@
+/**
+ * Speed of `stagekit advise` on the largest shipped profile: the month-by-month advice (arithmetic: every
+ * stage's capacity checks for each month), pricing every stage once for AWS, EKS and each self-hosted
+ * provider from its synthesized artifacts, and the path's bills and break-even. Synthesis is timed once
+ * on its own (`advise --from DIR` skips it). Target: advice + pricing under 3 s.
+ * Usage: npx tsx bench/advise.ts [--runs N] [--months 36] [--profile FILE] [--from DIR]
+ */
+import * as path from 'path';
+import { stageRenderer } from '../blueprints/render';
+import { advise } from '../core/advisor';
+import { computePlan } from '../core/plan';
+import { loadProfile } from '../core/profile';
+import { STAGE_NAMES } from '../core/ladder';
+import { captureConsole } from '../terminal/output';
+import { pathCosts, pricedStage } from '../cost/path';
+import { stageArtifacts } from '../cost/stage';
+import { arg, median } from './util';
+
+const runs = Number(arg('runs', '7'));
+const months = Number(arg('months', '36'));
+const from = arg('from', undefined);
+const profile = loadProfile(arg('profile', path.join(__dirname, '..', 'profiles', 'million-merchants.yaml')));
+const start = '2027-01';
+
+const renderer = from ? undefined : stageRenderer();
+const t0 = performance.now();
+const artifacts = STAGE_NAMES.map((stage) => {
+  const plan = computePlan(profile, stage);
+  return { plan, ...captureConsole(() => stageArtifacts(plan, from, renderer)).result };
+});
+const synthMs = performance.now() - t0;
+
+const adviceTimes: number[] = [];
+const pricingTimes: number[] = [];
+const totalTimes: number[] = [];
+let summary = '';
+for (let i = 0; i <= runs; i++) {
+  const a0 = performance.now();
+  const advice = advise(profile, { months, start });
+  const a1 = performance.now();
+  const priced = artifacts.map((s) => pricedStage(s.plan, s.template, s.objects, {}));
+  const costs = pathCosts(advice, priced);
+  const a2 = performance.now();
+  if (i === 0) {
+    summary = `${advice.months.length} months, fits today: ${advice.fitsToday ?? 'none'}, moves: ${advice.moves.map((m) => `${m.label} ${m.to ?? 'none'}`).join(', ')}; ${priced.length} stages × ${Object.keys(priced[0].bills).length} bills; break-even: ${costs.breakEven.map((b) => `${b.label} ${b.month ?? b.reason?.slice(0, 40)}`).join('; ')}`;
+    continue; // the first run warms the module cache and the catalog
+  }
+  adviceTimes.push(a1 - a0);
+  pricingTimes.push(a2 - a1);
+  totalTimes.push(a2 - a0);
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(11);
+process.stdout.write(`advise: ${profile.name}, ${months} months, median of ${runs} runs (first run discarded)\n`);
+process.stdout.write(`  ${summary}\n`);
+process.stdout.write(`  ${'advice (arithmetic, 5 stages × every month)'.padEnd(52)}${ms(median(adviceTimes))}  min ${ms(Math.min(...adviceTimes))}  max ${ms(Math.max(...adviceTimes))}\n`);
+process.stdout.write(`  ${'pricing each stage once + the path\'s bills'.padEnd(52)}${ms(median(pricingTimes))}  min ${ms(Math.min(...pricingTimes))}  max ${ms(Math.max(...pricingTimes))}\n`);
+process.stdout.write(`  ${'advice + pricing (target < 3 s)'.padEnd(52)}${ms(median(totalTimes))}  min ${ms(Math.min(...totalTimes))}  max ${ms(Math.max(...totalTimes))}\n`);
+process.stdout.write(`  synthesis of the 5 stages, once (${from ? `read from ${from}` : 'in-process'}): ${(synthMs / 1000).toFixed(1)} s\n`);

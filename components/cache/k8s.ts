@@ -1,0 +1,39 @@
+import { APP_ENV } from '../../core/contract';
+import { podMonitor } from '../../constructs/k8s/monitoring';
+import { REDIS_PORT, ReplicatedCache, SENTINEL_PORT } from '../../constructs/k8s/replicated-cache';
+import { K8sContext } from '../component';
+import { K8S_NAMES } from '../names';
+
+/** A Redis replication with Sentinel (OT redis-operator); the web tier's only. */
+export function cacheK8s(ctx: K8sContext): void {
+  const { plan, guard, environment: env } = ctx;
+  const web = ctx.peers.web;
+  const cache = new ReplicatedCache(ctx.chart, 'cache', {
+    product: plan.product,
+    name: K8S_NAMES.cache,
+    nodes: plan.cache!.nodes,
+    shape: plan.cache!.podShape,
+    zones: plan.zones,
+    passwordSecret: { name: K8S_NAMES.cacheSecret, key: 'password' },
+    storageClass: env.storageClass,
+  });
+  Object.assign(ctx.connections.webOnly.env, {
+    [APP_ENV.cacheHost]: cache.masterService,
+    // No separate read endpoint: reads go to the primary (as CACHE_READ_HOST promises when there is none).
+    [APP_ENV.cacheReadHost]: cache.masterService,
+    [APP_ENV.cachePort]: String(REDIS_PORT),
+    [APP_ENV.cacheTls]: 'false',
+    [APP_ENV.cacheAuth]: 'password',
+    [APP_ENV.cacheSentinelAddresses]: `${cache.sentinelService}:${SENTINEL_PORT}`,
+    [APP_ENV.cacheSentinelMaster]: cache.masterGroup,
+  });
+  ctx.connections.webOnly.secretEnv[APP_ENV.cachePassword] = { secret: K8S_NAMES.cacheSecret, key: 'password' };
+  guard.allow(web, cache.redisPeer, [REDIS_PORT]);
+  guard.allow(web, cache.sentinelPeer, [SENTINEL_PORT]);
+  guard.allow(cache.redisPeer, cache.redisPeer, [REDIS_PORT]);
+  guard.allow(cache.sentinelPeer, cache.redisPeer, [REDIS_PORT]);
+  guard.allow(cache.sentinelPeer, cache.sentinelPeer, [SENTINEL_PORT]);
+  guard.allowFromNamespace(env.redisOperatorNamespace, cache.redisPeer, [REDIS_PORT], 'redis-operator-to-cache');
+  guard.allowFromNamespace(env.redisOperatorNamespace, cache.sentinelPeer, [SENTINEL_PORT], 'redis-operator-to-cache-sentinel');
+  podMonitor(ctx.chart, { name: K8S_NAMES.cache, selector: cache.redisPeer.selector, port: 'redis-exporter' }, ctx.monitoring);
+}

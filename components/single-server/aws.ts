@@ -1,0 +1,34 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SingleServer } from '../../constructs/aws/single-server';
+import { StageObservability } from '../../constructs/aws/stage-observability';
+import { AwsContext } from '../component';
+
+/** The single server: the whole first stage, or kept beside split-tier while its data moves (`keepSingleServer`). */
+export function singleServerAws(ctx: AwsContext): void {
+  const { plan } = ctx;
+  const server = plan.server ?? (ctx.options.keepSingleServer ? ctx.ladder['single-server'].server : undefined);
+  if (!server) return;
+  const single = new SingleServer(ctx.stack, 'SingleServer', {
+    vpc: ctx.network.vpc,
+    alarms: ctx.alarms,
+    instanceType: server.instance.name,
+    dataVolumeGiB: server.dataVolumeGiB,
+    snapshotRetentionDays: server.snapshotRetentionDays,
+    appImage: plan.app.image,
+    appPort: plan.app.port,
+    postgresMemoryGiB: server.postgresShape.memoryGiB,
+    redisMemoryGiB: server.redisShape.memoryGiB,
+    cpuAlarmPercent: plan.observability.cpuAlarmPercent,
+    diskUsedAlarmPercent: plan.observability.diskUsedAlarmPercent,
+  });
+  ctx.parts.singleServer = single;
+  const instanceId = single.instance.instanceId;
+  // Straight onto the dashboard: the server's rows come first.
+  ctx.observability.addRow(
+    plan.server ? 'Single server' : 'Single server (kept for the data move; deploy without keepSingleServer after cut-over)',
+    new cloudwatch.GraphWidget({ title: 'CPU %', left: [new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: instanceId } })], width: 12 }),
+    new cloudwatch.GraphWidget({ title: 'Data disk used %', left: [new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'disk_used_percent', dimensionsMap: { InstanceId: instanceId, path: '/data' } })], width: 12 }),
+  );
+  if (plan.server) ctx.observability.addRow('Alarms', StageObservability.alarmStatus('Single server alarms', single.alarms));
+  else ctx.dashboard.watch('single-server', single.alarms);
+}

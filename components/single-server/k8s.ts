@@ -1,0 +1,72 @@
+import { APP_ENV } from '../../core/contract';
+import { SingleNodeStore } from '../../constructs/k8s/single-node-store';
+import { K8sContext } from '../component';
+
+const POSTGRES_PORT = 5432;
+const REDIS_PORT = 6379;
+/** Secret with the single server's Postgres password (key `password`), created by the user. */
+const POSTGRES_SECRET = 'postgres-credentials';
+
+/** The single server's Postgres and Redis as one-pod StatefulSets with retained claims (the web pod is the web component's). */
+export function singleServerK8s(ctx: K8sContext): void {
+  const { plan } = ctx;
+  const server = plan.server;
+  if (!server) return;
+  new SingleNodeStore(ctx.chart, 'postgres', {
+    product: plan.product,
+    name: 'postgres',
+    image: 'postgres:16.4',
+    port: POSTGRES_PORT,
+    uid: 999,
+    shape: server.postgresShape,
+    storageGiB: server.dataVolumeGiB,
+    storageClassName: ctx.environment.storageClass,
+    dataPath: '/var/lib/postgresql/data',
+    scratchPaths: ['/var/run/postgresql', '/tmp'],
+    env: [
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: POSTGRES_SECRET, key: 'password' } } },
+    ],
+    args: ['-c', `shared_buffers=${Math.max(128, Math.floor(server.postgresShape.memoryGiB * 1024 * 0.25))}MB`],
+    probeCommand: ['pg_isready', '-U', 'postgres', '-h', '127.0.0.1'],
+  });
+  new SingleNodeStore(ctx.chart, 'redis', {
+    product: plan.product,
+    name: 'redis',
+    image: 'redis:7.4',
+    port: REDIS_PORT,
+    uid: 999,
+    shape: server.redisShape,
+    storageGiB: Math.max(1, Math.ceil(server.redisShape.memoryGiB * 2)),
+    storageClassName: ctx.environment.storageClass,
+    dataPath: '/data',
+    args: ['--appendonly', 'yes', '--maxmemory', `${Math.floor(server.redisShape.memoryGiB * 1024 * 0.9)}mb`, '--maxmemory-policy', 'allkeys-lru'],
+    probeCommand: ['redis-cli', 'ping'],
+  });
+  // The official postgres image: superuser `postgres`, database `postgres`, no TLS inside the namespace.
+  Object.assign(ctx.connections.env, {
+    [APP_ENV.databaseHost]: 'postgres',
+    [APP_ENV.databaseReadHost]: 'postgres',
+    [APP_ENV.databaseDirectHost]: 'postgres',
+    [APP_ENV.databasePort]: String(POSTGRES_PORT),
+    [APP_ENV.databaseName]: 'postgres',
+    [APP_ENV.databaseUser]: 'postgres',
+    [APP_ENV.databaseAuth]: 'password',
+    [APP_ENV.databaseSslMode]: 'disable',
+  });
+  ctx.connections.secretEnv[APP_ENV.databasePassword] = { secret: POSTGRES_SECRET, key: 'password' };
+  Object.assign(ctx.connections.webOnly.env, {
+    [APP_ENV.cacheHost]: 'redis',
+    [APP_ENV.cacheReadHost]: 'redis',
+    [APP_ENV.cachePort]: String(REDIS_PORT),
+    [APP_ENV.cacheTls]: 'false',
+    [APP_ENV.cacheAuth]: 'none',
+  });
+}
+
+/** The web pod's flows to its stores (opened once the web component has built it). */
+export function singleServerPostK8s(ctx: K8sContext): void {
+  if (!ctx.plan.server) return;
+  ctx.guard.allow(ctx.peers.web.name, 'postgres', [POSTGRES_PORT]);
+  ctx.guard.allow(ctx.peers.web.name, 'redis', [REDIS_PORT]);
+}

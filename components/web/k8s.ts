@@ -1,0 +1,24 @@
+import { APP_ENV } from '../../core/contract';
+import { WebApp } from '../../constructs/k8s/web-app';
+import { K8sContext } from '../component';
+
+/** The web Deployment, Service and Ingress: one pod on the single server, spread over zones with HPA and PDB after. */
+export function webK8s(ctx: K8sContext): void {
+  const { plan } = ctx;
+  const connections = ctx.connections;
+  const sizing = plan.server
+    ? { shape: plan.server.appShape, replicas: 1 }
+    : { shape: plan.app.podShape, replicas: plan.app.minCount, maxReplicas: plan.app.maxCount, targetCpuPercent: plan.app.targetCpuPercent, zones: plan.zones };
+  const web = (ctx.parts.web = new WebApp(ctx.chart, 'web', {
+    product: plan.product,
+    image: plan.app.image,
+    port: plan.app.port,
+    healthCheckPath: plan.app.healthCheckPath,
+    ...sizing,
+    env: { [APP_ENV.role]: 'web', ...connections.env, ...connections.webOnly.env },
+    secretEnv: { ...connections.secretEnv, ...connections.webOnly.secretEnv },
+    secretFiles: connections.secretFiles,
+    configMapFiles: connections.configMapFiles,
+  }));
+  ctx.guard.allowFromIngress(web.name, plan.app.port);
+}

@@ -1,0 +1,105 @@
+/**
+ * Deployed sizes are a floor. A profile edit at the same stage (more traffic, less data, a
+ * higher SLO) must not shrink what holds data or change what a service only sets at creation:
+ * RDS storage and volume claims cannot shrink, MSK and Strimzi do not drop brokers that hold
+ * partitions, and an ElastiCache replication group's zones or an MSK cluster's client subnets
+ * are create-only. Where the deployed state is known, the plan keeps it:
+ * sizes are max(planned, deployed), zones and broker counts are kept.
+ *
+ * The deployed state comes from the deployed template or live objects (deploy/floor-sources.ts)
+ * or from stagekit.lock.json, which `deploy` writes for offline use (deploy/lock.ts).
+ */
+import type { Plan } from './plan';
+import type { StageName } from './ladder';
+
+export interface DeployedSizes {
+  readonly product: string;
+  readonly stage: StageName;
+  /** Zones the deployed stack spreads over (1 on single-server). */
+  readonly zones: number;
+  readonly serverDataVolumeGiB?: number;
+  /** Storage of each deployed shard (index = shard), GiB. */
+  readonly databaseStorageGiB?: readonly number[];
+  readonly kafkaBrokers?: number;
+  readonly kafkaStorageGiBPerBroker?: number;
+  readonly kafkaPartitions?: number;
+  /**
+   * Kubernetes: the size the single server's StatefulSet volume claim template was created with.
+   * The template is immutable; growth goes to the claim itself (PVC expansion).
+   */
+  readonly serverClaimTemplateGiB?: number;
+}
+
+/** The sizes a plan renders, as they will be deployed. */
+export function deployedSizesOf(plan: Plan, shardStorageGiB?: readonly number[]): DeployedSizes {
+  const kafka = plan.queue?.selfHostedKafka;
+  return {
+    product: plan.product,
+    stage: plan.stage,
+    zones: plan.zones,
+    ...(plan.server ? { serverDataVolumeGiB: plan.server.dataVolumeGiB, serverClaimTemplateGiB: plan.server.claimTemplateGiB ?? plan.server.dataVolumeGiB } : {}),
+    ...(plan.database ? { databaseStorageGiB: shardStorageGiB ?? Array.from({ length: plan.database.shards }, () => plan.database!.storageGiB) } : {}),
+    ...(kafka ? { kafkaBrokers: kafka.brokers, kafkaStorageGiBPerBroker: kafka.storageGiBPerBroker, kafkaPartitions: kafka.partitions } : {}),
+  };
+}
+
+/** Sizes that only grow, combined: what is deployed in `a` and `b` together (a later deploy never lowers the floor). */
+export function mergeDeployedSizes(a: DeployedSizes, b: DeployedSizes): DeployedSizes {
+  const max = (x?: number, y?: number) => (x === undefined ? y : y === undefined ? x : Math.max(x, y));
+  const shards = Math.max(a.databaseStorageGiB?.length ?? 0, b.databaseStorageGiB?.length ?? 0);
+  return {
+    product: b.product,
+    stage: b.stage,
+    zones: b.zones,
+    serverDataVolumeGiB: max(a.serverDataVolumeGiB, b.serverDataVolumeGiB),
+    serverClaimTemplateGiB: a.serverClaimTemplateGiB ?? b.serverClaimTemplateGiB,
+    databaseStorageGiB: shards ? Array.from({ length: shards }, (_, i) => max(a.databaseStorageGiB?.[i], b.databaseStorageGiB?.[i])!) : undefined,
+    kafkaBrokers: max(a.kafkaBrokers, b.kafkaBrokers),
+    kafkaStorageGiBPerBroker: max(a.kafkaStorageGiBPerBroker, b.kafkaStorageGiBPerBroker),
+    kafkaPartitions: max(a.kafkaPartitions, b.kafkaPartitions),
+  };
+}
+
+/**
+ * The plan with the deployed sizes as a floor. `wantedZones` is what the profile asks for: when the
+ * deployed zones differ, the plan keeps the deployed ones (the caller computed it so) and says why.
+ */
+export function applyDeployedFloor(plan: Plan, deployed: DeployedSizes, wantedZones: number): Plan {
+  const reasoning = [...plan.reasoning];
+  const warnings = [...plan.warnings];
+  const kept = (what: string, planned: number, floor: number, unit = 'GiB') => reasoning.push(`floor: ${what} kept at the deployed ${floor} ${unit} (the profile alone plans ${planned}): it cannot shrink`);
+  if (plan.zones !== wantedZones) {
+    warnings.push(
+      `zones: the SLO asks for ${wantedZones} zones, the deployed stack spreads over ${plan.zones}; the plan keeps ${plan.zones} (the cache's zones and Kafka's client subnets are create-only). Spreading wider is a migration: see the runbook`,
+    );
+  }
+
+  let server = plan.server;
+  if (server && deployed.serverDataVolumeGiB !== undefined) {
+    const floor = Math.max(server.dataVolumeGiB, deployed.serverDataVolumeGiB);
+    if (floor > server.dataVolumeGiB) kept('server data volume', server.dataVolumeGiB, floor);
+    server = { ...server, dataVolumeGiB: floor, claimTemplateGiB: deployed.serverClaimTemplateGiB ?? deployed.serverDataVolumeGiB };
+  }
+
+  let database = plan.database;
+  if (database && deployed.databaseStorageGiB?.length) {
+    const floor = Math.max(database.storageGiB, ...deployed.databaseStorageGiB);
+    if (floor > database.storageGiB) kept('database storage', database.storageGiB, floor);
+    database = { ...database, storageGiB: floor };
+  }
+
+  let queue = plan.queue;
+  if (queue && deployed.kafkaBrokers !== undefined) {
+    const k = queue.selfHostedKafka;
+    // Kafka clusters keep a broker count that is a multiple of the zones.
+    const brokers = Math.max(k.brokers, Math.ceil(deployed.kafkaBrokers / plan.zones) * plan.zones);
+    const storageGiBPerBroker = Math.max(k.storageGiBPerBroker, deployed.kafkaStorageGiBPerBroker ?? 0);
+    const partitions = Math.max(k.partitions, deployed.kafkaPartitions ?? 0);
+    if (brokers > k.brokers) kept('Kafka brokers', k.brokers, brokers, 'brokers');
+    if (storageGiBPerBroker > k.storageGiBPerBroker) kept('Kafka storage per broker', k.storageGiBPerBroker, storageGiBPerBroker);
+    if (partitions > k.partitions) reasoning.push(`floor: ${partitions} partitions kept (Kafka cannot reduce a topic's partitions; the profile alone plans ${k.partitions})`);
+    const kafka = { ...k, brokers, storageGiBPerBroker, partitions };
+    queue = { ...queue, selfHostedKafka: kafka, kafka: queue.kafka ? kafka : undefined };
+  }
+  return { ...plan, server, database, queue, reasoning, warnings, deployedFloor: deployed };
+}

@@ -1,0 +1,44 @@
+/** AWS Backup: snapshot storage of the volumes a plan selects, from the data in use and the daily changes. */
+import { resource } from '../../model';
+import { gib } from '../../usage';
+import { usageLine } from '../context';
+import { num, referencedIds } from '../template';
+import { blockDevices } from './ec2';
+import { handler, props, ServiceHandlers } from './types';
+
+export const backupPlan = handler({
+  types: ['AWS::Backup::BackupPlan'],
+  read(t, id, r) {
+    const rules: any[] = props(r).BackupPlan?.BackupPlanRule ?? [];
+    const retentionDays = Math.max(0, ...rules.map((rule) => num(t, rule?.Lifecycle?.DeleteAfterDays) ?? 35));
+    let volumeGiB = 0;
+    for (const [, sel] of Object.entries(t.Resources ?? {})) {
+      if (sel.Type !== 'AWS::Backup::BackupSelection' || !referencedIds(sel.Properties?.BackupPlanId).includes(id)) continue;
+      for (const target of referencedIds(sel.Properties?.BackupSelection?.Resources)) {
+        const res = t.Resources?.[target];
+        if (res?.Type === 'AWS::EC2::Volume') volumeGiB += num(t, res.Properties?.Size) ?? 0;
+        if (res?.Type === 'AWS::EC2::Instance') for (const d of blockDevices(t, res.Properties?.BlockDeviceMappings) ?? []) volumeGiB += d.sizeGiB;
+      }
+    }
+    return { retentionDays, volumeGiB };
+  },
+  price(ctx, id, type, { retentionDays, volumeGiB }) {
+    const price = ctx.catalog.ebs(ctx.region).snapshotPerGbMonth;
+    const u = ctx.usage;
+    let gb: number | undefined;
+    let assumption = '';
+    if (u) {
+      const data = Math.min(u.datasetGiB, volumeGiB || u.datasetGiB) + 20;
+      const daily = (u.writeGiBPerMonth / 30) * 2;
+      gb = data + daily * retentionDays;
+      assumption = `incremental EBS snapshots: the data in use (${gib(data)}: dataset + OS) + ${retentionDays} days × ${daily.toFixed(1)} GiB/day of changed blocks (2 × the row-write volume)`;
+    }
+    return resource(id, type, [usageLine('Snapshot storage', 'GB-months', gb, price, assumption)], `daily snapshots kept ${retentionDays} days${volumeGiB ? ` of ${volumeGiB} GiB of volumes` : ''}`);
+  },
+});
+
+export const backupService: ServiceHandlers = {
+  service: 'AWS Backup',
+  handlers: [backupPlan],
+  free: { 'AWS::Backup::BackupVault': 'no charge', 'AWS::Backup::BackupSelection': 'no charge' },
+};

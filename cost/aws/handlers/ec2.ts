@@ -1,0 +1,227 @@
+/**
+ * EC2 compute and block storage: instances, Auto Scaling groups (priced at their floor), EBS volumes. The EBS
+ * and instance-hour helpers are shared with the EKS node groups and the backup plans.
+ */
+import { CostComponent, HOURS_PER_MONTH, notPricedResource, PricedResource, resource, unpricedComponent } from '../../model';
+import { PriceNotFound } from '../../catalog';
+import { AwsContext, lookup, priced } from '../context';
+import { bool, CfnTemplate, num, referencedResource, str } from '../template';
+import { handler, props, ServiceHandlers } from './types';
+
+export interface BlockDevice {
+  sizeGiB: number;
+  type: string;
+  iops?: number;
+  throughput?: number;
+}
+
+// --- reading -----------------------------------------------------------------------------------------------
+
+export function blockDevices(template: CfnTemplate, mappings: unknown): BlockDevice[] | undefined {
+  if (!Array.isArray(mappings)) return undefined;
+  return mappings
+    .filter((m) => m?.Ebs && !m.NoDevice)
+    .map((m) => ({
+      sizeGiB: num(template, m.Ebs.VolumeSize) ?? 8,
+      type: str(template, m.Ebs.VolumeType) ?? 'gp2',
+      iops: num(template, m.Ebs.Iops),
+      throughput: num(template, m.Ebs.Throughput),
+    }));
+}
+
+/** The launch template data a resource points to (LaunchTemplate.LaunchTemplateId/Name → the template's resource). */
+function launchTemplateData(template: CfnTemplate, spec: unknown): Record<string, any> | undefined {
+  if (!spec || typeof spec !== 'object') return undefined;
+  const s = spec as Record<string, unknown>;
+  const byRef = referencedResource(template, [s.LaunchTemplateId, s.LaunchTemplateName], ['AWS::EC2::LaunchTemplate']);
+  if (byRef) return byRef.resource.Properties?.LaunchTemplateData ?? {};
+  const name = str(template, s.LaunchTemplateName);
+  const byName = Object.values(template.Resources ?? {}).find((r) => r.Type === 'AWS::EC2::LaunchTemplate' && r.Properties?.LaunchTemplateName === name);
+  return byName?.Properties?.LaunchTemplateData;
+}
+
+// --- pricing -----------------------------------------------------------------------------------------------
+
+/** EBS storage, IOPS and throughput components of one volume (× count). */
+export function ebsLines(ctx: AwsContext, label: string, v: BlockDevice, count = 1): CostComponent[] {
+  const p = ctx.catalog.ebs(ctx.region);
+  const each = count > 1 ? ` × ${count}` : '';
+  switch (v.type) {
+    case 'gp3': {
+      const lines = [priced(`${label} storage (gp3, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.gp3PerGbMonth)];
+      if ((v.iops ?? 3000) > 3000) lines.push(priced(`${label} provisioned IOPS above 3,000 (gp3)`, 'IOPS-months', (v.iops! - 3000) * count, p.gp3IopsPerMonth));
+      if ((v.throughput ?? 125) > 125) lines.push(priced(`${label} throughput above 125 MiB/s (gp3)`, 'MiBps-months', (v.throughput! - 125) * count, p.gp3ThroughputPerMibpsMonth));
+      return lines;
+    }
+    case 'gp2':
+      return [priced(`${label} storage (gp2, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.gp2PerGbMonth)];
+    case 'io1':
+      return [
+        priced(`${label} storage (io1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.io1PerGbMonth),
+        priced(`${label} provisioned IOPS (io1)`, 'IOPS-months', (v.iops ?? 0) * count, p.io1IopsPerMonth),
+      ];
+    case 'st1':
+      return [priced(`${label} storage (st1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.st1PerGbMonth)];
+    case 'sc1':
+      return [priced(`${label} storage (sc1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.sc1PerGbMonth)];
+    default:
+      return [unpricedComponent(`${label} storage (${v.type}, ${v.sizeGiB} GiB)`, 'GB-months', `no ${v.type} volume price in the catalog`)];
+  }
+}
+
+/** Detailed (1-minute) monitoring: AWS bills the 7 instance metrics as custom metrics. */
+function detailedMonitoring(ctx: AwsContext, instances: number): CostComponent[] {
+  return lookup('Detailed monitoring', 'metrics', () => {
+    const tier = ctx.catalog.cloudwatch(ctx.region).customMetrics[0];
+    return priced(`Detailed monitoring (7 metrics${instances > 1 ? ` × ${instances}` : ''})`, 'metric-months', 7 * instances, tier, 'AWS bills the 7 EC2 metrics of 1-minute monitoring as custom metrics (first-tier price)');
+  });
+}
+
+export function instanceLines(ctx: AwsContext, instanceType: string | undefined, instances: number, what: string): CostComponent[] {
+  if (!instanceType) return [unpricedComponent(`${what} usage`, 'hours', 'the instance type is not a literal in the template')];
+  const count = instances !== 1 ? ` × ${instances}` : '';
+  return lookup(`${what} usage (${instanceType})`, 'hours', () => {
+    const onDemand = ctx.catalog.ec2Hourly(ctx.region, instanceType);
+    if (!ctx.commitment) return priced(`${what} usage (Linux, on-demand, ${instanceType}${count})`, 'hours', HOURS_PER_MONTH * instances, onDemand);
+    try {
+      const reserved = ctx.catalog.ec2ReservedHourly(ctx.region, instanceType, ctx.commitment);
+      return priced(
+        `${what} usage (Linux, reserved ${ctx.commitment} no upfront, ${instanceType}${count})`,
+        'hours',
+        HOURS_PER_MONTH * instances,
+        reserved,
+        `standard Reserved Instance, ${ctx.commitment === '1y' ? '1 year' : '3 years'}, no upfront: $${reserved.usd}/h against $${onDemand.usd}/h on-demand; covers the floor only, scale-out above it runs on-demand`,
+      );
+    } catch (err) {
+      if (!(err instanceof PriceNotFound)) throw err;
+      return priced(`${what} usage (Linux, on-demand, ${instanceType}${count})`, 'hours', HOURS_PER_MONTH * instances, onDemand, `no ${ctx.commitment} Reserved Instance offer for ${instanceType} in ${ctx.region}: on-demand`);
+    }
+  });
+}
+
+/**
+ * A fleet whose instance hours cannot be priced (a type the catalog lacks) is not priced at all: its volumes
+ * alone would be a partial figure called priced.
+ */
+export function fleetResource(id: string, type: string, lines: CostComponent[], note?: string): PricedResource {
+  const compute = lines[0];
+  if (compute?.notPriced) return { ...notPricedResource(id, type, `${compute.notPriced}; the volumes and monitoring of its instances are left out with it`), costComponents: lines };
+  return resource(id, type, lines, note);
+}
+
+function publicIpv4Line(ctx: AwsContext): CostComponent[] {
+  return lookup('Public IPv4 address', 'hours', () => priced('Public IPv4 address', 'hours', HOURS_PER_MONTH, ctx.catalog.publicIpv4Hourly(ctx.region).inUse));
+}
+
+// --- handlers ----------------------------------------------------------------------------------------------
+
+export const ec2Instance = handler({
+  types: ['AWS::EC2::Instance'],
+  read(t, _id, r) {
+    const p = props(r);
+    const lt = launchTemplateData(t, p.LaunchTemplate);
+    return {
+      // An instance without a type (and no launch template giving one) launches as m1.small, CloudFormation's default.
+      instanceType: str(t, p.InstanceType ?? lt?.InstanceType) ?? (p.InstanceType === undefined && !lt?.InstanceType ? 'm1.small' : undefined),
+      tenancy: str(t, p.Tenancy ?? lt?.Placement?.Tenancy),
+      devices: blockDevices(t, p.BlockDeviceMappings ?? lt?.BlockDeviceMappings),
+      detailedMonitoring: (bool(t, p.Monitoring) ?? bool(t, lt?.Monitoring?.Enabled)) === true,
+      publicIp: (p.NetworkInterfaces ?? []).some((n: any) => bool(t, n?.AssociatePublicIpAddress)),
+    };
+  },
+  price(ctx, id, type, spec) {
+    const lines = instanceLines(ctx, spec.instanceType, 1, 'Instance');
+    if (spec.tenancy && spec.tenancy !== 'default') lines.push(unpricedComponent(`${spec.tenancy} tenancy surcharge`, 'hours', 'dedicated tenancy is not in the catalog'));
+    if (spec.devices?.length) spec.devices.forEach((d, i) => lines.push(...lookup('Root volume', 'GB-months', () => ebsLines(ctx, i === 0 ? 'Root volume' : `Block device ${i + 1}`, d))));
+    else lines.push(...lookup('Root volume', 'GB-months', () => ebsLines(ctx, 'Root volume', { sizeGiB: 8, type: 'gp3' }).map((c) => ({ ...c, assumption: 'no block device mapping: the AMI default, assumed 8 GiB gp3 (Amazon Linux 2023)' }))));
+    if (spec.detailedMonitoring) lines.push(...detailedMonitoring(ctx, 1));
+    if (spec.publicIp) lines.push(...publicIpv4Line(ctx));
+    return fleetResource(id, type, lines);
+  },
+});
+
+export const autoScalingGroup = handler({
+  types: ['AWS::AutoScaling::AutoScalingGroup'],
+  read(t, _id, r) {
+    const p = props(r);
+    let instanceType: string | undefined;
+    let data: Record<string, any> | undefined;
+    if (p.LaunchTemplate) data = launchTemplateData(t, p.LaunchTemplate);
+    const mixed = p.MixedInstancesPolicy?.LaunchTemplate;
+    if (mixed) {
+      data = launchTemplateData(t, mixed.LaunchTemplateSpecification);
+      instanceType = str(t, mixed.Overrides?.[0]?.InstanceType);
+    }
+    let monitoring = bool(t, data?.Monitoring?.Enabled) ?? false;
+    let devices = blockDevices(t, data?.BlockDeviceMappings);
+    if (p.LaunchConfigurationName) {
+      const lc = referencedResource(t, p.LaunchConfigurationName, ['AWS::AutoScaling::LaunchConfiguration'])?.resource.Properties;
+      data = lc;
+      devices = blockDevices(t, lc?.BlockDeviceMappings);
+      monitoring = bool(t, lc?.InstanceMonitoring) ?? true; // launch configurations default to detailed monitoring
+    }
+    instanceType ??= str(t, data?.InstanceType);
+    return {
+      min: num(t, p.MinSize),
+      desired: num(t, p.DesiredCapacity),
+      instanceType,
+      devices,
+      detailedMonitoring: monitoring,
+      mixedDistribution: p.MixedInstancesPolicy?.InstancesDistribution !== undefined,
+    };
+  },
+  price(ctx, id, type, spec) {
+    const { min, desired } = spec;
+    const capacity = Math.max(min ?? 0, desired ?? 0);
+    if (min === undefined) return resource(id, type, [unpricedComponent('Instance usage', 'hours', 'MinSize is not a literal in the template')]);
+    const lines = instanceLines(ctx, spec.instanceType, capacity, 'Instance');
+    const devices = spec.devices;
+    for (const [i, d] of (devices?.length ? devices : [{ sizeGiB: 8, type: 'gp3' }]).entries()) {
+      const assumed = !devices?.length;
+      lines.push(
+        ...lookup('Root volume', 'GB-months', () =>
+          ebsLines(ctx, i === 0 ? 'Root volume' : `Block device ${i + 1}`, d, capacity).map((c) => (assumed ? { ...c, assumption: 'no block device mapping: the AMI default, assumed 8 GiB gp3' } : c)),
+        ),
+      );
+    }
+    if (spec.detailedMonitoring) lines.push(...detailedMonitoring(ctx, capacity));
+    const onDemandNote = spec.mixedDistribution ? '; spot capacity priced at on-demand rates' : '';
+    return fleetResource(
+      id,
+      type,
+      lines,
+      `prices the autoscaling floor: ${capacity} instance(s) (MinSize ${min}${desired !== undefined ? `, DesiredCapacity ${desired}` : ''}), which stagekit sizes to carry peak with a zone lost; scale-out above it costs extra${onDemandNote}`,
+    );
+  },
+});
+
+export const ebsVolume = handler({
+  types: ['AWS::EC2::Volume'],
+  read(t, _id, r) {
+    const p = props(r);
+    return {
+      size: num(t, p.Size),
+      fromSnapshot: Boolean(p.SnapshotId),
+      volumeType: str(t, p.VolumeType) ?? 'gp2',
+      iops: num(t, p.Iops),
+      throughput: num(t, p.Throughput),
+    };
+  },
+  price(ctx, id, type, spec) {
+    if (spec.size === undefined) return resource(id, type, [unpricedComponent('Storage', 'GB-months', spec.fromSnapshot ? 'size comes from the snapshot' : 'Size is not a literal')]);
+    const v: BlockDevice = { sizeGiB: spec.size, type: spec.volumeType, iops: spec.iops, throughput: spec.throughput };
+    return resource(id, type, lookup('Storage', 'GB-months', () => ebsLines(ctx, 'Volume', v)));
+  },
+});
+
+export const ec2Service: ServiceHandlers = {
+  service: 'EC2',
+  handlers: [ec2Instance, autoScalingGroup, ebsVolume],
+  free: Object.fromEntries(
+    [
+      ...['KeyPair', 'PlacementGroup', 'LaunchTemplate', 'VolumeAttachment'].map((t) => `AWS::EC2::${t}`),
+      'AWS::AutoScaling::LaunchConfiguration', 'AWS::AutoScaling::ScalingPolicy', 'AWS::AutoScaling::LifecycleHook', 'AWS::AutoScaling::ScheduledAction', 'AWS::AutoScaling::WarmPool',
+      'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy',
+    ].map((t) => [t, 'no charge']),
+  ),
+};

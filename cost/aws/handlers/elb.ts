@@ -1,0 +1,75 @@
+/** Elastic Load Balancing: application and network load balancers, their capacity units and public addresses. */
+import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
+import { AwsContext, lookup, priced, usageLine } from '../context';
+import { listLength, str } from '../template';
+import { handler, props, ServiceHandlers } from './types';
+
+/** ALB capacity units from the request rate and bytes: the largest of the billed dimensions, per hour. */
+export function albLcus(ctx: AwsContext): { lcus: number; assumption: string } {
+  const u = ctx.usage!;
+  const requestsPerConnection = 10;
+  const newConnections = u.averageRequestsPerSecond / requestsPerConnection / 25;
+  const activeConnections = (u.averageRequestsPerSecond / requestsPerConnection) * 60 / 3000;
+  const gbPerHour = (u.averageRequestsPerSecond * 3600 * (u.responseKiB + 1)) / 1024 ** 2;
+  const lcus = Math.max(newConnections, activeConnections, gbPerHour);
+  const bound = lcus === gbPerHour ? 'processed bytes' : lcus === newConnections ? 'new connections' : 'active connections';
+  return {
+    lcus,
+    assumption:
+      `${u.averageRequestsPerSecond} req/s on average × ${u.responseKiB + 1} KiB (response + request) = ${gbPerHour.toFixed(1)} GB/h ⇒ ${lcus.toFixed(1)} LCU (${bound} is the largest dimension; ` +
+      `${requestsPerConnection} requests per connection, connections last a minute, ≤ 10 listener rules)`,
+  };
+}
+
+export const loadBalancerV2 = handler({
+  types: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
+  read(t, _id, r) {
+    const p = props(r);
+    return {
+      lbType: str(t, p.Type) ?? 'application',
+      internetFacing: (str(t, p.Scheme) ?? 'internet-facing') === 'internet-facing',
+      subnets: listLength(p.Subnets) ?? listLength(p.SubnetMappings),
+    };
+  },
+  price(ctx, id, type, spec) {
+    const azs = spec.subnets ?? ctx.usage?.zones ?? 2;
+    const lines: CostComponent[] = [];
+    let note: string | undefined;
+    if (spec.lbType === 'application') {
+      lines.push(
+        ...lookup('Application load balancer', 'hours', () => {
+          const price = ctx.catalog.alb(ctx.region);
+          const out = [priced('Application load balancer', 'hours', HOURS_PER_MONTH, price.hourly)];
+          if (ctx.roles.frontLoadBalancer === id) {
+            const lcu = ctx.usage ? albLcus(ctx) : undefined;
+            out.push(usageLine('Load balancer capacity units', 'LCU-hours', lcu ? lcu.lcus * HOURS_PER_MONTH : undefined, price.lcuHourly, lcu?.assumption ?? ''));
+          } else {
+            note = 'capacity units not modelled: the request traffic is attributed to the front load balancer';
+          }
+          return out;
+        }),
+      );
+    } else if (spec.lbType === 'network') {
+      lines.push(...lookup('Network load balancer', 'hours', () => priced('Network load balancer', 'hours', HOURS_PER_MONTH, ctx.catalog.nlb(ctx.region).hourly)));
+      note = 'NLB capacity units (NLCU) are not modelled';
+    } else {
+      lines.push(unpricedComponent(`${spec.lbType} load balancer`, 'hours', `no ${spec.lbType} load balancer price in the catalog`));
+    }
+    if (spec.internetFacing && spec.lbType !== 'gateway') {
+      lines.push(
+        ...lookup('Public IPv4 addresses', 'hours', () =>
+          priced(`Public IPv4 addresses (one per AZ, ${azs})`, 'hours', HOURS_PER_MONTH * azs, ctx.catalog.publicIpv4Hourly(ctx.region).inUse, 'an internet-facing load balancer holds one public IPv4 address per zone'),
+        ),
+      );
+    }
+    return resource(id, type, lines, note);
+  },
+});
+
+export const elbService: ServiceHandlers = {
+  service: 'Elastic Load Balancing',
+  handlers: [loadBalancerV2],
+  free: Object.fromEntries(
+    ['Listener', 'ListenerRule', 'TargetGroup', 'ListenerCertificate'].map((t) => [`AWS::ElasticLoadBalancingV2::${t}`, 'no charge']),
+  ),
+};

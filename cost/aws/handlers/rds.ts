@@ -1,0 +1,113 @@
+/** RDS: database instances and read replicas (PostgreSQL), their storage, provisioned IOPS and backups. */
+import type { Price, RdsDeployment } from '../../catalog';
+import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
+import { count, gib } from '../../usage';
+import { AwsContext, lookup, priced, usageLine } from '../context';
+import { bool, num, referencedResource, str } from '../template';
+import { handler, props, ServiceHandlers } from './types';
+
+/** RDS gp3 baseline for PostgreSQL: 3,000 IOPS / 125 MiB/s below 400 GiB, 12,000 / 500 from 400 GiB. */
+function rdsGp3Baseline(storageGiB: number): { iops: number; throughput: number } {
+  return storageGiB >= 400 ? { iops: 12000, throughput: 500 } : { iops: 3000, throughput: 125 };
+}
+
+function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number): CostComponent[] {
+  const s = ctx.catalog.rdsStorage(ctx.region, deployment);
+  const copies = deployment === 'multi-az' ? ' (both copies, Multi-AZ)' : '';
+  const need = (price: Price | undefined, what: string): Price => {
+    if (!price) throw new Error(`no RDS ${what} price for ${deployment} in ${ctx.region}`);
+    return price;
+  };
+  switch (storageType) {
+    case 'gp3': {
+      const base = rdsGp3Baseline(size);
+      const lines = [priced(`Storage (gp3, ${size} GiB)${copies}`, 'GB-months', size, need(s.gp3PerGbMonth, 'gp3 storage'))];
+      if (iops !== undefined && iops > base.iops) lines.push(priced(`Provisioned IOPS above the ${count(base.iops)} baseline (gp3)`, 'IOPS-months', iops - base.iops, need(s.gp3IopsPerMonth, 'gp3 IOPS')));
+      if (throughput !== undefined && throughput > base.throughput) lines.push(priced(`Throughput above ${base.throughput} MiB/s (gp3)`, 'MBps-months', throughput - base.throughput, need(s.gp3ThroughputPerMbpsMonth, 'gp3 throughput')));
+      return lines;
+    }
+    case 'gp2':
+      return [priced(`Storage (gp2, ${size} GiB)${copies}`, 'GB-months', size, need(s.gp2PerGbMonth, 'gp2 storage'))];
+    case 'io1':
+      return [
+        priced(`Storage (io1, ${size} GiB)${copies}`, 'GB-months', size, need(s.io1PerGbMonth, 'io1 storage')),
+        priced('Provisioned IOPS (io1)', 'IOPS-months', iops ?? 0, need(s.io1IopsPerMonth, 'io1 IOPS')),
+      ];
+    default:
+      return [unpricedComponent(`Storage (${storageType}, ${size} GiB)`, 'GB-months', `no RDS ${storageType} storage price in the catalog`)];
+  }
+}
+
+export const rdsInstance = handler({
+  types: ['AWS::RDS::DBInstance'],
+  read(t, _id, r) {
+    const p = props(r);
+    const source = p.SourceDBInstanceIdentifier ? referencedResource(t, p.SourceDBInstanceIdentifier, ['AWS::RDS::DBInstance']) : undefined;
+    const sourceProps = source?.resource.Properties ?? {};
+    const isReplica = p.SourceDBInstanceIdentifier !== undefined;
+    return {
+      instanceClass: str(t, p.DBInstanceClass),
+      engine: (str(t, p.Engine) ?? str(t, sourceProps.Engine) ?? (p.DBClusterIdentifier ? 'aurora' : 'unknown')).toLowerCase(),
+      isReplica,
+      sourceId: source?.id,
+      inCluster: p.DBClusterIdentifier !== undefined,
+      multiAz: bool(t, p.MultiAZ) ?? false,
+      storageGiB: num(t, p.AllocatedStorage) ?? num(t, sourceProps.AllocatedStorage),
+      storageType: str(t, p.StorageType) ?? (p.Iops !== undefined ? 'io1' : isReplica ? (str(t, sourceProps.StorageType) ?? 'gp2') : 'gp2'),
+      iops: num(t, p.Iops) ?? (isReplica ? num(t, sourceProps.Iops) : undefined),
+      throughput: num(t, p.StorageThroughput),
+      backupRetentionDays: num(t, p.BackupRetentionPeriod) ?? (isReplica ? 0 : 1),
+    };
+  },
+  price(ctx, id, type, spec) {
+    const { instanceClass, engine, isReplica, multiAz } = spec;
+    const deployment: RdsDeployment = multiAz ? 'multi-az' : 'single-az';
+    const role = isReplica ? 'Read replica' : 'Database instance';
+    if (spec.inCluster) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', 'Aurora cluster instances are not in the catalog')]);
+    if (engine !== 'postgres') return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL only, not ${engine}`)]);
+    if (!instanceClass) return resource(id, type, [unpricedComponent(role, 'hours', 'DBInstanceClass is not a literal')]);
+    const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () =>
+      priced(`${role} (PostgreSQL, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'})`, 'hours', HOURS_PER_MONTH, ctx.catalog.rdsPostgresHourly(ctx.region, instanceClass, deployment)),
+    );
+    const size = spec.storageGiB;
+    if (size === undefined) lines.push(unpricedComponent('Storage', 'GB-months', 'AllocatedStorage is not a literal (nor on the source instance)'));
+    else lines.push(...lookup('Storage', 'GB-months', () => rdsStorageLines(ctx, deployment, spec.storageType, size, spec.iops, spec.throughput)));
+    const retention = spec.backupRetentionDays;
+    if (retention > 0 && size !== undefined) {
+      lines.push(
+        ...lookup('Backup storage', 'GB-months', () => {
+          const price = ctx.catalog.rdsStorage(ctx.region, deployment).backupPerGbMonth;
+          if (!ctx.usage) return usageLine('Backup storage beyond the free allowance', 'GB-months', undefined, price, '');
+          const u = ctx.usage;
+          const primaries = Math.max(1, ctx.roles.databases.primaries);
+          const data = u.datasetGiB / primaries;
+          const daily = u.writeGiBPerMonth / primaries / 30;
+          const backup = data + daily * retention;
+          return usageLine(
+            'Backup storage beyond the free allowance',
+            'GB-months',
+            Math.max(0, backup - size),
+            price,
+            `${retention} days of backups ≈ ${gib(data)} of data + ${retention} × ${daily.toFixed(1)} GiB/day of changes = ${gib(backup)}; free up to the ${size} GiB provisioned`,
+          );
+        }, true),
+      );
+    }
+    return resource(
+      id,
+      type,
+      lines,
+      isReplica ? `replica of ${spec.sourceId ?? 'another instance'}; replication traffic in one region is free` : multiAz ? 'Multi-AZ: a synchronous standby in another zone, billed as a second instance and storage copy' : undefined,
+    );
+  },
+});
+
+export const rdsService: ServiceHandlers = {
+  service: 'RDS',
+  handlers: [rdsInstance],
+  free: Object.fromEntries(['DBSubnetGroup', 'DBParameterGroup', 'DBClusterParameterGroup', 'OptionGroup'].map((t) => [`AWS::RDS::${t}`, 'no charge'])),
+  notPriced: {
+    'AWS::RDS::DBCluster': 'Aurora prices are not in the catalog',
+    'AWS::RDS::DBProxy': 'RDS Proxy prices are not in the catalog',
+  },
+};

@@ -1,0 +1,552 @@
+/**
+ * The fleet plan: the servers, load balancers, volumes and object storage a Kubernetes rendering needs on a
+ * self-hosted provider, as data. The self-hosted bill prices this plan line by line, and the self-hosted
+ * deploy provisions from it, so what is priced is by construction what would be provisioned.
+ *
+ * `planFleet(objects, options)` reads the rendering (inventory.ts), bin-packs each pool onto the cheapest
+ * fitting server type of the provider's offer with failure-domain spread and N+1 (binpack.ts, cluster.ts),
+ * and adds what sits around the pools: control-plane nodes, load balancers with their targets, volumes and
+ * backup storage. Everything in it is plain JSON (no Maps, no functions).
+ */
+import { loadCatalog, PriceCatalog, SelfHostedProvider, SelfHostedServer, SelfHostedServices } from '../catalog';
+import { hetznerDedicatedAvailable, providerLocations } from './locations';
+import { bareMetalData, defaultOwnedOptions, FleetProvider, HETZNER_LB_SOURCE, HETZNER_LB_TYPES, OwnedHardwareOptions, sourceText } from './offers';
+import { gib, UsageModel } from '../usage';
+import { PackResult, ServerType } from './binpack';
+import { ClusterPacking, packCluster, PoolName } from './cluster';
+import { Inventory, inventory, Workload } from './inventory';
+
+export const PROVIDER_NAMES: Record<FleetProvider, string> = {
+  hetzner: 'Hetzner Cloud',
+  'hetzner-dedicated': 'Hetzner dedicated + Cloud',
+  ovh: 'OVHcloud Public Cloud',
+  scaleway: 'Scaleway',
+  owned: 'Owned hardware (colocated)',
+};
+
+/** A server type as the plan names it: enough to order it and to price it. */
+export interface FleetServerType {
+  readonly id: string;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  /** Local disk, as the provider lists it (0 when it has none). */
+  readonly diskGb: number;
+  readonly diskType: string;
+  readonly arch: string;
+  readonly vcpuKind: string;
+  /** "dedicated vCPU, x86_64"... shown on the bill. */
+  readonly description: string;
+  readonly monthlyUsd: number;
+  readonly priceSource: string;
+  /** cloud server, rented dedicated server, or bought and colocated. */
+  readonly offer: 'cloud' | 'dedicated' | 'owned';
+  /** Usable local NVMe when volumes live on the server (dedicated, owned). */
+  readonly localDiskGiB?: number;
+  /** Dedicated: the one-off setup fee (USD), amortized into monthlyUsd over `setupMonths`. */
+  readonly setupUsd?: number;
+  readonly setupMonths?: number;
+  /** Owned: the parts of monthlyUsd. */
+  readonly owned?: { readonly capexUsd: number; readonly amortizedUsd: number; readonly spaceUsd: number; readonly powerUsd: number; readonly rackUnits: number; readonly powerKw: number };
+}
+
+/** A workload placed on a pool: its pods and their requests. */
+export interface FleetWorkload {
+  readonly name: string;
+  readonly kind: string;
+  readonly role: string;
+  readonly replicas: number;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  readonly storageGiB: number;
+  readonly spreadOverNodes: boolean;
+  readonly note?: string;
+}
+
+export interface FleetPool {
+  readonly name: PoolName;
+  /** Why this pool exists and what its servers are, in words. */
+  readonly purpose: string;
+  readonly server: FleetServerType;
+  /** Servers to provision: packed + spare. */
+  readonly count: number;
+  readonly packed: number;
+  /** Spare servers (N+1) so a failed server's pods have somewhere to go. */
+  readonly spare: number;
+  /** Packed servers per failure domain, in the order of `FleetPlan.failureDomains`. */
+  readonly perFailureDomain: number[];
+  /** Index in `FleetPlan.failureDomains` where the spare goes (the domain with the fewest servers). */
+  readonly spareFailureDomain: number | null;
+  readonly workloads: FleetWorkload[];
+  /** Requested ÷ allocatable over the packed servers. */
+  readonly utilisation: { readonly vcpu: number; readonly memory: number };
+  /** Each workload's share of the packed servers (the larger of its CPU and memory fraction). */
+  readonly shares: Record<string, number>;
+  /** Packed capacity no workload's share covers. */
+  readonly unused: number;
+  /** Each server needs a public IPv4 address (priced where the provider charges for it). */
+  readonly publicIpv4: boolean;
+}
+
+export interface FleetControlPlane {
+  readonly server: FleetServerType;
+  readonly count: number;
+  /** Runs on three of the general pool's servers (owned hardware) rather than on servers of its own. */
+  readonly stacked: boolean;
+  readonly perFailureDomain: number[];
+  readonly note: string;
+}
+
+export interface FleetLoadBalancer {
+  /** The Kubernetes object it fronts (Ingress/…, Service/…). */
+  readonly name: string;
+  readonly kind: string;
+  /** The provider's load-balancer type ("lb11", "M", "software"...). */
+  readonly type: string;
+  /** Most targets one load balancer of this type can have, where the provider states it. */
+  readonly maxTargets?: number;
+  readonly count: number;
+  /** The servers it forwards to: the pool that runs the ingress controller (or the Service's pods). */
+  readonly targets: { readonly pool: PoolName; readonly servers: number };
+  readonly monthlyUsd: number;
+  readonly priceSource: string;
+  readonly why?: string;
+  readonly reason: string;
+}
+
+export interface FleetVolume {
+  /** The workload (or PersistentVolumeClaim) the volume belongs to. */
+  readonly name: string;
+  readonly sizeGiB: number;
+  /** Volumes of this size: one per replica. */
+  readonly count: number;
+  readonly medium: 'block-volume' | 'local-nvme';
+}
+
+export interface FleetObjectStorage {
+  readonly purpose: 'postgres-backups';
+  /** The systems backed up. */
+  readonly systems: string[];
+  /** Stored GiB at steady state; null without a workload profile. */
+  readonly storedGiB: number | null;
+  readonly sizing: string;
+}
+
+/** Logs and metrics kept in the cluster, sized from the same volumes as the managed side's CloudWatch. */
+export interface FleetObservability {
+  readonly logGiBPerMonth: number;
+  readonly logRetentionDays: number;
+  /** Compressed log chunks kept in object storage. */
+  readonly logStoredGiB: number;
+  readonly sizing: string;
+}
+
+export interface FleetPlan {
+  readonly schema: 'stagekit.fleet/v1';
+  readonly provider: FleetProvider;
+  readonly providerName: string;
+  readonly priceList: string;
+  /** USD per EUR the prices were converted at. */
+  readonly eurUsd: number;
+  /** Where the price list says its prices apply. */
+  readonly priceLocations: string[];
+  /** Provider locations used as failure domains (one per zone of the plan). */
+  readonly failureDomains: string[];
+  /** The sites the fleet runs in, chosen for the profile's region. */
+  readonly locations: { readonly region: string | null; readonly sites: string[]; readonly names: string[]; readonly pricedHere: boolean };
+  readonly locationNote: string;
+  readonly singleNode: boolean;
+  readonly pools: FleetPool[];
+  readonly controlPlane: FleetControlPlane | null;
+  readonly loadBalancers: FleetLoadBalancer[];
+  readonly volumes: FleetVolume[];
+  readonly objectStorage: FleetObjectStorage | null;
+  readonly observability: FleetObservability | null;
+  /** Owned hardware: the assumptions its lines use (each overridable). */
+  readonly owned: OwnedHardwareOptions | null;
+  /** What the provider could offer but no dated price was found for. */
+  readonly notOffered: string[];
+  /** Workloads no server type of the offer can hold: the plan is incomplete while this is not empty. */
+  readonly unplaceable: { readonly workload: FleetWorkload; readonly pool: PoolName; readonly reason: string }[];
+  /** Workloads at zero replicas in a pool that needs no servers (a queue worker scaled to zero). */
+  readonly idle: { readonly workload: FleetWorkload; readonly pool: PoolName }[];
+  /** Servers of every pool plus the control plane. */
+  readonly servers: number;
+}
+
+export interface FleetOptions {
+  readonly provider?: FleetProvider;
+  /** The profile's AWS region: picks the provider's nearest sites. */
+  readonly region?: string;
+  /** Owned-hardware assumptions. @default data/prices/bare-metal.json's defaults */
+  readonly owned?: OwnedHardwareOptions;
+  /** Months a dedicated server's setup fee is spread over. @default 36 */
+  readonly setupMonths?: number;
+  /** Days logs are kept (as the AWS log groups keep them). @default 30 */
+  readonly logRetentionDays?: number;
+  /** A specific price list id (e.g. "hetzner-2026-01"); defaults to the provider's freshest. */
+  readonly priceList?: string;
+  /** USD per EUR. @default the catalog's rate */
+  readonly eurUsd?: number;
+  /** Failure domains to spread over (the plan's zones). 1 = a single node. */
+  readonly zones: number;
+  readonly usage?: UsageModel;
+  readonly catalog?: PriceCatalog;
+}
+
+/** Server categories that are not for production clusters (burstable, development instances). */
+const NOT_FOR_PRODUCTION = /development|burstable/i;
+
+function fleetServer(s: SelfHostedServer): FleetServerType {
+  return {
+    offer: 'cloud',
+    id: s.id,
+    vcpu: s.vcpu,
+    memoryGiB: s.memoryGiB,
+    diskGb: s.diskGb,
+    diskType: s.diskType,
+    arch: s.arch,
+    vcpuKind: s.vcpuKind,
+    description: `${s.vcpuKind === 'unspecified' ? s.category : `${s.vcpuKind} vCPU`}, ${s.arch}`,
+    monthlyUsd: s.monthly.usd,
+    priceSource: `${s.priceList}: €${s.monthly.eur}/month × ${s.monthly.eurUsd} USD/EUR (${s.monthly.source}, ${s.monthly.published})`,
+  };
+}
+
+export function eurSource(p: { eur: number; eurUsd: number; source: string; published: string }, unit: string): string {
+  return `€${p.eur}/${unit} × ${p.eurUsd} USD/EUR (${p.source}, ${p.published})`;
+}
+
+/** The load balancer size whose bandwidth carries the peak with 25% to spare (the cheapest when none is stated). */
+function loadBalancerFor(services: SelfHostedServices, usage: UsageModel | undefined): { name: string; monthlyUsd: number; source: string; why?: string } | undefined {
+  const entries = Object.entries(services.loadBalancers).map(([name, lb]) => {
+    const m = /([0-9.]+)\s*(Gbps|Mbps)/.exec(lb.note ?? '');
+    return { name, lb, mbps: m ? Number(m[1]) * (m[2] === 'Gbps' ? 1000 : 1) : undefined };
+  });
+  if (!entries.length) return undefined;
+  entries.sort((a, b) => a.lb.monthly.usd - b.lb.monthly.usd);
+  const peakMbps = usage ? (usage.peakRequestsPerSecond * usage.responseKiB * 1024 * 8) / 1e6 : undefined;
+  const pick = (peakMbps !== undefined ? entries.find((e) => e.mbps === undefined || e.mbps >= peakMbps * 1.25) : undefined) ?? entries[0];
+  return {
+    name: pick.name,
+    monthlyUsd: pick.lb.monthly.usd,
+    source: eurSource(pick.lb.monthly, 'month'),
+    why: pick.mbps !== undefined && peakMbps !== undefined ? `${pick.mbps} Mbps for a ${Math.round(peakMbps)} Mbps peak (+25%)` : undefined,
+  };
+}
+
+function fleetWorkload(w: Workload): FleetWorkload {
+  return { name: w.name, kind: w.kind, role: w.role, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, storageGiB: w.storageGiB, spreadOverNodes: w.spreadOverNodes, ...(w.note ? { note: w.note } : {}) };
+}
+
+/** The packing a pool was planned from, in the form the cluster pricing reads. */
+export function packingOf(pool: FleetPool, server: ServerType): PackResult {
+  return {
+    server,
+    nodesPerZone: pool.perFailureDomain,
+    packedNodes: pool.packed,
+    spare: pool.spare,
+    nodes: pool.count,
+    monthlyUsd: pool.count * server.monthlyUsd,
+    utilisation: pool.utilisation,
+    shares: new Map(Object.entries(pool.shares)),
+    unused: pool.unused,
+  };
+}
+
+/** The Postgres backups to keep: a weekly base backup for the retention period plus the WAL in between. */
+function backupSizing(inv: Inventory, u: UsageModel | undefined): FleetObjectStorage | null {
+  const pg = inv.systems.filter((s) => s.backsUp);
+  if (!pg.length) return null;
+  if (!u) return { purpose: 'postgres-backups', systems: pg.map((s) => s.name), storedGiB: null, sizing: 'usage not included: give a workload profile' };
+  const data = u.datasetGiB / pg.length;
+  const walPerDay = (u.writeGiBPerMonth / pg.length / 30) * 2;
+  const fulls = Math.floor(u.backupRetentionDays / 7) + 1;
+  const total = pg.length * (data * fulls + walPerDay * u.backupRetentionDays);
+  return {
+    purpose: 'postgres-backups',
+    systems: pg.map((s) => s.name),
+    storedGiB: total,
+    sizing: `${pg.length} Postgres system(s): ${fulls} weekly base backups of ${gib(data)} + ${u.backupRetentionDays} days × ${walPerDay.toFixed(1)} GiB of WAL (2 × the row-write volume) = ${gib(total)}`,
+  };
+}
+
+/** The fleet a rendering needs on a self-hosted provider. */
+export function planFleet(objects: readonly any[], options: FleetOptions): FleetPlan {
+  return planFleetFrom(inventory([...objects]), options).plan;
+}
+
+/** The packing a plan was made from, in the form the cluster pricing reads (pools in the plan's order). */
+export function clusterPackingOf(plan: FleetPlan): ClusterPacking {
+  const pools = (['data', 'general'] as PoolName[]).flatMap((name) => {
+    const pool = plan.pools.find((p) => p.name === name);
+    const unplaceable = plan.unplaceable.filter((u) => u.pool === name).map((u) => ({ workload: u.workload as Workload, pool: name, reason: u.reason }));
+    const members = (pool?.workloads ?? plan.idle.filter((i) => i.pool === name).map((i) => i.workload)) as Workload[];
+    if (!pool && !members.length && !unplaceable.length) return [];
+    return [{ pool: name, members, unplaceable, packing: pool ? packingOf(pool, pool.server) : undefined }];
+  });
+  return { singleNode: plan.singleNode, zones: plan.failureDomains.length, pools };
+}
+
+/** Months a dedicated server's one-off setup fee is spread over, unless given. */
+export const DEFAULT_SETUP_MONTHS = 36;
+/** Days the managed side keeps logs (CloudWatch log groups and the AWS bill's log storage line). */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+/** Hetzner's rented dedicated root servers, priced all-in per month (setup fee amortized). */
+function dedicatedServers(rate: number, setupMonths: number): FleetServerType[] {
+  return Object.entries(bareMetalData().hetznerDedicated.servers).map(([id, row]) => {
+    const monthly = row.monthlyEur * rate;
+    const setup = row.setupEur * rate;
+    return {
+      offer: 'dedicated' as const,
+      id,
+      vcpu: row.vcpu,
+      memoryGiB: row.memoryGiB,
+      diskGb: Math.round(row.usableDiskGiB * 1.073741824),
+      diskType: 'nvme',
+      arch: 'x86_64',
+      vcpuKind: 'dedicated',
+      description: `dedicated server, ${row.cpu}, ${row.disks}`,
+      monthlyUsd: monthly + setup / setupMonths,
+      setupUsd: setup,
+      setupMonths,
+      localDiskGiB: row.usableDiskGiB,
+      priceSource: `€${row.monthlyEur}/month + €${row.setupEur} setup ÷ ${setupMonths} months, × ${rate} USD/EUR (${sourceText(row.sources)})`,
+    };
+  });
+}
+
+/** Owned servers, priced all-in per month: capex amortized, rack space by the U, power by the kW. */
+function ownedServers(o: OwnedHardwareOptions): FleetServerType[] {
+  return Object.entries(bareMetalData().ownedHardware.configurations).map(([id, c]) => {
+    const amortizedUsd = c.capexUsd / (o.amortizationYears * 12);
+    const spaceUsd = (c.rackUnits / 42) * o.rackUsdPerMonth;
+    const powerUsd = c.powerKw * o.powerUsdPerKwMonth;
+    return {
+      offer: 'owned' as const,
+      id,
+      vcpu: c.vcpu,
+      memoryGiB: c.memoryGiB,
+      diskGb: Math.round(c.usableDiskGiB * 1.073741824),
+      diskType: 'nvme',
+      arch: 'x86_64',
+      vcpuKind: 'dedicated',
+      description: `owned, ${c.description}`,
+      monthlyUsd: amortizedUsd + spaceUsd + powerUsd,
+      localDiskGiB: c.usableDiskGiB,
+      owned: { capexUsd: c.capexUsd, amortizedUsd, spaceUsd, powerUsd, rackUnits: c.rackUnits, powerKw: c.powerKw },
+      priceSource:
+        `$${c.capexUsd.toLocaleString('en-US')} capex ÷ ${o.amortizationYears * 12} months + ${c.rackUnits}U of a $${o.rackUsdPerMonth}/month 42U rack + ${c.powerKw} kW × $${o.powerUsdPerKwMonth}/kW-month` +
+        ` (capex: ${sourceText(c.sources ?? [])}; ${(c.assumptions ?? []).join('; ')})`,
+    };
+  });
+}
+
+/**
+ * The log stack on the cluster (Loki with its chunks in object storage), sized from the log volume the AWS
+ * side sends to CloudWatch: ingesters and queriers at 1 vCPU / 2 GiB per 10 GiB a day ingested (at least
+ * 0.5 vCPU / 1 GiB each, three replicas), chunks compressed to 15% of the raw volume and kept as long as
+ * the AWS log groups keep them. Sizing rules are assumptions stated on the bill.
+ */
+function observabilityFor(u: UsageModel | undefined, retentionDays: number, singleNode: boolean): { stack: FleetObservability; workloads: Workload[] } | undefined {
+  if (!u || !(u.logGiBPerMonth > 0)) return undefined;
+  const perDay = u.logGiBPerMonth / 30;
+  const replicas = singleNode ? 1 : 3;
+  const vcpu = Math.max(0.5, perDay / 10 / replicas);
+  const stored = u.logGiBPerMonth * (retentionDays / 30) * 0.15;
+  return {
+    stack: {
+      logGiBPerMonth: u.logGiBPerMonth,
+      logRetentionDays: retentionDays,
+      logStoredGiB: stored,
+      sizing: `${gib(u.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ${replicas} Loki replica(s) of ${vcpu.toFixed(2)} vCPU / ${(vcpu * 2).toFixed(2)} GiB (1 vCPU / 2 GiB per 10 GiB a day)`,
+    },
+    workloads: [
+      { name: 'addon/loki', kind: 'add-on', role: 'platform', replicas, vcpu, memoryGiB: vcpu * 2, storageGiB: 0, spreadOverNodes: replicas > 1, note: 'log store sized from the profile\'s log volume (chunks in object storage: see the Logs line)' },
+    ],
+  };
+}
+
+/** planFleet with what the bill needs besides the plan: the provider's services and rate. */
+export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: FleetPlan; services: SelfHostedServices } {
+  const catalog = options.catalog ?? loadCatalog();
+  const provider: FleetProvider = options.provider ?? 'hetzner';
+  const cloudProvider: SelfHostedProvider = provider === 'hetzner-dedicated' || provider === 'owned' ? 'hetzner' : provider;
+  const list = options.priceList ?? cloudProvider;
+  const rate = catalog.exchangeRate(options.eurUsd);
+  const cloudOffer = catalog.selfHostedServers(list, { eurUsd: rate.eurUsd }).filter((s) => !s.gpu && !NOT_FOR_PRODUCTION.test(s.category));
+  const services = catalog.selfHostedServices(list, { eurUsd: rate.eurUsd });
+  const listId = cloudOffer[0]?.priceList ?? services.priceList;
+  const singleNode = options.zones <= 1;
+  const where = providerLocations(provider, options.region);
+  const owned = provider === 'owned' ? (options.owned ?? defaultOwnedOptions()) : null;
+  const notOffered: string[] = [];
+
+  // The offer: cloud types (all providers but owned), plus dedicated servers where the provider has them.
+  let general: FleetServerType[];
+  let data: FleetServerType[];
+  const statesDedicated = cloudOffer.some((s) => s.vcpuKind === 'dedicated');
+  if (provider === 'owned') {
+    general = data = ownedServers(owned!);
+  } else {
+    general = cloudOffer.map(fleetServer);
+    data = (statesDedicated ? cloudOffer.filter((s) => s.vcpuKind === 'dedicated') : cloudOffer).map(fleetServer);
+    if (provider === 'hetzner-dedicated') {
+      if (hetznerDedicatedAvailable(where.sites)) {
+        const dedicated = dedicatedServers(rate.eurUsd, options.setupMonths ?? DEFAULT_SETUP_MONTHS);
+        general = [...general, ...dedicated];
+        data = [...data, ...dedicated];
+      } else {
+        notOffered.push(`Hetzner dedicated root servers are not offered at ${where.names.join(', ')} (DE/FI only): cloud types only`);
+      }
+      notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
+    }
+    if (provider === 'ovh') notOffered.push(...bareMetalData().ovhBareMetal.notSourced);
+  }
+  const byId = new Map([...general, ...data].map((s) => [s.id, s]));
+
+  // Workloads: the rendering's, the log stack sized like CloudWatch's, and on owned hardware a stacked control plane.
+  const logs = observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, singleNode);
+  const extra: Workload[] = [...(logs?.workloads ?? [])];
+  if (provider === 'owned' && !singleNode) {
+    extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
+  }
+  const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra] };
+  const packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  const purpose = (pool: PoolName, server: FleetServerType) =>
+    server.offer !== 'cloud'
+      ? `${pool === 'data' ? 'data systems' : 'stateless pods'} on ${server.offer === 'owned' ? 'owned' : 'rented dedicated'} servers, volumes on their local NVMe`
+      : pool === 'data'
+        ? statesDedicated
+          ? 'data systems on dedicated-vCPU servers'
+          : `data systems on their own nodes (the ${listId} list does not state dedicated vs shared vCPUs)`
+        : 'stateless pods on the cheapest fitting servers';
+  const domainCount = singleNode ? 1 : Math.max(1, options.zones);
+  const failureDomains = Array.from({ length: domainCount }, (_, i) =>
+    where.sites.length >= domainCount ? where.sites[i] : `${where.sites[i % where.sites.length]}${where.sites.length < domainCount ? `/spread-${i + 1}` : ''}`,
+  );
+
+  const pools: FleetPool[] = [];
+  for (const p of packed.pools) {
+    if (!p.packing) continue;
+    const k = p.packing;
+    const perDomain = [...k.nodesPerZone];
+    const spareAt = k.spare ? perDomain.indexOf(Math.min(...perDomain)) : null;
+    const server = byId.get(k.server.id) ?? (k.server as FleetServerType);
+    pools.push({
+      name: p.pool,
+      purpose: purpose(p.pool, server),
+      server,
+      count: k.nodes,
+      packed: k.packedNodes,
+      spare: k.spare,
+      perFailureDomain: perDomain,
+      spareFailureDomain: spareAt,
+      workloads: p.members.map(fleetWorkload),
+      utilisation: k.utilisation,
+      shares: Object.fromEntries(k.shares),
+      unused: k.unused,
+      publicIpv4: server.offer === 'cloud',
+    });
+  }
+
+  // Control plane: three nodes for an HA etcd quorum (cloud servers, or stacked on owned servers); on one node it shares the node.
+  let controlPlane: FleetControlPlane | null = null;
+  const quorum = failureDomains.map((_, i) => [0, 1, 2].filter((n) => n % domainCount === i).length);
+  const quorumNote = `3 nodes for an etcd quorum, spread over the failure domains${options.zones === 2 ? ' (with 2 domains, place the third in a third location so losing one domain keeps quorum)' : ''}`;
+  if (!singleNode && provider === 'owned') {
+    const host = pools.find((p) => p.name === 'general') ?? pools[0];
+    if (host) controlPlane = { server: host.server, count: 3, stacked: true, perFailureDomain: quorum, note: `${quorumNote}; stacked on the general pool's servers (no servers of its own)` };
+  } else if (!singleNode) {
+    const cpServer = general.filter((s) => s.offer === 'cloud' && s.vcpu >= 2 && s.memoryGiB >= 4).sort((a, b) => a.monthlyUsd - b.monthlyUsd)[0];
+    if (cpServer) controlPlane = { server: cpServer, count: 3, stacked: false, perFailureDomain: quorum, note: quorumNote };
+  }
+
+  const loadBalancers: FleetLoadBalancer[] = [];
+  if (!singleNode) {
+    const front = pools.find((p) => p.name === 'general') ?? pools[0];
+    const targets = { pool: front?.name ?? ('general' as PoolName), servers: front?.count ?? 0 };
+    for (const lb of inv.loadBalancers) {
+      if (provider === 'owned') {
+        loadBalancers.push({ name: lb.name, kind: lb.kind, type: 'software (keepalived + HAProxy on the general pool)', count: 1, targets, monthlyUsd: 0, priceSource: 'runs on the servers already priced', reason: lb.reason });
+        continue;
+      }
+      const pick: { name: string; count?: number; maxTargets?: number; monthlyUsd: number; source: string; why?: string } | undefined =
+        cloudProvider === 'hetzner' ? hetznerLoadBalancer(services, targets.servers, listId) : loadBalancerFor(services, options.usage);
+      if (!pick) continue;
+      loadBalancers.push({
+        name: lb.name,
+        kind: lb.kind,
+        type: pick.name,
+        ...(pick.maxTargets ? { maxTargets: pick.maxTargets } : {}),
+        count: pick.count ?? 1,
+        targets,
+        monthlyUsd: pick.monthlyUsd,
+        priceSource: pick.source,
+        ...(pick.why ? { why: pick.why } : {}),
+        reason: lb.reason,
+      });
+    }
+  }
+
+  const local = (name: string) => packed.pools.find((p) => p.members.some((m) => m.name === name))?.packing?.server.localDiskGiB !== undefined;
+  const volumes: FleetVolume[] = [];
+  for (const p of packed.pools) for (const w of p.members) if (w.storageGiB > 0 && w.replicas > 0) volumes.push({ name: w.name, sizeGiB: w.storageGiB, count: w.replicas, medium: local(w.name) ? 'local-nvme' : 'block-volume' });
+  for (const v of inv.volumes) volumes.push({ name: v.name, sizeGiB: v.storageGiB, count: 1, medium: 'block-volume' });
+
+  const unplaceable = packed.pools.flatMap((p) => p.unplaceable.map((u) => ({ workload: fleetWorkload(u.workload), pool: u.pool, reason: u.reason })));
+  const idle = packed.pools.filter((p) => !p.packing).flatMap((p) => p.members.map((w) => ({ workload: fleetWorkload(w), pool: p.pool })));
+
+  const plan: FleetPlan = {
+    schema: 'stagekit.fleet/v1',
+    provider,
+    providerName: PROVIDER_NAMES[provider],
+    priceList: provider === 'owned' ? 'bare-metal.json (owned hardware)' : provider === 'hetzner-dedicated' ? `${listId} + bare-metal.json (dedicated)` : listId,
+    eurUsd: rate.eurUsd,
+    priceLocations: provider === 'owned' ? ['any'] : services.priceLocations,
+    failureDomains,
+    locations: { region: options.region ?? null, sites: where.sites, names: where.names, pricedHere: where.pricedHere },
+    locationNote: [where.note, provider === 'owned' ? undefined : services.locationNote].filter(Boolean).join('; '),
+    singleNode,
+    pools,
+    controlPlane,
+    loadBalancers,
+    volumes,
+    objectStorage: backupSizing(inv, options.usage),
+    observability: logs?.stack ?? null,
+    owned,
+    notOffered,
+    unplaceable,
+    idle,
+    servers: pools.reduce((s, p) => s + p.count, 0) + (controlPlane && !controlPlane.stacked ? controlPlane.count : 0),
+  };
+  return { plan, services };
+}
+
+/**
+ * Hetzner load balancers for `targets` servers: the cheapest number × type whose target limits hold them
+ * all (one lb11 fronts at most 25 targets). Only types the chosen price list prices are offered.
+ */
+function hetznerLoadBalancer(services: SelfHostedServices, targets: number, listId: string): { name: string; count: number; maxTargets: number; monthlyUsd: number; source: string; why: string } | undefined {
+  const listed = Object.values(services.loadBalancers)[0];
+  if (!listed) return undefined;
+  const lb11 = HETZNER_LB_TYPES[0];
+  const monthlyPerHour = listed.monthly.eur / lb11.hourlyEur;
+  // The January 2026 list matches OpenCost's hourly prices: lb21/lb31 are priced from them; a later list prices lb11 only.
+  const january = Math.abs(listed.monthly.eur - 5.39) < 0.005;
+  const types = HETZNER_LB_TYPES.filter((t) => t.type === 'lb11' || january).map((t) => ({
+    ...t,
+    monthlyEur: t.type === 'lb11' ? listed.monthly.eur : Math.round(t.hourlyEur * monthlyPerHour * 100) / 100,
+  }));
+  const options = types.map((t) => ({ t, count: Math.max(1, Math.ceil(targets / t.maxTargets)) })).sort((a, b) => a.count * a.t.monthlyEur - b.count * b.t.monthlyEur);
+  const best = options[0];
+  const eurUsd = listed.monthly.eurUsd;
+  return {
+    name: best.t.type,
+    count: best.count,
+    maxTargets: best.t.maxTargets,
+    monthlyUsd: best.t.monthlyEur * eurUsd,
+    source: `€${best.t.monthlyEur}/month × ${eurUsd} USD/EUR (${best.t.type === 'lb11' ? `${listed.monthly.source}, ${listed.monthly.published}` : `${listId}-consistent monthly from the hourly price`}; ${HETZNER_LB_SOURCE})`,
+    why: `${targets} target servers ÷ ${best.t.maxTargets} targets per ${best.t.type} = ${best.count} load balancer(s)${january ? '' : ` (the ${listId} list prices lb11 only)`}`,
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * `stagekit deploy --target self-hosted`: provisioning (the Hetzner Cloud program through Pulumi's
+ * Automation API), then the platform add-ons, then the stage (the same kubectl deploy as --target k8s,
+ * against the new cluster's kubeconfig). One Pulumi stack per product in project stagekit-hcloud, so
+ * climbing the ladder resizes the fleet in place. Same preflight, safety check, confirmation, exit codes
+ * and --dry-run as the other targets.
+ */
+import * as fs from 'fs';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
+import type { Plan } from '../../core/plan';
+import type { Platform } from '../../platform/builder';
+import type { PlatformSecret } from '../../platform/types';
+import { CostEstimator } from '../cost-delta';
+import { EXIT, StopError } from '../exit-codes';
+import { Clock, confirmOrStop, DeployLog, formatDuration, Prompter, withTimeout } from '../io';
+import { randomPassword } from '../k8s/secrets';
+import type { Kubectl } from '../k8s/kubectl';
+import type { KubeObject } from '../k8s/objects';
+import { costText, risksText } from '../report';
+import { isBlocking, sortRisks } from '../risk';
+import { HcloudLayout, PULUMI_HCLOUD_PROJECT } from './layout';
+import { installPlatform, platformStatus } from './platform-install';
+import { fleetRisks, risksFromHcloudSteps } from './safety';
+
+export const HCLOUD_CONFIG_KEYS = { joinToken: 'k3sJoinToken', adminToken: 'k3sAdminToken' } as const;
+
+export interface HcloudStep {
+  readonly op: string;
+  readonly urn: string;
+  readonly type: string;
+  readonly old?: { readonly outputs?: Record<string, any> };
+}
+
+/** The Automation API surface the engine uses; tests drive it with recorded steps. */
+export interface HcloudStackDriver {
+  readonly stackName: string;
+  /** The layout deployed last (the program's `layout` output), if any. */
+  deployedLayout(): Promise<HcloudLayout | undefined>;
+  getConfig(key: string): Promise<string | undefined>;
+  setSecretConfig(key: string, value: string): Promise<void>;
+  preview(onStep: (step: HcloudStep) => void): Promise<Record<string, number>>;
+  up(onStep: (step: HcloudStep) => void): Promise<{ summary: Record<string, number>; outputs: { apiServerIpv4: string; networkId: string } }>;
+  cancel(): Promise<void>;
+}
+
+export interface SelfHostedDeployRequest {
+  readonly plan: Plan;
+  readonly profileFile: string;
+  /** Lays out the fleet (renders the stage for the fleet plan); called after the preflight. */
+  readonly layout: () => HcloudLayout;
+  readonly platform: () => Platform;
+  readonly allowDataLoss: boolean;
+  readonly yes: boolean;
+  readonly timeoutMs: number;
+}
+
+export interface SelfHostedDeployDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly findPulumiCli: () => string | undefined;
+  /** True when kubectl runs (`kubectl version --client`). */
+  readonly hasKubectl: () => Promise<boolean>;
+  readonly openStack: (layout: HcloudLayout, cli: string) => Promise<HcloudStackDriver>;
+  /** Writes the kubeconfig of the new cluster and returns a kubectl bound to it. */
+  readonly connect: (layout: HcloudLayout, apiServerIpv4: string, adminToken: string) => Promise<{ kubectl: Kubectl; kubeconfig: string }>;
+  /** The stage deploy (deploy/k8s) against the new cluster. */
+  readonly deployStage: (kubectl: Kubectl, kubeconfig: string, yes: boolean) => Promise<void>;
+  readonly prompt: Prompter;
+  readonly clock: Clock;
+  readonly log: DeployLog;
+  readonly cost: CostEstimator;
+  readonly planOf: (stage: Plan['stage']) => Plan;
+  readonly password: () => string;
+}
+
+/** What is missing to deploy self-hosted, each with how to get it. */
+export async function selfHostedPrerequisites(deps: Pick<SelfHostedDeployDeps, 'env' | 'findPulumiCli' | 'hasKubectl'>): Promise<{ missing: string[]; pulumi?: string }> {
+  const missing: string[] = [];
+  if (!deps.env.HCLOUD_TOKEN) missing.push('HCLOUD_TOKEN: a Hetzner Cloud API token with read & write access (Hetzner Console > project > Security > API tokens), in the environment');
+  const pulumi = deps.findPulumiCli();
+  if (!pulumi) missing.push('the pulumi CLI (not on PATH, not in ~/.pulumi/bin): curl -fsSL https://get.pulumi.com | sh, then pulumi login (or PULUMI_BACKEND_URL=file://~/.pulumi-state with PULUMI_CONFIG_PASSPHRASE)');
+  if (!(await deps.hasKubectl())) missing.push('kubectl 1.30 or later (https://kubernetes.io/docs/tasks/tools/): the platform and the stage are applied with it');
+  return { missing, pulumi };
+}
+
+export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: SelfHostedDeployDeps): Promise<void> {
+  const { log, clock, plan } = { ...deps, plan: request.plan };
+  const started = clock.now();
+
+  log.section('Preflight');
+  const { missing, pulumi } = await selfHostedPrerequisites(deps);
+  if (missing.length) {
+    throw new StopError(EXIT.preflight, `Cannot deploy to Hetzner Cloud; missing:\n${missing.map((m) => `- ${m}`).join('\n')}`, 'Nothing was created. `stagekit deploy --target self-hosted --dry-run` shows every action without any of them.');
+  }
+  log.ok('HCLOUD_TOKEN set (read by the Hetzner provider from the environment; never written to the stack)');
+  log.ok(`pulumi CLI: ${pulumi}`);
+  log.ok('kubectl found');
+  let layout: HcloudLayout;
+  try {
+    layout = request.layout();
+  } catch (err) {
+    throw new StopError(EXIT.preflight, `The fleet cannot be provisioned: ${(err as Error).message}`, 'A pod larger than every Hetzner Cloud server type needs dedicated servers (docs/self-hosted.md, "Dedicated servers").');
+  }
+  const platform = request.platform();
+  log.ok(`fleet plan: ${layout.servers.length} servers (${summary(layout)}), ${layout.loadBalancers.length} load balancer(s), ${layout.volumes} volumes (${layout.volumeGiB} GiB) from the CSI driver`);
+
+  const stack = await deps.openStack(layout, pulumi!);
+  log.ok(`Pulumi stack ${PULUMI_HCLOUD_PROJECT}/${stack.stackName}`);
+  for (const key of Object.values(HCLOUD_CONFIG_KEYS)) {
+    if ((await stack.getConfig(key)) === undefined) {
+      await stack.setSecretConfig(key, deps.password());
+      log.ok(`set stack secret ${key} (random; kept encrypted in the stack configuration)`);
+    }
+  }
+
+  log.section('Safety (fleet and pulumi preview)');
+  const deployed = await stack.deployedLayout();
+  const risks = deployed ? fleetRisks(deployed, layout) : [];
+  if (deployed) log.info(`deployed: ${deployed.stage} (${deployed.servers.length} servers); deploying ${plan.stage} (${layout.servers.length} servers)`);
+  const steps: HcloudStep[] = [];
+  const preview = await stack.preview((s) => steps.push(s));
+  log.info(`preview: ${formatSummary(preview)}`);
+  for (const r of risksFromHcloudSteps(steps)) if (!risks.some((x) => x.resource.startsWith(r.resource))) risks.push(r);
+  const sorted = sortRisks(risks);
+  if (sorted.length) log.block(risksText(sorted));
+  const blocking = sorted.filter(isBlocking);
+  if (blocking.length && !request.allowDataLoss) {
+    throw new StopError(EXIT.risky, `Refused: ${blocking.length} server(s) holding data would be deleted or replaced. Nothing was changed.`, 'Drain them and move their replicas first (the fix under each); then re-run with --allow-data-loss if that is intended.');
+  }
+  log.block(costText(deps.cost({ target: 'k8s', fromPlan: deps.planOf((deployed?.stage as Plan['stage']) ?? plan.stage), toPlan: plan }), deployed?.stage ?? 'nothing deployed', plan.stage));
+  await confirmOrStop(deps.prompt, request.yes, `Provision ${layout.servers.length} Hetzner servers for ${plan.stage} (${formatSummary(preview)}), then install the platform and deploy the stage?`, log);
+
+  log.section('Provision (pulumi up)');
+  const remaining = () => Math.max(0, request.timeoutMs - (clock.now() - started));
+  let outputs: { apiServerIpv4: string; networkId: string };
+  try {
+    const result = await withTimeout(
+      stack.up((s) => log.progress(`${s.op} ${s.type} ${s.urn.split('::').pop()}`)),
+      remaining(),
+      clock,
+      () => new StopError(EXIT.timeout, `pulumi up did not finish within ${formatDuration(request.timeoutMs)}; stagekit asked Pulumi to cancel it.`, `Check the stack: pulumi stack --stack ${stack.stackName} (project ${PULUMI_HCLOUD_PROJECT}); run pulumi refresh before the next deploy.`),
+    );
+    outputs = result.outputs;
+    log.progressDone(`provisioned: ${formatSummary(result.summary)}`);
+  } catch (err) {
+    if (err instanceof StopError) {
+      if (err.exitCode === EXIT.timeout) await stack.cancel().catch(() => undefined);
+      throw err;
+    }
+    throw new StopError(EXIT.deployFailed, `pulumi up failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  log.section('Platform');
+  const adminToken = (await stack.getConfig(HCLOUD_CONFIG_KEYS.adminToken))!;
+  const { kubectl, kubeconfig } = await deps.connect(layout, outputs.apiServerIpv4, adminToken);
+  log.ok(`kubeconfig: ${kubeconfig}`);
+  const status = await platformStatus(kubectl, platform);
+  const generated = new Map<string, string>();
+  await installPlatform(kubectl, platform, log, {
+    timeoutSeconds: Math.max(60, Math.floor(remaining() / 1000)),
+    secretData: (secret: PlatformSecret) => {
+      if (secret.namespace === 'kube-system' && secret.name === 'hcloud') return { token: deps.env.HCLOUD_TOKEN!, network: outputs.networkId };
+      if (secret.source === 'generated') {
+        if (!generated.has(secret.name)) generated.set(secret.name, deps.password());
+        return { [secret.key]: generated.get(secret.name)! };
+      }
+      return undefined;
+    },
+  });
+  log.info(`add-ons: ${status.map((s) => `${s.addon.addon.id}${s.installed ? ' (was there, re-applied)' : ''}`).join(', ')}`);
+  for (const w of platform.warnings) log.warn(w);
+
+  log.section(`Stage ${plan.stage}`);
+  await deps.deployStage(kubectl, kubeconfig, true);
+}
+
+function summary(layout: HcloudLayout): string {
+  const by = new Map<string, number>();
+  for (const s of layout.servers) by.set(`${s.pool} ${s.serverType}`, (by.get(`${s.pool} ${s.serverType}`) ?? 0) + 1);
+  return [...by].map(([k, n]) => `${n} × ${k}`).join(', ');
+}
+
+function formatSummary(s: Record<string, number>): string {
+  const parts = Object.entries(s).filter(([, n]) => n > 0).map(([op, n]) => `${n} ${op}`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}
+
+/** Fetches the cluster CA from k3s's unauthenticated /cacerts (trust on first use) and writes a kubeconfig for the admin token. */
+export async function writeKubeconfig(product: string, apiServerIpv4: string, adminToken: string, home = os.homedir()): Promise<string> {
+  const ca = await new Promise<string>((resolve, reject) => {
+    const req = https.get({ host: apiServerIpv4, port: 6443, path: '/cacerts', rejectUnauthorized: false, timeout: 15_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => (res.statusCode === 200 && body.includes('BEGIN CERTIFICATE') ? resolve(body) : reject(new Error(`https://${apiServerIpv4}:6443/cacerts answered ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+  const file = path.join(home, '.stagekit', `${product}.kubeconfig`);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: product, cluster: { server: `https://${apiServerIpv4}:6443`, 'certificate-authority-data': Buffer.from(ca).toString('base64') } }],
+    users: [{ name: 'stagekit-admin', user: { token: adminToken } }],
+    contexts: [{ name: product, context: { cluster: product, user: 'stagekit-admin' } }],
+    'current-context': product,
+  };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+  return file;
+}
+
+export function newPassword(): string {
+  return randomPassword();
+}
+
+export type { KubeObject };

@@ -1,0 +1,88 @@
+/**
+ * Installing the platform add-ons on a cluster: which are already there (by the API each one serves),
+ * then the missing ones with server-side apply in three phases — namespaces and CRDs (waiting until
+ * every CRD is established), operators (waiting until their Deployments are available), and the custom
+ * resources they serve — plus the Secrets the platform needs and must not render.
+ */
+import type { Platform, RenderedAddOn } from '../../platform/builder';
+import { platformPhases, PLATFORM_PHASE_TITLES } from '../../platform/builder';
+import type { PlatformSecret } from '../../platform/types';
+import { EXIT, StopError } from '../exit-codes';
+import type { DeployLog } from '../io';
+import { APPLY_ARGS, manifestOf } from '../k8s/deploy-k8s';
+import { parseApiResources, ServedResource } from '../k8s/discovery';
+import { firstErrorLine, Kubectl } from '../k8s/kubectl';
+import type { KubeObject } from '../k8s/objects';
+
+export interface AddOnStatus {
+  readonly addon: RenderedAddOn;
+  readonly installed: boolean;
+}
+
+/** Which add-ons the cluster already serves the API of (`kubectl api-resources`). */
+export async function platformStatus(kubectl: Kubectl, platform: Platform): Promise<AddOnStatus[]> {
+  const result = await kubectl.run(['api-resources'], { timeoutMs: 30_000 });
+  if (result.code !== 0) throw new StopError(EXIT.preflight, `Cannot list the cluster\u2019s APIs (kubectl api-resources): ${firstErrorLine(result.stderr)}`);
+  return statusFrom(parseApiResources(result.stdout), platform);
+}
+
+export function statusFrom(served: readonly ServedResource[], platform: Platform): AddOnStatus[] {
+  const has = new Set(served.map((r) => `${r.apiVersion} ${r.kind}`));
+  // Add-ons detected by a built-in kind (a Service, a StatefulSet) cannot be told apart that way: they count as missing.
+  const builtIn = (apiVersion: string) => !apiVersion.includes('.') || apiVersion.endsWith('.k8s.io/v1');
+  return platform.addons.map((addon) => ({ addon, installed: !builtIn(addon.addon.detect.apiVersion) && has.has(`${addon.addon.detect.apiVersion} ${addon.addon.detect.kind}`) }));
+}
+
+export interface InstallOptions {
+  /** The data of a secret the platform needs (generated ones from the caller's generator, provided ones from the environment); undefined when not known. */
+  readonly secretData: (secret: PlatformSecret) => Record<string, string> | undefined;
+  readonly timeoutSeconds: number;
+}
+
+/** Applies the given add-ons (all of the platform's when omitted). */
+export async function installPlatform(kubectl: Kubectl, platform: Platform, log: DeployLog, options: InstallOptions, only?: readonly RenderedAddOn[]): Promise<void> {
+  const addons = only ?? platform.addons;
+  const ids = new Set(addons.map((a) => a.addon.id));
+  const namespaces = new Set(addons.flatMap((a) => a.addon.namespaces.map((n) => n.name)));
+  const objects: KubeObject[] = [
+    ...platform.objects.filter((o) => o.kind === 'Namespace' && namespaces.has(o.metadata.name)),
+    ...addons.flatMap((a) => a.objects),
+  ];
+  for (const { phase, objects: phaseObjects } of platformPhases(objects)) {
+    if (phase === 'operators') await ensureSecrets(kubectl, platform.secrets.filter((s) => namespaces.has(s.namespace) || s.namespace === 'kube-system'), options, log);
+    const result = await kubectl.run([...APPLY_ARGS, '--force-conflicts', '-f', '-'], { stdin: manifestOf(phaseObjects), timeoutMs: 300_000 });
+    if (result.code !== 0) throw new StopError(EXIT.deployFailed, `kubectl apply of the platform failed in phase "${phase}": ${firstErrorLine(result.stderr)}`, 'Fix the cause and deploy again: the apply is idempotent.');
+    log.ok(`platform ${phase}: ${PLATFORM_PHASE_TITLES[phase]} (${phaseObjects.length} objects)`);
+    if (phase === 'definitions') {
+      const wait = await kubectl.run(['wait', '--for=condition=Established', 'crd', '--all', `--timeout=${options.timeoutSeconds}s`], { timeoutMs: (options.timeoutSeconds + 30) * 1000 });
+      if (wait.code !== 0) throw new StopError(EXIT.timeout, `CustomResourceDefinitions not established: ${firstErrorLine(wait.stderr)}`);
+    }
+    if (phase === 'operators') {
+      for (const ns of [...new Set(phaseObjects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))]) {
+        const wait = await kubectl.run(['wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, `--timeout=${options.timeoutSeconds}s`], { timeoutMs: (options.timeoutSeconds + 30) * 1000 });
+        if (wait.code !== 0) throw new StopError(EXIT.timeout, `operators in namespace ${ns} not available within ${options.timeoutSeconds} s: ${firstErrorLine(wait.stderr)}`);
+      }
+      log.ok(`operators available (${[...ids].join(', ')})`);
+    }
+  }
+}
+
+async function ensureSecrets(kubectl: Kubectl, secrets: readonly PlatformSecret[], options: InstallOptions, log: DeployLog): Promise<void> {
+  for (const secret of secrets) {
+    const exists = await kubectl.run(['get', 'secret', secret.name, '-n', secret.namespace, '-o', 'name', '--ignore-not-found'], { timeoutMs: 30_000 });
+    if (exists.code === 0 && exists.stdout.trim()) continue;
+    const data = options.secretData(secret);
+    if (data === undefined) {
+      if (secret.source === 'provided') {
+        log.warn(`Secret ${secret.namespace}/${secret.name} (${secret.purpose}) does not exist: create it (key ${secret.key}).`);
+        continue;
+      }
+      throw new Error(`no value for generated secret ${secret.name}`);
+    }
+    // create from stdin, never on the command line (a process list would show it); never overwrite.
+    const manifest = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: secret.name, namespace: secret.namespace, labels: { 'app.kubernetes.io/managed-by': 'stagekit' } }, stringData: data };
+    const result = await kubectl.run(['create', '-f', '-'], { stdin: JSON.stringify(manifest), timeoutMs: 30_000 });
+    if (result.code !== 0 && !/already exists/i.test(result.stderr)) throw new StopError(EXIT.deployFailed, `Could not create Secret ${secret.namespace}/${secret.name}: ${firstErrorLine(result.stderr)}`);
+    log.ok(`created Secret ${secret.namespace}/${secret.name} (${secret.purpose})`);
+  }
+}

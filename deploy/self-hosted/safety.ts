@@ -1,0 +1,75 @@
+/**
+ * The safety check of a fleet change: which servers that hold data (the data pool, or the single node)
+ * the new layout would delete or replace, compared server by server with the layout deployed last
+ * (recorded as the stack's `layout` output), and, once Pulumi has previewed, from its steps.
+ */
+import type { StatefulRisk } from '../risk';
+import type { HcloudLayout, ServerSpec } from './layout';
+
+const RESOURCE_TYPE = 'hcloud:index/server:Server';
+
+export function fleetRisks(from: HcloudLayout, to: HcloudLayout): StatefulRisk[] {
+  const next = new Map(to.servers.map((s) => [s.name, s]));
+  const risks: StatefulRisk[] = [];
+  for (const s of from.servers.filter((x) => x.holdsData)) {
+    const n = next.get(s.name);
+    const resource = `Server ${s.name} (${s.serverType}, ${s.location})`;
+    if (!n) {
+      risks.push({
+        target: 'k8s',
+        resource,
+        resourceType: RESOURCE_TYPE,
+        severity: 'data-loss',
+        change: 'deleted',
+        reason: `the ${to.stage} fleet plan has fewer data servers: the Postgres, Redis or Kafka pods on it lose their node (their Hetzner volumes are retained, the StorageClass reclaims nothing)`,
+        fix: `drain it first (kubectl drain ${s.name} --ignore-daemonsets --delete-emptydir-data) and let the operators move their replicas; the server is delete-protected, so remove the protection by hand once it is empty`,
+      });
+    } else if (n.location !== s.location) {
+      risks.push({
+        target: 'k8s',
+        resource,
+        resourceType: RESOURCE_TYPE,
+        severity: 'data-loss',
+        change: 'replaced',
+        reason: `its failure domain moves from ${s.location} to ${n.location}: Hetzner cannot move a server, so it is deleted and created anew, and volumes cannot follow across locations`,
+        fix: 'add the new server first (a larger count), move the replicas, then remove the old one',
+      });
+    } else if (n.serverType !== s.serverType) {
+      risks.push({
+        target: 'k8s',
+        resource,
+        resourceType: RESOURCE_TYPE,
+        severity: 'note',
+        change: `resized in place to ${n.serverType}`,
+        reason: 'Hetzner rescales a server powered off: its pods restart elsewhere meanwhile (the operators fail over primaries); the disk grows with the type and cannot shrink back',
+      });
+    }
+  }
+  return risks;
+}
+
+/** Data-holding servers the Pulumi preview deletes or replaces (the preview sees what the layout check cannot: drift, manual changes). */
+export function risksFromHcloudSteps(steps: readonly { op: string; urn: string; type: string; old?: { outputs?: Record<string, any> } }[]): StatefulRisk[] {
+  const risks: StatefulRisk[] = [];
+  for (const step of steps) {
+    if (step.type !== RESOURCE_TYPE || !['delete', 'replace', 'create-replacement', 'delete-replaced'].includes(step.op)) continue;
+    const labels = step.old?.outputs?.labels ?? {};
+    if (labels['stagekit.dev/holds-data'] !== 'true') continue;
+    const name = step.old?.outputs?.name ?? step.urn.split('::').pop();
+    if (risks.some((r) => r.resource.startsWith(`Server ${name}`))) continue;
+    risks.push({
+      target: 'k8s',
+      resource: `Server ${name}`,
+      resourceType: RESOURCE_TYPE,
+      severity: 'data-loss',
+      change: step.op === 'delete' ? 'deleted by Pulumi' : 'replaced by Pulumi',
+      reason: 'the server runs data systems; Pulumi would delete it (it is delete-protected, so the update would fail half-way)',
+      fix: 'drain it and move its replicas first (see the runbook); then remove its protection by hand',
+    });
+  }
+  return risks;
+}
+
+export function dataServers(layout: HcloudLayout): ServerSpec[] {
+  return layout.servers.filter((s) => s.holdsData);
+}

@@ -1,0 +1,258 @@
+/**
+ * The add-ons that come from vendored upstream release manifests, each with the adaptations stagekit
+ * makes (namespace, watched namespaces, images of development manifests, Service types). Every
+ * adaptation is listed in docs/self-hosted.md; the files themselves stay byte for byte upstream.
+ */
+import { DEFAULT_ENVIRONMENT } from '../../components/names';
+import type { KubeObject } from '../../core/rendering';
+import type { AddOnRendering, PlatformAddOn, PlatformContext } from '../types';
+import { moveNamespace, podSpecOf, setImage, vendoredObjects } from '../vendored';
+
+const ENV = DEFAULT_ENVIRONMENT;
+
+function only(rendering: KubeObject[], warnings?: string[]): AddOnRendering {
+  return { objects: rendering, warnings };
+}
+
+function container(objects: KubeObject[], kind: string, name: string, containerName?: string): any {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  const spec = o && podSpecOf(o);
+  const c = containerName ? spec?.containers.find((x: any) => x.name === containerName) : spec?.containers[0];
+  if (!c) throw new Error(`vendored manifest changed: no ${kind} ${name}${containerName ? ` container ${containerName}` : ''}`);
+  return c;
+}
+
+/** A ServiceMonitor/PodMonitor the platform's Prometheus scrapes (it selects every monitor in the cluster). */
+function podMonitor(namespace: string, name: string, matchLabels: Record<string, string>, endpoint: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'PodMonitor',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'stagekit' } },
+    spec: { selector: { matchLabels }, podMetricsEndpoints: [endpoint] },
+  };
+}
+
+export const cloudNativePg: PlatformAddOn = {
+  id: 'cnpg',
+  title: 'CloudNativePG',
+  version: '1.30.0',
+  namespaces: [{ name: ENV.cnpgNamespace, podSecurity: 'restricted' }],
+  detect: { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster' },
+  render: () => only(moveNamespace(vendoredObjects('cnpg'), ['cnpg-system'], ENV.cnpgNamespace)),
+};
+
+export const barmanCloud: PlatformAddOn = {
+  id: 'barman-cloud',
+  title: 'Barman Cloud plugin for CloudNativePG',
+  version: '0.14.0',
+  namespaces: [{ name: ENV.cnpgNamespace, podSecurity: 'restricted' }],
+  detect: { apiVersion: 'barmancloud.cnpg.io/v1', kind: 'ObjectStore' },
+  dependsOn: ['cnpg', 'cert-manager'],
+  render: () => {
+    const objects = moveNamespace(vendoredObjects('barman-cloud'), ['cnpg-system'], ENV.cnpgNamespace);
+    // The manifest at the tag names the -testing:main images; the release task (Taskfile.yml
+    // `manifest-internal`) sets the plugin image and the SIDECAR_IMAGE secret to the tag: do the same.
+    if (setImage(objects, /plugin-barman-cloud(-testing)?:/, 'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0') !== 1) throw new Error('barman-cloud: expected one plugin image');
+    const sidecar = objects.find((o) => o.kind === 'Secret' && /^plugin-barman-cloud-/.test(o.metadata.name));
+    if (!sidecar?.data?.SIDECAR_IMAGE) throw new Error('barman-cloud: the SIDECAR_IMAGE secret is missing');
+    delete sidecar.data.SIDECAR_IMAGE;
+    sidecar.stringData = { SIDECAR_IMAGE: 'ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.14.0' };
+    return only(objects);
+  },
+};
+
+/** Strimzi's watched-namespace bindings, made cluster-wide so the operator serves the product namespace (upstream "watching all namespaces"). */
+const STRIMZI_NAMESPACED_BINDINGS = new Set(['strimzi-cluster-operator', 'strimzi-cluster-operator-watched', 'strimzi-cluster-operator-entity-operator-delegation']);
+
+export const strimzi: PlatformAddOn = {
+  id: 'strimzi',
+  title: 'Strimzi',
+  version: '0.51.0',
+  namespaces: [
+    {
+      name: ENV.strimziNamespace,
+      podSecurity: 'baseline',
+      exception: 'the upstream strimzi-cluster-operator Deployment (0.51.0) sets no securityContext: no runAsNonRoot, seccomp profile, allowPrivilegeEscalation or dropped capabilities (it meets baseline). The Kafka pods it creates run in the product namespace under restricted.',
+    },
+  ],
+  detect: { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka' },
+  render: () => {
+    const objects = moveNamespace(vendoredObjects('strimzi'), ['myproject'], ENV.strimziNamespace).map((o) => {
+      if (o.kind === 'RoleBinding' && STRIMZI_NAMESPACED_BINDINGS.has(o.metadata.name)) {
+        return { apiVersion: o.apiVersion, kind: 'ClusterRoleBinding', metadata: { name: o.metadata.name, labels: o.metadata.labels }, subjects: o.subjects, roleRef: o.roleRef };
+      }
+      return o;
+    });
+    const operator = container(objects, 'Deployment', 'strimzi-cluster-operator');
+    const ns = operator.env.find((e: any) => e.name === 'STRIMZI_NAMESPACE');
+    delete ns.valueFrom;
+    ns.value = '*';
+    return only(objects);
+  },
+};
+
+export const keda: PlatformAddOn = {
+  id: 'keda',
+  title: 'KEDA',
+  version: '2.20.2',
+  namespaces: [{ name: ENV.kedaNamespace, podSecurity: 'restricted' }],
+  detect: { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' },
+  render: () => only(moveNamespace(vendoredObjects('keda'), ['keda'], ENV.kedaNamespace)),
+};
+
+export const prometheusOperator: PlatformAddOn = {
+  id: 'prometheus-operator',
+  title: 'prometheus-operator',
+  version: '0.93.0',
+  namespaces: [{ name: ENV.monitoringNamespace, podSecurity: 'restricted' }],
+  detect: { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' },
+  render: () => {
+    const objects = moveNamespace(vendoredObjects('prometheus-operator'), ['default'], ENV.monitoringNamespace);
+    // The kubelet Service (kube-system/kubelet) the operator maintains is what cAdvisor and volume-stats scraping read.
+    const args: string[] = container(objects, 'Deployment', 'prometheus-operator').args;
+    if (!args.some((a) => a.startsWith('--kubelet-service'))) args.push('--kubelet-service=kube-system/kubelet');
+    return only(objects);
+  },
+};
+
+export const redisOperator: PlatformAddOn = {
+  id: 'ot-redis-operator',
+  title: 'OT-Container-Kit redis-operator',
+  version: '0.26.0',
+  namespaces: [
+    {
+      name: ENV.redisOperatorNamespace,
+      podSecurity: 'baseline',
+      exception: 'the upstream redis-operator manager container (config/manager at v0.26.0) sets no seccomp profile and drops no capabilities (it meets baseline). The Redis pods it creates run in the product namespace under restricted.',
+    },
+  ],
+  detect: { apiVersion: 'redis.redis.opstreelabs.in/v1beta2', kind: 'RedisReplication' },
+  render: () => only(moveNamespace(vendoredObjects('ot-redis-operator'), ['redis-operator-system', 'ot-operators'], ENV.redisOperatorNamespace)),
+};
+
+export const kubeStateMetrics: PlatformAddOn = {
+  id: 'kube-state-metrics',
+  title: 'kube-state-metrics',
+  version: '2.20.0',
+  namespaces: [{ name: ENV.monitoringNamespace, podSecurity: 'restricted' }],
+  detect: { apiVersion: 'v1', kind: 'Service' },
+  dependsOn: ['prometheus-operator'],
+  render: () => {
+    const objects = moveNamespace(vendoredObjects('kube-state-metrics'), ['kube-system'], ENV.monitoringNamespace);
+    objects.push({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'kube-state-metrics', namespace: ENV.monitoringNamespace, labels: { 'app.kubernetes.io/managed-by': 'stagekit' } },
+      spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'kube-state-metrics' } }, endpoints: [{ port: 'http-metrics', honorLabels: true }] },
+    });
+    return only(objects);
+  },
+};
+
+/** NodePorts the Hetzner load balancer forwards 80 and 443 to (fixed, so provisioning can name them). */
+export const INGRESS_NODE_PORTS = { http: 30080, https: 30443 } as const;
+
+export const ingressNginx: PlatformAddOn = {
+  id: 'ingress-nginx',
+  title: 'ingress-nginx',
+  version: '1.15.1',
+  namespaces: [{ name: ENV.ingressNamespace, podSecurity: 'restricted' }],
+  detect: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass' },
+  render: (context: PlatformContext) => {
+    const objects = moveNamespace(vendoredObjects('ingress-nginx'), ['ingress-nginx'], ENV.ingressNamespace);
+    // Upstream's controller ConfigMap has an empty `data:` (null); the API server reads it as absent.
+    for (const o of objects) if (o.kind === 'ConfigMap' && o.data === null) delete o.data;
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'ingress-nginx-controller');
+    if (!service) throw new Error('ingress-nginx: controller Service missing');
+    if (context.cluster === 'hcloud' && !context.singleNode) {
+      // The Hetzner load balancer from the fleet plan (provisioned by Pulumi, not by the CCM) forwards to these ports on every worker.
+      service.spec.type = 'NodePort';
+      delete service.spec.externalTrafficPolicy;
+      for (const p of service.spec.ports) p.nodePort = p.name === 'https' ? INGRESS_NODE_PORTS.https : INGRESS_NODE_PORTS.http;
+    }
+    // One replica per failure domain (two at least) instead of upstream's one; spread over zones.
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-nginx-controller')!;
+    deployment.spec.replicas = context.singleNode ? 1 : Math.max(2, context.plan.zones);
+    if (!context.singleNode) {
+      deployment.spec.template.spec.topologySpreadConstraints = [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: deployment.spec.selector.matchLabels } },
+      ];
+    }
+    const controller = container(objects, 'Deployment', 'ingress-nginx-controller', 'controller');
+    if (!controller.ports.some((p: any) => p.containerPort === 10254)) controller.ports.push({ name: 'metrics', containerPort: 10254, protocol: 'TCP' });
+    objects.push(podMonitor(ENV.ingressNamespace, 'ingress-nginx-controller', deployment.spec.selector.matchLabels, { port: 'metrics' }));
+    const warnings = ['ingress-nginx is retired upstream (best-effort maintenance ended in March 2026; controller-v1.15.1 is its last release): plan the move to another controller (the SLO alerts read ingress-nginx metrics).'];
+    return only(objects, warnings);
+  },
+};
+
+/** Hetzner Cloud controller manager: node addresses, zones (topology labels) and provider IDs. */
+export const hcloudCcm: PlatformAddOn = {
+  id: 'hcloud-ccm',
+  title: 'Hetzner Cloud controller manager',
+  version: '1.35.0',
+  namespaces: [{ name: 'kube-system', podSecurity: 'privileged', exception: 'kube-system is the cluster\u2019s own namespace (k3s components run there): left unlabelled, as Kubernetes leaves it; the CCM runs on the host network to reach the API before the CNI is up' }],
+  detect: { apiVersion: 'v1', kind: 'Node' },
+  render: () => {
+    const objects = vendoredObjects('hcloud-ccm');
+    const ccm = container(objects, 'Deployment', 'hcloud-cloud-controller-manager');
+    // k3s runs flannel (VXLAN over the private network) with pod CIDR 10.42.0.0/16: the CCM neither allocates
+    // node CIDRs nor writes routes; it still attaches nodes to the network and labels zones.
+    ccm.args = ccm.args.map((a: string) => (a.startsWith('--cluster-cidr=') ? '--cluster-cidr=10.42.0.0/16' : a.startsWith('--allocate-node-cidrs=') ? '--allocate-node-cidrs=false' : a));
+    ccm.env.push({ name: 'HCLOUD_NETWORK_ROUTES_ENABLED', value: 'false' }, { name: 'HCLOUD_LOAD_BALANCERS_ENABLED', value: 'false' });
+    return { objects, secrets: [{ namespace: 'kube-system', name: 'hcloud', key: 'token', purpose: 'Hetzner Cloud API token and network id for the CCM and CSI driver', source: 'provided' }] };
+  },
+};
+
+export const hcloudCsi: PlatformAddOn = {
+  id: 'hcloud-csi',
+  title: 'Hetzner Cloud CSI driver',
+  version: '2.22.1',
+  namespaces: [{ name: 'kube-system', podSecurity: 'privileged', exception: 'the CSI node plugin is privileged with host paths (it mounts volumes into the kubelet\u2019s directories), as every CSI node plugin is' }],
+  detect: { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver' },
+  dependsOn: ['hcloud-ccm'],
+  render: () => {
+    const objects = vendoredObjects('hcloud-csi');
+    // The Helm-rendered file has `initContainers:` with no items (null); the API server reads null as absent.
+    for (const o of objects) {
+      const spec = podSpecOf(o);
+      if (spec && spec.initContainers === null) delete spec.initContainers;
+    }
+    const sc = objects.find((o) => o.kind === 'StorageClass');
+    if (!sc) throw new Error('hcloud-csi: StorageClass missing');
+    // Data outlives its claim: a deleted claim leaves the Hetzner volume (deleting it is a decision, not a side effect).
+    sc.reclaimPolicy = 'Retain';
+    return only(objects);
+  },
+};
+
+/** cert-manager: CRDs vendored; the controller through k3s's Helm controller (its release manifest is a Helm render, see SOURCES.md). */
+export const certManager: PlatformAddOn = {
+  id: 'cert-manager',
+  title: 'cert-manager',
+  version: '1.21.1',
+  namespaces: [{ name: 'cert-manager', podSecurity: 'restricted' }],
+  detect: { apiVersion: 'cert-manager.io/v1', kind: 'Issuer' },
+  render: (context) => {
+    const crds = vendoredObjects('cert-manager');
+    if (context.cluster !== 'hcloud') {
+      return {
+        objects: crds,
+        warnings: ['cert-manager 1.21.1: stagekit installs its CRDs; install the controller itself with `kubectl apply -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.yaml` (its release manifest is a Helm render stagekit does not vendor).'],
+      };
+    }
+    const chart: KubeObject = {
+      apiVersion: 'helm.cattle.io/v1',
+      kind: 'HelmChart',
+      metadata: { name: 'cert-manager', namespace: 'kube-system', labels: { 'app.kubernetes.io/managed-by': 'stagekit' } },
+      spec: {
+        repo: 'https://charts.jetstack.io',
+        chart: 'cert-manager',
+        version: 'v1.21.1',
+        targetNamespace: 'cert-manager',
+        valuesContent: ['crds:', '  enabled: false', `replicaCount: ${context.singleNode ? 1 : 2}`, 'webhook:', `  replicaCount: ${context.singleNode ? 1 : 2}`, 'prometheus:', '  servicemonitor:', '    enabled: true', ''].join('\n'),
+      },
+    };
+    return { objects: [...crds, chart] };
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * Pod Security Standards checks for the platform's pods, level by level as the Kubernetes
+ * documentation defines them (https://kubernetes.io/docs/concepts/security/pod-security-standards/):
+ * `baseline` forbids host namespaces, privileged containers, added capabilities beyond the default
+ * set, hostPath volumes, host ports, non-default /proc mounts, unconfined seccomp and unsafe sysctls;
+ * `restricted` adds the volume-type allow-list, no privilege escalation, non-root, a seccomp profile,
+ * and dropping ALL capabilities (adding back NET_BIND_SERVICE only).
+ *
+ * Upstream operators' pods are checked as their manifests declare them; the pods prometheus-operator
+ * creates from Prometheus and Alertmanager are checked on their pod security context (the operator
+ * itself gives their containers allowPrivilegeEscalation: false and drops ALL capabilities:
+ * pkg/prometheus/server/statefulset.go, pkg/alertmanager/statefulset.go at v0.93.0).
+ */
+import type { KubeObject } from '../core/rendering';
+import type { PodSecurityLevel } from './types';
+import { podSpecOf } from './vendored';
+
+export interface PodSecurityViolation {
+  readonly object: string;
+  readonly container?: string;
+  readonly level: Exclude<PodSecurityLevel, 'privileged'>;
+  readonly rule: string;
+}
+
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
+const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+interface CheckedPod {
+  readonly object: string;
+  readonly spec: any;
+  /** Containers whose security context the operator sets (not in the object): skip container-level rules. */
+  readonly containersByOperator?: boolean;
+}
+
+function podsOf(objects: readonly KubeObject[]): CheckedPod[] {
+  const pods: CheckedPod[] = [];
+  for (const o of objects) {
+    const name = `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const spec = podSpecOf(o);
+    if (spec) pods.push({ object: name, spec });
+    else if (o.apiVersion.startsWith('monitoring.coreos.com/') && (o.kind === 'Prometheus' || o.kind === 'Alertmanager')) {
+      pods.push({ object: name, spec: { securityContext: o.spec?.securityContext, volumes: o.spec?.volumes, containers: o.spec?.containers ?? [] }, containersByOperator: true });
+    }
+  }
+  return pods;
+}
+
+/** Violations of `level` by the pods the objects make (nothing for `privileged`). */
+export function podSecurityViolations(objects: readonly KubeObject[], level: PodSecurityLevel): PodSecurityViolation[] {
+  if (level === 'privileged') return [];
+  const out: PodSecurityViolation[] = [];
+  for (const pod of podsOf(objects)) {
+    const spec = pod.spec;
+    const podSc = spec.securityContext ?? {};
+    const add = (lvl: 'baseline' | 'restricted', rule: string, container?: string) => out.push({ object: pod.object, container, level: lvl, rule });
+    for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[host]) add('baseline', `${host} is set`);
+    for (const v of spec.volumes ?? []) {
+      if (v.hostPath) add('baseline', `volume ${v.name} is a hostPath (${v.hostPath.path})`);
+      if (level === 'restricted') {
+        const type = Object.keys(v).find((k) => k !== 'name');
+        if (type && !RESTRICTED_VOLUMES.has(type)) add('restricted', `volume ${v.name} has type ${type}`);
+      }
+    }
+    for (const s of podSc.sysctls ?? []) if (!SAFE_SYSCTLS.has(s.name)) add('baseline', `unsafe sysctl ${s.name}`);
+    if (podSc.seccompProfile?.type === 'Unconfined') add('baseline', 'pod seccomp profile is Unconfined');
+    const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+    if (level === 'restricted' && pod.containersByOperator) {
+      if (podSc.runAsNonRoot !== true) add('restricted', 'runAsNonRoot is not true');
+      if (podSc.runAsUser === 0) add('restricted', 'runAsUser is 0');
+      if (!['RuntimeDefault', 'Localhost'].includes(podSc.seccompProfile?.type)) add('restricted', 'no RuntimeDefault or Localhost seccomp profile');
+    }
+    for (const c of containers) {
+      const sc = c.securityContext ?? {};
+      if (sc.privileged) add('baseline', 'privileged', c.name);
+      for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPABILITIES.has(cap)) add('baseline', `adds capability ${cap}`, c.name);
+      for (const p of c.ports ?? []) if (p.hostPort) add('baseline', `host port ${p.hostPort}`, c.name);
+      if (sc.procMount && sc.procMount !== 'Default') add('baseline', `procMount ${sc.procMount}`, c.name);
+      if (sc.seccompProfile?.type === 'Unconfined') add('baseline', 'seccomp profile is Unconfined', c.name);
+      if (level !== 'restricted') continue;
+      if (sc.allowPrivilegeEscalation !== false) add('restricted', 'allowPrivilegeEscalation is not false', c.name);
+      if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) add('restricted', 'runAsNonRoot is not true', c.name);
+      if ((sc.runAsUser ?? podSc.runAsUser) === 0) add('restricted', 'runAsUser is 0', c.name);
+      if (!['RuntimeDefault', 'Localhost'].includes((sc.seccompProfile ?? podSc.seccompProfile)?.type)) add('restricted', 'no RuntimeDefault or Localhost seccomp profile', c.name);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) add('restricted', 'does not drop ALL capabilities', c.name);
+      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') add('restricted', `adds capability ${cap}`, c.name);
+    }
+  }
+  return out.filter((v) => level === 'restricted' || v.level === 'baseline');
+}
+
+/** The strictest level every pod of the objects meets. */
+export function strictestLevel(objects: readonly KubeObject[]): PodSecurityLevel {
+  if (podSecurityViolations(objects, 'restricted').length === 0) return 'restricted';
+  if (podSecurityViolations(objects, 'baseline').length === 0) return 'baseline';
+  return 'privileged';
+}

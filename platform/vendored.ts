@@ -1,0 +1,121 @@
+/**
+ * Reads the vendored release manifests (data/platform/<add-on>/), parsed once per process.
+ * Provenance of every file: data/platform/SOURCES.md.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import type { KubeObject } from '../core/rendering';
+
+export const PLATFORM_DATA = path.join(__dirname, '..', 'data', 'platform');
+
+const parsed = new Map<string, KubeObject[]>();
+
+/** Every object of the vendored files of `addon` (in file-name order), deep-copied so callers may adapt them. */
+export function vendoredObjects(addon: string, files?: readonly string[]): KubeObject[] {
+  const dir = path.join(PLATFORM_DATA, addon);
+  const names = files ?? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const out: KubeObject[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let objects = parsed.get(file);
+    if (!objects) {
+      objects = parseCached(file);
+      parsed.set(file, objects);
+    }
+    out.push(...structuredClone(objects));
+  }
+  return out;
+}
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'APIService', 'StorageClass', 'CSIDriver', 'PriorityClass', 'IngressClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+]);
+
+export function isClusterScoped(o: KubeObject): boolean {
+  return CLUSTER_SCOPED.has(o.kind);
+}
+
+/**
+ * Moves an upstream manifest into `to`: namespaced objects, ServiceAccount subjects of bindings,
+ * webhook and APIService service references, and cert-manager DNS names / injection annotations that
+ * name `from`. Upstream Namespace objects are dropped (the builder renders each namespace with its
+ * Pod Security labels).
+ */
+export function moveNamespace(objects: KubeObject[], from: readonly string[], to: string): KubeObject[] {
+  const moved = (ns: unknown) => typeof ns === 'string' && (from.includes(ns) || ns === to);
+  return objects
+    .filter((o) => o.kind !== 'Namespace')
+    .map((o) => {
+      if (!isClusterScoped(o) && (o.metadata.namespace === undefined || moved(o.metadata.namespace))) o.metadata.namespace = to;
+      for (const s of o.subjects ?? []) if (s.kind === 'ServiceAccount' && moved(s.namespace)) s.namespace = to;
+      for (const w of o.webhooks ?? []) if (moved(w.clientConfig?.service?.namespace)) w.clientConfig.service.namespace = to;
+      if (moved(o.spec?.service?.namespace)) o.spec.service.namespace = to;
+      const inject = o.metadata.annotations?.['cert-manager.io/inject-ca-from'];
+      if (typeof inject === 'string') {
+        const [ns, name] = inject.split('/');
+        if (moved(ns)) o.metadata.annotations['cert-manager.io/inject-ca-from'] = `${to}/${name}`;
+      }
+      if (o.kind === 'Certificate' && Array.isArray(o.spec?.dnsNames)) {
+        o.spec.dnsNames = o.spec.dnsNames.map((d: string) => from.reduce((acc, f) => acc.replace(`.${f}.svc`, `.${to}.svc`), d));
+      }
+      return o;
+    });
+}
+
+/** The pod template of a workload object, if it has one. */
+export function podSpecOf(o: KubeObject): any | undefined {
+  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(o.kind)) return o.spec?.template?.spec;
+  if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template?.spec;
+  return undefined;
+}
+
+export function setImage(objects: KubeObject[], from: RegExp, to: string): number {
+  let n = 0;
+  for (const o of objects) {
+    const spec = podSpecOf(o);
+    for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
+      if (from.test(c.image)) {
+        c.image = to;
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * Parsing the vendored YAML (about 8 MB) takes seconds; its JSON form loads in milliseconds. The JSON is
+ * kept beside the project's dependencies (node_modules/.cache/stagekit-platform, else the temp folder),
+ * keyed by the file's sha256, so a changed file is parsed again. Failing to cache only costs time.
+ */
+function parseCached(file: string): KubeObject[] {
+  const text = fs.readFileSync(file);
+  const key = crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const dirs = [path.join(__dirname, '..', 'node_modules', '.cache', 'stagekit-platform'), path.join(os.tmpdir(), 'stagekit-platform-cache')];
+  for (const dir of dirs) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, `${key}.json`), 'utf8'));
+    } catch {
+      // not cached there
+    }
+  }
+  const objects = YAML.parseAllDocuments(text.toString('utf8'), { uniqueKeys: false })
+    .map((d) => d.toJS({ maxAliasCount: -1 }))
+    .filter((o): o is KubeObject => Boolean(o && typeof o === 'object' && o.kind));
+  for (const dir of dirs) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const temporary = path.join(dir, `${key}.${process.pid}.tmp`);
+      fs.writeFileSync(temporary, JSON.stringify(objects));
+      fs.renameSync(temporary, path.join(dir, `${key}.json`));
+      break;
+    } catch {
+      // read-only: try the next place
+    }
+  }
+  return objects;
+}

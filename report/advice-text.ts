@@ -1,0 +1,162 @@
+/**
+ * `stagekit advise` output: a terminal table, Markdown (for a pull request or a wiki) and JSON. Every
+ * figure comes from the advice (core/advisor.ts) and the path's bills (cost/path.ts); every assumption
+ * is listed under them.
+ */
+import { Advice, monthLabel } from '../core/advisor';
+import { CapacityCheck, formatAmount, percent } from '../core/capacity';
+import { round } from '../core/units';
+import type { PathCosts } from '../cost/path';
+
+export const ADVICE_FORMATS = ['table', 'json', 'markdown'] as const;
+export type AdviceFormat = (typeof ADVICE_FORMATS)[number];
+
+export function usdWhole(v: number | null): string {
+  return v === null ? '-' : `$${Math.round(v).toLocaleString('en-US')}`;
+}
+
+function headroomText(c: { headroom: number | null; exceeded?: boolean }): string {
+  if (c.headroom === null) return c.exceeded ? 'not met' : 'met';
+  return c.headroom < 0 ? `exceeded by ${percent(-c.headroom)}` : percent(c.headroom);
+}
+
+function monthRef(advice: Advice, m: number | undefined): string {
+  return m === undefined ? `not within ${advice.options.months} months` : `${monthLabel(advice.options.start, m)} (month ${m})`;
+}
+
+/** The summary lines: today's fit, the recommendation, the next limit. */
+export function adviceHeadline(advice: Advice): string[] {
+  const first = advice.months[0];
+  const lines: string[] = [];
+  lines.push(advice.fitsToday ? `Fits today: ${advice.fitsToday} (the lowest stage whose limits carry the workload)` : 'Fits today: no stage of the ladder carries the workload');
+  lines.push(first.stage ? `Recommended now: ${first.stage} — ${first.reason}` : `Recommended now: none — ${first.reason}`);
+  const n = advice.nextLimit;
+  if (n) lines.push(`Next limit: ${n.title} on ${n.stage} — headroom below ${percent(advice.options.minHeadroom)} ${monthRef(advice, n.lowHeadroomMonth)}, exceeded ${monthRef(advice, n.exceededMonth)}`);
+  else if (first.stage) lines.push(`Next limit: none of ${first.stage}'s limits is exceeded within ${advice.options.months} months`);
+  return lines;
+}
+
+function capacityRows(advice: Advice): string[][] {
+  const rows: string[][] = [];
+  for (const s of advice.today) {
+    for (const c of s.checks) {
+      const trip = advice.trips.find((t) => t.stage === s.stage && t.id === c.id)!;
+      rows.push([s.stage, c.title, formatAmount(c.value, c.unit), formatAmount(c.limit, c.unit), headroomText(c), c.headroom === null ? '-' : trip.lowHeadroomMonth === undefined ? '-' : monthLabel(advice.options.start, trip.lowHeadroomMonth), trip.exceededMonth === undefined ? '-' : monthLabel(advice.options.start, trip.exceededMonth)]);
+    }
+  }
+  return rows;
+}
+
+const CAPACITY_HEAD = ['stage', 'threshold', 'value today', 'limit', 'headroom', 'low headroom', 'exceeded'];
+
+function pathHead(costs?: PathCosts): string[] {
+  return ['month', 'stage', 'peak req/s', 'writes/s', 'dataset GiB', 'tightest (headroom)', ...(costs?.providers.map((p) => p.label) ?? [])];
+}
+
+function pathRows(advice: Advice, costs?: PathCosts): string[][] {
+  return advice.months.map((m, i) => [
+    `${m.label}${m.workload.seasonalPeak ? '*' : ''}`,
+    `${m.stage ?? 'none'}${m.move && i > 0 ? ' ←' : ''}`,
+    round(m.workload.peakRequestsPerSecond, 0).toLocaleString('en-US'),
+    round(m.workload.writesPerSecond, 0).toLocaleString('en-US'),
+    round(m.workload.datasetGiB, 0).toLocaleString('en-US'),
+    m.tightest ? `${m.tightest.title} ${headroomText(m.tightest)}` : '-',
+    ...(costs?.providers.map((p) => `${usdWhole(p.monthly[i])}${m.stage && p.gaps.some((g) => g.stage === m.stage) ? '†' : ''}`) ?? []),
+  ]);
+}
+
+function breakEvenRows(costs: PathCosts): string[][] {
+  return costs.breakEven.map((b) => [
+    b.label,
+    b.oneOff ? `${usdWhole(b.oneOff.totalUsd)} (engineering ${usdWhole(b.oneOff.engineeringUsd)} + dual running ${usdWhole(b.oneOff.dualRunningUsd)} + egress ${usdWhole(b.oneOff.egressUsd)} for ${b.oneOff.egressGiB.toLocaleString('en-US')} GiB)` : '-',
+    b.monthlySavingAtMove === undefined ? '-' : usdWhole(b.monthlySavingAtMove),
+    b.month !== undefined ? `${b.monthLabel} (month ${b.month})` : b.reason ?? '-',
+  ]);
+}
+
+function cumulativeRows(advice: Advice, costs: PathCosts): string[][] {
+  const marks = [12, 24, 36, advice.options.months].filter((m, i, all) => m <= advice.options.months && all.indexOf(m) === i);
+  return costs.providers.map((p) => [p.label, ...marks.map((m) => usdWhole(p.cumulative[m])), p.gaps.length ? `left out: ${p.gaps.map((g) => `${g.stage}: ${g.missing.join(', ')}`).join('; ')}` : 'complete']);
+}
+
+function cumulativeHead(advice: Advice): string[] {
+  const marks = [12, 24, 36, advice.options.months].filter((m, i, all) => m <= advice.options.months && all.indexOf(m) === i);
+  return ['provider', ...marks.map((m) => `by ${monthLabel(advice.options.start, m)}`), 'bills'];
+}
+
+/** Plain-text table: columns padded, first column left, the rest left too (they mix words and numbers). */
+export function plainTable(head: string[], rows: string[][], rightAlign: number[] = []): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (rightAlign.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+}
+
+export function adviceTable(advice: Advice, costs?: PathCosts, bold: (s: string) => string = (s) => s): string {
+  const out: string[] = [];
+  const region = advice.plans.find(Boolean)?.region ?? advice.today[0].plan.region;
+  out.push(bold(`stagekit advise: ${advice.product} (${region}), ${advice.options.start} + ${advice.options.months} months`), '');
+  out.push(...adviceHeadline(advice), '');
+  out.push(bold('Capacity today, per stage'), plainTable(CAPACITY_HEAD, capacityRows(advice)), '');
+  out.push(bold('Moves'));
+  for (const mv of advice.moves) out.push(`  ${mv.label} (month ${mv.month}): ${mv.from ?? 'start'} → ${mv.to ?? 'none'}: ${mv.reason}${mv.sizes ? `\n      sizes: ${mv.sizes}` : ''}`);
+  out.push('');
+  out.push(bold(`Month by month${costs ? ' (bills in USD per month)' : ''}`), plainTable(pathHead(costs), pathRows(advice, costs), [2, 3, 4, ...(costs?.providers.map((_, i) => 6 + i) ?? [])]));
+  if (advice.months.some((m) => m.workload.seasonalPeak)) out.push('  * seasonal peak month   ← stage move');
+  if (costs?.providers.some((p) => p.gaps.length)) out.push('  † the bill leaves out what it could not price (listed under the cumulative spend): a lower bound, not a total');
+  out.push('');
+  if (costs) {
+    out.push(bold('Cumulative spend along the path (USD)'), plainTable(cumulativeHead(advice), cumulativeRows(advice, costs)), '');
+    out.push(bold('Self-hosted break-even (moving off AWS managed services)'), plainTable(['provider', 'one-off cost of the move', 'saving/month at the move', 'break-even'], breakEvenRows(costs)), '');
+    out.push(`Catalog: ${costs.catalogDate}`, '');
+  }
+  out.push(bold('Assumptions'), ...[...advice.assumptions, ...(costs?.assumptions ?? [])].map((a) => `  - ${a}`));
+  return out.join('\n');
+}
+
+function mdTable(head: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+export function adviceMarkdown(advice: Advice, costs?: PathCosts): string {
+  const out: string[] = [];
+  const region = advice.plans.find(Boolean)?.region ?? advice.today[0].plan.region;
+  out.push(`### stagekit advise: ${advice.product} (${region}), ${advice.options.start} + ${advice.options.months} months`, '');
+  out.push(...adviceHeadline(advice).map((l) => `- ${l}`), '');
+  out.push('#### Capacity today', '', mdTable(CAPACITY_HEAD, capacityRows(advice)), '');
+  out.push('#### Moves', '', ...advice.moves.map((mv) => `- **${mv.label}** (month ${mv.month}): ${mv.from ?? 'start'} → ${mv.to ?? 'none'}: ${mv.reason}${mv.sizes ? ` — ${mv.sizes}` : ''}`), '');
+  out.push('<details><summary>Month by month</summary>', '', mdTable(pathHead(costs), pathRows(advice, costs)), '', '</details>', '');
+  if (costs) {
+    out.push('#### Cumulative spend (USD)', '', mdTable(cumulativeHead(advice), cumulativeRows(advice, costs)), '');
+    out.push('#### Self-hosted break-even', '', mdTable(['provider', 'one-off cost of the move', 'saving/month at the move', 'break-even'], breakEvenRows(costs)), '', `_Catalog: ${costs.catalogDate}_`, '');
+  }
+  out.push('#### Assumptions', '', ...[...advice.assumptions, ...(costs?.assumptions ?? [])].map((a) => `- ${a}`));
+  return out.join('\n');
+}
+
+function checkJson(c: CapacityCheck) {
+  return { id: c.id, title: c.title, value: c.value, limit: c.limit, unit: c.unit, headroom: c.headroom, exceeded: c.exceeded, basis: c.basis };
+}
+
+export function adviceJson(advice: Advice, costs?: PathCosts): object {
+  return {
+    product: advice.product,
+    options: advice.options,
+    fitsToday: advice.fitsToday ?? null,
+    recommendedNow: advice.months[0].stage ?? null,
+    nextLimit: advice.nextLimit ?? null,
+    capacityToday: advice.today.map((s) => ({ stage: s.stage, fits: s.fits, checks: s.checks.map(checkJson) })),
+    trips: advice.trips,
+    moves: advice.moves,
+    months: advice.months.map((m, i) => ({ ...m, bills: costs ? Object.fromEntries(costs.providers.map((p) => [p.provider, p.monthly[i]])) : undefined })),
+    costs: costs
+      ? {
+          providers: costs.providers.map((p) => ({ provider: p.provider, label: p.label, cumulative: p.cumulative[p.cumulative.length - 1], notPriced: p.gaps })),
+          breakEven: costs.breakEven,
+          migration: costs.migration,
+          catalogDate: costs.catalogDate,
+        }
+      : null,
+    assumptions: [...advice.assumptions, ...(costs?.assumptions ?? [])],
+  };
+}

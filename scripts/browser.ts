@@ -1,0 +1,38 @@
+/**
+ * Opens a report in headless Chromium (Debian's `chromium` package, driven by puppeteer-core: no browser
+ * download) and reports what a reader's browser would see: console errors, every network request, and
+ * the SVG marks of each chart and diagram.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
+
+export function findChromium(): string | undefined {
+  return CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p));
+}
+
+export const HOW_TO_INSTALL =
+  'Chromium is not installed, so the report\'s browser test cannot run. Install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) ' +
+  'or point CHROMIUM_PATH at a Chrome/Chromium binary, then run `npx jest test/report-browser.test.ts`. In CI (CI=true) a missing browser fails the test.';
+
+export interface PageReport {
+  readonly consoleErrors: string[];
+  readonly requests: string[];
+  readonly charts: { readonly id: string; readonly expected: Record<string, number>; readonly marks: Record<string, number>; readonly tableRows: number; readonly expectedRows: number; readonly svgs: number }[];
+  readonly diagrams: { readonly stage: string; readonly expectedShapes: number; readonly shapes: number; readonly texts: number }[];
+  readonly title: string;
+}
+
+const INSPECTOR = path.join(__dirname, 'inspect-report.mjs');
+
+/** Opens `file`, collects what the page did, and saves a screenshot to `screenshot` (full page unless viewportOnly). */
+export function inspectReport(file: string, screenshot: string, options: { width?: number; height?: number; scale?: number; viewportOnly?: boolean } = {}): PageReport {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(HOW_TO_INSTALL);
+  const args = [INSPECTOR, file, screenshot, executablePath, String(options.width ?? 1360), options.viewportOnly ? '--viewport-only' : '--full-page', String(options.height ?? 900), String(options.scale ?? 1)];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`the browser run failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as PageReport;
+}

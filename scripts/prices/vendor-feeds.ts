@@ -1,0 +1,61 @@
+/**
+ * Copies the AWS price feeds that ../shared/data/prices lacks into data/prices/feeds/, from local git snapshots
+ * of the public repositories that publish them (as the `fetch` tool leaves them under /work/.mirror):
+ *
+ *   npx tsx scripts/prices/vendor-feeds.ts <yeo/ec2.shop git dir> <lamngockhuong/aws-price git dir>
+ *
+ * Each file is either verbatim or derived with the transformation named in VENDORED (regions kept: the
+ * catalog's; attributes pruned), never with a value changed. cost/catalog/feeds.ts records the same provenance,
+ * and data/prices/SOURCES.md explains it. Build tooling only: the CLI and the tests never run this.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AWS_LOCATION_NAMES } from '../../cost/catalog/parsers/aws-pricing-page';
+import { AWS_REGIONS } from '../../cost/catalog/types';
+
+const OUT = resolve(__dirname, '../../data/prices/feeds');
+export const EC2SHOP_COMMIT = '73696e380ae600b175f859850a726edebd1de72f';
+export const AWSPRICE_COMMIT = '508fb45296c89efe38772babd7ec766644629267';
+const RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Operating System', 'Tenancy', 'Pre Installed S/W', 'Location', 'OnDemand:PricePerUnit', 'price'];
+
+function show(gitDir: string, commit: string, path: string): any {
+  return JSON.parse(execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${path}`], { maxBuffer: 1 << 28 }).toString('utf8'));
+}
+
+function write(name: string, data: unknown): void {
+  writeFileSync(join(OUT, name), `${JSON.stringify(data)}\n`);
+  console.log(`wrote ${name}`);
+}
+
+/** Keeps the catalog's regions of an AWS pricing-page map (all price keys of those regions, unchanged). */
+function catalogRegions(feed: any): any {
+  const keep = new Set(Object.values(AWS_LOCATION_NAMES));
+  return { ...feed, regions: Object.fromEntries(Object.entries(feed.regions).filter(([location]) => keep.has(location))) };
+}
+
+function main([ec2shop, awsPrice]: string[]): void {
+  if (!ec2shop || !awsPrice) throw new Error('usage: vendor-feeds.ts <yeo/ec2.shop git dir> <lamngockhuong/aws-price git dir>');
+  mkdirSync(OUT, { recursive: true });
+  for (const region of ['us-west-2', 'eu-west-1', 'ap-southeast-1']) {
+    write(`ec2shop_ec2-ondemand-linux_${region}.json`, show(ec2shop, EC2SHOP_COMMIT, `data/ec2/${region}-ondemand.json`));
+  }
+  for (const term of ['1y', '3y']) {
+    const merged: any = { manifest: undefined, regions: {} };
+    for (const region of AWS_REGIONS) {
+      const feed = show(ec2shop, EC2SHOP_COMMIT, `data/ec2/${region}-reservedinstance-${term}.json`);
+      merged.manifest ??= feed.manifest;
+      for (const [location, records] of Object.entries<any>(feed.regions)) {
+        merged.regions[location] = Object.fromEntries(
+          Object.entries<any>(records).map(([key, record]) => [key, Object.fromEntries(RI_ATTRIBUTES.filter((a) => a in record).map((a) => [a, record[a]]))]),
+        );
+      }
+    }
+    write(`ec2shop_ec2-reservedinstance-${term}.json`, merged);
+  }
+  for (const service of ['lambda', 'dynamodb', 'kms']) {
+    write(`awsprice_${service}.json`, catalogRegions(show(awsPrice, AWSPRICE_COMMIT, `lib/data/pricing/${service}.json`)));
+  }
+}
+
+if (require.main === module) main(process.argv.slice(2));

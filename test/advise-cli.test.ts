@@ -1,0 +1,57 @@
+/** `stagekit advise` and the capacity verdicts as users run them: the CLI in a process of its own. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT } from './support/paths';
+
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 240_000 });
+const BHARAT = path.join(ROOT, 'test', 'fixtures', 'profiles', 'bharat-invoices.yaml');
+const FRESH = path.join(ROOT, 'profiles', 'fresh-startup.yaml');
+
+test('advise --no-bills --format json: today\'s fit, the moves and the limits, without synthesizing', () => {
+  const r = run(['advise', '--profile', FRESH, '--no-bills', '--format', 'json', '--start', '2027-01']);
+  expect(r.status).toBe(0);
+  const advice = JSON.parse(r.stdout);
+  expect(advice.fitsToday).toBe('single-server');
+  expect(advice.recommendedNow).toBe('single-server');
+  expect(advice.moves.map((m: any) => [m.label, m.to])).toEqual([['2027-01', 'single-server'], ['2029-04', 'split-tier']]);
+  expect(advice.months).toHaveLength(37);
+  expect(advice.costs).toBeNull();
+  expect(advice.assumptions).toContain('month 0 is 2027-01; 36 months projected');
+});
+
+test('bad advisor options are usage errors naming the flag (exit 2)', () => {
+  const months = run(['advise', '--no-bills', '--months', '0']);
+  expect([months.status, months.stderr.trim()]).toEqual([2, 'error: --months: expected an integer >= 1 and <= 120, got "0"']);
+  const start = run(['advise', '--no-bills', '--start', '2027-13']);
+  expect([start.status, start.stderr.trim()]).toEqual([2, 'error: --start: expected a month as YYYY-MM, got "2027-13"']);
+  const providers = run(['advise', '--providers', 'hetzner,digitalocean']);
+  expect(providers.status).toBe(2);
+  expect(providers.stderr).toContain('--providers: unknown provider "digitalocean"');
+});
+
+test('a new user\'s profile end to end (Indian SaaS, Kafka, strong consistency, ap-south-1): advice with the bills of its path', () => {
+  // Five months keep the path on split-tier (it moves in month 6): one stage synthesized and priced.
+  const r = run(['advise', '--profile', BHARAT, '--months', '5', '--start', '2027-01', '--format', 'markdown']);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('### stagekit advise: bharat-invoices (ap-south-1), 2027-01 + 5 months');
+  expect(r.stdout).toContain('- Fits today: split-tier');
+  expect(r.stdout).toMatch(/\| 2027-01 \| split-tier \| 2,000 \| 600 \| 400 \|[^\n]*\| \$[\d,]+†? \| \$[\d,]+†? \|/);
+  expect(r.stdout).toContain('#### Self-hosted break-even');
+  // Each self-hosted provider has a break-even month or says why not (never a number over an incomplete bill).
+  const rows = r.stdout.split('\n').filter((l) => l.startsWith('| self-hosted ('));
+  expect(rows.length).toBeGreaterThanOrEqual(3);
+  for (const row of rows.slice(-3)) expect(row).toMatch(/\(month \d+\) \|$|not computed: the bills leave out|does not pay back|costs more each month/);
+}, 240_000);
+
+test('synth says when the chosen stage cannot carry the profile, naming the limits and the stage that can', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-verdict-'));
+  const r = run(['synth', '--stage', 'single-server', '--target', 'k8s', '--profile', BHARAT, '--out', out]);
+  expect(r.status).toBe(0);
+  expect(r.stderr).toContain('warning: capacity: single-server cannot carry bharat-invoices:');
+  expect(r.stderr).toContain('Single-server CPU: needs 115.3 vCPU, the stage\'s limit is 64 vCPU');
+  expect(r.stderr).toContain('the lowest stage that carries it is split-tier');
+  fs.rmSync(out, { recursive: true, force: true });
+});

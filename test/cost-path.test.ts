@@ -1,0 +1,69 @@
+/** Bills along the advised path and the self-hosted break-even: the arithmetic, on bills made by hand. */
+import * as path from 'path';
+import { advise } from '../core/advisor';
+import { loadProfile } from '../core/profile';
+import { computePlan } from '../core/plan';
+import { component, makeBill, notPricedResource, resource, Bill } from '../cost/model';
+import { egressUsd, pathCosts, planVcpu, PricedStage, scaledTotal } from '../cost/path';
+import { loadCatalog } from '../cost/catalog';
+import { ROOT } from './support/paths';
+
+const fresh = loadProfile(path.join(ROOT, 'profiles', 'fresh-startup.yaml'));
+const flat = { ...fresh, traffic: { ...fresh.traffic, monthlyGrowthPercent: 0 }, data: { ...fresh.data, monthlyGrowthPercent: 0 } };
+
+function bill(provider: Bill['provider'], fixed: number, machines: number, extra: Bill['resources'] = []): Bill {
+  return makeBill({
+    provider,
+    label: provider,
+    usageIncluded: true,
+    assumptions: [],
+    catalogDate: 'test',
+    resources: [
+      resource('Alarms', 'AWS::CloudWatch::Alarm', [component({ name: 'alarms', unit: 'months', quantity: 1, price: fixed })]),
+      resource('Server', 'AWS::EC2::Instance', [component({ name: 'instance', unit: 'hours', quantity: 1, price: machines })]),
+      ...extra,
+    ],
+  });
+}
+
+function stage(aws: Bill, selfHosted: Bill): PricedStage {
+  return { stage: 'single-server', plan: computePlan(flat, 'single-server'), bills: { aws, 'self-hosted:hetzner': selfHosted } };
+}
+
+test('break-even: the first month the AWS bills saved since the move cover the one-off cost (flat workload)', () => {
+  const advice = advise(flat, { months: 24, start: '2027-01' });
+  expect(advice.moves.map((m) => m.to)).toEqual(['single-server']);
+  // AWS 1,000 a month, self-hosted 400: 600 saved a month. One-off: 2 engineer-months × 1,000 + 1 month of dual running (400)
+  // + the 8 GiB dataset's egress at the catalog's internet tiers for eu-central-1.
+  const catalog = loadCatalog();
+  const egress = egressUsd(8, 'eu-central-1', catalog);
+  const costs = pathCosts(advice, [stage(bill('aws', 100, 900), bill('self-hosted', 100, 300))], {
+    migration: { engineerMonths: 2, engineerMonthUsd: 1000, dualRunningMonths: 1, moveMonth: 0 },
+    region: 'eu-central-1',
+    catalog,
+  });
+  const b = costs.breakEven[0];
+  expect(b.oneOff).toEqual({ engineeringUsd: 2000, dualRunningUsd: 400, egressUsd: expect.closeTo(egress, 2), egressGiB: 8, totalUsd: expect.closeTo(2400 + egress, 2) });
+  expect(b.monthlySavingAtMove).toBe(600);
+  // Saved by the end of month k (month 0 counts): 600 × (k + 1) >= 2,400 + egress.
+  expect(b.month).toBe(Math.ceil((2400 + egress) / 600) - 1);
+  expect(costs.providers.find((p) => p.provider === 'aws')!.cumulative[11]).toBe(12_000);
+});
+
+test('no break-even over a bill that left something out: the result names what is missing', () => {
+  const advice = advise(flat, { months: 12, start: '2027-01' });
+  const costs = pathCosts(advice, [stage(bill('aws', 100, 900, [notPricedResource('Logs', 'AWS::S3::Bucket', 'no S3 price')]), bill('self-hosted', 100, 300))], {
+    migration: { engineerMonths: 1, engineerMonthUsd: 1, dualRunningMonths: 0 },
+  });
+  expect(costs.breakEven[0].month).toBeUndefined();
+  expect(costs.breakEven[0].oneOff).toBeUndefined();
+  expect(costs.breakEven[0].reason).toBe('not computed: the bills leave out AWS single-server: AWS::S3::Bucket (Logs)');
+  expect(costs.providers[0].gaps).toEqual([{ stage: 'single-server', missing: ['AWS::S3::Bucket (Logs)'] }]);
+});
+
+test('a month\'s bill scales machine lines with the plan\'s vCPU and leaves fixed lines alone', () => {
+  const b = bill('aws', 100, 900);
+  expect(scaledTotal(b, { machines: 2, storage: 1, requests: 3, dataset: 1 })).toBe(100 + 1800);
+  const grown = { ...fresh, traffic: { ...fresh.traffic, peakRequestsPerSecond: 400 } };
+  expect(planVcpu(computePlan(grown, 'split-tier'))).toBeGreaterThan(planVcpu(computePlan(fresh, 'split-tier')));
+});

@@ -1,0 +1,222 @@
+/**
+ * The Hetzner Cloud program under pulumi.runtime.setMocks, for every stage of every shipped profile:
+ * the servers, network, placement groups, firewall and load balancers it registers are the fleet plan
+ * the self-hosted bill prices; the firewall opens exactly 80/443 and the API to the allow-list; no
+ * generated secret appears in a resource input other than the servers' (secret) user data; the bill's
+ * server lines equal the provisioned servers; and moving between stages never replaces or deletes a
+ * data-holding server without the safety check saying so.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { computePlan, Plan } from '../core/plan';
+import { loadProfile } from '../core/profile';
+import { STAGE_NAMES, StageName } from '../core/ladder';
+import { renderK8s } from '../blueprints/k8s/app';
+import type { KubeObject } from '../deploy/k8s/objects';
+import { HcloudLayout, layoutFleet, stageFleet } from '../deploy/self-hosted/layout';
+import type { FleetPlan } from '../cost/k8s/fleet';
+import { fleetRisks } from '../deploy/self-hosted/safety';
+import { priceSelfHosted } from '../cost/k8s/self-hosted';
+import { usageFromPlan } from '../cost/usage';
+
+const PROFILES = fs.readdirSync(path.join(__dirname, '..', 'profiles')).filter((f) => f.endsWith('.yaml')).sort();
+const JOIN = 'join-token-under-test-9f2c';
+const ADMIN = 'admin-token-under-test-41ab';
+const ALLOW = ['203.0.113.0/24'];
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: any;
+}
+let registered: Registered[] = [];
+
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${registered.length}`, state: { ...args.inputs, ipv4Address: '198.51.100.1', ipv4: '198.51.100.2' } };
+      },
+      // getLoadBalancerType: the limit the Hetzner API states for the type (a smaller one here, to exercise the cap).
+      call: (args) => (args.token === 'hcloud:index/getLoadBalancerType:getLoadBalancerType' ? { ...args.inputs, maxTargets: 25 } : args.inputs),
+    },
+    'stagekit-hcloud',
+    'test',
+    false,
+  );
+  pulumi.runtime.setAllConfig({ 'stagekit-hcloud:k3sJoinToken': JOIN, 'stagekit-hcloud:k3sAdminToken': ADMIN }, ['stagekit-hcloud:k3sJoinToken', 'stagekit-hcloud:k3sAdminToken']);
+});
+
+interface Case {
+  profile: string;
+  stage: StageName;
+  plan: Plan;
+  objects: KubeObject[];
+  fleet: FleetPlan;
+  layout: HcloudLayout;
+}
+const cases: Case[] = [];
+/** Stages whose fleet plan holds a pod no Hetzner Cloud server type fits (the bill marks them incomplete). */
+const incomplete: { profile: string; stage: StageName; fleet: FleetPlan; error: string }[] = [];
+for (const profile of PROFILES) {
+  const p = loadProfile(path.join(__dirname, '..', 'profiles', profile));
+  for (const stage of STAGE_NAMES) {
+    const plan = computePlan(p, stage);
+    const objects = renderK8s(plan).objects as KubeObject[];
+    const fleet = stageFleet(plan, objects);
+    try {
+      cases.push({ profile, stage, plan, objects, fleet, layout: layoutFleet(plan, fleet, { apiAllowList: ALLOW }) });
+    } catch (err) {
+      incomplete.push({ profile, stage, fleet, error: (err as Error).message });
+    }
+  }
+}
+
+test('every stage of every shipped profile is laid out, or refused because the plan itself is incomplete', () => {
+  expect(cases.length + incomplete.length).toBe(PROFILES.length * STAGE_NAMES.length);
+  expect(cases.length).toBeGreaterThanOrEqual(10);
+  for (const i of incomplete) {
+    expect(i.fleet.unplaceable.length).toBeGreaterThan(0);
+    expect(i.error).toContain(`no Hetzner server type holds ${i.fleet.unplaceable[0].workload.name}`);
+  }
+});
+
+async function declare(layout: HcloudLayout) {
+  registered = [];
+  const { declareHcloudFleet } = await import('../deploy/self-hosted/program');
+  const fleet = await declareHcloudFleet(layout);
+  const all: pulumi.Resource[] = [fleet.network, ...fleet.subnets, ...fleet.placementGroups, fleet.firewall, ...fleet.servers.map((s) => s.server), ...fleet.loadBalancers.flatMap((l) => [l.lb, ...l.targets, ...l.services])];
+  await Promise.all(all.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+  await new Promise((r) => setTimeout(r, 0));
+  return fleet;
+}
+
+describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (_label, c) => {
+  // The program is declared once per stage; the tests read what it registered.
+  let fleet: Awaited<ReturnType<typeof declare>>;
+  let mine: Registered[] = [];
+  beforeAll(async () => {
+    fleet = await declare(c.layout);
+    mine = registered;
+  });
+  beforeEach(() => {
+    registered = mine;
+  });
+
+  test('servers, network, firewall and load balancers match the fleet plan', async () => {
+    const plan = c.layout.fleet;
+    const servers = registered.filter((r) => r.type === 'hcloud:index/server:Server');
+    // Server counts and types per pool, exactly as planned.
+    const expected: Record<string, number> = {};
+    for (const pool of plan.pools) expected[`${pool.server.id}`] = (expected[pool.server.id] ?? 0) + pool.count;
+    if (plan.controlPlane) expected[plan.controlPlane.server.id] = (expected[plan.controlPlane.server.id] ?? 0) + plan.controlPlane.count;
+    const got: Record<string, number> = {};
+    for (const s of servers) got[s.inputs.serverType] = (got[s.inputs.serverType] ?? 0) + 1;
+    expect(got).toEqual(expected);
+    expect(servers).toHaveLength(plan.servers);
+    // Every server in a planned failure domain, the domains as the plan spreads them.
+    for (const s of servers) expect(plan.failureDomains).toContain(s.inputs.location);
+    for (const pool of plan.pools) {
+      const perDomain = plan.failureDomains.map((d) => servers.filter((s) => s.inputs.labels['stagekit.dev/pool'] === (plan.singleNode ? 'single' : pool.name) && s.inputs.location === d).length);
+      expect(perDomain).toEqual(pool.perFailureDomain.map((n, d) => n + (pool.spareFailureDomain === d ? pool.spare : 0)));
+    }
+    // One network, two subnets; every server on it at its own private address.
+    expect(registered.filter((r) => r.type === 'hcloud:index/network:Network')).toHaveLength(1);
+    expect(registered.filter((r) => r.type === 'hcloud:index/networkSubnet:NetworkSubnet').map((r) => r.inputs.ipRange)).toEqual(['10.0.0.0/20', '10.0.64.0/24']);
+    const ips = servers.map((s) => s.inputs.networks[0].ip);
+    expect(new Set(ips).size).toBe(ips.length);
+    // Spread placement groups of at most 10 servers, each server in one.
+    const groups = registered.filter((r) => r.type === 'hcloud:index/placementGroup:PlacementGroup');
+    expect(groups.every((g) => g.inputs.type === 'spread')).toBe(true);
+    const perGroup = new Map<string, number>();
+    for (const s of c.layout.servers) perGroup.set(s.placementGroup, (perGroup.get(s.placementGroup) ?? 0) + 1);
+    expect(Math.max(...perGroup.values())).toBeLessThanOrEqual(10);
+    // Load balancers: the planned ones, of the planned type, forwarding 80/443 to the ingress NodePorts.
+    const lbs = registered.filter((r) => r.type === 'hcloud:index/loadBalancer:LoadBalancer');
+    expect(lbs).toHaveLength(plan.loadBalancers.reduce((s, l) => s + l.count, 0));
+    for (const lb of lbs) expect(lb.inputs.loadBalancerType).toBe('lb11');
+    const services = registered.filter((r) => r.type === 'hcloud:index/loadBalancerService:LoadBalancerService');
+    expect(services.map((s) => `${s.inputs.listenPort}->${s.inputs.destinationPort}`).sort()).toEqual(lbs.flatMap(() => ['443->30443', '80->30080']).sort());
+    // Targets: by label, at most the type's limit, every failure domain represented.
+    for (const lb of c.layout.loadBalancers) {
+      const key = lb.label;
+      const targeted = servers.filter((s) => s.inputs.labels[key] === 'true');
+      expect(targeted.length).toBe(Math.min(25, lb.targetServers.length));
+      if (lb.targetServers.length) expect(new Set(targeted.map((s) => s.inputs.location)).size).toBe(new Set(c.layout.servers.filter((s) => lb.targetServers.includes(s.name)).map((s) => s.location)).size);
+    }
+    expect(fleet.servers).toHaveLength(plan.servers);
+  });
+
+  test('the firewall opens exactly 80 and 443 to all and 6443 to the allow-list', async () => {
+    const firewalls = registered.filter((r) => r.type === 'hcloud:index/firewall:Firewall');
+    expect(firewalls).toHaveLength(1);
+    const rules = firewalls[0].inputs.rules.map((r: any) => `${r.direction} ${r.protocol} ${r.port} ${[...r.sourceIps].sort().join(',')}`);
+    expect(rules.sort()).toEqual(['in tcp 443 0.0.0.0/0,::/0', 'in tcp 6443 203.0.113.0/24', 'in tcp 80 0.0.0.0/0,::/0']);
+    const servers = registered.filter((r) => r.type === 'hcloud:index/server:Server');
+    for (const s of servers) expect(s.inputs.firewallIds).toHaveLength(1);
+  });
+
+  test('no secret in plain text: the tokens appear only in the servers\u2019 user data, which is a secret', async () => {
+    for (const r of registered) {
+      const text = JSON.stringify(r.inputs);
+      if (r.type !== 'hcloud:index/server:Server') {
+        expect(text).not.toContain(JOIN);
+        expect(text).not.toContain(ADMIN);
+        continue;
+      }
+      const { userData, ...rest } = r.inputs;
+      expect(JSON.stringify(rest)).not.toContain(JOIN);
+      expect(JSON.stringify(rest)).not.toContain(ADMIN);
+      // Pulumi's wire form of a secret: the engine encrypts it in the state.
+      expect(userData).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: expect.stringContaining(JOIN) });
+      expect(text).not.toMatch(/HCLOUD_TOKEN|hcloud_token/i);
+    }
+    for (const { server } of fleet.servers) expect(await (server.userData as any).isSecret).toBe(true);
+  });
+
+  test('the self-hosted bill prices these servers, line for line', () => {
+    const bill = priceSelfHosted(c.objects, { zones: c.plan.zones, usage: usageFromPlan(c.plan) });
+    const billed: Record<string, number> = {};
+    for (const r of bill.resources) {
+      for (const line of r.costComponents) {
+        const m = /^(?:N\+1 spare node|Compute: share of \w+ nodes|Capacity left between pods|Control-plane nodes) \(([a-z0-9]+)(?: × \d+)?\)$/.exec(line.name);
+        if (m && line.unit === 'servers' && typeof line.monthlyQuantity === 'number') billed[m[1]] = (billed[m[1]] ?? 0) + line.monthlyQuantity;
+      }
+    }
+    const provisioned: Record<string, number> = {};
+    for (const s of c.layout.servers) provisioned[s.serverType] = (provisioned[s.serverType] ?? 0) + 1;
+    expect(Object.keys(billed).sort()).toEqual(Object.keys(provisioned).sort());
+    for (const [type, n] of Object.entries(provisioned)) expect(billed[type]).toBeCloseTo(n, 4);
+  });
+});
+
+describe('moving between stages', () => {
+  // A profile whose pods outgrow every Hetzner Cloud type (million-merchants) has no layouts to move between: the refusal is tested above.
+  const movable = PROFILES.filter((profile) => cases.filter((c) => c.profile === profile).length >= 2);
+  test('at least two shipped profiles have stages to move between', () => expect(movable.length).toBeGreaterThanOrEqual(2));
+  test.each(movable)('%s: a data-holding server that the next stage replaces or removes is reported', (profile) => {
+    const layouts = cases.filter((c) => c.profile === profile).map((c) => c.layout);
+    for (let i = 0; i + 1 < layouts.length; i++) {
+      const [from, to] = [layouts[i], layouts[i + 1]];
+      const risks = fleetRisks(from, to).filter((r) => r.severity === 'data-loss');
+      const toNames = new Map(to.servers.map((s) => [s.name, s]));
+      for (const s of from.servers.filter((x) => x.holdsData)) {
+        const next = toNames.get(s.name);
+        const replacedOrGone = !next || next.location !== s.location || !next.holdsData;
+        expect([`${s.name}: ${replacedOrGone}`, risks.some((r) => r.resource.includes(s.name))]).toEqual([`${s.name}: ${replacedOrGone}`, replacedOrGone]);
+      }
+    }
+  });
+
+  test('a shrinking data pool is caught, a resized one is an in-place change', () => {
+    const c = cases.find((x) => x.profile === 'growing-product.yaml' && x.stage === 'read-replicas')!;
+    const fewer: HcloudLayout = { ...c.layout, servers: c.layout.servers.filter((s) => s.name !== c.layout.servers.filter((x) => x.holdsData).at(-1)!.name) };
+    expect(fleetRisks(c.layout, fewer).map((r) => r.change)).toEqual(['deleted']);
+    const resized: HcloudLayout = { ...c.layout, servers: c.layout.servers.map((s) => (s.holdsData ? { ...s, serverType: 'ccx63' } : s)) };
+    const risks = fleetRisks(c.layout, resized);
+    expect(risks.every((r) => r.severity === 'note' && r.change === 'resized in place to ccx63')).toBe(true);
+    expect(risks.length).toBe(c.layout.servers.filter((s) => s.holdsData).length);
+  });
+});
