@@ -63,6 +63,21 @@ export function usageLine(name: string, unit: string, quantity: number | undefin
   });
 }
 
+/**
+ * A line at a committed (reserved) rate, or the on-demand line with the reason when the price map has no such
+ * offer. Only a missing offer falls back; any other error propagates.
+ */
+export function committed<P>(reserved: () => P, atReserved: (rate: P) => CostComponent, atOnDemand: (why: string) => CostComponent): CostComponent {
+  let rate: P;
+  try {
+    rate = reserved();
+  } catch (err) {
+    if (!(err instanceof PriceNotFound)) throw err;
+    return atOnDemand(err.message);
+  }
+  return atReserved(rate);
+}
+
 /** Runs a lookup; a PriceNotFound becomes an unpriced component naming what is missing. */
 export function lookup(name: string, unit: string, build: () => CostComponent | CostComponent[], usageBased = false): CostComponent[] {
   try {

@@ -22,6 +22,7 @@ import { parseProviderList, parseProviderLocations, type ParsedProviderList } fr
 import { parseMsk } from './parsers/msk';
 import { parseCloudWatch, parseEks, parseNatGateway, parseVpc, type FeedTier } from './parsers/network';
 import { parseRdsPostgres, type RdsStoragePrices } from './parsers/rds';
+import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
 import {
   AWS_REGIONS,
   type AwsRegion,
@@ -108,6 +109,8 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
   const aws = {
     ec2: {} as CatalogData['aws']['ec2'],
     ec2Reserved: {} as CatalogData['aws']['ec2Reserved'],
+    rdsPostgresReserved: {} as CatalogData['aws']['rdsPostgresReserved'],
+    elasticacheReserved: {} as CatalogData['aws']['elasticacheReserved'],
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
@@ -135,6 +138,15 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       '1y': { source: useFeed('ec2-reserved-1y'), types: parseEc2Reserved(feed('ec2-reserved-1y'), region, '1y', 'ec2-reserved-1y') },
       '3y': { source: useFeed('ec2-reserved-3y'), types: parseEc2Reserved(feed('ec2-reserved-3y'), region, '3y', 'ec2-reserved-3y') },
     };
+
+    const rdsReserved = parseRdsPostgresReserved(feed('rds-postgresql-reserved-1y'), region, 'rds-postgresql-reserved-1y');
+    aws.rdsPostgresReserved[region] = { '1y': { source: useFeed('rds-postgresql-reserved-1y', rdsReserved.published), classes: rdsReserved.classes } };
+    const cacheReserved = (term: '1y' | '3y') => {
+      const id = `elasticache-reserved-${term}` as const;
+      const parsed = parseElastiCacheReserved(feed(id), region, term, id);
+      return { source: useFeed(id, parsed.published), nodes: parsed.nodes };
+    };
+    aws.elasticacheReserved[region] = { '1y': cacheReserved('1y'), '3y': cacheReserved('3y') };
 
     const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
     const rdsSource = useFeed('rds-postgresql', rds.published);

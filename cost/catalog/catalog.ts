@@ -177,6 +177,32 @@ export class PriceCatalog {
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
+  /**
+   * RDS for PostgreSQL reserved instance, no upfront, USD per hour. Only the 1-year term is in the maps (3-year
+   * reservations are Partial Upfront there), and the map's on-demand rate must match the catalog's, so a
+   * reserved rate never pairs with another on-demand price list.
+   */
+  rdsPostgresReservedHourly(region: AwsRegion, instanceClass: string, deployment: RdsDeployment, term: CommitmentTerm): Price & { onDemandUsd: number } {
+    const what = `RDS for PostgreSQL reserved instance (${term}, no upfront, ${DEPLOYMENT_LABEL[deployment]})`;
+    const table = this.data.aws.rdsPostgresReserved?.[this.region(region, 'RDS reserved instances')]?.[term as '1y'];
+    if (!table) throw new PriceNotFound(what, `${instanceClass} in ${region}`, 'the RDS reserved maps carry 1 year No Upfront only (3 years is Partial Upfront)');
+    const rate = deployment === 'multi-az-readable-standbys' ? undefined : table.classes[instanceClass]?.[deployment];
+    if (!rate) throw new PriceNotFound(what, `${instanceClass} in ${region}`, 'no such offer in the RDS RI price map');
+    return { ...this.resolve({ usd: rate.usd, unit: 'instance-hour', source: table.source }), onDemandUsd: rate.onDemandUsd };
+  }
+
+  /**
+   * ElastiCache reserved node, no upfront, USD per hour. The maps name no engine: their on-demand rate is Redis
+   * OSS's (and Memcached's); AWS sells no Valkey-specific reserved nodes, so Valkey is charged the Redis OSS
+   * reserved rate of the same node type (an upper bound) and the caller says so.
+   */
+  elasticacheReservedHourly(region: AwsRegion, nodeType: string, term: CommitmentTerm): Price & { onDemandUsd: number } {
+    const table = this.data.aws.elasticacheReserved?.[this.region(region, 'ElastiCache reserved nodes')]?.[term];
+    const rate = table?.nodes[nodeType];
+    if (!table || !rate) throw new PriceNotFound(`ElastiCache reserved node (${term}, no upfront)`, `${nodeType} in ${region}`, 'no such offer in the ElastiCache RI price map');
+    return { ...this.resolve({ usd: rate.usd, unit: 'node-hour', source: table.source }), onDemandUsd: rate.onDemandUsd };
+  }
+
   ec2InstanceTypes(region: AwsRegion): Ec2Instance[] {
     const table = this.data.aws.ec2[this.region(region, 'EC2 on-demand Linux')];
     return Object.keys(table.types).map((type) => this.ec2Instance(region, type));

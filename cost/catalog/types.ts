@@ -211,6 +211,24 @@ export interface Ec2ReservedTable {
   types: Record<string, number>;
 }
 
+/** A reserved rate with the on-demand rate the same map prints next to it (USD per hour). */
+export interface ReservedRate {
+  usd: number;
+  onDemandUsd: number;
+}
+
+/** RDS for PostgreSQL reserved instances (1 year, no upfront) by class and deployment. */
+export interface RdsReservedTable {
+  source: string;
+  classes: Record<string, { 'single-az'?: ReservedRate; 'multi-az'?: ReservedRate }>;
+}
+
+/** ElastiCache reserved nodes (no upfront) by node type. */
+export interface CacheReservedTable {
+  source: string;
+  nodes: Record<string, ReservedRate>;
+}
+
 export interface SupportPlanRecord {
   minimumMonthlyUsd: number;
   /** Marginal rates on monthly AWS charges; `upToUsd` is where the band ends (null = no end). */
@@ -293,6 +311,9 @@ export interface CatalogData {
   aws: {
     ec2: Record<AwsRegion, Ec2RegionTable>;
     ec2Reserved: Record<AwsRegion, Record<CommitmentTerm, Ec2ReservedTable>>;
+    /** 1 year only: the maps carry 3-year RDS reservations as Partial Upfront, not No Upfront. */
+    rdsPostgresReserved: Record<AwsRegion, { '1y': RdsReservedTable }>;
+    elasticacheReserved: Record<AwsRegion, Record<CommitmentTerm, CacheReservedTable>>;
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;

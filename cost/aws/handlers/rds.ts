@@ -2,7 +2,7 @@
 import type { Price, RdsDeployment } from '../../catalog';
 import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { count, gib } from '../../usage';
-import { AwsContext, lookup, priced, usageLine } from '../context';
+import { AwsContext, committed, lookup, priced, usageLine } from '../context';
 import { bool, num, referencedResource, str } from '../template';
 import { handler, props, ServiceHandlers } from './types';
 
@@ -66,9 +66,16 @@ export const rdsInstance = handler({
     if (spec.inCluster) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', 'Aurora cluster instances are not in the catalog')]);
     if (engine !== 'postgres') return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL only, not ${engine}`)]);
     if (!instanceClass) return resource(id, type, [unpricedComponent(role, 'hours', 'DBInstanceClass is not a literal')]);
-    const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () =>
-      priced(`${role} (PostgreSQL, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'})`, 'hours', HOURS_PER_MONTH, ctx.catalog.rdsPostgresHourly(ctx.region, instanceClass, deployment)),
-    );
+    const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () => {
+      const label = `${role} (PostgreSQL, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`;
+      const onDemand = ctx.catalog.rdsPostgresHourly(ctx.region, instanceClass, deployment);
+      if (!ctx.commitment) return priced(`${label})`, 'hours', HOURS_PER_MONTH, onDemand);
+      return committed(
+        () => ctx.catalog.rdsPostgresReservedHourly(ctx.region, instanceClass, deployment, ctx.commitment!),
+        (reserved) => priced(`${label}, reserved ${ctx.commitment} no upfront)`, 'hours', HOURS_PER_MONTH, reserved, `RDS reserved instance, ${ctx.commitment === '1y' ? '1 year' : '3 years'}, no upfront: $${reserved.usd}/h against $${reserved.onDemandUsd}/h on-demand in the same price map`),
+        (why) => priced(`${label}, on-demand)`, 'hours', HOURS_PER_MONTH, onDemand, `no ${ctx.commitment} no-upfront reservation priced (${why}): on-demand`),
+      );
+    });
     const size = spec.storageGiB;
     if (size === undefined) lines.push(unpricedComponent('Storage', 'GB-months', 'AllocatedStorage is not a literal (nor on the source instance)'));
     else lines.push(...lookup('Storage', 'GB-months', () => rdsStorageLines(ctx, deployment, spec.storageType, size, spec.iops, spec.throughput)));
