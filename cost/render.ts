@@ -8,8 +8,9 @@ import type { BillDiff, ResourceDiff } from './diff';
 import { Bill, CostComponent, describeMissing, notPriced, PricedResource, PROVIDERS, ProviderId } from './model';
 import type { LadderRow, StageBills, StageDiff } from './stage';
 
-export type Format = 'table' | 'json' | 'markdown';
-export const FORMATS: readonly Format[] = ['table', 'json', 'markdown'];
+/** `infracost`: Infracost's JSON output (cost/infracost.ts), for `infracost output` and `infracost comment`. */
+export type Format = 'table' | 'json' | 'markdown' | 'infracost';
+export const FORMATS: readonly Format[] = ['table', 'json', 'markdown', 'infracost'];
 
 // --- numbers -------------------------------------------------------------------------------------------------
 

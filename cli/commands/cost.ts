@@ -15,6 +15,7 @@ import {
   billHeadline, billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
+import { infracostJson } from '../../cost/infracost';
 import { checkOneRun } from '../run-manifest';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { printCapacityVerdicts } from '../verdict';
@@ -129,7 +130,16 @@ function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** The command line as typed, for infracost's `metadata.infracostCommand`. */
+const commandLine = (): string => ['stagekit', ...process.argv.slice(2)].join(' ');
+
 function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number): void {
+  if (opts.format === 'infracost') {
+    // Infracost adds its projects up; stages (and providers) are alternatives, so one stage's AWS bill is priced.
+    const s = bills[0];
+    write(JSON.stringify(infracostJson([{ name: `${s.plan.product}/${s.stage}/aws`, path: `aws/${s.stage}`, bill: s.providers.aws }], { command: commandLine() }), null, 2));
+    return;
+  }
   const rows = ladderSummary(bills);
   const selfName = PROVIDER_NAMES[opts.provider];
   const region = bills[0]?.plan.region;
@@ -180,7 +190,9 @@ function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
     const r = region ?? s.region ?? 'us-east-1';
     return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, commitment: options.commitment, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
   });
-  if (opts.format === 'json') {
+  if (opts.format === 'infracost') {
+    write(JSON.stringify(infracostJson(bills.map((b, i) => ({ name: sources[i].name, path: opts.template ?? `${opts.assembly}/${sources[i].name}`, bill: b })), { command: commandLine() }), null, 2));
+  } else if (opts.format === 'json') {
     write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.every((b) => b.complete) ? bills.reduce((s, b) => s + b.totalMonthlyCost, 0) : null, stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
   } else if (opts.format === 'markdown') {
     write(bills.map(billMarkdown).join('\n\n'));
@@ -205,6 +217,9 @@ export function costCommand(): Command {
       costTemplates(opts, this.getOptionValueSource('profile') === 'cli');
       return;
     }
+    if (opts.format === 'infracost' && (opts.all || opts.summary)) {
+      throw new UsageError('--format infracost: give one stage with --stage (infracost adds its projects up, and stages are alternatives, not parts of one bill)');
+    }
     const stages = opts.summary && !opts.stage ? [...STAGE_NAMES] : selectedStages(opts);
     const started = performance.now();
     const bills = runCost(stages, opts);
@@ -220,6 +235,7 @@ export function costCommand(): Command {
         .argument('<to>', 'stage'),
     ).action((from: string, to: string, _opts: CostOptions, command: Command) => {
       const opts = command.optsWithGlobals() as CostOptions;
+      if (opts.format === 'infracost') throw new UsageError('--format infracost: not available for cost diff; use `stagekit cost --stage <stage> --format infracost` per stage and `infracost diff` on the two files');
       const stages = [stageByName(from).name, stageByName(to).name];
       const bills = runCost(stages, opts);
       const d = diffStages(bills[0], bills[1]);
