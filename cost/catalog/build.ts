@@ -356,6 +356,12 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
       st1PerGbMonth: price(ebs.st1PerGbMonth, 'GB-month', ebsSource),
       sc1PerGbMonth: price(ebs.sc1PerGbMonth, 'GB-month', ebsSource),
       snapshotPerGbMonth: price(ebs.snapshotPerGbMonth, 'GB-month', ebsSource),
+      io2PerGbMonth: price(ebs.io2PerGbMonth, 'GB-month', ebsSource),
+      io2IopsPerMonth: price(ebs.io2IopsPerMonth, 'IOPS-month', ebsSource, 'first io2 IOPS tier'),
+      io2IopsTier2PerMonth: price(ebs.io2IopsTier2PerMonth, 'IOPS-month', ebsSource, 'io2 IOPS tier 2 (the feed does not state where it begins)'),
+      io2IopsTier3PerMonth: price(ebs.io2IopsTier3PerMonth, 'IOPS-month', ebsSource, 'io2 IOPS tier 3 (the feed does not state where it begins)'),
+      standardPerGbMonth: price(ebs.standardPerGbMonth, 'GB-month', ebsSource, 'Magnetic (standard), previous generation'),
+      standardPerMillionIo: price(Number((ebs.standardPerIo * 1e6).toPrecision(10)), 'million requests', ebsSource, `feed states ${ebs.standardPerIo} USD per I/O; × 1,000,000`),
     },
     dataTransferOut: tiered(
       coroot.internetEgressTiers,
@@ -372,6 +378,7 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
       inUseHourly: price(vpc.publicIpv4InUseHourly, 'IP-hour', vpcSource),
       idleHourly: price(vpc.publicIpv4IdleHourly, 'IP-hour', vpcSource),
     },
+    gatewayLoadBalancerEndpointHourly: price(vpc.gatewayLoadBalancerEndpointHourly, 'hour', vpcSource, 'per Gateway Load Balancer endpoint'),
     secretsManager: { perSecretMonth: list('secretPerMonth'), per10kApiCalls: list('secretsPer10kApiCalls') },
     kms: {
       perKeyMonth: price(kms.perKeyMonth, 'key-month', kmsSource, '"Encryption Key"'),

@@ -320,6 +320,12 @@ export class PriceCatalog {
     st1PerGbMonth: Price;
     sc1PerGbMonth: Price;
     snapshotPerGbMonth: Price;
+    io2PerGbMonth: Price;
+    io2IopsPerMonth: Price;
+    io2IopsTier2PerMonth: Price;
+    io2IopsTier3PerMonth: Price;
+    standardPerGbMonth: Price;
+    standardPerMillionIo: Price;
   } {
     return this.resolveAll(this.regional(region, 'EBS').ebs);
   }
@@ -338,6 +344,10 @@ export class PriceCatalog {
   publicIpv4Hourly(region: AwsRegion): { inUse: Price; idle: Price } {
     const { inUseHourly, idleHourly } = this.regional(region, 'public IPv4').publicIpv4;
     return { inUse: this.resolve(inUseHourly), idle: this.resolve(idleHourly) };
+  }
+
+  gatewayLoadBalancerEndpointHourly(region: AwsRegion): Price {
+    return this.resolve(this.regional(region, 'Gateway Load Balancer endpoint').gatewayLoadBalancerEndpointHourly);
   }
 
   secretsManager(region: AwsRegion): { perSecretMonth: Price; per10kApiCalls: Price } {

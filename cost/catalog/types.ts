@@ -161,6 +161,12 @@ export interface EbsRegionPrices {
   st1PerGbMonth: CatalogPrice;
   sc1PerGbMonth: CatalogPrice;
   snapshotPerGbMonth: CatalogPrice;
+  io2PerGbMonth: CatalogPrice;
+  io2IopsPerMonth: CatalogPrice;
+  io2IopsTier2PerMonth: CatalogPrice;
+  io2IopsTier3PerMonth: CatalogPrice;
+  standardPerGbMonth: CatalogPrice;
+  standardPerMillionIo: CatalogPrice;
 }
 
 export interface CloudWatchRegionPrices {
@@ -183,6 +189,7 @@ export interface AwsRegionFlatPrices {
   dataTransferOut: CatalogTieredPrice;
   interAz: { egressPerGb: CatalogPrice; ingressPerGb: CatalogPrice };
   publicIpv4: { inUseHourly: CatalogPrice; idleHourly: CatalogPrice };
+  gatewayLoadBalancerEndpointHourly: CatalogPrice;
   secretsManager: { perSecretMonth: CatalogPrice; per10kApiCalls: CatalogPrice };
   kms: { perKeyMonth: CatalogPrice; per10kRequests: CatalogPrice };
   eks: {
