@@ -125,26 +125,3 @@ describe('--commitment', () => {
     expect(ladderTable([plain], 'Hetzner Cloud', 'ladder')).not.toMatch(/reserved/);
   });
 });
-
-describe('volumes and endpoints added for issue 13 (prices pinned against the EBS and VPC maps)', () => {
-  const one = (type: string, Properties: Record<string, unknown>) => priceTemplate({ Resources: { R: { Type: type, Properties } } }, { region: 'eu-west-1' }).resources[0]!;
-
-  test('io2: storage and IOPS at the first-tier rate, flagged as an upper bound above it (eu-west-1: $0.138/GB, $0.072/IOPS)', () => {
-    const v = one('AWS::EC2::Volume', { Size: 100, VolumeType: 'io2', Iops: 4000 });
-    expect(v.status).toBe('priced');
-    expect(v.costComponents[0]).toMatchObject({ price: 0.138, monthlyQuantity: 100 });
-    expect(v.costComponents[1]).toMatchObject({ price: 0.072, monthlyQuantity: 4000 });
-    expect(v.costComponents[1]!.assumption).toMatch(/upper bound/);
-  });
-
-  test('magnetic (standard): storage priced, I/O requests a usage line with no quantity (eu-west-1: $0.055/GB, $0.055 per million I/Os)', () => {
-    const v = one('AWS::EC2::Volume', { Size: 50, VolumeType: 'standard' });
-    expect(v.costComponents[0]).toMatchObject({ price: 0.055, monthlyCost: 50 * 0.055 });
-    expect(v.costComponents[1]).toMatchObject({ price: 0.055, monthlyQuantity: null, usageBased: true });
-  });
-
-  test('Gateway Load Balancer endpoint: hourly ($0.0112/h in eu-west-1)', () => {
-    const e = one('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'GatewayLoadBalancer', ServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-1' });
-    expect(e.costComponents[0]).toMatchObject({ price: 0.0112, monthlyCost: 0.0112 * HOURS_PER_MONTH });
-  });
-});

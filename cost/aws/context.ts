@@ -16,6 +16,8 @@ export interface AwsContext {
   readonly roles: TemplateRoles;
   /** Price EC2 capacity at standard Reserved Instance rates (no upfront) for this term instead of on-demand. */
   readonly commitment?: CommitmentTerm;
+  /** The day (YYYY-MM-DD) version support calendars are read at. */
+  readonly asOf: string;
 }
 
 export interface TemplateRoles {

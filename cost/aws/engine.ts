@@ -27,6 +27,8 @@ export interface AwsPricingOptions {
   support?: SupportPlan;
   /** Prices EC2, RDS and ElastiCache capacity at standard reserved rates (1 or 3 years, no upfront). @default on-demand */
   commitment?: CommitmentTerm;
+  /** The day extended-support calendars (EKS versions) are read at. @default today */
+  asOf?: Date;
   /** Share of internet egress that leaves private subnets through NAT gateways. @default 0.05 */
   natShareOfEgress?: number;
   stage?: string;
@@ -155,6 +157,7 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
     natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE,
     roles: templateRoles(template),
     commitment: options.commitment,
+    asOf: (options.asOf ?? new Date()).toISOString().slice(0, 10),
   };
   const resources = Object.entries(template.Resources ?? {}).map(([id, r]) => priceResource(ctx, id, r));
   resources.push(...customMetrics(ctx), ...usageResources(ctx));
