@@ -2,7 +2,11 @@
  * AWS coverage added for issue 13 beyond commitments: io2 and magnetic volumes, Gateway Load Balancer endpoints
  * (prices pinned against the EBS and VPC maps), and EKS extended support read from the version calendar.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { priceTemplate } from '../cost/aws/engine';
+import { parseRdsEngine } from '../cost/catalog/parsers/rds';
+import { ROOT } from './support/paths';
 import { EKS_CALENDAR, supportPhase } from '../cost/aws/support-calendar';
 import { HOURS_PER_MONTH } from '../cost/model';
 
@@ -57,5 +61,32 @@ describe('EKS extended support', () => {
     const old = cluster({ Version: '1.24' }, '2026-12-02');
     expect(old.costComponents[1]).toMatchObject({ monthlyCost: null });
     expect(old.costComponents[1]!.notPriced).toMatch(/not in the EKS calendar/);
+  });
+});
+
+describe('RDS for MySQL', () => {
+  test('the parser reads the MySQL map with the PostgreSQL map\'s layout (us-east-1 excerpt)', () => {
+    const mysql = parseRdsEngine(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/prices/ec2shop_rds-mysql-ondemand.excerpt.json'), 'utf8')), 'us-east-1', 'rds-mysql', 'mysql');
+    expect(mysql.published).toBe('2024-09-28');
+    expect(mysql.classes['db.r6g.large']).toMatchObject({ vcpu: 2, memoryGiB: 16, hourly: { 'single-az': 0.215, 'multi-az': 0.43 } });
+    expect(mysql.storage['single-az']).toMatchObject({ gp2PerGbMonth: 0.115, gp3PerGbMonth: 0.115, gp3IopsPerMonth: 0.02, gp3ThroughputPerMbpsMonth: 0.08, io1PerGbMonth: 0.125, io1IopsPerMonth: 0.1 });
+    expect(mysql.backupPerGbMonth).toBe(0.095);
+  });
+
+  test('a MySQL instance is priced from its own map, in its own region; its reservation falls back to on-demand', () => {
+    const db = (region: 'us-east-1' | 'eu-west-1', commitment?: '1y') =>
+      priceTemplate(
+        { Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mysql', DBInstanceClass: 'db.r6g.large', AllocatedStorage: 100, StorageType: 'gp3', BackupRetentionPeriod: 0 } } } },
+        { region, commitment },
+      ).resources[0]!;
+    expect(db('us-east-1').costComponents.map((c) => c.price)).toEqual([0.215, 0.115]);
+    expect(db('us-east-1').costComponents[0]!.name).toMatch(/MySQL, db\.r6g\.large, Single-AZ/);
+    expect(db('eu-west-1').costComponents[0]!.price).toBe(0.237);
+    expect(db('us-east-1', '1y').costComponents[0]!.assumption).toMatch(/only the PostgreSQL RI maps are vendored/);
+  });
+
+  test('MariaDB and Aurora stay not priced, with the reason', () => {
+    const maria = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mariadb', DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20 } } } }, { region: 'us-east-1' }).resources[0]!;
+    expect(maria.costComponents[0]!.notPriced).toMatch(/PostgreSQL and MySQL only, not mariadb/);
   });
 });

@@ -21,7 +21,7 @@ import { parseElastiCache } from './parsers/elasticache';
 import { parseProviderList, parseProviderLocations, type ParsedProviderList } from './parsers/eu-cloud-prices';
 import { parseMsk } from './parsers/msk';
 import { parseCloudWatch, parseEks, parseNatGateway, parseVpc, type FeedTier } from './parsers/network';
-import { parseRdsPostgres, type RdsStoragePrices } from './parsers/rds';
+import { parseRdsEngine, parseRdsPostgres, type RdsPostgresRegion, type RdsStoragePrices } from './parsers/rds';
 import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
 import {
   AWS_REGIONS,
@@ -112,6 +112,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     rdsPostgresReserved: {} as CatalogData['aws']['rdsPostgresReserved'],
     elasticacheReserved: {} as CatalogData['aws']['elasticacheReserved'],
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
+    rdsMysql: {} as CatalogData['aws']['rdsMysql'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
     regional: {} as CatalogData['aws']['regional'],
@@ -148,9 +149,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     };
     aws.elasticacheReserved[region] = { '1y': cacheReserved('1y'), '3y': cacheReserved('3y') };
 
-    const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
-    const rdsSource = useFeed('rds-postgresql', rds.published);
-    aws.rdsPostgres[region] = {
+    const rdsTable = (rds: RdsPostgresRegion, rdsSource: string): CatalogData['aws']['rdsPostgres'][AwsRegion] => ({
       source: rdsSource,
       classes: rds.classes,
       storage: Object.fromEntries(
@@ -160,7 +159,11 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
         ]),
       ),
       backupPerGbMonth: price(rds.backupPerGbMonth, 'GB-month', rdsSource, 'backup storage beyond the free allowance ("Storage Snapshot")'),
-    };
+    });
+    const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
+    aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
+    const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
+    aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
 
     const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
     aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };

@@ -211,12 +211,19 @@ export class PriceCatalog {
   // --- RDS for PostgreSQL ---------------------------------------------------------------------------------
 
   rdsPostgresHourly(region: AwsRegion, instanceClass: string, deployment: RdsDeployment): Price {
-    const table = this.data.aws.rdsPostgres[this.region(region, 'RDS for PostgreSQL')];
+    return this.rdsHourly(region, 'postgres', instanceClass, deployment);
+  }
+
+  /** RDS instance-hours for an engine whose map the catalog carries (PostgreSQL, MySQL). */
+  rdsHourly(region: AwsRegion, engine: 'postgres' | 'mysql', instanceClass: string, deployment: RdsDeployment): Price {
+    const name = engine === 'mysql' ? 'RDS for MySQL' : 'RDS for PostgreSQL';
+    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, name)];
+    if (!table) throw new PriceNotFound(name, `${instanceClass} in ${region}`, 'no such engine map in this catalog');
     const row = table.classes[instanceClass];
     const usd = row?.hourly[deployment];
     if (usd === undefined) {
       throw new PriceNotFound(
-        `RDS for PostgreSQL ${DEPLOYMENT_LABEL[deployment]}`,
+        `${name} ${DEPLOYMENT_LABEL[deployment]}`,
         `${instanceClass} in ${region}`,
         row ? `offered as ${Object.keys(row.hourly).join(', ')} only` : 'no such instance class in the feed',
       );
@@ -232,8 +239,9 @@ export class PriceCatalog {
   }
 
   /** Storage, provisioned IOPS/throughput and backup prices. Multi-AZ storage is billed for both copies. */
-  rdsStorage(region: AwsRegion, deployment: RdsDeployment): RdsStorage {
-    const table = this.data.aws.rdsPostgres[this.region(region, 'RDS storage')];
+  rdsStorage(region: AwsRegion, deployment: RdsDeployment, engine: 'postgres' | 'mysql' = 'postgres'): RdsStorage {
+    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, 'RDS storage')];
+    if (!table) throw new PriceNotFound('RDS storage', `${engine} in ${region}`, 'no such engine map in this catalog');
     const row = table.storage[deployment];
     if (!row) throw new PriceNotFound('RDS storage', `${DEPLOYMENT_LABEL[deployment]} in ${region}`);
     return { ...this.resolveAll(row), backupPerGbMonth: this.resolve(table.backupPerGbMonth) };

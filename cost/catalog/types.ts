@@ -322,6 +322,7 @@ export interface CatalogData {
     rdsPostgresReserved: Record<AwsRegion, { '1y': RdsReservedTable }>;
     elasticacheReserved: Record<AwsRegion, Record<CommitmentTerm, CacheReservedTable>>;
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
+    rdsMysql: Record<AwsRegion, RdsRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;
