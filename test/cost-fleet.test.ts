@@ -108,8 +108,17 @@ describe('providers, locations and the rules they bill by', () => {
   });
 
   test('Hetzner dedicated: a pod larger than any cloud type lands on a dedicated server in the EU, with its setup fee amortized and local NVMe', () => {
-    const cloud = priceSelfHosted(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner' });
-    expect(cloud.complete).toBe(false);
+    // Hetzner Cloud: the pool no cloud type holds goes to dedicated root servers (vSwitch), the other pools stay on cloud types.
+    const cloud = planFleet(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner' });
+    expect(cloud.unplaceable).toEqual([]);
+    expect(cloud.pools.find((p) => p.name === 'data')!.server.offer).toBe('dedicated');
+    expect(cloud.pools.find((p) => p.name === 'data')!.purpose).toMatch(/no Hetzner Cloud type holds its largest pods.*vSwitch/);
+    expect(cloud.pools.find((p) => p.name === 'general')!.server.offer).toBe('cloud');
+    expect(priceSelfHosted(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner' }).complete).toBe(true);
+    // At Ashburn there are no dedicated root servers: Hetzner Cloud stays incomplete and says why.
+    const ash = planFleet(bigDb, { zones: 3, usage, region: 'us-east-1', provider: 'hetzner' });
+    expect(ash.unplaceable.map((u) => u.workload.name)).toEqual(['Cluster/big']);
+    expect(ash.notOffered.join(' ')).toMatch(/only in Falkenstein, Nuremberg and Helsinki, not at Ashburn/);
     const plan = planFleet(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
     const data = plan.pools.find((p) => p.name === 'data')!;
     expect(data.server).toMatchObject({ id: 'AX162-R', offer: 'dedicated', localDiskGiB: 1788 });
@@ -118,10 +127,21 @@ describe('providers, locations and the rules they bill by', () => {
     expect(plan.failureDomains).toEqual(['fsn1', 'nbg1', 'hel1']);
     const bill = priceSelfHosted(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
     expect(bill.complete).toBe(true);
-    // Not offered in the US: the plan says so and the pod stays unplaced.
+    // Dedicated root servers exist only in DE/FI: a US profile's dedicated fleet runs there, and the bill says so.
     const us = planFleet(bigDb, { zones: 3, usage, region: 'us-east-1', provider: 'hetzner-dedicated' });
-    expect(us.notOffered.join(' ')).toMatch(/not offered at Ashburn/);
-    expect(us.unplaceable.map((u) => u.workload.name)).toEqual(['Cluster/big']);
+    expect(us.failureDomains).toEqual(['fsn1', 'nbg1', 'hel1']);
+    expect(us.locationNote).toMatch(/only in Germany and Finland.*us-east-1/);
+    expect(us.unplaceable).toEqual([]);
+  });
+
+  test('a pod whose volume outgrows every dedicated server\'s disks says so instead of being priced', () => {
+    const huge = [
+      ...OBJECTS.filter((o) => o.kind !== 'Cluster'),
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'huge' }, spec: { instances: 2, resources: { requests: { cpu: '60', memory: '200Gi' } }, storage: { size: '19220Gi' } } },
+    ];
+    const plan = planFleet(huge, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
+    expect(plan.unplaceable[0].reason).toMatch(/fits the CPU and memory of AX162-R, but its 19,220 GiB volume does not fit local disks \(AX162-R: 1,788 GiB usable\)/);
+    expect(priceSelfHosted(huge, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' }).complete).toBe(false);
   });
 
   test('locations follow the profile region and are printed on the bill', () => {

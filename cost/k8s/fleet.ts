@@ -432,24 +432,26 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
   let general: FleetServerType[];
   let data: FleetServerType[];
   const statesDedicated = cloudOffer.some((s) => s.vcpuKind === 'dedicated');
+  const hetznerRoot = cloudProvider === 'hetzner' && provider !== 'owned' && hetznerDedicatedAvailable(where.sites) ? dedicatedServers(rate.eurUsd, options.setupMonths ?? DEFAULT_SETUP_MONTHS) : [];
+  /** Hetzner Cloud: dedicated root servers (joined to the cloud network by a vSwitch) only for a pool no cloud type can hold. */
+  let rootFallback: PoolName[] = [];
   if (provider === 'owned') {
     general = data = ownedServers(owned!);
   } else {
     general = cloudOffer.map(fleetServer);
     data = (statesDedicated ? cloudOffer.filter((s) => s.vcpuKind === 'dedicated') : cloudOffer).map(fleetServer);
     if (provider === 'hetzner-dedicated') {
-      if (hetznerDedicatedAvailable(where.sites)) {
-        const dedicated = dedicatedServers(rate.eurUsd, options.setupMonths ?? DEFAULT_SETUP_MONTHS);
-        general = [...general, ...dedicated];
-        data = [...data, ...dedicated];
+      if (hetznerRoot.length) {
+        general = [...general, ...hetznerRoot];
+        data = [...data, ...hetznerRoot];
       } else {
         notOffered.push(`Hetzner dedicated root servers are not offered at ${where.names.join(', ')} (DE/FI only): cloud types only`);
       }
-      notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
     }
+    if (cloudProvider === 'hetzner') notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
     if (provider === 'ovh') notOffered.push(...bareMetalData().ovhBareMetal.notSourced);
   }
-  const byId = new Map([...general, ...data].map((s) => [s.id, s]));
+  const byId = new Map([...general, ...data, ...hetznerRoot].map((s) => [s.id, s]));
 
   // Workloads: the rendering's, the log stack sized like CloudWatch's, and on owned hardware a stacked control plane.
   const logs = observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, singleNode);
@@ -458,10 +460,20 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
   }
   const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra] };
-  const packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  if (provider === 'hetzner') {
+    rootFallback = packed.pools.filter((p) => p.unplaceable.length).map((p) => p.pool);
+    if (rootFallback.length && hetznerRoot.length) {
+      const offerOf = (pool: PoolName) => [...(pool === 'data' ? data : general), ...(rootFallback.includes(pool) ? hetznerRoot : [])];
+      packed = packCluster(withExtra, options.zones, offerOf, singleNode);
+    } else if (rootFallback.length) {
+      notOffered.push(`no Hetzner Cloud type holds the largest pods of the ${rootFallback.join(' and ')} pool, and Hetzner rents dedicated root servers only in Falkenstein, Nuremberg and Helsinki, not at ${where.names.join(', ')}`);
+    }
+  }
   const purpose = (pool: PoolName, server: FleetServerType) =>
     server.offer !== 'cloud'
-      ? `${pool === 'data' ? 'data systems' : 'stateless pods'} on ${server.offer === 'owned' ? 'owned' : 'rented dedicated'} servers, volumes on their local NVMe`
+      ? `${pool === 'data' ? 'data systems' : 'stateless pods'} on ${server.offer === 'owned' ? 'owned' : 'rented dedicated'} servers, volumes on their local NVMe` +
+        (provider === 'hetzner' && rootFallback.includes(pool) ? ' (no Hetzner Cloud type holds its largest pods: dedicated root servers joined to the cloud network by a vSwitch)' : '')
       : pool === 'data'
         ? statesDedicated
           ? 'data systems on dedicated-vCPU servers'
