@@ -4,6 +4,8 @@
  */
 import { planFleet } from '../cost/k8s/fleet';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
+import { priceEks } from '../cost/k8s/eks';
+import { lokiRequests } from '../cost/k8s/fleet';
 import { usageFromPlan } from '../cost/usage';
 import { k8sObjects, stagePlan } from './support/stages';
 
@@ -142,6 +144,27 @@ describe('providers, locations and the rules they bill by', () => {
     const plan = planFleet(huge, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
     expect(plan.unplaceable[0].reason).toMatch(/fits the CPU and memory of AX162-R, but its 19,220 GiB volume does not fit local disks \(AX162-R: 1,788 GiB usable\)/);
     expect(priceSelfHosted(huge, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' }).complete).toBe(false);
+  });
+
+  test('traffic between failure domains: the EKS bill\'s cross-AZ volumes, by each provider\'s rule', () => {
+    const eks = priceEks(OBJECTS, { zones: 3, usage, region: 'eu-central-1' }).resources.find((r) => r.name === 'CrossAzTraffic')!;
+    for (const provider of ['hetzner', 'owned'] as const) {
+      const between = priceSelfHosted(OBJECTS, { zones: 3, usage, region: 'eu-central-1', provider }).resources.find((r) => r.name === 'TrafficBetweenDomains')!;
+      expect(between.costComponents.map((c) => c.monthlyQuantity)).toEqual(eks.costComponents.map((c) => c.monthlyQuantity));
+      expect(between.costComponents.every((c) => c.monthlyCost === 0)).toBe(true);
+    }
+    const hetzner = priceSelfHosted(OBJECTS, { zones: 3, usage, region: 'eu-central-1' }).resources.find((r) => r.name === 'TrafficBetweenDomains')!;
+    expect(hetzner.costComponents[0].assumption).toMatch(/docs\.hetzner\.com\/cloud\/billing\/faq/);
+  });
+
+  test('the log stack scales out: published LokiStack tiers, split into pods no larger than 4 vCPU / 12 GiB', () => {
+    expect(lokiRequests(1000)).toMatchObject({ vcpu: 54, memoryGiB: 139 });
+    expect(lokiRequests(5000).vcpu).toBe(162);
+    const big = { ...usage, logGiBPerMonth: 30_000 };
+    const loki = planFleet(OBJECTS, { zones: 3, usage: big }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'addon/loki')!;
+    expect(loki.vcpu).toBeLessThanOrEqual(4);
+    expect(loki.memoryGiB).toBeLessThanOrEqual(12);
+    expect(loki.replicas * loki.vcpu).toBeCloseTo(54, 6);
   });
 
   test('locations follow the profile region and are printed on the bill', () => {
