@@ -102,7 +102,8 @@ describe('providers, locations and the rules they bill by', () => {
   test('bare-metal prices are pinned to their dated sources', () => {
     const ax = bareMetalData().hetznerDedicated.servers['AX162-R'];
     expect(ax).toMatchObject({ vcpu: 96, memoryGiB: 256, monthlyEur: 238, setupEur: 542 });
-    expect(ax.sources.map((s) => s.date)).toEqual(['2026-07-05', '2026-02-02']);
+    expect(ax.sources.map((s) => s.date)).toEqual(['2026-07-05', '2026-02-02', '2026-07-05']);
+    expect(ax.sources[2].url).toBe('https://www.hetzner.com/pressroom/new-ax162/');
     const owned = bareMetalData().ownedHardware.configurations['2u-2x64c-1tb'];
     expect(owned.capexUsd).toBe(37500);
     expect(owned.sources![0].url).toMatch(/world\.hey\.com\/dhh/);
