@@ -7,6 +7,8 @@ import { progress } from '../terminal/output';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
 import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
+import { computePlan } from '../core/plan';
+import { activeShardsOf } from '../cli/options';
 import { ROOT, TEST_PROFILE_FILE } from './support/paths';
 
 const bin = path.join(ROOT, 'bin', 'stagekit.js');
@@ -70,8 +72,19 @@ describe('--cdk-context: stage options validated for both targets', () => {
       allowHttp: 'true',
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
     });
-    expect(() => parseStageOptions(['activeShards=0'], '--cdk-context')).toThrow('activeShards expects a whole number');
     expect(() => parseStageOptions(['natStrategy'], '--cdk-context')).toThrow('expected key=value');
+  });
+
+  test('activeShards has one rule, core/plan.ts validateActiveShards, applied against each plan before anything is written', () => {
+    // parseStageOptions cannot know the planned shards, so it leaves the value to that rule.
+    expect(parseStageOptions(['activeShards=0'], '--cdk-context')).toEqual({ activeShards: '0' });
+    const sharded = computePlan(loadProfile(TEST_PROFILE_FILE), 'sharded');
+    const shards = sharded.database!.shards;
+    expect(activeShardsOf([sharded], { activeShards: '1' })).toEqual([1]);
+    expect(activeShardsOf([sharded], {})).toEqual([undefined]);
+    for (const given of ['0', 'two', '1.5', String(shards + 1)]) {
+      expect(() => activeShardsOf([sharded], { activeShards: given })).toThrow(`--cdk-context activeShards: expected a whole number from 1 to ${shards} (the planned shards), got "${given}"`);
+    }
   });
 
   test('synth --target k8s honours activeShards as cdk8s synth honours STAGEKIT_ACTIVE_SHARDS', () => {
@@ -106,9 +119,10 @@ describe('a run is published whole or not at all', () => {
     const out = tmp();
     expect(run(['synth', '--all', '--target', 'k8s', '--out', out]).status).toBe(0);
     const before = snapshot(out);
-    // The first stages synthesize; the sharded stage rejects the shard count: nothing of the run may land.
+    // The shard count is refused (validateActiveShards, against every stage's plan): nothing of the run may land.
     const r = run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
     expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--cdk-context activeShards: expected a whole number from 1 to');
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(out).sort()).toEqual(['k8s', RUN_MANIFEST]);
   });
