@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors';
 import { parseStageOptions, stageOptionsHelp } from '../core/stage-options';
 import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 import { Target, TARGETS } from '../core/rendering';
+import { Plan, validateActiveShards } from '../core/plan';
 
 export const profileOption = () =>
   new Option('-p, --profile <file>', 'workload profile (YAML)').default(DEFAULT_PROFILE_FILE, 'profiles/growing-product.yaml');
@@ -35,6 +36,14 @@ export function parseCdkContext(values: string[] | undefined, opts: { allowHttp?
   const context = parseStageOptions(values ?? [], '--cdk-context');
   if (opts.allowHttp) context.allowHttp = 'true';
   return context;
+}
+
+/**
+ * `--cdk-context activeShards` checked against each plan by core's one rule (`validateActiveShards`),
+ * before anything is written; undefined where it was not given.
+ */
+export function activeShardsOf(plans: readonly Plan[], context: Record<string, string>): Array<number | undefined> {
+  return plans.map((plan) => (context.activeShards === undefined ? undefined : validateActiveShards(plan, context.activeShards, '--cdk-context activeShards')));
 }
 
 /**

@@ -142,17 +142,12 @@ export interface AwsContext {
   readonly parts: AwsParts;
 }
 
-/** What the app's pods are told and given on Kubernetes. */
-export interface PodConnections {
+/** What the app's pods (web and workers alike) are told and given on Kubernetes. */
+export interface K8sConnections {
   readonly env: Record<string, string>;
   readonly secretEnv: Record<string, { secret: string; key: string }>;
   readonly secretFiles: Array<{ name: string; secret: string; mountPath: string }>;
   readonly configMapFiles: Array<{ name: string; configMap: string; mountPath: string }>;
-}
-
-export interface K8sConnections extends PodConnections {
-  /** Only for the web pods (the cache is the web tier's; workers get the database and the queue). */
-  readonly webOnly: Pick<PodConnections, 'env' | 'secretEnv'>;
 }
 
 /** What the Kubernetes components built. */

@@ -103,9 +103,9 @@ function currentMonth(): string {
 }
 
 function parseStart(start: string): { year: number; month: number } {
-  const m = /^(\d{4})-(\d{2})$/.exec(start);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new RangeError(`start: expected YYYY-MM, got ${JSON.stringify(start)}`);
-  return { year: Number(m[1]), month: Number(m[2]) };
+  const match = /^(\d{4})-(\d{2})$/.exec(start);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 12) throw new RangeError(`start: expected YYYY-MM, got ${JSON.stringify(start)}`);
+  return { year: Number(match[1]), month: Number(match[2]) };
 }
 
 export function resolveAdvisorOptions(options: AdvisorOptions = {}): ResolvedAdvisorOptions {
@@ -122,8 +122,8 @@ export function resolveAdvisorOptions(options: AdvisorOptions = {}): ResolvedAdv
 
 /** Calendar label of month `offset` after `start`. */
 export function monthLabel(start: string, offset: number): string {
-  const s = parseStart(start);
-  const index = s.year * 12 + (s.month - 1) + offset;
+  const parsed = parseStart(start);
+  const index = parsed.year * 12 + (parsed.month - 1) + offset;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
@@ -167,18 +167,18 @@ export function planSizes(plan: Plan): string {
   return parts.join(' · ');
 }
 
-function growing(c: CapacityCheck): boolean {
-  return c.headroom !== null;
+function growing(check: CapacityCheck): boolean {
+  return check.headroom !== null;
 }
 
 /** The advice for a profile: today's fit, the month-by-month path and the limits along it. */
 export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
-  const o = resolveAdvisorOptions(options);
-  const horizon = o.months + o.leadMonths; // look past the last month so it is advised with the same lead time
-  const workloads = Array.from({ length: horizon + 1 }, (_, m) => projectWorkload(profile, m, o.start));
-  const capacity: StageCapacity[][] = workloads.map((w) => {
-    const p = projectProfile(profile, w);
-    return STAGE_NAMES.map((stage) => stageCapacity(p, stage, o.capacity));
+  const settings = resolveAdvisorOptions(options);
+  const horizon = settings.months + settings.leadMonths; // look past the last month so it is advised with the same lead time
+  const workloads = Array.from({ length: horizon + 1 }, (_, m) => projectWorkload(profile, m, settings.start));
+  const capacity: StageCapacity[][] = workloads.map((workload) => {
+    const projected = projectProfile(profile, workload);
+    return STAGE_NAMES.map((stage) => stageCapacity(projected, stage, settings.capacity));
   });
   const stageIndex = (s: StageName) => STAGE_NAMES.indexOf(s);
 
@@ -187,11 +187,11 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
     const now = capacity[m][s];
     const exceeded = now.checks.find((c) => c.exceeded);
     if (exceeded) return `${exceeded.title} exceeds its limit (${describe(exceeded)})`;
-    const low = now.checks.filter(growing).find((c) => c.headroom! < o.minHeadroom);
-    if (low) return `${low.title} headroom ${(low.headroom! * 100).toFixed(1)}% < ${percent(o.minHeadroom)} (${describe(low)})`;
-    for (let k = m + 1; k <= Math.min(m + o.leadMonths, horizon); k++) {
+    const low = now.checks.filter(growing).find((c) => c.headroom! < settings.minHeadroom);
+    if (low) return `${low.title} headroom ${(low.headroom! * 100).toFixed(1)}% < ${percent(settings.minHeadroom)} (${describe(low)})`;
+    for (let k = m + 1; k <= Math.min(m + settings.leadMonths, horizon); k++) {
       const ahead = capacity[k][s].checks.find((c) => c.exceeded);
-      if (ahead) return `${ahead.title} exceeds its limit in ${monthLabel(o.start, k)} (month ${k}, within the ${o.leadMonths}-month lead time)`;
+      if (ahead) return `${ahead.title} exceeds its limit in ${monthLabel(settings.start, k)} (month ${k}, within the ${settings.leadMonths}-month lead time)`;
     }
     return undefined;
   };
@@ -202,7 +202,7 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
   let floor = 0; // the path never goes below the highest stage it recommended
   let previous: StageName | undefined;
   let started = false;
-  for (let m = 0; m <= o.months; m++) {
+  for (let m = 0; m <= settings.months; m++) {
     const row = capacity[m];
     const lowestFitting = row.find((c) => c.fits)?.stage;
     let chosen: number | undefined;
@@ -216,8 +216,8 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
       const best = row[row.length - 1];
       reason = `no stage carries the workload: at ${best.stage}, ${best.checks.filter((c) => c.exceeded).map((c) => `${c.title} (${describe(c)})`).join('; ')}`;
     } else if (!move) {
-      const t = row[chosen!].tightest;
-      reason = `tightest: ${t.title} ${t.headroom === null ? 'met' : `${percent(t.headroom)} headroom`}`;
+      const tightest = row[chosen!].tightest;
+      reason = `tightest: ${tightest.title} ${tightest.headroom === null ? 'met' : `${percent(tightest.headroom)} headroom`}`;
     } else {
       const from = started && previous ? stageIndex(previous) : chosen! - 1;
       const why = from >= 0 ? `${STAGE_NAMES[from]}: ${shortfall(from, m) ?? 'no longer carries the workload'}` : 'the lowest stage, with room';
@@ -225,16 +225,16 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
       reason = own ? `${why}; ${stage} carries it but ${own}` : why;
     }
     const plan = stage === undefined ? undefined : row[chosen!].plan;
-    const t = stage === undefined ? undefined : row[chosen!].tightest;
+    const tightest = stage === undefined ? undefined : row[chosen!].tightest;
     const advice: MonthAdvice = {
       month: m,
-      label: monthLabel(o.start, m),
+      label: monthLabel(settings.start, m),
       workload: roundWorkload(workloads[m]),
       lowestFitting,
       stage,
       move,
       reason,
-      tightest: t ? { id: t.id, title: t.title, headroom: t.headroom } : undefined,
+      tightest: tightest ? { id: tightest.id, title: tightest.title, headroom: tightest.headroom } : undefined,
       sizes: plan ? planSizes(plan) : undefined,
     };
     months.push(advice);
@@ -249,10 +249,10 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
     for (const c of capacity[0][s].checks) {
       let lowHeadroomMonth: number | undefined;
       let exceededMonth: number | undefined;
-      for (let m = 0; m <= o.months; m++) {
-        const x = capacity[m][s].checks.find((y) => y.id === c.id)!;
-        if (lowHeadroomMonth === undefined && (x.exceeded || (x.headroom !== null && x.headroom < o.minHeadroom))) lowHeadroomMonth = m;
-        if (exceededMonth === undefined && x.exceeded) exceededMonth = m;
+      for (let m = 0; m <= settings.months; m++) {
+        const check = capacity[m][s].checks.find((y) => y.id === c.id)!;
+        if (lowHeadroomMonth === undefined && (check.exceeded || (check.headroom !== null && check.headroom < settings.minHeadroom))) lowHeadroomMonth = m;
+        if (exceededMonth === undefined && check.exceeded) exceededMonth = m;
       }
       trips.push({ stage: STAGE_NAMES[s], id: c.id, title: c.title, today: { value: c.value, limit: c.limit, unit: c.unit, headroom: c.headroom }, lowHeadroomMonth, exceededMonth });
     }
@@ -262,34 +262,34 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
     ? trips.filter((t) => t.stage === now && t.exceededMonth !== undefined).sort((x, y) => x.exceededMonth! - y.exceededMonth!)[0]
     : undefined;
 
-  const a = profile.assumptions;
+  const sizing = profile.assumptions;
   const season = profile.traffic.seasonalPeak;
   const assumptions = [
-    `month 0 is ${o.start}; ${o.months} months projected`,
-    `traffic, row writes and background jobs grow ${profile.traffic.monthlyGrowthPercent}% a month (profile traffic.monthlyGrowthPercent)`,
+    `month 0 is ${settings.start}; ${settings.months} months projected`,
+    `traffic, row writes and background jobs grow ${profile.traffic.monthlyGrowthPercent}% sizing month (profile traffic.monthlyGrowthPercent)`,
     season ? `seasonal peak: ×${season.multiplier} in month ${season.month} of every year (profile traffic.seasonalPeak)` : 'no seasonal peak (profile traffic.seasonalPeak)',
-    `the dataset grows ${profile.data.monthlyGrowthPercent}% a month (profile data.monthlyGrowthPercent)`,
-    `move when any limit's headroom falls below ${percent(o.minHeadroom)} (--min-headroom) or ${o.leadMonths} months before a limit is exceeded (--lead-months)`,
-    `background jobs may take up to ${percent(o.capacity.maxInlineJobCpuShare)} of the app servers' CPU before a queue pipeline is needed (--max-inline-jobs)`,
-    `sizing rules of the profile's assumptions: ${a.requestsPerSecondPerVcpu} req/s per vCPU, ${a.targetCpuUtilization * 100}% CPU target, ${a.queriesPerRequest} queries per request, ` +
-      `${a.queriesPerSecondPerDatabaseVcpu} queries/s and ${a.writesPerSecondPerDatabaseVcpu} writes/s per database vCPU, ${a.hotDataShare * 100}% of the data hot, ${a.cacheHitRatio * 100}% cache hits, ${a.maxShardGiB} GiB per shard`,
+    `the dataset grows ${profile.data.monthlyGrowthPercent}% sizing month (profile data.monthlyGrowthPercent)`,
+    `move when any limit's headroom falls below ${percent(settings.minHeadroom)} (--min-headroom) or ${settings.leadMonths} months before sizing limit is exceeded (--lead-months)`,
+    `background jobs may take up to ${percent(settings.capacity.maxInlineJobCpuShare)} of the app servers' CPU before sizing queue pipeline is needed (--max-inline-jobs)`,
+    `sizing rules of the profile's assumptions: ${sizing.requestsPerSecondPerVcpu} req/s per vCPU, ${sizing.targetCpuUtilization * 100}% CPU target, ${sizing.queriesPerRequest} queries per request, ` +
+      `${sizing.queriesPerSecondPerDatabaseVcpu} queries/s and ${sizing.writesPerSecondPerDatabaseVcpu} writes/s per database vCPU, ${sizing.hotDataShare * 100}% of the data hot, ${sizing.cacheHitRatio * 100}% cache hits, ${sizing.maxShardGiB} GiB per shard`,
     'the path never moves down a stage, and never recommends a stage whose limits the workload exceeds',
   ];
-  return { product: profile.name, options: o, today: capacity[0], fitsToday: months[0].lowestFitting, months, trips, nextLimit, moves, plans, assumptions };
+  return { product: profile.name, options: settings, today: capacity[0], fitsToday: months[0].lowestFitting, months, trips, nextLimit, moves, plans, assumptions };
 }
 
-function describe(c: CapacityCheck): string {
-  return `${formatAmount(c.value, c.unit)} of ${formatAmount(c.limit, c.unit)}`;
+function describe(check: CapacityCheck): string {
+  return `${formatAmount(check.value, check.unit)} of ${formatAmount(check.limit, check.unit)}`;
 }
 
-function roundWorkload(w: ProjectedWorkload): ProjectedWorkload {
+function roundWorkload(workload: ProjectedWorkload): ProjectedWorkload {
   return {
-    peakRequestsPerSecond: round(w.peakRequestsPerSecond, 1),
-    writesPerSecond: round(w.writesPerSecond, 1),
-    jobsPerSecond: round(w.jobsPerSecond, 2),
-    datasetGiB: round(w.datasetGiB, 1),
-    seasonalPeak: w.seasonalPeak,
-    trafficFactor: round(w.trafficFactor, 4),
+    peakRequestsPerSecond: round(workload.peakRequestsPerSecond, 1),
+    writesPerSecond: round(workload.writesPerSecond, 1),
+    jobsPerSecond: round(workload.jobsPerSecond, 2),
+    datasetGiB: round(workload.datasetGiB, 1),
+    seasonalPeak: workload.seasonalPeak,
+    trafficFactor: round(workload.trafficFactor, 4),
   };
 }
 

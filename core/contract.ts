@@ -80,6 +80,34 @@ export const APP_ENV = {
 } as const;
 
 export type AppEnvName = (typeof APP_ENV)[keyof typeof APP_ENV];
+
+/**
+ * The only names one target may give and the other not: the details of a choice that both
+ * targets announce under the same name (`DATABASE_AUTH`, `CACHE_AUTH`, `JOBS_TRANSPORT` and,
+ * with Kafka, `KAFKA_AUTH`; Sentinel discovery when its addresses are set), and the AWS SDK's region.
+ * Every other name the app gets is the same on both targets, stage by stage
+ * (test/app-contract.test.ts holds both renderings to that).
+ */
+export const TARGET_DETAIL_ENV: ReadonlySet<AppEnvName> = new Set<AppEnvName>([
+  APP_ENV.awsRegion,
+  APP_ENV.databasePassword,
+  APP_ENV.cacheUser,
+  APP_ENV.cachePassword,
+  APP_ENV.cacheReplicationGroupId,
+  APP_ENV.cacheSentinelAddresses,
+  APP_ENV.cacheSentinelMaster,
+  APP_ENV.jobsQueueUrl,
+  APP_ENV.jobsTopic,
+  APP_ENV.jobsDeadLetterTopic,
+  APP_ENV.jobsConsumerGroup,
+  APP_ENV.kafkaAuth,
+  APP_ENV.kafkaBootstrapServers,
+  APP_ENV.kafkaClusterArn,
+  APP_ENV.kafkaSecurityProtocol,
+  APP_ENV.kafkaSslCaFile,
+  APP_ENV.kafkaSslCertFile,
+  APP_ENV.kafkaSslKeyFile,
+]);
 export type AppRole = 'web' | 'worker';
 export type DatabaseAuth = 'iam' | 'password';
 export type CacheAuth = 'iam' | 'password' | 'none';

@@ -11,8 +11,12 @@ export interface StageOptionSpec {
   /** Which renderings read it. */
   readonly targets: readonly ('aws' | 'k8s')[];
   readonly description: string;
-  /** Whether `value` is well-formed (ranges that depend on the plan are checked where it renders). */
-  readonly valid: (value: string) => boolean;
+  /**
+   * Whether `value` is well-formed. Absent where the rule needs the plan: `activeShards` has one rule,
+   * core/plan.ts `validateActiveShards`, applied by whoever holds the plan (the CLI before it writes
+   * anything, the blueprints when they render).
+   */
+  readonly valid?: (value: string) => boolean;
 }
 
 const BOOLEAN = /^(true|false)$/;
@@ -22,7 +26,6 @@ export const STAGE_OPTIONS: Readonly<Record<string, StageOptionSpec>> = {
     values: 'a whole number from 1 to the planned shards',
     targets: ['aws', 'k8s'],
     description: 'shards the shard map routes keys to while new shards are backfilled',
-    valid: (v) => /^[1-9]\d*$/.test(v),
   },
   keepSingleServer: {
     values: 'true or false',
@@ -59,7 +62,7 @@ export function stageOptionsHelp(): string {
 
 /**
  * Validates `key=value` stage options: unknown keys and malformed values are usage errors that list
- * the valid keys and values. `source` names where they came from (e.g. `--cdk-context`).
+ * the valid keys and values (values whose rule needs the plan are checked against it: `STAGE_OPTIONS`). `source` names where they came from (e.g. `--cdk-context`).
  */
 export function parseStageOptions(pairs: readonly string[], source: string): Record<string, string> {
   const options: Record<string, string> = {};
@@ -70,7 +73,7 @@ export function parseStageOptions(pairs: readonly string[], source: string): Rec
     const value = pair.slice(eq + 1);
     const spec = STAGE_OPTIONS[key];
     if (!spec) throw new UsageError(`${source}: unknown key ${describeValue(key)}; valid keys: ${stageOptionsHelp()}`);
-    if (!spec.valid(value)) throw new UsageError(`${source}: ${key} expects ${spec.values}, got ${describeValue(value)}`);
+    if (spec.valid && !spec.valid(value)) throw new UsageError(`${source}: ${key} expects ${spec.values}, got ${describeValue(value)}`);
     options[key] = value;
   }
   return options;

@@ -53,16 +53,16 @@ function componentDiffs(before: readonly CostComponent[], after: readonly CostCo
   // Component names carry counts ("m7g.large × 4"); match on the name without them first, then exactly.
   const key = (c: CostComponent) => c.name.replace(/\s*\([^)]*\)/g, '').trim();
   const pool = [...before];
-  for (const c of after) {
-    let i = pool.findIndex((p) => p.name === c.name);
-    if (i < 0) i = pool.findIndex((p) => key(p) === key(c));
-    const past = i >= 0 ? pool.splice(i, 1)[0] : undefined;
-    const diff = (c.monthlyCost ?? 0) - (past?.monthlyCost ?? 0);
+  for (const component of after) {
+    let match = pool.findIndex((p) => p.name === component.name);
+    if (match < 0) match = pool.findIndex((p) => key(p) === key(component));
+    const past = match >= 0 ? pool.splice(match, 1)[0] : undefined;
+    const diff = (component.monthlyCost ?? 0) - (past?.monthlyCost ?? 0);
     if (past && Math.abs(diff) < EPS) continue;
-    out.push({ name: c.name, change: past ? 'changed' : 'added', pastMonthlyCost: past?.monthlyCost ?? null, monthlyCost: c.monthlyCost, diffMonthlyCost: diff, usageBased: c.usageBased });
+    out.push({ name: component.name, change: past ? 'changed' : 'added', pastMonthlyCost: past?.monthlyCost ?? null, monthlyCost: component.monthlyCost, diffMonthlyCost: diff, usageBased: component.usageBased });
   }
-  for (const p of pool) {
-    out.push({ name: p.name, change: 'removed', pastMonthlyCost: p.monthlyCost, monthlyCost: null, diffMonthlyCost: -(p.monthlyCost ?? 0), usageBased: p.usageBased });
+  for (const unmatched of pool) {
+    out.push({ name: unmatched.name, change: 'removed', pastMonthlyCost: unmatched.monthlyCost, monthlyCost: null, diffMonthlyCost: -(unmatched.monthlyCost ?? 0), usageBased: unmatched.usageBased });
   }
   return out.filter((d) => d.change !== 'changed' || Math.abs(d.diffMonthlyCost) >= EPS).sort((a, b) => Math.abs(b.diffMonthlyCost) - Math.abs(a.diffMonthlyCost));
 }
@@ -74,26 +74,26 @@ export function diffBills(past: Bill, current: Bill): BillDiff {
   let freeAdded = 0;
   let freeRemoved = 0;
   const notPriced: string[] = [];
-  for (const r of current.resources) {
-    const p = before.get(r.name);
-    if (r.status === 'not-priced' || p?.status === 'not-priced') notPriced.push(r.name);
-    if (!p) {
-      if (r.status === 'free' || r.status === 'pay-per-use') freeAdded++;
-      else resources.push({ name: r.name, resourceType: r.resourceType, change: 'added', pastMonthlyCost: null, monthlyCost: r.monthlyCost, diffMonthlyCost: r.monthlyCost ?? 0, status: r.status, costComponents: componentDiffs([], r.costComponents) });
+  for (const resource of current.resources) {
+    const previous = before.get(resource.name);
+    if (resource.status === 'not-priced' || previous?.status === 'not-priced') notPriced.push(resource.name);
+    if (!previous) {
+      if (resource.status === 'free' || resource.status === 'pay-per-use') freeAdded++;
+      else resources.push({ name: resource.name, resourceType: resource.resourceType, change: 'added', pastMonthlyCost: null, monthlyCost: resource.monthlyCost, diffMonthlyCost: resource.monthlyCost ?? 0, status: resource.status, costComponents: componentDiffs([], resource.costComponents) });
       continue;
     }
-    const diff = (r.monthlyCost ?? 0) - (p.monthlyCost ?? 0);
-    const components = componentDiffs(p.costComponents, r.costComponents);
-    if (Math.abs(diff) >= EPS || components.length || p.status !== r.status) {
-      if (Math.abs(diff) < EPS && !components.some((c) => Math.abs(c.diffMonthlyCost) >= EPS) && p.status === r.status) continue;
-      resources.push({ name: r.name, resourceType: r.resourceType, change: 'changed', pastMonthlyCost: p.monthlyCost, monthlyCost: r.monthlyCost, diffMonthlyCost: diff, status: r.status, costComponents: components });
+    const diff = (resource.monthlyCost ?? 0) - (previous.monthlyCost ?? 0);
+    const components = componentDiffs(previous.costComponents, resource.costComponents);
+    if (Math.abs(diff) >= EPS || components.length || previous.status !== resource.status) {
+      if (Math.abs(diff) < EPS && !components.some((c) => Math.abs(c.diffMonthlyCost) >= EPS) && previous.status === resource.status) continue;
+      resources.push({ name: resource.name, resourceType: resource.resourceType, change: 'changed', pastMonthlyCost: previous.monthlyCost, monthlyCost: resource.monthlyCost, diffMonthlyCost: diff, status: resource.status, costComponents: components });
     }
   }
-  for (const p of past.resources) {
-    if (after.has(p.name)) continue;
-    if (p.status === 'not-priced') notPriced.push(p.name);
-    if (p.status === 'free' || p.status === 'pay-per-use') freeRemoved++;
-    else resources.push({ name: p.name, resourceType: p.resourceType, change: 'removed', pastMonthlyCost: p.monthlyCost, monthlyCost: null, diffMonthlyCost: -(p.monthlyCost ?? 0), status: p.status, costComponents: componentDiffs(p.costComponents, []) });
+  for (const resource of past.resources) {
+    if (after.has(resource.name)) continue;
+    if (resource.status === 'not-priced') notPriced.push(resource.name);
+    if (resource.status === 'free' || resource.status === 'pay-per-use') freeRemoved++;
+    else resources.push({ name: resource.name, resourceType: resource.resourceType, change: 'removed', pastMonthlyCost: resource.monthlyCost, monthlyCost: null, diffMonthlyCost: -(resource.monthlyCost ?? 0), status: resource.status, costComponents: componentDiffs(resource.costComponents, []) });
   }
   resources.sort((a, b) => Math.abs(b.diffMonthlyCost) - Math.abs(a.diffMonthlyCost) || a.name.localeCompare(b.name));
   const delta = current.totalMonthlyCost - past.totalMonthlyCost;

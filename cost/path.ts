@@ -98,9 +98,9 @@ const MACHINE_TYPES = new Set([
 ]);
 
 /** Standing capacity lines scale with the plan; fixed lines do not. */
-function isMachine(r: PricedResource): boolean {
-  if (r.name === 'ControlPlane' || r.name === 'EksControlPlane') return false;
-  return MACHINE_TYPES.has(r.resourceType) || r.name.startsWith('NodePool/') || / servers$/.test(r.resourceType);
+function isMachine(resource: PricedResource): boolean {
+  if (resource.name === 'ControlPlane' || resource.name === 'EksControlPlane') return false;
+  return MACHINE_TYPES.has(resource.resourceType) || resource.name.startsWith('NodePool/') || / servers$/.test(resource.resourceType);
 }
 
 const isStorage = (c: CostComponent) => /GB-month|GiB-month/i.test(c.unit);
@@ -134,18 +134,18 @@ export interface MonthScale {
 /** A bill's total scaled from the plan it was priced at to another month's plan of the same stage. */
 export function scaledTotal(bill: Bill, scale: MonthScale): number {
   let total = 0;
-  for (const r of bill.resources) {
-    const machine = isMachine(r);
-    for (const c of r.costComponents) {
-      if (c.monthlyCost === null) continue;
-      let f = 1;
-      if (c.usageBased) f = isStorage(c) ? scale.dataset : scale.requests;
-      else if (isStorage(c)) f = machine || r.resourceType.includes('Volume') || r.resourceType === 'PersistentVolumeClaim' ? scale.storage : 1;
-      else if (machine) f = scale.machines;
-      total += c.monthlyCost * f;
+  for (const resource of bill.resources) {
+    const machine = isMachine(resource);
+    for (const component of resource.costComponents) {
+      if (component.monthlyCost === null) continue;
+      let factor = 1;
+      if (component.usageBased) factor = isStorage(component) ? scale.dataset : scale.requests;
+      else if (isStorage(component)) factor = machine || resource.resourceType.includes('Volume') || resource.resourceType === 'PersistentVolumeClaim' ? scale.storage : 1;
+      else if (machine) factor = scale.machines;
+      total += component.monthlyCost * factor;
     }
     // Resources priced as one figure without components (none today) count unscaled.
-    if (!r.costComponents.length && r.monthlyCost) total += r.monthlyCost;
+    if (!resource.costComponents.length && resource.monthlyCost) total += resource.monthlyCost;
   }
   return total;
 }
@@ -168,11 +168,11 @@ export interface PathPricingOptions extends PricingOptions {
 
 /** Renders with `options.renderer` (or reads from `options.from`) and prices each stage once, for AWS, EKS and every self-hosted provider. */
 export function priceStagesForPath(profile: Profile, stages: readonly StageName[], options: PathPricingOptions = {}, onStage?: (stage: StageName) => void): PricedStage[] {
-  const p = inRegion(profile, options.region);
+  const regional = inRegion(profile, options.region);
   const providers = options.selfHostedProviders ?? SELF_HOSTED_PROVIDERS;
   return stages.map((stage) => {
     onStage?.(stage);
-    const plan = computePlan(p, stage);
+    const plan = computePlan(regional, stage);
     const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
     return pricedStage(plan, template, objects, options, providers);
   });
@@ -247,20 +247,20 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
   const aws = paths.find((p) => p.provider === 'aws');
   const region = (options.region ?? advice.plans.find(Boolean)?.region ?? 'us-east-1') as AwsRegion;
   const breakEven: BreakEven[] = paths
-    .filter((p) => p.provider.startsWith('self-hosted:'))
-    .map((p): BreakEven => {
-      const base = { provider: p.provider, label: p.label };
+    .filter((path) => path.provider.startsWith('self-hosted:'))
+    .map((path): BreakEven => {
+      const base = { provider: path.provider, label: path.label };
       if (!aws) return { ...base, reason: 'no AWS bills to compare with' };
-      const gaps = [...aws.gaps.map((g) => `AWS ${g.stage}: ${g.missing.join(', ')}`), ...p.gaps.map((g) => `${p.label} ${g.stage}: ${g.missing.join(', ')}`)];
+      const gaps = [...aws.gaps.map((g) => `AWS ${g.stage}: ${g.missing.join(', ')}`), ...path.gaps.map((g) => `${path.label} ${g.stage}: ${g.missing.join(', ')}`)];
       if (gaps.length) return { ...base, reason: `not computed: the bills leave out ${gaps.join('; ')}` };
       const from = migration.moveMonth;
       if (from >= advice.months.length) return { ...base, reason: `the move month ${from} is past the ${advice.months.length - 1} months projected` };
       const awsAt = aws.monthly[from];
-      const selfAt = p.monthly[from];
+      const selfAt = path.monthly[from];
       if (awsAt === null || selfAt === null) return { ...base, reason: `no stage of the ladder carries the workload in month ${from}` };
       const engineeringUsd = migration.engineerMonths * migration.engineerMonthUsd;
       let dualRunningUsd = 0;
-      for (let m = from; m < Math.min(from + migration.dualRunningMonths, advice.months.length); m++) dualRunningUsd += p.monthly[m] ?? 0;
+      for (let m = from; m < Math.min(from + migration.dualRunningMonths, advice.months.length); m++) dualRunningUsd += path.monthly[m] ?? 0;
       const egressGiB = advice.months[from].workload.datasetGiB;
       const egress = egressUsd(egressGiB, region, catalog);
       const total = engineeringUsd + dualRunningUsd + egress;
@@ -268,10 +268,10 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
       const monthlySavingAtMove = round(awsAt - selfAt, 2);
       let saved = 0;
       for (let m = from; m < advice.months.length; m++) {
-        const a = aws.monthly[m];
-        const s = p.monthly[m];
-        if (a === null || s === null) return { ...base, oneOff, monthlySavingAtMove, reason: `no stage of the ladder carries the workload from month ${m}` };
-        saved += a - s;
+        const awsUsd = aws.monthly[m];
+        const selfHostedUsd = path.monthly[m];
+        if (awsUsd === null || selfHostedUsd === null) return { ...base, oneOff, monthlySavingAtMove, reason: `no stage of the ladder carries the workload from month ${m}` };
+        saved += awsUsd - selfHostedUsd;
         if (saved >= total) return { ...base, oneOff, monthlySavingAtMove, month: m, monthLabel: advice.months[m].label };
       }
       return {

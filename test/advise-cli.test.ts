@@ -1,17 +1,14 @@
-/** `stagekit advise` and the capacity verdicts as users run them: the CLI in a process of its own. */
-import { spawnSync } from 'child_process';
+/** `stagekit advise` and the capacity verdicts as users run them: the CLI's program, run in this process (test/support/cli.ts). */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runCli as run } from './support/cli';
 import { ROOT } from './support/paths';
-
-const run = (args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 240_000 });
 const BHARAT = path.join(ROOT, 'test', 'fixtures', 'profiles', 'bharat-invoices.yaml');
 const FRESH = path.join(ROOT, 'profiles', 'fresh-startup.yaml');
 
-test('advise --no-bills --format json: today\'s fit, the moves and the limits, without synthesizing', () => {
-  const r = run(['advise', '--profile', FRESH, '--no-bills', '--format', 'json', '--start', '2027-01']);
+test('advise --no-bills --format json: today\'s fit, the moves and the limits, without synthesizing', async () => {
+  const r = await run(['advise', '--profile', FRESH, '--no-bills', '--format', 'json', '--start', '2027-01']);
   expect(r.status).toBe(0);
   const advice = JSON.parse(r.stdout);
   expect(advice.fitsToday).toBe('single-server');
@@ -22,19 +19,19 @@ test('advise --no-bills --format json: today\'s fit, the moves and the limits, w
   expect(advice.assumptions).toContain('month 0 is 2027-01; 36 months projected');
 });
 
-test('bad advisor options are usage errors naming the flag (exit 2)', () => {
-  const months = run(['advise', '--no-bills', '--months', '0']);
+test('bad advisor options are usage errors naming the flag (exit 2)', async () => {
+  const months = await run(['advise', '--no-bills', '--months', '0']);
   expect([months.status, months.stderr.trim()]).toEqual([2, 'error: --months: expected an integer >= 1 and <= 120, got "0"']);
-  const start = run(['advise', '--no-bills', '--start', '2027-13']);
+  const start = await run(['advise', '--no-bills', '--start', '2027-13']);
   expect([start.status, start.stderr.trim()]).toEqual([2, 'error: --start: expected a month as YYYY-MM, got "2027-13"']);
-  const providers = run(['advise', '--providers', 'hetzner,digitalocean']);
+  const providers = await run(['advise', '--providers', 'hetzner,digitalocean']);
   expect(providers.status).toBe(2);
   expect(providers.stderr).toContain('--providers: unknown provider "digitalocean"');
 });
 
-test('a new user\'s profile end to end (Indian SaaS, Kafka, strong consistency, ap-south-1): advice with the bills of its path', () => {
+test('a new user\'s profile end to end (Indian SaaS, Kafka, strong consistency, ap-south-1): advice with the bills of its path', async () => {
   // Five months keep the path on split-tier (it moves in month 6): one stage synthesized and priced.
-  const r = run(['advise', '--profile', BHARAT, '--months', '5', '--start', '2027-01', '--format', 'markdown']);
+  const r = await run(['advise', '--profile', BHARAT, '--months', '5', '--start', '2027-01', '--format', 'markdown']);
   expect(r.status).toBe(0);
   expect(r.stdout).toContain('### stagekit advise: bharat-invoices (ap-south-1), 2027-01 + 5 months');
   expect(r.stdout).toContain('- Fits today: split-tier');
@@ -46,9 +43,9 @@ test('a new user\'s profile end to end (Indian SaaS, Kafka, strong consistency, 
   for (const row of rows.slice(-3)) expect(row).toMatch(/\(month \d+\) \|$|not computed: the bills leave out|does not pay back|costs more each month/);
 }, 240_000);
 
-test('synth says when the chosen stage cannot carry the profile, naming the limits and the stage that can', () => {
+test('synth says when the chosen stage cannot carry the profile, naming the limits and the stage that can', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-verdict-'));
-  const r = run(['synth', '--stage', 'single-server', '--target', 'k8s', '--profile', BHARAT, '--out', out]);
+  const r = await run(['synth', '--stage', 'single-server', '--target', 'k8s', '--profile', BHARAT, '--out', out]);
   expect(r.status).toBe(0);
   expect(r.stderr).toContain('warning: capacity: single-server cannot carry bharat-invoices:');
   expect(r.stderr).toContain('Single-server CPU: needs 115.3 vCPU, the stage\'s limit is 64 vCPU');

@@ -3,17 +3,32 @@
  * AWS and on Kubernetes, every name it sees is in the contract, and the shard map has the same
  * document shape on both targets.
  */
-import { APP_ENV } from '../core/contract';
+import { APP_ENV, TARGET_DETAIL_ENV } from '../core/contract';
 import { STAGE_NAMES } from '../core/ladder';
 import { awsTemplate, k8sObjects, stagePlan } from './support/stages';
 
 const CONTRACT = new Set<string>(Object.values(APP_ENV));
 
-/** Names passed to the app container in a launch template's user data (`-e 'NAME=value'`). */
+/** Names passed to the app container in user data: `-e NAME=value` flags and lines of its Docker env file. */
+function userDataEnvNames(userData: unknown): string[] {
+  const text = JSON.stringify(userData);
+  const flags = [...text.matchAll(/-e '?([A-Z][A-Z0-9_]*)=/g)].map((match) => match[1]);
+  const envFile = [...text.matchAll(/echo \\"([A-Z][A-Z0-9_]*)=\$\(cat /g)].map((match) => match[1]);
+  return [...flags, ...envFile];
+}
+
+/** Names passed to the app container in a launch template's user data. */
 function awsEnvNames(template: any, launchTemplatePrefix: string): string[] {
   const [, resource] = Object.entries<any>(template.Resources).find(([id, r]) => id.startsWith(launchTemplatePrefix) && r.Type === 'AWS::EC2::LaunchTemplate')!;
-  const text = JSON.stringify(resource.Properties.LaunchTemplateData.UserData);
-  return [...text.matchAll(/-e '([A-Z][A-Z0-9_]*)=/g)].map((match) => match[1]);
+  return userDataEnvNames(resource.Properties.LaunchTemplateData.UserData);
+}
+
+/** Names the web app gets on AWS: from the single server's instance, or from the web fleet. */
+function awsWebEnvNames(stage: (typeof STAGE_NAMES)[number]): string[] {
+  const template = awsTemplate(stage);
+  if (!stagePlan(stage).server) return awsEnvNames(template, 'WebFleetLaunchTemplate');
+  const [, instance] = Object.entries<any>(template.Resources).find(([id, r]) => id.startsWith('SingleServerInstance') && r.Type === 'AWS::EC2::Instance')!;
+  return userDataEnvNames(instance.Properties.UserData);
 }
 
 function k8sEnvNames(objects: any[], name: string): string[] {
@@ -26,11 +41,41 @@ function expectedNames(stage: (typeof STAGE_NAMES)[number]): string[] {
   const plan = stagePlan(stage);
   const names = ['STAGEKIT_ROLE', 'PORT', 'DATABASE_HOST', 'DATABASE_READ_HOST', 'DATABASE_DIRECT_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_AUTH', 'DATABASE_SSLMODE'];
   if (plan.cache) names.push('CACHE_HOST', 'CACHE_READ_HOST', 'CACHE_PORT', 'CACHE_TLS', 'CACHE_AUTH');
-  if (plan.database!.shards > 1) names.push('DATABASE_SHARD_MAP', 'DATABASE_SHARD_COUNT');
+  if (plan.database) names.push('DATABASE_SHARD_MAP', 'DATABASE_SHARD_COUNT');
   // The transport may differ (SQS on AWS, Kafka standing in on Kubernetes): JOBS_TRANSPORT says which.
   if (plan.queue) names.push('JOBS_TRANSPORT');
   return names;
 }
+
+/** The names a process gets that both targets must give alike (all but TARGET_DETAIL_ENV), sorted. */
+const sharedNames = (names: string[]): string[] => [...new Set(names.filter((name) => !TARGET_DETAIL_ENV.has(name as never)))].sort();
+
+describe.each(STAGE_NAMES)('%s: the app sees the same environment on both targets', (stage) => {
+  test('the web app gets the same names on AWS as on Kubernetes', () => {
+    const aws = awsWebEnvNames(stage);
+    const k8s = k8sEnvNames(k8sObjects(stage), 'web');
+    expect(aws.filter((name) => !CONTRACT.has(name))).toEqual([]);
+    expect(sharedNames(aws)).toEqual(sharedNames(k8s));
+    for (const name of expectedNames(stage)) expect(aws).toContain(name);
+  });
+
+  if (stage === 'queue-pipeline') {
+    test('the workers get the same names on AWS as on Kubernetes', () => {
+      expect(sharedNames(awsEnvNames(awsTemplate(stage), 'WorkersFleetLaunchTemplate'))).toEqual(sharedNames(k8sEnvNames(k8sObjects(stage), 'worker')));
+    });
+  }
+});
+
+test('on the single server the app gets exactly the Kubernetes names, the password included (plus the AWS region)', () => {
+  const aws = awsWebEnvNames('single-server');
+  expect(aws.filter((name) => name !== APP_ENV.awsRegion).sort()).toEqual(k8sEnvNames(k8sObjects('single-server'), 'web').sort());
+  expect(aws).toContain(APP_ENV.databasePassword);
+  const userData = JSON.stringify(awsTemplate('single-server'));
+  // The password reaches the app through the env file, never a command line, and Postgres requires it on TCP.
+  expect(userData).not.toMatch(/-e '?DATABASE_PASSWORD/);
+  expect(userData).toContain('--auth-host=scram-sha-256');
+  expect(userData).toContain("-e 'DATABASE_AUTH=password'");
+});
 
 describe.each(STAGE_NAMES.filter((stage) => stage !== 'single-server'))('%s', (stage) => {
   const aws = awsEnvNames(awsTemplate(stage), 'WebFleetLaunchTemplate');

@@ -7,11 +7,14 @@ import { progress } from '../terminal/output';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
 import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
+import { computePlan } from '../core/plan';
+import { activeShardsOf } from '../cli/options';
+import { runCli } from './support/cli';
 import { ROOT, TEST_PROFILE_FILE } from './support/paths';
 
 const bin = path.join(ROOT, 'bin', 'stagekit.js');
-const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1', ...env } });
+// The CLI's program in this process (test/support/cli.ts); the closed-pipe tests run the real bin.
+const run = runCli;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-hygiene-'));
 const snapshot = (dir: string): Record<string, string> => {
   const files: Record<string, string> = {};
@@ -50,15 +53,15 @@ describe('the spinner under NO_COLOR', () => {
 });
 
 describe('--cdk-context: stage options validated for both targets', () => {
-  test('an unknown key exits 2 and lists every valid key with its values', () => {
-    const r = run(['synth', '--stage', 'sharded', '--target', 'k8s', '--out', tmp(), '--cdk-context', 'activeShard=1']);
+  test('an unknown key exits 2 and lists every valid key with its values', async () => {
+    const r = await run(['synth', '--stage', 'sharded', '--target', 'k8s', '--out', tmp(), '--cdk-context', 'activeShard=1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--cdk-context: unknown key "activeShard"');
     for (const [key, spec] of Object.entries(STAGE_OPTIONS)) expect(r.stderr).toContain(`${key} (${spec.values})`);
   });
 
-  test('a malformed value names the key, the values it takes and what was given', () => {
-    const r = run(['synth', '--stage', 'split-tier', '--target', 'aws', '--out', tmp(), '--cdk-context', 'keepSingleServer=maybe']);
+  test('a malformed value names the key, the values it takes and what was given', async () => {
+    const r = await run(['synth', '--stage', 'split-tier', '--target', 'aws', '--out', tmp(), '--cdk-context', 'keepSingleServer=maybe']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('error: --cdk-context: keepSingleServer expects true or false, got "maybe"');
   });
@@ -70,13 +73,24 @@ describe('--cdk-context: stage options validated for both targets', () => {
       allowHttp: 'true',
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
     });
-    expect(() => parseStageOptions(['activeShards=0'], '--cdk-context')).toThrow('activeShards expects a whole number');
     expect(() => parseStageOptions(['natStrategy'], '--cdk-context')).toThrow('expected key=value');
   });
 
-  test('synth --target k8s honours activeShards as cdk8s synth honours STAGEKIT_ACTIVE_SHARDS', () => {
+  test('activeShards has one rule, core/plan.ts validateActiveShards, applied against each plan before anything is written', () => {
+    // parseStageOptions cannot know the planned shards, so it leaves the value to that rule.
+    expect(parseStageOptions(['activeShards=0'], '--cdk-context')).toEqual({ activeShards: '0' });
+    const sharded = computePlan(loadProfile(TEST_PROFILE_FILE), 'sharded');
+    const shards = sharded.database!.shards;
+    expect(activeShardsOf([sharded], { activeShards: '1' })).toEqual([1]);
+    expect(activeShardsOf([sharded], {})).toEqual([undefined]);
+    for (const given of ['0', 'two', '1.5', String(shards + 1)]) {
+      expect(() => activeShardsOf([sharded], { activeShards: given })).toThrow(`--cdk-context activeShards: expected a whole number from 1 to ${shards} (the planned shards), got "${given}"`);
+    }
+  });
+
+  test('synth --target k8s honours activeShards as cdk8s synth honours STAGEKIT_ACTIVE_SHARDS', async () => {
     const out = tmp();
-    const r = run(['synth', '--stage', 'sharded', '--target', 'k8s', '--out', out, '--cdk-context', 'activeShards=1']);
+    const r = await run(['synth', '--stage', 'sharded', '--target', 'k8s', '--out', out, '--cdk-context', 'activeShards=1']);
     expect(r.status).toBe(0);
     const yaml = fs.readFileSync(path.join(out, 'k8s', 'sharded.k8s.yaml'), 'utf8');
     expect(yaml).toMatch(/"activeShards": 1,/);
@@ -93,8 +107,8 @@ describe('--out', () => {
     ['', 'expected a directory, got ""'],
     ['/dev/null', 'exists and is not a directory (a device or special file)'],
     [path.join(file, 'below'), 'is not a directory, so'],
-  ])('--out %j is a usage error: %s', (out, message) => {
-    const r = run(['synth', '--stage', 'single-server', '--target', 'k8s', '--out', out]);
+  ])('--out %j is a usage error: %s', async (out, message) => {
+    const r = await run(['synth', '--stage', 'single-server', '--target', 'k8s', '--out', out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -102,20 +116,21 @@ describe('--out', () => {
 });
 
 describe('a run is published whole or not at all', () => {
-  test('a run failing part-way leaves the output folder as it was, with no staging folder', () => {
+  test('a run failing part-way leaves the output folder as it was, with no staging folder', async () => {
     const out = tmp();
-    expect(run(['synth', '--all', '--target', 'k8s', '--out', out]).status).toBe(0);
+    expect((await run(['synth', '--all', '--target', 'k8s', '--out', out])).status).toBe(0);
     const before = snapshot(out);
-    // The first stages synthesize; the sharded stage rejects the shard count: nothing of the run may land.
-    const r = run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
+    // The shard count is refused (validateActiveShards, against every stage's plan): nothing of the run may land.
+    const r = await run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
     expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--cdk-context activeShards: expected a whole number from 1 to');
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(out).sort()).toEqual(['k8s', RUN_MANIFEST]);
   });
 
-  test('a failed run into a new folder leaves no folder behind', () => {
+  test('a failed run into a new folder leaves no folder behind', async () => {
     const out = path.join(tmp(), 'new');
-    const r = run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
+    const r = await run(['synth', '--all', '--target', 'k8s', '--out', out, '--profile', 'profiles/million-merchants.yaml', '--cdk-context', 'activeShards=99']);
     expect(r.status).toBe(2);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -160,10 +175,10 @@ describe('cost --from refuses stages of different runs or profiles', () => {
     expect(() => checkOneRun(dir, artifacts, profile, TEST_PROFILE_FILE)).toThrow('k8s/sharded, aws/queue-pipeline, k8s/queue-pipeline were not written by `stagekit synth`');
   });
 
-  test('the CLI exits 2 with the message', () => {
+  test('the CLI exits 2 with the message', async () => {
     const dir = tmp();
     recordRun(dir, { 'aws/sharded': record('r1'), 'k8s/sharded': record('r2') });
-    const r = run(['cost', '--stage', 'sharded', '--from', dir]);
+    const r = await run(['cost', '--stage', 'sharded', '--from', dir]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('different runs');
   });

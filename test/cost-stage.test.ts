@@ -2,16 +2,15 @@
  * Stage bills (AWS, EKS, self-hosted), the stage diff, the JSON contract and the commands, on the stages
  * jest's globalSetup synthesized.
  */
-import { spawnSync } from 'child_process';
-import * as path from 'path';
 import { diffBills } from '../cost/diff';
 import { PROVIDERS } from '../cost/model';
 import { billJson, diffJson, stageDiffJson, stageJson } from '../cost/render';
 import { diffStages, ladderSummary, priceArtifacts, StageBills } from '../cost/stage';
 import { KITCHEN_SINK_TEMPLATE } from './support/fixtures/kitchen-sink';
 import { STAGE_NAMES } from '../core/ladder';
-import { ROOT, SYNTH_OUT } from './support/paths';
+import { SYNTH_OUT } from './support/paths';
 import { awsTemplate, k8sObjects, stagePlan } from './support/stages';
+import { runCli } from './support/cli';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const ladder: StageBills[] = STAGE_NAMES.map((s) => priceArtifacts(stagePlan(s), awsTemplate(s), k8sObjects(s)));
@@ -127,10 +126,11 @@ test('pricing the whole ladder and a diff takes well under a second (after synth
 });
 
 describe('stagekit cost', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // The CLI's program in this process (test/support/cli.ts): what the command prints, without a node start per case.
+  const run = runCli;
 
-  test('--summary --from reads what synth wrote and prints the ladder', () => {
-    const r = run(['cost', '--summary', '--from', SYNTH_OUT]);
+  test('--summary --from reads what synth wrote and prints the ladder', async () => {
+    const r = await run(['cost', '--summary', '--from', SYNTH_OUT]);
     // Only the capacity verdict: growing-product's 99.9% SLO is more than one server in one zone keeps.
     expect(r.stderr).toMatch(/^warning: capacity: single-server cannot carry growing-shop:\n  SLO on one zone: needs 99\.9%[^\n]*\n  the lowest stage that carries it is split-tier[^\n]*\n$/);
     expect(r.status).toBe(0);
@@ -139,24 +139,24 @@ describe('stagekit cost', () => {
     expect(r.stdout).toMatch(/Catalog: Prices published \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
   });
 
-  test('--template prices a foreign CDK app; JSON is that template\'s bill', () => {
-    const r = run(['cost', '--template', KITCHEN_SINK_TEMPLATE, '--format', 'json']);
+  test('--template prices a foreign CDK app; JSON is that template\'s bill', async () => {
+    const r = await run(['cost', '--template', KITCHEN_SINK_TEMPLATE, '--format', 'json']);
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.usageIncluded).toBe(false);
     expect(json.resources.find((x: any) => x.resourceType === 'AWS::EC2::TransitGateway').status).toBe('not-priced');
   });
 
-  test('diff FROM TO prints each provider\'s change in Infracost style', () => {
-    const r = run(['cost', 'diff', 'read-replicas', 'sharded', '--from', SYNTH_OUT]);
+  test('diff FROM TO prints each provider\'s change in Infracost style', async () => {
+    const r = await run(['cost', 'diff', 'read-replicas', 'sharded', '--from', SYNTH_OUT]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^ [~+-] \S+ +[+-]\$[0-9,.]+ \(\$[0-9,]+ → \$[0-9,]+\)$/m);
     expect((r.stdout.match(/Monthly cost change: [+-]\$/g) ?? []).length).toBe(3);
   });
 
-  test('bad input is a usage error (exit 2)', () => {
-    expect(run(['cost', '--stage', 'huge']).status).toBe(2);
-    expect(run(['cost', '--all', '--region', 'mars-1', '--from', SYNTH_OUT]).status).toBe(2);
-    expect(run(['cost', '--all', '--ops-hours', 'nope', '--from', SYNTH_OUT]).status).toBe(2);
+  test('bad input is a usage error (exit 2)', async () => {
+    expect((await run(['cost', '--stage', 'huge'])).status).toBe(2);
+    expect((await run(['cost', '--all', '--region', 'mars-1', '--from', SYNTH_OUT])).status).toBe(2);
+    expect((await run(['cost', '--all', '--ops-hours', 'nope', '--from', SYNTH_OUT])).status).toBe(2);
   });
 });

@@ -1,4 +1,7 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { SingleServer, SingleServerProps } from '../constructs/aws/single-server';
 import { awsTemplate, k8sObjects, stagePlan } from './support/stages';
 
 describe('single-server on AWS', () => {
@@ -58,6 +61,38 @@ describe('single-server on AWS', () => {
 
   test('synthesizes without an account: no context lookups', () => {
     expect(JSON.stringify(awsTemplate('single-server'))).not.toMatch(/\d{12}/);
+  });
+});
+
+describe('SingleServer as a library construct: the app environment', () => {
+  const userDataOf = (props: Partial<SingleServerProps>): string => {
+    const stack = new Stack(new App(), 'Single');
+    const server = new SingleServer(stack, 'Server', {
+      vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }),
+      instanceType: 't4g.small',
+      dataVolumeGiB: 20,
+      appImage: 'example/app:1',
+      appPort: 8080,
+      postgresMemoryGiB: 1,
+      redisMemoryGiB: 0.5,
+      ...props,
+    });
+    return server.instance.userData.render();
+  };
+  // One stack for the passing case; the failures throw while the construct is built.
+  const script = userDataOf({ appEnvironment: { GREETING: "it's $(reboot)" }, appPostgresPasswordVariable: 'DB_PASSWORD' });
+
+  test('variables reach the container as quoted data; the password through a root-only env file', () => {
+    expect(script).toContain(`-e 'GREETING=it'"'"'s $(reboot)'`);
+    expect(script).toContain('echo "DB_PASSWORD=$(cat /data/postgres/password)" >> /etc/stagekit/app.env');
+    expect(script).toContain('--env-file /etc/stagekit/app.env');
+    expect(script).toContain('umask 077');
+  });
+
+  test('a bad variable name or a second PORT is refused, naming the prop', () => {
+    expect(() => userDataOf({ appEnvironment: { 'BAD NAME': 'x' } })).toThrow(/appEnvironment: expected an environment variable name.*"BAD NAME"/);
+    expect(() => userDataOf({ appEnvironment: { PORT: '1' } })).toThrow(/appEnvironment: PORT is always appPort/);
+    expect(() => userDataOf({ appPostgresPasswordVariable: '1X' })).toThrow(/appPostgresPasswordVariable: expected an environment variable name/);
   });
 });
 

@@ -80,7 +80,7 @@ export class ProductChart extends Chart {
       guard: this.guard,
       monitoring: { labels: environment.monitoringLabels },
       peers: { web, worker, clients: plan.queue ? [web, worker] : [web] },
-      connections: { env: {}, secretEnv: {}, secretFiles: [], configMapFiles: [], webOnly: { env: {}, secretEnv: {} } },
+      connections: { env: {}, secretEnv: {}, secretFiles: [], configMapFiles: [] },
       ruleGroups: stageRuleGroups(plan, all),
       parts,
     };

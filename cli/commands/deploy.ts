@@ -20,7 +20,7 @@ import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s'
 import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../deploy/pulumi/engine';
 import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
 import { colors, progress, Progress } from '../../terminal/output';
-import { allowHttpOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
 import { capacityOf } from '../verdict';
 import { capacityVerdict } from '../../core/capacity';
 
@@ -99,6 +99,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   const timeoutMs = parseTimeout(opts.timeout ?? DEFAULT_TIMEOUT[target]);
   const profile = readProfile(opts);
   const plan = computePlan(profile, stage);
+  activeShardsOf([plan], cdkContext);
   const capacity = capacityOf(plan);
   if (!capacity.fits) {
     const { lines } = capacityVerdict(capacity, profile);

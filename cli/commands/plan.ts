@@ -8,7 +8,7 @@ import { moveRenderings } from '../../deploy/render';
 import { formatTransition, REPORT_FORMATS, ReportFormat } from '../../deploy/report';
 import { planTransition, TransitionReport } from '../../deploy/transition';
 import { progress } from '../../terminal/output';
-import { allowHttpOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, cdkContextOption, parseCdkContext, profileOption, readProfile, selectedTargets, targetOption } from '../options';
 import { printCapacityVerdicts } from '../verdict';
 import { computePlan } from '../../core/plan';
 import { displayedProfile, reportStop } from './deploy';
@@ -26,6 +26,9 @@ export function runPlan(fromName: string, toName: string, opts: PlanOptions): Tr
   const from = stageByName(fromName).name;
   const to = stageByName(toName).name;
   const profile = readProfile(opts);
+  const context = parseCdkContext(opts.cdkContext, opts);
+  // The options describe the stage moved to (moveRenderings), so that plan is the one they must fit.
+  activeShardsOf([computePlan(profile, to)], context);
   const spinner = progress(`comparing ${from} and ${to}`);
   try {
     const report = planTransition({
@@ -34,7 +37,7 @@ export function runPlan(fromName: string, toName: string, opts: PlanOptions): Tr
       from,
       to,
       targets: selectedTargets(opts.target),
-      render: moveRenderings(stageRenderer(), parseCdkContext(opts.cdkContext, opts), to),
+      render: moveRenderings(stageRenderer(), context, to),
       awsRiskCheck: awsStatefulRisks,
       cost: stageCostDelta,
     });

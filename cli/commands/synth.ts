@@ -8,7 +8,7 @@ import type { WrittenRendering } from '../../core/rendering';
 import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
-import { allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 import { printCapacityVerdicts } from '../verdict';
 
 export interface SynthOptions {
@@ -50,6 +50,7 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   const context = parseCdkContext(opts.cdkContext, opts);
   const out = checkOutDir(opts.out);
   const plans = stages.map((stage) => computePlan(profile, stage));
+  const activeShards = activeShardsOf(plans, context);
   const renderer = stageRenderer();
 
   const createdOut = !fs.existsSync(out);
@@ -58,12 +59,11 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   const results: WrittenRendering[] = [];
   let published = false;
   try {
-    for (const plan of plans) {
+    for (const [index, plan] of plans.entries()) {
       for (const target of targets) {
         const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
         try {
-          const activeShards = context.activeShards === undefined ? undefined : Number(context.activeShards);
-          const { result, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, staging, { context }) : renderer.writeK8s(plan, staging, { activeShards })));
+          const { result, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, staging, { context }) : renderer.writeK8s(plan, staging, { activeShards: activeShards[index] })));
           results.push(result);
           for (const message of printed.map(withoutReportPath).filter(Boolean)) messages.set(message, [...(messages.get(message) ?? []), plan.stage]);
           spinner.stop();

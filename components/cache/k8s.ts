@@ -4,10 +4,9 @@ import { REDIS_PORT, ReplicatedCache, SENTINEL_PORT } from '../../constructs/k8s
 import { K8sContext } from '../component';
 import { K8S_NAMES } from '../names';
 
-/** A Redis replication with Sentinel (OT redis-operator); the web tier's only. */
+/** A Redis replication with Sentinel (OT redis-operator), for every pod of the app (web and workers, as on AWS). */
 export function cacheK8s(ctx: K8sContext): void {
   const { plan, guard, environment: env } = ctx;
-  const web = ctx.peers.web;
   const cache = new ReplicatedCache(ctx.chart, 'cache', {
     product: plan.product,
     name: K8S_NAMES.cache,
@@ -17,7 +16,7 @@ export function cacheK8s(ctx: K8sContext): void {
     passwordSecret: { name: K8S_NAMES.cacheSecret, key: 'password' },
     storageClass: env.storageClass,
   });
-  Object.assign(ctx.connections.webOnly.env, {
+  Object.assign(ctx.connections.env, {
     [APP_ENV.cacheHost]: cache.masterService,
     // No separate read endpoint: reads go to the primary (as CACHE_READ_HOST promises when there is none).
     [APP_ENV.cacheReadHost]: cache.masterService,
@@ -27,9 +26,11 @@ export function cacheK8s(ctx: K8sContext): void {
     [APP_ENV.cacheSentinelAddresses]: `${cache.sentinelService}:${SENTINEL_PORT}`,
     [APP_ENV.cacheSentinelMaster]: cache.masterGroup,
   });
-  ctx.connections.webOnly.secretEnv[APP_ENV.cachePassword] = { secret: K8S_NAMES.cacheSecret, key: 'password' };
-  guard.allow(web, cache.redisPeer, [REDIS_PORT]);
-  guard.allow(web, cache.sentinelPeer, [SENTINEL_PORT]);
+  ctx.connections.secretEnv[APP_ENV.cachePassword] = { secret: K8S_NAMES.cacheSecret, key: 'password' };
+  for (const client of ctx.peers.clients) {
+    guard.allow(client, cache.redisPeer, [REDIS_PORT]);
+    guard.allow(client, cache.sentinelPeer, [SENTINEL_PORT]);
+  }
   guard.allow(cache.redisPeer, cache.redisPeer, [REDIS_PORT]);
   guard.allow(cache.sentinelPeer, cache.redisPeer, [REDIS_PORT]);
   guard.allow(cache.sentinelPeer, cache.sentinelPeer, [SENTINEL_PORT]);

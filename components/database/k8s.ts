@@ -55,12 +55,11 @@ export function databaseK8s(ctx: K8sContext): void {
   });
   connections.secretEnv[APP_ENV.databaseUser] = { secret: K8S_NAMES.postgresAppSecret, key: 'username' };
   connections.secretEnv[APP_ENV.databasePassword] = { secret: K8S_NAMES.postgresAppSecret, key: 'password' };
-  if (db.shards > 1) {
-    publishShardMap(ctx, shards);
-    connections.env[APP_ENV.databaseShardMap] = shardMapFromFile(`${SHARD_MAP_DIRECTORY}/${SHARD_MAP_FILE_NAME}`);
-    connections.env[APP_ENV.databaseShardCount] = String(db.shards);
-    connections.configMapFiles.push({ name: 'shard-map', configMap: K8S_NAMES.shardMap, mountPath: SHARD_MAP_DIRECTORY });
-  }
+  // Published from the first managed database on, as on AWS: the app reads one map whether there is one shard or many.
+  publishShardMap(ctx, shards);
+  connections.env[APP_ENV.databaseShardMap] = shardMapFromFile(`${SHARD_MAP_DIRECTORY}/${SHARD_MAP_FILE_NAME}`);
+  connections.env[APP_ENV.databaseShardCount] = String(db.shards);
+  connections.configMapFiles.push({ name: 'shard-map', configMap: K8S_NAMES.shardMap, mountPath: SHARD_MAP_DIRECTORY });
   for (const client of ctx.peers.clients) guard.allow(client, postgres, [POSTGRES_PORT]);
   guard.allow(postgres, postgres, [POSTGRES_PORT, CNPG_STATUS_PORT]);
   guard.allowFromNamespace(env.cnpgNamespace, postgres, [CNPG_STATUS_PORT], 'cnpg-operator-to-postgres');

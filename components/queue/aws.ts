@@ -72,7 +72,8 @@ export function queuePostAws(ctx: AwsContext): void {
     instanceType: queue.worker.name,
     minCapacity: queue.minWorkers,
     maxCapacity: queue.maxWorkers,
-    container: { image: plan.app.image, environment: { ...ctx.connections.env, ...ctx.connections.workerEnv, [APP_ENV.role]: 'worker' } },
+    // PORT as on Kubernetes, where the worker serves its health checks there; nothing connects to it on AWS.
+    container: { image: plan.app.image, environment: { ...ctx.connections.env, ...ctx.connections.workerEnv, [APP_ENV.role]: 'worker', [APP_ENV.port]: String(plan.app.port) } },
     backlog: backlog(),
     backlogPerWorker: queue.backlogPerWorker,
     eventsTopic: ctx.observability.eventsTopic(),

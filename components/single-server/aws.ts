@@ -1,7 +1,12 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { APP_ENV } from '../../core/contract';
 import { SingleServer } from '../../constructs/aws/single-server';
 import { StageObservability } from '../../constructs/aws/stage-observability';
 import { AwsContext } from '../component';
+import { singleServerCacheEnv, singleServerDatabaseEnv } from './env';
+
+/** Postgres and Redis run on the same host; the app shares its network (`--network host`). */
+const LOCALHOST = '127.0.0.1';
 
 /** The single server: the whole first stage, or kept beside split-tier while its data moves (`keepSingleServer`). */
 export function singleServerAws(ctx: AwsContext): void {
@@ -16,6 +21,14 @@ export function singleServerAws(ctx: AwsContext): void {
     snapshotRetentionDays: server.snapshotRetentionDays,
     appImage: plan.app.image,
     appPort: plan.app.port,
+    // The same contract as the fleets and the Kubernetes web pod (core/contract.ts).
+    appEnvironment: {
+      [APP_ENV.role]: 'web',
+      [APP_ENV.awsRegion]: ctx.stack.region,
+      ...singleServerDatabaseEnv(LOCALHOST),
+      ...singleServerCacheEnv(LOCALHOST),
+    },
+    appPostgresPasswordVariable: APP_ENV.databasePassword,
     postgresMemoryGiB: server.postgresShape.memoryGiB,
     redisMemoryGiB: server.redisShape.memoryGiB,
     cpuAlarmPercent: plan.observability.cpuAlarmPercent,

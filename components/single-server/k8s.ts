@@ -1,9 +1,8 @@
 import { APP_ENV } from '../../core/contract';
 import { SingleNodeStore } from '../../constructs/k8s/single-node-store';
 import { K8sContext } from '../component';
+import { POSTGRES_PORT, REDIS_PORT, singleServerCacheEnv, singleServerDatabaseEnv } from './env';
 
-const POSTGRES_PORT = 5432;
-const REDIS_PORT = 6379;
 /** Secret with the single server's Postgres password (key `password`), created by the user. */
 const POSTGRES_SECRET = 'postgres-credentials';
 
@@ -43,25 +42,9 @@ export function singleServerK8s(ctx: K8sContext): void {
     args: ['--appendonly', 'yes', '--maxmemory', `${Math.floor(server.redisShape.memoryGiB * 1024 * 0.9)}mb`, '--maxmemory-policy', 'allkeys-lru'],
     probeCommand: ['redis-cli', 'ping'],
   });
-  // The official postgres image: superuser `postgres`, database `postgres`, no TLS inside the namespace.
-  Object.assign(ctx.connections.env, {
-    [APP_ENV.databaseHost]: 'postgres',
-    [APP_ENV.databaseReadHost]: 'postgres',
-    [APP_ENV.databaseDirectHost]: 'postgres',
-    [APP_ENV.databasePort]: String(POSTGRES_PORT),
-    [APP_ENV.databaseName]: 'postgres',
-    [APP_ENV.databaseUser]: 'postgres',
-    [APP_ENV.databaseAuth]: 'password',
-    [APP_ENV.databaseSslMode]: 'disable',
-  });
+  Object.assign(ctx.connections.env, singleServerDatabaseEnv('postgres'));
   ctx.connections.secretEnv[APP_ENV.databasePassword] = { secret: POSTGRES_SECRET, key: 'password' };
-  Object.assign(ctx.connections.webOnly.env, {
-    [APP_ENV.cacheHost]: 'redis',
-    [APP_ENV.cacheReadHost]: 'redis',
-    [APP_ENV.cachePort]: String(REDIS_PORT),
-    [APP_ENV.cacheTls]: 'false',
-    [APP_ENV.cacheAuth]: 'none',
-  });
+  Object.assign(ctx.connections.env, singleServerCacheEnv('redis'));
 }
 
 /** The web pod's flows to its stores (opened once the web component has built it). */

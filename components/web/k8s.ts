@@ -15,8 +15,8 @@ export function webK8s(ctx: K8sContext): void {
     port: plan.app.port,
     healthCheckPath: plan.app.healthCheckPath,
     ...sizing,
-    env: { [APP_ENV.role]: 'web', ...connections.env, ...connections.webOnly.env },
-    secretEnv: { ...connections.secretEnv, ...connections.webOnly.secretEnv },
+    env: { [APP_ENV.role]: 'web', ...connections.env },
+    secretEnv: connections.secretEnv,
     secretFiles: connections.secretFiles,
     configMapFiles: connections.configMapFiles,
   }));

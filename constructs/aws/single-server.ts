@@ -27,6 +27,21 @@ export interface SingleServerProps {
   readonly snapshotRetentionDays?: number;
   readonly appImage: string;
   readonly appPort: number;
+  /**
+   * Environment for the app container besides `PORT` (which is always `appPort`): for stagekit's
+   * stages, the app contract of core/contract.ts, so the app sees the same names as on the fleets
+   * and on Kubernetes. Values are passed as data (quoted), never as shell syntax.
+   * @default no other variables
+   */
+  readonly appEnvironment?: Record<string, string>;
+  /**
+   * The variable that carries the Postgres password to the app. The server generates the password
+   * at first boot, keeps it on the data volume (readable by root only), sets it on the `postgres`
+   * role and requires it on TCP connections; the app gets it through a Docker env file, never on
+   * a command line.
+   * @default the app is not told the password
+   */
+  readonly appPostgresPasswordVariable?: string;
   /** Memory for Postgres' shared_buffers and Redis' maxmemory, from the plan. */
   readonly postgresMemoryGiB: number;
   readonly redisMemoryGiB: number;
@@ -44,6 +59,10 @@ export interface SingleServerProps {
 
 const DATA_DEVICE = '/dev/sdf';
 const DATA_MOUNT = '/data';
+/** Generated at first boot, on the data volume so it outlives the instance. */
+const POSTGRES_PASSWORD_FILE = `${DATA_MOUNT}/postgres/password`;
+/** The app container's secret variables (Docker reads them once, at `docker run`). */
+const APP_ENV_FILE = '/etc/stagekit/app.env';
 
 /**
  * Stage one: a single VM runs the app (a container), Postgres and Redis, with its data on
@@ -224,16 +243,34 @@ function bootScript(props: SingleServerProps, volumeId: string): string[] {
     'mkdir -p /etc/systemd/system/postgresql.service.d',
     `printf '[Service]\\nEnvironment=PGDATA=${DATA_MOUNT}/postgres/data\\n' > /etc/systemd/system/postgresql.service.d/data.conf`,
     'systemctl daemon-reload',
-    `[ -f ${DATA_MOUNT}/postgres/data/PG_VERSION ] || sudo -u postgres initdb -D ${DATA_MOUNT}/postgres/data --data-checksums`,
+    `[ -f ${DATA_MOUNT}/postgres/data/PG_VERSION ] || sudo -u postgres initdb -D ${DATA_MOUNT}/postgres/data --data-checksums --auth-local=peer --auth-host=scram-sha-256`,
     `echo "shared_buffers = ${sharedBuffersMiB}MB" >> ${DATA_MOUNT}/postgres/data/postgresql.auto.conf`,
     'systemctl enable --now postgresql',
     `sed -i 's|^dir .*|dir ${DATA_MOUNT}/redis|; s|^# maxmemory .*|maxmemory ${redisMiB}mb|; s|^appendonly no|appendonly yes|' /etc/redis6/redis6.conf`,
     'systemctl enable --now redis6 docker',
-    `docker run -d --restart=always --name app --network host -e PORT=${shellPort(props.appPort, 'appPort')} ${shellQuote(props.appImage)}`,
+    // Password logins over TCP (initdb above); the app's password lives on the data volume, readable by root only.
+    `[ -s ${POSTGRES_PASSWORD_FILE} ] || (umask 077 && openssl rand -hex 24 > ${POSTGRES_PASSWORD_FILE})`,
+    `sudo -u postgres psql -q -c "ALTER ROLE postgres PASSWORD '$(cat ${POSTGRES_PASSWORD_FILE})'"`,
+    `mkdir -p /etc/stagekit && (umask 077 && : > ${APP_ENV_FILE})`,
+    ...(props.appPostgresPasswordVariable ? [`echo "${envName(props.appPostgresPasswordVariable, 'appPostgresPasswordVariable')}=$(cat ${POSTGRES_PASSWORD_FILE})" >> ${APP_ENV_FILE}`] : []),
+    [
+      'docker run -d --restart=always --name app --network host',
+      `-e PORT=${shellPort(props.appPort, 'appPort')}`,
+      ...Object.entries(props.appEnvironment ?? {}).map(([name, value]) => `-e ${shellQuote(`${envName(name, 'appEnvironment')}=${value}`)}`),
+      `--env-file ${APP_ENV_FILE}`,
+      shellQuote(props.appImage),
+    ].join(' '),
     // nginx fronts the app on port 80; add your certificate (certbot) to serve 443.
     `printf 'server {\\n  listen 80 default_server;\\n  location / { proxy_pass http://127.0.0.1:${shellPort(props.appPort, 'appPort')}; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }\\n}\\n' > /etc/nginx/conf.d/app.conf`,
     'systemctl enable --now nginx',
     `echo '${agentConfig}' > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json`,
     '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
   ];
+}
+
+/** An environment variable name as it may appear in a script: letters, digits and underscores, not starting with a digit. */
+function envName(name: string, what: string): string {
+  if (name === 'PORT') throw new Error(`${what}: PORT is always appPort; set appPort instead`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`${what}: expected an environment variable name (letters, digits, _), got ${JSON.stringify(name)}`);
+  return name;
 }

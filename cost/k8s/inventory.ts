@@ -80,9 +80,9 @@ export function podRequests(podSpec: any): Requests {
     { vcpu: 0, memoryGiB: 0, unspecified: false },
   );
   for (const init of podSpec?.initContainers ?? []) {
-    const r = containerRequests(init.resources);
-    sum.vcpu = Math.max(sum.vcpu, r.vcpu);
-    sum.memoryGiB = Math.max(sum.memoryGiB, r.memoryGiB);
+    const requests = containerRequests(init.resources);
+    sum.vcpu = Math.max(sum.vcpu, requests.vcpu);
+    sum.memoryGiB = Math.max(sum.memoryGiB, requests.memoryGiB);
   }
   return sum;
 }
@@ -90,11 +90,11 @@ export function podRequests(podSpec: any): Requests {
 /** Requests used when an operator's resource sets none (the pods would be BestEffort): stated on the line. */
 const UNSPECIFIED: Requests = { vcpu: 0.1, memoryGiB: 0.25, unspecified: true };
 
-function orDefault(r: Requests): Requests {
-  return r.vcpu === 0 && r.memoryGiB === 0 ? UNSPECIFIED : r;
+function orDefault(requests: Requests): Requests {
+  return requests.vcpu === 0 && requests.memoryGiB === 0 ? UNSPECIFIED : requests;
 }
 
-const unspecifiedNote = (r: Requests) => (r.unspecified ? 'no requests set: assumed 0.1 vCPU / 256 MiB per pod' : undefined);
+const unspecifiedNote = (requests: Requests) => (requests.unspecified ? 'no requests set: assumed 0.1 vCPU / 256 MiB per pod' : undefined);
 
 const FREE_KINDS = new Set([
   'Namespace', 'NetworkPolicy', 'ServiceAccount', 'ConfigMap', 'Secret', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
@@ -170,23 +170,23 @@ export function inventory(objects: any[]): Inventory {
 
   // Autoscalers first: a scaled workload is priced at its floor.
   const floors = new Map<string, { min: number; by: string }>();
-  for (const o of objects) {
-    const target = o?.spec?.scaleTargetRef;
-    if (o?.kind === 'HorizontalPodAutoscaler' && target) floors.set(`${target.kind}/${target.name}`, { min: o.spec.minReplicas ?? 1, by: 'HorizontalPodAutoscaler' });
-    if (o?.kind === 'ScaledObject' && target) floors.set(`${target.kind ?? 'Deployment'}/${target.name}`, { min: o.spec.minReplicaCount ?? 0, by: 'KEDA ScaledObject' });
+  for (const resource of objects) {
+    const target = resource?.spec?.scaleTargetRef;
+    if (resource?.kind === 'HorizontalPodAutoscaler' && target) floors.set(`${target.kind}/${target.name}`, { min: resource.spec.minReplicas ?? 1, by: 'HorizontalPodAutoscaler' });
+    if (resource?.kind === 'ScaledObject' && target) floors.set(`${target.kind ?? 'Deployment'}/${target.name}`, { min: resource.spec.minReplicaCount ?? 0, by: 'KEDA ScaledObject' });
   }
   // Pods of custom resources come from the one operator model (constructs/k8s/operator-pods.ts).
   const operatorGroups = new Map<any, OperatorPodGroup[]>();
   for (const group of operatorPods(objects)) operatorGroups.set(group.owner, [...(operatorGroups.get(group.owner) ?? []), group]);
   const podsOf = (owner: any) => operatorGroups.get(owner) ?? [];
   const kafkaClusters = new Map<string, any>();
-  for (const o of objects) if (o?.kind === 'Kafka') kafkaClusters.set(o.metadata?.name, o);
+  for (const resource of objects) if (resource?.kind === 'Kafka') kafkaClusters.set(resource.metadata?.name, resource);
 
-  for (const o of objects) {
-    if (!o || typeof o !== 'object' || !o.kind) continue;
-    const kind: string = o.kind;
-    const name = `${kind}/${o.metadata?.name ?? '?'}`;
-    const spec = o.spec ?? {};
+  for (const resource of objects) {
+    if (!resource || typeof resource !== 'object' || !resource.kind) continue;
+    const kind: string = resource.kind;
+    const name = `${kind}/${resource.metadata?.name ?? '?'}`;
+    const spec = resource.spec ?? {};
     if (OPERATOR_OF[kind]) operators.add(OPERATOR_OF[kind]);
     if (MONITORING_KINDS.has(kind)) monitoring = true;
     switch (kind) {
@@ -194,25 +194,25 @@ export function inventory(objects: any[]): Inventory {
       case 'ReplicaSet': {
         const floor = floors.get(name);
         const replicas = floor ? floor.min : (spec.replicas ?? 1);
-        const r = podRequests(spec.template?.spec);
+        const requests = podRequests(spec.template?.spec);
         workloads.push({
-          name, kind, role: 'app', replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false,
-          note: [floor ? `${floor.by}: priced at its minimum of ${floor.min} replica(s)` : undefined, r.unspecified ? 'a container sets no requests' : undefined].filter(Boolean).join('; ') || undefined,
+          name, kind, role: 'app', replicas, vcpu: requests.vcpu, memoryGiB: requests.memoryGiB, storageGiB: 0, spreadOverNodes: false,
+          note: [floor ? `${floor.by}: priced at its minimum of ${floor.min} replica(s)` : undefined, requests.unspecified ? 'a container sets no requests' : undefined].filter(Boolean).join('; ') || undefined,
         });
         break;
       }
       case 'StatefulSet': {
         const floor = floors.get(name);
         const replicas = floor ? floor.min : (spec.replicas ?? 1);
-        const r = podRequests(spec.template?.spec);
+        const requests = podRequests(spec.template?.spec);
         const { role, system } = imageRole(spec.template?.spec);
-        workloads.push({ name, kind, role, replicas, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: claimTemplatesGiB(spec.volumeClaimTemplates), spreadOverNodes: replicas > 1 });
+        workloads.push({ name, kind, role, replicas, vcpu: requests.vcpu, memoryGiB: requests.memoryGiB, storageGiB: claimTemplatesGiB(spec.volumeClaimTemplates), spreadOverNodes: replicas > 1 });
         if (system) systems.push({ name, kind: system, backsUp: system === 'postgres' });
         break;
       }
       case 'DaemonSet': {
-        const r = podRequests(spec.template?.spec);
-        notPriced.push({ name, kind, reason: `a DaemonSet runs on every node (${r.vcpu} vCPU / ${r.memoryGiB.toFixed(2)} GiB each): covered by the nodes' system reserve, not packed` });
+        const requests = podRequests(spec.template?.spec);
+        notPriced.push({ name, kind, reason: `a DaemonSet runs on every node (${requests.vcpu} vCPU / ${requests.memoryGiB.toFixed(2)} GiB each): covered by the nodes' system reserve, not packed` });
         break;
       }
       case 'Job':
@@ -220,24 +220,24 @@ export function inventory(objects: any[]): Inventory {
         free.push({ name, kind, reason: 'runs to completion: no standing capacity (it uses the nodes\' headroom)' });
         break;
       case 'Cluster':
-        if (!String(o.apiVersion ?? '').startsWith('postgresql.cnpg.io')) {
-          notPriced.push({ name, kind, reason: `unknown kind (${o.apiVersion})` });
+        if (!String(resource.apiVersion ?? '').startsWith('postgresql.cnpg.io')) {
+          notPriced.push({ name, kind, reason: `unknown kind (${resource.apiVersion})` });
           break;
         }
-        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'database', group));
+        for (const group of podsOf(resource)) workloads.push(operatorWorkload(name, kind, 'database', group));
         systems.push({ name, kind: 'postgres', backsUp: true });
         break;
       case 'Pooler':
-        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'app', group));
+        for (const group of podsOf(resource)) workloads.push(operatorWorkload(name, kind, 'app', group));
         break;
       case 'Kafka':
-        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, group.part === 'brokers' || group.part === 'zookeeper' ? 'kafka' : 'platform', group));
+        for (const group of podsOf(resource)) workloads.push(operatorWorkload(name, kind, group.part === 'brokers' || group.part === 'zookeeper' ? 'kafka' : 'platform', group));
         systems.push({ name, kind: 'kafka' });
         break;
       case 'KafkaNodePool': {
         const roles = (spec.roles ?? []).join('+') || 'broker';
-        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'kafka', group, `${roles} nodes`));
-        const cluster = o.metadata?.labels?.['strimzi.io/cluster'];
+        for (const group of podsOf(resource)) workloads.push(operatorWorkload(name, kind, 'kafka', group, `${roles} nodes`));
+        const cluster = resource.metadata?.labels?.['strimzi.io/cluster'];
         if (cluster && !kafkaClusters.has(cluster) && !systems.some((s) => s.name === `Kafka/${cluster}`)) systems.push({ name: `Kafka/${cluster}`, kind: 'kafka' });
         break;
       }
@@ -245,7 +245,7 @@ export function inventory(objects: any[]): Inventory {
       case 'RedisSentinel':
       case 'Redis':
       case 'RedisCluster':
-        for (const group of podsOf(o)) workloads.push(operatorWorkload(name, kind, 'cache', group));
+        for (const group of podsOf(resource)) workloads.push(operatorWorkload(name, kind, 'cache', group));
         if (kind !== 'RedisSentinel') systems.push({ name, kind: 'redis' });
         break;
       case 'SGShardedCluster':
@@ -265,13 +265,13 @@ export function inventory(objects: any[]): Inventory {
         else free.push({ name, kind, reason: 'no charge' });
         break;
       case 'Pod': {
-        const r = podRequests(spec);
-        workloads.push({ name, kind, role: 'app', replicas: 1, vcpu: r.vcpu, memoryGiB: r.memoryGiB, storageGiB: 0, spreadOverNodes: false });
+        const requests = podRequests(spec);
+        workloads.push({ name, kind, role: 'app', replicas: 1, vcpu: requests.vcpu, memoryGiB: requests.memoryGiB, storageGiB: 0, spreadOverNodes: false });
         break;
       }
       default:
         if (FREE_KINDS.has(kind)) free.push({ name, kind, reason: 'no charge' });
-        else notPriced.push({ name, kind, reason: `unknown kind (${o.apiVersion ?? 'no apiVersion'})` });
+        else notPriced.push({ name, kind, reason: `unknown kind (${resource.apiVersion ?? 'no apiVersion'})` });
     }
   }
   if (ingress) operators.add('ingress controller');
