@@ -9,9 +9,9 @@
  * plan's storage horizon; the limits are the largest size the plan can choose and the service limits
  * below. Structure the plan decides (shard count, the replica count it deploys) is read from the plan.
  */
-import { computePlan, Plan } from './plan';
+import { computePlanOverLimits, OVER_SERVICE_LIMIT, Plan } from './plan';
 import type { Profile } from './profile';
-import { CACHE_NODES, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
+import { CACHE_MAX_NODES_PER_CLUSTER, CACHE_NODES, cacheCapacityGiB, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
 import { round } from './units';
 import { reaches, STAGE_NAMES, StageName } from './ladder';
 
@@ -45,6 +45,7 @@ export const CHECK_IDS = [
   'read-replicas',
   'cache-memory',
   'inline-jobs',
+  'service-limits',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -59,6 +60,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'read-replicas': 'Read replicas per primary',
   'cache-memory': 'Cache memory',
   'inline-jobs': 'Background work without a queue',
+  'service-limits': 'Hard service limits',
 };
 
 export interface CapacityCheck {
@@ -97,7 +99,7 @@ const LARGEST_DB = largest(RDS_MEMORY);
 const LARGEST_CACHE = largest(CACHE_NODES);
 
 function check(id: CheckId, value: number, limit: number, unit: string, basis: string): CapacityCheck {
-  const headroom = id === 'zone-redundancy' ? null : round((limit - value) / limit, 4);
+  const headroom = id === 'zone-redundancy' || id === 'service-limits' ? null : round((limit - value) / limit, 4);
   return { id, title: CHECK_TITLES[id], value: round(value, 4), limit: round(limit, 4), unit, headroom, exceeded: value > limit, basis };
 }
 
@@ -114,7 +116,7 @@ export function stageCapacity(
   profile: Profile,
   stage: StageName,
   assumptions: CapacityAssumptions = DEFAULT_CAPACITY_ASSUMPTIONS,
-  plan: Plan = computePlan(profile, stage),
+  plan: Plan = computePlanOverLimits(profile, stage),
 ): StageCapacity {
   const a = profile.assumptions;
   const peak = profile.traffic.peakRequestsPerSecond;
@@ -153,7 +155,13 @@ export function stageCapacity(
       const needed = Math.max(1, Math.ceil(replicaVcpu / db.instance.vcpu));
       checks.push(
         check('read-replicas', needed, CAPACITY_LIMITS.rdsReadReplicasPerPrimary, 'replicas', `${round(replicaVcpu, 1)} vCPU of replica reads${perShard} on ${db.instance.name} replicas; RDS allows ${CAPACITY_LIMITS.rdsReadReplicasPerPrimary} read replicas per primary`),
-        check('cache-memory', Math.max(4, hot * 0.3), LARGEST_CACHE.memoryGiB, 'GiB', `30% of the hot set (${round(hot, 1)} GiB) so the cache answers ${a.cacheHitRatio * 100}% of reads; the largest cache node (${LARGEST_CACHE.name}) holds ${LARGEST_CACHE.memoryGiB} GiB`),
+        check(
+          'cache-memory',
+          Math.max(4, hot * 0.3),
+          cacheCapacityGiB(plan.zones),
+          'GiB',
+          `30% of the hot set (${round(hot, 1)} GiB) so the cache answers ${a.cacheHitRatio * 100}% of reads; one node (${LARGEST_CACHE.name}) holds ${LARGEST_CACHE.memoryGiB} GiB, cluster mode up to ${Math.floor(CACHE_MAX_NODES_PER_CLUSTER / plan.zones)} shards of it (${CACHE_MAX_NODES_PER_CLUSTER} nodes per cluster, ElastiCache's default quota, at ${plan.zones} nodes a shard)`,
+        ),
       );
     }
   }
@@ -165,6 +173,9 @@ export function stageCapacity(
       check('inline-jobs', share, assumptions.maxInlineJobCpuShare, 'share of app CPU', `jobs ${round(jobVcpu, 1)} vCPU of ${round(appVcpu + jobVcpu, 1)} vCPU on the app servers; a queue pipeline with its own workers is needed above ${assumptions.maxInlineJobCpuShare * 100}%`),
     );
   }
+  // A plan over a hard service limit (an EBS volume larger than EBS allows...) cannot be deployed at all.
+  const broken = plan.warnings.filter((w) => w.startsWith(OVER_SERVICE_LIMIT)).map((w) => w.slice(OVER_SERVICE_LIMIT.length));
+  if (broken.length) checks.push(check('service-limits', broken.length, 0, 'limits broken', broken.join('; ')));
   const tightest = checks.reduce((x, y) => (headroomOf(y) < headroomOf(x) ? y : x));
   return { stage, checks, fits: checks.every((c) => !c.exceeded), tightest, plan };
 }
