@@ -23,6 +23,7 @@ export interface SynthOptions {
   cdkContext?: string[];
   allowHttp?: boolean;
   apiAllow?: string[];
+  inventory?: string;
 }
 
 /** What `--target self-hosted` wrote for a stage (OUT/self-hosted/<stage>/). */
@@ -68,6 +69,8 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   const targets = selfHosted ? [] : selectedTargets(opts.target);
   if (opts.apiAllow && !selfHosted) throw new UsageError(`--api-allow applies to --target ${SELF_HOSTED} only.`);
   const apiAllow = parseApiAllow(opts.apiAllow);
+  if (opts.inventory && !selfHosted) throw new UsageError(`--inventory applies to --target ${SELF_HOSTED} only.`);
+  const inventory = opts.inventory === undefined ? undefined : readInventory(opts.inventory);
   const context = parseCdkContext(opts.cdkContext, opts);
   const out = checkOutDir(opts.out);
   const plans = stages.map((stage) => computePlan(profile, stage));
@@ -84,7 +87,7 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
         const spinner = progress(`laying out ${plan.stage} for ${SELF_HOSTED}`);
         try {
           const activeShards = context.activeShards === undefined ? undefined : Number(context.activeShards);
-          results.push(writeSelfHosted(plan, renderer, staging, apiAllow, activeShards));
+          results.push(writeSelfHosted(plan, renderer, staging, apiAllow, activeShards, inventory));
           spinner.stop();
         } catch (err) {
           spinner.fail(`${plan.stage} (${SELF_HOSTED}) failed`);
@@ -126,26 +129,60 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   }
 }
 
-/** The self-hosted artifacts of one stage into STAGING/self-hosted/<stage>/ (deploy/self-hosted/artifacts.ts says what each file is). */
-function writeSelfHosted(plan: Plan, renderer: StageRenderer, staging: string, apiAllow: string[], activeShards: number | undefined): SelfHostedWritten {
+/** The inventory of dedicated servers (`--inventory FILE`), validated: every problem named, exit 2. */
+function readInventory(file: string): import('../../deploy/self-hosted/dedicated').Inventory {
+  const { parseInventory } = require('../../deploy/self-hosted/dedicated') as typeof import('../../deploy/self-hosted/dedicated');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--inventory: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseInventory(text, file);
+}
+
+/**
+ * The self-hosted artifacts of one stage into STAGING/self-hosted/<stage>/ (deploy/self-hosted/artifacts.ts says
+ * what each file is); with an inventory, the dedicated servers' configurations under dedicated/ instead of the
+ * Hetzner Cloud program's input (deploy/self-hosted/dedicated.ts).
+ */
+function writeSelfHosted(plan: Plan, renderer: StageRenderer, staging: string, apiAllow: string[], activeShards: number | undefined, inventory?: import('../../deploy/self-hosted/dedicated').Inventory): SelfHostedWritten {
   const started = Date.now();
   // Loaded on use: the fleet planner and the platform are only needed for this target.
-  const { selfHostedArtifacts } = require('../../deploy/self-hosted/artifacts') as typeof import('../../deploy/self-hosted/artifacts');
-  const { renderPlatform, smtpFromEnv } = require('../../platform/builder') as typeof import('../../platform/builder');
+  const { selfHostedArtifacts, yamlDocuments } = require('../../deploy/self-hosted/artifacts') as typeof import('../../deploy/self-hosted/artifacts');
+  const { renderPlatform, smtpFromEnv, platformPhases } = require('../../platform/builder') as typeof import('../../platform/builder');
   const objects = renderer.k8s(plan, { activeShards }).objects as KubeObject[];
-  const platform = renderPlatform(plan, { cluster: 'hcloud', smtp: smtpFromEnv() });
-  let artifacts;
-  try {
-    artifacts = selfHostedArtifacts(plan, objects, platform, apiAllow);
-  } catch (err) {
-    throw new Error(`${plan.stage}: ${(err as Error).message}. docs/self-hosted.md, "Dedicated servers", covers pods larger than every Hetzner Cloud server.`);
-  }
   const dir = path.join(staging, 'self-hosted', plan.stage);
-  for (const [rel, content] of Object.entries(artifacts.files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
+  let files: Record<string, string>;
+  let servers: number;
+  let platformObjects: number;
+  if (inventory) {
+    const { dedicatedConfigs } = require('../../deploy/self-hosted/dedicated') as typeof import('../../deploy/self-hosted/dedicated');
+    const { dedicatedFleet } = require('../../deploy/self-hosted/layout') as typeof import('../../deploy/self-hosted/layout');
+    const platform = renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnv() });
+    files = {
+      ...Object.fromEntries(Object.entries(dedicatedConfigs(plan.stage, plan.product, dedicatedFleet(plan, objects), inventory)).map(([rel, text]) => [path.join('dedicated', rel), text])),
+      'platform.k8s.yaml': yamlDocuments(platformPhases(platform.objects).flatMap((p) => p.objects)),
+      'stage.k8s.yaml': yamlDocuments(objects),
+    };
+    servers = inventory.servers.length;
+    platformObjects = platform.objects.length;
+  } else {
+    const platform = renderPlatform(plan, { cluster: 'hcloud', smtp: smtpFromEnv() });
+    try {
+      const artifacts = selfHostedArtifacts(plan, objects, platform, apiAllow);
+      files = artifacts.files;
+      servers = artifacts.layout.servers.length;
+    } catch (err) {
+      throw new Error(`${plan.stage}: ${(err as Error).message}. docs/self-hosted.md, "Dedicated servers", covers pods larger than every Hetzner Cloud server.`);
+    }
+    platformObjects = platform.objects.length;
   }
-  return { target: 'self-hosted', stage: plan.stage, dir, files: Object.keys(artifacts.files).sort(), servers: artifacts.layout.servers.length, platformObjects: platform.objects.length, milliseconds: Date.now() - started };
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content, rel.endsWith('.sh') ? { mode: 0o755 } : undefined);
+  }
+  return { target: 'self-hosted', stage: plan.stage, dir, files: Object.keys(files).sort(), servers, platformObjects, milliseconds: Date.now() - started };
 }
 
 /** A failed AWS synth's validation report outlives the staging folder: copied to the temp folder, its path printed. */
@@ -168,6 +205,7 @@ export function synthCommand(): Command {
     .addOption(cdkContextOption())
     .addOption(allowHttpOption())
     .addOption(apiAllowOption())
+    .option('--inventory <file>', `${SELF_HOSTED}: dedicated servers you installed (YAML, docs/self-hosted.md): checked against the fleet plan, each machine's configuration written`)
     .action((opts: SynthOptions) => {
       const messages = new Map<string, string[]>();
       // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).

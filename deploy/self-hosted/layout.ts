@@ -91,6 +91,11 @@ export function stageFleet(plan: Plan, objects: readonly KubeObject[]): FleetPla
   return planFleet(objects, { provider: 'hetzner', zones: plan.zones, usage: usageFromPlan(plan) });
 }
 
+/** The fleet plan on Hetzner dedicated servers at the sites nearest the profile's region (the dedicated inventory is checked against it). */
+export function dedicatedFleet(plan: Plan, objects: readonly KubeObject[]): FleetPlan {
+  return planFleet(objects, { provider: 'hetzner-dedicated', zones: plan.zones, usage: usageFromPlan(plan), region: plan.region });
+}
+
 /** Hetzner names load balancer types lb11/lb21/lb31; the price list's unnamed entry is the smallest, as the bill assumes. */
 export function hetznerLoadBalancerType(type: string): string {
   return /^lb\d+$/i.test(type) ? type.toLowerCase() : 'lb11';
