@@ -272,3 +272,43 @@ describe('deploySelfHosted', () => {
     expect(order).toEqual([]);
   });
 });
+
+describe('deploy --target k8s --install-platform (ensurePlatform)', () => {
+  const existing = renderPlatform(plan, { cluster: 'existing' });
+  const cnpg = existing.addons.find((a) => a.addon.id === 'cnpg')!.addon.detect;
+  const row = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd([12, 12, 28, 12][i]) : c)).join('');
+  const served = `${row(['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND'])}\n${row(['clusters', 'cluster', cnpg.apiVersion, 'true', cnpg.kind])}\n`;
+  const cluster = () => {
+    const applied: any[] = [];
+    const kubectl = new RecordedKubectl()
+      .on('api-resources', ok(served))
+      .on('get secret', ok(''))
+      .on('create -f -', ok())
+      .on(/^apply /, (call) => {
+        applied.push(...JSON.parse(call.stdin!).items);
+        return ok();
+      })
+      .on(/^wait /, ok());
+    return { kubectl, applied };
+  };
+
+  test('installs only the add-ons the cluster does not serve, after --yes', async () => {
+    const { ensurePlatform } = await import('../deploy/self-hosted/platform-install');
+    const { kubectl, applied } = cluster();
+    const log = new RecordingLog();
+    const installed = await ensurePlatform(kubectl, existing, log, { yes: true, prompt: new ScriptedPrompt(false), timeoutSeconds: 60, secretData: (s) => ({ [s.key]: 'generated' }) });
+    expect(installed.map((a) => a.addon.id)).not.toContain('cnpg');
+    expect(installed.length).toBe(existing.addons.length - 1);
+    expect(applied.some((o) => o.metadata?.labels?.['stagekit.dev/addon'] === 'cnpg')).toBe(false);
+    expect(applied.some((o) => o.metadata?.labels?.['stagekit.dev/addon'] === 'strimzi')).toBe(true);
+    expect(log.text).toContain(`platform add-ons found: cnpg`);
+  });
+
+  test('without --yes and without a terminal: exit 4 before anything is applied', async () => {
+    const { ensurePlatform } = await import('../deploy/self-hosted/platform-install');
+    const { kubectl, applied } = cluster();
+    const stop = await stopOf(ensurePlatform(kubectl, existing, new RecordingLog(), { yes: false, prompt: new ScriptedPrompt(false), timeoutSeconds: 60, secretData: () => undefined }));
+    expect(stop.exitCode).toBe(EXIT.notConfirmed);
+    expect(applied).toEqual([]);
+  });
+});

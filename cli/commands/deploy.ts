@@ -40,6 +40,7 @@ export interface DeployOptions {
   out: string;
   allowHttp?: boolean;
   apiAllow?: string[];
+  installPlatform?: boolean;
 }
 
 /** Default waits: RDS Multi-AZ, replicas and MSK take tens of minutes to create; a cluster rollout minutes. */
@@ -61,6 +62,7 @@ export function deployCommand(): Command {
     .addOption(cdkContextOption())
     .addOption(allowHttpOption())
     .addOption(apiAllowOption())
+    .option('--install-platform', 'k8s: install the platform add-ons the cluster lacks (operators, cert-manager, ingress, monitoring, logs; pinned and vendored) before the stage, after asking')
     .addOption(new Option('--until <phase>', 'k8s: apply the phases up to this one only (e.g. data: create the database before switching the app)').choices([...APPLY_PHASES]))
     .option('-o, --out <dir>', 'aws: where the cloud assembly is synthesized', 'out')
     .addHelpText(
@@ -95,6 +97,8 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (opts.until && target !== 'k8s') throw new StopError(EXIT.usage, '--until applies to --target k8s only (a CloudFormation update is one step).');
   if (opts.context && target !== 'k8s') throw new StopError(EXIT.usage, '--context applies to --target k8s only.');
   if (opts.cdkContext?.length && target !== 'aws') throw new StopError(EXIT.usage, '--cdk-context applies to --target aws only.');
+  if (opts.installPlatform && target !== 'k8s') throw new StopError(EXIT.usage, `--install-platform applies to --target k8s only (--target ${SELF_HOSTED} always installs the platform).`);
+  if (opts.installPlatform && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--install-platform applies to the kubectl engine only (--engine cdk).');
   if (opts.apiAllow && target !== SELF_HOSTED) throw new StopError(EXIT.usage, `--api-allow applies to --target ${SELF_HOSTED} only.`);
   if (target === SELF_HOSTED && opts.engine === 'pulumi') throw new StopError(EXIT.usage, `--target ${SELF_HOSTED} always provisions through Pulumi and applies the platform and the stage with kubectl: leave out --engine.`);
   const apiAllow = parseApiAllow(opts.apiAllow);
@@ -131,7 +135,15 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
       const synthesized = synthForDeploy(renderer, plan, opts.out, cdkContext);
       return print(awsDryRun({ ...common, stackName: plan.product, template: synthesized.template, assemblyDir: synthesized.assemblyDir, requiredBootstrapVersion: synthesized.requiredBootstrapVersion }));
     }
-    return print(k8sDryRun({ ...common, objects: renderObjects(plan), kubectl: systemKubectl({ context: opts.context }), context: opts.context, until: opts.until }));
+    const kubectl = systemKubectl({ context: opts.context });
+    const lines = k8sDryRun({ ...common, objects: renderObjects(plan), kubectl, context: opts.context, until: opts.until });
+    if (opts.installPlatform) {
+      const { renderPlatform } = require('../../platform/builder') as typeof import('../../platform/builder');
+      const { platformDryRun } = require('../../deploy/self-hosted/dry-run') as typeof import('../../deploy/self-hosted/dry-run');
+      const at = lines.findIndex((l) => l.startsWith('  4. '));
+      lines.splice(at, 0, '  --install-platform, after the cluster checks and before the API check (steps of their own):', ...platformDryRun(renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnvLazy() }), kubectl, { onlyMissing: true }).map((l) => `  ${l}`));
+    }
+    return print(lines);
   }
 
   const log = terminalLog();
@@ -163,7 +175,24 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
     );
     return;
   }
-  await deployK8s({ ...common, renderObjects: () => renderObjects(plan), until: opts.until, context: opts.context }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
+  const prepareCluster = opts.installPlatform
+    ? async (kubectl: import('../../deploy/k8s/kubectl').Kubectl, clusterLog: DeployLog) => {
+        const { renderPlatform } = require('../../platform/builder') as typeof import('../../platform/builder');
+        const { ensurePlatform } = require('../../deploy/self-hosted/platform-install') as typeof import('../../deploy/self-hosted/platform-install');
+        const generated = new Map<string, string>();
+        await ensurePlatform(kubectl, renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnvLazy() }), clusterLog, {
+          yes: Boolean(opts.yes),
+          prompt: shared.prompt,
+          timeoutSeconds: Math.max(60, Math.floor(timeoutMs / 1000)),
+          secretData: (secret) => {
+            if (secret.source !== 'generated') return undefined;
+            if (!generated.has(secret.name)) generated.set(secret.name, randomPassword());
+            return { [secret.key]: generated.get(secret.name)! };
+          },
+        });
+      }
+    : undefined;
+  await deployK8s({ ...common, renderObjects: () => renderObjects(plan), until: opts.until, context: opts.context, prepareCluster }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
 }
 
 /** `--target self-hosted`: the Hetzner Cloud fleet (Pulumi), the platform add-ons, then the stage (kubectl). */
@@ -216,6 +245,10 @@ async function deploySelfHostedTarget(
       password: newPassword,
     },
   );
+}
+
+function smtpFromEnvLazy() {
+  return (require('../../platform/builder') as typeof import('../../platform/builder')).smtpFromEnv();
 }
 
 function print(lines: string[]): void {

@@ -11,7 +11,7 @@ import { DryRunCommon, k8sDryRun } from '../dry-run';
 import { formatDuration } from '../io';
 import { APPLY_ARGS } from '../k8s/deploy-k8s';
 import { describeObject, KubeObject } from '../k8s/objects';
-import { systemKubectl } from '../k8s/kubectl';
+import { Kubectl, systemKubectl } from '../k8s/kubectl';
 import { HCLOUD_CONFIG_KEYS } from './engine';
 import { HcloudLayout, INGRESS_NODE_PORTS, NETWORK, PULUMI_HCLOUD_PROJECT } from './layout';
 
@@ -52,25 +52,9 @@ export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
     ...provisioningSteps(layout).map((s) => step(s)),
     'Platform',
     step(`Fetch the cluster CA from https://<${api.name} public IPv4>:6443/cacerts (trust on first use) and write ${kubeconfig} (mode 0600) for the admin token.`),
-    step('Which add-ons the cluster already serves (their API); all are applied again (server-side apply is idempotent).', kubectl.commandLine(['api-resources'])),
   ];
-  for (const { phase, objects } of platformPhases(platform.objects)) {
-    if (phase === 'operators') {
-      for (const s of platform.secrets) {
-        const value = s.namespace === 'kube-system' && s.name === 'hcloud' ? 'HCLOUD_TOKEN and the network id' : s.source === 'generated' ? 'a random value' : 'a value you provide (a warning if absent)';
-        lines.push(step(`Secret ${s.namespace}/${s.name} (${s.purpose}): created from ${value} if absent, never overwritten; sent on stdin.`, kubectl.commandLine(['create', '-f', '-'])));
-      }
-    }
-    lines.push(step(`Phase "${phase}": ${PLATFORM_PHASE_TITLES[phase]} (${objects.length} objects)`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
-    lines.push(...summarizeObjects(objects).map((l) => `         ${l}`));
-    if (phase === 'definitions') lines.push(step('Wait until every CRD is established.', kubectl.commandLine(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=<remaining>s'])));
-    if (phase === 'operators') {
-      for (const ns of [...new Set(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))]) {
-        lines.push(step(`Wait until the operators in ${ns} are available.`, kubectl.commandLine(['wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=<remaining>s'])));
-      }
-    }
-  }
-  for (const w of platform.warnings) lines.push(`  ! ${w}`);
+  const platformLines = platformDryRun(platform, kubectl, { onlyMissing: false, firstStep: n + 1 });
+  lines.push(...platformLines);
   lines.push(`Stage ${plan.stage} (the --target k8s deploy against ${kubeconfig}; confirmation already given)`);
   const stage = k8sDryRun({ ...opts, yes: true, objects: opts.stageObjects, kubectl });
   // The k8s dry run's own steps, indented under this section (its title line dropped).
@@ -106,4 +90,37 @@ function summarizeObjects(objects: readonly KubeObject[]): string[] {
     const names = list.map((o) => describeObject(o).replace(/^\S+ /, ''));
     return `${list.length} × ${kind}: ${names.slice(0, 6).join(', ')}${names.length > 6 ? `, … ${names.length - 6} more` : ''}`;
   });
+}
+
+/**
+ * The platform install's steps: which add-ons the cluster serves, then each apply phase with its objects,
+ * the Secrets and the waits (platform-install.ts installPlatform). `onlyMissing`: --install-platform on an
+ * existing cluster installs only the add-ons it does not serve, after asking.
+ */
+export function platformDryRun(platform: Platform, kubectl: Kubectl, options: { onlyMissing: boolean; firstStep?: number }): string[] {
+  let n = (options.firstStep ?? 1) - 1;
+  const step = (text: string, command?: string) => `  ${++n}. ${text}${command ? `\n       $ ${command}` : ''}`;
+  const lines: string[] = [
+    options.onlyMissing
+      ? step(`--install-platform: which of the ${platform.addons.length} add-ons the cluster serves already (by their API; ${platform.addons.map((a) => `${a.addon.id} ${a.addon.detect.apiVersion} ${a.addon.detect.kind}`).join(', ')}); the missing ones are listed and, once confirmed (or --yes), installed as below; the others are left as they are.`, kubectl.commandLine(['api-resources']))
+      : step('Which add-ons the cluster already serves (their API); all are applied again (server-side apply is idempotent).', kubectl.commandLine(['api-resources'])),
+  ];
+  for (const { phase, objects } of platformPhases(platform.objects)) {
+    if (phase === 'operators') {
+      for (const s of platform.secrets) {
+        const value = s.namespace === 'kube-system' && s.name === 'hcloud' ? 'HCLOUD_TOKEN and the network id' : s.source === 'generated' ? 'a random value' : 'a value you provide (a warning if absent)';
+        lines.push(step(`Secret ${s.namespace}/${s.name} (${s.purpose}): created from ${value} if absent, never overwritten; sent on stdin.`, kubectl.commandLine(['create', '-f', '-'])));
+      }
+    }
+    lines.push(step(`Phase "${phase}": ${PLATFORM_PHASE_TITLES[phase]} (${objects.length} objects${options.onlyMissing ? ' when every add-on is missing' : ''})`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
+    lines.push(...summarizeObjects(objects).map((l) => `         ${l}`));
+    if (phase === 'definitions') lines.push(step('Wait until every CRD is established.', kubectl.commandLine(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=<remaining>s'])));
+    if (phase === 'operators') {
+      for (const ns of [...new Set(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))]) {
+        lines.push(step(`Wait until the operators in ${ns} are available.`, kubectl.commandLine(['wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=<remaining>s'])));
+      }
+    }
+  }
+  for (const w of platform.warnings) lines.push(`  ! ${w}`);
+  return lines;
 }
