@@ -9,7 +9,7 @@
  * plan's storage horizon; the limits are the largest size the plan can choose and the service limits
  * below. Structure the plan decides (shard count, the replica count it deploys) is read from the plan.
  */
-import { computePlanOverLimits, OVER_SERVICE_LIMIT, Plan } from './plan';
+import { Plan, planWithinOrOverLimits } from './plan';
 import type { Profile } from './profile';
 import { CACHE_MAX_NODES_PER_CLUSTER, CACHE_NODES, cacheCapacityGiB, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
 import { round } from './units';
@@ -99,7 +99,7 @@ const LARGEST_DB = largest(RDS_MEMORY);
 const LARGEST_CACHE = largest(CACHE_NODES);
 
 function check(id: CheckId, value: number, limit: number, unit: string, basis: string): CapacityCheck {
-  const headroom = id === 'zone-redundancy' || id === 'service-limits' ? null : round((limit - value) / limit, 4);
+  const headroom = id === 'zone-redundancy' ? null : round((limit - value) / limit, 4);
   return { id, title: CHECK_TITLES[id], value: round(value, 4), limit: round(limit, 4), unit, headroom, exceeded: value > limit, basis };
 }
 
@@ -116,8 +116,9 @@ export function stageCapacity(
   profile: Profile,
   stage: StageName,
   assumptions: CapacityAssumptions = DEFAULT_CAPACITY_ASSUMPTIONS,
-  plan: Plan = computePlanOverLimits(profile, stage),
+  given?: Plan,
 ): StageCapacity {
+  const { plan, overLimits } = given ? { plan: given, overLimits: undefined } : planWithinOrOverLimits(profile, stage);
   const a = profile.assumptions;
   const peak = profile.traffic.peakRequestsPerSecond;
   const appVcpu = peak / a.requestsPerSecondPerVcpu / a.targetCpuUtilization;
@@ -173,9 +174,11 @@ export function stageCapacity(
       check('inline-jobs', share, assumptions.maxInlineJobCpuShare, 'share of app CPU', `jobs ${round(jobVcpu, 1)} vCPU of ${round(appVcpu + jobVcpu, 1)} vCPU on the app servers; a queue pipeline with its own workers is needed above ${assumptions.maxInlineJobCpuShare * 100}%`),
     );
   }
-  // A plan over a hard service limit (an EBS volume larger than EBS allows...) cannot be deployed at all.
-  const broken = plan.warnings.filter((w) => w.startsWith(OVER_SERVICE_LIMIT)).map((w) => w.slice(OVER_SERVICE_LIMIT.length));
-  if (broken.length) checks.push(check('service-limits', broken.length, 0, 'limits broken', broken.join('; ')));
+  if (overLimits) {
+    // The plan itself cannot be deployed (computePlan refuses it): the stage does not carry the workload.
+    const findings = overLimits.findings;
+    checks.push({ id: 'service-limits', title: CHECK_TITLES['service-limits'], value: findings.length, limit: 0, unit: 'limits broken', headroom: null, exceeded: true, basis: findings.map((f) => `${f.field}: ${f.message}`).join('; ') });
+  }
   const tightest = checks.reduce((x, y) => (headroomOf(y) < headroomOf(x) ? y : x));
   return { stage, checks, fits: checks.every((c) => !c.exceeded), tightest, plan };
 }
@@ -207,7 +210,8 @@ export function capacityVerdict(capacity: StageCapacity, profile: Profile, assum
   }
   const fit = fittingStage(profile, assumptions);
   const lines = [`capacity: ${capacity.stage} cannot carry ${profile.name}:`];
-  for (const c of capacity.checks.filter((x) => x.exceeded)) lines.push(`  ${c.title}: needs ${formatAmount(c.value, c.unit)}, the stage's limit is ${formatAmount(c.limit, c.unit)} (${c.basis})`);
+  for (const c of capacity.checks.filter((x) => x.exceeded && x.id === 'service-limits')) lines.push(`  ${c.title}: ${c.basis}`);
+  for (const c of capacity.checks.filter((x) => x.exceeded && x.id !== 'service-limits')) lines.push(`  ${c.title}: needs ${formatAmount(c.value, c.unit)}, the stage's limit is ${formatAmount(c.limit, c.unit)} (${c.basis})`);
   lines.push(fit ? `  the lowest stage that carries it is ${fit} (stagekit advise shows when to move)` : '  no stage of the ladder carries it (stagekit advise shows which limits)');
   return { ok: false, lines };
 }
