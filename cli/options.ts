@@ -7,6 +7,7 @@ import { parseStageOptions, stageOptionsHelp } from '../core/stage-options';
 import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 import { Target, TARGETS } from '../core/rendering';
 import { Plan, validateActiveShards } from '../core/plan';
+import { validateAllowList } from '../deploy/self-hosted/allow-list';
 
 export const profileOption = () =>
   new Option('-p, --profile <file>', 'workload profile (YAML)').default(DEFAULT_PROFILE_FILE, 'profiles/growing-product.yaml');
@@ -14,8 +15,27 @@ export const profileOption = () =>
 export const stageOption = () => new Option('-s, --stage <name>', `one stage: ${STAGE_NAMES.join(', ')}`);
 export const allStagesOption = () => new Option('-a, --all', 'every stage, in ladder order');
 
-export const targetOption = (allowAll: boolean) =>
-  new Option('-t, --target <target>', 'aws (CloudFormation) or k8s (Kubernetes manifests)').choices(allowAll ? [...TARGETS, 'all'] : [...TARGETS]);
+/** Hetzner Cloud servers provisioned by stagekit, the platform add-ons, then the stage's Kubernetes manifests. */
+export const SELF_HOSTED = 'self-hosted';
+
+export const targetOption = (allowAll: boolean, selfHosted = false) =>
+  new Option(
+    '-t, --target <target>',
+    `aws (CloudFormation) or k8s (Kubernetes manifests)${selfHosted ? `, or ${SELF_HOSTED} (Hetzner Cloud fleet, platform add-ons and the stage)` : ''}${allowAll ? '; all: aws and k8s' : ''}`,
+  ).choices([...TARGETS, ...(selfHosted ? [SELF_HOSTED] : []), ...(allowAll ? ['all'] : [])]);
+
+/** `--api-allow CIDR...`: who may reach the self-hosted cluster's Kubernetes API (nobody by default). */
+export const apiAllowOption = () =>
+  new Option('--api-allow <cidr...>', `${SELF_HOSTED}: address blocks allowed to reach the Kubernetes API on port 6443, e.g. 203.0.113.7/32 (required by deploy; nothing is open by default)`);
+
+/** The validated allow-list (bad blocks and 0.0.0.0/0 exit 2). */
+export function parseApiAllow(values: readonly string[] | undefined): string[] {
+  try {
+    return validateAllowList(values ?? []);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 /**
  * `--cdk-context key=value` (repeatable): the stage options, for both targets (`npx cdk synth -c key=value`

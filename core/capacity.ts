@@ -11,7 +11,7 @@
  */
 import { Plan, planWithinOrOverLimits } from './plan';
 import type { Profile } from './profile';
-import { CACHE_NODES, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
+import { CACHE_MAX_NODES_PER_CLUSTER, CACHE_NODES, cacheCapacityGiB, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
 import { round } from './units';
 import { reaches, STAGE_NAMES, StageName } from './ladder';
 
@@ -156,7 +156,13 @@ export function stageCapacity(
       const needed = Math.max(1, Math.ceil(replicaVcpu / db.instance.vcpu));
       checks.push(
         check('read-replicas', needed, CAPACITY_LIMITS.rdsReadReplicasPerPrimary, 'replicas', `${round(replicaVcpu, 1)} vCPU of replica reads${perShard} on ${db.instance.name} replicas; RDS allows ${CAPACITY_LIMITS.rdsReadReplicasPerPrimary} read replicas per primary`),
-        check('cache-memory', Math.max(4, hot * 0.3), LARGEST_CACHE.memoryGiB, 'GiB', `30% of the hot set (${round(hot, 1)} GiB) so the cache answers ${a.cacheHitRatio * 100}% of reads; the largest cache node (${LARGEST_CACHE.name}) holds ${LARGEST_CACHE.memoryGiB} GiB`),
+        check(
+          'cache-memory',
+          Math.max(4, hot * 0.3),
+          cacheCapacityGiB(plan.zones),
+          'GiB',
+          `30% of the hot set (${round(hot, 1)} GiB) so the cache answers ${a.cacheHitRatio * 100}% of reads; one node (${LARGEST_CACHE.name}) holds ${LARGEST_CACHE.memoryGiB} GiB, cluster mode up to ${Math.floor(CACHE_MAX_NODES_PER_CLUSTER / plan.zones)} shards of it (${CACHE_MAX_NODES_PER_CLUSTER} nodes per cluster, ElastiCache's default quota, at ${plan.zones} nodes a shard)`,
+        ),
       );
     }
   }

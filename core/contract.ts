@@ -52,6 +52,11 @@ export const APP_ENV = {
   /** When set, discover the primary through Sentinel (`host:port,...`); `CACHE_HOST` stays a fallback. */
   cacheSentinelAddresses: 'CACHE_SENTINEL_ADDRESSES',
   cacheSentinelMaster: 'CACHE_SENTINEL_MASTER',
+  /**
+   * Set (`true`) only when the cache is sharded (ElastiCache cluster mode, Redis Cluster): connect with a
+   * cluster-aware client seeded from `CACHE_HOST`, which follows MOVED redirections; no Sentinel.
+   */
+  cacheClusterMode: 'CACHE_CLUSTER_MODE',
 
   /** `sqs` or `kafka`: how jobs travel. */
   jobsTransport: 'JOBS_TRANSPORT',

@@ -1,5 +1,5 @@
 import { Profile, QueueTechnology, Region } from './profile';
-import { CACHE_NODES, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
+import { CACHE_MAX_NODES_PER_CLUSTER, CACHE_NODES, cacheNodes, EC2_GENERAL, KAFKA_BROKERS, KafkaBrokerSize, MachineSize, RDS_GENERAL, RDS_MEMORY, Shape, smallestFitting } from './sizes';
 import { reaches, STAGE_NAMES, StageName, stageByName } from './ladder';
 import { HOURS_PER_MONTH, round } from './units';
 import { describeValue, UsageError } from './errors';
@@ -106,8 +106,13 @@ export interface DatabasePlan extends DatabaseGroupPlan {
 export interface CachePlan {
   readonly engine: 'valkey';
   readonly node: MachineSize;
-  /** Nodes in the replication group: one primary plus one replica per other zone. */
+  /** Nodes per shard: one primary plus one replica per other zone (the whole group when not sharded). */
   readonly nodes: number;
+  /**
+   * Hash-slot shards (ElastiCache cluster mode, Redis Cluster on Kubernetes), each with `nodes` nodes;
+   * present only when one node cannot hold the cache.
+   */
+  readonly shards?: number;
   /** Requests (= limits) of one cache pod on Kubernetes: the usable share of `node`. */
   readonly podShape: Shape;
 }
@@ -348,9 +353,18 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
 
   let cache: CachePlan | undefined;
   if (reaches(stage, 'read-replicas')) {
-    const fit = smallestFitting(CACHE_NODES, { vcpu: 0, memoryGiB: Math.max(4, hotGiB * 0.3) });
-    cache = { engine: 'valkey', node: fit.size, nodes: zones, podShape: usableShare(fit.size) };
-    reasoning.push(`cache: ${zones} x ${fit.size.name} (1 primary + ${zones - 1} replica(s)) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB) and answer ${a.cacheHitRatio * 100}% of reads`);
+    const need = Math.max(4, hotGiB * 0.3);
+    const fit = cacheNodes(need, zones);
+    if (fit.shards === 1) {
+      cache = { engine: 'valkey', node: fit.size, nodes: zones, podShape: usableShare(fit.size) };
+      reasoning.push(`cache: ${zones} x ${fit.size.name} (1 primary + ${zones - 1} replica(s)) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB) and answer ${a.cacheHitRatio * 100}% of reads`);
+    } else {
+      cache = { engine: 'valkey', node: fit.size, nodes: zones, shards: fit.shards, podShape: usableShare(fit.size) };
+      reasoning.push(
+        `cache: ${fit.shards} shards x ${zones} x ${fit.size.name} (cluster mode: 1 primary + ${zones - 1} replica(s) per shard, ${round(fit.shards * fit.size.memoryGiB, 0)} GiB) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB), more than the largest node (${CACHE_NODES[CACHE_NODES.length - 1].name}, ${CACHE_NODES[CACHE_NODES.length - 1].memoryGiB} GiB) holds, and answer ${a.cacheHitRatio * 100}% of reads`,
+      );
+      if (!fit.fits) warnings.push(`cache: ${round(need, 0)} GiB is more than ${fit.shards} shards of ${fit.size.name} hold within ElastiCache's default quota of ${CACHE_MAX_NODES_PER_CLUSTER} nodes per cluster; ask AWS to raise it`);
+    }
   }
 
   let queue: QueuePlan | undefined;

@@ -43,6 +43,37 @@ export const CACHE_NODES: MachineSize[] = [
   { name: 'cache.r7g.8xlarge', vcpu: 32, memoryGiB: 209.55 },
 ];
 /**
+ * ElastiCache's default quota of nodes in one cluster-mode-enabled replication group (Amazon ElastiCache
+ * User Guide, "Quotas for ElastiCache": 90 nodes per cluster, raisable to 500 on request). Shards × nodes per
+ * shard stay within it.
+ */
+export const CACHE_MAX_NODES_PER_CLUSTER = 90;
+/** Fewest shards of a sharded cache: Redis Cluster fails a leader over by a majority of leaders. */
+export const CACHE_MIN_SHARDS = 3;
+
+/** The largest cache one plan can hold: the largest node in every shard the quota allows. */
+export function cacheCapacityGiB(nodesPerShard: number): number {
+  return CACHE_NODES[CACHE_NODES.length - 1].memoryGiB * Math.floor(CACHE_MAX_NODES_PER_CLUSTER / nodesPerShard);
+}
+
+/**
+ * The cache's nodes for `needGiB` of memory: the smallest node that holds it all (one shard, cluster mode
+ * off, as before), or, when even the largest node is too small, hash-slot shards of one node type: the
+ * type whose whole shards provision the least memory (cost follows memory along the r7g line), preferring
+ * fewer shards when within 10 % of it (fewer, larger shards: fewer nodes to run and rebalance), at least CACHE_MIN_SHARDS and within the nodes-per-cluster quota.
+ */
+export function cacheNodes(needGiB: number, nodesPerShard: number): { size: MachineSize; shards: number; fits: boolean } {
+  const single = smallestFitting(CACHE_NODES, { vcpu: 0, memoryGiB: needGiB });
+  if (single.fits) return { size: single.size, shards: 1, fits: true };
+  const maxShards = Math.floor(CACHE_MAX_NODES_PER_CLUSTER / nodesPerShard);
+  const options = CACHE_NODES.map((size) => ({ size, shards: Math.max(CACHE_MIN_SHARDS, Math.ceil(needGiB / size.memoryGiB)) })).filter((o) => o.shards <= maxShards);
+  if (!options.length) return { size: CACHE_NODES[CACHE_NODES.length - 1], shards: maxShards, fits: false };
+  const least = Math.min(...options.map((o) => o.shards * o.size.memoryGiB));
+  const near = options.filter((o) => o.shards * o.size.memoryGiB <= least * 1.1).sort((x, y) => x.shards - y.shards);
+  return { ...near[0], fits: true };
+}
+
+/**
  * MSK broker types with the sustained ingress one broker takes (MB/s) and the partition
  * replicas it carries comfortably (MSK best-practice guidance per broker size).
  */

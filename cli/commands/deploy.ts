@@ -20,13 +20,13 @@ import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s'
 import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../deploy/pulumi/engine';
 import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
 import { colors, progress, Progress } from '../../terminal/output';
-import { activeShardsOf, allowHttpOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, apiAllowOption, cdkContextOption, checkOutDir, parseApiAllow, parseCdkContext, profileOption, readProfile, SELF_HOSTED, targetOption } from '../options';
 import { capacityOf } from '../verdict';
 import { capacityVerdict } from '../../core/capacity';
 
 export interface DeployOptions {
   stage?: string;
-  target?: 'aws' | 'k8s';
+  target?: 'aws' | 'k8s' | 'self-hosted';
   profile: string;
   dryRun?: boolean;
   yes?: boolean;
@@ -39,26 +39,30 @@ export interface DeployOptions {
   until?: ApplyPhase;
   out: string;
   allowHttp?: boolean;
+  apiAllow?: string[];
+  installPlatform?: boolean;
 }
 
 /** Default waits: RDS Multi-AZ, replicas and MSK take tens of minutes to create; a cluster rollout minutes. */
-const DEFAULT_TIMEOUT = { aws: '60m', k8s: '20m' } as const;
+const DEFAULT_TIMEOUT = { aws: '60m', k8s: '20m', 'self-hosted': '60m' } as const;
 
 export function deployCommand(): Command {
   return new Command('deploy')
     .description('deploy one stage: AWS through the CDK toolkit, Kubernetes through kubectl server-side apply (or through Pulumi with --engine pulumi)')
     .addOption(new Option('-s, --stage <name>', 'the stage to deploy').makeOptionMandatory())
-    .addOption(targetOption(false).makeOptionMandatory())
+    .addOption(targetOption(false, true).makeOptionMandatory())
     .addOption(profileOption())
     .option('--dry-run', 'print the exact actions for this stage and target; needs neither credentials nor a cluster')
     .option('-y, --yes', 'do not ask for confirmation (CI); without it and without a terminal, deploy stops (exit 4)')
     .option('--allow-data-loss', 'deploy even when a stateful resource would be replaced or destroyed (after the runbook moved its data)')
     .option('--allow-over-capacity', 'deploy a stage whose limits the profile exceeds (the capacity checks of stagekit advise)')
     .addOption(new Option('--engine <engine>', 'cdk: CDK toolkit (aws) / kubectl (k8s); pulumi: Pulumi Automation API (k8s only)').choices(['cdk', 'pulumi']).default('cdk'))
-    .option('--timeout <duration>', `how long to wait for the deploy to finish and become ready: 90s, 15m, 1h (default: aws ${DEFAULT_TIMEOUT.aws}, k8s ${DEFAULT_TIMEOUT.k8s})`)
+    .option('--timeout <duration>', `how long to wait for the deploy to finish and become ready: 90s, 15m, 1h (default: aws ${DEFAULT_TIMEOUT.aws}, k8s ${DEFAULT_TIMEOUT.k8s}, self-hosted ${DEFAULT_TIMEOUT['self-hosted']})`)
     .option('--context <name>', 'k8s: kubeconfig context (default: the current context)')
     .addOption(cdkContextOption())
     .addOption(allowHttpOption())
+    .addOption(apiAllowOption())
+    .option('--install-platform', 'k8s: install the platform add-ons the cluster lacks (operators, cert-manager, ingress, monitoring, logs; pinned and vendored) before the stage, after asking')
     .addOption(new Option('--until <phase>', 'k8s: apply the phases up to this one only (e.g. data: create the database before switching the app)').choices([...APPLY_PHASES]))
     .option('-o, --out <dir>', 'aws: where the cloud assembly is synthesized', 'out')
     .addHelpText(
@@ -93,6 +97,11 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (opts.until && target !== 'k8s') throw new StopError(EXIT.usage, '--until applies to --target k8s only (a CloudFormation update is one step).');
   if (opts.context && target !== 'k8s') throw new StopError(EXIT.usage, '--context applies to --target k8s only.');
   if (opts.cdkContext?.length && target !== 'aws') throw new StopError(EXIT.usage, '--cdk-context applies to --target aws only.');
+  if (opts.installPlatform && target !== 'k8s') throw new StopError(EXIT.usage, `--install-platform applies to --target k8s only (--target ${SELF_HOSTED} always installs the platform).`);
+  if (opts.installPlatform && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--install-platform applies to the kubectl engine only (--engine cdk).');
+  if (opts.apiAllow && target !== SELF_HOSTED) throw new StopError(EXIT.usage, `--api-allow applies to --target ${SELF_HOSTED} only.`);
+  if (target === SELF_HOSTED && opts.engine === 'pulumi') throw new StopError(EXIT.usage, `--target ${SELF_HOSTED} always provisions through Pulumi and applies the platform and the stage with kubectl: leave out --engine.`);
+  const apiAllow = parseApiAllow(opts.apiAllow);
   const cdkContext = parseCdkContext(opts.cdkContext, opts);
   if (target === 'aws') checkOutDir(opts.out);
   if (opts.until && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--until applies to the kubectl engine only (--engine cdk).');
@@ -117,6 +126,8 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
     if (target === 'aws') throw new StopError(EXIT.usage, PULUMI_CDK_UNAVAILABLE);
   }
 
+  if (target === SELF_HOSTED) return deploySelfHostedTarget(opts, common, renderObjects, planOf, apiAllow);
+
   if (opts.dryRun) {
     if (opts.engine === 'pulumi') {
       return print(pulumiDryRun({ ...common, objects: renderObjects(plan), context: opts.context }));
@@ -125,7 +136,15 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
       const synthesized = synthForDeploy(renderer, plan, opts.out, cdkContext);
       return print(awsDryRun({ ...common, stackName: plan.product, template: synthesized.template, assemblyDir: synthesized.assemblyDir, requiredBootstrapVersion: synthesized.requiredBootstrapVersion }));
     }
-    return print(k8sDryRun({ ...common, objects: renderObjects(plan), kubectl: systemKubectl({ context: opts.context }), context: opts.context, until: opts.until }));
+    const kubectl = systemKubectl({ context: opts.context });
+    const lines = k8sDryRun({ ...common, objects: renderObjects(plan), kubectl, context: opts.context, until: opts.until });
+    if (opts.installPlatform) {
+      const { renderPlatform } = require('../../platform/builder') as typeof import('../../platform/builder');
+      const { platformDryRun } = require('../../deploy/self-hosted/dry-run') as typeof import('../../deploy/self-hosted/dry-run');
+      const at = lines.findIndex((l) => l.startsWith('  4. '));
+      lines.splice(at, 0, '  --install-platform, after the cluster checks and before the API check (steps of their own):', ...platformDryRun(renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnvLazy() }), kubectl, { onlyMissing: true }).map((l) => `  ${l}`));
+    }
+    return print(lines);
   }
 
   const log = terminalLog();
@@ -157,7 +176,80 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
     );
     return;
   }
-  await deployK8s({ ...common, renderObjects: () => renderObjects(plan), until: opts.until, context: opts.context }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
+  const prepareCluster = opts.installPlatform
+    ? async (kubectl: import('../../deploy/k8s/kubectl').Kubectl, clusterLog: DeployLog) => {
+        const { renderPlatform } = require('../../platform/builder') as typeof import('../../platform/builder');
+        const { ensurePlatform } = require('../../deploy/self-hosted/platform-install') as typeof import('../../deploy/self-hosted/platform-install');
+        const generated = new Map<string, string>();
+        await ensurePlatform(kubectl, renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnvLazy() }), clusterLog, {
+          yes: Boolean(opts.yes),
+          prompt: shared.prompt,
+          timeoutSeconds: Math.max(60, Math.floor(timeoutMs / 1000)),
+          secretData: (secret) => {
+            if (secret.source !== 'generated') return undefined;
+            if (!generated.has(secret.name)) generated.set(secret.name, randomPassword());
+            return { [secret.key]: generated.get(secret.name)! };
+          },
+        });
+      }
+    : undefined;
+  await deployK8s({ ...common, renderObjects: () => renderObjects(plan), until: opts.until, context: opts.context, prepareCluster }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
+}
+
+/** `--target self-hosted`: the Hetzner Cloud fleet (Pulumi), the platform add-ons, then the stage (kubectl). */
+async function deploySelfHostedTarget(
+  opts: DeployOptions,
+  common: { plan: Plan; profileFile: string; timeoutMs: number; allowDataLoss: boolean; yes: boolean },
+  renderObjects: (plan: Plan) => KubeObject[],
+  planOf: (stage: StageName) => Plan,
+  apiAllow: string[],
+): Promise<void> {
+  // Loaded on use: the fleet planner and the platform are only needed for this target.
+  const { layoutFleet, stageFleet } = require('../../deploy/self-hosted/layout') as typeof import('../../deploy/self-hosted/layout');
+  const { renderPlatform, smtpFromEnv } = require('../../platform/builder') as typeof import('../../platform/builder');
+  const { plan } = common;
+  const platform = () => renderPlatform(plan, { cluster: 'hcloud', smtp: smtpFromEnv() });
+  const layout = (objects: KubeObject[]) => {
+    try {
+      return layoutFleet(plan, stageFleet(plan, objects), { apiAllowList: apiAllow });
+    } catch (err) {
+      throw new StopError(EXIT.preflight, `The fleet cannot be provisioned on Hetzner Cloud: ${(err as Error).message}`, 'A pod larger than every Hetzner Cloud server type needs dedicated servers (docs/self-hosted.md, "Dedicated servers").');
+    }
+  };
+  if (opts.dryRun) {
+    const { selfHostedDryRun } = require('../../deploy/self-hosted/dry-run') as typeof import('../../deploy/self-hosted/dry-run');
+    const stageObjects = renderObjects(plan);
+    return print(selfHostedDryRun({ ...common, layout: layout(stageObjects), platform: platform(), stageObjects }));
+  }
+  if (!apiAllow.length) {
+    throw new StopError(EXIT.usage, '--api-allow is required: the address blocks (your office, VPN or CI runner, e.g. 203.0.113.7/32) that may reach the new cluster’s Kubernetes API. stagekit itself connects from here to install the platform and the stage.');
+  }
+  const { deploySelfHosted, newPassword } = require('../../deploy/self-hosted/engine') as typeof import('../../deploy/self-hosted/engine');
+  const log = terminalLog();
+  const kubectl = systemKubectl();
+  await deploySelfHosted(
+    { ...common, layout: () => layout(renderObjects(plan)), platform },
+    {
+      env: process.env,
+      findPulumiCli: () => findPulumiCli(),
+      hasKubectl: async () => (await kubectl.run(['version', '--client', '-o', 'json'], { timeoutMs: 10_000 })).code === 0,
+      openStack: (l, cli) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).openHcloudStack(l, cli),
+      connect: (l, ip, token) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).connectHcloudCluster(l, ip, token),
+      deployStage: async (clusterKubectl, _kubeconfig, yes) => {
+        await deployK8s({ ...common, yes, renderObjects: () => renderObjects(plan) }, { kubectl: clusterKubectl, prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf, password: randomPassword });
+      },
+      prompt: terminalPrompter(),
+      clock: systemClock,
+      log,
+      cost: stageCostDelta,
+      planOf,
+      password: newPassword,
+    },
+  );
+}
+
+function smtpFromEnvLazy() {
+  return (require('../../platform/builder') as typeof import('../../platform/builder')).smtpFromEnv();
 }
 
 function print(lines: string[]): void {

@@ -2,13 +2,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
-import { computePlan } from '../../core/plan';
+import { computePlan, Plan } from '../../core/plan';
 import { stageRenderer } from '../../blueprints/render';
-import type { WrittenRendering } from '../../core/rendering';
+import type { KubeObject, StageRenderer, WrittenRendering } from '../../core/rendering';
+import type { StageName } from '../../core/ladder';
+import { UsageError } from '../../core/errors';
 import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
-import { activeShardsOf, allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, allStagesOption, apiAllowOption, parseApiAllow, SELF_HOSTED, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 import { printCapacityVerdicts } from '../verdict';
 
 export interface SynthOptions {
@@ -20,18 +22,35 @@ export interface SynthOptions {
   quiet?: boolean;
   cdkContext?: string[];
   allowHttp?: boolean;
+  apiAllow?: string[];
+  inventory?: string;
 }
 
+/** What `--target self-hosted` wrote for a stage (OUT/self-hosted/<stage>/). */
+export interface SelfHostedWritten {
+  readonly target: 'self-hosted';
+  readonly stage: StageName;
+  readonly dir: string;
+  readonly files: string[];
+  readonly servers: number;
+  readonly platformObjects: number;
+  readonly milliseconds: number;
+}
+
+export type SynthResult = WrittenRendering | SelfHostedWritten;
+
 /** Where an artifact lives under the output folder, and its key in the run manifest. */
-function artifactPath(result: WrittenRendering): { key: string; rel: string } {
+function artifactPath(result: SynthResult): { key: string; rel: string } {
+  if (result.target === 'self-hosted') return { key: `self-hosted/${result.stage}`, rel: path.join('self-hosted', result.stage) };
   return result.target === 'aws'
     ? { key: `aws/${result.stage}`, rel: path.join('aws', result.stage) }
     : { key: `k8s/${result.stage}`, rel: path.join('k8s', `${result.stage}.k8s.yaml`) };
 }
 
 /** The same result, its paths under `to` instead of `from`. */
-function moved(result: WrittenRendering, from: string, to: string): WrittenRendering {
+function moved(result: SynthResult, from: string, to: string): SynthResult {
   const re = (p: string) => path.join(to, path.relative(from, p));
+  if (result.target === 'self-hosted') return { ...result, dir: re(result.dir) };
   return result.target === 'aws'
     ? { ...result, assemblyDir: re(result.assemblyDir), templateFile: re(result.templateFile) }
     : { ...result, manifestFile: re(result.manifestFile) };
@@ -43,10 +62,15 @@ function moved(result: WrittenRendering, from: string, to: string): WrittenRende
  * staging folder inside the output folder and published together when all succeeded (with their
  * provenance in stagekit-run.json), so a run that fails part-way leaves the output folder as it was.
  */
-export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): WrittenRendering[] {
+export function runSynth(opts: SynthOptions, messages = new Map<string, string[]>()): SynthResult[] {
   const profile = readProfile(opts);
   const stages = selectedStages(opts);
-  const targets = selectedTargets(opts.target);
+  const selfHosted = opts.target === SELF_HOSTED;
+  const targets = selfHosted ? [] : selectedTargets(opts.target);
+  if (opts.apiAllow && !selfHosted) throw new UsageError(`--api-allow applies to --target ${SELF_HOSTED} only.`);
+  const apiAllow = parseApiAllow(opts.apiAllow);
+  if (opts.inventory && !selfHosted) throw new UsageError(`--inventory applies to --target ${SELF_HOSTED} only.`);
+  const inventory = opts.inventory === undefined ? undefined : readInventory(opts.inventory);
   const context = parseCdkContext(opts.cdkContext, opts);
   const out = checkOutDir(opts.out);
   const plans = stages.map((stage) => computePlan(profile, stage));
@@ -56,10 +80,20 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   const createdOut = !fs.existsSync(out);
   fs.mkdirSync(out, { recursive: true });
   const staging = fs.mkdtempSync(path.join(out, '.stagekit-staging-'));
-  const results: WrittenRendering[] = [];
+  const results: SynthResult[] = [];
   let published = false;
   try {
     for (const [index, plan] of plans.entries()) {
+      if (selfHosted) {
+        const spinner = progress(`laying out ${plan.stage} for ${SELF_HOSTED}`);
+        try {
+          results.push(writeSelfHosted(plan, renderer, staging, apiAllow, activeShards[index], inventory));
+          spinner.stop();
+        } catch (err) {
+          spinner.fail(`${plan.stage} (${SELF_HOSTED}) failed`);
+          throw err;
+        }
+      }
       for (const target of targets) {
         const spinner = progress(`synthesizing ${plan.stage} for ${target}`);
         try {
@@ -94,6 +128,62 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   }
 }
 
+/** The inventory of dedicated servers (`--inventory FILE`), validated: every problem named, exit 2. */
+function readInventory(file: string): import('../../deploy/self-hosted/dedicated').Inventory {
+  const { parseInventory } = require('../../deploy/self-hosted/dedicated') as typeof import('../../deploy/self-hosted/dedicated');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--inventory: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseInventory(text, file);
+}
+
+/**
+ * The self-hosted artifacts of one stage into STAGING/self-hosted/<stage>/ (deploy/self-hosted/artifacts.ts says
+ * what each file is); with an inventory, the dedicated servers' configurations under dedicated/ instead of the
+ * Hetzner Cloud program's input (deploy/self-hosted/dedicated.ts).
+ */
+function writeSelfHosted(plan: Plan, renderer: StageRenderer, staging: string, apiAllow: string[], activeShards: number | undefined, inventory?: import('../../deploy/self-hosted/dedicated').Inventory): SelfHostedWritten {
+  const started = Date.now();
+  // Loaded on use: the fleet planner and the platform are only needed for this target.
+  const { selfHostedArtifacts, yamlDocuments } = require('../../deploy/self-hosted/artifacts') as typeof import('../../deploy/self-hosted/artifacts');
+  const { renderPlatform, smtpFromEnv, platformPhases } = require('../../platform/builder') as typeof import('../../platform/builder');
+  const objects = renderer.k8s(plan, { activeShards }).objects as KubeObject[];
+  const dir = path.join(staging, 'self-hosted', plan.stage);
+  let files: Record<string, string>;
+  let servers: number;
+  let platformObjects: number;
+  if (inventory) {
+    const { dedicatedConfigs } = require('../../deploy/self-hosted/dedicated') as typeof import('../../deploy/self-hosted/dedicated');
+    const { dedicatedFleet } = require('../../deploy/self-hosted/layout') as typeof import('../../deploy/self-hosted/layout');
+    const platform = renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnv() });
+    files = {
+      ...Object.fromEntries(Object.entries(dedicatedConfigs(plan.stage, plan.product, dedicatedFleet(plan, objects), inventory)).map(([rel, text]) => [path.join('dedicated', rel), text])),
+      'platform.k8s.yaml': yamlDocuments(platformPhases(platform.objects).flatMap((p) => p.objects)),
+      'stage.k8s.yaml': yamlDocuments(objects),
+    };
+    servers = inventory.servers.length;
+    platformObjects = platform.objects.length;
+  } else {
+    const platform = renderPlatform(plan, { cluster: 'hcloud', smtp: smtpFromEnv() });
+    try {
+      const artifacts = selfHostedArtifacts(plan, objects, platform, apiAllow);
+      files = artifacts.files;
+      servers = artifacts.layout.servers.length;
+    } catch (err) {
+      throw new Error(`${plan.stage}: ${(err as Error).message}. docs/self-hosted.md, "Dedicated servers", covers pods larger than every Hetzner Cloud server.`);
+    }
+    platformObjects = platform.objects.length;
+  }
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content, rel.endsWith('.sh') ? { mode: 0o755 } : undefined);
+  }
+  return { target: 'self-hosted', stage: plan.stage, dir, files: Object.keys(files).sort(), servers, platformObjects, milliseconds: Date.now() - started };
+}
+
 /** A failed AWS synth's validation report outlives the staging folder: copied to the temp folder, its path printed. */
 function keepValidationReport(staging: string, stage: string): void {
   const report = path.join(staging, 'aws', `${stage}.partial`, 'validation-report.json');
@@ -105,21 +195,23 @@ function keepValidationReport(staging: string, stage: string): void {
 
 export function synthCommand(): Command {
   return new Command('synth')
-    .description('write CloudFormation templates (aws) and Kubernetes manifests (k8s) for one stage or all')
+    .description('write CloudFormation templates (aws), Kubernetes manifests (k8s), or the Hetzner Cloud fleet, platform and stage (self-hosted) for one stage or all')
     .addOption(stageOption())
     .addOption(allStagesOption())
-    .addOption(targetOption(true).default('all'))
+    .addOption(targetOption(true, true).default('all'))
     .addOption(profileOption())
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(cdkContextOption())
     .addOption(allowHttpOption())
+    .addOption(apiAllowOption())
+    .option('--inventory <file>', `${SELF_HOSTED}: dedicated servers you installed (YAML, docs/self-hosted.md): checked against the fleet plan, each machine's configuration written`)
     .action((opts: SynthOptions) => {
       const messages = new Map<string, string[]>();
       // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).
       const printMessages = () => {
         for (const [message, stages] of messages) process.stderr.write(`\n${colors.yellow(`${stages.join(', ')}:`)} ${message}\n`);
       };
-      let results: WrittenRendering[];
+      let results: SynthResult[];
       try {
         results = runSynth(opts, messages);
       } catch (err) {
@@ -129,8 +221,12 @@ export function synthCommand(): Command {
       const rows = results.map((rendering) => [
         rendering.stage,
         rendering.target,
-        rendering.target === 'aws' ? `${Object.keys(rendering.template.Resources ?? {}).length} resources` : `${rendering.objects.length} objects`,
-        path.relative(process.cwd(), rendering.target === 'aws' ? rendering.templateFile : rendering.manifestFile),
+        rendering.target === 'self-hosted'
+          ? `${rendering.servers} servers, ${rendering.platformObjects} platform objects`
+          : rendering.target === 'aws'
+            ? `${Object.keys(rendering.template.Resources ?? {}).length} resources`
+            : `${rendering.objects.length} objects`,
+        path.relative(process.cwd(), rendering.target === 'self-hosted' ? rendering.dir : rendering.target === 'aws' ? rendering.templateFile : rendering.manifestFile),
         `${(rendering.milliseconds / 1000).toFixed(1)} s`,
       ]);
       process.stdout.write(`${table(['stage', 'target', 'size', 'written to', 'time'], rows, { alignRight: [4] })}\n`);

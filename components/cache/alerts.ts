@@ -7,15 +7,37 @@ import { cpuPercent } from '../observability/alerts';
 export function cacheRuleGroups(plan: Plan): RuleGroup[] {
   const ns = plan.product;
   const cpu = plan.observability.cpuAlarmPercent;
+  const shards = plan.cache?.shards;
   const rules: AlertRule[] = [
-    {
-      alert: 'CacheNoPrimary',
-      expr: `count(redis_instance_info{namespace="${ns}",role="master"}) != 1 or absent(redis_instance_info{namespace="${ns}",role="master"})`,
-      for: '2m',
-      severity: 'critical',
-      summary: 'The cache has no single primary',
-      description: 'Sentinel has not settled on exactly one primary (failover stuck or split). Check `SENTINEL get-master-addr-by-name myMaster` on the sentinels.',
-    },
+    ...((shards
+      ? [
+          {
+            alert: 'CacheShardWithoutPrimary',
+            expr: `count(redis_instance_info{namespace="${ns}",role="master"}) != ${shards} or absent(redis_instance_info{namespace="${ns}",role="master"})`,
+            for: '2m',
+            severity: 'critical',
+            summary: `The cache does not have exactly ${shards} primaries (one per shard)`,
+            description: 'A shard lost its primary and no replica was promoted, or a failover left two. Check `CLUSTER NODES` on any cache pod.',
+          },
+          {
+            alert: 'CacheClusterDown',
+            expr: `min(redis_cluster_state{namespace="${ns}"}) < 1`,
+            for: '2m',
+            severity: 'critical',
+            summary: 'Redis Cluster reports cluster_state:fail',
+            description: 'Some hash slots are not served: keys of those slots fail. Check `CLUSTER INFO` and `CLUSTER NODES`.',
+          },
+        ]
+      : [
+        {
+          alert: 'CacheNoPrimary',
+          expr: `count(redis_instance_info{namespace="${ns}",role="master"}) != 1 or absent(redis_instance_info{namespace="${ns}",role="master"})`,
+          for: '2m',
+          severity: 'critical',
+          summary: 'The cache has no single primary',
+          description: 'Sentinel has not settled on exactly one primary (failover stuck or split). Check `SENTINEL get-master-addr-by-name myMaster` on the sentinels.',
+        },
+        ]) as AlertRule[]),
     {
       alert: 'CacheMemoryHigh',
       expr: `100 * max by (pod) (redis_memory_used_bytes{namespace="${ns}"} / (redis_memory_max_bytes{namespace="${ns}"} > 0)) > 80`,

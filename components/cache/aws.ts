@@ -2,7 +2,7 @@ import { APP_ENV } from '../../core/contract';
 import { CacheCluster } from '../../constructs/aws/cache-cluster';
 import { AwsContext } from '../component';
 
-/** A Valkey replication group (Multi-AZ failover, TLS, IAM auth) behind stable names. */
+/** A Valkey replication group (Multi-AZ failover, TLS, IAM auth) behind stable names; sharded (cluster mode) when one node cannot hold the cache. */
 export function cacheAws(ctx: AwsContext): void {
   const { plan } = ctx;
   const cache = (ctx.parts.cache = new CacheCluster(ctx.stack, 'Cache', {
@@ -11,6 +11,7 @@ export function cacheAws(ctx: AwsContext): void {
     namePrefix: plan.product,
     nodeType: plan.cache!.node.name,
     nodes: plan.cache!.nodes,
+    shards: plan.cache!.shards,
     zone: ctx.parts.zone,
     cpuAlarmPercent: plan.observability.cpuAlarmPercent,
     logRetention: ctx.logRetention,
@@ -23,6 +24,7 @@ export function cacheAws(ctx: AwsContext): void {
     [APP_ENV.cacheAuth]: 'iam',
     [APP_ENV.cacheUser]: cache.appUserId,
     [APP_ENV.cacheReplicationGroupId]: cache.replicationGroupId,
+    ...(cache.clusterMode ? { [APP_ENV.cacheClusterMode]: 'true' } : {}),
   });
   ctx.connections.reach.push((client) => {
     cache.allowFrom(client.peer, `Valkey from the ${client.description}`);

@@ -13,6 +13,9 @@ import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge } from './nag';
 import { physicalName } from './names';
 
+/** CloudWatch: an alarm on metric math references at most 10 metrics. */
+const ALARM_METRICS_MAX = 10;
+
 export interface CacheClusterProps {
   readonly vpc: ec2.IVpc;
   /** @default the isolated subnets (the `Data` group of `Network`) */
@@ -28,8 +31,15 @@ export interface CacheClusterProps {
   readonly namePrefix: string;
   /** ElastiCache node type, e.g. `cache.r7g.large`. */
   readonly nodeType: string;
-  /** Nodes: one primary plus replicas, placed over the zones. At least 2 (Multi-AZ failover needs a replica). @default 2 */
+  /** Nodes (per shard when sharded): one primary plus replicas, placed over the zones. At least 2 (Multi-AZ failover needs a replica). @default 2 */
   readonly nodes?: number;
+  /**
+   * Hash-slot shards (cluster mode enabled): for a cache larger than one node. Each shard has `nodes` nodes;
+   * clients connect to the configuration endpoint with a cluster-aware client. Shards can be added later
+   * online (NumNodeGroups); switching an existing group between 1 and more shards replaces it.
+   * @default 1 (cluster mode disabled)
+   */
+  readonly shards?: number;
   /** Valkey version. @default '8.0' */
   readonly engineVersion?: string;
   /** What to evict when memory is full. @default 'allkeys-lru' (a cache: any key may go) */
@@ -69,6 +79,8 @@ export class CacheCluster extends Construct {
   readonly primaryHostname: string;
   readonly readerHostname: string;
   readonly port = 6379;
+  /** True when the group is sharded (cluster mode enabled): clients must be cluster-aware. */
+  readonly clusterMode: boolean;
   readonly alarms: cloudwatch.Alarm[] = [];
   private readonly nodeIds: string[];
 
@@ -78,8 +90,14 @@ export class CacheCluster extends Construct {
     if (nodes < 2) throw new Error('CacheCluster: Multi-AZ automatic failover needs at least 2 nodes');
     const engine = 'valkey';
     const engineVersion = props.engineVersion ?? '8.0';
+    const shards = props.shards ?? 1;
+    if (!Number.isInteger(shards) || shards < 1) throw new Error(`CacheCluster: shards must be a whole number of at least 1, got ${shards}`);
+    const clustered = shards > 1;
     this.replicationGroupId = physicalName([props.namePrefix, 'cache'], 40);
-    this.nodeIds = Array.from({ length: nodes }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
+    // Node ids ElastiCache gives: <group>-001.. without cluster mode, <group>-0001-001.. (shard, node) with it.
+    this.nodeIds = clustered
+      ? Array.from({ length: shards * nodes }, (_, i) => `${this.replicationGroupId}-${String(Math.floor(i / nodes) + 1).padStart(4, '0')}-${String((i % nodes) + 1).padStart(3, '0')}`)
+      : Array.from({ length: nodes }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
 
     this.encryptionKey =
       props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the cache at rest and its snapshots', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
@@ -96,7 +114,7 @@ export class CacheCluster extends Construct {
     const parameterGroup = new elasticache.CfnParameterGroup(this, 'Parameters', {
       cacheParameterGroupFamily: `${engine}${engineVersion.split('.')[0]}`,
       description: 'Valkey cache settings',
-      properties: { 'maxmemory-policy': props.maxmemoryPolicy ?? 'allkeys-lru' },
+      properties: { 'maxmemory-policy': props.maxmemoryPolicy ?? 'allkeys-lru', ...(clustered ? { 'cluster-enabled': 'yes' } : {}) },
     });
 
     // RBAC: a user group must contain a user named "default"; it gets a random password it can never use ("off").
@@ -144,8 +162,12 @@ export class CacheCluster extends Construct {
       engine,
       engineVersion,
       cacheNodeType: props.nodeType,
-      numCacheClusters: nodes,
-      preferredCacheClusterAZs: zones.length ? this.nodeIds.map((_, i) => zones[i % zones.length]) : undefined,
+      // Cluster mode: shards of one primary and nodes-1 replicas; ElastiCache spreads each shard's nodes over
+      // the subnet group's zones (Multi-AZ). Zones are not pinned per shard: NodeGroupConfiguration is
+      // create-only, so pinning it would make adding a shard replace the group.
+      ...(clustered
+        ? { clusterMode: 'enabled', numNodeGroups: shards, replicasPerNodeGroup: nodes - 1 }
+        : { numCacheClusters: nodes, preferredCacheClusterAZs: zones.length ? this.nodeIds.map((_, i) => zones[i % zones.length]) : undefined }),
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
       transitEncryptionEnabled: true,
@@ -175,14 +197,18 @@ export class CacheCluster extends Construct {
       'Authentication uses ElastiCache RBAC (UserGroupIds) with IAM authentication instead of a shared AUTH token (the two are mutually exclusive): the default user is disabled and the app user accepts only short-lived IAM tokens.',
     );
 
+    this.clusterMode = clustered;
+    // Cluster mode has one configuration endpoint: the client learns the slot map and reads replicas with READONLY.
+    const primary = clustered ? this.replicationGroup.attrConfigurationEndPointAddress : this.replicationGroup.attrPrimaryEndPointAddress;
+    const reader = clustered ? this.replicationGroup.attrConfigurationEndPointAddress : this.replicationGroup.attrReaderEndPointAddress;
     if (props.zone) {
-      new route53.CnameRecord(this, 'PrimaryName', { zone: props.zone, recordName: 'cache', domainName: this.replicationGroup.attrPrimaryEndPointAddress, ttl: Duration.seconds(30) });
-      new route53.CnameRecord(this, 'ReaderName', { zone: props.zone, recordName: 'cache-reader', domainName: this.replicationGroup.attrReaderEndPointAddress, ttl: Duration.seconds(30) });
+      new route53.CnameRecord(this, 'PrimaryName', { zone: props.zone, recordName: 'cache', domainName: primary, ttl: Duration.seconds(30) });
+      new route53.CnameRecord(this, 'ReaderName', { zone: props.zone, recordName: 'cache-reader', domainName: reader, ttl: Duration.seconds(30) });
       this.primaryHostname = `cache.${props.zone.zoneName}`;
       this.readerHostname = `cache-reader.${props.zone.zoneName}`;
     } else {
-      this.primaryHostname = this.replicationGroup.attrPrimaryEndPointAddress;
-      this.readerHostname = this.replicationGroup.attrReaderEndPointAddress;
+      this.primaryHostname = primary;
+      this.readerHostname = reader;
     }
     this.addAlarms(props);
   }
@@ -206,18 +232,18 @@ export class CacheCluster extends Construct {
   }
 
   /** The highest value of a per-node metric across the group's nodes. */
-  metricMaxOverNodes(metricName: string, statistic = 'Maximum', period = Duration.minutes(5)): cloudwatch.MathExpression {
+  metricMaxOverNodes(metricName: string, statistic = 'Maximum', period = Duration.minutes(5), nodeIds: readonly string[] = this.nodeIds): cloudwatch.MathExpression {
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    this.nodeIds.forEach((node, i) => {
+    nodeIds.forEach((node, i) => {
       usingMetrics[`n${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: node }, statistic, period });
     });
     return new cloudwatch.MathExpression({ expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: `${metricName} (max over nodes)`, period });
   }
 
   /** Evictions summed over the nodes. */
-  metricEvictions(period = Duration.minutes(5)): cloudwatch.MathExpression {
+  metricEvictions(period = Duration.minutes(5), nodeIds: readonly string[] = this.nodeIds): cloudwatch.MathExpression {
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    this.nodeIds.forEach((node, i) => {
+    nodeIds.forEach((node, i) => {
       usingMetrics[`n${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName: 'Evictions', dimensionsMap: { CacheClusterId: node }, statistic: 'Sum', period });
     });
     return new cloudwatch.MathExpression({ expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: 'Evictions', period });
@@ -235,32 +261,39 @@ export class CacheCluster extends Construct {
     const memory = props.memoryAlarmPercent ?? 80;
     const cpu = props.cpuAlarmPercent ?? 80;
     const evictions = props.evictionAlarmThreshold ?? 1000;
-    this.alarms.push(
-      new cloudwatch.Alarm(this, 'Evictions', {
-        alarmDescription: `Cache: more than ${evictions} evictions per 5 minutes for 15 minutes: the hot set no longer fits; the hit ratio and the database load will follow. Grow the node type.`,
-        metric: this.metricEvictions(),
-        threshold: evictions,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'Memory', {
-        alarmDescription: `Cache: a node above ${memory}% of its memory for 15 minutes.`,
-        metric: this.metricMaxOverNodes('DatabaseMemoryUsagePercentage'),
-        threshold: memory,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      new cloudwatch.Alarm(this, 'EngineCpu', {
-        alarmDescription: `Cache: a node's engine thread above ${cpu}% CPU for 15 minutes (commands queue behind it).`,
-        metric: this.metricMaxOverNodes('EngineCPUUtilization'),
-        threshold: cpu,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    // An alarm's metric math takes at most 10 metrics: a sharded group's nodes are watched 10 at a time.
+    const chunks: string[][] = [];
+    for (let i = 0; i < this.nodeIds.length; i += ALARM_METRICS_MAX) chunks.push(this.nodeIds.slice(i, i + ALARM_METRICS_MAX));
+    chunks.forEach((nodeIds, c) => {
+      const suffix = c === 0 ? '' : String(c + 1);
+      const of = chunks.length > 1 ? ` (nodes ${nodeIds[0]} to ${nodeIds[nodeIds.length - 1]})` : '';
+      this.alarms.push(
+        new cloudwatch.Alarm(this, `Evictions${suffix}`, {
+          alarmDescription: `Cache${of}: more than ${evictions} evictions per 5 minutes for 15 minutes: the hot set no longer fits; the hit ratio and the database load will follow. Grow the node type.`,
+          metric: this.metricEvictions(undefined, nodeIds),
+          threshold: evictions,
+          evaluationPeriods: 3,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+        new cloudwatch.Alarm(this, `Memory${suffix}`, {
+          alarmDescription: `Cache${of}: a node above ${memory}% of its memory for 15 minutes.`,
+          metric: this.metricMaxOverNodes('DatabaseMemoryUsagePercentage', undefined, undefined, nodeIds),
+          threshold: memory,
+          evaluationPeriods: 3,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+        new cloudwatch.Alarm(this, `EngineCpu${suffix}`, {
+          alarmDescription: `Cache${of}: a node's engine thread above ${cpu}% CPU for 15 minutes (commands queue behind it).`,
+          metric: this.metricMaxOverNodes('EngineCPUUtilization', undefined, undefined, nodeIds),
+          threshold: cpu,
+          evaluationPeriods: 3,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    });
     notifyAlarms(props.alarms, ...this.alarms);
   }
 }

@@ -244,9 +244,12 @@ export function operatorPods(objects: readonly any[]): OperatorPodGroup[] {
         const sentinel = owner.kind === 'RedisSentinel';
         const app = sentinel ? `${name}-sentinel` : name;
         const setup = { RedisReplication: 'replication', RedisSentinel: 'sentinel', Redis: 'standalone', RedisCluster: 'cluster' }[owner.kind as string]!;
-        const replicas = owner.kind === 'Redis' ? 1 : owner.kind === 'RedisCluster' ? (spec.clusterSize ?? 3) * 2 : (spec.clusterSize ?? 3);
+        const clusterSize = spec.clusterSize ?? 3;
+        // A RedisCluster runs redisLeader.replicas leaders and redisFollower.replicas followers (both default to clusterSize); its container settings are per role.
+        const replicas = owner.kind === 'Redis' ? 1 : owner.kind === 'RedisCluster' ? (spec.redisLeader?.replicas ?? clusterSize) + (spec.redisFollower?.replicas ?? clusterSize) : clusterSize;
+        const role = owner.kind === 'RedisCluster' ? (spec.redisLeader ?? {}) : spec;
         const containers: OperatorContainer[] = [
-          { name: app, role: 'main', securityContext: spec.securityContext, resources: spec.kubernetesConfig?.resources, readinessProbe: spec.readinessProbe, livenessProbe: spec.livenessProbe, probesConfigurable: true },
+          { name: app, role: 'main', securityContext: role.securityContext, resources: role.resources ?? spec.kubernetesConfig?.resources, readinessProbe: role.readinessProbe, livenessProbe: role.livenessProbe, probesConfigurable: true },
         ];
         if (spec.redisExporter?.enabled) {
           containers.push({ name: 'redis-exporter', role: 'sidecar', securityContext: spec.redisExporter.securityContext, resources: spec.redisExporter.resources, probesConfigurable: false });
@@ -262,7 +265,7 @@ export function operatorPods(objects: readonly any[]): OperatorPodGroup[] {
           labels: owner.kind === 'RedisCluster' ? { redis_setup_type: setup, ...owner.metadata?.labels } : { app, redis_setup_type: setup, role: setup, ...owner.metadata?.labels },
           securityContext: spec.podSecurityContext,
           containers,
-          storageGiB: sentinel ? 0 : toGiB(spec.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage),
+          storageGiB: sentinel ? 0 : toGiB(spec.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage) + (spec.storage?.nodeConfVolume ? toGiB(spec.storage?.nodeConfVolumeClaimTemplate?.spec?.resources?.requests?.storage) : 0),
           spreadOverNodes: replicas > 1,
           automountToken: mountsToken({ serviceAccountName: spec.serviceAccountName }),
         });

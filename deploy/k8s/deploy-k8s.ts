@@ -34,6 +34,11 @@ export interface K8sDeployRequest {
   readonly timeoutMs: number;
   /** --context, when given; otherwise kubectl's current context. */
   readonly context?: string;
+  /**
+   * Runs after the cluster check and before the API check: `--install-platform` installs the platform
+   * add-ons the cluster lacks there (deploy/self-hosted/platform-install.ts ensurePlatform).
+   */
+  readonly prepareCluster?: (kubectl: Kubectl, log: DeployLog) => Promise<void>;
 }
 
 export interface K8sDeployDeps {
@@ -114,7 +119,7 @@ export async function checkApis(kubectl: Kubectl, objects: readonly KubeObject[]
     throw new StopError(
       EXIT.preflight,
       `The cluster lacks ${missing.length} API(s) this stage uses:\n${describeMissingApis(missing)}`,
-      'Install the operators (versions are the ones stagekit\u2019s CRDs were vendored from), then deploy again. docs/deploy.md lists them.',
+      'Install the operators (versions are the ones stagekit\u2019s CRDs were vendored from), or re-run with --install-platform: stagekit installs the platform add-ons the cluster lacks (pinned, vendored manifests; docs/self-hosted.md), after asking.',
     );
   }
   const custom = [...new Set(required.filter((r) => r.apiVersion.includes('.')).map((r) => r.apiVersion))];
@@ -156,6 +161,7 @@ export async function deployK8s(request: K8sDeployRequest, deps: K8sDeployDeps):
 
   log.section('Preflight');
   await checkCluster(kubectl, request.context, log);
+  if (request.prepareCluster) await request.prepareCluster(kubectl, log);
   const objects = request.renderObjects();
   const served = await checkApis(kubectl, objects, log);
 

@@ -8,6 +8,9 @@ import type { Plan } from '../../core/plan';
 import { planFleet, FleetPlan } from '../../cost/k8s/fleet';
 import { usageFromPlan } from '../../cost/usage';
 import type { KubeObject } from '../k8s/objects';
+import { validateAllowList } from './allow-list';
+
+export { validateAllowList };
 
 /** k3s release the servers install (Kubernetes 1.34: Strimzi 0.51 needs 1.30+). */
 export const K3S_VERSION = 'v1.34.11+k3s1';
@@ -88,6 +91,11 @@ export function stageFleet(plan: Plan, objects: readonly KubeObject[]): FleetPla
   return planFleet(objects, { provider: 'hetzner', zones: plan.zones, usage: usageFromPlan(plan) });
 }
 
+/** The fleet plan on Hetzner dedicated servers at the sites nearest the profile's region (the dedicated inventory is checked against it). */
+export function dedicatedFleet(plan: Plan, objects: readonly KubeObject[]): FleetPlan {
+  return planFleet(objects, { provider: 'hetzner-dedicated', zones: plan.zones, usage: usageFromPlan(plan), region: plan.region });
+}
+
 /** Hetzner names load balancer types lb11/lb21/lb31; the price list's unnamed entry is the smallest, as the bill assumes. */
 export function hetznerLoadBalancerType(type: string): string {
   return /^lb\d+$/i.test(type) ? type.toLowerCase() : 'lb11';
@@ -100,13 +108,6 @@ function ipAt(offset: number): string {
 }
 
 const POOL_OFFSETS = { 'control-plane': 10, single: 10, data: 256, general: 1024 } as const;
-
-export function validateAllowList(cidrs: readonly string[]): string[] {
-  const bad = cidrs.filter((c) => !/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(c) && !/^[0-9a-f:]+\/\d{1,3}$/i.test(c));
-  if (bad.length) throw new Error(`--api-allow: expected address blocks such as 203.0.113.7/32, got ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
-  if (cidrs.some((c) => c === '0.0.0.0/0' || c === '::/0')) throw new Error('--api-allow: 0.0.0.0/0 and ::/0 would open the Kubernetes API to the internet; give your office or VPN address blocks');
-  return [...cidrs];
-}
 
 /** Lays out the fleet plan as servers, load balancers, firewall rules and placement groups. */
 export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions): HcloudLayout {

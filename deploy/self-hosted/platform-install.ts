@@ -8,7 +8,7 @@ import type { Platform, RenderedAddOn } from '../../platform/builder';
 import { platformPhases, PLATFORM_PHASE_TITLES } from '../../platform/builder';
 import type { PlatformSecret } from '../../platform/types';
 import { EXIT, StopError } from '../exit-codes';
-import type { DeployLog } from '../io';
+import { confirmOrStop, DeployLog, Prompter } from '../io';
 import { APPLY_ARGS, manifestOf } from '../k8s/deploy-k8s';
 import { parseApiResources, ServedResource } from '../k8s/discovery';
 import { firstErrorLine, Kubectl } from '../k8s/kubectl';
@@ -85,4 +85,26 @@ async function ensureSecrets(kubectl: Kubectl, secrets: readonly PlatformSecret[
     if (result.code !== 0 && !/already exists/i.test(result.stderr)) throw new StopError(EXIT.deployFailed, `Could not create Secret ${secret.namespace}/${secret.name}: ${firstErrorLine(result.stderr)}`);
     log.ok(`created Secret ${secret.namespace}/${secret.name} (${secret.purpose})`);
   }
+}
+
+export interface EnsurePlatformOptions extends InstallOptions {
+  readonly yes: boolean;
+  readonly prompt: Prompter;
+}
+
+/**
+ * `deploy --target k8s --install-platform`: lists the add-ons the cluster does not serve yet, asks (or
+ * takes --yes), and installs only those. Add-ons found are left as they are.
+ */
+export async function ensurePlatform(kubectl: Kubectl, platform: Platform, log: DeployLog, options: EnsurePlatformOptions): Promise<RenderedAddOn[]> {
+  const status = await platformStatus(kubectl, platform);
+  const missing = status.filter((s) => !s.installed).map((s) => s.addon);
+  const present = status.filter((s) => s.installed).map((s) => s.addon.addon);
+  if (present.length) log.ok(`platform add-ons found: ${present.map((a) => `${a.id} (${a.detect.apiVersion} ${a.detect.kind})`).join(', ')}`);
+  if (!missing.length) return [];
+  log.info(`platform add-ons to install: ${missing.map((a) => `${a.addon.title} ${a.addon.version}`).join(', ')}`);
+  await confirmOrStop(options.prompt, options.yes, `Install ${missing.length} platform add-on(s) into this cluster (${missing.map((a) => a.addon.id).join(', ')})?`, log);
+  await installPlatform(kubectl, platform, log, options, missing);
+  for (const w of platform.warnings) log.warn(w);
+  return missing;
 }

@@ -122,6 +122,8 @@ export function hcloudProgram(layout: HcloudLayout): () => Promise<Record<string
     const api = fleet.servers.find((s) => s.spec.clusterInit)!;
     return {
       stage: layout.stage,
+      // What the safety check compares the next layout with (engine.ts deployedLayout).
+      layout: JSON.stringify(layout),
       apiServerIpv4: api.server.ipv4Address,
       networkId: fleet.network.id,
       servers: layout.servers.map((s) => s.name),

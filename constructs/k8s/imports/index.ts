@@ -8,6 +8,7 @@ export * as strimziKafkaUser from './kafkauser-kafka.strimzi.io';
 export * as prometheusPodMonitor from './podmonitor-monitoring.coreos.com';
 export * as cnpgPooler from './pooler-postgresql.cnpg.io';
 export * as prometheusRule from './prometheusrule-monitoring.coreos.com';
+export * as redisCluster from './rediscluster-redis.redis.opstreelabs.in';
 export * as redisReplication from './redisreplication-redis.redis.opstreelabs.in';
 export * as redisSentinel from './redissentinel-redis.redis.opstreelabs.in';
 export * as kedaScaledObject from './scaledobject-keda.sh';

@@ -1,0 +1,77 @@
+/**
+ * The Automation API behind HcloudStackDriver: a LocalWorkspace stack (project stagekit-hcloud, one
+ * stack per product) running the inline Hetzner Cloud program, and the connection to the cluster it
+ * made. Loaded only by a real deploy: the Pulumi SDK takes most of a second to load.
+ */
+import * as path from 'path';
+import { systemKubectl } from '../k8s/kubectl';
+import type { Kubectl } from '../k8s/kubectl';
+import type { HcloudStackDriver, HcloudStep } from './engine';
+import { writeKubeconfig } from './engine';
+import { HcloudLayout, PULUMI_HCLOUD_PROJECT } from './layout';
+
+/** The @pulumi/hcloud plugin version the program is written for (the installed package's). */
+function hcloudPluginVersion(): string {
+  return (require('@pulumi/hcloud/package.json') as { version: string }).version;
+}
+
+export async function openHcloudStack(layout: HcloudLayout, cli: string): Promise<HcloudStackDriver> {
+  const { LocalWorkspace, PulumiCommand } = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
+  const { hcloudProgram } = require('./program') as typeof import('./program');
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli)), skipVersionCheck: true }).catch(() => PulumiCommand.get({ skipVersionCheck: true }));
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { projectName: PULUMI_HCLOUD_PROJECT, stackName: layout.product, program: hcloudProgram(layout) },
+    { pulumiCommand, projectSettings: { name: PULUMI_HCLOUD_PROJECT, runtime: 'nodejs', description: 'stagekit: the Hetzner Cloud fleet of a stage' } },
+  );
+  await stack.workspace.installPlugin('hcloud', `v${hcloudPluginVersion()}`);
+  const toStep = (event: any): HcloudStep | undefined => {
+    const m = event?.resourcePreEvent?.metadata;
+    return m ? { op: m.op, urn: m.urn, type: m.type, old: m.old ? { outputs: m.old.outputs } : undefined } : undefined;
+  };
+  return {
+    stackName: layout.product,
+    deployedLayout: async () => {
+      const outputs = await stack.outputs().catch(() => ({}) as Record<string, { value: unknown }>);
+      const value = outputs.layout?.value;
+      return typeof value === 'string' ? (JSON.parse(value) as HcloudLayout) : undefined;
+    },
+    getConfig: async (key) => {
+      try {
+        return (await stack.getConfig(key)).value;
+      } catch {
+        return undefined;
+      }
+    },
+    setSecretConfig: (key, value) => stack.setConfig(key, { value, secret: true }),
+    preview: async (onStep) => {
+      const result = await stack.preview({ color: 'never', onEvent: (e) => { const s = toStep(e); if (s) onStep(s); } });
+      return result.changeSummary as Record<string, number>;
+    },
+    up: async (onStep) => {
+      const result = await stack.up({ color: 'never', onEvent: (e) => { const s = toStep(e); if (s) onStep(s); } });
+      return {
+        summary: (result.summary.resourceChanges ?? {}) as Record<string, number>,
+        outputs: { apiServerIpv4: String(result.outputs.apiServerIpv4?.value ?? ''), networkId: String(result.outputs.networkId?.value ?? '') },
+      };
+    },
+    cancel: () => stack.cancel(),
+  };
+}
+
+/**
+ * Writes the kubeconfig of the new cluster (~/.stagekit/<product>.kubeconfig) and binds kubectl to it.
+ * A server that was just created is still running cloud-init: k3s answers a few minutes later, so the
+ * CA is asked for every 10 s until `waitMs` has passed.
+ */
+export async function connectHcloudCluster(layout: HcloudLayout, apiServerIpv4: string, adminToken: string, waitMs = 15 * 60_000): Promise<{ kubectl: Kubectl; kubeconfig: string }> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const kubeconfig = await writeKubeconfig(layout.product, apiServerIpv4, adminToken);
+      return { kubectl: systemKubectl({ kubeconfig }), kubeconfig };
+    } catch (err) {
+      if (Date.now() > until) throw new Error(`k3s on ${apiServerIpv4}:6443 did not answer within ${Math.round(waitMs / 60_000)} min (${(err as Error).message}); see the server's /var/log/cloud-init-output.log`);
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Dedicated servers (Hetzner Robot, OVH bare metal, owned hardware) cannot be ordered through an API the
+ * way cloud servers are: the team orders and installs them, lists them in an inventory file, and stagekit
+ * checks the inventory against the fleet plan the bill priced and writes each machine's configuration.
+ *
+ * Inventory in (YAML):
+ *
+ *   vswitch: { vlan: 4000, subnet: 10.1.0.0/24, interface: enp5s0 }   # Hetzner vSwitch (private network)
+ *   servers:
+ *     - { name: cp-1, publicIpv4: 203.0.113.10, privateIpv4: 10.1.0.11, location: fsn1, role: control-plane, vcpu: 8, memoryGiB: 64 }
+ *     - { name: data-1, publicIpv4: 203.0.113.20, privateIpv4: 10.1.0.21, location: fsn1, role: worker, pool: data, vcpu: 48, memoryGiB: 256 }
+ *
+ * Configs out, per machine: the k3s configuration (zone label = location), the VLAN interface on the
+ * vSwitch (netplan), and an install script pinned to the same k3s release as the cloud fleet; plus a
+ * checklist. The join token is never written: the operator creates it once on the first server.
+ */
+import { parse } from 'yaml';
+import { UsageError } from '../../core/errors';
+import type { FleetPlan } from '../../cost/k8s/fleet';
+import { K3S_VERSION } from './layout';
+
+export interface InventoryServer {
+  readonly name: string;
+  readonly publicIpv4: string;
+  readonly privateIpv4: string;
+  readonly location: string;
+  readonly role: 'control-plane' | 'worker';
+  /** Workers: the pool of the fleet plan the server serves. */
+  readonly pool?: 'data' | 'general';
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+}
+
+export interface Inventory {
+  readonly vswitch: { readonly vlan: number; readonly subnet: string; readonly interface: string };
+  readonly servers: InventoryServer[];
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Parses and validates an inventory: every problem at once, each naming its field, what was expected and what was given. */
+export function parseInventory(text: string, file = 'inventory'): Inventory {
+  let doc: any;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const errors: string[] = [];
+  const given = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  const vs = doc?.vswitch ?? {};
+  if (!Number.isInteger(vs.vlan) || vs.vlan < 4000 || vs.vlan > 4091) errors.push(`vswitch.vlan: expected a Hetzner vSwitch VLAN id 4000-4091, got ${given(vs.vlan)}`);
+  const subnet = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(String(vs.subnet ?? ''));
+  if (!subnet) errors.push(`vswitch.subnet: expected a private /24 such as 10.1.0.0/24, got ${given(vs.subnet)}`);
+  if (typeof vs.interface !== 'string' || !/^[a-z0-9]+$/.test(vs.interface)) errors.push(`vswitch.interface: expected the servers' uplink interface name such as enp5s0, got ${given(vs.interface)}`);
+  const servers: any[] = Array.isArray(doc?.servers) ? doc.servers : [];
+  if (!servers.length) errors.push(`servers: expected a list of servers, got ${given(doc?.servers)}`);
+  const seen = new Map<string, number>();
+  servers.forEach((s, i) => {
+    const at = `servers[${i}]`;
+    if (typeof s?.name !== 'string' || !NAME.test(s.name)) errors.push(`${at}.name: expected a DNS label (lower-case letters, digits, -), got ${given(s?.name)}`);
+    for (const key of ['publicIpv4', 'privateIpv4'] as const) if (!IPV4.test(String(s?.[key] ?? ''))) errors.push(`${at}.${key}: expected an IPv4 address, got ${given(s?.[key])}`);
+    if (subnet && IPV4.test(String(s?.privateIpv4 ?? '')) && !String(s.privateIpv4).startsWith(`${subnet[1]}.`)) errors.push(`${at}.privateIpv4: expected an address in ${vs.subnet} (the vSwitch), got ${given(s.privateIpv4)}`);
+    if (typeof s?.location !== 'string' || !s.location) errors.push(`${at}.location: expected the server's site (e.g. fsn1, nbg1, hel1: its failure domain), got ${given(s?.location)}`);
+    if (s?.role !== 'control-plane' && s?.role !== 'worker') errors.push(`${at}.role: expected control-plane or worker, got ${given(s?.role)}`);
+    if (s?.role === 'worker' && s?.pool !== 'data' && s?.pool !== 'general') errors.push(`${at}.pool: expected data or general for a worker, got ${given(s?.pool)}`);
+    for (const key of ['vcpu', 'memoryGiB'] as const) if (typeof s?.[key] !== 'number' || !(s[key] > 0)) errors.push(`${at}.${key}: expected a positive number, got ${given(s?.[key])}`);
+    for (const key of ['name', 'publicIpv4', 'privateIpv4'] as const) {
+      const v = `${key}=${s?.[key]}`;
+      if (s?.[key] !== undefined && seen.has(v)) errors.push(`${at}.${key}: ${given(s[key])} is also servers[${seen.get(v)}].${key}`);
+      seen.set(v, i);
+    }
+  });
+  if (errors.length) throw new UsageError(`${file}: ${errors.length} problem(s):\n${errors.map((e) => `  ${e}`).join('\n')}`);
+  return { vswitch: { vlan: vs.vlan, subnet: vs.subnet, interface: vs.interface }, servers: servers.map((s) => ({ ...s })) };
+}
+
+/** What the fleet plan needs that the inventory does not give; empty when it carries the stage. */
+export function inventoryShortfalls(fleet: FleetPlan, inventory: Inventory): string[] {
+  const out: string[] = [];
+  if (fleet.unplaceable.length) out.push(`the fleet plan itself is incomplete: ${fleet.unplaceable.map((u) => `${u.workload.name} (${u.reason})`).join('; ')}`);
+  const cps = inventory.servers.filter((s) => s.role === 'control-plane');
+  const needCp = fleet.singleNode ? 1 : (fleet.controlPlane?.count ?? 0);
+  if (cps.length !== needCp) out.push(`control plane: the plan has ${needCp} node(s) (an etcd quorum), the inventory ${cps.length}`);
+  const cpLocations = new Set(cps.map((s) => s.location));
+  if (!fleet.singleNode && cpLocations.size < Math.min(2, fleet.failureDomains.length)) out.push(`control plane: all ${cps.length} nodes are in ${[...cpLocations].join(', ')}; spread them over at least 2 locations so one site can fail`);
+  if (fleet.controlPlane) {
+    for (const s of cps) if (s.vcpu < fleet.controlPlane.server.vcpu || s.memoryGiB < fleet.controlPlane.server.memoryGiB) out.push(`${s.name}: ${s.vcpu} vCPU / ${s.memoryGiB} GiB is smaller than the planned control plane (${fleet.controlPlane.server.id}: ${fleet.controlPlane.server.vcpu} vCPU / ${fleet.controlPlane.server.memoryGiB} GiB)`);
+  }
+  for (const pool of fleet.pools) {
+    const name = fleet.singleNode ? undefined : pool.name;
+    const mine = inventory.servers.filter((s) => (name ? s.role === 'worker' && s.pool === name : s.role === 'control-plane'));
+    const big = mine.filter((s) => s.vcpu >= pool.server.vcpu && s.memoryGiB >= pool.server.memoryGiB);
+    for (const s of mine.filter((x) => !big.includes(x))) out.push(`${s.name}: ${s.vcpu} vCPU / ${s.memoryGiB} GiB is smaller than pool ${pool.name}'s planned server (${pool.server.id}: ${pool.server.vcpu} vCPU / ${pool.server.memoryGiB} GiB)`);
+    if (big.length < pool.count) out.push(`pool ${pool.name}: the plan has ${pool.count} servers of at least ${pool.server.vcpu} vCPU / ${pool.server.memoryGiB} GiB (${pool.packed} packed + ${pool.spare} spare), the inventory ${big.length}`);
+    const locations = new Set(big.map((s) => s.location));
+    const needed = Math.min(fleet.failureDomains.length, pool.count);
+    if (big.length && locations.size < needed) out.push(`pool ${pool.name}: servers in ${locations.size} location(s) (${[...locations].join(', ')}); the plan spreads it over ${needed} failure domains`);
+  }
+  return out;
+}
+
+/** The k3s configuration of a dedicated machine (k3s's own cloud controller; local NVMe through local-path). */
+export function dedicatedK3sConfig(server: InventoryServer, inventory: Inventory, first: InventoryServer): string {
+  const vlanIface = `${inventory.vswitch.interface}.${inventory.vswitch.vlan}`;
+  const lines = [
+    `node-ip: ${JSON.stringify(server.privateIpv4)}`,
+    `node-external-ip: ${JSON.stringify(server.publicIpv4)}`,
+    `flannel-iface: ${JSON.stringify(vlanIface)}`,
+    'token-file: "/etc/rancher/k3s/join-token"',
+    'node-label:',
+    ...[`topology.kubernetes.io/zone=${server.location}`, `stagekit.dev/pool=${server.role === 'control-plane' ? 'control-plane' : server.pool}`].map((l) => `  - ${JSON.stringify(l)}`),
+  ];
+  if (server.role === 'control-plane') {
+    lines.push(
+      server === first ? 'cluster-init: true' : `server: "https://${first.privateIpv4}:6443"`,
+      `tls-san: [${JSON.stringify(server.publicIpv4)}]`,
+      // Traefik: ingress-nginx is the platform's controller. local-storage stays: the local-path class serves the NVMe disks.
+      'disable: ["traefik"]',
+      'secrets-encryption: true',
+      'write-kubeconfig-mode: "0600"',
+      'kube-apiserver-arg: ["anonymous-auth=false"]',
+      'etcd-snapshot-schedule-cron: "0 */6 * * *"',
+      'etcd-snapshot-retention: 28',
+    );
+    if (inventory.servers.filter((s) => s.role === 'control-plane').length > 1) lines.push('node-taint: ["node-role.kubernetes.io/control-plane:NoSchedule"]');
+  } else {
+    lines.push(`server: "https://${first.privateIpv4}:6443"`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** netplan for the vSwitch VLAN (Hetzner: MTU 1400 on vSwitch VLANs). */
+export function vswitchNetplan(server: InventoryServer, inventory: Inventory): string {
+  const { vlan, interface: link, subnet } = inventory.vswitch;
+  const prefix = subnet.split('/')[1];
+  return ['network:', '  version: 2', '  vlans:', `    ${link}.${vlan}:`, `      id: ${vlan}`, `      link: ${link}`, '      mtu: 1400', `      addresses: ["${server.privateIpv4}/${prefix}"]`, ''].join('\n');
+}
+
+export function installScript(server: InventoryServer): string {
+  const role = server.role === 'control-plane' ? 'server' : 'agent';
+  return [
+    '#!/bin/sh',
+    `# ${server.name}: k3s ${role} ${K3S_VERSION}. Run as root after copying config.yaml and the join token (see CHECKLIST.md).`,
+    'set -eu',
+    'test -s /etc/rancher/k3s/join-token || { echo "missing /etc/rancher/k3s/join-token (CHECKLIST.md, step 5)" >&2; exit 1; }',
+    'install -m 0600 -D config.yaml /etc/rancher/k3s/config.yaml',
+    'install -m 0600 vswitch.yaml /etc/netplan/60-vswitch.yaml && netplan apply',
+    'apt-get update && apt-get install -y curl open-iscsi nfs-common',
+    `curl -fsSL https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(K3S_VERSION)}/install.sh -o /root/k3s-install.sh`,
+    `INSTALL_K3S_VERSION="${K3S_VERSION}" INSTALL_K3S_EXEC="${role}" sh /root/k3s-install.sh`,
+    '',
+  ].join('\n');
+}
+
+/** Every machine's files and the checklist; throws a UsageError listing what the inventory lacks. */
+export function dedicatedConfigs(stage: string, product: string, fleet: FleetPlan, inventory: Inventory): Record<string, string> {
+  const short = inventoryShortfalls(fleet, inventory);
+  if (short.length) throw new UsageError(`the inventory cannot carry ${stage} as planned:\n${short.map((s) => `  ${s}`).join('\n')}`);
+  const first = inventory.servers.find((s) => s.role === 'control-plane')!;
+  const files: Record<string, string> = {};
+  for (const s of inventory.servers) {
+    files[`machines/${s.name}/config.yaml`] = dedicatedK3sConfig(s, inventory, first);
+    files[`machines/${s.name}/vswitch.yaml`] = vswitchNetplan(s, inventory);
+    files[`machines/${s.name}/install.sh`] = installScript(s);
+  }
+  files['fleet.json'] = `${JSON.stringify(fleet, null, 2)}\n`;
+  files['CHECKLIST.md'] = checklist(stage, product, fleet, inventory, first);
+  return files;
+}
+
+function checklist(stage: string, product: string, fleet: FleetPlan, inventory: Inventory, first: InventoryServer): string {
+  const others = inventory.servers.filter((s) => s !== first);
+  return [
+    `# ${product}: ${stage} on dedicated servers`,
+    '',
+    `Checked by stagekit: ${inventory.servers.length} servers carry the fleet plan (${fleet.pools.map((p) => `${p.name}: ${p.count} × ${p.server.vcpu} vCPU / ${p.server.memoryGiB} GiB or larger`).join('; ')}).`,
+    '',
+    '1. Every server runs Ubuntu 24.04 (Hetzner: `installimage` from the rescue system), reachable over SSH as root.',
+    `2. vSwitch VLAN ${inventory.vswitch.vlan} is created and every server is attached to it (Robot > vSwitches).`,
+    '3. Copy each `machines/<name>/` folder to its server (e.g. `scp -r machines/<name> root@<publicIpv4>:/root/stagekit`).',
+    `4. Firewall (Robot > Firewall, per server): allow 80/443 from anywhere to the ingress nodes, 6443 from your admin addresses only, everything from ${inventory.vswitch.subnet}; deny the rest.`,
+    `5. Create the join token once and copy it to every server, never into this folder: \`openssl rand -hex 32 > join-token\`, then \`install -m 0600 -D join-token /etc/rancher/k3s/join-token\` on each.`,
+    `6. On ${first.name} first: \`cd /root/stagekit && sh install.sh\`; wait until \`k3s kubectl get nodes\` shows it Ready.`,
+    `7. Then, one at a time: ${others.map((s) => s.name).join(', ') || '(no other servers)'} (\`sh install.sh\` on each).`,
+    `8. Check: \`k3s kubectl get nodes -L topology.kubernetes.io/zone,stagekit.dev/pool\` lists ${inventory.servers.length} Ready nodes with their zones and pools.`,
+    `9. Copy /etc/rancher/k3s/k3s.yaml from ${first.name} to your machine, set its server to https://${first.publicIpv4}:6443, and run \`stagekit deploy --target k8s --stage ${stage} --install-platform\`.`,
+    '',
+  ].join('\n');
+}
