@@ -110,6 +110,11 @@ export interface CachePlan {
   readonly nodes: number;
   /** Requests (= limits) of one cache pod on Kubernetes: the usable share of `node`. */
   readonly podShape: Shape;
+  /**
+   * Kubernetes: the size in the replication's volume claim template, fixed when it was created
+   * (the redis-operator renders it into an immutable StatefulSet template). @default from `podShape`
+   */
+  readonly claimTemplateGiB?: number;
 }
 
 export interface QueuePlan {
@@ -550,10 +555,12 @@ export function shardSizings(plan: Plan, ladder: PlanLadder, activeShards = plan
     readReplicas: d.readReplicas,
     maxConnections: d.maxConnections,
   });
-  const shards = Array.from({ length: db.shards }, () => sizing(db));
+  const deployed = plan.deployedFloor?.databaseStorageGiB ?? [];
+  // A deployed shard never shrinks (the plan's floor, per shard).
+  const shards = Array.from({ length: db.shards }, (_, i) => ({ ...sizing(db), storageGiB: Math.max(db.storageGiB, deployed[i] ?? 0) }));
   const earlier = earlierDatabases(plan, ladder);
   if (!earlier.length) return shards;
-  let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
+  let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(shards[0].storageGiB, ...earlier.map((d) => d.storageGiB)) };
   if (activeShards < db.shards) {
     const all = [db, ...earlier];
     const biggest = all.reduce((a, b) => (b.instance.memoryGiB > a.instance.memoryGiB || (b.instance.memoryGiB === a.instance.memoryGiB && b.instance.vcpu > a.instance.vcpu) ? b : a));

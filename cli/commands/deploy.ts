@@ -12,7 +12,9 @@ import { DeployLog, parseTimeout, systemClock, terminalPrompter } from '../../de
 import { APPLY_PHASES, ApplyPhase, KubeObject } from '../../deploy/k8s/objects';
 import { systemKubectl } from '../../deploy/k8s/kubectl';
 import { randomPassword } from '../../deploy/k8s/secrets';
-import { deployAws, SynthesizedStage } from '../../deploy/aws/deploy-aws';
+import { deployAws, DeployedStateHooks, SynthesizedStage } from '../../deploy/aws/deploy-aws';
+import { LOCK_FILE, recordDeploy } from '../../deploy/lock';
+import { mergeDeployedSizes } from '../../core/floor';
 import { sdkAwsApi } from '../../deploy/aws/aws-api';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { toolkitDeployer } from '../../deploy/aws/toolkit';
@@ -20,7 +22,7 @@ import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s'
 import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../deploy/pulumi/engine';
 import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
 import { colors, progress, Progress } from '../../terminal/output';
-import { allowHttpOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
+import { allowHttpOption, cdkContextOption, checkOutDir, lockFloorOf, lockOption, noLockOption, parseCdkContext, profileOption, readProfile, targetOption } from '../options';
 import { capacityOf } from '../verdict';
 import { capacityVerdict } from '../../core/capacity';
 
@@ -39,6 +41,7 @@ export interface DeployOptions {
   until?: ApplyPhase;
   out: string;
   allowHttp?: boolean;
+  lock?: string | false;
 }
 
 /** Default waits: RDS Multi-AZ, replicas and MSK take tens of minutes to create; a cluster rollout minutes. */
@@ -59,6 +62,8 @@ export function deployCommand(): Command {
     .option('--context <name>', 'k8s: kubeconfig context (default: the current context)')
     .addOption(cdkContextOption())
     .addOption(allowHttpOption())
+    .addOption(lockOption())
+    .addOption(noLockOption())
     .addOption(new Option('--until <phase>', 'k8s: apply the phases up to this one only (e.g. data: create the database before switching the app)').choices([...APPLY_PHASES]))
     .option('-o, --out <dir>', 'aws: where the cloud assembly is synthesized', 'out')
     .addHelpText(
@@ -98,7 +103,8 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (opts.until && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--until applies to the kubectl engine only (--engine cdk).');
   const timeoutMs = parseTimeout(opts.timeout ?? DEFAULT_TIMEOUT[target]);
   const profile = readProfile(opts);
-  const plan = computePlan(profile, stage);
+  const locked = lockFloorOf(opts, profile);
+  const plan = computePlan(profile, stage, { deployed: locked });
   const capacity = capacityOf(plan);
   if (!capacity.fits) {
     const { lines } = capacityVerdict(capacity, profile);
@@ -128,7 +134,16 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   }
 
   const log = terminalLog();
-  const shared = { prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf };
+  const lockFile = typeof opts.lock === 'string' ? opts.lock : LOCK_FILE;
+  // The deployed state (template or deploy record) and the lock file together are the floor; a deploy records what it deployed.
+  const deployedState: DeployedStateHooks = {
+    replan: (deployed) => computePlan(profile, stage, { deployed: locked ? mergeDeployedSizes(locked, deployed) : deployed }),
+    record: (sizes, deployedPlan) => {
+      if (opts.lock === false) return;
+      recordDeploy(lockFile, target, { stage, deployedAt: new Date().toISOString(), profile: common.profileFile, sizes: { ...sizes, product: deployedPlan.product } });
+    },
+  };
+  const shared = { prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf, deployedState };
   if (opts.engine === 'pulumi') {
     const kubectl = systemKubectl({ context: opts.context });
     const hasKubectl = (await kubectl.run(['version', '--client', '-o', 'json'], { timeoutMs: 10_000 })).code === 0;
@@ -156,7 +171,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
     );
     return;
   }
-  await deployK8s({ ...common, renderObjects: () => renderObjects(plan), until: opts.until, context: opts.context }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
+  await deployK8s({ ...common, renderObjects: (floored) => renderObjects(floored), until: opts.until, context: opts.context }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
 }
 
 function print(lines: string[]): void {

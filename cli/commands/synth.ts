@@ -8,7 +8,7 @@ import type { WrittenRendering } from '../../core/rendering';
 import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
-import { allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { allowHttpOption, allStagesOption, cdkContextOption, checkOutDir, lockFloorOf, lockOption, noLockOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 import { printCapacityVerdicts } from '../verdict';
 
 export interface SynthOptions {
@@ -20,6 +20,7 @@ export interface SynthOptions {
   quiet?: boolean;
   cdkContext?: string[];
   allowHttp?: boolean;
+  lock?: string | false;
 }
 
 /** Where an artifact lives under the output folder, and its key in the run manifest. */
@@ -49,7 +50,8 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   const targets = selectedTargets(opts.target);
   const context = parseCdkContext(opts.cdkContext, opts);
   const out = checkOutDir(opts.out);
-  const plans = stages.map((stage) => computePlan(profile, stage));
+  const deployed = lockFloorOf(opts, profile);
+  const plans = stages.map((stage) => computePlan(profile, stage, { deployed }));
   const renderer = stageRenderer();
 
   const createdOut = !fs.existsSync(out);
@@ -113,6 +115,8 @@ export function synthCommand(): Command {
     .option('-o, --out <dir>', 'output directory', 'out')
     .addOption(cdkContextOption())
     .addOption(allowHttpOption())
+    .addOption(lockOption())
+    .addOption(noLockOption())
     .action((opts: SynthOptions) => {
       const messages = new Map<string, string[]>();
       // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).
@@ -137,6 +141,6 @@ export function synthCommand(): Command {
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
       printMessages();
       const profile = readProfile(opts);
-      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage)));
+      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage, { deployed: lockFloorOf(opts, profile) })));
     });
 }

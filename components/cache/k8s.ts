@@ -16,6 +16,7 @@ export function cacheK8s(ctx: K8sContext): void {
     zones: plan.zones,
     passwordSecret: { name: K8S_NAMES.cacheSecret, key: 'password' },
     storageClass: env.storageClass,
+    storageGiB: plan.cache!.claimTemplateGiB,
   });
   Object.assign(ctx.connections.webOnly.env, {
     [APP_ENV.cacheHost]: cache.masterService,

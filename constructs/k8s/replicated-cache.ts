@@ -50,6 +50,12 @@ export interface ReplicatedCacheProps {
   readonly sentinels?: number;
   /** @default the cluster's default StorageClass */
   readonly storageClass?: string;
+  /**
+   * Size of each node's volume claim. The redis-operator renders it into a StatefulSet's claim
+   * template, which cannot change once created: keep the deployed size here.
+   * @default twice the memory Redis may use (an RDB snapshot plus an AOF rewrite), at least 2 GiB
+   */
+  readonly storageGiB?: number;
 }
 
 /**
@@ -83,7 +89,7 @@ export class ReplicatedCache extends Construct {
     const e = quantities(EXPORTER_SHAPE);
     const s = quantities(SENTINEL_SHAPE);
     // RDB snapshot plus an AOF rewrite of the data set fit twice over.
-    const storageGiB = Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
+    const storageGiB = props.storageGiB ?? Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
 
     for (const [saName, labels] of [
       [name, componentLabels(props.product, name)],
