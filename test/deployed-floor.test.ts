@@ -13,7 +13,7 @@ import { sizesFromObjects, sizesFromTemplate } from '../deploy/floor-sources';
 import { lockedFloor, readLock, recordDeploy } from '../deploy/lock';
 import { compareObjects } from '../deploy/k8s/changes';
 import { stageRenderer } from '../blueprints/render';
-import { AwsApi } from '../deploy/aws/aws-api';
+import { AwsApi, StackSummary } from '../deploy/aws/aws-api';
 import { deployAws } from '../deploy/aws/deploy-aws';
 import { awsStatefulRisks } from '../deploy/aws/safety';
 import { stageCostDelta } from '../deploy/cost-delta';
@@ -128,7 +128,7 @@ test('deploy --target aws: replans over the deployed template and records what i
   const calls: string[] = [];
   const aws: AwsApi = {
     callerIdentity: async () => ({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' }),
-    describeStack: async (name) =>
+    describeStack: async (name): Promise<StackSummary> =>
       name === 'CDKToolkit'
         ? { name, arn: 'arn:cdktoolkit', status: 'UPDATE_COMPLETE', tags: {}, outputs: { BootstrapVersion: '30' } }
         : { name, arn: 'arn:stack', status: 'UPDATE_COMPLETE', tags: { 'stagekit:stage': 'sharded' }, outputs: {} },
