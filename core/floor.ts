@@ -108,7 +108,7 @@ export function applyDeployedFloor(plan: Plan, deployed: DeployedSizes, wantedZo
   }
 
   let cache = plan.cache;
-  if (cache && deployed.cacheNodeType) {
+  if (cache && (deployed.cacheNodeType || deployed.cacheNodes || deployed.cacheClaimTemplateGiB)) {
     const node = CACHE_NODES.find((n) => n.name === largerCacheNode(cache!.node.name, deployed.cacheNodeType));
     if (node && node !== cache.node) reasoning.push(`floor: cache node kept at the deployed ${node.name} (the profile alone plans ${cache.node.name})`);
     cache = {

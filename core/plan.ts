@@ -215,6 +215,14 @@ export function computePlan(profile: Profile, stage: StageName, options: PlanOpt
   const planned = computeUncheckedPlan(profile, stage, keptZones);
   const plan = options.deployed ? applyDeployedFloor(planned, options.deployed, computeUncheckedPlan(profile, stage).zones) : planned;
   plan.warnings.push(...checkPlanLimits(plan));
+  if (plan.database && plan.database.shards > 1) {
+    // Shard 0 is the database earlier stages built: say its size as the renderings (and the runbook) have it.
+    const earlier = Object.fromEntries(STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(stage, s) && s !== stage).map((s) => [s, computeUncheckedPlan(profile, s)]));
+    const shard0 = shardSizings(plan, earlier as PlanLadder)[0].storageGiB;
+    if (shard0 !== plan.database.storageGiB) {
+      plan.reasoning.push(`shard 0: ${shard0} GiB, not ${plan.database.storageGiB}: it is the database the earlier stages built (or deployed), and storage cannot shrink`);
+    }
+  }
   return plan;
 }
 

@@ -22,15 +22,21 @@ export function formatTransition(report: TransitionReport, format: ReportFormat)
 
 const TIMING_TITLES: Record<StepTiming, string> = { before: 'Before the deploy', deploy: 'The deploy', after: 'After the deploy' };
 
+/** "split-tier → sharded", or for a profile edit "sharded: old.yaml → new.yaml". */
+function moveTitle(r: TransitionReport): string {
+  return r.fromProfileFile ? `${r.to}: profile ${r.fromProfileFile} \u2192 ${r.profileFile ?? 'the default profile'}` : `${r.from} \u2192 ${r.to}`;
+}
+
 function transitionText(r: TransitionReport): string {
-  const out: string[] = [colors.bold(`${r.product}: ${r.from} \u2192 ${r.to}`), ''];
+  const out: string[] = [colors.bold(`${r.product}: ${moveTitle(r)}`), ''];
   for (const t of r.targets) {
     out.push(colors.bold(colors.cyan(`${TARGET_TITLES[t.target]} \u2014 ${t.scope}`)));
-    out.push(`  ${colors.green(`+${t.added.length} added`)}  ${colors.yellow(`~${t.changed.length} changed`)}  ${colors.red(`-${t.removed.length} removed`)}  (${t.unchanged} unchanged)`);
+    out.push(`  ${colors.green(`+${t.added.length} added`)}  ${colors.yellow(`~${t.changed.length + t.tagsOnly.length} changed`)}  ${colors.red(`-${t.removed.length} removed`)}  (${t.unchanged} unchanged)`);
     const rows = [
       ...t.added.map((c) => [colors.green('+'), c.id, c.type, '']),
       ...t.changed.map((c) => [colors.yellow('~'), c.id, c.type, c.detail ?? '']),
       ...t.removed.map((c) => [colors.red('-'), c.id, c.type, '']),
+      ...(t.tagsOnly.length ? [[colors.dim('~'), tagsOnlyLine(t), '', colors.dim(t.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations')]] : []),
     ];
     if (rows.length > 0) out.push(indent(table(['', 'resource', 'type', 'change'], rows)));
     out.push('', risksText(t.risks), '', costText(t.cost, r.from, r.to), '', runbookText(t.runbook), '');
@@ -41,6 +47,11 @@ function transitionText(r: TransitionReport): string {
       : colors.green('No stateful resource is replaced or destroyed by this move.'),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The one line all tag-only changes of a target collapse into: "69 resources: tags only". */
+export function tagsOnlyLine(t: TargetTransition): string {
+  return `${t.tagsOnly.length} ${t.target === 'aws' ? 'resources: tags only' : 'objects: labels only'}`;
 }
 
 export function risksText(risks: readonly StatefulRisk[]): string {
@@ -100,7 +111,7 @@ function indent(text: string, by = '  '): string {
 // Markdown (pull-request comment)
 
 function transitionMarkdown(r: TransitionReport): string {
-  const out: string[] = [`## stagekit plan: \`${r.product}\` ${r.from} \u2192 ${r.to}`, ''];
+  const out: string[] = [`## stagekit plan: \`${r.product}\` ${moveTitle(r)}`, ''];
   const blocking = r.targets.flatMap((t) => t.risks.filter((k) => k.severity === 'data-loss' || k.severity === 'rejected'));
   out.push(
     blocking.length > 0
@@ -114,7 +125,7 @@ function transitionMarkdown(r: TransitionReport): string {
 }
 
 function targetMarkdown(t: TargetTransition, r: TransitionReport): string[] {
-  const out = [`### ${TARGET_TITLES[t.target]} \u2014 ${t.scope}`, '', `**+${t.added.length} added \u00b7 ~${t.changed.length} changed \u00b7 \u2212${t.removed.length} removed** (${t.unchanged} unchanged)`, ''];
+  const out = [`### ${TARGET_TITLES[t.target]} \u2014 ${t.scope}`, '', `**+${t.added.length} added \u00b7 ~${t.changed.length + t.tagsOnly.length} changed \u00b7 \u2212${t.removed.length} removed** (${t.unchanged} unchanged)`, ''];
   if (t.risks.length > 0) {
     out.push('#### Stateful resources', '', '| | Resource | Type | Change | Why |', '|---|---|---|---|---|');
     for (const k of t.risks) {
@@ -126,9 +137,10 @@ function targetMarkdown(t: TargetTransition, r: TransitionReport): string[] {
     out.push('Stateful resources: none replaced, destroyed or removed.', '');
   }
   const all = [...t.added.map((c) => ['+', c] as const), ...t.changed.map((c) => ['~', c] as const), ...t.removed.map((c) => ['\u2212', c] as const)];
-  if (all.length > 0) {
+  if (all.length > 0 || t.tagsOnly.length > 0) {
     out.push('<details><summary>Resources</summary>', '', '| | Resource | Type | Change |', '|---|---|---|---|');
     for (const [sign, c] of all) out.push(`| ${sign} | \`${c.id}\` | \`${c.type}\` | ${cell((c as ChangeLine).detail ?? '')} |`);
+    if (t.tagsOnly.length) out.push(`| ~ | ${tagsOnlyLine(t)} | | ${t.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations'} |`);
     out.push('', '</details>', '');
   }
   if (t.cost.status === 'priced') {
