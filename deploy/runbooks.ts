@@ -551,6 +551,12 @@ function splitToSingleAws(n: Names): LegBody {
           `pg_dump -h 127.0.0.1 -p 15432 -U ${db.user} -Fd -j 4 -f cutover ${db.database}   # after stopping writes (scale the app group to 0)`,
         ],
       },
+      {
+        when: 'before',
+        title: 'Turn off the load balancer\u2019s deletion protection once DNS points at the server',
+        detail: 'The load balancer has deletion protection (its DNS name is what customers reach); CloudFormation cannot remove it while it is on.',
+        commands: [`aws elbv2 modify-load-balancer-attributes --region ${n.region} --load-balancer-arn <the stack's load balancer ARN> --attributes Key=deletion_protection.enabled,Value=false`],
+      },
       { when: 'deploy', title: 'Deploy single-server', detail: 'RDS has deletion protection: CloudFormation cannot delete it and leaves it outside the stack (still billed) until you remove it.', commands: [n.deploy('single-server', 'aws', ' --allow-data-loss')] },
       {
         when: 'after',

@@ -56,6 +56,11 @@ export interface ReplicatedCacheProps {
    * @default twice the memory Redis may use (an RDB snapshot plus an AOF rewrite), at least 2 GiB
    */
   readonly storageGiB?: number;
+  /**
+   * In-cluster TLS: a kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt) for Redis and Sentinel,
+   * e.g. one cert-manager issues. Clients then connect with TLS. @default none: plain TCP inside the namespace
+   */
+  readonly tlsSecret?: string;
 }
 
 /**
@@ -115,6 +120,7 @@ export class ReplicatedCache extends Construct {
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         },
         redisConfig: { maxMemoryPercentOfLimit: MAX_MEMORY_PERCENT },
+        ...(props.tlsSecret ? { tls: { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key', secret: { secretName: props.tlsSecret } } } : {}),
         storage: {
           volumeClaimTemplate: {
             spec: {
@@ -164,6 +170,7 @@ export class ReplicatedCache extends Construct {
       spec: {
         clusterSize: sentinels,
         serviceAccountName: sentinelName,
+        ...(props.tlsSecret ? { tls: { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key', secret: { secretName: props.tlsSecret } } } : {}),
         kubernetesConfig: {
           image: SENTINEL_IMAGE,
           imagePullPolicy: 'IfNotPresent',
