@@ -566,7 +566,8 @@ export function shardSizings(plan: Plan, ladder: PlanLadder, activeShards = plan
   const deployed = plan.deployedFloor?.databaseStorageGiB ?? [];
   // A deployed shard never shrinks (the plan's floor, per shard).
   const shards = Array.from({ length: db.shards }, (_, i) => ({ ...sizing(db), storageGiB: Math.max(db.storageGiB, deployed[i] ?? 0) }));
-  const earlier = earlierDatabases(plan, ladder);
+  // An earlier stage whose database is over RDS's storage limit was never deployed: it sets no floor.
+  const earlier = earlierDatabases(plan, ladder).filter((d) => d.storageGiB <= SERVICE_LIMITS.rdsStorageGiB.value);
   if (!earlier.length) return shards;
   let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(shards[0].storageGiB, ...earlier.map((d) => d.storageGiB)) };
   if (activeShards < db.shards) {
