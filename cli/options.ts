@@ -8,6 +8,8 @@ import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 import { Target, TARGETS } from '../core/rendering';
 import { Plan, validateActiveShards } from '../core/plan';
 import { validateAllowList } from '../deploy/self-hosted/allow-list';
+import type { DeployedSizes } from '../core/floor';
+import { LOCK_FILE, lockedFloor, readLock } from '../deploy/lock';
 
 export const profileOption = () =>
   new Option('-p, --profile <file>', 'workload profile (YAML)').default(DEFAULT_PROFILE_FILE, 'profiles/growing-product.yaml');
@@ -88,6 +90,18 @@ export function checkOutDir(out: string | undefined, flag = '--out'): string {
     if (!fs.statSync(parent).isDirectory()) throw new UsageError(`${flag}: ${parent} is not a directory, so ${out} cannot be created`);
   }
   return out;
+}
+
+/** `--lock FILE` / `--no-lock`: the deployed sizes plans keep as a floor (stagekit.lock.json, written by deploy). */
+export const lockOption = () =>
+  new Option('--lock <file>', `what is deployed (written by deploy): sizes are never planned below it`).default(LOCK_FILE);
+export const noLockOption = () => new Option('--no-lock', 'plan from the profile alone, ignoring the lock file');
+
+/** The floor of the lock file for this profile's product, or undefined (no lock file, or --no-lock). */
+export function lockFloorOf(opts: { lock?: string | boolean }, profile: Profile): DeployedSizes | undefined {
+  if (opts.lock === false) return undefined;
+  const file = typeof opts.lock === 'string' ? opts.lock : LOCK_FILE;
+  return lockedFloor(readLock(file), profile.name, file);
 }
 
 export function readProfile(opts: { profile: string }): Profile {

@@ -11,6 +11,7 @@
  */
 import type { Plan } from './plan';
 import type { StageName } from './ladder';
+import { CACHE_NODES } from './sizes';
 
 export interface DeployedSizes {
   readonly product: string;
@@ -28,6 +29,14 @@ export interface DeployedSizes {
    * The template is immutable; growth goes to the claim itself (PVC expansion).
    */
   readonly serverClaimTemplateGiB?: number;
+  /** The cache's node type (ElastiCache name) and node count. */
+  readonly cacheNodeType?: string;
+  readonly cacheNodes?: number;
+  /**
+   * Kubernetes: the size of the cache replication's volume claim template (the redis-operator
+   * renders it into a StatefulSet template, which cannot change).
+   */
+  readonly cacheClaimTemplateGiB?: number;
 }
 
 /** The sizes a plan renders, as they will be deployed. */
@@ -39,6 +48,7 @@ export function deployedSizesOf(plan: Plan, shardStorageGiB?: readonly number[])
     zones: plan.zones,
     ...(plan.server ? { serverDataVolumeGiB: plan.server.dataVolumeGiB, serverClaimTemplateGiB: plan.server.claimTemplateGiB ?? plan.server.dataVolumeGiB } : {}),
     ...(plan.database ? { databaseStorageGiB: shardStorageGiB ?? Array.from({ length: plan.database.shards }, () => plan.database!.storageGiB) } : {}),
+    ...(plan.cache ? { cacheNodeType: plan.cache.node.name, cacheNodes: plan.cache.nodes, ...(plan.cache.claimTemplateGiB ? { cacheClaimTemplateGiB: plan.cache.claimTemplateGiB } : {}) } : {}),
     ...(kafka ? { kafkaBrokers: kafka.brokers, kafkaStorageGiBPerBroker: kafka.storageGiBPerBroker, kafkaPartitions: kafka.partitions } : {}),
   };
 }
@@ -50,13 +60,16 @@ export function mergeDeployedSizes(a: DeployedSizes, b: DeployedSizes): Deployed
   return {
     product: b.product,
     stage: b.stage,
-    zones: b.zones,
+    zones: b.zones || a.zones,
     serverDataVolumeGiB: max(a.serverDataVolumeGiB, b.serverDataVolumeGiB),
     serverClaimTemplateGiB: a.serverClaimTemplateGiB ?? b.serverClaimTemplateGiB,
     databaseStorageGiB: shards ? Array.from({ length: shards }, (_, i) => max(a.databaseStorageGiB?.[i], b.databaseStorageGiB?.[i])!) : undefined,
     kafkaBrokers: max(a.kafkaBrokers, b.kafkaBrokers),
     kafkaStorageGiBPerBroker: max(a.kafkaStorageGiBPerBroker, b.kafkaStorageGiBPerBroker),
     kafkaPartitions: max(a.kafkaPartitions, b.kafkaPartitions),
+    cacheNodeType: largerCacheNode(a.cacheNodeType, b.cacheNodeType),
+    cacheNodes: max(a.cacheNodes, b.cacheNodes),
+    cacheClaimTemplateGiB: a.cacheClaimTemplateGiB ?? b.cacheClaimTemplateGiB,
   };
 }
 
@@ -83,9 +96,28 @@ export function applyDeployedFloor(plan: Plan, deployed: DeployedSizes, wantedZo
 
   let database = plan.database;
   if (database && deployed.databaseStorageGiB?.length) {
-    const floor = Math.max(database.storageGiB, ...deployed.databaseStorageGiB);
-    if (floor > database.storageGiB) kept('database storage', database.storageGiB, floor);
+    // Shard 0 is the database earlier stages built: its floor is its own (core's shardSizings applies
+    // it per shard). The size every shard is planned at takes the floor of the other shards, or of the
+    // only database when the plan has one.
+    const deployedShards = deployed.databaseStorageGiB;
+    const others = database.shards > 1 ? deployedShards.slice(1, database.shards) : deployedShards.slice(0, 1);
+    const floor = Math.max(database.storageGiB, ...others);
+    if (floor > database.storageGiB) kept(database.shards > 1 ? 'shard storage' : 'database storage', database.storageGiB, floor);
+    if (database.shards > 1 && (deployedShards[0] ?? 0) > floor) reasoning.push(`floor: shard 0 keeps its deployed ${deployedShards[0]} GiB`);
     database = { ...database, storageGiB: floor };
+  }
+
+  let cache = plan.cache;
+  if (cache && (deployed.cacheNodeType || deployed.cacheNodes || deployed.cacheClaimTemplateGiB)) {
+    const node = CACHE_NODES.find((n) => n.name === largerCacheNode(cache!.node.name, deployed.cacheNodeType));
+    if (node && node !== cache.node) reasoning.push(`floor: cache node kept at the deployed ${node.name} (the profile alone plans ${cache.node.name})`);
+    cache = {
+      ...cache,
+      node: node ?? cache.node,
+      podShape: node && node !== cache.node ? { vcpu: Math.round(node.vcpu * 0.9 * 100) / 100, memoryGiB: Math.round(node.memoryGiB * 0.85 * 100) / 100 } : cache.podShape,
+      nodes: Math.max(cache.nodes, deployed.cacheNodes ?? 0),
+      ...(deployed.cacheClaimTemplateGiB ? { claimTemplateGiB: deployed.cacheClaimTemplateGiB } : {}),
+    };
   }
 
   let queue = plan.queue;
@@ -101,5 +133,15 @@ export function applyDeployedFloor(plan: Plan, deployed: DeployedSizes, wantedZo
     const kafka = { ...k, brokers, storageGiBPerBroker, partitions };
     queue = { ...queue, selfHostedKafka: kafka, kafka: queue.kafka ? kafka : undefined };
   }
-  return { ...plan, server, database, queue, reasoning, warnings, deployedFloor: deployed };
+  return { ...plan, server, database, cache, queue, reasoning, warnings, deployedFloor: deployed };
+}
+
+/** The larger of two ElastiCache node types by memory (then vCPU); unknown names lose. */
+function largerCacheNode(a?: string, b?: string): string | undefined {
+  const size = (name?: string) => CACHE_NODES.find((n) => n.name === name);
+  const x = size(a);
+  const y = size(b);
+  if (!x) return y ? b : a;
+  if (!y) return a;
+  return y.memoryGiB > x.memoryGiB || (y.memoryGiB === x.memoryGiB && y.vcpu > x.vcpu) ? b : a;
 }

@@ -115,6 +115,11 @@ export interface CachePlan {
   readonly shards?: number;
   /** Requests (= limits) of one cache pod on Kubernetes: the usable share of `node`. */
   readonly podShape: Shape;
+  /**
+   * Kubernetes: the size in the replication's volume claim template, fixed when it was created
+   * (the redis-operator renders it into an immutable StatefulSet template). @default from `podShape`
+   */
+  readonly claimTemplateGiB?: number;
 }
 
 export interface QueuePlan {
@@ -215,6 +220,14 @@ export function computePlan(profile: Profile, stage: StageName, options: PlanOpt
   const planned = computeUncheckedPlan(profile, stage, keptZones);
   const plan = options.deployed ? applyDeployedFloor(planned, options.deployed, computeUncheckedPlan(profile, stage).zones) : planned;
   plan.warnings.push(...checkPlanLimits(plan));
+  if (plan.database && plan.database.shards > 1) {
+    // Shard 0 is the database earlier stages built: say its size as the renderings (and the runbook) have it.
+    const earlier = Object.fromEntries(STAGE_NAMES.filter((s) => reaches(s, 'split-tier') && reaches(stage, s) && s !== stage).map((s) => [s, computeUncheckedPlan(profile, s)]));
+    const shard0 = shardSizings(plan, earlier as PlanLadder)[0].storageGiB;
+    if (shard0 !== plan.database.storageGiB) {
+      plan.reasoning.push(`shard 0: ${shard0} GiB, not ${plan.database.storageGiB}: it is the database the earlier stages built (or deployed), and storage cannot shrink`);
+    }
+  }
   return plan;
 }
 
@@ -570,10 +583,13 @@ export function shardSizings(plan: Plan, ladder: PlanLadder, activeShards = plan
     readReplicas: d.readReplicas,
     maxConnections: d.maxConnections,
   });
-  const shards = Array.from({ length: db.shards }, () => sizing(db));
-  const earlier = earlierDatabases(plan, ladder);
+  const deployed = plan.deployedFloor?.databaseStorageGiB ?? [];
+  // A deployed shard never shrinks (the plan's floor, per shard).
+  const shards = Array.from({ length: db.shards }, (_, i) => ({ ...sizing(db), storageGiB: Math.max(db.storageGiB, deployed[i] ?? 0) }));
+  // An earlier stage whose database is over RDS's storage limit was never deployed: it sets no floor.
+  const earlier = earlierDatabases(plan, ladder).filter((d) => d.storageGiB <= SERVICE_LIMITS.rdsStorageGiB.value);
   if (!earlier.length) return shards;
-  let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(db.storageGiB, ...earlier.map((d) => d.storageGiB)) };
+  let shard0: ShardSizing = { ...shards[0], storageGiB: Math.max(shards[0].storageGiB, ...earlier.map((d) => d.storageGiB)) };
   if (activeShards < db.shards) {
     const all = [db, ...earlier];
     const biggest = all.reduce((a, b) => (b.instance.memoryGiB > a.instance.memoryGiB || (b.instance.memoryGiB === a.instance.memoryGiB && b.instance.vcpu > a.instance.vcpu) ? b : a));

@@ -35,6 +35,10 @@ export const PROFILE_STRING_PATTERNS = {
   healthCheckPath: /^\/(?:[A-Za-z0-9._~\/-]|%[0-9A-Fa-f]{2})*(?:\?(?:[A-Za-z0-9._~=&-]|%[0-9A-Fa-f]{2})*)?$/,
   /** A plain mailbox: no quotes, spaces or shell metacharacters (SNS and Alertmanager take it as is). */
   email: /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/,
+  /** A DNS host name (lowercase labels), as an Ingress host and a certificate's name. */
+  host: /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+  /** A Kubernetes object name (DNS-1123 subdomain label): a Secret or a cert-manager ClusterIssuer. */
+  k8sName: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
   /** The editor hint `$schema`: a relative path or URL without spaces, quotes or shell metacharacters. */
   schemaRef: /^[A-Za-z0-9._\/][A-Za-z0-9._~:\/?#@%+=-]{0,2047}$/,
 } as const;
@@ -197,6 +201,35 @@ export const profileSchema = z
       .strict()
       .default({ enabled: false })
       .describe('Content delivery network in front of the web tier (off by default).'),
+    tls: z
+      .object({
+        host: z
+          .string({ error: 'expected a host name' })
+          .regex(PROFILE_STRING_PATTERNS.host, { error: 'expected a lowercase DNS host name such as shop.example.com' })
+          .optional()
+          .describe('Host name the Kubernetes Ingress answers and its certificate names.'),
+        issuer: z
+          .string({ error: 'expected a ClusterIssuer name' })
+          .regex(PROFILE_STRING_PATTERNS.k8sName, { error: 'expected a Kubernetes name (lowercase letters, digits, hyphens)' })
+          .optional()
+          .describe('cert-manager ClusterIssuer that issues the Ingress certificate (and the in-cluster Redis certificate).'),
+        secretName: z
+          .string({ error: 'expected a Secret name' })
+          .regex(PROFILE_STRING_PATTERNS.k8sName, { error: 'expected a Kubernetes name (lowercase letters, digits, hyphens)' })
+          .optional()
+          .describe('A kubernetes.io/tls Secret you manage, instead of a cert-manager certificate.'),
+        redis: z.boolean({ error: 'expected true or false' }).default(false).describe('Encrypt in-cluster Redis traffic with TLS (needs issuer: cert-manager issues the certificate).'),
+        allowHttp: z.boolean({ error: 'expected true or false' }).default(false).describe('Acknowledge that the Kubernetes Ingress serves plain HTTP (no host with issuer or secretName).'),
+      })
+      .strict()
+      .superRefine((tls, ctx) => {
+        if ((tls.issuer || tls.secretName) && !tls.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'expected a host name: a certificate needs one (issuer or secretName given)' });
+        if (tls.issuer && tls.secretName) ctx.addIssue({ code: 'custom', path: ['secretName'], message: 'expected either issuer (cert-manager) or secretName (your own Secret), not both' });
+        if (tls.redis && !tls.issuer) ctx.addIssue({ code: 'custom', path: ['redis'], message: 'expected issuer as well: cert-manager issues the Redis certificate' });
+        if (tls.allowHttp && (tls.issuer || tls.secretName)) ctx.addIssue({ code: 'custom', path: ['allowHttp'], message: 'expected allowHttp only without a certificate (issuer or secretName)' });
+      })
+      .default({ redis: false, allowHttp: false })
+      .describe('TLS on Kubernetes: the Ingress certificate (cert-manager or your Secret) and in-cluster Redis TLS. AWS takes an ACM certificate: --cdk-context certificateArn=...'),
     assumptions: assumptionsSchema.default(assumptionsSchema.parse({})),
   })
   .strict();

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../core/errors';
 import { computePlan, Plan } from '../core/plan';
+import type { DeployedSizes } from '../core/floor';
 import type { Profile } from '../core/profile';
 import type { StageRenderer } from '../core/rendering';
 import { STAGE_NAMES, StageName } from '../core/ladder';
@@ -52,6 +53,8 @@ export interface PricingOptions {
    * @default none: give `from` or a renderer
    */
   readonly renderer?: StageRenderer;
+  /** What is deployed (stagekit.lock.json): sizes are priced as max(planned, deployed). @default nothing deployed */
+  readonly deployed?: DeployedSizes;
 }
 
 export interface StageBills {
@@ -186,7 +189,7 @@ export function priceStages(profile: Profile, stages: readonly StageName[], opti
   const regional = inRegion(profile, options.region);
   return stages.map((stage) => {
     onStage?.(stage);
-    const plan = computePlan(regional, stage);
+    const plan = computePlan(regional, stage, { deployed: options.deployed });
     const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
     return priceArtifacts(plan, template, objects, options);
   });

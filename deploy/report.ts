@@ -22,25 +22,36 @@ export function formatTransition(report: TransitionReport, format: ReportFormat)
 
 const TIMING_TITLES: Record<StepTiming, string> = { before: 'Before the deploy', deploy: 'The deploy', after: 'After the deploy' };
 
-function transitionText(report: TransitionReport): string {
-  const out: string[] = [colors.bold(`${report.product}: ${report.from} \u2192 ${report.to}`), ''];
-  for (const transition of report.targets) {
-    out.push(colors.bold(colors.cyan(`${TARGET_TITLES[transition.target]} \u2014 ${transition.scope}`)));
-    out.push(`  ${colors.green(`+${transition.added.length} added`)}  ${colors.yellow(`~${transition.changed.length} changed`)}  ${colors.red(`-${transition.removed.length} removed`)}  (${transition.unchanged} unchanged)`);
+/** "split-tier → sharded", or for a profile edit "sharded: old.yaml → new.yaml". */
+function moveTitle(r: TransitionReport): string {
+  return r.fromProfileFile ? `${r.to}: profile ${r.fromProfileFile} \u2192 ${r.profileFile ?? 'the default profile'}` : `${r.from} \u2192 ${r.to}`;
+}
+
+function transitionText(r: TransitionReport): string {
+  const out: string[] = [colors.bold(`${r.product}: ${moveTitle(r)}`), ''];
+  for (const t of r.targets) {
+    out.push(colors.bold(colors.cyan(`${TARGET_TITLES[t.target]} \u2014 ${t.scope}`)));
+    out.push(`  ${colors.green(`+${t.added.length} added`)}  ${colors.yellow(`~${t.changed.length + t.tagsOnly.length} changed`)}  ${colors.red(`-${t.removed.length} removed`)}  (${t.unchanged} unchanged)`);
     const rows = [
-      ...transition.added.map((c) => [colors.green('+'), c.id, c.type, '']),
-      ...transition.changed.map((c) => [colors.yellow('~'), c.id, c.type, c.detail ?? '']),
-      ...transition.removed.map((c) => [colors.red('-'), c.id, c.type, '']),
+      ...t.added.map((c) => [colors.green('+'), c.id, c.type, '']),
+      ...t.changed.map((c) => [colors.yellow('~'), c.id, c.type, c.detail ?? '']),
+      ...t.removed.map((c) => [colors.red('-'), c.id, c.type, '']),
+      ...(t.tagsOnly.length ? [[colors.dim('~'), tagsOnlyLine(t), '', colors.dim(t.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations')]] : []),
     ];
     if (rows.length > 0) out.push(indent(table(['', 'resource', 'type', 'change'], rows)));
-    out.push('', risksText(transition.risks), '', costText(transition.cost, report.from, report.to), '', runbookText(transition.runbook), '');
+    out.push('', risksText(t.risks), '', costText(t.cost, r.from, r.to), '', runbookText(t.runbook), '');
   }
   out.push(
-    report.risky
+    r.risky
       ? colors.red(colors.bold('Risky move: a stateful resource would be replaced or destroyed, or a change would be rejected (exit code 3).'))
       : colors.green('No stateful resource is replaced or destroyed by this move.'),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** The one line all tag-only changes of a target collapse into: "69 resources: tags only". */
+export function tagsOnlyLine(t: TargetTransition): string {
+  return `${t.tagsOnly.length} ${t.target === 'aws' ? 'resources: tags only' : 'objects: labels only'}`;
 }
 
 export function risksText(risks: readonly StatefulRisk[]): string {
@@ -68,12 +79,12 @@ export function runbookText(runbook: Runbook, only?: readonly StepTiming[]): str
   for (const leg of runbook.legs) {
     out.push(`  ${colors.bold(`Runbook ${leg.from} \u2192 ${leg.to}`)}${leg.dataWork ? colors.yellow(' (data work)') : ''}: ${leg.summary}`);
     out.push(`  downtime: ${leg.downtime}`);
-    let stepNumber = 0;
+    let n = 0;
     for (const timing of only ?? (['before', 'deploy', 'after'] as const)) {
-      const steps = leg.steps.filter((step) => step.when === timing);
+      const steps = leg.steps.filter((s) => s.when === timing);
       if (steps.length === 0) continue;
       out.push(`  ${colors.underline(TIMING_TITLES[timing])}`);
-      for (const step of steps) out.push(...stepText(++stepNumber, step));
+      for (const s of steps) out.push(...stepText(++n, s));
     }
     if (!only) {
       out.push(`  ${colors.underline('Risks')}`, ...leg.risks.map((x) => `    - ${x}`));
@@ -83,9 +94,9 @@ export function runbookText(runbook: Runbook, only?: readonly StepTiming[]): str
   return out.join('\n');
 }
 
-function stepText(stepNumber: number, step: RunbookStep): string[] {
-  const lines = [`    ${stepNumber}. ${colors.bold(step.title)}${step.detail ? `: ${step.detail}` : ''}`];
-  for (const command of step.commands ?? []) lines.push(`         ${colors.dim('$')} ${command}`);
+function stepText(n: number, s: RunbookStep): string[] {
+  const lines = [`    ${n}. ${colors.bold(s.title)}${s.detail ? `: ${s.detail}` : ''}`];
+  for (const c of s.commands ?? []) lines.push(`         ${colors.dim('$')} ${c}`);
   return lines;
 }
 
@@ -99,46 +110,47 @@ function indent(text: string, by = '  '): string {
 // ---------------------------------------------------------------------------------------------
 // Markdown (pull-request comment)
 
-function transitionMarkdown(report: TransitionReport): string {
-  const out: string[] = [`## stagekit plan: \`${report.product}\` ${report.from} \u2192 ${report.to}`, ''];
-  const blocking = report.targets.flatMap((transition) => transition.risks.filter((risk) => risk.severity === 'data-loss' || risk.severity === 'rejected'));
+function transitionMarkdown(r: TransitionReport): string {
+  const out: string[] = [`## stagekit plan: \`${r.product}\` ${moveTitle(r)}`, ''];
+  const blocking = r.targets.flatMap((t) => t.risks.filter((k) => k.severity === 'data-loss' || k.severity === 'rejected'));
   out.push(
     blocking.length > 0
       ? `> [!CAUTION]\n> **${blocking.length} stateful resource change(s) would lose data or be rejected.** Review them and the runbook before deploying; \`stagekit deploy\` refuses them without \`--allow-data-loss\`.`
       : '> [!NOTE]\n> No stateful resource is replaced or destroyed by this move.',
     '',
   );
-  for (const transition of report.targets) out.push(...targetMarkdown(transition, report));
-  if (report.profileFile) out.push(`<sub>profile: \`${report.profileFile}\`</sub>`, '');
+  for (const t of r.targets) out.push(...targetMarkdown(t, r));
+  if (r.profileFile) out.push(`<sub>profile: \`${r.profileFile}\`</sub>`, '');
   return `${out.join('\n')}\n`;
 }
 
-function targetMarkdown(transition: TargetTransition, report: TransitionReport): string[] {
-  const out = [`### ${TARGET_TITLES[transition.target]} \u2014 ${transition.scope}`, '', `**+${transition.added.length} added \u00b7 ~${transition.changed.length} changed \u00b7 \u2212${transition.removed.length} removed** (${transition.unchanged} unchanged)`, ''];
-  if (transition.risks.length > 0) {
+function targetMarkdown(t: TargetTransition, r: TransitionReport): string[] {
+  const out = [`### ${TARGET_TITLES[t.target]} \u2014 ${t.scope}`, '', `**+${t.added.length} added \u00b7 ~${t.changed.length + t.tagsOnly.length} changed \u00b7 \u2212${t.removed.length} removed** (${t.unchanged} unchanged)`, ''];
+  if (t.risks.length > 0) {
     out.push('#### Stateful resources', '', '| | Resource | Type | Change | Why |', '|---|---|---|---|---|');
-    for (const risk of transition.risks) {
-      const icon = risk.severity === 'data-loss' || risk.severity === 'rejected' ? ':red_circle:' : risk.severity === 'no-effect' || risk.severity === 'possible-data-loss' ? ':warning:' : ':large_blue_circle:';
-      out.push(`| ${icon} **${severityLabel(risk.severity)}** | \`${risk.resource}\` | \`${risk.resourceType}\` | ${risk.change} | ${cell(risk.reason)}${risk.fix ? `<br>**Fix:** ${cell(risk.fix)}` : ''} |`);
+    for (const k of t.risks) {
+      const icon = k.severity === 'data-loss' || k.severity === 'rejected' ? ':red_circle:' : k.severity === 'no-effect' || k.severity === 'possible-data-loss' ? ':warning:' : ':large_blue_circle:';
+      out.push(`| ${icon} **${severityLabel(k.severity)}** | \`${k.resource}\` | \`${k.resourceType}\` | ${k.change} | ${cell(k.reason)}${k.fix ? `<br>**Fix:** ${cell(k.fix)}` : ''} |`);
     }
     out.push('');
   } else {
     out.push('Stateful resources: none replaced, destroyed or removed.', '');
   }
-  const all = [...transition.added.map((change) => ['+', change] as const), ...transition.changed.map((change) => ['~', change] as const), ...transition.removed.map((change) => ['\u2212', change] as const)];
-  if (all.length > 0) {
+  const all = [...t.added.map((c) => ['+', c] as const), ...t.changed.map((c) => ['~', c] as const), ...t.removed.map((c) => ['\u2212', c] as const)];
+  if (all.length > 0 || t.tagsOnly.length > 0) {
     out.push('<details><summary>Resources</summary>', '', '| | Resource | Type | Change |', '|---|---|---|---|');
-    for (const [sign, change] of all) out.push(`| ${sign} | \`${change.id}\` | \`${change.type}\` | ${cell((change as ChangeLine).detail ?? '')} |`);
+    for (const [sign, c] of all) out.push(`| ${sign} | \`${c.id}\` | \`${c.type}\` | ${cell((c as ChangeLine).detail ?? '')} |`);
+    if (t.tagsOnly.length) out.push(`| ~ | ${tagsOnlyLine(t)} | | ${t.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations'} |`);
     out.push('', '</details>', '');
   }
-  if (transition.cost.status === 'priced') {
-    out.push('#### Monthly cost (USD)', '', `| Provider | ${report.from} | ${report.to} | Delta | |`, '|---|---:|---:|---:|---|');
-    for (const provider of transition.cost.providers) out.push(`| ${provider.label} | ${formatUsd(provider.fromMonthly)} | ${formatUsd(provider.toMonthly)} | **${formatUsd(provider.deltaMonthly, true)}** | ${provider.notPriced ? `${provider.notPriced} resource(s) not priced` : ''} |`);
-    out.push('', `<sub>${transition.cost.catalogDate} Details: \`stagekit cost diff ${report.from} ${report.to}\`.</sub>`, '');
+  if (t.cost.status === 'priced') {
+    out.push('#### Monthly cost (USD)', '', `| Provider | ${r.from} | ${r.to} | Delta | |`, '|---|---:|---:|---:|---|');
+    for (const p of t.cost.providers) out.push(`| ${p.label} | ${formatUsd(p.fromMonthly)} | ${formatUsd(p.toMonthly)} | **${formatUsd(p.deltaMonthly, true)}** | ${p.notPriced ? `${p.notPriced} resource(s) not priced` : ''} |`);
+    out.push('', `<sub>${t.cost.catalogDate} Details: \`stagekit cost diff ${r.from} ${r.to}\`.</sub>`, '');
   } else {
-    out.push(`Monthly cost: not available (${transition.cost.reason}).`, '');
+    out.push(`Monthly cost: not available (${t.cost.reason}).`, '');
   }
-  out.push(...runbookMarkdown(transition.runbook));
+  out.push(...runbookMarkdown(t.runbook));
   return out;
 }
 
@@ -152,14 +164,14 @@ function runbookMarkdown(runbook: Runbook): string[] {
 
 function legMarkdown(leg: RunbookLeg): string[] {
   const out = [`#### Runbook: ${leg.from} \u2192 ${leg.to}${leg.dataWork ? ' (data work)' : ''}`, '', leg.summary, '', `**Downtime:** ${leg.downtime}`, ''];
-  let stepNumber = 0;
+  let n = 0;
   for (const timing of ['before', 'deploy', 'after'] as const) {
-    const steps = leg.steps.filter((step) => step.when === timing);
+    const steps = leg.steps.filter((s) => s.when === timing);
     if (steps.length === 0) continue;
     out.push(`**${TIMING_TITLES[timing]}**`, '');
-    for (const step of steps) {
-      out.push(`${++stepNumber}. **${step.title}**${step.detail ? ` \u2014 ${step.detail}` : ''}`);
-      if (step.commands?.length) out.push('   ```sh', ...step.commands.map((c) => `   ${c}`), '   ```');
+    for (const s of steps) {
+      out.push(`${++n}. **${s.title}**${s.detail ? ` \u2014 ${s.detail}` : ''}`);
+      if (s.commands?.length) out.push('   ```sh', ...s.commands.map((c) => `   ${c}`), '   ```');
     }
     out.push('');
   }

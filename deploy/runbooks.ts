@@ -9,7 +9,7 @@
  * rendered stages: names are read from them, never guessed. Where a name only exists after
  * deploy (an RDS endpoint, a pod), the runbook shows the command that finds it.
  */
-import { computeLadder, Plan } from '../core/plan';
+import { computeLadder, Plan, shardSizings } from '../core/plan';
 import type { Profile } from '../core/profile';
 import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 
@@ -439,9 +439,12 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
       : 'Set rds.logical_replication = 1 in shard 0\u2019s parameter group and reboot the writer in a quiet hour (a static parameter; Multi-AZ fails over in about a minute).'
     : `Confirm SHOW wal_level is logical on ${shardName(0)} (CloudNativePG\u2019s default); if not, set spec.postgresql.parameters.wal_level: logical (a rolling restart).`;
   const where = map ? ` (${map.where})` : '';
+  // The sizes the plan renders (core's shardSizings), so the runbook and the plan say the same.
+  const sizes = shardSizings(n.plan('sharded'), n.ctx.plans);
+  const sized = `${shardName(0)} (shard 0, the existing database, ${sizes[0].storageGiB} GiB) keeps every row; shards 1..${shards - 1} (${sizes[1]?.storageGiB ?? '?'} GiB each) are created empty. `;
   return {
     summary:
-      `Splits the data across ${shards} shards by the key rule "${rule}". ${shardName(0)} (shard 0, the existing database) keeps every row; shards 1..${shards - 1} are created empty. ` +
+      `Splits the data across ${shards} shards by the key rule "${rule}". ${sized}` +
       'Rows are backfilled into their new shard with logical replication (one filtered publication per shard), then applications switch to the shard map and the moved rows are deleted from shard 0.',
     dataWork: true,
     downtime: 'a write pause of about a minute at the switch (replication catches up, sequences are set, the routing flag flips)',
@@ -547,6 +550,12 @@ function splitToSingleAws(n: Names): LegBody {
           `aws ssm start-session --region ${n.region} --target <an app instance> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${writer},portNumber=5432,localPortNumber=15432`,
           `pg_dump -h 127.0.0.1 -p 15432 -U ${db.user} -Fd -j 4 -f cutover ${db.database}   # after stopping writes (scale the app group to 0)`,
         ],
+      },
+      {
+        when: 'before',
+        title: 'Turn off the load balancer\u2019s deletion protection once DNS points at the server',
+        detail: 'The load balancer has deletion protection (its DNS name is what customers reach); CloudFormation cannot remove it while it is on.',
+        commands: [`aws elbv2 modify-load-balancer-attributes --region ${n.region} --load-balancer-arn <the stack's load balancer ARN> --attributes Key=deletion_protection.enabled,Value=false`],
       },
       { when: 'deploy', title: 'Deploy single-server', detail: 'RDS has deletion protection: CloudFormation cannot delete it and leaves it outside the stack (still billed) until you remove it.', commands: [n.deploy('single-server', 'aws', ' --allow-data-loss')] },
       {

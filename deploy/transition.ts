@@ -7,9 +7,9 @@ import type { Profile } from '../core/profile';
 import type { Target } from '../core/rendering';
 import { STAGE_NAMES, StageName } from '../core/ladder';
 import { Runbook, runbookContext, transitionRunbook } from './runbooks';
-import { AwsRiskCheck, compareTemplates } from './aws/changes';
+import { AwsRiskCheck, compareTemplates, TemplateResourceChange } from './aws/changes';
 import { CostDelta, CostEstimator } from './cost-delta';
-import { compareObjects } from './k8s/changes';
+import { ChangedObject, compareObjects } from './k8s/changes';
 import { describeObject, KubeObject } from './k8s/objects';
 import { MoveRenderings } from './render';
 import { isBlocking, sortRisks, StatefulRisk } from './risk';
@@ -28,6 +28,8 @@ export interface TargetTransition {
   readonly scope: string;
   readonly added: ChangeLine[];
   readonly changed: ChangeLine[];
+  /** Changed only in their tags or labels (the stage tag on a move): printed as one line. */
+  readonly tagsOnly: ChangeLine[];
   readonly removed: ChangeLine[];
   readonly unchanged: number;
   /** Every stateful resource replaced, destroyed, rejected, ignored or retained; worst first. */
@@ -42,8 +44,12 @@ export interface TransitionReport {
   readonly to: StageName;
   readonly profileFile?: string;
   readonly targets: TargetTransition[];
+  /** `plan --from-profile`: the profile deployed now (the move is then a profile edit at one stage). */
+  readonly fromProfileFile?: string;
   /** True when any target has a risk that blocks a deploy (data loss or a rejected change). */
   readonly risky: boolean;
+  /** `plan --from-profile`: the plan both targets rendered for the edited profile (its floors in its reasoning). */
+  readonly toPlan?: import('../core/plan').Plan;
 }
 
 export interface TransitionInput {
@@ -55,6 +61,24 @@ export interface TransitionInput {
   readonly render: MoveRenderings;
   readonly awsRiskCheck: AwsRiskCheck;
   readonly cost: CostEstimator;
+}
+
+/** AWS changes, those that touch only `Tags` (updated in place) apart. */
+export function awsChangeLines(changed: readonly TemplateResourceChange[]): { changed: ChangeLine[]; tagsOnly: ChangeLine[] } {
+  const line = (c: TemplateResourceChange): ChangeLine => ({
+    id: c.logicalId,
+    type: c.resourceType,
+    detail: `${c.impact === 'replace' ? 'REPLACED' : c.impact === 'may-replace' ? 'may be replaced' : 'updated in place'}: ${c.properties?.join(', ')}`,
+  });
+  const tagOnly = (c: TemplateResourceChange) => c.impact === 'update' && (c.properties?.length ?? 0) > 0 && c.properties!.every((p) => p === 'Tags');
+  return { changed: changed.filter((c) => !tagOnly(c)).map(line), tagsOnly: changed.filter(tagOnly).map(line) };
+}
+
+/** Kubernetes changes, those that touch only labels or annotations apart. */
+export function k8sChangeLines(changed: readonly ChangedObject[]): { changed: ChangeLine[]; tagsOnly: ChangeLine[] } {
+  const line = (c: ChangedObject): ChangeLine => ({ id: describeObject(c.after), type: c.after.apiVersion, detail: c.fields.join(', ') });
+  const tagOnly = (c: ChangedObject) => c.fields.every((f) => f === 'metadata.labels' || f === 'metadata.annotations');
+  return { changed: changed.filter((c) => !tagOnly(c)).map(line), tagsOnly: changed.filter(tagOnly).map(line) };
 }
 
 export function planTransition(input: TransitionInput): TransitionReport {
@@ -80,11 +104,7 @@ export function planTransition(input: TransitionInput): TransitionReport {
         target,
         scope: `CloudFormation stack ${profile.name} (${profile.region})`,
         added: changes.added.map((c) => ({ id: c.logicalId, type: c.resourceType })),
-        changed: changes.changed.map((c) => ({
-          id: c.logicalId,
-          type: c.resourceType,
-          detail: `${c.impact === 'replace' ? 'REPLACED' : c.impact === 'may-replace' ? 'may be replaced' : 'updated in place'}: ${c.properties?.join(', ')}`,
-        })),
+        ...awsChangeLines(changes.changed),
         removed: changes.removed.map((c) => ({ id: c.logicalId, type: c.resourceType })),
         unchanged: changes.unchanged,
         risks: sortRisks(changes.risks),
@@ -103,7 +123,7 @@ export function planTransition(input: TransitionInput): TransitionReport {
         target,
         scope: `namespace ${profile.name}`,
         added: changes.added.map(line),
-        changed: changes.changed.map((c) => ({ ...line(c.after), detail: c.fields.join(', ') })),
+        ...k8sChangeLines(changes.changed),
         removed: changes.removed.map(line),
         unchanged: changes.unchanged,
         risks: sortRisks(changes.risks),

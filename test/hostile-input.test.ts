@@ -25,6 +25,7 @@ const STRING_FIELDS: Array<[string, string]> = [
   ['app.image', 'registry.example.com:5000/team/app:1.2.3'],
   ['app.healthCheckPath', '/healthz?full=1&db=yes'],
   ['alerts.email', 'sre+alerts@example.com'],
+  ['tls.host', 'shop.example.com'],
 ];
 
 const HOSTILE = [

@@ -18,3 +18,21 @@ test('an unknown stage is a usage error (exit 2) listing the stages', () => {
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('Unknown stage "mainframe": expected one of single-server, split-tier, read-replicas, sharded, queue-pipeline.');
 });
+
+describe('plan --stage S --profile NEW --from-profile OLD (a profile edit)', () => {
+  const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-edit-'));
+  const original = fs.readFileSync(path.join(ROOT, 'profiles', 'growing-product.yaml'), 'utf8');
+  const write = (name: string, text: string) => (fs.writeFileSync(path.join(dir, name), text), path.join(dir, name));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('usage errors: --from-profile needs --stage and no FROM TO; another product is refused', () => {
+    expect(run('plan', '--from-profile', 'profiles/growing-product.yaml').stderr).toMatch(/give the stage both profiles are deployed at with --stage/);
+    expect(run('plan', 'split-tier', 'sharded', '--stage', 'sharded', '--from-profile', 'profiles/growing-product.yaml').status).toBe(2);
+    const other = write('other.yaml', original.replace('name: growing-shop', 'name: other-shop'));
+    const r = run('plan', '--stage', 'split-tier', '--from-profile', other, '--no-lock');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--from-profile: expected the product growing-shop .* got other-shop/);
+  });
+});

@@ -59,7 +59,7 @@ export class ProductStack extends Stack {
     Tags.of(this).add('stagekit:stage', plan.stage);
 
     this.observability = new StageObservability(this, 'Observability', {
-      dashboardName: `${plan.product}-${plan.stage}`,
+      dashboardName: plan.product, // not the stage: a renamed dashboard is replaced on every move
       alarmEmail: plan.observability.alarmEmail,
     });
     const logRetention = retentionDays(plan.observability.logRetentionDays);

@@ -19,7 +19,7 @@ import { infracostJson } from '../../cost/infracost';
 import { checkOneRun } from '../run-manifest';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { printCapacityVerdicts } from '../verdict';
-import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
+import { allStagesOption, lockFloorOf, lockOption, noLockOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];
 const COMMITMENTS = ['on-demand', '1y', '3y'] as const;
@@ -35,6 +35,7 @@ export interface CostOptions {
   stage?: string;
   all?: boolean;
   profile: string;
+  lock?: string | false;
   region?: string;
   provider: FleetProvider;
   owned?: string;
@@ -78,7 +79,9 @@ function withPricingOptions(command: Command): Command {
     .option('--ops-hours <list>', `hours a month per system, e.g. postgres=4,kafka=10 (defaults: ${Object.entries(DEFAULT_OPS.hours).map(([k, v]) => `${k}=${v}`).join(',')})`)
     .option('--nat-share <share>', 'share of internet egress that leaves through NAT gateways (default: 0.05)')
     .option('--catalog <file>', 'a price catalog file (default: the committed data/prices/catalog.json)')
-    .option('--no-assumptions', 'leave the assumption lines out of the table');
+    .option('--no-assumptions', 'leave the assumption lines out of the table')
+    .addOption(lockOption())
+    .addOption(noLockOption());
 }
 
 export function pricingOptions(opts: CostOptions): PricingOptions {
@@ -106,7 +109,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
 /** Synthesizes (with a spinner) and prices the stages. */
 export function runCost(stages: readonly StageName[], opts: CostOptions): StageBills[] {
   const profile = readProfile(opts);
-  const options = pricingOptions(opts);
+  const options = { ...pricingOptions(opts), deployed: lockFloorOf(opts, profile) };
   // Stages priced together must come from one synth run of this profile.
   if (options.from) checkOneRun(options.from, stages.flatMap((s) => [`aws/${s}`, `k8s/${s}`]), profile, opts.profile);
   const spinner = progress('pricing');

@@ -12,7 +12,9 @@ import { DeployLog, parseTimeout, systemClock, terminalPrompter } from '../../de
 import { APPLY_PHASES, ApplyPhase, KubeObject } from '../../deploy/k8s/objects';
 import { systemKubectl } from '../../deploy/k8s/kubectl';
 import { randomPassword } from '../../deploy/k8s/secrets';
-import { deployAws, SynthesizedStage } from '../../deploy/aws/deploy-aws';
+import { deployAws, DeployedStateHooks, SynthesizedStage } from '../../deploy/aws/deploy-aws';
+import { LOCK_FILE, recordDeploy } from '../../deploy/lock';
+import { mergeDeployedSizes } from '../../core/floor';
 import { sdkAwsApi } from '../../deploy/aws/aws-api';
 import { awsStatefulRisks } from '../../deploy/aws/safety';
 import { toolkitDeployer } from '../../deploy/aws/toolkit';
@@ -20,7 +22,7 @@ import { checkApis, checkCluster, deployK8s } from '../../deploy/k8s/deploy-k8s'
 import { deployWithPulumi, findPulumiCli, openAutomationStack, PULUMI_CDK_UNAVAILABLE } from '../../deploy/pulumi/engine';
 import { pulumiDryRun } from '../../deploy/pulumi/dry-run';
 import { colors, progress, Progress } from '../../terminal/output';
-import { activeShardsOf, allowHttpOption, apiAllowOption, cdkContextOption, checkOutDir, parseApiAllow, parseCdkContext, profileOption, readProfile, SELF_HOSTED, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, apiAllowOption, cdkContextOption, checkOutDir, lockFloorOf, lockOption, noLockOption, parseApiAllow, parseCdkContext, profileOption, readProfile, SELF_HOSTED, targetOption } from '../options';
 import { capacityOf } from '../verdict';
 import { capacityVerdict } from '../../core/capacity';
 
@@ -41,6 +43,7 @@ export interface DeployOptions {
   allowHttp?: boolean;
   apiAllow?: string[];
   installPlatform?: boolean;
+  lock?: string | false;
 }
 
 /** Default waits: RDS Multi-AZ, replicas and MSK take tens of minutes to create; a cluster rollout minutes. */
@@ -63,6 +66,8 @@ export function deployCommand(): Command {
     .addOption(allowHttpOption())
     .addOption(apiAllowOption())
     .option('--install-platform', 'k8s: install the platform add-ons the cluster lacks (operators, cert-manager, ingress, monitoring, logs; pinned and vendored) before the stage, after asking')
+    .addOption(lockOption())
+    .addOption(noLockOption())
     .addOption(new Option('--until <phase>', 'k8s: apply the phases up to this one only (e.g. data: create the database before switching the app)').choices([...APPLY_PHASES]))
     .option('-o, --out <dir>', 'aws: where the cloud assembly is synthesized', 'out')
     .addHelpText(
@@ -107,7 +112,8 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   if (opts.until && opts.engine === 'pulumi') throw new StopError(EXIT.usage, '--until applies to the kubectl engine only (--engine cdk).');
   const timeoutMs = parseTimeout(opts.timeout ?? DEFAULT_TIMEOUT[target]);
   const profile = readProfile(opts);
-  const plan = computePlan(profile, stage);
+  const locked = lockFloorOf(opts, profile);
+  const plan = computePlan(profile, stage, { deployed: locked });
   activeShardsOf([plan], cdkContext);
   const capacity = capacityOf(plan);
   if (!capacity.fits) {
@@ -148,7 +154,16 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
   }
 
   const log = terminalLog();
-  const shared = { prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf };
+  const lockFile = typeof opts.lock === 'string' ? opts.lock : LOCK_FILE;
+  // The deployed state (template or deploy record) and the lock file together are the floor; a deploy records what it deployed.
+  const deployedState: DeployedStateHooks = {
+    replan: (deployed) => computePlan(profile, stage, { deployed: locked ? mergeDeployedSizes(locked, deployed) : deployed }),
+    record: (sizes, deployedPlan) => {
+      if (opts.lock === false) return;
+      recordDeploy(lockFile, target, { stage, deployedAt: new Date().toISOString(), profile: common.profileFile, sizes: { ...sizes, product: deployedPlan.product } });
+    },
+  };
+  const shared = { prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf, deployedState };
   if (opts.engine === 'pulumi') {
     const kubectl = systemKubectl({ context: opts.context });
     const hasKubectl = (await kubectl.run(['version', '--client', '-o', 'json'], { timeoutMs: 10_000 })).code === 0;
@@ -193,7 +208,7 @@ export async function runDeploy(opts: DeployOptions): Promise<void> {
         });
       }
     : undefined;
-  await deployK8s({ ...common, renderObjects: () => renderObjects(plan), until: opts.until, context: opts.context, prepareCluster }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
+  await deployK8s({ ...common, renderObjects: (floored) => renderObjects(floored), until: opts.until, context: opts.context, prepareCluster }, { ...shared, kubectl: systemKubectl({ context: opts.context }), password: randomPassword });
 }
 
 /** `--target self-hosted`: the Hetzner Cloud fleet (Pulumi), the platform add-ons, then the stage (kubectl). */

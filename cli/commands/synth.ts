@@ -10,7 +10,7 @@ import { UsageError } from '../../core/errors';
 import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
-import { activeShardsOf, allowHttpOption, allStagesOption, apiAllowOption, parseApiAllow, SELF_HOSTED, cdkContextOption, checkOutDir, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
+import { activeShardsOf, allowHttpOption, allStagesOption, apiAllowOption, parseApiAllow, SELF_HOSTED, cdkContextOption, checkOutDir, lockFloorOf, lockOption, noLockOption, parseCdkContext, profileOption, readProfile, selectedStages, selectedTargets, stageOption, targetOption } from '../options';
 import { printCapacityVerdicts } from '../verdict';
 
 export interface SynthOptions {
@@ -24,6 +24,7 @@ export interface SynthOptions {
   allowHttp?: boolean;
   apiAllow?: string[];
   inventory?: string;
+  lock?: string | false;
 }
 
 /** What `--target self-hosted` wrote for a stage (OUT/self-hosted/<stage>/). */
@@ -73,7 +74,8 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
   const inventory = opts.inventory === undefined ? undefined : readInventory(opts.inventory);
   const context = parseCdkContext(opts.cdkContext, opts);
   const out = checkOutDir(opts.out);
-  const plans = stages.map((stage) => computePlan(profile, stage));
+  const deployed = lockFloorOf(opts, profile);
+  const plans = stages.map((stage) => computePlan(profile, stage, { deployed }));
   const activeShards = activeShardsOf(plans, context);
   const renderer = stageRenderer();
 
@@ -205,6 +207,8 @@ export function synthCommand(): Command {
     .addOption(allowHttpOption())
     .addOption(apiAllowOption())
     .option('--inventory <file>', `${SELF_HOSTED}: dedicated servers you installed (YAML, docs/self-hosted.md): checked against the fleet plan, each machine's configuration written`)
+    .addOption(lockOption())
+    .addOption(noLockOption())
     .action((opts: SynthOptions) => {
       const messages = new Map<string, string[]>();
       // Each synth message once, with the stages that printed it (the full reports are in each assembly's validation-report.json).
@@ -233,6 +237,6 @@ export function synthCommand(): Command {
       process.stdout.write(`${colors.green('synthesized')} ${results.length} artifact(s) into ${opts.out}/\n`);
       printMessages();
       const profile = readProfile(opts);
-      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage)));
+      printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage, { deployed: lockFloorOf(opts, profile) })));
     });
 }

@@ -3,13 +3,28 @@ import { podMonitor } from '../../constructs/k8s/monitoring';
 import { REDIS_PORT, ReplicatedCache, SENTINEL_PORT } from '../../constructs/k8s/replicated-cache';
 import { REDIS_BUS_PORT, ShardedCache } from '../../constructs/k8s/sharded-cache';
 import { K8sContext } from '../component';
+import { Certificate } from '../../constructs/k8s/certificate';
 import { K8S_NAMES } from '../names';
 
 /** A Redis replication with Sentinel (OT redis-operator), or a Redis Cluster when the plan shards the cache; for every pod of the app (web and workers, as on AWS). */
 export function cacheK8s(ctx: K8sContext): void {
   if (ctx.plan.cache!.shards) return shardedCacheK8s(ctx);
   const { plan, guard, environment: env } = ctx;
+  const tls = plan.profile.tls;
+  const ns = plan.product;
+  const name = K8S_NAMES.cache;
+  const certificate = tls?.redis && tls.issuer
+    ? new Certificate(ctx.chart, 'cache-certificate', {
+        name: `${name}-tls`,
+        secretName: `${name}-tls`,
+        // Every name a client or a peer reaches Redis and Sentinel by.
+        dnsNames: [name, `${name}-master`, `${name}-sentinel`, `${name}-headless`, `*.${name}-headless.${ns}.svc`, `${name}.${ns}.svc`, `${name}-master.${ns}.svc`, `${name}-sentinel.${ns}.svc`],
+        issuer: tls.issuer,
+        labels: { 'app.kubernetes.io/part-of': plan.product },
+      })
+    : undefined;
   const cache = new ReplicatedCache(ctx.chart, 'cache', {
+    tlsSecret: certificate?.secretName,
     product: plan.product,
     name: K8S_NAMES.cache,
     nodes: plan.cache!.nodes,
@@ -17,13 +32,14 @@ export function cacheK8s(ctx: K8sContext): void {
     zones: plan.zones,
     passwordSecret: { name: K8S_NAMES.cacheSecret, key: 'password' },
     storageClass: env.storageClass,
+    storageGiB: plan.cache!.claimTemplateGiB,
   });
   Object.assign(ctx.connections.env, {
     [APP_ENV.cacheHost]: cache.masterService,
     // No separate read endpoint: reads go to the primary (as CACHE_READ_HOST promises when there is none).
     [APP_ENV.cacheReadHost]: cache.masterService,
     [APP_ENV.cachePort]: String(REDIS_PORT),
-    [APP_ENV.cacheTls]: 'false',
+    [APP_ENV.cacheTls]: certificate ? 'true' : 'false',
     [APP_ENV.cacheAuth]: 'password',
     [APP_ENV.cacheSentinelAddresses]: `${cache.sentinelService}:${SENTINEL_PORT}`,
     [APP_ENV.cacheSentinelMaster]: cache.masterGroup,

@@ -19,6 +19,7 @@ export function singleServerK8s(ctx: K8sContext): void {
     uid: 999,
     shape: server.postgresShape,
     storageGiB: server.dataVolumeGiB,
+    claimTemplateGiB: server.claimTemplateGiB,
     storageClassName: ctx.environment.storageClass,
     dataPath: '/var/lib/postgresql/data',
     scratchPaths: ['/var/run/postgresql', '/tmp'],

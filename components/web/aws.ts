@@ -18,6 +18,8 @@ export function webAws(ctx: AwsContext): void {
     maxCapacity: plan.app.maxCount,
     targetCpuPercent: plan.app.targetCpuPercent,
     certificateArn: ctx.options.certificateArn,
+    // The load balancer's DNS name is what customers' DNS points at: deleting it by accident is an outage.
+    deletionProtection: true,
     environment: { ...ctx.connections.env, [APP_ENV.role]: 'web' },
     eventsTopic: ctx.observability.eventsTopic(),
   }));

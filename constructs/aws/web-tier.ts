@@ -64,8 +64,9 @@ export interface WebTierProps {
   /** @default 90 */
   readonly accessLogRetentionDays?: number;
   /**
-   * Deletion protection on the load balancer.
-   * @default false (the load balancer holds no data; turn it on once DNS points at it)
+   * Deletion protection on the load balancer (its DNS name is what customers' DNS points at).
+   * stagekit's web component turns it on; turn it off before removing the tier.
+   * @default false (the load balancer holds no data)
    */
   readonly deletionProtection?: boolean;
   /** @default 30 seconds (the ALB default of 300 s slows every rolling update) */

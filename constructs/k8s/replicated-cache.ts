@@ -50,6 +50,17 @@ export interface ReplicatedCacheProps {
   readonly sentinels?: number;
   /** @default the cluster's default StorageClass */
   readonly storageClass?: string;
+  /**
+   * Size of each node's volume claim. The redis-operator renders it into a StatefulSet's claim
+   * template, which cannot change once created: keep the deployed size here.
+   * @default twice the memory Redis may use (an RDB snapshot plus an AOF rewrite), at least 2 GiB
+   */
+  readonly storageGiB?: number;
+  /**
+   * In-cluster TLS: a kubernetes.io/tls Secret (tls.crt, tls.key, ca.crt) for Redis and Sentinel,
+   * e.g. one cert-manager issues. Clients then connect with TLS. @default none: plain TCP inside the namespace
+   */
+  readonly tlsSecret?: string;
 }
 
 /**
@@ -83,7 +94,7 @@ export class ReplicatedCache extends Construct {
     const e = quantities(EXPORTER_SHAPE);
     const s = quantities(SENTINEL_SHAPE);
     // RDB snapshot plus an AOF rewrite of the data set fit twice over.
-    const storageGiB = Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
+    const storageGiB = props.storageGiB ?? Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
 
     for (const [saName, labels] of [
       [name, componentLabels(props.product, name)],
@@ -109,6 +120,7 @@ export class ReplicatedCache extends Construct {
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         },
         redisConfig: { maxMemoryPercentOfLimit: MAX_MEMORY_PERCENT },
+        ...(props.tlsSecret ? { tls: { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key', secret: { secretName: props.tlsSecret } } } : {}),
         storage: {
           volumeClaimTemplate: {
             spec: {
@@ -158,6 +170,7 @@ export class ReplicatedCache extends Construct {
       spec: {
         clusterSize: sentinels,
         serviceAccountName: sentinelName,
+        ...(props.tlsSecret ? { tls: { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key', secret: { secretName: props.tlsSecret } } } : {}),
         kubernetesConfig: {
           image: SENTINEL_IMAGE,
           imagePullPolicy: 'IfNotPresent',

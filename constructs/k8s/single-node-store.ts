@@ -11,6 +11,12 @@ export interface SingleNodeStoreProps {
   readonly port: number;
   readonly shape: Shape;
   readonly storageGiB: number;
+  /**
+   * The size the StatefulSet's volume claim template was created with. Templates are immutable;
+   * when `storageGiB` is larger, the claim of pod 0 is grown in place (PVC expansion: the
+   * StorageClass must allow volume expansion). @default storageGiB
+   */
+  readonly claimTemplateGiB?: number;
   /** Where the data volume is mounted. */
   readonly dataPath: string;
   readonly uid: number;
@@ -33,6 +39,8 @@ export interface SingleNodeStoreProps {
 export class SingleNodeStore extends Construct {
   readonly statefulSet: k8s.KubeStatefulSet;
   readonly service: k8s.KubeService;
+  /** The expanded claim of pod 0, when `storageGiB` is above the template's size. */
+  readonly expandedClaim?: k8s.KubePersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: SingleNodeStoreProps) {
     super(scope, id);
@@ -47,6 +55,7 @@ export class SingleNodeStore extends Construct {
       metadata: { name: props.name, labels },
       spec: { selector, ports: [{ name: props.name, port: props.port, targetPort: k8s.IntOrString.fromNumber(props.port) }] },
     });
+    const templateGiB = props.claimTemplateGiB ?? props.storageGiB;
     const probe = (periodSeconds: number, failureThreshold: number) => ({ exec: { command: props.probeCommand }, periodSeconds, failureThreshold, timeoutSeconds: 5 });
     this.statefulSet = new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: { name: props.name, labels },
@@ -90,7 +99,7 @@ export class SingleNodeStore extends Construct {
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: props.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(`${props.storageGiB}Gi`) } },
+              resources: { requests: { storage: k8s.Quantity.fromString(`${templateGiB}Gi`) } },
             },
           },
         ],
@@ -98,6 +107,22 @@ export class SingleNodeStore extends Construct {
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       },
     });
+    if (props.storageGiB > templateGiB) {
+      // The claim the StatefulSet made for pod 0 (<template>-<statefulset>-<ordinal>), patched by server-side
+      // apply: Kubernetes grows a bound claim in place when its StorageClass allows volume expansion.
+      this.expandedClaim = new k8s.KubePersistentVolumeClaim(this, 'expanded-claim', {
+        metadata: {
+          name: `data-${props.name}-0`,
+          labels: { ...labels, ...selector },
+          annotations: { 'stagekit.dev/expands': `statefulset ${props.name}: template ${templateGiB}Gi, claim grown to ${props.storageGiB}Gi` },
+        },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: props.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(`${props.storageGiB}Gi`) } },
+        },
+      });
+    }
   }
 }
 

@@ -48,6 +48,13 @@ export interface WebAppProps {
   readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
   /** Host name the Ingress answers; omitted, it answers any host. */
   readonly host?: string;
+  /**
+   * TLS for the Ingress: a kubernetes.io/tls Secret for `host` (yours, or one cert-manager issues).
+   * @default none: plain HTTP, which must be acknowledged with `allowHttp`
+   */
+  readonly tlsSecret?: string;
+  /** Acknowledge that the Ingress serves plain HTTP (no `tlsSecret`). @default false: a warning at synth */
+  readonly allowHttp?: boolean;
   /** UID the container runs as. @default 101 (the unprivileged nginx image's user) */
   readonly uid?: number;
 }
@@ -140,6 +147,19 @@ export class WebApp extends Construct {
     const backend = kplus.IngressBackend.fromService(this.service, { port: 80 });
     if (props.host) this.ingress.addHostDefaultBackend(props.host, backend);
     else this.ingress.addDefaultBackend(backend);
+    if (props.tlsSecret) {
+      if (!props.host) throw new Error(`WebApp ${name}: tlsSecret needs host (the name the certificate is for)`);
+      this.ingress.addTls([{ hosts: [props.host], secret: kplus.Secret.fromSecretName(this, 'tls-secret', props.tlsSecret) }]);
+      // Redirect plain HTTP to HTTPS (ingress-nginx; other controllers redirect when TLS is set or ignore it).
+      this.ingress.metadata.addAnnotation('nginx.ingress.kubernetes.io/force-ssl-redirect', 'true');
+    } else if (props.allowHttp) {
+      this.ingress.metadata.addAnnotation('stagekit.dev/plain-http', 'acknowledged');
+    } else {
+      console.warn(
+        `The Ingress ${name} serves plain HTTP because no TLS was given. Set tls.host with tls.issuer (a cert-manager ClusterIssuer) or tls.secretName in the profile ` +
+          '(WebApp: host and tlsSecret), or acknowledge plain HTTP with tls.allowHttp: true (WebApp: allowHttp).',
+      );
+    }
 
     if (props.zones && props.zones > 1) {
       // Hard spread across zones (a zone loss takes 1/zones of the pods), soft across nodes.

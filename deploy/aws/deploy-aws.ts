@@ -16,6 +16,8 @@ import { AwsApi } from './aws-api';
 import { AwsRiskCheck, compareTemplates } from './changes';
 import { isStatefulResourceType } from './safety';
 import { CdkDeployer, DestructiveChangeSummary } from './toolkit';
+import type { DeployedSizes } from '../../core/floor';
+import { sizesFromTemplate } from '../floor-sources';
 
 /** The CDK's bootstrap stack (the toolkit's default name). */
 export const BOOTSTRAP_STACK = 'CDKToolkit';
@@ -46,6 +48,17 @@ export interface AwsDeployDeps {
   readonly riskCheck: AwsRiskCheck;
   readonly synth: (plan: Plan) => SynthesizedStage;
   readonly planOf: (stage: StageName) => Plan;
+  /** Deployed sizes as a floor: the plan again, keeping what the deployed template runs; and where to record a deploy. */
+  readonly deployedState?: DeployedStateHooks;
+}
+
+/**
+ * How a deploy keeps what is deployed: `replan` plans the stage again with the deployed sizes as a
+ * floor (the CLI merges them with stagekit.lock.json); `record` keeps what was deployed (the lock file).
+ */
+export interface DeployedStateHooks {
+  replan(deployed: DeployedSizes): Plan;
+  record(sizes: DeployedSizes, plan: Plan): void;
 }
 
 export interface AwsDeployResult {
@@ -58,7 +71,8 @@ export interface AwsDeployResult {
 const BUSY = /_IN_PROGRESS$/;
 
 export async function deployAws(request: AwsDeployRequest, deps: AwsDeployDeps): Promise<AwsDeployResult> {
-  const { aws, log, clock, plan } = { ...deps, plan: request.plan };
+  const { aws, log, clock } = deps;
+  let plan = request.plan;
   const started = clock.now();
   const region = plan.region;
 
@@ -78,6 +92,15 @@ export async function deployAws(request: AwsDeployRequest, deps: AwsDeployDeps):
   const bootstrapVersion = Number(bootstrap.outputs.BootstrapVersion);
 
   log.section('Synth');
+  // What the stack runs now is the floor of the new plan: storage never shrinks, zones and brokers stay.
+  const current = deps.deployedState ? await aws.describeStack(request.stackName) : undefined;
+  if (deps.deployedState && current && current.status !== 'REVIEW_IN_PROGRESS' && current.status !== 'ROLLBACK_COMPLETE') {
+    const running = await aws.deployedTemplate(request.stackName);
+    const floored = deps.deployedState.replan(sizesFromTemplate(running, plan.product, stageFromTags(current.tags) ?? plan.stage));
+    for (const line of floored.reasoning.filter((r) => r.startsWith('floor:') && !plan.reasoning.includes(r))) log.info(line);
+    for (const line of floored.warnings.filter((w) => !plan.warnings.includes(w))) log.warn(line);
+    plan = floored;
+  }
   const synthesized = deps.synth(plan);
   log.ok(`synthesized ${plan.stage}: ${Object.keys(synthesized.template.Resources ?? {}).length} resources (${synthesized.assemblyDir})`);
   const required = synthesized.requiredBootstrapVersion;
@@ -108,6 +131,7 @@ export async function deployAws(request: AwsDeployRequest, deps: AwsDeployDeps):
   }
   if (exists && changes.identical) {
     log.ok(`stack ${request.stackName} is up to date with ${plan.stage}: nothing to deploy`);
+    deps.deployedState?.record(sizesFromTemplate(synthesized.template, plan.product, plan.stage), plan);
     return { upToDate: true, stackArn: deployed!.arn, outputs: deployed!.outputs, deleteFailures: [] };
   }
   log.info(`changes: +${changes.added.length} added, ~${changes.changed.length} changed, -${changes.removed.length} removed`);
@@ -167,6 +191,10 @@ export async function deployAws(request: AwsDeployRequest, deps: AwsDeployDeps):
         ),
     );
     log.progressDone(`deployed ${plan.stage} to ${request.stackName} in ${formatDuration(clock.now() - started)}`);
+    if (deps.deployedState) {
+      deps.deployedState.record(sizesFromTemplate(synthesized.template, plan.product, plan.stage), plan);
+      log.ok('recorded the deployed sizes (stagekit.lock.json): later plans never go below them');
+    }
     for (const f of result.deleteFailures) log.warn(`CloudFormation could not delete ${f.logicalId} (${f.resourceType}${f.physicalId ? ` ${f.physicalId}` : ''}): it is out of the stack but still exists and is billed.`);
     for (const [key, value] of Object.entries(result.outputs)) log.info(`  ${key} = ${value}`);
     if (runbook) log.block(runbookText(runbook, ['after']));

@@ -18,14 +18,19 @@ import { APPLY_PHASE_TITLES, APPLY_PHASES, ApplyPhase, describeObject, KubeObjec
 import { parseObjectList, waitForReady } from './readiness';
 import { DeploymentRecord, parseRecord, RECORD_NAME, recordConfigMap } from './record';
 import { generatedSecretManifest, secretsToGenerate } from './secrets';
+import type { DeployedStateHooks } from '../aws/deploy-aws';
+import { sizesFromObjects } from '../floor-sources';
 
 export const FIELD_MANAGER = 'stagekit';
 export const APPLY_ARGS = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`] as const;
 
 export interface K8sDeployRequest {
   readonly plan: Plan;
-  /** Renders the stage; called after the cluster checks, so a missing cluster fails before any rendering work. */
-  readonly renderObjects: () => KubeObject[];
+  /**
+   * Renders the stage; called after the cluster checks, so a missing cluster fails before any rendering work.
+   * `plan` is the request's plan, or that plan again with what the namespace runs as a floor.
+   */
+  readonly renderObjects: (plan: Plan) => KubeObject[];
   readonly profileFile: string;
   readonly allowDataLoss: boolean;
   readonly yes: boolean;
@@ -50,6 +55,8 @@ export interface K8sDeployDeps {
   readonly password: () => string;
   /** The plan of another stage for the same profile (the deployed stage, for the runbook and cost). */
   readonly planOf: (stage: StageName) => Plan;
+  /** Deployed sizes as a floor (from the deploy record), and where to record a deploy (stagekit.lock.json). */
+  readonly deployedState?: DeployedStateHooks;
 }
 
 export interface K8sDeployResult {
@@ -155,22 +162,29 @@ async function checkBackupTargets(kubectl: Kubectl, objects: readonly KubeObject
 
 export async function deployK8s(request: K8sDeployRequest, deps: K8sDeployDeps): Promise<K8sDeployResult> {
   const { kubectl, log, clock } = deps;
-  const { plan } = request;
+  let { plan } = request;
   const namespace = plan.product;
   const deadline = clock.now() + request.timeoutMs;
 
   log.section('Preflight');
   await checkCluster(kubectl, request.context, log);
   if (request.prepareCluster) await request.prepareCluster(kubectl, log);
-  const objects = request.renderObjects();
+  const namespaceExists = (await get(kubectl, ['get', 'namespace', namespace, '-o', 'name', '--ignore-not-found'])).trim() !== '';
+  const record = namespaceExists ? parseRecord(safeJson(await get(kubectl, ['get', 'configmap', RECORD_NAME, '-n', namespace, '-o', 'json', '--ignore-not-found']))) : undefined;
+  if (record && deps.deployedState) {
+    // What the namespace runs is the floor: claims never shrink, templates stay, growth goes through PVC expansion.
+    const floored = deps.deployedState.replan(sizesFromObjects(record.objects, plan.product, record.stage));
+    for (const line of floored.reasoning.filter((r) => r.startsWith('floor:') && !plan.reasoning.includes(r))) log.info(line);
+    for (const line of floored.warnings.filter((w) => !plan.warnings.includes(w))) log.warn(line);
+    plan = floored;
+  }
+  const objects = request.renderObjects(plan);
   const served = await checkApis(kubectl, objects, log);
 
   const phases = objectsByPhase(objects).filter((p) => !request.until || APPLY_PHASES.indexOf(p.phase) <= APPLY_PHASES.indexOf(request.until));
   const toApply = phases.flatMap((p) => p.objects);
 
   log.section('Safety');
-  const namespaceExists = (await get(kubectl, ['get', 'namespace', namespace, '-o', 'name', '--ignore-not-found'])).trim() !== '';
-  const record = namespaceExists ? parseRecord(safeJson(await get(kubectl, ['get', 'configmap', RECORD_NAME, '-n', namespace, '-o', 'json', '--ignore-not-found']))) : undefined;
   let changes: KubernetesChanges | undefined;
   const risks: StatefulRisk[] = [];
   if (record) {
@@ -250,6 +264,10 @@ export async function deployK8s(request: K8sDeployRequest, deps: K8sDeployDeps):
     const recorded: DeploymentRecord = { stage: plan.stage, profile: request.profileFile, deployedAt: new Date(clock.now()).toISOString(), objects };
     const save = await kubectl.run([...APPLY_ARGS, '-f', '-'], { stdin: JSON.stringify(recordConfigMap(namespace, recorded)), timeoutMs: 60_000 });
     if (save.code !== 0) log.warn(`could not record the deploy in ConfigMap ${RECORD_NAME}: ${firstErrorLine(save.stderr)}; the next deploy cannot compare with it.`);
+    if (deps.deployedState) {
+      deps.deployedState.record(sizesFromObjects(objects, plan.product, plan.stage), plan);
+      log.ok('recorded the deployed sizes (stagekit.lock.json): later plans never go below them');
+    }
   }
 
   log.section('Readiness');
