@@ -14,6 +14,7 @@ import { acknowledge } from './nag';
 import { physicalName } from './names';
 
 export interface CacheClusterProps {
+  /** Your VPC (any layout with private or isolated subnets), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /** @default the isolated subnets (the `Data` group of `Network`) */
   readonly vpcSubnets?: ec2.SubnetSelection;
