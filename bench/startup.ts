@@ -45,13 +45,20 @@ const cases: Array<{ name: string; args: string[]; goalMs?: number }> = [
   { name: 'stagekit cost --all --from DIR', args: [bin, 'cost', '--all', '--summary', '--from', from], goalMs: 1000 },
 ];
 process.stdout.write(`${runs} runs each, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+// A busy machine slows every process alike: beside each median, its excess over `node -e 0` measured in
+// the same rounds (interleaved, so both see the same load), which is what stagekit itself costs.
 try {
+  const medians = new Map<string, number>();
+  for (const c of cases) timed(c.args); // warm the file-system cache
+  const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  for (let round = 0; round < runs; round++) for (const c of cases) times.get(c.name)!.push(timed(c.args));
+  for (const c of cases) medians.set(c.name, median(times.get(c.name)!));
+  const baseline = medians.get(cases[0].name)!;
   for (const c of cases) {
-    timed(c.args); // warm the file-system cache
-    const times = Array.from({ length: runs }, () => timed(c.args));
-    const med = median(times);
-    const verdict = c.goalMs === undefined ? '' : med <= c.goalMs ? `  (goal ${c.goalMs} ms: met)` : `  (goal ${c.goalMs} ms: MISSED)`;
-    process.stdout.write(`${c.name.padEnd(34)} median ${med.toFixed(0).padStart(5)} ms  min ${Math.min(...times).toFixed(0).padStart(5)} ms${verdict}\n`);
+    const med = medians.get(c.name)!;
+    const verdict = c.goalMs === undefined ? '' : med <= c.goalMs ? `  goal ${c.goalMs} ms: met` : `  goal ${c.goalMs} ms: MISSED`;
+    const over = c === cases[0] ? '' : `  (+${(med - baseline).toFixed(0)} ms over node)`;
+    process.stdout.write(`${c.name.padEnd(34)} median ${med.toFixed(0).padStart(5)} ms  min ${Math.min(...times.get(c.name)!).toFixed(0).padStart(5)} ms${over}${verdict}\n`);
   }
 } finally {
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
