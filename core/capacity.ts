@@ -9,7 +9,7 @@
  * plan's storage horizon; the limits are the largest size the plan can choose and the service limits
  * below. Structure the plan decides (shard count, the replica count it deploys) is read from the plan.
  */
-import { computePlan, Plan } from './plan';
+import { Plan, planWithinOrOverLimits } from './plan';
 import type { Profile } from './profile';
 import { CACHE_NODES, EC2_GENERAL, RDS_GENERAL, RDS_MEMORY } from './sizes';
 import { round } from './units';
@@ -45,6 +45,7 @@ export const CHECK_IDS = [
   'read-replicas',
   'cache-memory',
   'inline-jobs',
+  'service-limits',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -59,6 +60,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'read-replicas': 'Read replicas per primary',
   'cache-memory': 'Cache memory',
   'inline-jobs': 'Background work without a queue',
+  'service-limits': 'Hard service limits',
 };
 
 export interface CapacityCheck {
@@ -114,8 +116,9 @@ export function stageCapacity(
   profile: Profile,
   stage: StageName,
   assumptions: CapacityAssumptions = DEFAULT_CAPACITY_ASSUMPTIONS,
-  plan: Plan = computePlan(profile, stage),
+  given?: Plan,
 ): StageCapacity {
+  const { plan, overLimits } = given ? { plan: given, overLimits: undefined } : planWithinOrOverLimits(profile, stage);
   const a = profile.assumptions;
   const peak = profile.traffic.peakRequestsPerSecond;
   const appVcpu = peak / a.requestsPerSecondPerVcpu / a.targetCpuUtilization;
@@ -165,6 +168,11 @@ export function stageCapacity(
       check('inline-jobs', share, assumptions.maxInlineJobCpuShare, 'share of app CPU', `jobs ${round(jobVcpu, 1)} vCPU of ${round(appVcpu + jobVcpu, 1)} vCPU on the app servers; a queue pipeline with its own workers is needed above ${assumptions.maxInlineJobCpuShare * 100}%`),
     );
   }
+  if (overLimits) {
+    // The plan itself cannot be deployed (computePlan refuses it): the stage does not carry the workload.
+    const findings = overLimits.findings;
+    checks.push({ id: 'service-limits', title: CHECK_TITLES['service-limits'], value: findings.length, limit: 0, unit: 'limits broken', headroom: null, exceeded: true, basis: findings.map((f) => `${f.field}: ${f.message}`).join('; ') });
+  }
   const tightest = checks.reduce((x, y) => (headroomOf(y) < headroomOf(x) ? y : x));
   return { stage, checks, fits: checks.every((c) => !c.exceeded), tightest, plan };
 }
@@ -196,7 +204,8 @@ export function capacityVerdict(capacity: StageCapacity, profile: Profile, assum
   }
   const fit = fittingStage(profile, assumptions);
   const lines = [`capacity: ${capacity.stage} cannot carry ${profile.name}:`];
-  for (const c of capacity.checks.filter((x) => x.exceeded)) lines.push(`  ${c.title}: needs ${formatAmount(c.value, c.unit)}, the stage's limit is ${formatAmount(c.limit, c.unit)} (${c.basis})`);
+  for (const c of capacity.checks.filter((x) => x.exceeded && x.id === 'service-limits')) lines.push(`  ${c.title}: ${c.basis}`);
+  for (const c of capacity.checks.filter((x) => x.exceeded && x.id !== 'service-limits')) lines.push(`  ${c.title}: needs ${formatAmount(c.value, c.unit)}, the stage's limit is ${formatAmount(c.limit, c.unit)} (${c.basis})`);
   lines.push(fit ? `  the lowest stage that carries it is ${fit} (stagekit advise shows when to move)` : '  no stage of the ladder carries it (stagekit advise shows which limits)');
   return { ok: false, lines };
 }

@@ -494,22 +494,28 @@ export interface ShardSizing {
 export type PlanLadder = Readonly<Record<StageName, Plan>>;
 
 /**
+ * The plan of a stage even when it breaks a hard service limit: then the plan is the unchecked one,
+ * its findings among its warnings, and the error is returned beside it. For reasoning about a stage
+ * (what an earlier stage built, whether a stage can carry a workload), never for rendering one.
+ */
+export function planWithinOrOverLimits(profile: Profile, stage: StageName): { plan: Plan; overLimits?: PlanLimitError } {
+  try {
+    return { plan: computePlan(profile, stage) };
+  } catch (err) {
+    if (!(err instanceof PlanLimitError)) throw err;
+    const unchecked = computeUncheckedPlan(profile, stage);
+    unchecked.warnings.push(...err.findings.map((f) => `over a service limit (not deployable): ${f.field}: ${f.message}`));
+    return { plan: unchecked, overLimits: err };
+  }
+}
+
+/**
  * Plans every stage of the ladder for a profile, each as `computePlan` gives it. A stage that
- * breaks a hard service limit is still planned (unchecked, its findings among its warnings):
- * a later stage must know what an earlier one built or would have built, deployable or not.
+ * breaks a hard service limit is still planned (see `planWithinOrOverLimits`): a later stage must
+ * know what an earlier one built or would have built, deployable or not.
  */
 export function computeLadder(profile: Profile): PlanLadder {
-  const plan = (stage: StageName): Plan => {
-    try {
-      return computePlan(profile, stage);
-    } catch (err) {
-      if (!(err instanceof PlanLimitError)) throw err;
-      const unchecked = computeUncheckedPlan(profile, stage);
-      unchecked.warnings.push(...err.findings.map((f) => `over a service limit (not deployable): ${f.field}: ${f.message}`));
-      return unchecked;
-    }
-  };
-  return Object.fromEntries(STAGE_NAMES.map((stage) => [stage, plan(stage)])) as Record<StageName, Plan>;
+  return Object.fromEntries(STAGE_NAMES.map((stage) => [stage, planWithinOrOverLimits(profile, stage).plan])) as Record<StageName, Plan>;
 }
 
 /** The plans of the stages before `plan`'s that already had a database (what shard 0 was built as). */

@@ -12,7 +12,7 @@ import { computePlan } from '../core/plan';
 import { parseProfile } from '../core/profile';
 import { STAGE_NAMES } from '../core/ladder';
 import { stageRenderer } from '../blueprints/render';
-import { profileArbitrary } from '../test/support/profile-arbitrary';
+import { profileArbitrary } from './support/profile-arbitrary';
 
 const cases = Number(process.argv[2] ?? 20);
 const seed = Number(process.argv[3] ?? 1207);

@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { UsageError } from '../core/errors';
 import { computeLadder, computePlan, shardSizings } from '../core/plan';
 import { parseProfile } from '../core/profile';
-import { profileArbitrary } from './support/profile-arbitrary';
+import { profileArbitrary } from '../scripts/support/profile-arbitrary';
 import { STAGE_NAMES } from '../core/ladder';
 import { ROOT } from './support/paths';
 
