@@ -8,8 +8,9 @@ import type { BillDiff, ResourceDiff } from './diff';
 import { Bill, CostComponent, describeMissing, notPriced, PricedResource, PROVIDERS, ProviderId } from './model';
 import type { LadderRow, StageBills, StageDiff } from './stage';
 
-export type Format = 'table' | 'json' | 'markdown';
-export const FORMATS: readonly Format[] = ['table', 'json', 'markdown'];
+/** `infracost`: Infracost's JSON output (cost/infracost.ts), for `infracost output` and `infracost comment`. */
+export type Format = 'table' | 'json' | 'markdown' | 'infracost';
+export const FORMATS: readonly Format[] = ['table', 'json', 'markdown', 'infracost'];
 
 // --- numbers -------------------------------------------------------------------------------------------------
 
@@ -145,6 +146,16 @@ function ladderCell(r: LadderRow, p: ProviderId, v: number): string {
   return `${usd0(v)}${r.incomplete.includes(p) ? '†' : ''}`;
 }
 
+/** The commitment term the ladder's AWS column is priced at, if any. */
+function commitmentOf(rows: readonly LadderRow[]): string | undefined {
+  return rows.find((r) => r.commitment)?.commitment;
+}
+
+/** The on-demand AWS cell next to a committed one. */
+function onDemandCell(r: LadderRow): string {
+  return r.awsOnDemand === null || r.awsOnDemand === undefined ? 'incomplete‡' : `${usd0(r.awsOnDemand)}${r.incomplete.includes('aws') ? '†' : ''}`;
+}
+
 /** Footnotes naming what an incomplete bill left out, per stage and provider. */
 function incompleteNotes(rows: readonly LadderRow[], selfHostedName: string): string[] {
   const out: string[] = [];
@@ -160,9 +171,10 @@ function incompleteNotes(rows: readonly LadderRow[], selfHostedName: string): st
 /** The ladder: stage × provider, with the managed / self-hosted ratio. */
 export function ladderTable(rows: readonly LadderRow[], selfHostedName: string, heading: string): string {
   const mark = ladderCell;
+  const term = commitmentOf(rows);
   const table = [
-    ['stage', 'AWS managed', 'EKS', selfHostedName, 'AWS ÷ self-hosted'],
-    ...rows.map((r) => [r.stage, mark(r, 'aws', r.aws), mark(r, 'eks', r.eks), mark(r, 'self-hosted', r.selfHosted), r.ratio === null ? (r.ratioWithheld ? 'none‡' : '-') : `${r.ratio.toFixed(1)}×`]),
+    [...['stage'], ...(term ? ['AWS on-demand', `AWS ${term} reserved`] : ['AWS managed']), 'EKS', selfHostedName, 'AWS ÷ self-hosted'],
+    ...rows.map((r) => [r.stage, ...(term ? [onDemandCell(r)] : []), mark(r, 'aws', r.aws), mark(r, 'eks', r.eks), mark(r, 'self-hosted', r.selfHosted), r.ratio === null ? (r.ratioWithheld ? 'none‡' : '-') : `${r.ratio.toFixed(1)}×`]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('   ');
@@ -239,10 +251,11 @@ export function billHeadline(bill: Bill): string {
 }
 
 export function ladderMarkdown(rows: readonly LadderRow[], selfHostedName: string): string {
+  const term = commitmentOf(rows);
   const lines = [
-    `| Stage | AWS managed | EKS | ${selfHostedName} | AWS ÷ self-hosted |`,
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.stage} | ${md(ladderCell(r, 'aws', r.aws))} | ${md(ladderCell(r, 'eks', r.eks))} | ${md(ladderCell(r, 'self-hosted', r.selfHosted))} | ${r.ratio === null ? (r.ratioWithheld ? 'none‡' : '-') : `${r.ratio.toFixed(1)}×`} |`),
+    `| Stage | ${term ? `AWS on-demand | AWS ${term} reserved` : 'AWS managed'} | EKS | ${selfHostedName} | AWS ÷ self-hosted |`,
+    `| --- | ---: |${term ? ' ---: |' : ''} ---: | ---: | ---: |`,
+    ...rows.map((r) => `| ${r.stage} | ${term ? `${md(onDemandCell(r))} | ` : ''}${md(ladderCell(r, 'aws', r.aws))} | ${md(ladderCell(r, 'eks', r.eks))} | ${md(ladderCell(r, 'self-hosted', r.selfHosted))} | ${r.ratio === null ? (r.ratioWithheld ? 'none‡' : '-') : `${r.ratio.toFixed(1)}×`} |`),
   ];
   if (rows.some((r) => PROVIDERS.some((p) => r.incomplete.includes(p) && r.complete[p]))) lines.push('', '† a minor line is not priced (see the stage\'s bill).');
   const holes = incompleteNotes(rows, selfHostedName);
@@ -310,6 +323,7 @@ export function ladderJson(rows: readonly LadderRow[]): object[] {
   return rows.map((r) => ({
     stage: r.stage,
     aws: r.complete.aws ? r6(r.aws) : null,
+    ...(r.commitment ? { commitment: r.commitment, awsOnDemand: r.awsOnDemand === null || r.awsOnDemand === undefined ? null : r6(r.awsOnDemand) } : {}),
     eks: r.complete.eks ? r6(r.eks) : null,
     selfHosted: r.complete['self-hosted'] ? r6(r.selfHosted) : null,
     awsToSelfHostedRatio: r.ratio === null ? null : Math.round(r.ratio * 100) / 100,

@@ -12,7 +12,7 @@ import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import type { StageRenderer } from '../core/rendering';
 import { STAGE_NAMES, StageName } from '../core/ladder';
-import { loadCatalog, PriceCatalog, SupportPlan } from './catalog';
+import { CommitmentTerm, loadCatalog, PriceCatalog, SupportPlan } from './catalog';
 import type { FleetProvider, OwnedHardwareOptions } from './k8s/offers';
 import { checkRegion, priceTemplate, withSupport } from './aws/engine';
 import { readAssembly, readTemplateFile, CfnTemplate } from './aws/template';
@@ -36,6 +36,11 @@ export interface PricingOptions {
   readonly eurUsd?: number;
   /** Adds an AWS Support line to the AWS and EKS bills. */
   readonly support?: SupportPlan;
+  /**
+   * Prices the AWS managed bill at standard reserved rates (EC2, RDS, ElastiCache; no upfront) for this term; the
+   * on-demand bill is kept next to it (`awsOnDemand`) for the ladder. @default on-demand
+   */
+  readonly commitment?: CommitmentTerm;
   readonly ops?: OpsOptions;
   /** Share of internet egress that goes through NAT gateways. @default 0.05 */
   readonly natShareOfEgress?: number;
@@ -53,6 +58,9 @@ export interface StageBills {
   readonly stage: StageName;
   readonly plan: Plan;
   readonly providers: Record<ProviderId, Bill>;
+  /** With a commitment: `providers.aws` is the committed bill and this is the same stage on-demand. */
+  readonly awsOnDemand?: Bill;
+  readonly commitment?: CommitmentTerm;
 }
 
 export interface StageDiff {
@@ -63,7 +71,11 @@ export interface StageDiff {
 
 export interface LadderRow {
   readonly stage: StageName;
+  /** The AWS managed total: at the commitment's reserved rates when `commitment` is set. */
   readonly aws: number;
+  /** With a commitment: the same AWS bill on-demand (null when that bill is incomplete). */
+  readonly awsOnDemand?: number | null;
+  readonly commitment?: CommitmentTerm;
   readonly eks: number;
   readonly selfHosted: number;
   /** AWS managed ÷ self-hosted; null when either bill is incomplete (see `ratioWithheld`). */
@@ -93,22 +105,26 @@ export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: reado
   const region = options.region ?? plan.region;
   const usage = usageFromPlan(plan);
   const ops = options.ops ?? DEFAULT_OPS;
-  let aws = priceTemplate(template, { region, usage, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage });
-  if (plan.server) {
-    // The single server runs Postgres and Redis itself: someone operates them, as on the self-hosted bill.
-    const labour = opsLabour('server', [{ name: 'on the instance', kind: 'postgres' }, { name: 'on the instance', kind: 'redis' }], ops);
-    aws = makeBill({ ...aws, resources: [...aws.resources, { ...labour, note: `Postgres and Redis run on the instance, not as managed services: operated by you. ${labour.note}` }] });
-  } else {
-    // Managed services still take some work: the same labour model at the managed rates.
-    aws = makeBill({ ...aws, resources: [...aws.resources, managedLabour(template, ops)] });
-  }
+  const awsBill = (commitment?: CommitmentTerm): Bill => {
+    const bill = priceTemplate(template, { region, usage, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage, commitment });
+    let labour: Bill['resources'][number];
+    if (plan.server) {
+      // The single server runs Postgres and Redis itself: someone operates them, as on the self-hosted bill.
+      const own = opsLabour('server', [{ name: 'on the instance', kind: 'postgres' }, { name: 'on the instance', kind: 'redis' }], ops);
+      labour = { ...own, note: `Postgres and Redis run on the instance, not as managed services: operated by you. ${own.note}` };
+    } else {
+      // Managed services still take some work: the same labour model at the managed rates.
+      labour = managedLabour(template, ops);
+    }
+    const withLabour = makeBill({ ...bill, resources: [...bill.resources, labour] });
+    return options.support ? withSupport(withLabour, options.support, catalog) : withLabour;
+  };
+  const aws = awsBill(options.commitment);
+  const awsOnDemand = options.commitment ? awsBill() : undefined;
   let eks = priceEks(objects, { region, usage, ops, zones: plan.zones, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage });
-  if (options.support) {
-    aws = withSupport(aws, options.support, catalog);
-    eks = withSupport(eks, options.support, catalog);
-  }
+  if (options.support) eks = withSupport(eks, options.support, catalog);
   const selfHosted = priceSelfHosted(objects, { provider: options.provider, region, owned: options.owned, priceList: options.priceList, eurUsd: options.eurUsd, ops, usage, zones: plan.zones, catalog, stage: plan.stage });
-  return { stage: plan.stage, plan, providers: { aws, eks, 'self-hosted': selfHosted } };
+  return { stage: plan.stage, plan, providers: { aws, eks, 'self-hosted': selfHosted }, ...(awsOnDemand ? { awsOnDemand, commitment: options.commitment } : {}) };
 }
 
 /** Operations labour on the managed bill: per managed database, cache and Kafka cluster, per app instance, and an on-call rotation. */
@@ -202,6 +218,7 @@ export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
     return {
       stage: bills.stage,
       aws,
+      ...(bills.awsOnDemand ? { awsOnDemand: bills.awsOnDemand.complete ? bills.awsOnDemand.totalMonthlyCost : null, commitment: bills.commitment } : {}),
       eks: bills.providers.eks.totalMonthlyCost,
       selfHosted,
       ratio: selfHosted > 0 && !holes.length ? aws / selfHosted : null,

@@ -116,6 +116,12 @@ describe('feed parsers on excerpts of the real feeds', () => {
       st1PerGbMonth: 0.045,
       sc1PerGbMonth: 0.015,
       snapshotPerGbMonth: 0.05,
+      io2PerGbMonth: 0.125,
+      io2IopsPerMonth: 0.065,
+      io2IopsTier2PerMonth: 0.0455,
+      io2IopsTier3PerMonth: 0.03185,
+      standardPerGbMonth: 0.05,
+      standardPerIo: 0.00000005,
     });
   });
 
@@ -135,6 +141,7 @@ describe('feed parsers on excerpts of the real feeds', () => {
       ],
       publicIpv4InUseHourly: 0.005,
       publicIpv4IdleHourly: 0.005,
+      gatewayLoadBalancerEndpointHourly: 0.01,
     });
     // awsprice_eks.json, published 2025-10-28: "Compute per Hours" 0.1 (the key also appears as "per hours")
     expect(parseEks(fixture('awsprice_eks.excerpt.json'), 'us-east-1', 'eks')).toMatchObject({ clusterHourly: 0.1, extendedSupportClusterHourly: 0.5 });

@@ -4,7 +4,7 @@ import { computePlan } from '../../core/plan';
 import { SUPPORTED_REGIONS } from '../../core/regions';
 import { STAGE_NAMES, StageName, stageByName } from '../../core/ladder';
 import { stageRenderer } from '../../blueprints/render';
-import { loadCatalog, SupportPlan } from '../../cost/catalog';
+import { CommitmentTerm, loadCatalog, SupportPlan } from '../../cost/catalog';
 import { checkRegion, priceTemplate } from '../../cost/aws/engine';
 import { diffStages, inRegion, ladderSummary, priceStages, PricingOptions, StageBills, templateSources } from '../../cost/stage';
 import { DEFAULT_OPS, parseOpsHours } from '../../cost/k8s/ops';
@@ -15,12 +15,21 @@ import {
   billHeadline, billJson, billMarkdown, billTable, diffMarkdown, diffTable, FORMATS, Format, ladderJson, ladderMarkdown, ladderTable, stageDiffJson, stageJson,
 } from '../../cost/render';
 import { usageFromPlan } from '../../cost/usage';
+import { infracostJson } from '../../cost/infracost';
 import { checkOneRun } from '../run-manifest';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { printCapacityVerdicts } from '../verdict';
 import { allStagesOption, profileOption, readProfile, selectedStages, stageOption, withUsageExitCodes } from '../options';
 
 const SUPPORT_PLANS: readonly SupportPlan[] = ['developer', 'business', 'enterprise-on-ramp', 'enterprise'];
+const COMMITMENTS = ['on-demand', '1y', '3y'] as const;
+
+/** `--commitment on-demand|1y|3y` → the reserved term, or undefined for on-demand. */
+export function parseCommitment(value: string | undefined): CommitmentTerm | undefined {
+  if (value === undefined || value === 'on-demand') return undefined;
+  if (value === '1y' || value === '3y') return value;
+  throw new UsageError(`--commitment: expected one of ${COMMITMENTS.join(', ')}, got ${JSON.stringify(value)}`);
+}
 
 export interface CostOptions {
   stage?: string;
@@ -36,6 +45,7 @@ export interface CostOptions {
   template?: string;
   assembly?: string;
   support?: SupportPlan;
+  commitment?: string;
   eurUsd?: string;
   opsRate?: string;
   opsHours?: string;
@@ -62,6 +72,7 @@ function withPricingOptions(command: Command): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('table'))
     .option('--from <dir>', 'price what `stagekit synth --out DIR` wrote instead of synthesizing')
     .addOption(new Option('--support <plan>', 'add an AWS Support plan line to the AWS and EKS bills').choices([...SUPPORT_PLANS]))
+    .option('--commitment <term>', `AWS reserved rates, no upfront, for EC2, RDS and ElastiCache (MSK stays on-demand): ${COMMITMENTS.join(', ')} (default: on-demand); the ladder shows both`)
     .option('--eur-usd <rate>', 'USD per EUR for self-hosted prices (default: the catalog\'s rate)')
     .option('--ops-rate <usd>', `engineering hourly rate for the operations line (default: ${DEFAULT_OPS.rateUsd})`)
     .option('--ops-hours <list>', `hours a month per system, e.g. postgres=4,kafka=10 (defaults: ${Object.entries(DEFAULT_OPS.hours).map(([k, v]) => `${k}=${v}`).join(',')})`)
@@ -83,6 +94,7 @@ export function pricingOptions(opts: CostOptions): PricingOptions {
     priceList: opts.priceList,
     eurUsd,
     support: opts.support,
+    commitment: parseCommitment(opts.commitment),
     ops: { rateUsd: positiveNumber('--ops-rate', opts.opsRate) ?? DEFAULT_OPS.rateUsd, hours: parseOpsHours(opts.opsHours) },
     natShareOfEgress: natShare,
     catalog: opts.catalog ? loadCatalog(opts.catalog) : undefined,
@@ -118,7 +130,16 @@ function write(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** The command line as typed, for infracost's `metadata.infracostCommand`. */
+const commandLine = (): string => ['stagekit', ...process.argv.slice(2)].join(' ');
+
 function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number): void {
+  if (opts.format === 'infracost') {
+    // Infracost adds its projects up; stages (and providers) are alternatives, so one stage's AWS bill is priced.
+    const s = bills[0];
+    write(JSON.stringify(infracostJson([{ name: `${s.plan.product}/${s.stage}/aws`, path: `aws/${s.stage}`, bill: s.providers.aws }], { command: commandLine() }), null, 2));
+    return;
+  }
   const rows = ladderSummary(bills);
   const selfName = PROVIDER_NAMES[opts.provider];
   const region = bills[0]?.plan.region;
@@ -167,9 +188,11 @@ function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
   }
   const bills = sources.map((s) => {
     const r = region ?? s.region ?? 'us-east-1';
-    return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
+    return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, commitment: options.commitment, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
   });
-  if (opts.format === 'json') {
+  if (opts.format === 'infracost') {
+    write(JSON.stringify(infracostJson(bills.map((b, i) => ({ name: sources[i].name, path: opts.template ?? `${opts.assembly}/${sources[i].name}`, bill: b })), { command: commandLine() }), null, 2));
+  } else if (opts.format === 'json') {
     write(JSON.stringify(bills.length === 1 ? billJson(bills[0]) : { totalMonthlyCost: bills.every((b) => b.complete) ? bills.reduce((s, b) => s + b.totalMonthlyCost, 0) : null, stacks: bills.map((b, i) => ({ stackName: sources[i].name, ...billJson(b) })) }, null, 2));
   } else if (opts.format === 'markdown') {
     write(bills.map(billMarkdown).join('\n\n'));
@@ -194,6 +217,9 @@ export function costCommand(): Command {
       costTemplates(opts, this.getOptionValueSource('profile') === 'cli');
       return;
     }
+    if (opts.format === 'infracost' && (opts.all || opts.summary)) {
+      throw new UsageError('--format infracost: give one stage with --stage (infracost adds its projects up, and stages are alternatives, not parts of one bill)');
+    }
     const stages = opts.summary && !opts.stage ? [...STAGE_NAMES] : selectedStages(opts);
     const started = performance.now();
     const bills = runCost(stages, opts);
@@ -209,6 +235,7 @@ export function costCommand(): Command {
         .argument('<to>', 'stage'),
     ).action((from: string, to: string, _opts: CostOptions, command: Command) => {
       const opts = command.optsWithGlobals() as CostOptions;
+      if (opts.format === 'infracost') throw new UsageError('--format infracost: not available for cost diff; use `stagekit cost --stage <stage> --format infracost` per stage and `infracost diff` on the two files');
       const stages = [stageByName(from).name, stageByName(to).name];
       const bills = runCost(stages, opts);
       const d = diffStages(bills[0], bills[1]);

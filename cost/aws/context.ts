@@ -16,6 +16,8 @@ export interface AwsContext {
   readonly roles: TemplateRoles;
   /** Price EC2 capacity at standard Reserved Instance rates (no upfront) for this term instead of on-demand. */
   readonly commitment?: CommitmentTerm;
+  /** The day (YYYY-MM-DD) version support calendars are read at. */
+  readonly asOf: string;
 }
 
 export interface TemplateRoles {
@@ -61,6 +63,21 @@ export function usageLine(name: string, unit: string, quantity: number | undefin
     priceSource: sourceOf(price),
     assumption: quantity === undefined ? 'usage not included: give a workload profile (--profile) to price it' : assumption,
   });
+}
+
+/**
+ * A line at a committed (reserved) rate, or the on-demand line with the reason when the price map has no such
+ * offer. Only a missing offer falls back; any other error propagates.
+ */
+export function committed<P>(reserved: () => P, atReserved: (rate: P) => CostComponent, atOnDemand: (why: string) => CostComponent): CostComponent {
+  let rate: P;
+  try {
+    rate = reserved();
+  } catch (err) {
+    if (!(err instanceof PriceNotFound)) throw err;
+    return atOnDemand(err.message);
+  }
+  return atReserved(rate);
 }
 
 /** Runs a lookup; a PriceNotFound becomes an unpriced component naming what is missing. */

@@ -25,8 +25,10 @@ export interface AwsPricingOptions {
   catalog?: PriceCatalog;
   /** Adds an AWS Support plan line (a share of the monthly AWS charges, with the plan's minimum). */
   support?: SupportPlan;
-  /** Prices EC2 capacity at standard Reserved Instance rates (1 or 3 years, no upfront). @default on-demand */
+  /** Prices EC2, RDS and ElastiCache capacity at standard reserved rates (1 or 3 years, no upfront). @default on-demand */
   commitment?: CommitmentTerm;
+  /** The day extended-support calendars (EKS versions) are read at. @default today */
+  asOf?: Date;
   /** Share of internet egress that leaves private subnets through NAT gateways. @default 0.05 */
   natShareOfEgress?: number;
   stage?: string;
@@ -155,6 +157,7 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
     natShareOfEgress: options.natShareOfEgress ?? DEFAULT_NAT_SHARE,
     roles: templateRoles(template),
     commitment: options.commitment,
+    asOf: (options.asOf ?? new Date()).toISOString().slice(0, 10),
   };
   const resources = Object.entries(template.Resources ?? {}).map(([id, r]) => priceResource(ctx, id, r));
   resources.push(...customMetrics(ctx), ...usageResources(ctx));
@@ -173,8 +176,8 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
 function awsAssumptions(ctx: AwsContext): string[] {
   const a = [
     ctx.commitment
-      ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2 capacity at standard Reserved Instance rates (${ctx.commitment}, no upfront, the committed floor), everything else on-demand (RDS, ElastiCache, MSK and Fargate reserved rates and Savings Plans are not in the catalog)`
-      : `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (Savings Plans and reserved rates other than EC2's are not in the catalog; see --commitment)`,
+      ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2, RDS and ElastiCache capacity at standard reserved rates (${ctx.commitment}, no upfront; RDS 1 year only), covering the priced floor; MSK, Fargate, Lambda and everything else on-demand (Savings Plans are not in the catalog)`
+      : `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (reserved rates: --commitment 1y|3y)`,
   ];
   if (ctx.usage) a.push(...ctx.usage.assumptions);
   else a.push('usage-based lines (requests, data transfer, logs) are not included: give a workload profile with --profile');

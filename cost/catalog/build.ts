@@ -21,7 +21,8 @@ import { parseElastiCache } from './parsers/elasticache';
 import { parseProviderList, parseProviderLocations, type ParsedProviderList } from './parsers/eu-cloud-prices';
 import { parseMsk } from './parsers/msk';
 import { parseCloudWatch, parseEks, parseNatGateway, parseVpc, type FeedTier } from './parsers/network';
-import { parseRdsPostgres, type RdsStoragePrices } from './parsers/rds';
+import { parseRdsEngine, parseRdsPostgres, type RdsPostgresRegion, type RdsStoragePrices } from './parsers/rds';
+import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
 import {
   AWS_REGIONS,
   type AwsRegion,
@@ -108,7 +109,10 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
   const aws = {
     ec2: {} as CatalogData['aws']['ec2'],
     ec2Reserved: {} as CatalogData['aws']['ec2Reserved'],
+    rdsPostgresReserved: {} as CatalogData['aws']['rdsPostgresReserved'],
+    elasticacheReserved: {} as CatalogData['aws']['elasticacheReserved'],
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
+    rdsMysql: {} as CatalogData['aws']['rdsMysql'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
     regional: {} as CatalogData['aws']['regional'],
@@ -136,9 +140,16 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       '3y': { source: useFeed('ec2-reserved-3y'), types: parseEc2Reserved(feed('ec2-reserved-3y'), region, '3y', 'ec2-reserved-3y') },
     };
 
-    const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
-    const rdsSource = useFeed('rds-postgresql', rds.published);
-    aws.rdsPostgres[region] = {
+    const rdsReserved = parseRdsPostgresReserved(feed('rds-postgresql-reserved-1y'), region, 'rds-postgresql-reserved-1y');
+    aws.rdsPostgresReserved[region] = { '1y': { source: useFeed('rds-postgresql-reserved-1y', rdsReserved.published), classes: rdsReserved.classes } };
+    const cacheReserved = (term: '1y' | '3y') => {
+      const id = `elasticache-reserved-${term}` as const;
+      const parsed = parseElastiCacheReserved(feed(id), region, term, id);
+      return { source: useFeed(id, parsed.published), nodes: parsed.nodes };
+    };
+    aws.elasticacheReserved[region] = { '1y': cacheReserved('1y'), '3y': cacheReserved('3y') };
+
+    const rdsTable = (rds: RdsPostgresRegion, rdsSource: string): CatalogData['aws']['rdsPostgres'][AwsRegion] => ({
       source: rdsSource,
       classes: rds.classes,
       storage: Object.fromEntries(
@@ -148,7 +159,11 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
         ]),
       ),
       backupPerGbMonth: price(rds.backupPerGbMonth, 'GB-month', rdsSource, 'backup storage beyond the free allowance ("Storage Snapshot")'),
-    };
+    });
+    const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
+    aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
+    const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
+    aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
 
     const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
     aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };
@@ -344,6 +359,12 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
       st1PerGbMonth: price(ebs.st1PerGbMonth, 'GB-month', ebsSource),
       sc1PerGbMonth: price(ebs.sc1PerGbMonth, 'GB-month', ebsSource),
       snapshotPerGbMonth: price(ebs.snapshotPerGbMonth, 'GB-month', ebsSource),
+      io2PerGbMonth: price(ebs.io2PerGbMonth, 'GB-month', ebsSource),
+      io2IopsPerMonth: price(ebs.io2IopsPerMonth, 'IOPS-month', ebsSource, 'first io2 IOPS tier'),
+      io2IopsTier2PerMonth: price(ebs.io2IopsTier2PerMonth, 'IOPS-month', ebsSource, 'io2 IOPS tier 2 (the feed does not state where it begins)'),
+      io2IopsTier3PerMonth: price(ebs.io2IopsTier3PerMonth, 'IOPS-month', ebsSource, 'io2 IOPS tier 3 (the feed does not state where it begins)'),
+      standardPerGbMonth: price(ebs.standardPerGbMonth, 'GB-month', ebsSource, 'Magnetic (standard), previous generation'),
+      standardPerMillionIo: price(Number((ebs.standardPerIo * 1e6).toPrecision(10)), 'million requests', ebsSource, `feed states ${ebs.standardPerIo} USD per I/O; × 1,000,000`),
     },
     dataTransferOut: tiered(
       coroot.internetEgressTiers,
@@ -360,6 +381,7 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
       inUseHourly: price(vpc.publicIpv4InUseHourly, 'IP-hour', vpcSource),
       idleHourly: price(vpc.publicIpv4IdleHourly, 'IP-hour', vpcSource),
     },
+    gatewayLoadBalancerEndpointHourly: price(vpc.gatewayLoadBalancerEndpointHourly, 'hour', vpcSource, 'per Gateway Load Balancer endpoint'),
     secretsManager: { perSecretMonth: list('secretPerMonth'), per10kApiCalls: list('secretsPer10kApiCalls') },
     kms: {
       perKeyMonth: price(kms.perKeyMonth, 'key-month', kmsSource, '"Encryption Key"'),

@@ -177,6 +177,32 @@ export class PriceCatalog {
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
+  /**
+   * RDS for PostgreSQL reserved instance, no upfront, USD per hour. Only the 1-year term is in the maps (3-year
+   * reservations are Partial Upfront there), and the map's on-demand rate must match the catalog's, so a
+   * reserved rate never pairs with another on-demand price list.
+   */
+  rdsPostgresReservedHourly(region: AwsRegion, instanceClass: string, deployment: RdsDeployment, term: CommitmentTerm): Price & { onDemandUsd: number } {
+    const what = `RDS for PostgreSQL reserved instance (${term}, no upfront, ${DEPLOYMENT_LABEL[deployment]})`;
+    const table = this.data.aws.rdsPostgresReserved?.[this.region(region, 'RDS reserved instances')]?.[term as '1y'];
+    if (!table) throw new PriceNotFound(what, `${instanceClass} in ${region}`, 'the RDS reserved maps carry 1 year No Upfront only (3 years is Partial Upfront)');
+    const rate = deployment === 'multi-az-readable-standbys' ? undefined : table.classes[instanceClass]?.[deployment];
+    if (!rate) throw new PriceNotFound(what, `${instanceClass} in ${region}`, 'no such offer in the RDS RI price map');
+    return { ...this.resolve({ usd: rate.usd, unit: 'instance-hour', source: table.source }), onDemandUsd: rate.onDemandUsd };
+  }
+
+  /**
+   * ElastiCache reserved node, no upfront, USD per hour. The maps name no engine: their on-demand rate is Redis
+   * OSS's (and Memcached's); AWS sells no Valkey-specific reserved nodes, so Valkey is charged the Redis OSS
+   * reserved rate of the same node type (an upper bound) and the caller says so.
+   */
+  elasticacheReservedHourly(region: AwsRegion, nodeType: string, term: CommitmentTerm): Price & { onDemandUsd: number } {
+    const table = this.data.aws.elasticacheReserved?.[this.region(region, 'ElastiCache reserved nodes')]?.[term];
+    const rate = table?.nodes[nodeType];
+    if (!table || !rate) throw new PriceNotFound(`ElastiCache reserved node (${term}, no upfront)`, `${nodeType} in ${region}`, 'no such offer in the ElastiCache RI price map');
+    return { ...this.resolve({ usd: rate.usd, unit: 'node-hour', source: table.source }), onDemandUsd: rate.onDemandUsd };
+  }
+
   ec2InstanceTypes(region: AwsRegion): Ec2Instance[] {
     const table = this.data.aws.ec2[this.region(region, 'EC2 on-demand Linux')];
     return Object.keys(table.types).map((type) => this.ec2Instance(region, type));
@@ -185,12 +211,19 @@ export class PriceCatalog {
   // --- RDS for PostgreSQL ---------------------------------------------------------------------------------
 
   rdsPostgresHourly(region: AwsRegion, instanceClass: string, deployment: RdsDeployment): Price {
-    const table = this.data.aws.rdsPostgres[this.region(region, 'RDS for PostgreSQL')];
+    return this.rdsHourly(region, 'postgres', instanceClass, deployment);
+  }
+
+  /** RDS instance-hours for an engine whose map the catalog carries (PostgreSQL, MySQL). */
+  rdsHourly(region: AwsRegion, engine: 'postgres' | 'mysql', instanceClass: string, deployment: RdsDeployment): Price {
+    const name = engine === 'mysql' ? 'RDS for MySQL' : 'RDS for PostgreSQL';
+    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, name)];
+    if (!table) throw new PriceNotFound(name, `${instanceClass} in ${region}`, 'no such engine map in this catalog');
     const row = table.classes[instanceClass];
     const usd = row?.hourly[deployment];
     if (usd === undefined) {
       throw new PriceNotFound(
-        `RDS for PostgreSQL ${DEPLOYMENT_LABEL[deployment]}`,
+        `${name} ${DEPLOYMENT_LABEL[deployment]}`,
         `${instanceClass} in ${region}`,
         row ? `offered as ${Object.keys(row.hourly).join(', ')} only` : 'no such instance class in the feed',
       );
@@ -206,8 +239,9 @@ export class PriceCatalog {
   }
 
   /** Storage, provisioned IOPS/throughput and backup prices. Multi-AZ storage is billed for both copies. */
-  rdsStorage(region: AwsRegion, deployment: RdsDeployment): RdsStorage {
-    const table = this.data.aws.rdsPostgres[this.region(region, 'RDS storage')];
+  rdsStorage(region: AwsRegion, deployment: RdsDeployment, engine: 'postgres' | 'mysql' = 'postgres'): RdsStorage {
+    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, 'RDS storage')];
+    if (!table) throw new PriceNotFound('RDS storage', `${engine} in ${region}`, 'no such engine map in this catalog');
     const row = table.storage[deployment];
     if (!row) throw new PriceNotFound('RDS storage', `${DEPLOYMENT_LABEL[deployment]} in ${region}`);
     return { ...this.resolveAll(row), backupPerGbMonth: this.resolve(table.backupPerGbMonth) };
@@ -294,6 +328,12 @@ export class PriceCatalog {
     st1PerGbMonth: Price;
     sc1PerGbMonth: Price;
     snapshotPerGbMonth: Price;
+    io2PerGbMonth: Price;
+    io2IopsPerMonth: Price;
+    io2IopsTier2PerMonth: Price;
+    io2IopsTier3PerMonth: Price;
+    standardPerGbMonth: Price;
+    standardPerMillionIo: Price;
   } {
     return this.resolveAll(this.regional(region, 'EBS').ebs);
   }
@@ -312,6 +352,10 @@ export class PriceCatalog {
   publicIpv4Hourly(region: AwsRegion): { inUse: Price; idle: Price } {
     const { inUseHourly, idleHourly } = this.regional(region, 'public IPv4').publicIpv4;
     return { inUse: this.resolve(inUseHourly), idle: this.resolve(idleHourly) };
+  }
+
+  gatewayLoadBalancerEndpointHourly(region: AwsRegion): Price {
+    return this.resolve(this.regional(region, 'Gateway Load Balancer endpoint').gatewayLoadBalancerEndpointHourly);
   }
 
   secretsManager(region: AwsRegion): { perSecretMonth: Price; per10kApiCalls: Price } {

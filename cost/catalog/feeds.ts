@@ -97,6 +97,34 @@ function ec2ReservedFeed(term: '1y' | '3y'): FeedDefinition {
   });
 }
 
+function rdsReservedFeed(): FeedDefinition {
+  return vendored({
+    title: 'AWS RDS for PostgreSQL Reserved Instances (1 year, no upfront, Single-AZ and Multi-AZ) price maps',
+    snapshotFile: 'ec2shop_rds-postgresql-reservedinstance-1y.json',
+    derived: "the six regions' files data/rds/<region>-rds-postgresql-reservedinstance-{single-az,multi-az}-1y.json merged into one map by location; record attributes pruned to type, term, purchase option, deployment, engine, location, price and on-demand price; prices unchanged",
+    noLiveUrl: true,
+    liveUrl: `${AWS_PRICING_PAGE}/rds/USD/current/rds-postgresql-reservedinstance/<location>/<deployment>/1 year/No Upfront/index.json`,
+    path: 'data/rds/<region>-rds-postgresql-reservedinstance-<deployment>-1y.json',
+    ...EC2SHOP_VENDORED,
+  });
+}
+
+function cacheReservedFeed(term: '1y' | '3y'): FeedDefinition {
+  const years = term === '1y' ? '1 year' : '3 year';
+  return vendored({
+    title: `AWS ElastiCache reserved nodes (${term === '1y' ? '1 year' : '3 years'}, no upfront) price maps`,
+    snapshotFile: `ec2shop_elasticache-reservedinstance-${term}.json`,
+    derived:
+      `the six regions' files data/elasticache/elasticache-reservedinstance-${years}-No Upfront-<region>-<Standard|Memory optimized|Network optimized>.json ` +
+      "merged into one map by location (a stray leading XML declaration dropped; the Network optimized files of eu-central-1, ap-south-1 and ap-southeast-1 are AWS NoSuchKey errors and left out); " +
+      'record attributes pruned to type, family, term, purchase option, location, price and on-demand price; prices unchanged',
+    noLiveUrl: true,
+    liveUrl: `${AWS_PRICING_PAGE}/elasticache/USD/current/elasticache-reservedinstance/${years}/No Upfront/<location>/<family>/index.json`,
+    path: `data/elasticache/elasticache-reservedinstance-${years}-No Upfront-<region>-<family>.json`,
+    ...EC2SHOP_VENDORED,
+  });
+}
+
 function awsPriceVendoredFeed(service: 'lambda' | 'dynamodb' | 'kms', title: string, commitDate: string): FeedDefinition {
   return vendored({
     title,
@@ -290,6 +318,19 @@ export const FEEDS = {
   'ec2-ap-southeast-1': ec2VendoredRegionFeed('ap-southeast-1', 'Asia Pacific (Singapore)'),
   'ec2-reserved-1y': ec2ReservedFeed('1y'),
   'ec2-reserved-3y': ec2ReservedFeed('3y'),
+  'rds-postgresql-reserved-1y': rdsReservedFeed(),
+  'rds-mysql': vendored({
+    title: 'AWS RDS for MySQL on-demand price map (instances and storage)',
+    snapshotFile: 'ec2shop_rds-mysql-ondemand.json',
+    derived: CATALOG_REGIONS_ONLY,
+    liveUrl: `${AWS_PRICING_PAGE}/rds/USD/current/rds-mysql-ondemand.json`,
+    repo: 'yeo/ec2.shop',
+    path: 'data/rds/rds-mysql-ondemand.json',
+    commit: '44337592ba03',
+    commitDate: '2024-10-01',
+  }),
+  'elasticache-reserved-1y': cacheReservedFeed('1y'),
+  'elasticache-reserved-3y': cacheReservedFeed('3y'),
   lambda: awsPriceVendoredFeed('lambda', 'AWS Lambda price map (requests, duration)', '2025-11-03'),
   dynamodb: awsPriceVendoredFeed('dynamodb', 'AWS DynamoDB price map (on-demand and provisioned capacity, storage)', '2025-11-03'),
   kms: awsPriceVendoredFeed('kms', 'AWS KMS price map (keys, requests)', '2025-11-04'),

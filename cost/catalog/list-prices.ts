@@ -212,7 +212,8 @@ export const SUPPORT_PLANS: Record<SupportPlan, SupportPlanRecord> = {
 };
 
 export const COMMITMENT_DISCOUNTS_NOTE =
-  'EC2 standard Reserved Instances, 1 and 3 years, no upfront, Linux, shared tenancy, from the AWS RI price maps ' +
-  '(ec2.shop copies, 2025-04-05): aws.ec2Reserved. Not in the catalog: Savings Plans (Compute, EC2 Instance: no feed ' +
-  'found), RDS, ElastiCache and MSK reserved rates (RDS RI maps exist in ec2.shop but are not vendored yet), so those ' +
-  'stay on-demand under a commitment and the bill says so.';
+  'Standard reserved rates, no upfront, from the AWS RI price maps (ec2.shop copies): EC2 1 and 3 years (Linux, shared ' +
+  'tenancy; aws.ec2Reserved), RDS for PostgreSQL 1 year Single-AZ and Multi-AZ (aws.rdsPostgresReserved; the maps carry ' +
+  '3-year RDS reservations as Partial Upfront only), ElastiCache 1 and 3 years (aws.elasticacheReserved; Redis OSS / ' +
+  'Memcached rates, applied to Valkey as an upper bound). Not in the catalog: Savings Plans (Compute, EC2 Instance, ' +
+  'Database: no feed found) and MSK (AWS sells no MSK reservations), which stay on-demand under a commitment, and the bill says so.';

@@ -161,6 +161,12 @@ export interface EbsRegionPrices {
   st1PerGbMonth: CatalogPrice;
   sc1PerGbMonth: CatalogPrice;
   snapshotPerGbMonth: CatalogPrice;
+  io2PerGbMonth: CatalogPrice;
+  io2IopsPerMonth: CatalogPrice;
+  io2IopsTier2PerMonth: CatalogPrice;
+  io2IopsTier3PerMonth: CatalogPrice;
+  standardPerGbMonth: CatalogPrice;
+  standardPerMillionIo: CatalogPrice;
 }
 
 export interface CloudWatchRegionPrices {
@@ -183,6 +189,7 @@ export interface AwsRegionFlatPrices {
   dataTransferOut: CatalogTieredPrice;
   interAz: { egressPerGb: CatalogPrice; ingressPerGb: CatalogPrice };
   publicIpv4: { inUseHourly: CatalogPrice; idleHourly: CatalogPrice };
+  gatewayLoadBalancerEndpointHourly: CatalogPrice;
   secretsManager: { perSecretMonth: CatalogPrice; per10kApiCalls: CatalogPrice };
   kms: { perKeyMonth: CatalogPrice; per10kRequests: CatalogPrice };
   eks: {
@@ -209,6 +216,24 @@ export type CommitmentTerm = '1y' | '3y';
 export interface Ec2ReservedTable {
   source: string;
   types: Record<string, number>;
+}
+
+/** A reserved rate with the on-demand rate the same map prints next to it (USD per hour). */
+export interface ReservedRate {
+  usd: number;
+  onDemandUsd: number;
+}
+
+/** RDS for PostgreSQL reserved instances (1 year, no upfront) by class and deployment. */
+export interface RdsReservedTable {
+  source: string;
+  classes: Record<string, { 'single-az'?: ReservedRate; 'multi-az'?: ReservedRate }>;
+}
+
+/** ElastiCache reserved nodes (no upfront) by node type. */
+export interface CacheReservedTable {
+  source: string;
+  nodes: Record<string, ReservedRate>;
 }
 
 export interface SupportPlanRecord {
@@ -293,7 +318,11 @@ export interface CatalogData {
   aws: {
     ec2: Record<AwsRegion, Ec2RegionTable>;
     ec2Reserved: Record<AwsRegion, Record<CommitmentTerm, Ec2ReservedTable>>;
+    /** 1 year only: the maps carry 3-year RDS reservations as Partial Upfront, not No Upfront. */
+    rdsPostgresReserved: Record<AwsRegion, { '1y': RdsReservedTable }>;
+    elasticacheReserved: Record<AwsRegion, Record<CommitmentTerm, CacheReservedTable>>;
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
+    rdsMysql: Record<AwsRegion, RdsRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;

@@ -16,11 +16,47 @@ import { AWS_REGIONS } from '../../cost/catalog/types';
 
 const OUT = resolve(__dirname, '../../data/prices/feeds');
 export const EC2SHOP_COMMIT = '73696e380ae600b175f859850a726edebd1de72f';
+/** The ec2.shop commit whose RDS MySQL map is present in the snapshot (the same as the shared PostgreSQL map's). */
+export const EC2SHOP_RDS_COMMIT = '44337592ba03';
 export const AWSPRICE_COMMIT = '508fb45296c89efe38772babd7ec766644629267';
 const RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Operating System', 'Tenancy', 'Pre Installed S/W', 'Location', 'OnDemand:PricePerUnit', 'price'];
+const RDS_RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Deployment Option', 'Database Engine', 'Location', 'OnDemand:PricePerUnit', 'price'];
+const CACHE_RI_ATTRIBUTES = ['Instance Type', 'Instance Family', 'LeaseContractLength', 'PurchaseOption', 'Location', 'OnDemand:PricePerUnit', 'price'];
+/** ElastiCache RI maps are split by node family; these three cover every node type of the catalog. */
+const CACHE_FAMILIES = ['Standard', 'Memory optimized', 'Network optimized'];
+
+/**
+ * Merges per-region RI maps into one map by location, pruning each record to `attributes` (values unchanged).
+ * Each file's manifest is kept under `manifests`; `manifest` is the one with the oldest publication date, so the
+ * date the catalog states for the merged feed is never fresher than any part of it.
+ */
+function mergeRegions(files: { gitDir: string; path: string }[], attributes: string[]): any {
+  const merged: any = { manifest: undefined, manifests: {}, regions: {} };
+  for (const file of files) {
+    const feed = show(file.gitDir, EC2SHOP_COMMIT, file.path);
+    if (!feed) {
+      console.log(`  skipped ${file.path}: the download is AWS's NoSuchKey error (no such offer)`);
+      continue;
+    }
+    merged.manifests[file.path] = feed.manifest;
+    if (!merged.manifest || feed.manifest.hawkFilePublicationDate < merged.manifest.hawkFilePublicationDate) merged.manifest = feed.manifest;
+    for (const [location, records] of Object.entries<any>(feed.regions)) {
+      const into = (merged.regions[location] ??= {});
+      for (const [key, record] of Object.entries<any>(records)) {
+        into[key] = Object.fromEntries(attributes.filter((a) => a in record).map((a) => [a, record[a]]));
+      }
+    }
+  }
+  return merged;
+}
 
 function show(gitDir: string, commit: string, path: string): any {
-  return JSON.parse(execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${path}`], { maxBuffer: 1 << 28 }).toString('utf8'));
+  const text = execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${path}`], { maxBuffer: 1 << 28 }).toString('utf8');
+  // Some of ec2.shop's ElastiCache RI downloads begin with a stray XML declaration line before the JSON; others
+  // are the S3 "NoSuchKey" error AWS served for a family the region does not offer (skipped, logged).
+  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '');
+  if (body.startsWith('<Error><Code>NoSuchKey</Code>')) return undefined;
+  return JSON.parse(body);
 }
 
 function write(name: string, data: unknown): void {
@@ -53,6 +89,27 @@ function main([ec2shop, awsPrice]: string[]): void {
     }
     write(`ec2shop_ec2-reservedinstance-${term}.json`, merged);
   }
+  // RDS for PostgreSQL RIs: ec2.shop's "-1y" maps are 1 year No Upfront; its "-3y" maps are Partial Upfront
+  // (3-year No Upfront is not in the maps), so only the 1-year term is vendored.
+  write(
+    'ec2shop_rds-postgresql-reservedinstance-1y.json',
+    mergeRegions(
+      AWS_REGIONS.flatMap((region) => ['single-az', 'multi-az'].map((d) => ({ gitDir: ec2shop, path: `data/rds/${region}-rds-postgresql-reservedinstance-${d}-1y.json` }))),
+      RDS_RI_ATTRIBUTES,
+    ),
+  );
+  for (const term of ['1', '3']) {
+    write(
+      `ec2shop_elasticache-reservedinstance-${term}y.json`,
+      mergeRegions(
+        AWS_REGIONS.flatMap((region) =>
+          CACHE_FAMILIES.map((family) => ({ gitDir: ec2shop, path: `data/elasticache/elasticache-reservedinstance-${term}%20year-No%20Upfront-${region}-${family.replace(' ', '%20')}.json` })),
+        ),
+        CACHE_RI_ATTRIBUTES,
+      ),
+    );
+  }
+  write('ec2shop_rds-mysql-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_RDS_COMMIT, 'data/rds/rds-mysql-ondemand.json')));
   for (const service of ['lambda', 'dynamodb', 'kms']) {
     write(`awsprice_${service}.json`, catalogRegions(show(awsPrice, AWSPRICE_COMMIT, `lib/data/pricing/${service}.json`)));
   }

@@ -4,7 +4,7 @@
  */
 import { CostComponent, HOURS_PER_MONTH, notPricedResource, PricedResource, resource, unpricedComponent } from '../../model';
 import { PriceNotFound } from '../../catalog';
-import { AwsContext, lookup, priced } from '../context';
+import { AwsContext, lookup, priced, usageLine } from '../context';
 import { bool, CfnTemplate, num, referencedResource, str } from '../template';
 import { handler, props, ServiceHandlers } from './types';
 
@@ -59,6 +59,22 @@ export function ebsLines(ctx: AwsContext, label: string, v: BlockDevice, count =
       return [
         priced(`${label} storage (io1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.io1PerGbMonth),
         priced(`${label} provisioned IOPS (io1)`, 'IOPS-months', (v.iops ?? 0) * count, p.io1IopsPerMonth),
+      ];
+    case 'io2':
+      return [
+        priced(`${label} storage (io2, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.io2PerGbMonth),
+        priced(
+          `${label} provisioned IOPS (io2)`,
+          'IOPS-months',
+          (v.iops ?? 0) * count,
+          p.io2IopsPerMonth,
+          `every IOPS at the first-tier rate: the price map lists cheaper tiers ($${p.io2IopsTier2PerMonth.usd}, $${p.io2IopsTier3PerMonth.usd}) without where they begin, so above the first tier this is an upper bound`,
+        ),
+      ];
+    case 'standard':
+      return [
+        priced(`${label} storage (magnetic, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.standardPerGbMonth),
+        usageLine(`${label} I/O requests (magnetic)`, '1M requests', undefined, p.standardPerMillionIo, ''),
       ];
     case 'st1':
       return [priced(`${label} storage (st1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.st1PerGbMonth)];

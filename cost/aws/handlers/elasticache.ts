@@ -1,10 +1,33 @@
 /** ElastiCache: node-hours of replication groups and single clusters (Redis OSS, Valkey, Memcached). */
 import { HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
-import { lookup, priced } from '../context';
+import type { CostComponent } from '../../model';
+import { AwsContext, committed, lookup, priced } from '../context';
 import { listLength, num, str } from '../template';
 import { handler, props, ServiceHandlers } from './types';
 
 type Engine = 'redis' | 'valkey' | 'memcached';
+
+/** Node-hours on-demand, or at the reserved rate of the bill's commitment when the price map has one. */
+function nodeLines(ctx: AwsContext, nodeType: string, engine: Engine, nodes: number): CostComponent[] {
+  return lookup(`Cache nodes (${nodeType})`, 'hours', () => {
+    const onDemand = ctx.catalog.elasticacheHourly(ctx.region, nodeType, engine);
+    const name = `Cache nodes (${engine}, ${nodeType} × ${nodes}`;
+    if (!ctx.commitment) return priced(`${name})`, 'hours', HOURS_PER_MONTH * nodes, onDemand);
+    return committed(
+      () => ctx.catalog.elasticacheReservedHourly(ctx.region, nodeType, ctx.commitment!),
+      (reserved) =>
+        priced(
+          `${name}, reserved ${ctx.commitment} no upfront)`,
+          'hours',
+          HOURS_PER_MONTH * nodes,
+          reserved,
+          `reserved node, ${ctx.commitment === '1y' ? '1 year' : '3 years'}, no upfront: $${reserved.usd}/h against $${reserved.onDemandUsd}/h Redis OSS on-demand` +
+            (engine === 'valkey' ? `; AWS sells no Valkey-specific reservation, so this is the Redis OSS reserved rate applied to a Valkey node ($${onDemand.usd}/h on-demand): an upper bound` : ''),
+        ),
+      (why) => priced(`${name}, on-demand)`, 'hours', HOURS_PER_MONTH * nodes, onDemand, `no ${ctx.commitment} no-upfront reservation priced (${why}): on-demand`),
+    );
+  });
+}
 
 export const cacheReplicationGroup = handler({
   types: ['AWS::ElastiCache::ReplicationGroup'],
@@ -20,12 +43,7 @@ export const cacheReplicationGroup = handler({
   },
   price(ctx, id, type, { nodeType, engine, nodes }) {
     if (!nodeType) return resource(id, type, [unpricedComponent('Cache nodes', 'hours', 'CacheNodeType is not a literal')]);
-    return resource(
-      id,
-      type,
-      lookup(`Cache nodes (${nodeType})`, 'hours', () => priced(`Cache nodes (${engine}, ${nodeType} × ${nodes})`, 'hours', HOURS_PER_MONTH * nodes, ctx.catalog.elasticacheHourly(ctx.region, nodeType, engine))),
-      'backup storage beyond one free snapshot per node is not modelled',
-    );
+    return resource(id, type, nodeLines(ctx, nodeType, engine, nodes), 'backup storage beyond one free snapshot per node is not modelled');
   },
 });
 
@@ -37,7 +55,7 @@ export const cacheCluster = handler({
   },
   price(ctx, id, type, { nodeType, engine, nodes }) {
     if (!nodeType) return resource(id, type, [unpricedComponent('Cache nodes', 'hours', 'CacheNodeType is not a literal')]);
-    return resource(id, type, lookup(`Cache nodes (${nodeType})`, 'hours', () => priced(`Cache nodes (${engine}, ${nodeType} × ${nodes})`, 'hours', HOURS_PER_MONTH * nodes, ctx.catalog.elasticacheHourly(ctx.region, nodeType, engine))));
+    return resource(id, type, nodeLines(ctx, nodeType, engine, nodes));
   },
 });
 

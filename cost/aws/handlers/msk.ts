@@ -21,7 +21,7 @@ export const mskCluster = handler({
   price(ctx, id, type, spec) {
     const { brokers, brokerType } = spec;
     if (brokers === undefined || !brokerType) return resource(id, type, [unpricedComponent('Brokers', 'hours', 'NumberOfBrokerNodes or InstanceType is not a literal')]);
-    const lines = lookup(`Brokers (${brokerType})`, 'hours', () => priced(`Broker instances (${brokerType} × ${brokers})`, 'hours', HOURS_PER_MONTH * brokers, ctx.catalog.mskBrokerHourly(ctx.region, brokerType)));
+    const lines = lookup(`Brokers (${brokerType})`, 'hours', () => priced(`Broker instances (${brokerType} × ${brokers})`, 'hours', HOURS_PER_MONTH * brokers, ctx.catalog.mskBrokerHourly(ctx.region, brokerType), ctx.commitment ? `on-demand under the ${ctx.commitment} commitment: AWS sells no MSK reservations, and no Savings Plan rate for MSK is in the catalog` : undefined));
     const storage = ctx.catalog.mskStorage(ctx.region);
     const u = ctx.usage;
     const replication = 3;

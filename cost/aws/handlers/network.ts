@@ -55,6 +55,14 @@ export const vpcEndpoint = handler({
   },
   price(ctx, id, type, spec) {
     if (spec.endpointType === 'Gateway') return freeResource(id, type, 'gateway endpoints (S3, DynamoDB) are free');
+    if (spec.endpointType === 'GatewayLoadBalancer') {
+      return resource(
+        id,
+        type,
+        lookup('Gateway Load Balancer endpoint', 'hours', () => priced('Gateway Load Balancer endpoint', 'hours', HOURS_PER_MONTH, ctx.catalog.gatewayLoadBalancerEndpointHourly(ctx.region))),
+        'data processed through the endpoint is not modelled (no per-GB price for it in the VPC price map)',
+      );
+    }
     if (spec.endpointType !== 'Interface') return resource(id, type, [unpricedComponent(`${spec.endpointType} endpoint`, 'hours', `no ${spec.endpointType} endpoint price in the catalog`)]);
     const azs = spec.subnets ?? ctx.usage?.zones ?? 2;
     return resource(

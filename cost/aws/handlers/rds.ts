@@ -1,8 +1,8 @@
-/** RDS: database instances and read replicas (PostgreSQL), their storage, provisioned IOPS and backups. */
-import type { Price, RdsDeployment } from '../../catalog';
+/** RDS: database instances and read replicas (PostgreSQL and MySQL), their storage, provisioned IOPS and backups. */
+import { PriceNotFound, type Price, type RdsDeployment } from '../../catalog';
 import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { count, gib } from '../../usage';
-import { AwsContext, lookup, priced, usageLine } from '../context';
+import { AwsContext, committed, lookup, priced, usageLine } from '../context';
 import { bool, num, referencedResource, str } from '../template';
 import { handler, props, ServiceHandlers } from './types';
 
@@ -11,8 +11,14 @@ function rdsGp3Baseline(storageGiB: number): { iops: number; throughput: number 
   return storageGiB >= 400 ? { iops: 12000, throughput: 500 } : { iops: 3000, throughput: 125 };
 }
 
-function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number): CostComponent[] {
-  const s = ctx.catalog.rdsStorage(ctx.region, deployment);
+/** Engines with an RDS price map in the catalog, by CloudFormation's Engine value. */
+const PRICED_ENGINES: Record<string, { key: 'postgres' | 'mysql'; label: string }> = {
+  postgres: { key: 'postgres', label: 'PostgreSQL' },
+  mysql: { key: 'mysql', label: 'MySQL' },
+};
+
+function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number, engine: 'postgres' | 'mysql' = 'postgres'): CostComponent[] {
+  const s = ctx.catalog.rdsStorage(ctx.region, deployment, engine);
   const copies = deployment === 'multi-az' ? ' (both copies, Multi-AZ)' : '';
   const need = (price: Price | undefined, what: string): Price => {
     if (!price) throw new Error(`no RDS ${what} price for ${deployment} in ${ctx.region}`);
@@ -64,19 +70,30 @@ export const rdsInstance = handler({
     const deployment: RdsDeployment = multiAz ? 'multi-az' : 'single-az';
     const role = isReplica ? 'Read replica' : 'Database instance';
     if (spec.inCluster) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', 'Aurora cluster instances are not in the catalog')]);
-    if (engine !== 'postgres') return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL only, not ${engine}`)]);
+    const priced_ = PRICED_ENGINES[engine];
+    if (!priced_) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL and MySQL only, not ${engine}`)]);
     if (!instanceClass) return resource(id, type, [unpricedComponent(role, 'hours', 'DBInstanceClass is not a literal')]);
-    const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () =>
-      priced(`${role} (PostgreSQL, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'})`, 'hours', HOURS_PER_MONTH, ctx.catalog.rdsPostgresHourly(ctx.region, instanceClass, deployment)),
-    );
+    const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () => {
+      const label = `${role} (${priced_.label}, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`;
+      const onDemand = ctx.catalog.rdsHourly(ctx.region, priced_.key, instanceClass, deployment);
+      if (!ctx.commitment) return priced(`${label})`, 'hours', HOURS_PER_MONTH, onDemand);
+      return committed(
+        () => {
+          if (priced_.key !== 'postgres') throw new PriceNotFound(`RDS for ${priced_.label} reserved instance`, `${instanceClass} in ${ctx.region}`, 'only the PostgreSQL RI maps are vendored');
+          return ctx.catalog.rdsPostgresReservedHourly(ctx.region, instanceClass, deployment, ctx.commitment!);
+        },
+        (reserved) => priced(`${label}, reserved ${ctx.commitment} no upfront)`, 'hours', HOURS_PER_MONTH, reserved, `RDS reserved instance, ${ctx.commitment === '1y' ? '1 year' : '3 years'}, no upfront: $${reserved.usd}/h against $${reserved.onDemandUsd}/h on-demand in the same price map`),
+        (why) => priced(`${label}, on-demand)`, 'hours', HOURS_PER_MONTH, onDemand, `no ${ctx.commitment} no-upfront reservation priced (${why}): on-demand`),
+      );
+    });
     const size = spec.storageGiB;
     if (size === undefined) lines.push(unpricedComponent('Storage', 'GB-months', 'AllocatedStorage is not a literal (nor on the source instance)'));
-    else lines.push(...lookup('Storage', 'GB-months', () => rdsStorageLines(ctx, deployment, spec.storageType, size, spec.iops, spec.throughput)));
+    else lines.push(...lookup('Storage', 'GB-months', () => rdsStorageLines(ctx, deployment, spec.storageType, size, spec.iops, spec.throughput, priced_.key)));
     const retention = spec.backupRetentionDays;
     if (retention > 0 && size !== undefined) {
       lines.push(
         ...lookup('Backup storage', 'GB-months', () => {
-          const price = ctx.catalog.rdsStorage(ctx.region, deployment).backupPerGbMonth;
+          const price = ctx.catalog.rdsStorage(ctx.region, deployment, priced_.key).backupPerGbMonth;
           if (!ctx.usage) return usageLine('Backup storage beyond the free allowance', 'GB-months', undefined, price, '');
           const u = ctx.usage;
           const primaries = Math.max(1, ctx.roles.databases.primaries);
@@ -107,7 +124,7 @@ export const rdsService: ServiceHandlers = {
   handlers: [rdsInstance],
   free: Object.fromEntries(['DBSubnetGroup', 'DBParameterGroup', 'DBClusterParameterGroup', 'OptionGroup'].map((t) => [`AWS::RDS::${t}`, 'no charge'])),
   notPriced: {
-    'AWS::RDS::DBCluster': 'Aurora prices are not in the catalog',
+    'AWS::RDS::DBCluster': 'Aurora prices are not in the catalog (no Aurora price map was found)',
     'AWS::RDS::DBProxy': 'RDS Proxy prices are not in the catalog',
   },
 };

@@ -14,6 +14,14 @@ export interface EbsRegion {
   st1PerGbMonth: number;
   sc1PerGbMonth: number;
   snapshotPerGbMonth: number;
+  io2PerGbMonth: number;
+  /** io2 IOPS by the feed's tiers; the feed does not state where tiers 2 and 3 begin. */
+  io2IopsPerMonth: number;
+  io2IopsTier2PerMonth: number;
+  io2IopsTier3PerMonth: number;
+  /** Magnetic (previous generation, "standard"). */
+  standardPerGbMonth: number;
+  standardPerIo: number;
 }
 
 export function parseEbs(payload: unknown, region: AwsRegion, feedName: string): EbsRegion {
@@ -32,5 +40,11 @@ export function parseEbs(payload: unknown, region: AwsRegion, feedName: string):
     st1PerGbMonth: price('Storage Throughput Optimized HDD st1 GB Mo'),
     sc1PerGbMonth: price('Storage Cold HDD sc1 GB Mo'),
     snapshotPerGbMonth: price('Storage Snapshot Amazon S3 GB Mo'),
+    io2PerGbMonth: price('Storage Provisioned IOPS io2 GB month'),
+    io2IopsPerMonth: price('Provisioned EBS IOPS io2 Volumes per IOPS Mo'),
+    io2IopsTier2PerMonth: price('Provisioned EBS IOPS Tier 2 io2 Volumes per IOPS Mo'),
+    io2IopsTier3PerMonth: price('Provisioned EBS IOPS Tier 3 io2 Volumes per IOPS Mo'),
+    standardPerGbMonth: price('Storage Magnetic standard GB Mo'),
+    standardPerIo: price('Provisioned EBS I O Requests standard Volumes per IOs'),
   };
 }

@@ -36,6 +36,7 @@ export interface VpcRegion {
   interfaceEndpointDataTiers: FeedTier[];
   publicIpv4InUseHourly: number;
   publicIpv4IdleHourly: number;
+  gatewayLoadBalancerEndpointHourly: number;
 }
 
 const ENDPOINT_TIER_KEY = /^Charge for per GB data processed by VPC Endpoints per GB from (\d+) to (\d+|Inf)$/;
@@ -50,6 +51,7 @@ export function parseVpc(payload: unknown, region: AwsRegion, feedName: string):
     interfaceEndpointDataTiers: rangeTiers(records, ENDPOINT_TIER_KEY, `${feedName} ${region} VPC endpoint data`),
     publicIpv4InUseHourly: priceByKey(records, 'Hourly charge for In use Public IPv4 Addresses per Hrs', feedName),
     publicIpv4IdleHourly: priceByKey(records, 'Hourly charge for Idle Public IPv4 Addresses per Hrs', feedName),
+    gatewayLoadBalancerEndpointHourly: priceByKey(records, 'Hourly charge for AWS Gateway Load Balancer VPC Endpoint per Hrs', feedName),
   };
 }
 

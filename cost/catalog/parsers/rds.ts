@@ -24,8 +24,15 @@ export interface RdsPostgresRegion {
   backupPerGbMonth: number;
 }
 
-const INSTANCE_KEY =
-  /^Database Instance PostgreSQL No license required db (\S+) .+ (Single-AZ|Multi-AZ readable standbys|Multi-AZ) (?:Current|Previous) Generation$/;
+/** The engines whose maps the catalog reads, as the maps spell them, with the map's source name. */
+export const RDS_ENGINES = {
+  postgres: { spelled: 'PostgreSQL', source: 'rds-postgresql-ondemand' },
+  mysql: { spelled: 'MySQL', source: 'rds-mysql-ondemand' },
+} as const;
+export type RdsEngine = keyof typeof RDS_ENGINES;
+
+const instanceKey = (engine: RdsEngine) =>
+  new RegExp(`^Database Instance ${RDS_ENGINES[engine].spelled} No license required db (\\S+) .+ (Single-AZ|Multi-AZ readable standbys|Multi-AZ) (?:Current|Previous) Generation$`);
 
 const DEPLOYMENTS: Record<string, RdsDeployment> = {
   'Single-AZ': 'single-az',
@@ -41,8 +48,14 @@ const STORAGE_SPELLING: Record<RdsDeployment, string> = {
 };
 
 export function parseRdsPostgres(payload: unknown, region: AwsRegion, feedName: string): RdsPostgresRegion {
+  return parseRdsEngine(payload, region, feedName, 'postgres');
+}
+
+/** An RDS engine's on-demand map (same key layout for PostgreSQL and MySQL). */
+export function parseRdsEngine(payload: unknown, region: AwsRegion, feedName: string, engine: RdsEngine): RdsPostgresRegion {
+  const INSTANCE_KEY = instanceKey(engine);
   const feed = parsePricingPageFeed(payload, feedName);
-  expectManifest(feed, 'rds', 'rds-postgresql-ondemand', feedName);
+  expectManifest(feed, 'rds', RDS_ENGINES[engine].source, feedName);
   const records = regionRecords(feed, region, feedName);
   const classes: RdsPostgresRegion['classes'] = {};
   for (const [key, record] of Object.entries(records)) {
@@ -63,7 +76,7 @@ export function parseRdsPostgres(payload: unknown, region: AwsRegion, feedName: 
     }
     row.hourly[deployment] = price;
   }
-  if (Object.keys(classes).length === 0) throw new FeedFormatError(feedName, `no PostgreSQL instances in ${region}`);
+  if (Object.keys(classes).length === 0) throw new FeedFormatError(feedName, `no ${RDS_ENGINES[engine].spelled} instances in ${region}`);
 
   const optional = (key: string): number | undefined =>
     Object.keys(records).some((k) => k.toLowerCase() === key.toLowerCase()) ? priceByKey(records, key, feedName) : undefined;

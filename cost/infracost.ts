@@ -1,0 +1,156 @@
+/**
+ * Bills in Infracost's JSON output format (version 0.2, as `infracost breakdown --format json` writes it), so
+ * `infracost output` and `infracost comment` can read stagekit's figures: one project per bill, resources with
+ * cost components, every amount a decimal string. The shape follows infracost's published JSON schema
+ * (data/schemas/infracost.schema.json, validated in test/cost-infracost.test.ts).
+ *
+ * Honesty carries over: a component or resource stagekit could not price has `priceNotFound: true` and null
+ * costs (never "0"), and a bill that left out a major component has null totals, with the reason as a project
+ * warning, so nothing downstream adds a hole into a total.
+ */
+import { HOURS_PER_MONTH, type Bill, type CostComponent, type PricedResource } from './model';
+
+/** infracost's `outputVersion` (internal/output/output.go). */
+export const INFRACOST_OUTPUT_VERSION = '0.2';
+
+export interface InfracostProjectInput {
+  /** Project name, e.g. "growing-shop/split-tier/aws". */
+  name: string;
+  bill: Bill;
+  /** Where the priced artifact lives (a template file, a cdk.out stack, a stage). */
+  path?: string;
+}
+
+export interface InfracostOptions {
+  /** The command line that produced the output, for `metadata.infracostCommand`. */
+  command?: string;
+  /** @default now */
+  generatedAt?: Date;
+}
+
+/** A decimal string as infracost prints them: no exponent, no trailing zeros, at most 10 decimals. */
+export function decimal(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite amount: ${value}`);
+  const fixed = value.toFixed(10).replace(/\.?0+$/, '');
+  return fixed === '-0' ? '0' : fixed;
+}
+
+const dec = (value: number | null | undefined): string | null => (value === null || value === undefined ? null : decimal(value));
+
+/** Units billed per hour: infracost gives their hourly quantity too. */
+const HOURLY_UNIT = /(^|-)hours?$|hour$/i;
+
+function costComponent(c: CostComponent): object {
+  const hourly = HOURLY_UNIT.test(c.unit) && c.monthlyQuantity !== null ? c.monthlyQuantity / HOURS_PER_MONTH : null;
+  return {
+    name: c.name,
+    unit: c.unit,
+    hourlyQuantity: dec(hourly),
+    monthlyQuantity: dec(c.monthlyQuantity),
+    price: dec(c.price),
+    hourlyCost: dec(c.monthlyCost === null ? null : c.monthlyCost / HOURS_PER_MONTH),
+    monthlyCost: dec(c.monthlyCost),
+    ...(c.usageBased ? { usageBased: true } : {}),
+    priceNotFound: c.notPriced !== undefined || (c.price === null && c.monthlyQuantity !== null),
+  };
+}
+
+function resource(r: PricedResource): object {
+  const usage = r.costComponents.filter((c) => c.usageBased && c.monthlyCost !== null).reduce((s, c) => s + c.monthlyCost!, 0);
+  const components = r.status === 'not-priced' && !r.costComponents.length
+    ? [{ name: r.note ?? 'not priced', unit: 'months', hourlyQuantity: null, monthlyQuantity: null, price: null, hourlyCost: null, monthlyCost: null, priceNotFound: true }]
+    : r.costComponents.map(costComponent);
+  return {
+    name: r.name,
+    resourceType: r.resourceType,
+    metadata: { stagekitStatus: r.status, ...(r.note ? { stagekitNote: r.note } : {}), ...(r.major ? { stagekitMajorComponent: r.major } : {}) },
+    hourlyCost: dec(r.monthlyCost === null ? null : r.monthlyCost / HOURS_PER_MONTH),
+    monthlyCost: dec(r.monthlyCost),
+    monthlyUsageCost: r.monthlyCost === null ? null : decimal(usage),
+    costComponents: components,
+  };
+}
+
+function breakdown(bill: Bill | undefined): object {
+  if (!bill) return { resources: [], totalHourlyCost: '0', totalMonthlyCost: '0', totalMonthlyUsageCost: '0' };
+  const charged = bill.resources.filter((r) => r.status !== 'free');
+  return {
+    resources: charged.map(resource),
+    freeResources: bill.resources.filter((r) => r.status === 'free').map((r) => ({ name: r.name, resourceType: r.resourceType, metadata: { stagekitStatus: 'free', ...(r.note ? { stagekitNote: r.note } : {}) } })),
+    totalHourlyCost: bill.complete ? decimal(bill.totalMonthlyCost / HOURS_PER_MONTH) : null,
+    totalMonthlyCost: bill.complete ? decimal(bill.totalMonthlyCost) : null,
+    totalMonthlyUsageCost: bill.complete ? decimal(bill.usageMonthlyCost) : null,
+  };
+}
+
+function countBy(resources: PricedResource[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of resources) out[r.resourceType] = (out[r.resourceType] ?? 0) + 1;
+  return out;
+}
+
+function summary(bills: Bill[]): object {
+  const all = bills.flatMap((b) => b.resources);
+  const supported = all.filter((r) => r.status === 'priced');
+  const unsupported = all.filter((r) => r.status === 'not-priced');
+  const noPrice = all.filter((r) => r.status === 'free' || r.status === 'pay-per-use');
+  return {
+    totalResources: all.length,
+    totalDetectedResources: all.length,
+    totalSupportedResources: supported.length,
+    totalUnsupportedResources: unsupported.length,
+    totalUsageBasedResources: all.filter((r) => r.costComponents.some((c) => c.usageBased)).length,
+    totalNoPriceResources: noPrice.length,
+    supportedResourceCounts: countBy(supported),
+    unsupportedResourceCounts: countBy(unsupported),
+    noPriceResourceCounts: countBy(noPrice),
+  };
+}
+
+function project(p: InfracostProjectInput): object {
+  const warnings = p.bill.complete
+    ? []
+    : [{ code: 1, message: `incomplete bill, no total: ${p.bill.missing.map((m) => `${m.component} ${m.name} not priced (${m.reason})`).join('; ')}`, data: { missing: p.bill.missing }, isError: false }];
+  const current = breakdown(p.bill);
+  return {
+    name: p.name,
+    displayName: p.name,
+    metadata: { path: p.path ?? p.name, type: 'stagekit_cloudformation', ...(warnings.length ? { warnings } : {}) },
+    pastBreakdown: breakdown(undefined),
+    breakdown: current,
+    diff: current,
+    summary: summary([p.bill]),
+  };
+}
+
+/** Infracost's JSON output for one or more bills; totals are null when any bill is incomplete. */
+export function infracostJson(projects: readonly InfracostProjectInput[], options: InfracostOptions = {}): Record<string, unknown> {
+  const complete = projects.every((p) => p.bill.complete);
+  const monthly = projects.reduce((s, p) => s + p.bill.totalMonthlyCost, 0);
+  const usage = projects.reduce((s, p) => s + p.bill.usageMonthlyCost, 0);
+  const total = (v: number) => (complete ? decimal(v) : null);
+  const generated = (options.generatedAt ?? new Date()).toISOString();
+  return {
+    version: INFRACOST_OUTPUT_VERSION,
+    metadata: {
+      infracostCommand: options.command ?? 'stagekit cost --format infracost',
+      vcsBranch: '',
+      vcsCommitSha: '',
+      vcsCommitAuthorName: '',
+      vcsCommitAuthorEmail: '',
+      vcsCommitTimestamp: generated,
+      vcsCommitMessage: '',
+    },
+    currency: 'USD',
+    projects: projects.map(project),
+    totalHourlyCost: total(monthly / HOURS_PER_MONTH),
+    totalMonthlyCost: total(monthly),
+    totalMonthlyUsageCost: total(usage),
+    pastTotalHourlyCost: '0',
+    pastTotalMonthlyCost: '0',
+    diffTotalHourlyCost: total(monthly / HOURS_PER_MONTH),
+    diffTotalMonthlyCost: total(monthly),
+    timeGenerated: generated,
+    summary: summary(projects.map((p) => p.bill)),
+  };
+}
