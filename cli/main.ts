@@ -32,7 +32,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   },
   {
     name: 'prices',
-    summary: 'the price catalog: its date and sources, and refreshing it from the public feeds',
+    summary: 'the price sources: each with its date and the AWS regions or self-hosted locations it prices; `prices refresh` rebuilds the catalog',
     load: () => (require('./commands/prices') as typeof import('./commands/prices')).pricesCommand(),
   },
   {
