@@ -4,6 +4,8 @@
  */
 import { planFleet } from '../cost/k8s/fleet';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
+import { priceEks } from '../cost/k8s/eks';
+import { lokiRequests } from '../cost/k8s/fleet';
 import { usageFromPlan } from '../cost/usage';
 import { k8sObjects, stagePlan } from './support/stages';
 
@@ -100,7 +102,8 @@ describe('providers, locations and the rules they bill by', () => {
   test('bare-metal prices are pinned to their dated sources', () => {
     const ax = bareMetalData().hetznerDedicated.servers['AX162-R'];
     expect(ax).toMatchObject({ vcpu: 96, memoryGiB: 256, monthlyEur: 238, setupEur: 542 });
-    expect(ax.sources.map((s) => s.date)).toEqual(['2026-07-05', '2026-02-02']);
+    expect(ax.sources.map((s) => s.date)).toEqual(['2026-07-05', '2026-02-02', '2026-07-05']);
+    expect(ax.sources[2].url).toBe('https://www.hetzner.com/pressroom/new-ax162/');
     const owned = bareMetalData().ownedHardware.configurations['2u-2x64c-1tb'];
     expect(owned.capexUsd).toBe(37500);
     expect(owned.sources![0].url).toMatch(/world\.hey\.com\/dhh/);
@@ -108,8 +111,17 @@ describe('providers, locations and the rules they bill by', () => {
   });
 
   test('Hetzner dedicated: a pod larger than any cloud type lands on a dedicated server in the EU, with its setup fee amortized and local NVMe', () => {
-    const cloud = priceSelfHosted(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner' });
-    expect(cloud.complete).toBe(false);
+    // Hetzner Cloud: the pool no cloud type holds goes to dedicated root servers (vSwitch), the other pools stay on cloud types.
+    const cloud = planFleet(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner' });
+    expect(cloud.unplaceable).toEqual([]);
+    expect(cloud.pools.find((p) => p.name === 'data')!.server.offer).toBe('dedicated');
+    expect(cloud.pools.find((p) => p.name === 'data')!.purpose).toMatch(/no Hetzner Cloud type holds its largest pods.*vSwitch/);
+    expect(cloud.pools.find((p) => p.name === 'general')!.server.offer).toBe('cloud');
+    expect(priceSelfHosted(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner' }).complete).toBe(true);
+    // At Ashburn there are no dedicated root servers: Hetzner Cloud stays incomplete and says why.
+    const ash = planFleet(bigDb, { zones: 3, usage, region: 'us-east-1', provider: 'hetzner' });
+    expect(ash.unplaceable.map((u) => u.workload.name)).toEqual(['Cluster/big']);
+    expect(ash.notOffered.join(' ')).toMatch(/only in Falkenstein, Nuremberg and Helsinki, not at Ashburn/);
     const plan = planFleet(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
     const data = plan.pools.find((p) => p.name === 'data')!;
     expect(data.server).toMatchObject({ id: 'AX162-R', offer: 'dedicated', localDiskGiB: 1788 });
@@ -118,10 +130,42 @@ describe('providers, locations and the rules they bill by', () => {
     expect(plan.failureDomains).toEqual(['fsn1', 'nbg1', 'hel1']);
     const bill = priceSelfHosted(bigDb, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
     expect(bill.complete).toBe(true);
-    // Not offered in the US: the plan says so and the pod stays unplaced.
+    // Dedicated root servers exist only in DE/FI: a US profile's dedicated fleet runs there, and the bill says so.
     const us = planFleet(bigDb, { zones: 3, usage, region: 'us-east-1', provider: 'hetzner-dedicated' });
-    expect(us.notOffered.join(' ')).toMatch(/not offered at Ashburn/);
-    expect(us.unplaceable.map((u) => u.workload.name)).toEqual(['Cluster/big']);
+    expect(us.failureDomains).toEqual(['fsn1', 'nbg1', 'hel1']);
+    expect(us.locationNote).toMatch(/only in Germany and Finland.*us-east-1/);
+    expect(us.unplaceable).toEqual([]);
+  });
+
+  test('a pod whose volume outgrows every dedicated server\'s disks says so instead of being priced', () => {
+    const huge = [
+      ...OBJECTS.filter((o) => o.kind !== 'Cluster'),
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'huge' }, spec: { instances: 2, resources: { requests: { cpu: '60', memory: '200Gi' } }, storage: { size: '19220Gi' } } },
+    ];
+    const plan = planFleet(huge, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
+    expect(plan.unplaceable[0].reason).toMatch(/fits the CPU and memory of AX162-R, but its 19,220 GiB volume does not fit local disks \(AX162-R: 1,788 GiB usable\)/);
+    expect(priceSelfHosted(huge, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' }).complete).toBe(false);
+  });
+
+  test('traffic between failure domains: the EKS bill\'s cross-AZ volumes, by each provider\'s rule', () => {
+    const eks = priceEks(OBJECTS, { zones: 3, usage, region: 'eu-central-1' }).resources.find((r) => r.name === 'CrossAzTraffic')!;
+    for (const provider of ['hetzner', 'owned'] as const) {
+      const between = priceSelfHosted(OBJECTS, { zones: 3, usage, region: 'eu-central-1', provider }).resources.find((r) => r.name === 'TrafficBetweenDomains')!;
+      expect(between.costComponents.map((c) => c.monthlyQuantity)).toEqual(eks.costComponents.map((c) => c.monthlyQuantity));
+      expect(between.costComponents.every((c) => c.monthlyCost === 0)).toBe(true);
+    }
+    const hetzner = priceSelfHosted(OBJECTS, { zones: 3, usage, region: 'eu-central-1' }).resources.find((r) => r.name === 'TrafficBetweenDomains')!;
+    expect(hetzner.costComponents[0].assumption).toMatch(/docs\.hetzner\.com\/cloud\/billing\/faq/);
+  });
+
+  test('the log stack scales out: published LokiStack tiers, split into pods no larger than 4 vCPU / 12 GiB', () => {
+    expect(lokiRequests(1000)).toMatchObject({ vcpu: 54, memoryGiB: 139 });
+    expect(lokiRequests(5000).vcpu).toBe(162);
+    const big = { ...usage, logGiBPerMonth: 30_000 };
+    const loki = planFleet(OBJECTS, { zones: 3, usage: big }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'addon/loki')!;
+    expect(loki.vcpu).toBeLessThanOrEqual(4);
+    expect(loki.memoryGiB).toBeLessThanOrEqual(12);
+    expect(loki.replicas * loki.vcpu).toBeCloseTo(54, 6);
   });
 
   test('locations follow the profile region and are printed on the bill', () => {

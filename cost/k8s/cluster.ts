@@ -105,12 +105,23 @@ export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: 
     const members = all.filter((w) => w.replicas === 0 || fits(w));
     const unplaceable = all
       .filter((m) => !members.includes(m))
-      .map((workload) => ({ workload, pool, reason: `no ${pool}-pool server type is large enough for a pod of ${workload.vcpu} vCPU / ${workload.memoryGiB.toFixed(1)} GiB (plus the node's system reserve)${candidates.some((c) => c.localDiskGiB !== undefined) && workload.storageGiB ? ` and ${Math.round(workload.storageGiB)} GiB of local disk` : ''}` }));
+      .map((workload) => ({ workload, pool, reason: unplaceableReason(workload, pool, candidates) }));
     const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes, storageGiB: w.storageGiB }));
     const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE }) : undefined;
     pools.push({ pool, members, unplaceable, packing });
   }
   return { singleNode, zones, pools };
+}
+
+/** Why a pod fits no candidate: too large for every type, or (on servers with local disks) short of disk only. */
+function unplaceableReason(w: Workload, pool: PoolName, candidates: readonly ServerType[]): string {
+  const computeFits = candidates.filter((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB);
+  const pod = `a pod of ${w.vcpu} vCPU / ${w.memoryGiB.toFixed(1)} GiB`;
+  if (computeFits.length && w.storageGiB) {
+    const largest = computeFits.reduce((a, b) => ((b.localDiskGiB ?? 0) > (a.localDiskGiB ?? 0) ? b : a));
+    return `${pod} fits the CPU and memory of ${computeFits.map((s) => s.id).join(', ')}, but its ${Math.round(w.storageGiB).toLocaleString('en-US')} GiB volume does not fit local disks (${largest.id}: ${Math.round(largest.localDiskGiB ?? 0).toLocaleString('en-US')} GiB usable) and no priced drive upgrade exists for it`;
+  }
+  return `no ${pool}-pool server type is large enough for ${pod} (plus the node's system reserve)${candidates.some((c) => c.localDiskGiB !== undefined) && w.storageGiB ? ` and ${Math.round(w.storageGiB).toLocaleString('en-US')} GiB of local disk` : ''}`;
 }
 
 /** Packs the workloads and returns the bill's resources for them. */

@@ -118,8 +118,8 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
   });
 }
 
-/** Traffic between zones inside the cluster: on EKS, replication between pods in other zones is billed. */
-function eksFlows(inv: ReturnType<typeof inventory>, u: UsageModel): Flow[] {
+/** Traffic between zones inside the cluster: on EKS, replication between pods in other zones is billed. The self-hosted bill takes the same flows. */
+export function eksFlows(inv: ReturnType<typeof inventory>, u: UsageModel): Flow[] {
   const { share, text } = crossShare(u.zones);
   const flows: Flow[] = [];
   const pgWorkloads = inv.workloads.filter((w) => w.role === 'database');

@@ -343,26 +343,72 @@ function ownedServers(o: OwnedHardwareOptions): FleetServerType[] {
 }
 
 /**
+ * LokiStack sizes published by Red Hat for OpenShift Logging 6.6 (microservices mode, replication factor 2):
+ * total CPU and memory requests and disk per ingestion tier. A volume between two tiers takes the larger;
+ * beyond the largest, whole stacks of it are added (Loki scales out: more ingesters and queriers, chunks in
+ * object storage). https://docs.redhat.com/en/documentation/red_hat_openshift_logging/6.6/html/installing_logging/loki-deployment-sizing
+ */
+export const LOKI_TIERS = [
+  { size: '1x.extra-small', gbPerDay: 100, vcpu: 14, memoryGiB: 31, diskGiB: 430 },
+  { size: '1x.small', gbPerDay: 500, vcpu: 34, memoryGiB: 67, diskGiB: 430 },
+  { size: '1x.medium', gbPerDay: 2000, vcpu: 54, memoryGiB: 139, diskGiB: 590 },
+] as const;
+export const LOKI_SIZING_SOURCE = 'Red Hat OpenShift Logging 6.6, "Loki deployment sizing" (docs.redhat.com, stored copy)';
+/** Largest Loki pod the stack is split into: ingesters and queriers run "as small and as many as possible" (Grafana's sizing guide). */
+const LOKI_POD = { vcpu: 4, memoryGiB: 12 };
+
+/** Requests of the log stack for a daily ingest, in total, and how they were chosen. */
+export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: number; diskGiB: number; basis: string } {
+  const tiers = LOKI_TIERS;
+  if (gbPerDay < tiers[0].gbPerDay) {
+    // Below the smallest published tier: its requests in proportion to the volume, floored at a pod of 0.5 vCPU / 1 GiB per replica.
+    const f = gbPerDay / tiers[0].gbPerDay;
+    return { vcpu: tiers[0].vcpu * f, memoryGiB: tiers[0].memoryGiB * f, diskGiB: Math.max(10, tiers[0].diskGiB * f), basis: `${(f * 100).toFixed(1)}% of ${tiers[0].size} (${tiers[0].vcpu} vCPU / ${tiers[0].memoryGiB} GiB for ${tiers[0].gbPerDay} GB/day)` };
+  }
+  const tier = tiers.find((t) => t.gbPerDay >= gbPerDay);
+  if (tier) return { vcpu: tier.vcpu, memoryGiB: tier.memoryGiB, diskGiB: tier.diskGiB, basis: `${tier.size} (up to ${tier.gbPerDay} GB/day: ${tier.vcpu} vCPU / ${tier.memoryGiB} GiB)` };
+  const top = tiers[tiers.length - 1];
+  const stacks = Math.ceil(gbPerDay / top.gbPerDay);
+  return { vcpu: top.vcpu * stacks, memoryGiB: top.memoryGiB * stacks, diskGiB: top.diskGiB * stacks, basis: `${stacks} × ${top.size} (${top.gbPerDay} GB/day each: ${top.vcpu} vCPU / ${top.memoryGiB} GiB)` };
+}
+
+/**
  * The log stack on the cluster (Loki with its chunks in object storage), sized from the log volume the AWS
- * side sends to CloudWatch: ingesters and queriers at 1 vCPU / 2 GiB per 10 GiB a day ingested (at least
- * 0.5 vCPU / 1 GiB each, three replicas), chunks compressed to 15% of the raw volume and kept as long as
- * the AWS log groups keep them. Sizing rules are assumptions stated on the bill.
+ * side sends to CloudWatch: the published LokiStack tier for the daily volume, split into pods of at most
+ * 4 vCPU / 12 GiB spread over the nodes (as a distributed Loki runs its ingesters and queriers), chunks
+ * compressed to 15% of the raw volume and kept as long as the AWS log groups keep them.
  */
 function observabilityFor(u: UsageModel | undefined, retentionDays: number, singleNode: boolean): { stack: FleetObservability; workloads: Workload[] } | undefined {
   if (!u || !(u.logGiBPerMonth > 0)) return undefined;
   const perDay = u.logGiBPerMonth / 30;
-  const replicas = singleNode ? 1 : 3;
-  const vcpu = Math.max(0.5, perDay / 10 / replicas);
+  const need = lokiRequests(perDay * (2 ** 30 / 1e9));
+  const minReplicas = singleNode ? 1 : 3;
+  const replicas = Math.max(minReplicas, Math.ceil(need.vcpu / LOKI_POD.vcpu), Math.ceil(need.memoryGiB / LOKI_POD.memoryGiB));
+  const vcpu = Math.max(0.5, need.vcpu / replicas);
+  const memoryGiB = Math.max(1, need.memoryGiB / replicas);
   const stored = u.logGiBPerMonth * (retentionDays / 30) * 0.15;
   return {
     stack: {
       logGiBPerMonth: u.logGiBPerMonth,
       logRetentionDays: retentionDays,
       logStoredGiB: stored,
-      sizing: `${gib(u.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ${replicas} Loki replica(s) of ${vcpu.toFixed(2)} vCPU / ${(vcpu * 2).toFixed(2)} GiB (1 vCPU / 2 GiB per 10 GiB a day)`,
+      sizing:
+        `${gib(u.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ` +
+        `Loki sized as ${need.basis}: ${replicas} pod(s) of ${vcpu.toFixed(2)} vCPU / ${memoryGiB.toFixed(2)} GiB (ingesters, queriers, distributors, at most ${LOKI_POD.vcpu} vCPU / ${LOKI_POD.memoryGiB} GiB each) (${LOKI_SIZING_SOURCE})`,
     },
     workloads: [
-      { name: 'addon/loki', kind: 'add-on', role: 'platform', replicas, vcpu, memoryGiB: vcpu * 2, storageGiB: 0, spreadOverNodes: replicas > 1, note: 'log store sized from the profile\'s log volume (chunks in object storage: see the Logs line)' },
+      {
+        name: 'addon/loki',
+        kind: 'add-on',
+        role: 'platform',
+        replicas,
+        vcpu,
+        memoryGiB,
+        storageGiB: need.diskGiB / replicas,
+        // Three replicas (the replication factor's quorum) keep node anti-affinity; a larger stack spreads softly.
+        spreadOverNodes: replicas > 1 && replicas <= 3,
+        note: `log stack sized from the profile's log volume: ${need.basis}, split into ${replicas} pods with ${Math.round(need.diskGiB)} GiB of write-ahead-log and cache volumes in all; chunks in object storage (the Logs line)`,
+      },
     ],
   };
 }
@@ -386,24 +432,26 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
   let general: FleetServerType[];
   let data: FleetServerType[];
   const statesDedicated = cloudOffer.some((s) => s.vcpuKind === 'dedicated');
+  const hetznerRoot = cloudProvider === 'hetzner' && provider !== 'owned' && hetznerDedicatedAvailable(where.sites) ? dedicatedServers(rate.eurUsd, options.setupMonths ?? DEFAULT_SETUP_MONTHS) : [];
+  /** Hetzner Cloud: dedicated root servers (joined to the cloud network by a vSwitch) only for a pool no cloud type can hold. */
+  let rootFallback: PoolName[] = [];
   if (provider === 'owned') {
     general = data = ownedServers(owned!);
   } else {
     general = cloudOffer.map(fleetServer);
     data = (statesDedicated ? cloudOffer.filter((s) => s.vcpuKind === 'dedicated') : cloudOffer).map(fleetServer);
     if (provider === 'hetzner-dedicated') {
-      if (hetznerDedicatedAvailable(where.sites)) {
-        const dedicated = dedicatedServers(rate.eurUsd, options.setupMonths ?? DEFAULT_SETUP_MONTHS);
-        general = [...general, ...dedicated];
-        data = [...data, ...dedicated];
+      if (hetznerRoot.length) {
+        general = [...general, ...hetznerRoot];
+        data = [...data, ...hetznerRoot];
       } else {
         notOffered.push(`Hetzner dedicated root servers are not offered at ${where.names.join(', ')} (DE/FI only): cloud types only`);
       }
-      notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
     }
+    if (cloudProvider === 'hetzner') notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
     if (provider === 'ovh') notOffered.push(...bareMetalData().ovhBareMetal.notSourced);
   }
-  const byId = new Map([...general, ...data].map((s) => [s.id, s]));
+  const byId = new Map([...general, ...data, ...hetznerRoot].map((s) => [s.id, s]));
 
   // Workloads: the rendering's, the log stack sized like CloudWatch's, and on owned hardware a stacked control plane.
   const logs = observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, singleNode);
@@ -412,10 +460,20 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
   }
   const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra] };
-  const packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  if (provider === 'hetzner') {
+    rootFallback = packed.pools.filter((p) => p.unplaceable.length).map((p) => p.pool);
+    if (rootFallback.length && hetznerRoot.length) {
+      const offerOf = (pool: PoolName) => [...(pool === 'data' ? data : general), ...(rootFallback.includes(pool) ? hetznerRoot : [])];
+      packed = packCluster(withExtra, options.zones, offerOf, singleNode);
+    } else if (rootFallback.length) {
+      notOffered.push(`no Hetzner Cloud type holds the largest pods of the ${rootFallback.join(' and ')} pool, and Hetzner rents dedicated root servers only in Falkenstein, Nuremberg and Helsinki, not at ${where.names.join(', ')}`);
+    }
+  }
   const purpose = (pool: PoolName, server: FleetServerType) =>
     server.offer !== 'cloud'
-      ? `${pool === 'data' ? 'data systems' : 'stateless pods'} on ${server.offer === 'owned' ? 'owned' : 'rented dedicated'} servers, volumes on their local NVMe`
+      ? `${pool === 'data' ? 'data systems' : 'stateless pods'} on ${server.offer === 'owned' ? 'owned' : 'rented dedicated'} servers, volumes on their local NVMe` +
+        (provider === 'hetzner' && rootFallback.includes(pool) ? ' (no Hetzner Cloud type holds its largest pods: dedicated root servers joined to the cloud network by a vSwitch)' : '')
       : pool === 'data'
         ? statesDedicated
           ? 'data systems on dedicated-vCPU servers'

@@ -13,6 +13,7 @@ import { clusterPackingOf, eurSource, FleetPlan, planFleetFrom, PROVIDER_NAMES }
 import { Inventory, inventory } from './inventory';
 import { bareMetalData, FLEET_PROVIDERS, FleetProvider, OwnedHardwareOptions, ownedOptionSource, sourceText } from './offers';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './ops';
+import { eksFlows } from './eks';
 
 export const SELF_HOSTED_PROVIDERS: readonly FleetProvider[] = FLEET_PROVIDERS;
 
@@ -111,6 +112,10 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
   }
 
   resources.push(...trafficResources(services, plan, u));
+  if (u && !singleNode) {
+    const between = interDomainResource(plan, inv, u);
+    if (between) resources.push(between);
+  }
   const backups = backupResource(services, plan, listId);
   if (backups) resources.push(backups);
   const logs = logsResource(services, plan, listId);
@@ -172,7 +177,9 @@ function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: Usag
       component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${u ? gib(u.egressGiBPerMonth) : 'egress'}: ${t.note ?? 'included in the server price'}` }),
     ])];
   }
-  if (dedicatedServers > 0) {
+  // Egress leaves through the servers the load balancers front (the general pool): unmetered only when those are dedicated.
+  const front = plan.pools.find((p) => p.name === 'general') ?? plan.pools[0];
+  if (dedicatedServers > 0 && front?.server.offer === 'dedicated') {
     return [resource('Traffic', 'bandwidth', [
       component({ name: 'Internet egress (through the dedicated servers, unmetered)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${dedicatedServers} dedicated server(s) with unlimited traffic at 1 Gbit/s each serve the egress (${bareMetalData().hetznerDedicated.servers[plan.pools.find((p) => p.server.offer === 'dedicated')!.server.id]?.traffic ?? 'unlimited'})` }),
     ])];
@@ -197,6 +204,33 @@ function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: Usag
     }),
   ])];
 }
+
+/**
+ * Traffic between failure domains: the flows the EKS bill prices as cross-AZ (same volumes), by each
+ * provider's rule. Hetzner does not bill internal traffic between its cloud servers of a network zone and its
+ * dedicated root servers (Hetzner Cloud billing FAQ); OVHcloud and Scaleway private-network traffic is not
+ * billed on their price lists here (no per-GB private traffic price in them); owned sites carry it on their links.
+ */
+function interDomainResource(plan: FleetPlan, inv: Inventory, u: UsageModel): PricedResource | undefined {
+  const flows = eksFlows(inv, u);
+  if (!flows.length) return undefined;
+  const rule: Record<FleetProvider, string> = {
+    hetzner: HETZNER_INTERNAL_TRAFFIC,
+    'hetzner-dedicated': HETZNER_INTERNAL_TRAFFIC,
+    ovh: 'OVHcloud: private-network (vRack) traffic has no per-GB price in the ovh price list; not confirmed from a stored statement',
+    scaleway: 'Scaleway: private-network traffic has no per-GB price in the scaleway price list; not confirmed from a stored statement',
+    owned: 'owned sites: carried by the links between your sites (the IP-transit commit on the Colocation line), no per-GB charge',
+  };
+  const sameSite = new Set(plan.failureDomains.map((d) => d.split('/')[0])).size === 1;
+  return resource(
+    'TrafficBetweenDomains',
+    'private network',
+    flows.map((f) => component({ name: f.name.replace('cross-AZ', 'between failure domains'), unit: 'GB', quantity: f.gb, price: 0, usageBased: true, assumption: `${f.assumption}; ${rule[plan.provider]}` })),
+    `the same flows the EKS bill prices as cross-AZ traffic${sameSite ? ` (failure domains are spread placement groups inside ${plan.failureDomains[0].split('/')[0]})` : ''}`,
+  );
+}
+
+const HETZNER_INTERNAL_TRAFFIC = 'Hetzner bills outgoing internet traffic only: traffic to other cloud servers of the network zone and to dedicated root servers is internal and free (https://docs.hetzner.com/cloud/billing/faq, 2023-08-03)';
 
 /** Log chunks in object storage (the log stack's pods are on the general pool), sized like CloudWatch's storage. */
 function logsResource(services: SelfHostedServices, plan: FleetPlan, listId: string): PricedResource | undefined {
