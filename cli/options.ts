@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { DEFAULT_PROFILE_FILE, loadProfile, Profile } from '../core/profile';
+import type { Profile } from '../core/profile';
+import { DEFAULT_PROFILE_FILE } from '../core/profile-file';
 import { UsageError } from '../core/errors';
 import { parseStageOptions, stageOptionsHelp } from '../core/stage-options';
 import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
@@ -105,6 +106,8 @@ export function lockFloorOf(opts: { lock?: string | boolean }, profile: Profile)
 }
 
 export function readProfile(opts: { profile: string }): Profile {
+  // Loaded here, not at start-up: the profile schema (zod, the YAML parser) is a third of `stagekit --help`.
+  const { loadProfile } = require('../core/profile') as typeof import('../core/profile');
   return loadProfile(opts.profile);
 }
 

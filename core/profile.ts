@@ -324,4 +324,4 @@ export function loadProfile(file: string): Profile {
   return parseProfile(data, path.basename(file));
 }
 
-export const DEFAULT_PROFILE_FILE = path.join(__dirname, '..', 'profiles', 'growing-product.yaml');
+export { DEFAULT_PROFILE_FILE } from './profile-file';

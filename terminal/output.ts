@@ -1,5 +1,7 @@
-import Table from 'cli-table3';
-import ora, { Ora } from 'ora';
+import type { Ora } from 'ora';
+// cli-table3 and ora are loaded on first use: they are a third of `stagekit stages`' start-up.
+const cliTable = () => require('cli-table3') as typeof import('cli-table3');
+const loadOra = () => require('ora') as typeof import('ora');
 import pc from 'picocolors';
 
 /** Colour only on a terminal, never with NO_COLOR (picocolors checks NO_COLOR, FORCE_COLOR and the TTY). */
@@ -24,7 +26,7 @@ export interface Progress {
 export function progress(text: string, stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
   const interactive = Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb';
   const plain = noColor(env);
-  const spinner: Ora = ora({ text, stream, discardStdin: false, isSilent: !interactive, color: plain ? (false as unknown as 'cyan') : 'cyan', spinner: plain ? 'line' : undefined }).start();
+  const spinner: Ora = loadOra()({ text, stream, discardStdin: false, isSilent: !interactive, color: plain ? (false as unknown as 'cyan') : 'cyan', spinner: plain ? 'line' : undefined }).start();
   return {
     get text() {
       return spinner.text;
@@ -40,6 +42,7 @@ export function progress(text: string, stream: NodeJS.WriteStream = process.stde
 /** A plain table: borders only on a terminal, so piped output stays easy to grep and diff. */
 export function table(head: string[], rows: (string | number)[][], options: { alignRight?: number[] } = {}): string {
   const interactive = Boolean(process.stdout.isTTY);
+  const Table = cliTable();
   const t = new Table({
     head: head.map((h) => colors.bold(h)),
     style: { head: [], border: [], compact: !interactive, 'padding-left': interactive ? 1 : 0, 'padding-right': interactive ? 1 : 2 },

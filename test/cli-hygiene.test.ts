@@ -183,3 +183,38 @@ describe('cost --from refuses stages of different runs or profiles', () => {
     expect(r.stderr).toContain('different runs');
   });
 });
+
+describe('commands load lazily', () => {
+  test('stagekit --help lists every command with the description the command itself carries', async () => {
+    const { buildProgram, COMMANDS } = require('../cli/main') as typeof import('../cli/main');
+    const full = buildProgram();
+    for (const { name, summary } of COMMANDS) expect([name, full.commands.find((c) => c.name() === name)?.description()]).toEqual([name, summary]);
+    expect(full.commands.map((c) => c.name()).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+    const help = await run(['--help']);
+    expect(help.status).toBe(0);
+    for (const { name } of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^\\s+${name}\\b`, 'm'));
+  });
+
+  test('stages and --help load neither aws-cdk-lib, cdk8s, zod nor the deploy engines', () => {
+    const probe = `
+      const Module = require('module'); const load = Module._load; const seen = new Set();
+      Module._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); };
+      process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify([...seen]) + '\\n'));
+      process.argv.splice(1, 0, ${JSON.stringify(bin)});
+      require(${JSON.stringify(bin)});`;
+    for (const args of [['stages'], ['--help']]) {
+      const result = spawnSync(process.execPath, ['-e', probe, '--', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(result.status).toBe(0);
+      const loaded: string[] = JSON.parse(/LOADED (.*)/.exec(result.stderr)![1]);
+      const heavy = loaded.filter((m) => /^(aws-cdk-lib|cdk8s|cdk8s-plus-27|zod|@aws-sdk\/|@aws-cdk\/|@pulumi\/|vega)/.test(m) || /deploy\/|blueprints\/aws|report\//.test(m));
+      expect([args.join(' '), heavy]).toEqual([args.join(' '), []]);
+    }
+  });
+
+  test('requestedCommand finds the command after options and after help', () => {
+    const { requestedCommand } = require('../cli/main') as typeof import('../cli/main');
+    expect(requestedCommand(['synth', '--all', '--out', 'o'])).toBe('synth');
+    expect(requestedCommand(['help', 'cost'])).toBe('cost');
+    expect(requestedCommand(['--help'])).toBeUndefined();
+  });
+});

@@ -2,11 +2,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Chart, Testing } from 'cdk8s';
-import { DatabaseShard, SqsWorkQueue } from '../constructs/aws';
-import { PostgresCluster, QueueWorker, WebApp } from '../constructs/k8s';
+import { DatabaseShard, KafkaPipeline, SqsWorkQueue, WebTier, WorkerFleet } from '../constructs/aws';
+import { PostgresCluster, QueueWorker, ReplicatedCache, WebApp } from '../constructs/k8s';
 
 const userStack = () => {
   const stack = new Stack(new App(), 'UserStack', { env: { region: 'eu-west-1' } });
@@ -85,6 +87,126 @@ describe('SqsWorkQueue in a user stack', () => {
   });
 });
 
+describe('existingXObj / xProps on the other AWS constructs', () => {
+  const web = { image: 'acme/web:1', port: 8080, instanceType: 'm7g.large', minCapacity: 2, maxCapacity: 4, allowHttp: true };
+
+  test('WebTier: an existing load balancer and security group are used, none created', () => {
+    const { stack, vpc } = userStack();
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'MyAlb', { vpc, internetFacing: true });
+    const sg = new ec2.SecurityGroup(stack, 'MySg', { vpc });
+    const tier = new WebTier(stack, 'Web', { vpc, ...web, existingLoadBalancerObj: alb, securityGroup: sg });
+    expect(tier.loadBalancer).toBe(alb);
+    expect(tier.fleet.securityGroup).toBe(sg);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    t.resourceCountIs('AWS::EC2::SecurityGroup', 2); // the user's ALB group and the user's app group
+    // The wiring is still applied: the load balancer reaches the app port on the user's group.
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, GroupId: { 'Fn::GetAtt': [stack.getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] } });
+  });
+
+  test('WebTier: loadBalancerProps and targetGroupProps merge over the defaults; the wiring wins', () => {
+    const { stack, vpc } = userStack();
+    new WebTier(stack, 'Web', {
+      vpc,
+      ...web,
+      loadBalancerProps: { internetFacing: false, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, idleTimeout: Duration.seconds(120) },
+      targetGroupProps: { port: 1, slowStart: Duration.seconds(60) },
+    });
+    const t = Template.fromStack(stack);
+    const lb = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0] as any;
+    expect(lb.Properties.Scheme).toBe('internal');
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'idle_timeout.timeout_seconds', Value: '120' }, { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]));
+    const tg = Object.values(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0] as any;
+    expect(tg.Properties.Port).toBe(8080); // the app port, not the 1 the props asked for
+    expect(tg.Properties.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'slow_start.duration_seconds', Value: '60' }]));
+    expect(tg.Properties.HealthCheckIntervalSeconds).toBe(15);
+  });
+
+  test('WebTier: an existing target group gets the fleet as its target', () => {
+    const { stack, vpc } = userStack();
+    const tg = new elbv2.ApplicationTargetGroup(stack, 'MyTargets', { vpc, port: 8080, protocol: elbv2.ApplicationProtocol.HTTP });
+    const tier = new WebTier(stack, 'Web', { vpc, ...web, existingTargetGroupObj: tg });
+    expect(tier.targetGroup).toBe(tg);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    const group = Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup'))[0] as any;
+    expect(group.Properties.TargetGroupARNs).toEqual([{ Ref: stack.getLogicalId(tg.node.defaultChild as elbv2.CfnTargetGroup) }]);
+  });
+
+  test.each([
+    ['existingLoadBalancerObj', 'loadBalancerProps'],
+    ['existingTargetGroupObj', 'targetGroupProps'],
+    ['securityGroup', 'securityGroupProps'],
+    ['logGroup', 'logGroupProps'],
+  ])('WebTier: %s and %s together is an error naming both', (existing, settings) => {
+    const { stack, vpc } = userStack();
+    const objects: Record<string, unknown> = {
+      existingLoadBalancerObj: new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }),
+      existingTargetGroupObj: new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc, port: 80 }),
+      securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
+      logGroup: new logs.LogGroup(stack, 'Lg'),
+    };
+    const props = { vpc, ...web, [existing]: objects[existing], [settings]: {} };
+    expect(() => new WebTier(stack, 'Web', props as any)).toThrow(new RegExp(`give ${existing} \\(an existing resource\\) or ${settings} \\(settings for the one \\w+ creates\\), not both`));
+  });
+
+  test('WorkerFleet: logGroupProps merged (retention), securityGroupProps keep the VPC', () => {
+    const { stack, vpc } = userStack();
+    const queue = new SqsWorkQueue(stack, 'Jobs');
+    new WorkerFleet(stack, 'Workers', {
+      vpc,
+      instanceType: 'm7g.large',
+      minCapacity: 1,
+      maxCapacity: 3,
+      container: { image: 'acme/worker:1' },
+      backlog: queue.metricBacklog(),
+      backlogPerWorker: 100,
+      logGroupProps: { retention: logs.RetentionDays.THREE_MONTHS },
+      securityGroupProps: { description: 'workers of the user', allowAllOutbound: false },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'workers of the user', VpcId: { Ref: stack.getLogicalId(vpc.node.defaultChild as ec2.CfnVPC) } });
+  });
+
+  test('SqsWorkQueue: encryptionKeyProps creates a rotated key for both queues; with encryptionKey it is refused', () => {
+    const { stack } = userStack();
+    const jobs = new SqsWorkQueue(stack, 'Jobs', { encryptionKeyProps: { description: 'jobs key' } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::KMS::Key', { Description: 'jobs key', EnableKeyRotation: true });
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(jobs.encryptionKey!.node.defaultChild as kms.CfnKey), 'Arn'] };
+    for (const queue of Object.values(t.findResources('AWS::SQS::Queue')) as any[]) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
+    expect(() => new SqsWorkQueue(stack, 'Both', { encryptionKey: new kms.Key(stack, 'K'), encryptionKeyProps: {} })).toThrow(
+      'SqsWorkQueue: give encryptionKey (an existing resource) or encryptionKeyProps (settings for the one SqsWorkQueue creates), not both',
+    );
+  });
+
+  const kafkaProps = { namePrefix: 'shop', brokerType: 'kafka.m7g.large', storageGiBPerBroker: 100, topic: 'jobs', partitions: 12, retention: Duration.days(3), consumerGroup: 'workers', consumerLagAlarmMessages: 1000, maxTimeLag: Duration.minutes(5), replicationFactor: 2 };
+
+  test('KafkaPipeline in a plain new ec2.Vpc(): private subnets; existing security group and log group used', () => {
+    const { stack, vpc } = userStack();
+    const sg = new ec2.SecurityGroup(stack, 'Brokers', { vpc, allowAllOutbound: false });
+    const lg = new logs.LogGroup(stack, 'BrokerLogs');
+    const pipeline = new KafkaPipeline(stack, 'Kafka', { vpc, brokers: 2, securityGroup: sg, logGroup: lg, ...kafkaProps });
+    expect(pipeline.securityGroup).toBe(sg);
+    expect(pipeline.logGroup).toBe(lg);
+    const t = Template.fromStack(stack);
+    const cluster = Object.values(t.findResources('AWS::MSK::Cluster'))[0] as any;
+    expect(cluster.Properties.BrokerNodeGroupInfo.ClientSubnets).toEqual(vpc.privateSubnets.map((s) => stack.resolve(s.subnetId)));
+    expect(cluster.Properties.BrokerNodeGroupInfo.SecurityGroups).toEqual([stack.resolve(sg.securityGroupId)]);
+    t.resourceCountIs('AWS::Logs::LogGroup', 1); // the user's: none created
+  });
+
+  test('KafkaPipeline: encryptionKeyProps merged; both key props refused', () => {
+    const { stack, vpc } = userStack();
+    new KafkaPipeline(stack, 'Kafka', { vpc, brokers: 2, encryptionKeyProps: { description: 'broker volumes of shop' }, ...kafkaProps });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { Description: 'broker volumes of shop', EnableKeyRotation: true });
+    expect(() => new KafkaPipeline(stack, 'K2', { vpc, brokers: 2, encryptionKey: new kms.Key(stack, 'K'), encryptionKeyProps: {}, ...kafkaProps })).toThrow(
+      'KafkaPipeline: give encryptionKey (an existing resource) or encryptionKeyProps',
+    );
+  });
+});
+
 describe('Kubernetes constructs in a user chart', () => {
   const chart = () => new Chart(Testing.app(), 'shop', { namespace: 'shop' });
 
@@ -128,5 +250,21 @@ describe('Kubernetes constructs in a user chart', () => {
     expect(Testing.synth(c).some((o) => o.kind === 'ScaledObject')).toBe(true);
     expect(() => new QueueWorker(chart(), 'w', { product: 'shop', image: 'acme/worker:1', kafka, minReplicas: 5, maxReplicas: 2 })).toThrow('QueueWorker: maxReplicas expects at least minReplicas (5)');
     expect(() => new QueueWorker(chart(), 'w', { product: 'shop', image: 'acme/worker:1', kafka: { ...kafka, lagThreshold: 0 } })).toThrow('QueueWorker: kafka.lagThreshold expects');
+  });
+
+  test('ReplicatedCache: namespace, images and storage class overridable; validation names the prop', () => {
+    const c = chart();
+    const base = { product: 'shop', name: 'cache', nodes: 3, zones: 3, shape: { vcpu: 1, memoryGiB: 4 }, passwordSecret: { name: 'redis-auth', key: 'password' } };
+    new ReplicatedCache(c, 'cache', { ...base, namespace: 'caching', image: 'registry.example/redis:7.2.7', sentinelImage: 'registry.example/sentinel:7.0.15', storageClass: 'fast-ssd' });
+    const objects = Testing.synth(c);
+    for (const o of objects) expect(o.metadata.namespace).toBe('caching');
+    const replication = objects.find((o) => o.kind === 'RedisReplication');
+    expect(replication.spec.kubernetesConfig.image).toBe('registry.example/redis:7.2.7');
+    expect(replication.spec.kubernetesConfig.redisSecret).toEqual({ name: 'redis-auth', key: 'password' });
+    expect(replication.spec.storage.volumeClaimTemplate.spec.storageClassName).toBe('fast-ssd');
+    expect(objects.find((o) => o.kind === 'RedisSentinel').spec.kubernetesConfig.image).toBe('registry.example/sentinel:7.0.15');
+    expect(() => new ReplicatedCache(chart(), 'c', { ...base, sentinels: 2 })).toThrow('ReplicatedCache: sentinels expects an odd whole number, at least 3');
+    expect(() => new ReplicatedCache(chart(), 'c', { ...base, image: 'has space' })).toThrow('ReplicatedCache: image expects a container image reference');
+    expect(() => new ReplicatedCache(chart(), 'c', { ...base, namespace: 'Bad_NS' })).toThrow('ReplicatedCache: namespace expects a DNS label');
   });
 });

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { computePlan, Plan } from '../../core/plan';
-import { DEFAULT_PROFILE_FILE } from '../../core/profile';
+import { DEFAULT_PROFILE_FILE } from '../../core/profile-file';
 import { stageByName, StageName } from '../../core/ladder';
 import type { StageRenderer } from '../../core/rendering';
 import { stageRenderer } from '../../blueprints/render';

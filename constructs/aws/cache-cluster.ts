@@ -17,6 +17,7 @@ import { physicalName } from './names';
 const ALARM_METRICS_MAX = 10;
 
 export interface CacheClusterProps {
+  /** Your VPC (any layout with private or isolated subnets), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /** @default the isolated subnets (the `Data` group of `Network`) */
   readonly vpcSubnets?: ec2.SubnetSelection;

@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge, managedPolicyFinding } from './nag';
+import { eitherExistingOrProps } from './props';
 import { shellPort, shellQuote } from './shell';
 
 /** The container every instance of a fleet runs. */
@@ -35,15 +36,18 @@ export interface FleetContainer {
 }
 
 export interface InstanceFleetProps {
+  /** Your VPC (any layout with private subnets), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /** @default the private subnets with egress (the `App` group of `Network`) */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** EC2 instance type, e.g. `m7g.large` (Graviton: the AMI is arm64). */
   readonly instanceType: string;
+  /** Instances kept in service (also during rolling updates). */
   readonly minCapacity: number;
+  /** Autoscaling ceiling. */
   readonly maxCapacity: number;
+  /** The container each instance runs. */
   readonly container: FleetContainer;
-  /** Where fleet alarms go. */
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
    * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
@@ -81,12 +85,31 @@ export interface InstanceFleetProps {
   /** @default 30 */
   readonly rootVolumeGiB?: number;
   /**
-   * Log group the container's stdout/stderr go to (Docker's awslogs driver).
+   * Log group the container's stdout/stderr go to (Docker's awslogs driver). Give this or
+   * `logGroupProps`, not both.
    * @default a new log group with `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
-  /** @default logs.RetentionDays.ONE_MONTH */
+  /**
+   * Settings for the log group the fleet creates, merged over its defaults (`logRetention`: logs never
+   * grow without bound). Give this or `logGroup`, not both.
+   * @default the defaults above
+   */
+  readonly logGroupProps?: logs.LogGroupProps;
+  /** Retention of the log group the fleet creates. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * An existing security group for the instances (you then decide their egress; grants such as a load
+   * balancer's access to the app port are still added to it). Give this or `securityGroupProps`, not both.
+   * @default a new group with no ingress except what is granted, and all egress (image pulls, SSM, AWS APIs)
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * Settings for the security group the fleet creates, merged over its defaults; the VPC is always `vpc`.
+   * Give this or `securityGroup`, not both.
+   * @default the defaults above
+   */
+  readonly securityGroupProps?: Partial<ec2.SecurityGroupProps>;
   /** What the fleet is for, used in descriptions. @default 'Fleet' */
   readonly description?: string;
 }
@@ -103,7 +126,8 @@ export class InstanceFleet extends Construct {
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly role: iam.Role;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** The instances' security group: the one given, or the one the fleet created. */
+  readonly securityGroup: ec2.ISecurityGroup;
   readonly logGroup: logs.ILogGroup;
   readonly userData: ec2.UserData;
   /** Raised when fewer instances are in service than the group's minimum for 15 minutes. */
@@ -117,13 +141,18 @@ export class InstanceFleet extends Construct {
       throw new Error(`${what}: need 1 <= minCapacity <= maxCapacity, got ${props.minCapacity}..${props.maxCapacity}`);
     }
 
-    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    eitherExistingOrProps('InstanceFleet', 'logGroup', props.logGroup, 'logGroupProps', props.logGroupProps);
+    eitherExistingOrProps('InstanceFleet', 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, ...props.logGroupProps });
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `${what} instances: ingress only as granted; egress for image pulls, SSM and AWS APIs`,
-      allowAllOutbound: true,
-    });
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'SecurityGroup', {
+        description: `${what} instances: ingress only as granted; egress for image pulls, SSM and AWS APIs`,
+        allowAllOutbound: true,
+        ...props.securityGroupProps,
+        vpc: props.vpc,
+      });
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),

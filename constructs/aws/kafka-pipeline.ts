@@ -9,13 +9,18 @@ import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { physicalName } from './names';
+import { dataSubnets, eitherExistingOrProps } from './props';
 
 /** The port of MSK's IAM-authenticated TLS listener. */
 export const MSK_IAM_PORT = 9098;
 
 export interface KafkaPipelineProps {
+  /** Your VPC, of any layout with private or isolated subnets, or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
-  /** One subnet per zone. @default the isolated subnets (the `Data` group of `Network`) */
+  /**
+   * One subnet per zone.
+   * @default the VPC's isolated subnets when it has some (no route to the internet), else its private subnets; never public ones
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
@@ -26,18 +31,21 @@ export interface KafkaPipelineProps {
   readonly alarms?: AlarmDestination;
   /** Prefix of the cluster and configuration names (unique per account and region), e.g. the product name. */
   readonly namePrefix: string;
-  /** @default '3.8.x' */
+  /** Kafka version MSK runs. @default '3.8.x' (MSK applies the patch releases) */
   readonly kafkaVersion?: string;
   /** Broker type, e.g. `kafka.m7g.large`. */
   readonly brokerType: string;
   /** Brokers: a multiple of the zones. */
   readonly brokers: number;
+  /** EBS storage of each broker, in GiB. */
   readonly storageGiBPerBroker: number;
+  /** Name of the jobs topic KafkaPipeline creates. */
   readonly topic: string;
+  /** Partitions of the jobs topic: the most consumers that can work in parallel. */
   readonly partitions: number;
-  /** @default 3 */
+  /** Copies of every partition. @default 3 (one broker can fail, and one more can be restarted, without losing writes) */
   readonly replicationFactor?: number;
-  /** @default replicationFactor - 1 */
+  /** Copies a write must reach before it is acknowledged. @default replicationFactor - 1 */
   readonly minInSyncReplicas?: number;
   /** How long messages are kept. */
   readonly retention: Duration;
@@ -47,7 +55,7 @@ export interface KafkaPipelineProps {
   readonly consumerLagAlarmMessages: number;
   /** Time lag of the furthest-behind partition that pages (a stuck consumer or partition). */
   readonly maxTimeLag: Duration;
-  /** @default 80 */
+  /** Broker disk use that pages. @default 80 */
   readonly diskUsedAlarmPercent?: number;
   /**
    * CloudWatch metrics level. Consumer lag per consumer group and topic comes at every level;
@@ -55,9 +63,26 @@ export interface KafkaPipelineProps {
    * @default 'PER_TOPIC_PER_PARTITION'
    */
   readonly enhancedMonitoring?: 'DEFAULT' | 'PER_BROKER' | 'PER_TOPIC_PER_BROKER' | 'PER_TOPIC_PER_PARTITION';
-  /** @default a new customer managed key with rotation */
+  /**
+   * An existing key for the broker volumes. Give this or `encryptionKeyProps`, not both.
+   * @default a new customer managed key with yearly rotation, retained on removal
+   */
   readonly encryptionKey?: kms.IKey;
-  /** @default logs.RetentionDays.ONE_MONTH */
+  /** Settings for the key KafkaPipeline creates, merged over its defaults. Give this or `encryptionKey`, not both. @default the defaults above */
+  readonly encryptionKeyProps?: kms.KeyProps;
+  /**
+   * An existing security group for the brokers (you then decide who may connect; `allowFrom` still adds rules to it).
+   * Give this or `securityGroupProps`, not both.
+   * @default a new group with no ingress except what `allowFrom` grants, and no egress
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /** Settings for the brokers' security group KafkaPipeline creates; the VPC is always `vpc`. Give this or `securityGroup`, not both. @default the defaults above */
+  readonly securityGroupProps?: Partial<ec2.SecurityGroupProps>;
+  /** An existing log group for the broker logs. Give this or `logGroupProps`, not both. @default a new group with `logRetention` */
+  readonly logGroup?: logs.ILogGroup;
+  /** Settings for the broker log group KafkaPipeline creates. Give this or `logGroup`, not both. @default retention `logRetention` */
+  readonly logGroupProps?: logs.LogGroupProps;
+  /** Retention of the broker log group KafkaPipeline creates. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
 }
 
@@ -74,8 +99,11 @@ export class KafkaPipeline extends Construct {
   readonly cluster: msk.CfnCluster;
   readonly configuration: msk.CfnConfiguration;
   readonly topic: msk.CfnTopic;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** The brokers' security group: the one given, or the one KafkaPipeline created. */
+  readonly securityGroup: ec2.ISecurityGroup;
   readonly encryptionKey: kms.IKey;
+  /** Where the brokers log: the log group given, or the one KafkaPipeline created. */
+  readonly logGroup: logs.ILogGroup;
   readonly clusterName: string;
   readonly topicName: string;
   readonly consumerGroup: string;
@@ -84,7 +112,11 @@ export class KafkaPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaPipelineProps) {
     super(scope, id);
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+    const C = 'KafkaPipeline';
+    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    eitherExistingOrProps(C, 'logGroup', props.logGroup, 'logGroupProps', props.logGroupProps);
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? dataSubnets(C, props.vpc));
     const zones = subnets.subnetIds.length;
     if (props.brokers % zones !== 0) throw new Error(`KafkaPipeline: ${props.brokers} brokers is not a multiple of the ${zones} zones`);
     const replicationFactor = props.replicationFactor ?? 3;
@@ -97,14 +129,19 @@ export class KafkaPipeline extends Construct {
     const kafkaVersion = props.kafkaVersion ?? '3.8.x';
 
     this.encryptionKey =
-      props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the Kafka broker volumes', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Kafka brokers: the IAM/TLS listener (${MSK_IAM_PORT}) from the app and worker fleets only`,
-      allowAllOutbound: false,
-    });
-    const brokerLogs = new logs.LogGroup(this, 'BrokerLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    Tags.of(brokerLogs).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', { description: 'Encrypts the Kafka broker volumes', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN, ...props.encryptionKeyProps });
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'SecurityGroup', {
+        description: `Kafka brokers: the IAM/TLS listener (${MSK_IAM_PORT}) from the app and worker fleets only`,
+        allowAllOutbound: false,
+        ...props.securityGroupProps,
+        vpc: props.vpc,
+      });
+    const brokerLogs = props.logGroup ?? new logs.LogGroup(this, 'BrokerLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, ...props.logGroupProps });
+    this.logGroup = brokerLogs;
+    if (!props.logGroup) Tags.of(brokerLogs).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
 
     this.configuration = new msk.CfnConfiguration(this, 'Configuration', {
       name: physicalName([props.namePrefix, 'jobs-config'], 64),

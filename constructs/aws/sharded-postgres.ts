@@ -28,6 +28,7 @@ export interface ShardShape {
 }
 
 export interface ShardedPostgresProps {
+  /** Your VPC, of any layout, or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its

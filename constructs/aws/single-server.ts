@@ -12,6 +12,7 @@ import { shellPort, shellQuote } from './shell';
 import { acknowledge, managedPolicyFinding } from './nag';
 
 export interface SingleServerProps {
+  /** Your VPC (it needs a public subnet: the server has an Elastic IP), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
-import { checkProp, isWhole } from './props';
+import { checkProp, eitherExistingOrProps, isWhole } from './props';
 
 export interface SqsWorkQueueProps {
   /**
@@ -44,7 +44,13 @@ export interface SqsWorkQueueProps {
    * @default SSE-SQS
    */
   readonly encryptionKey?: kms.IKey;
-  /** @default RemovalPolicy.RETAIN (queued jobs survive the stack letting go of the queue) */
+  /**
+   * Encrypt with a new customer managed key made from these settings, merged over its defaults
+   * (yearly rotation, retained on removal). Give this or `encryptionKey`, not both.
+   * @default no new key (SSE-SQS, or `encryptionKey`)
+   */
+  readonly encryptionKeyProps?: kms.KeyProps;
+  /** What happens to both queues when the stack lets go of them. @default RemovalPolicy.RETAIN (queued jobs survive the stack letting go of the queue) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -54,6 +60,8 @@ export interface SqsWorkQueueProps {
  * waits longer than the delay the product tolerates and when any job lands in the DLQ.
  */
 export class SqsWorkQueue extends Construct {
+  /** The key both queues are encrypted with, when one was given or created (undefined under SSE-SQS). */
+  readonly encryptionKey?: kms.IKey;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly oldestJobAlarm: cloudwatch.Alarm;
@@ -76,10 +84,16 @@ export class SqsWorkQueue extends Construct {
     if (props.queueProps?.encryption !== undefined || props.deadLetterQueueProps?.encryption !== undefined) {
       throw new Error(`${C}: set encryption with encryptionKey (a KMS key) or leave SSE-SQS; queueProps.encryption and deadLetterQueueProps.encryption are not used`);
     }
-    const encryption = props.encryptionKey
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.encryptionKey =
+      props.encryptionKey ??
+      (props.encryptionKeyProps
+        ? new kms.Key(this, 'Key', { description: 'Encrypts the job queue and its dead-letter queue', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN, ...props.encryptionKeyProps })
+        : undefined);
+    const encryption = this.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.encryptionKey }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),

@@ -2,6 +2,7 @@ import { Annotations, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -9,11 +10,13 @@ import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import { InstanceFleet } from './instance-fleet';
 import { acknowledge } from './nag';
+import { eitherExistingOrProps } from './props';
 
 /** The ID of the synth-time warning a web tier without a certificate raises. */
 export const HTTP_ONLY_WARNING_ID = 'stagekit:web-tier:http-only';
 
 export interface WebTierProps {
+  /** Your VPC (any layout with public and private subnets), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
@@ -24,6 +27,7 @@ export interface WebTierProps {
   readonly alarms?: AlarmDestination;
   /** Application container image; it must serve HTTP on `port`. */
   readonly image: string;
+  /** Port the app container serves HTTP on (the load balancer forwards to it). */
   readonly port: number;
   /** Path the load balancer and the boot-time readiness check probe. @default '/' */
   readonly healthCheckPath?: string;
@@ -31,6 +35,7 @@ export interface WebTierProps {
   readonly instanceType: string;
   /** Autoscaling floor: servers that carry peak load with one zone lost. */
   readonly minCapacity: number;
+  /** Autoscaling ceiling. */
   readonly maxCapacity: number;
   /** Average CPU the target tracking policy holds the group at. @default 60 */
   readonly targetCpuPercent?: number;
@@ -61,7 +66,7 @@ export interface WebTierProps {
    * @default a new encrypted, private, TLS-only bucket that keeps logs `accessLogRetentionDays`
    */
   readonly accessLogBucket?: s3.IBucket;
-  /** @default 90 */
+  /** Days the access logs are kept in the bucket WebTier creates (bounded, so the bucket never grows without limit). @default 90 */
   readonly accessLogRetentionDays?: number;
   /**
    * Deletion protection on the load balancer (its DNS name is what customers' DNS points at).
@@ -71,6 +76,44 @@ export interface WebTierProps {
   readonly deletionProtection?: boolean;
   /** @default 30 seconds (the ALB default of 300 s slows every rolling update) */
   readonly deregistrationDelay?: Duration;
+  /**
+   * An existing Application Load Balancer to put the tier behind (WebTier adds its listener, access
+   * logs and alarm to it). Give this or `loadBalancerProps`, not both.
+   * @default a new internet-facing ALB in the public subnets that drops invalid headers
+   */
+  readonly existingLoadBalancerObj?: elbv2.ApplicationLoadBalancer;
+  /**
+   * Settings for the load balancer WebTier creates, merged over its defaults (internet-facing, public
+   * subnets, invalid header fields dropped, HTTP/2); the VPC is always `vpc`. Give this or
+   * `existingLoadBalancerObj`, not both.
+   * @default the defaults above
+   */
+  readonly loadBalancerProps?: Partial<elbv2.ApplicationLoadBalancerProps>;
+  /**
+   * An existing target group the fleet registers with (WebTier adds the fleet as its target and
+   * forwards its listener to it). Give this or `targetGroupProps`, not both.
+   * @default a new target group on `port` with a health check on `healthCheckPath`
+   */
+  readonly existingTargetGroupObj?: elbv2.ApplicationTargetGroup;
+  /**
+   * Settings for the target group WebTier creates, merged over its defaults (health check every 15 s on
+   * `healthCheckPath`, `deregistrationDelay`); VPC, port, protocol and targets are always wired by WebTier.
+   * Give this or `existingTargetGroupObj`, not both.
+   * @default the defaults above
+   */
+  readonly targetGroupProps?: Partial<elbv2.ApplicationTargetGroupProps>;
+  /**
+   * An existing security group for the app servers; WebTier still lets the load balancer reach the app port.
+   * Give this or `securityGroupProps`, not both.
+   * @default a new group: ingress from the load balancer only, all egress
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /** Settings for the app servers' security group WebTier creates. Give this or `securityGroup`, not both. @default see `securityGroup` */
+  readonly securityGroupProps?: Partial<ec2.SecurityGroupProps>;
+  /** An existing log group for the app containers' output. Give this or `logGroupProps`, not both. @default a new group kept one month */
+  readonly logGroup?: logs.ILogGroup;
+  /** Settings for the app log group WebTier creates. Give this or `logGroup`, not both. @default retention one month */
+  readonly logGroupProps?: logs.LogGroupProps;
 }
 
 /**
@@ -96,6 +139,8 @@ export class WebTier extends Construct {
     super(scope, id);
     const healthCheckPath = props.healthCheckPath ?? '/';
     this.https = Boolean(props.certificateArn);
+    eitherExistingOrProps('WebTier', 'existingLoadBalancerObj', props.existingLoadBalancerObj, 'loadBalancerProps', props.loadBalancerProps);
+    eitherExistingOrProps('WebTier', 'existingTargetGroupObj', props.existingTargetGroupObj, 'targetGroupProps', props.targetGroupProps);
 
     this.fleet = new InstanceFleet(this, 'Fleet', {
       vpc: props.vpc,
@@ -107,6 +152,10 @@ export class WebTier extends Construct {
       eventsTopic: props.eventsTopic,
       elbHealthCheck: true,
       description: 'Web tier',
+      securityGroup: props.securityGroup,
+      securityGroupProps: props.securityGroupProps,
+      logGroup: props.logGroup,
+      logGroupProps: props.logGroupProps,
     });
     // What the cost engine prices these for: one request log line per request, the web fleet.
     Tags.of(this.fleet.logGroup).add(ROLE_TAG, RESOURCE_ROLES.requestLogs);
@@ -115,14 +164,17 @@ export class WebTier extends Construct {
       targetUtilizationPercent: props.targetCpuPercent ?? 60,
     });
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? false,
-      http2Enabled: true,
-    });
+    this.loadBalancer =
+      props.existingLoadBalancerObj ??
+      new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+        internetFacing: true,
+        vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+        dropInvalidHeaderFields: true,
+        deletionProtection: props.deletionProtection ?? false,
+        http2Enabled: true,
+        ...props.loadBalancerProps,
+        vpc: props.vpc,
+      });
 
     this.accessLogBucket =
       props.accessLogBucket ??
@@ -144,22 +196,29 @@ export class WebTier extends Construct {
     }
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
-      vpc: props.vpc,
-      port: props.port,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.INSTANCE,
-      targets: [this.fleet.autoScalingGroup],
-      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
-      healthCheck: {
-        path: healthCheckPath,
-        healthyHttpCodes: '200-399',
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
-      },
-    });
+    if (props.existingTargetGroupObj) {
+      this.targetGroup = props.existingTargetGroupObj;
+      this.targetGroup.addTarget(this.fleet.autoScalingGroup);
+    } else {
+      this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+        deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
+        healthCheck: {
+          path: healthCheckPath,
+          healthyHttpCodes: '200-399',
+          interval: Duration.seconds(15),
+          timeout: Duration.seconds(5),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: 3,
+        },
+        ...props.targetGroupProps,
+        // The wiring that makes the tier work, applied last.
+        vpc: props.vpc,
+        port: props.port,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.INSTANCE,
+        targets: [this.fleet.autoScalingGroup],
+      });
+    }
 
     if (props.certificateArn) {
       this.listener = this.loadBalancer.addListener('Https', {

@@ -6,9 +6,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmDestination } from './alarm-topic';
 import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
-import { FleetContainer, InstanceFleet } from './instance-fleet';
+import { FleetContainer, InstanceFleet, InstanceFleetProps } from './instance-fleet';
 
-export interface WorkerFleetProps {
+/**
+ * The fleet's sub-resources, passed to its `InstanceFleet`: subnets, security group and log group, each
+ * given (`securityGroup`, `logGroup`) or configured (`securityGroupProps`, `logGroupProps`), not both.
+ */
+export type WorkerFleetResources = Pick<InstanceFleetProps, 'vpcSubnets' | 'securityGroup' | 'securityGroupProps' | 'logGroup' | 'logGroupProps' | 'logRetention'>;
+
+export interface WorkerFleetProps extends WorkerFleetResources {
+  /** Your VPC (any layout with private subnets), or stagekit's `Network`. */
   readonly vpc: ec2.IVpc;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
@@ -19,7 +26,9 @@ export interface WorkerFleetProps {
   readonly alarms?: AlarmDestination;
   /** Worker instance type, e.g. `m7g.large`. */
   readonly instanceType: string;
+  /** Workers kept running even with no backlog. */
   readonly minCapacity: number;
+  /** Autoscaling ceiling. */
   readonly maxCapacity: number;
   /** The worker container (no port: workers pull jobs, nothing connects to them). */
   readonly container: FleetContainer;
@@ -48,6 +57,12 @@ export class WorkerFleet extends Construct {
     super(scope, id);
     this.fleet = new InstanceFleet(this, 'Fleet', {
       vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroup: props.securityGroup,
+      securityGroupProps: props.securityGroupProps,
+      logGroup: props.logGroup,
+      logGroupProps: props.logGroupProps,
+      logRetention: props.logRetention,
       instanceType: props.instanceType,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,

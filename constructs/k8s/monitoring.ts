@@ -12,7 +12,7 @@ export interface ScrapeTarget {
   readonly port: string | readonly string[];
   /** @default '/metrics' */
   readonly path?: string;
-  /** Pod labels copied onto every series as `target: pod label` (e.g. `{ cluster: 'cnpg.io/cluster' }`). */
+  /** Pod labels copied onto every series as `target: pod label` (e.g. `{ cluster: 'cnpg.io/cluster' }`). @default none */
   readonly podLabels?: Record<string, string>;
   /** @default '30s' */
   readonly interval?: string;
@@ -20,6 +20,7 @@ export interface ScrapeTarget {
 
 /** Extra labels for monitors and rules, for a Prometheus whose selectors require them (e.g. `release: kube-prometheus-stack`). */
 export interface MonitoringOptions {
+  /** Labels added to the monitor or rule. @default none */
   readonly labels?: Record<string, string>;
 }
 

@@ -49,6 +49,7 @@ export const CNPG_STATUS_PORT = 8000;
 export const DEFAULT_POSTGRES_IMAGE = 'ghcr.io/cloudnative-pg/postgresql:16.12-standard-trixie';
 
 export interface PostgresClusterProps {
+  /** Product name: the `app.kubernetes.io/part-of` label of every object. */
   readonly product: string;
   /** Cluster name; CNPG derives `<name>-rw`, `-ro`, `-r` Services and `<name>-<n>` pods and claims from it. Never change it. */
   readonly name: string;
@@ -89,7 +90,7 @@ export interface PostgresClusterProps {
    * @default CNPG generates `<name>-app`
    */
   readonly appSecret?: string;
-  /** Annotations on the Cluster (e.g. the shard id). */
+  /** Annotations on the Cluster (e.g. the shard id). @default none */
   readonly annotations?: Record<string, string>;
 }
 

@@ -37,14 +37,21 @@ export interface QueueWorkerProps {
   readonly maxReplicas?: number;
   /** Zones to spread workers over (hard topology spread when more than one). @default 1 */
   readonly zones?: number;
+  /** Environment variables for the worker (connection endpoints). @default none */
   readonly env?: Record<string, string>;
+  /** Environment variables read from existing Secrets. @default none */
   readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
+  /** Existing Secrets mounted read-only as files (the worker's Kafka client certificate). @default none */
   readonly secretFiles?: readonly SecretFile[];
+  /** ConfigMaps mounted read-only as files (the shard map). @default none */
   readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
   /** Scale on the lag of this consumer group (KEDA's Kafka scaler). */
   readonly kafka: {
+    /** Bootstrap address of the TLS listener, e.g. `events-kafka-bootstrap.shop.svc:9093`. */
     readonly bootstrapServers: string;
+    /** Topic the workers consume. */
     readonly topic: string;
+    /** Consumer group the workers join; its lag is what KEDA scales on. */
     readonly consumerGroup: string;
     /** Queued messages per worker the autoscaler aims for. */
     readonly lagThreshold: number;

@@ -19,6 +19,7 @@ import {
   RedisSentinelSpecInitContainerResourcesRequests,
 } from './imports/redissentinel-redis.redis.opstreelabs.in';
 import { Peer } from './network-policies';
+import { checkImage, checkName, checkProp, checkShape, inNamespace, isWhole } from './validate';
 import { componentLabels, PROBE_TIMINGS, quantities, restrictedContainerSecurity, restrictedPodSecurityContext, ZONE_KEY, zoneSpread } from './pod-defaults';
 
 /** UID the OT (opstree) Redis, Sentinel and exporter images run as. */
@@ -37,18 +38,21 @@ export const EXPORTER_SHAPE: Shape = { vcpu: 0.1, memoryGiB: 0.125 };
 export const MAX_MEMORY_PERCENT = 70;
 
 export interface ReplicatedCacheProps {
+  /** Product name: the `app.kubernetes.io/part-of` label of every object. */
   readonly product: string;
   /** RedisReplication name: the StatefulSet, its pods (`<name>-<n>`), the claim template and the `<name>-master` Service take it. */
   readonly name: string;
   /** Redis pods: one primary, the rest replicas. */
   readonly nodes: number;
+  /** Requests (= limits) of each Redis pod; maxmemory is `MAX_MEMORY_PERCENT` of its memory. */
   readonly shape: Shape;
+  /** Failure domains the pods are spread over (hard anti-affinity per zone when the zones allow it). */
   readonly zones: number;
-  /** Secret (created by the user) holding the Redis password. */
+  /** An existing Secret (created by you) holding the Redis password: its name and key. */
   readonly passwordSecret: { readonly name: string; readonly key: string };
   /** Sentinels; an odd number, at least 3, so a majority survives one loss. @default 3 */
   readonly sentinels?: number;
-  /** @default the cluster's default StorageClass */
+  /** StorageClass of the Redis volumes. @default the cluster's default StorageClass */
   readonly storageClass?: string;
   /**
    * Size of each node's volume claim. The redis-operator renders it into a StatefulSet's claim
@@ -61,6 +65,15 @@ export interface ReplicatedCacheProps {
    * e.g. one cert-manager issues. Clients then connect with TLS. @default none: plain TCP inside the namespace
    */
   readonly tlsSecret?: string;
+  /**
+   * Namespace of every object it creates.
+   * @default the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Redis image (the OT redis-operator's build, pinned). @default REDIS_IMAGE */
+  readonly image?: string;
+  /** Sentinel image (the OT redis-operator's build, pinned). @default SENTINEL_IMAGE */
+  readonly sentinelImage?: string;
 }
 
 /**
@@ -83,6 +96,18 @@ export class ReplicatedCache extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicatedCacheProps) {
     super(scope, id);
+    const C = 'ReplicatedCache';
+    checkName(C, 'name', props.name);
+    checkProp(C, 'nodes', isWhole(props.nodes, 1, 100), 'a whole number from 1 to 100', props.nodes);
+    checkProp(C, 'zones', isWhole(props.zones, 1, 10), 'a whole number from 1 to 10', props.zones);
+    checkShape(C, 'shape', props.shape);
+    checkName(C, 'passwordSecret.name', props.passwordSecret?.name);
+    if (props.sentinels !== undefined) checkProp(C, 'sentinels', isWhole(props.sentinels, 3, 99) && props.sentinels % 2 === 1, 'an odd whole number, at least 3 (a majority must survive one loss)', props.sentinels);
+    if (props.storageClass !== undefined) checkName(C, 'storageClass', props.storageClass);
+    const image = props.image ?? REDIS_IMAGE;
+    const sentinelImage = props.sentinelImage ?? SENTINEL_IMAGE;
+    checkImage(C, 'image', image);
+    checkImage(C, 'sentinelImage', sentinelImage);
     const name = props.name;
     const sentinelName = `${name}-sentinel`;
     this.masterService = `${name}-master`;
@@ -109,7 +134,7 @@ export class ReplicatedCache extends Construct {
         clusterSize: props.nodes,
         serviceAccountName: name,
         kubernetesConfig: {
-          image: REDIS_IMAGE,
+          image,
           imagePullPolicy: 'IfNotPresent',
           redisSecret: props.passwordSecret,
           resources: {
@@ -145,7 +170,7 @@ export class ReplicatedCache extends Construct {
         // then its init container takes this security context and these resources.
         initContainer: {
           enabled: false,
-          image: REDIS_IMAGE,
+          image,
           securityContext: restrictedContainerSecurity(true),
           resources: {
             requests: { cpu: RedisReplicationSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisReplicationSpecInitContainerResourcesRequests.fromString(e.memory) },
@@ -172,7 +197,7 @@ export class ReplicatedCache extends Construct {
         serviceAccountName: sentinelName,
         ...(props.tlsSecret ? { tls: { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key', secret: { secretName: props.tlsSecret } } } : {}),
         kubernetesConfig: {
-          image: SENTINEL_IMAGE,
+          image: sentinelImage,
           imagePullPolicy: 'IfNotPresent',
           redisSecret: props.passwordSecret,
           resources: {
@@ -192,7 +217,7 @@ export class ReplicatedCache extends Construct {
         },
         initContainer: {
           enabled: false,
-          image: SENTINEL_IMAGE,
+          image: sentinelImage,
           securityContext: restrictedContainerSecurity(true),
           resources: {
             requests: { cpu: RedisSentinelSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisSentinelSpecInitContainerResourcesRequests.fromString(e.memory) },
@@ -208,6 +233,7 @@ export class ReplicatedCache extends Construct {
         topologySpreadConstraints: zoneSpread(this.sentinelPeer.selector),
       },
     });
+    inNamespace(this, C, props.namespace);
   }
 }
 

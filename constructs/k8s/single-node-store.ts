@@ -4,12 +4,17 @@ import { Shape } from '../../core/sizes';
 import { componentLabels, guaranteedResources, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from './pod-defaults';
 
 export interface SingleNodeStoreProps {
+  /** Product name: the `app.kubernetes.io/part-of` label of every object. */
   readonly product: string;
   /** Object and component name, e.g. "postgres". */
   readonly name: string;
+  /** Pinned image of the store, e.g. `postgres:16.12-alpine`. */
   readonly image: string;
+  /** Port the store listens on (its Service exposes it). */
   readonly port: number;
+  /** Requests (= limits) of the pod: Guaranteed QoS. */
   readonly shape: Shape;
+  /** Size of the data volume, in GiB (grown in place when raised). */
   readonly storageGiB: number;
   /**
    * The size the StatefulSet's volume claim template was created with. Templates are immutable;
@@ -19,10 +24,13 @@ export interface SingleNodeStoreProps {
   readonly claimTemplateGiB?: number;
   /** Where the data volume is mounted. */
   readonly dataPath: string;
+  /** UID the image's process runs as (the pod never runs as root). */
   readonly uid: number;
+  /** Arguments passed to the image's entrypoint. @default none (the image's own) */
   readonly args?: string[];
+  /** Environment of the container (values or references to existing Secrets). @default none */
   readonly env?: k8s.EnvVar[];
-  /** Extra writable scratch directories (the root filesystem is read-only). */
+  /** Extra writable scratch directories (the root filesystem is read-only). @default none */
   readonly scratchPaths?: string[];
   /** Command whose success means the store answers (readiness and liveness). */
   readonly probeCommand: string[];

@@ -38,15 +38,15 @@ export interface WebAppProps {
    * node when avoidable; also adds a PodDisruptionBudget. @default no spreading (one node)
    */
   readonly zones?: number;
-  /** Environment variables for the app (connection endpoints). */
+  /** Environment variables for the app (connection endpoints). @default none */
   readonly env?: Record<string, string>;
-  /** Environment variables read from Secrets (credentials the operators generate or the user provides). */
+  /** Environment variables read from existing Secrets (credentials the operators generate or you provide). @default none */
   readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
-  /** Secrets mounted read-only as files (client certificates). */
+  /** Existing Secrets mounted read-only as files (client certificates). @default none */
   readonly secretFiles?: ReadonlyArray<{ readonly name: string; readonly secret: string; readonly mountPath: string }>;
-  /** ConfigMaps mounted read-only as files (the shard map). */
+  /** ConfigMaps mounted read-only as files (the shard map). @default none */
   readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
-  /** Host name the Ingress answers; omitted, it answers any host. */
+  /** Host name the Ingress answers. @default any host */
   readonly host?: string;
   /**
    * TLS for the Ingress: a kubernetes.io/tls Secret for `host` (yours, or one cert-manager issues).

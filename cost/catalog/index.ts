@@ -24,7 +24,15 @@ export type {
 } from './catalog';
 export { FeedFormatError, FeedUnreachable, PriceNotFound } from './errors';
 export { DEFAULT_CATALOG_FILE, clearCatalogCache, loadCatalog } from './load';
-export { refreshCatalog, type RefreshOptions, type RefreshResult } from './refresh';
+export type { RefreshOptions, RefreshResult } from './refresh';
+
+/**
+ * Downloads the public price feeds and rebuilds the catalog (see ./refresh). Loaded on first call: the feed
+ * parsers and their schemas are half of what `stagekit cost` loads, and pricing never needs them.
+ */
+export function refreshCatalog(...args: Parameters<typeof import('./refresh').refreshCatalog>): ReturnType<typeof import('./refresh').refreshCatalog> {
+  return (require('./refresh') as typeof import('./refresh')).refreshCatalog(...args);
+}
 export {
   AWS_REGIONS,
   type AwsRegion,
