@@ -22,7 +22,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   },
   {
     name: 'synth',
-    summary: 'write CloudFormation templates (aws) and Kubernetes manifests (k8s) for one stage or all',
+    summary: 'write CloudFormation templates (aws), Kubernetes manifests (k8s), or the Hetzner Cloud fleet, platform and stage (self-hosted) for one stage or all',
     load: () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand(),
   },
   {
@@ -37,7 +37,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   },
   {
     name: 'plan',
-    summary: 'what moving between two stages does, per target: resources added, changed and removed; stateful resources at risk; monthly cost delta; the data-work runbook',
+    summary: 'what moving between two stages does (plan FROM TO), or what a profile edit does at one stage (plan --stage S --profile NEW --from-profile OLD), per target: resources added, changed and removed; stateful resources at risk; monthly cost delta; the runbook',
     load: () => (require('./commands/plan') as typeof import('./commands/plan')).planCommand(),
   },
   {

@@ -8,9 +8,9 @@ import { parseStageOptions, stageOptionsHelp } from '../core/stage-options';
 import { STAGE_NAMES, StageName, stageByName } from '../core/ladder';
 import { Target, TARGETS } from '../core/rendering';
 import { Plan, validateActiveShards } from '../core/plan';
-import { validateAllowList } from '../deploy/self-hosted/allow-list';
 import type { DeployedSizes } from '../core/floor';
-import { LOCK_FILE, lockedFloor, readLock } from '../deploy/lock';
+// Deploy modules load on use: `stagekit stages` and `--help` must not pay for them.
+const lockModule = () => require('../deploy/lock') as typeof import('../deploy/lock');
 
 export const profileOption = () =>
   new Option('-p, --profile <file>', 'workload profile (YAML)').default(DEFAULT_PROFILE_FILE, 'profiles/growing-product.yaml');
@@ -34,7 +34,7 @@ export const apiAllowOption = () =>
 /** The validated allow-list (bad blocks and 0.0.0.0/0 exit 2). */
 export function parseApiAllow(values: readonly string[] | undefined): string[] {
   try {
-    return validateAllowList(values ?? []);
+    return (require('../deploy/self-hosted/allow-list') as typeof import('../deploy/self-hosted/allow-list')).validateAllowList(values ?? []);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -95,12 +95,13 @@ export function checkOutDir(out: string | undefined, flag = '--out'): string {
 
 /** `--lock FILE` / `--no-lock`: the deployed sizes plans keep as a floor (stagekit.lock.json, written by deploy). */
 export const lockOption = () =>
-  new Option('--lock <file>', `what is deployed (written by deploy): sizes are never planned below it`).default(LOCK_FILE);
+  new Option('--lock <file>', `what is deployed (written by deploy): sizes are never planned below it`).default(lockModule().LOCK_FILE);
 export const noLockOption = () => new Option('--no-lock', 'plan from the profile alone, ignoring the lock file');
 
 /** The floor of the lock file for this profile's product, or undefined (no lock file, or --no-lock). */
 export function lockFloorOf(opts: { lock?: string | boolean }, profile: Profile): DeployedSizes | undefined {
   if (opts.lock === false) return undefined;
+  const { LOCK_FILE, lockedFloor, readLock } = lockModule();
   const file = typeof opts.lock === 'string' ? opts.lock : LOCK_FILE;
   return lockedFloor(readLock(file), profile.name, file);
 }
