@@ -50,16 +50,9 @@ export interface FleetServerType {
 }
 
 /** A workload placed on a pool: its pods and their requests. */
-export interface FleetWorkload {
-  readonly name: string;
-  readonly kind: string;
+export interface FleetWorkload extends Omit<Workload, 'role'> {
+  /** The inventory's role, or an add-on's own (logs, metrics) that the inventory does not know. */
   readonly role: string;
-  readonly replicas: number;
-  readonly vcpu: number;
-  readonly memoryGiB: number;
-  readonly storageGiB: number;
-  readonly spreadOverNodes: boolean;
-  readonly note?: string;
 }
 
 export interface FleetPool {
