@@ -151,13 +151,18 @@ export function scaledTotal(bill: Bill, scale: MonthScale): number {
 }
 
 /**
- * What a bill left out. Uses the bill's own `incomplete` marking when the cost module provides one,
- * otherwise every resource not priced (or priced in part) counts.
+ * The major components (database, cache, queue, app tier) a bill left out: a bill with any is not a
+ * total to sum, compare or break even on. Minor lines not priced (a log bucket, health checks) are
+ * footnotes (`unpricedLines`), as in the cost ladder.
  */
 export function billGaps(bill: Bill): string[] {
-  const marked = (bill as Bill & { incomplete?: unknown }).incomplete;
-  if (marked === false) return [];
-  if (Array.isArray(marked)) return marked.map(String);
+  if (bill.complete) return [];
+  if (bill.missing.length) return bill.missing.map((m) => (bill.provider === 'aws' ? `${m.resourceType} (${m.name})` : m.name));
+  return unpricedLines(bill);
+}
+
+/** Every resource the bill could not price, fully or in part (the † footnote). */
+export function unpricedLines(bill: Bill): string[] {
   return notPriced(bill).map((r) => (bill.provider === 'aws' ? `${r.resourceType} (${r.name})` : r.name));
 }
 

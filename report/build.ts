@@ -11,7 +11,7 @@ import type { Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import { STAGES, StageName } from '../core/ladder';
 import type { PathCosts, PricedStage } from '../cost/path';
-import { billGaps, providerLabel } from '../cost/path';
+import { providerLabel, unpricedLines } from '../cost/path';
 import { adviceHeadline } from './advice-text';
 import { billsChart, Chart, cumulativeChart, diffChart, fitChart, timelineChart } from './charts';
 import { Diagram, stageDiagram } from './diagram';
@@ -159,12 +159,12 @@ export function buildReport(input: ReportInput): { html: string; stats: ReportSt
     const d = diagrams.get(s.stage);
     if (!d) continue;
     const fit = advice.today.find((c) => c.stage === s.stage)!;
-    const gapsHere = s.bills.aws ? billGaps(s.bills.aws) : [];
+    const gapsHere = s.bills.aws ? unpricedLines(s.bills.aws) : [];
     parts.push(`<section class="stage" id="stage-${s.stage}"><h3>${esc(s.stage)} — AWS ${usd(d.totalMonthlyCost)}/month${gapsHere.length ? ' †' : ''} <span class="${fit.fits ? 'ok' : 'bad'}">(${fit.fits ? 'carries today\'s workload' : 'cannot carry today\'s workload'})</span></h3>
 <figure class="diagram" data-diagram="${esc(s.stage)}" data-expected-shapes="${d.shapeCount}"><div class="svg" role="img" aria-label="${esc(`Architecture of ${s.stage}`)}">${svgs.diagrams[s.stage]}</div></figure>
 <details class="data parts"><summary>Parts and their monthly cost (${d.parts.length} parts, ${usd(d.totalMonthlyCost)}/month)</summary>${table(['part', 'USD/month', 'resources'], d.parts.map((p) => [p.label.split('\n')[0], Math.round(p.monthlyCost), p.resources.length]))}</details>
 ${gapsHere.length ? `<p class="note">† not priced: ${esc(gapsHere.join(', '))}</p>` : ''}
-<p class="note">Other providers for the same plan: ${Object.entries(s.bills).filter(([p]) => p !== 'aws').map(([p, b]) => `${esc(providerLabel(p as any))} ${usd(b!.totalMonthlyCost)}${billGaps(b!).length ? ' †' : ''}`).join(' · ')}</p></section>`);
+<p class="note">Other providers for the same plan: ${Object.entries(s.bills).filter(([p]) => p !== 'aws').map(([p, b]) => `${esc(providerLabel(p as any))} ${usd(b!.totalMonthlyCost)}${unpricedLines(b!).length ? ' †' : ''}`).join(' · ')}</p></section>`);
   }
 
   parts.push('<h2 id="bills">Bills per provider per stage</h2>');

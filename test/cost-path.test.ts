@@ -50,15 +50,25 @@ test('break-even: the first month the AWS bills saved since the move cover the o
   expect(costs.providers.find((p) => p.provider === 'aws')!.cumulative[11]).toBe(12_000);
 });
 
-test('no break-even over a bill that left something out: the result names what is missing', () => {
+test('no break-even over a bill that left a major component out: the result names what is missing', () => {
   const advice = advise(flat, { months: 12, start: '2027-01' });
-  const costs = pathCosts(advice, [stage(bill('aws', 100, 900, [notPricedResource('Logs', 'AWS::S3::Bucket', 'no S3 price')]), bill('self-hosted', 100, 300))], {
+  const costs = pathCosts(advice, [stage(bill('aws', 100, 900, [notPricedResource('Db', 'AWS::RDS::DBInstance', 'no price for the instance class')]), bill('self-hosted', 100, 300))], {
     migration: { engineerMonths: 1, engineerMonthUsd: 1, dualRunningMonths: 0 },
   });
   expect(costs.breakEven[0].month).toBeUndefined();
   expect(costs.breakEven[0].oneOff).toBeUndefined();
-  expect(costs.breakEven[0].reason).toBe('not computed: the bills leave out AWS single-server: AWS::S3::Bucket (Logs)');
-  expect(costs.providers[0].gaps).toEqual([{ stage: 'single-server', missing: ['AWS::S3::Bucket (Logs)'] }]);
+  expect(costs.breakEven[0].reason).toBe('not computed: the bills leave out AWS single-server: AWS::RDS::DBInstance (Db)');
+  expect(costs.providers[0].gaps).toEqual([{ stage: 'single-server', missing: ['AWS::RDS::DBInstance (Db)'] }]);
+});
+
+test('a minor line not priced (a log bucket) is a footnote, not a reason to withhold the break-even', () => {
+  const advice = advise(flat, { months: 12, start: '2027-01' });
+  const costs = pathCosts(advice, [stage(bill('aws', 100, 900, [notPricedResource('Logs', 'AWS::S3::Bucket', 'no S3 price')]), bill('self-hosted', 100, 300))], {
+    migration: { engineerMonths: 1, engineerMonthUsd: 1, dualRunningMonths: 0 },
+  });
+  expect(costs.providers[0].gaps).toEqual([]);
+  expect(costs.breakEven[0].reason).toBeUndefined();
+  expect(costs.breakEven[0].month).toBeDefined();
 });
 
 test('a month\'s bill scales machine lines with the plan\'s vCPU and leaves fixed lines alone', () => {
