@@ -215,27 +215,31 @@ function formatSummary(summary: Record<string, number>): string {
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
-/** The Automation API behind PulumiStackDriver: LocalWorkspace with the inline program. */
-export async function openAutomationStack(input: K8sStageProgramInput, cli: string): Promise<PulumiStackDriver> {
-  // Loaded on use: the Pulumi SDK takes most of a second to load, and only this engine needs it.
+type AutomationStack = import('@pulumi/pulumi/automation').Stack;
+
+/**
+ * A LocalWorkspace stack running an inline program, with the pulumi CLI found at `cli` (or on PATH).
+ * Shared by every Pulumi engine of stagekit (the stage on Kubernetes, the Hetzner Cloud fleet).
+ */
+export async function openLocalStack(project: { name: string; description: string }, stackName: string, program: () => Promise<any>, cli: string): Promise<AutomationStack> {
+  // Loaded on use: the Pulumi SDK takes most of a second to load, and only the engines need it.
   const { LocalWorkspace, PulumiCommand } = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
-  const { k8sStageProgram } = require('./program') as typeof import('./program');
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli)), skipVersionCheck: true }).catch(() => PulumiCommand.get({ skipVersionCheck: true }));
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { projectName: PULUMI_PROJECT, stackName: input.product, program: k8sStageProgram(input) },
-    { pulumiCommand, projectSettings: { name: PULUMI_PROJECT, runtime: 'nodejs', description: 'stagekit: the Kubernetes rendering of a stage' } },
+  return LocalWorkspace.createOrSelectStack(
+    { projectName: project.name, stackName, program },
+    { pulumiCommand, projectSettings: { name: project.name, runtime: 'nodejs', description: project.description } },
   );
-  const toStep = (event: any): PulumiStep | undefined => {
-    const m = event?.resourcePreEvent?.metadata;
-    return m ? { op: m.op, urn: m.urn, type: m.type, old: m.old ? { outputs: m.old.outputs } : undefined } : undefined;
-  };
+}
+
+/** A resource step of an engine event (before the step: the resource's outputs), or nothing for other events. */
+export function stepOfEvent(event: any): PulumiStep | undefined {
+  const m = event?.resourcePreEvent?.metadata;
+  return m ? { op: m.op, urn: m.urn, type: m.type, old: m.old ? { outputs: m.old.outputs } : undefined } : undefined;
+}
+
+/** The driver operations every stagekit stack has alike: its config (secrets kept encrypted) and a preview. */
+export function commonStackOperations(stack: AutomationStack): Pick<PulumiStackDriver, 'getConfig' | 'setSecretConfig' | 'preview' | 'cancel'> {
   return {
-    stackName: input.product,
-    deployedStage: async () => {
-      const outputs = await stack.outputs().catch(() => ({}) as Record<string, { value: unknown }>);
-      const stage = outputs.stage?.value;
-      return typeof stage === 'string' ? stage : undefined;
-    },
     getConfig: async (key) => {
       try {
         return (await stack.getConfig(key)).value;
@@ -245,13 +249,28 @@ export async function openAutomationStack(input: K8sStageProgramInput, cli: stri
     },
     setSecretConfig: (key, value) => stack.setConfig(key, { value, secret: true }),
     preview: async (onStep) => {
-      const result = await stack.preview({ color: 'never', onEvent: (e) => { const s = toStep(e); if (s) onStep(s); } });
+      const result = await stack.preview({ color: 'never', onEvent: (e) => { const s = stepOfEvent(e); if (s) onStep(s); } });
       return result.changeSummary as Record<string, number>;
     },
+    cancel: () => stack.cancel(),
+  };
+}
+
+/** The Automation API behind PulumiStackDriver: LocalWorkspace with the inline program. */
+export async function openAutomationStack(input: K8sStageProgramInput, cli: string): Promise<PulumiStackDriver> {
+  const { k8sStageProgram } = require('./program') as typeof import('./program');
+  const stack = await openLocalStack({ name: PULUMI_PROJECT, description: 'stagekit: the Kubernetes rendering of a stage' }, input.product, k8sStageProgram(input), cli);
+  return {
+    stackName: input.product,
+    deployedStage: async () => {
+      const outputs = await stack.outputs().catch(() => ({}) as Record<string, { value: unknown }>);
+      const stage = outputs.stage?.value;
+      return typeof stage === 'string' ? stage : undefined;
+    },
+    ...commonStackOperations(stack),
     up: async (onStep, onOutput) => {
-      const result = await stack.up({ color: 'never', onOutput, onEvent: (e) => { const s = toStep(e); if (s) onStep(s); } });
+      const result = await stack.up({ color: 'never', onOutput, onEvent: (e) => { const s = stepOfEvent(e); if (s) onStep(s); } });
       return (result.summary.resourceChanges ?? {}) as Record<string, number>;
     },
-    cancel: () => stack.cancel(),
   };
 }

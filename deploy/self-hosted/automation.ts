@@ -3,10 +3,10 @@
  * stack per product) running the inline Hetzner Cloud program, and the connection to the cluster it
  * made. Loaded only by a real deploy: the Pulumi SDK takes most of a second to load.
  */
-import * as path from 'path';
 import { systemKubectl } from '../k8s/kubectl';
 import type { Kubectl } from '../k8s/kubectl';
-import type { HcloudStackDriver, HcloudStep } from './engine';
+import type { HcloudStackDriver } from './engine';
+import { commonStackOperations, openLocalStack, stepOfEvent } from '../pulumi/engine';
 import { writeKubeconfig } from './engine';
 import { HcloudLayout, PULUMI_HCLOUD_PROJECT } from './layout';
 
@@ -16,18 +16,9 @@ function hcloudPluginVersion(): string {
 }
 
 export async function openHcloudStack(layout: HcloudLayout, cli: string): Promise<HcloudStackDriver> {
-  const { LocalWorkspace, PulumiCommand } = require('@pulumi/pulumi/automation') as typeof import('@pulumi/pulumi/automation');
   const { hcloudProgram } = require('./program') as typeof import('./program');
-  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(cli)), skipVersionCheck: true }).catch(() => PulumiCommand.get({ skipVersionCheck: true }));
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { projectName: PULUMI_HCLOUD_PROJECT, stackName: layout.product, program: hcloudProgram(layout) },
-    { pulumiCommand, projectSettings: { name: PULUMI_HCLOUD_PROJECT, runtime: 'nodejs', description: 'stagekit: the Hetzner Cloud fleet of a stage' } },
-  );
+  const stack = await openLocalStack({ name: PULUMI_HCLOUD_PROJECT, description: 'stagekit: the Hetzner Cloud fleet of a stage' }, layout.product, hcloudProgram(layout), cli);
   await stack.workspace.installPlugin('hcloud', `v${hcloudPluginVersion()}`);
-  const toStep = (event: any): HcloudStep | undefined => {
-    const m = event?.resourcePreEvent?.metadata;
-    return m ? { op: m.op, urn: m.urn, type: m.type, old: m.old ? { outputs: m.old.outputs } : undefined } : undefined;
-  };
   return {
     stackName: layout.product,
     deployedLayout: async () => {
@@ -35,26 +26,14 @@ export async function openHcloudStack(layout: HcloudLayout, cli: string): Promis
       const value = outputs.layout?.value;
       return typeof value === 'string' ? (JSON.parse(value) as HcloudLayout) : undefined;
     },
-    getConfig: async (key) => {
-      try {
-        return (await stack.getConfig(key)).value;
-      } catch {
-        return undefined;
-      }
-    },
-    setSecretConfig: (key, value) => stack.setConfig(key, { value, secret: true }),
-    preview: async (onStep) => {
-      const result = await stack.preview({ color: 'never', onEvent: (e) => { const s = toStep(e); if (s) onStep(s); } });
-      return result.changeSummary as Record<string, number>;
-    },
+    ...commonStackOperations(stack),
     up: async (onStep) => {
-      const result = await stack.up({ color: 'never', onEvent: (e) => { const s = toStep(e); if (s) onStep(s); } });
+      const result = await stack.up({ color: 'never', onEvent: (e) => { const s = stepOfEvent(e); if (s) onStep(s); } });
       return {
         summary: (result.summary.resourceChanges ?? {}) as Record<string, number>,
         outputs: { apiServerIpv4: String(result.outputs.apiServerIpv4?.value ?? ''), networkId: String(result.outputs.networkId?.value ?? '') },
       };
     },
-    cancel: () => stack.cancel(),
   };
 }
 

@@ -5,6 +5,7 @@
  * climbing the ladder resizes the fleet in place. Same preflight, safety check, confirmation, exit codes
  * and --dry-run as the other targets.
  */
+import type { PulumiStep } from '../pulumi/engine';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
@@ -26,12 +27,8 @@ import { fleetRisks, risksFromHcloudSteps } from './safety';
 
 export const HCLOUD_CONFIG_KEYS = { joinToken: 'k3sJoinToken', adminToken: 'k3sAdminToken' } as const;
 
-export interface HcloudStep {
-  readonly op: string;
-  readonly urn: string;
-  readonly type: string;
-  readonly old?: { readonly outputs?: Record<string, any> };
-}
+/** A resource step of the fleet's stack: the same shape as every Pulumi engine's. */
+export type HcloudStep = PulumiStep;
 
 /** The Automation API surface the engine uses; tests drive it with recorded steps. */
 export interface HcloudStackDriver {
