@@ -292,13 +292,7 @@ function dedicatedServers(rate: number, setupMonths: number): FleetServerType[] 
     const setup = row.setupEur * rate;
     return {
       offer: 'dedicated' as const,
-      id,
-      vcpu: row.vcpu,
-      memoryGiB: row.memoryGiB,
-      diskGb: Math.round(row.usableDiskGiB * 1.073741824),
-      diskType: 'nvme',
-      arch: 'x86_64',
-      vcpuKind: 'dedicated',
+      ...bareMetalShape(id, row),
       description: `dedicated server, ${row.cpu}, ${row.disks}`,
       monthlyUsd: monthly + setup / setupMonths,
       setupUsd: setup,
@@ -309,6 +303,11 @@ function dedicatedServers(rate: number, setupMonths: number): FleetServerType[] 
   });
 }
 
+/** What a rented or owned machine offers the bin-packer: its own cores and local NVMe (GB as sold, from GiB). */
+function bareMetalShape(id: string, machine: { vcpu: number; memoryGiB: number; usableDiskGiB: number }) {
+  return { id, vcpu: machine.vcpu, memoryGiB: machine.memoryGiB, diskGb: Math.round(machine.usableDiskGiB * 1.073741824), diskType: 'nvme', arch: 'x86_64', vcpuKind: 'dedicated' } as const;
+}
+
 /** Owned servers, priced all-in per month: capex amortized, rack space by the U, power by the kW. */
 function ownedServers(o: OwnedHardwareOptions): FleetServerType[] {
   return Object.entries(bareMetalData().ownedHardware.configurations).map(([id, c]) => {
@@ -317,13 +316,7 @@ function ownedServers(o: OwnedHardwareOptions): FleetServerType[] {
     const powerUsd = c.powerKw * o.powerUsdPerKwMonth;
     return {
       offer: 'owned' as const,
-      id,
-      vcpu: c.vcpu,
-      memoryGiB: c.memoryGiB,
-      diskGb: Math.round(c.usableDiskGiB * 1.073741824),
-      diskType: 'nvme',
-      arch: 'x86_64',
-      vcpuKind: 'dedicated',
+      ...bareMetalShape(id, c),
       description: `owned, ${c.description}`,
       monthlyUsd: amortizedUsd + spaceUsd + powerUsd,
       localDiskGiB: c.usableDiskGiB,
