@@ -1,9 +1,9 @@
 /**
  * Bills, diffs and the ladder summary as text: a terminal table (a resource tree with quantity, unit and
  * monthly cost, usage lines marked with their assumption), Markdown for a pull-request comment, and JSON
- * with Infracost's field names. Colour only on a terminal (picocolors honours NO_COLOR and FORCE_COLOR).
+ * with Infracost's field names. Colour as terminal/output.ts decides it (never under NO_COLOR).
  */
-import pc from 'picocolors';
+import { colors } from '../terminal/output';
 import type { BillDiff, ResourceDiff } from './diff';
 import { Bill, CostComponent, describeMissing, notPriced, PricedResource, PROVIDERS, ProviderId } from './model';
 import type { LadderRow, StageBills, StageDiff } from './stage';
@@ -74,7 +74,7 @@ function layout(rows: Row[], head: Row): string {
     const text = `${fit(r.name).padEnd(w.name)}  ${(r.qty ?? '').padStart(w.qty)}  ${(r.unit ?? '').padEnd(w.unit)}  ${(r.cost ?? '').padStart(w.cost)}`;
     return text.trimEnd();
   };
-  return [pc.bold(line(head)), ...all.slice(1).map((r) => (r.style ? r.style(line(r)) : line(r)))].join('\n');
+  return [colors.bold(line(head)), ...all.slice(1).map((r) => (r.style ? r.style(line(r)) : line(r)))].join('\n');
 }
 
 function byCost(a: PricedResource, b: PricedResource): number {
@@ -91,11 +91,11 @@ function componentRow(c: CostComponent, last: boolean, assumptions: boolean): Ro
       qty: c.notPriced ? undefined : quantity(c.monthlyQuantity),
       unit: c.unit,
       cost: c.notPriced ? 'not priced' : c.monthlyCost === null ? 'no usage' : usd(c.monthlyCost),
-      style: c.notPriced ? pc.yellow : undefined,
+      style: c.notPriced ? colors.yellow : undefined,
     },
   ];
-  if (c.notPriced) rows.push({ name: ` ${cont}   ${c.notPriced}`, style: pc.yellow });
-  else if (assumptions && c.assumption) rows.push({ name: ` ${cont}   ↳ ${c.assumption}`, style: pc.dim });
+  if (c.notPriced) rows.push({ name: ` ${cont}   ${c.notPriced}`, style: colors.yellow });
+  else if (assumptions && c.assumption) rows.push({ name: ` ${cont}   ↳ ${c.assumption}`, style: colors.dim });
   return rows;
 }
 
@@ -106,24 +106,24 @@ export function billTable(bill: Bill, options: { title?: string; assumptions?: b
   const shown = bill.resources.filter((r) => r.status === 'priced' || r.status === 'not-priced').sort(byCost);
   for (const r of shown) {
     const subtotal = r.costComponents.length > 1 || r.status === 'not-priced' ? (r.status === 'not-priced' ? 'not priced' : usd(r.monthlyCost)) : undefined;
-    rows.push({ name: ` ${r.name}  ${r.resourceType}`, cost: subtotal, qty: subtotal ? '' : undefined, unit: subtotal ? '' : undefined, style: r.status === 'not-priced' ? pc.yellow : pc.bold });
-    if (r.note && (showAssumptions || r.status === 'not-priced')) rows.push({ name: ` │  ${r.note}`, style: r.status === 'not-priced' ? pc.yellow : pc.dim });
+    rows.push({ name: ` ${r.name}  ${r.resourceType}`, cost: subtotal, qty: subtotal ? '' : undefined, unit: subtotal ? '' : undefined, style: r.status === 'not-priced' ? colors.yellow : colors.bold });
+    if (r.note && (showAssumptions || r.status === 'not-priced')) rows.push({ name: ` │  ${r.note}`, style: r.status === 'not-priced' ? colors.yellow : colors.dim });
     r.costComponents.forEach((c, i) => rows.push(...componentRow(c, i === r.costComponents.length - 1, showAssumptions)));
   }
   const out: string[] = [];
   const title = options.title ?? `${bill.stage ? `${bill.stage} · ` : ''}${bill.label}`;
-  out.push(pc.bold(pc.cyan(`── ${title} `.padEnd(Math.max(40, title.length + 4), '─'))));
+  out.push(colors.bold(colors.cyan(`── ${title} `.padEnd(Math.max(40, title.length + 4), '─'))));
   out.push(layout(rows, { name: ' Name', qty: 'Monthly qty', unit: 'Unit', cost: 'Monthly cost' }));
-  if (bill.complete) out.push(pc.bold(` ${'Total'.padEnd(20)} ${usd(bill.totalMonthlyCost)} per month`));
+  if (bill.complete) out.push(colors.bold(` ${'Total'.padEnd(20)} ${usd(bill.totalMonthlyCost)} per month`));
   else {
-    out.push(pc.bold(pc.red(` ${'Total'.padEnd(20)} none: the bill is incomplete`)));
-    for (const m of bill.missing) out.push(pc.red(`   ${m.component} not priced: ${m.name} (${m.reason})`));
-    out.push(pc.dim(` ${'  priced lines only'.padEnd(20)} ${usd(bill.totalMonthlyCost)} (not a total: the components above are left out)`));
+    out.push(colors.bold(colors.red(` ${'Total'.padEnd(20)} none: the bill is incomplete`)));
+    for (const m of bill.missing) out.push(colors.red(`   ${m.component} not priced: ${m.name} (${m.reason})`));
+    out.push(colors.dim(` ${'  priced lines only'.padEnd(20)} ${usd(bill.totalMonthlyCost)} (not a total: the components above are left out)`));
   }
   if (bill.usageIncluded) out.push(` ${'  usage-based (*)'.padEnd(20)} ${usd(bill.usageMonthlyCost)}`);
   out.push(...footer(bill));
-  if (showAssumptions) for (const a of bill.assumptions) out.push(pc.dim(` · ${a}`));
-  out.push(pc.dim(` Catalog: ${bill.catalogDate}`));
+  if (showAssumptions) for (const a of bill.assumptions) out.push(colors.dim(` · ${a}`));
+  out.push(colors.dim(` Catalog: ${bill.catalogDate}`));
   return out.join('\n');
 }
 
@@ -135,8 +135,8 @@ function footer(bill: Bill): string[] {
   const parts = [`${free} free resource(s)`];
   if (ppu.length) parts.push(`${ppu.length} pay-per-use, usage not modelled (${ppu.map((r) => r.name).join(', ')})`);
   lines.push(` ${parts.join(' · ')}`);
-  if (missing.length) lines.push(pc.yellow(` ${missing.length} resource(s) not priced or priced in part: ${missing.map((r) => r.name).join(', ')}`));
-  if (!bill.usageIncluded) lines.push(pc.yellow(' usage-based costs not included: give a workload profile with --profile'));
+  if (missing.length) lines.push(colors.yellow(` ${missing.length} resource(s) not priced or priced in part: ${missing.map((r) => r.name).join(', ')}`));
+  if (!bill.usageIncluded) lines.push(colors.yellow(' usage-based costs not included: give a workload profile with --profile'));
   return lines;
 }
 
@@ -178,20 +178,20 @@ export function ladderTable(rows: readonly LadderRow[], selfHostedName: string, 
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('   ');
-  const lines = [pc.bold(heading), pc.bold(` ${fmt(table[0])}`), ...table.slice(1).map((row) => ` ${fmt(row)}`)];
+  const lines = [colors.bold(heading), colors.bold(` ${fmt(table[0])}`), ...table.slice(1).map((row) => ` ${fmt(row)}`)];
   const holes = incompleteNotes(rows, selfHostedName);
   if (holes.length) {
-    lines.push(pc.red(' ‡ incomplete: a major component could not be priced, so there is no total and no ratio:'));
-    for (const h of holes) lines.push(pc.red(`   ${h}`));
+    lines.push(colors.red(' ‡ incomplete: a major component could not be priced, so there is no total and no ratio:'));
+    for (const h of holes) lines.push(colors.red(`   ${h}`));
   }
   if (rows.some((r) => r.incomplete.length)) {
-    lines.push(pc.dim(' † left out of the total, not priced (see the stage\'s bill):'));
+    lines.push(colors.dim(' † left out of the total, not priced (see the stage\'s bill):'));
     for (const p of PROVIDERS) {
       const counts = new Map<string, number>();
       for (const r of rows) for (const m of new Set(r.missing[p])) counts.set(m, (counts.get(m) ?? 0) + 1);
       const items = [...counts].map(([m, n]) => (n < rows.length ? `${m} (${n} stage${n > 1 ? 's' : ''})` : m));
       const shown = items.length > 5 ? [...items.slice(0, 4), `and ${items.length - 4} more`] : items;
-      if (counts.size) lines.push(pc.dim(`   ${p === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[p]}: ${shown.join(', ')}`));
+      if (counts.size) lines.push(colors.dim(`   ${p === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[p]}: ${shown.join(', ')}`));
     }
   }
   return lines.join('\n');
@@ -199,26 +199,26 @@ export function ladderTable(rows: readonly LadderRow[], selfHostedName: string, 
 
 /** A diff in Infracost's style: `~ name  +$561 ($743 → $1,303)`. */
 export function diffTable(d: BillDiff, options: { components?: boolean } = {}): string {
-  const out: string[] = [pc.bold(pc.cyan(`── ${d.pastStage ?? 'before'} → ${d.stage ?? 'after'} · ${d.label} `.padEnd(60, '─')))];
+  const out: string[] = [colors.bold(colors.cyan(`── ${d.pastStage ?? 'before'} → ${d.stage ?? 'after'} · ${d.label} `.padEnd(60, '─')))];
   const nameWidth = Math.min(60, Math.max(10, ...d.resources.map((r) => r.name.length + 2)));
   for (const r of d.resources) out.push(...resourceDiffLines(r, nameWidth, options.components ?? true));
   if (!d.resources.length) out.push(' no change in priced resources');
   const free = [d.freeResourcesAdded ? `${d.freeResourcesAdded} free resource(s) added` : '', d.freeResourcesRemoved ? `${d.freeResourcesRemoved} removed` : ''].filter(Boolean).join(', ');
-  if (free) out.push(pc.dim(` (${free})`));
-  if (d.notPriced.length) out.push(pc.yellow(` not priced, change unknown: ${d.notPriced.join(', ')}`));
-  out.push(pc.bold(` Monthly cost change: ${signed(d.diffTotalMonthlyCost)} (${percent(d.percentChange)})   ${usd0(d.pastTotalMonthlyCost)} → ${usd0(d.totalMonthlyCost)}`));
+  if (free) out.push(colors.dim(` (${free})`));
+  if (d.notPriced.length) out.push(colors.yellow(` not priced, change unknown: ${d.notPriced.join(', ')}`));
+  out.push(colors.bold(` Monthly cost change: ${signed(d.diffTotalMonthlyCost)} (${percent(d.percentChange)})   ${usd0(d.pastTotalMonthlyCost)} → ${usd0(d.totalMonthlyCost)}`));
   return out.join('\n');
 }
 
 function resourceDiffLines(r: ResourceDiff, width: number, components: boolean): string[] {
   const sym = r.change === 'added' ? '+' : r.change === 'removed' ? '-' : '~';
-  const colour = r.change === 'added' ? pc.green : r.change === 'removed' ? pc.red : pc.yellow;
+  const colour = r.change === 'added' ? colors.green : r.change === 'removed' ? colors.red : colors.yellow;
   const change = r.status === 'not-priced' ? 'not priced' : `${signed(r.diffMonthlyCost)} (${usd0(r.pastMonthlyCost ?? 0)} → ${usd0(r.monthlyCost ?? 0)})`;
   const lines = [`${colour(` ${sym} ${r.name}`.padEnd(width + 3))}  ${change}`];
   if (components) {
     for (const c of r.costComponents.filter((x) => Math.abs(x.diffMonthlyCost) >= 0.005).slice(0, r.change === 'changed' ? 6 : 3)) {
       const s = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
-      lines.push(pc.dim(`     ${s} ${c.name}${c.usageBased ? ' *' : ''}  ${signed(c.diffMonthlyCost)}`));
+      lines.push(colors.dim(`     ${s} ${c.name}${c.usageBased ? ' *' : ''}  ${signed(c.diffMonthlyCost)}`));
     }
   }
   return lines;

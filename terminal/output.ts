@@ -4,8 +4,28 @@ const cliTable = () => require('cli-table3') as typeof import('cli-table3');
 const loadOra = () => require('ora') as typeof import('ora');
 import pc from 'picocolors';
 
-/** Colour only on a terminal, never with NO_COLOR (picocolors checks NO_COLOR, FORCE_COLOR and the TTY). */
-export const colors = pc;
+type Colors = ReturnType<typeof pc.createColors>;
+const painted = pc.createColors(true);
+const plainText = pc.createColors(false);
+
+/**
+ * Whether output is coloured now: picocolors' rule (FORCE_COLOR, a terminal, or CI logs that render
+ * ANSI), but never under NO_COLOR, --no-color or TERM=dumb. Decided at each call, not once at import
+ * as picocolors does, so NO_COLOR set after start-up (an embedding program, a test) is honoured.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (noColor(env) || process.argv.includes('--no-color')) return false;
+  return Boolean(env.FORCE_COLOR) || process.argv.includes('--color') || Boolean(process.stdout.isTTY) || Boolean(env.CI);
+}
+
+/** picocolors' styles, each asking colorEnabled() when it is called. */
+export const colors: Colors = Object.fromEntries(
+  (Object.keys(painted) as (keyof Colors)[]).map((name) => {
+    const style = painted[name];
+    if (typeof style !== 'function') return [name, style];
+    return [name, (input: unknown) => (colorEnabled() ? (style as (text: unknown) => string)(input) : (plainText[name] as (text: unknown) => string)(input))];
+  }),
+) as unknown as Colors;
 
 /** Whether colour is off: NO_COLOR set to anything non-empty (https://no-color.org), or TERM=dumb. */
 export function noColor(env: NodeJS.ProcessEnv = process.env): boolean {

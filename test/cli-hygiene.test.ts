@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { progress } from '../terminal/output';
+import { colorEnabled, colors, progress } from '../terminal/output';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
 import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
@@ -49,6 +49,26 @@ describe('the spinner under NO_COLOR', () => {
     expect(written).toContain('sharded (aws) failed');
     // Colour codes are ESC [ <n> m; cursor movement (ESC [ <n> G / K, ?25l) is allowed.
     expect(written).not.toMatch(/\u001b\[\d+(;\d+)*m/);
+  });
+});
+
+describe('colour follows NO_COLOR at the moment of writing', () => {
+  // CI sets CI=true, which turns picocolors on when it is first loaded; NO_COLOR set afterwards must still win.
+  test('NO_COLOR set after start-up turns colour off even under CI; FORCE_COLOR turns it on', () => {
+    const saved = { NO_COLOR: process.env.NO_COLOR, CI: process.env.CI, FORCE_COLOR: process.env.FORCE_COLOR };
+    try {
+      Object.assign(process.env, { CI: 'true', NO_COLOR: '1' });
+      expect(colorEnabled()).toBe(false);
+      expect(colors.yellow('warning')).toBe('warning');
+      delete process.env.NO_COLOR;
+      process.env.FORCE_COLOR = '1';
+      expect(colors.yellow('warning')).toBe('\u001b[33mwarning\u001b[39m');
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 });
 
