@@ -1,6 +1,7 @@
 import type { Ora } from 'ora';
 // cli-table3 and ora are loaded on first use: they are a third of `stagekit stages`' start-up.
 const cliTable = () => require('cli-table3') as typeof import('cli-table3');
+const loadStringWidth = () => require('string-width') as (text: string) => number;
 const loadOra = () => require('ora') as typeof import('ora');
 import pc from 'picocolors';
 
@@ -62,6 +63,12 @@ export function progress(text: string, stream: NodeJS.WriteStream = process.stde
 /** A plain table: borders only on a terminal, so piped output stays easy to grep and diff. */
 export function table(head: string[], rows: (string | number)[][], options: { alignRight?: number[] } = {}): string {
   const interactive = Boolean(process.stdout.isTTY);
+  const cells = rows.map((row) => row.map(String));
+  const multiLineColour = cells.some((row) => row.some((cell) => cell.includes('\n') && cell.includes('\u001b')));
+  // cli-table3 lays out borderless tables about a hundred times slower than padding does (it measures
+  // every cell's width over and over): `stagekit plan` spent most of its time there. Borders, and
+  // coloured multi-line cells (whose colour codes cli-table3 reopens on every line), still go through it.
+  if (!interactive && !multiLineColour) return paddedTable(head.map((h) => colors.bold(h)), cells, options.alignRight ?? []);
   const Table = cliTable();
   const t = new Table({
     head: head.map((h) => colors.bold(h)),
@@ -71,8 +78,35 @@ export function table(head: string[], rows: (string | number)[][], options: { al
       : { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
     colAligns: head.map((_, i) => (options.alignRight?.includes(i) ? 'right' : 'left')),
   });
-  for (const row of rows) t.push(row.map(String));
+  for (const row of cells) t.push(row);
   return t.toString();
+}
+
+/**
+ * The borderless layout cli-table3 draws with compact style, no padding on the left and two spaces on the
+ * right: every column as wide as its widest line (terminal columns, colour codes not counted), each row
+ * as many lines as its tallest cell.
+ */
+function paddedTable(head: string[], rows: string[][], alignRight: readonly number[]): string {
+  const width = loadStringWidth();
+  const grid = [head, ...rows].map((row) => head.map((_, column) => (row[column] ?? '').split('\n')));
+  const columnWidths = head.map((_, column) => Math.max(...grid.map((row) => Math.max(...row[column].map((line) => width(line))))));
+  const lines: string[] = [];
+  for (const row of grid) {
+    const height = Math.max(...row.map((cell) => cell.length));
+    for (let lineIndex = 0; lineIndex < height; lineIndex++) {
+      lines.push(
+        row
+          .map((cell, column) => {
+            const text = cell[lineIndex] ?? '';
+            const fill = ' '.repeat(columnWidths[column] - width(text));
+            return (alignRight.includes(column) ? fill + text : text + fill) + '  ';
+          })
+          .join(''),
+      );
+    }
+  }
+  return lines.join('\n');
 }
 
 /**

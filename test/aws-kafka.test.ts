@@ -13,6 +13,10 @@ import { StageName } from '../core/ladder';
 import { stageRenderer } from '../blueprints/render';
 import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { ROOT } from './support/paths';
+import { validateSynthesizedTemplates } from './support/worker-setup';
+
+// Only this file synthesizes these templates: aws-cdk-lib's CloudFormation checks run on them.
+validateSynthesizedTemplates();
 
 const profile = loadProfile(path.join(ROOT, 'profiles', 'million-merchants.yaml'));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-aws-kafka-'));

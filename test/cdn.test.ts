@@ -15,6 +15,10 @@ import { renderK8s } from '../blueprints/k8s/app';
 import { CDN_CACHE_POLICY, CDN_CACHE_POLICY_ANNOTATION } from '../components/cdn/k8s';
 import { awsTemplate, k8sObjects } from './support/stages';
 import { TEST_PROFILE_FILE } from './support/paths';
+import { validateSynthesizedTemplates } from './support/worker-setup';
+
+// Only this file synthesizes these templates: aws-cdk-lib's CloudFormation checks run on them.
+validateSynthesizedTemplates();
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cdn-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));

@@ -1,0 +1,14 @@
+/**
+ * Runs before each test file. aws-cdk-lib checks every template it synthesizes against CloudFormation's
+ * rules with a WebAssembly engine that is loaded again in every test file: a quarter to a third of a
+ * synth's CPU. globalSetup synthesizes every stage of the shared profile with the check on (cdk.json makes
+ * a finding fail synth), and the files that own a template no other file makes (aws-kafka: MSK on
+ * million-merchants; cdn: CloudFront) turn it back on; the other files render variants of those stacks to
+ * compare or inspect them, so they skip it.
+ */
+process.env.CDK_VALIDATION = 'false';
+
+/** For a test file whose templates only it synthesizes: run aws-cdk-lib's CloudFormation checks at synth. */
+export function validateSynthesizedTemplates(): void {
+  delete process.env.CDK_VALIDATION;
+}
