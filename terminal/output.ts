@@ -65,10 +65,11 @@ export function table(head: string[], rows: (string | number)[][], options: { al
   const interactive = Boolean(process.stdout.isTTY);
   const cells = rows.map((row) => row.map(String));
   const multiLineColour = cells.some((row) => row.some((cell) => cell.includes('\n') && cell.includes('\u001b')));
+  const rectangular = cells.every((row) => row.length === head.length);
   // cli-table3 lays out borderless tables about a hundred times slower than padding does (it measures
   // every cell's width over and over): `stagekit plan` spent most of its time there. Borders, and
-  // coloured multi-line cells (whose colour codes cli-table3 reopens on every line), still go through it.
-  if (!interactive && !multiLineColour) return paddedTable(head.map((h) => colors.bold(h)), cells, options.alignRight ?? []);
+  // coloured multi-line cells (whose colour codes cli-table3 reopens on every line) and ragged rows still go through it.
+  if (!interactive && !multiLineColour && rectangular) return paddedTable(head.map((h) => colors.bold(h)), cells, options.alignRight ?? []);
   const Table = cliTable();
   const t = new Table({
     head: head.map((h) => colors.bold(h)),
@@ -89,7 +90,7 @@ export function table(head: string[], rows: (string | number)[][], options: { al
  */
 function paddedTable(head: string[], rows: string[][], alignRight: readonly number[]): string {
   const width = loadStringWidth();
-  const grid = [head, ...rows].map((row) => head.map((_, column) => (row[column] ?? '').split('\n')));
+  const grid = [head, ...rows].map((row) => row.map((cell) => cell.split('\n')));
   const columnWidths = head.map((_, column) => Math.max(...grid.map((row) => Math.max(...row[column].map((line) => width(line))))));
   const lines: string[] = [];
   for (const row of grid) {

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { colorEnabled, colors, progress } from '../terminal/output';
+import fc from 'fast-check';
+import { colorEnabled, colors, progress, table } from '../terminal/output';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
 import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
@@ -69,6 +70,28 @@ describe('colour follows NO_COLOR at the moment of writing', () => {
         else process.env[key] = value;
       }
     }
+  });
+});
+
+describe('piped tables', () => {
+  // table() pads borderless tables itself (cli-table3 was most of `stagekit plan`'s time): the bytes must stay cli-table3's.
+  const Table = require('cli-table3');
+  const none = Object.fromEntries(['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((c) => [c, '']));
+  const cliTable3 = (head: string[], rows: string[][], alignRight: number[]) => {
+    const t = new Table({ head: head.map((h) => colors.bold(h)), style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 }, chars: none, colAligns: head.map((_, i) => (alignRight.includes(i) ? 'right' : 'left')) });
+    for (const row of rows) t.push(row);
+    return t.toString();
+  };
+  test('lay out exactly as cli-table3 does (wide characters, emoji, colour, several lines; ragged rows fall back to it)', () => {
+    const cell = fc.oneof(fc.constantFrom('', 'x', '$1,234', '→ † ×', 'é 中文', '😀 ok', 'two\nlines', 'a\nb\nc', colors.red('REPLACED'), ' lead', 'trail '), fc.string({ maxLength: 12 }).map((text) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(cell, { minLength: 5, maxLength: 5 }), { maxLength: 6 }), fc.array(fc.nat(5)), fc.boolean(), (columns, wideRows, alignRight, ragged) => {
+        const head = Array.from({ length: columns }, (_, i) => `column ${i}`);
+        const rows = wideRows.map((row, i) => row.slice(0, ragged && i === 0 ? Math.max(1, columns - 1) : columns));
+        expect(table(head, rows, { alignRight })).toBe(cliTable3(head, rows, alignRight));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
