@@ -8,7 +8,7 @@ import { stageRenderer } from '../blueprints/render';
 
 const renderer = stageRenderer();
 import { TEST_PROFILE_FILE } from './support/paths';
-import { awsTemplate, k8sManifestFile } from './support/stages';
+import { awsTemplate, k8sManifestFile, k8sObjects } from './support/stages';
 
 // The shared synth ran once in globalSetup; a second run here must produce the same bytes.
 describe('synth is deterministic', () => {
@@ -16,9 +16,11 @@ describe('synth is deterministic', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-determinism-'));
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  test.each(STAGE_NAMES)('Kubernetes manifest of %s', (stage) => {
+  test.each(STAGE_NAMES)('Kubernetes manifest of %s; its objects are the YAML\'s documents', (stage) => {
     const again = renderer.writeK8s(computePlan(profile, stage), out);
     expect(fs.readFileSync(again.manifestFile, 'utf8')).toBe(fs.readFileSync(k8sManifestFile(stage), 'utf8'));
+    // renderK8s takes the objects from the charts, not from parsing its YAML: they must be the same documents.
+    expect(again.objects).toEqual(k8sObjects(stage));
   });
 
   test('CloudFormation template of the top stage', () => {
