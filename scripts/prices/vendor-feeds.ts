@@ -70,6 +70,16 @@ function catalogRegions(feed: any): any {
   return { ...feed, regions: Object.fromEntries(Object.entries(feed.regions).filter(([location]) => keep.has(location))) };
 }
 
+/** Keeps the named locations of a pricing-page map (all their price keys, unchanged); the `sets` index is dropped. */
+function keepLocations(feed: any, locations: readonly string[]): any {
+  const { sets: _sets, ...rest } = feed;
+  return { ...rest, regions: Object.fromEntries(Object.entries(feed.regions).filter(([location]) => locations.includes(location))) };
+}
+
+export const ROUTE53_GLOBAL_LOCATIONS = ['', 'Any'] as const;
+/** CloudFront's viewer geographies the catalog maps its regions to, and "" where the map keeps its transfer tiers. */
+export const CLOUDFRONT_LOCATIONS = ['United States', 'EU', 'Asia Pacific', 'India', ''] as const;
+
 function main([ec2shop, awsPrice]: string[]): void {
   if (!ec2shop || !awsPrice) throw new Error('usage: vendor-feeds.ts <yeo/ec2.shop git dir> <lamngockhuong/aws-price git dir>');
   mkdirSync(OUT, { recursive: true });
@@ -110,9 +120,13 @@ function main([ec2shop, awsPrice]: string[]): void {
     );
   }
   write('ec2shop_rds-mysql-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_RDS_COMMIT, 'data/rds/rds-mysql-ondemand.json')));
-  for (const service of ['lambda', 'dynamodb', 'kms']) {
+  for (const service of ['lambda', 'dynamodb', 'kms', 's3']) {
     write(`awsprice_${service}.json`, catalogRegions(show(awsPrice, AWSPRICE_COMMIT, `lib/data/pricing/${service}.json`)));
   }
+  // Route 53 prices health checks and hosted zones globally (the map's "" and "Any" locations), and CloudFront
+  // by viewer geography: those locations are kept instead of the catalog's regions.
+  write('awsprice_route53.json', keepLocations(show(awsPrice, AWSPRICE_COMMIT, 'lib/data/pricing/route53.json'), ROUTE53_GLOBAL_LOCATIONS));
+  write('awsprice_cloudfront.json', keepLocations(show(awsPrice, AWSPRICE_COMMIT, 'lib/data/pricing/cloudfront.json'), CLOUDFRONT_LOCATIONS));
 }
 
 if (require.main === module) main(process.argv.slice(2));
