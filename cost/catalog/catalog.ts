@@ -417,6 +417,29 @@ export class PriceCatalog {
     return this.resolveTiers(this.data.aws.route53PrivateHostedZone);
   }
 
+  /** CloudFront requests (USD per request) for viewers near the region, HTTPS and HTTP. */
+  cloudfrontRequests(region: AwsRegion): { geography: string; https: Price; http: Price } {
+    const geography = CLOUDFRONT_GEOGRAPHY[region];
+    const prices = this.data.aws.cloudfrontRequests?.[geography];
+    if (!prices) throw new PriceNotFound('CloudFront requests', `viewers in ${geography}`);
+    return { geography, https: this.resolve(prices.https), http: this.resolve(prices.http) };
+  }
+
+  /** Route 53 health checks (global). */
+  route53HealthChecks(): { basicAwsMonthly: Price; basicNonAwsMonthly: Price; optionalFeatureAwsMonthly: Price; optionalFeatureNonAwsMonthly: Price; freeAwsChecks: number } {
+    const checks = this.data.aws.route53HealthChecks;
+    if (!checks) throw new PriceNotFound('Route 53 health checks', 'global');
+    const { freeAwsChecks, ...prices } = checks;
+    return { ...this.resolveAll(prices), freeAwsChecks };
+  }
+
+  /** S3 Standard storage (tiers by cumulative GB-month) and requests, USD per request. */
+  s3Standard(region: AwsRegion): { storage: PriceTier[]; putCopyPostListRequest: Price; getAndOtherRequest: Price } {
+    const s3 = this.regional(region, 'S3').s3;
+    if (!s3) throw new PriceNotFound('S3', region);
+    return { storage: this.resolveTiers(s3.standardStorage), putCopyPostListRequest: this.resolve(s3.putCopyPostListRequest), getAndOtherRequest: this.resolve(s3.getAndOtherRequest) };
+  }
+
   // --- AWS Support and commitments ------------------------------------------------------------------------
 
   supportPlan(plan: SupportPlan): CatalogData['aws']['support'][SupportPlan] {

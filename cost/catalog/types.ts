@@ -43,7 +43,8 @@ export type PriceUnit =
   | 'request'
   | 'GB-second'
   | 'RCU-hour'
-  | 'WCU-hour';
+  | 'WCU-hour'
+  | 'check-month';
 
 /** How the `published` date of a source was established, most to least authoritative. */
 export type PublishedBasis =
@@ -200,6 +201,8 @@ export interface AwsRegionFlatPrices {
   };
   vpcInterfaceEndpoint: { hourlyPerAz: CatalogPrice; dataProcessed: CatalogTieredPrice };
   lambda: { requestX86: CatalogPrice; requestArm: CatalogPrice; gbSecondX86: CatalogPrice; gbSecondArm: CatalogPrice };
+  /** S3 Standard: storage by cumulative GB-month, and requests (USD per request). */
+  s3: { standardStorage: CatalogTieredPrice; putCopyPostListRequest: CatalogPrice; getAndOtherRequest: CatalogPrice };
   dynamodb: {
     onDemandReadRequest: CatalogPrice;
     onDemandWriteRequest: CatalogPrice;
@@ -329,6 +332,17 @@ export interface CatalogData {
     route53PrivateHostedZone: CatalogTieredPrice;
     /** CloudFront data transfer out to the internet, by viewer geography (global, not per region). */
     cloudfrontDataTransferOut: Record<string, CatalogTieredPrice>;
+    /** CloudFront requests (USD per request), by the same viewer geographies. */
+    cloudfrontRequests: Record<string, { https: CatalogPrice; http: CatalogPrice }>;
+    /** Route 53 health checks (global): per check-month, and per optional feature per check-month. */
+    route53HealthChecks: {
+      basicAwsMonthly: CatalogPrice;
+      basicNonAwsMonthly: CatalogPrice;
+      optionalFeatureAwsMonthly: CatalogPrice;
+      optionalFeatureNonAwsMonthly: CatalogPrice;
+      /** Basic AWS-endpoint checks an account gets free each month (the map's zero-price first tier). */
+      freeAwsChecks: number;
+    };
     support: Record<SupportPlan, SupportPlanRecord>;
     /** Which commitment rates the catalog has (EC2 standard RIs, no upfront) and which it has not; see `note`. */
     commitmentDiscounts: { available: boolean; note: string };

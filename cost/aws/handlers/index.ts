@@ -19,6 +19,7 @@ import { networkService } from './network';
 import { platformService } from './others';
 import { rdsService } from './rds';
 import { route53Service } from './route53';
+import { s3Service } from './s3';
 import { secretsService } from './secrets';
 import { sqsService } from './sqs';
 import type { ResourceHandler, ServiceHandlers } from './types';
@@ -43,6 +44,7 @@ export const SERVICES: readonly ServiceHandlers[] = [
   lambdaService,
   dynamodbService,
   cloudfrontService,
+  s3Service,
   platformService,
 ];
 
