@@ -85,8 +85,20 @@ describe('RDS for MySQL', () => {
     expect(db('us-east-1', '1y').costComponents[0]!.assumption).toMatch(/only the PostgreSQL RI maps are vendored/);
   });
 
-  test('MariaDB and Aurora stay not priced, with the reason', () => {
-    const maria = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mariadb', DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20 } } } }, { region: 'us-east-1' }).resources[0]!;
-    expect(maria.costComponents[0]!.notPriced).toMatch(/PostgreSQL and MySQL only, not mariadb/);
+  test('RDS for MariaDB: its own map per region (db.r6g.large Single-AZ $0.215/h us-east-1, $0.26/h eu-central-1; gp3 $0.115 / $0.137 per GB-month)', () => {
+    const feed = JSON.parse(readFileSync(join(ROOT, 'data/prices/feeds/ec2shop_rds-mariadb-ondemand.json'), 'utf8'));
+    const key = 'Database Instance MariaDB No license required db r6g.large Memory optimized Single-AZ Current Generation';
+    expect(Number(feed.regions['US East (N. Virginia)'][key].price)).toBe(0.215);
+    expect(Number(feed.regions['EU (Frankfurt)'][key].price)).toBe(0.26);
+    const maria = (region: 'us-east-1' | 'eu-central-1') =>
+      priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mariadb', DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20, StorageType: 'gp3', BackupRetentionPeriod: 0 } } } }, { region }).resources[0]!;
+    expect(maria('us-east-1').costComponents.map((c) => c.price)).toEqual([0.215, 0.115]);
+    expect(maria('eu-central-1').costComponents.map((c) => c.price)).toEqual([0.26, 0.137]);
+    expect(maria('us-east-1').costComponents[0]!.name).toMatch(/MariaDB, db\.r6g\.large, Single-AZ/);
+  });
+
+  test('Aurora stays not priced, with the reason', () => {
+    const aurora = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'aurora-postgresql', DBClusterIdentifier: 'c', DBInstanceClass: 'db.r6g.large' } } } }, { region: 'us-east-1' }).resources[0]!;
+    expect(aurora.costComponents[0]!.notPriced).toMatch(/Aurora cluster instances are not in the catalog/);
   });
 });

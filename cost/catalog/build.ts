@@ -114,6 +114,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     elasticacheReserved: {} as CatalogData['aws']['elasticacheReserved'],
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
     rdsMysql: {} as CatalogData['aws']['rdsMysql'],
+    rdsMariadb: {} as CatalogData['aws']['rdsMariadb'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
     regional: {} as CatalogData['aws']['regional'],
@@ -165,6 +166,8 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
     const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
     aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
+    const mariadb = parseRdsEngine(feed('rds-mariadb'), region, 'rds-mariadb', 'mariadb');
+    aws.rdsMariadb[region] = rdsTable(mariadb, useFeed('rds-mariadb', mariadb.published));
 
     const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
     aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };

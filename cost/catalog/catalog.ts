@@ -125,6 +125,10 @@ const CLOUDFRONT_GEOGRAPHY: Record<AwsRegion, string> = {
   'ap-southeast-1': 'hong-kong-singapore-asia',
 };
 
+/** The RDS engines whose on-demand maps the catalog carries. */
+export type RdsEngine = 'postgres' | 'mysql' | 'mariadb';
+const RDS_ENGINE_NAME: Record<RdsEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
+
 const DEPLOYMENT_LABEL: Record<RdsDeployment, string> = {
   'single-az': 'Single-AZ',
   'multi-az': 'Multi-AZ',
@@ -214,10 +218,10 @@ export class PriceCatalog {
     return this.rdsHourly(region, 'postgres', instanceClass, deployment);
   }
 
-  /** RDS instance-hours for an engine whose map the catalog carries (PostgreSQL, MySQL). */
-  rdsHourly(region: AwsRegion, engine: 'postgres' | 'mysql', instanceClass: string, deployment: RdsDeployment): Price {
-    const name = engine === 'mysql' ? 'RDS for MySQL' : 'RDS for PostgreSQL';
-    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, name)];
+  /** RDS instance-hours for an engine whose map the catalog carries (PostgreSQL, MySQL, MariaDB). */
+  rdsHourly(region: AwsRegion, engine: RdsEngine, instanceClass: string, deployment: RdsDeployment): Price {
+    const name = `RDS for ${RDS_ENGINE_NAME[engine]}`;
+    const table = this.rdsTables(engine)?.[this.region(region, name)];
     if (!table) throw new PriceNotFound(name, `${instanceClass} in ${region}`, 'no such engine map in this catalog');
     const row = table.classes[instanceClass];
     const usd = row?.hourly[deployment];
@@ -231,6 +235,10 @@ export class PriceCatalog {
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
+  private rdsTables(engine: RdsEngine): CatalogData['aws']['rdsPostgres'] | undefined {
+    return engine === 'mysql' ? this.data.aws.rdsMysql : engine === 'mariadb' ? this.data.aws.rdsMariadb : this.data.aws.rdsPostgres;
+  }
+
   /** vCPU and memory of an RDS instance class, and the deployments it is offered in. */
   rdsPostgresClass(region: AwsRegion, instanceClass: string): { vcpu: number; memoryGiB: number; deployments: RdsDeployment[] } {
     const row = this.data.aws.rdsPostgres[this.region(region, 'RDS for PostgreSQL')].classes[instanceClass];
@@ -239,8 +247,8 @@ export class PriceCatalog {
   }
 
   /** Storage, provisioned IOPS/throughput and backup prices. Multi-AZ storage is billed for both copies. */
-  rdsStorage(region: AwsRegion, deployment: RdsDeployment, engine: 'postgres' | 'mysql' = 'postgres'): RdsStorage {
-    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, 'RDS storage')];
+  rdsStorage(region: AwsRegion, deployment: RdsDeployment, engine: RdsEngine = 'postgres'): RdsStorage {
+    const table = this.rdsTables(engine)?.[this.region(region, 'RDS storage')];
     if (!table) throw new PriceNotFound('RDS storage', `${engine} in ${region}`, 'no such engine map in this catalog');
     const row = table.storage[deployment];
     if (!row) throw new PriceNotFound('RDS storage', `${DEPLOYMENT_LABEL[deployment]} in ${region}`);

@@ -326,6 +326,7 @@ export interface CatalogData {
     elasticacheReserved: Record<AwsRegion, Record<CommitmentTerm, CacheReservedTable>>;
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
     rdsMysql: Record<AwsRegion, RdsRegionTable>;
+    rdsMariadb: Record<AwsRegion, RdsRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;

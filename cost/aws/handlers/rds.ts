@@ -1,5 +1,5 @@
-/** RDS: database instances and read replicas (PostgreSQL and MySQL), their storage, provisioned IOPS and backups. */
-import { PriceNotFound, type Price, type RdsDeployment } from '../../catalog';
+/** RDS: database instances and read replicas (PostgreSQL, MySQL, MariaDB), their storage, provisioned IOPS and backups. */
+import { PriceNotFound, type Price, type RdsDeployment, type RdsEngine } from '../../catalog';
 import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { count, gib } from '../../usage';
 import { AwsContext, committed, lookup, priced, usageLine } from '../context';
@@ -12,12 +12,13 @@ function rdsGp3Baseline(storageGiB: number): { iops: number; throughput: number 
 }
 
 /** Engines with an RDS price map in the catalog, by CloudFormation's Engine value. */
-const PRICED_ENGINES: Record<string, { key: 'postgres' | 'mysql'; label: string }> = {
+const PRICED_ENGINES: Record<string, { key: RdsEngine; label: string }> = {
   postgres: { key: 'postgres', label: 'PostgreSQL' },
   mysql: { key: 'mysql', label: 'MySQL' },
+  mariadb: { key: 'mariadb', label: 'MariaDB' },
 };
 
-function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number, engine: 'postgres' | 'mysql' = 'postgres'): CostComponent[] {
+function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number, engine: RdsEngine = 'postgres'): CostComponent[] {
   const s = ctx.catalog.rdsStorage(ctx.region, deployment, engine);
   const copies = deployment === 'multi-az' ? ' (both copies, Multi-AZ)' : '';
   const need = (price: Price | undefined, what: string): Price => {
@@ -71,7 +72,7 @@ export const rdsInstance = handler({
     const role = isReplica ? 'Read replica' : 'Database instance';
     if (spec.inCluster) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', 'Aurora cluster instances are not in the catalog')]);
     const priced_ = PRICED_ENGINES[engine];
-    if (!priced_) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL and MySQL only, not ${engine}`)]);
+    if (!priced_) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL, MySQL and MariaDB only, not ${engine}`)]);
     if (!instanceClass) return resource(id, type, [unpricedComponent(role, 'hours', 'DBInstanceClass is not a literal')]);
     const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () => {
       const label = `${role} (${priced_.label}, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`;

@@ -28,6 +28,7 @@ export interface RdsPostgresRegion {
 export const RDS_ENGINES = {
   postgres: { spelled: 'PostgreSQL', source: 'rds-postgresql-ondemand' },
   mysql: { spelled: 'MySQL', source: 'rds-mysql-ondemand' },
+  mariadb: { spelled: 'MariaDB', source: 'rds-mariadb-ondemand' },
 } as const;
 export type RdsEngine = keyof typeof RDS_ENGINES;
 
@@ -51,7 +52,7 @@ export function parseRdsPostgres(payload: unknown, region: AwsRegion, feedName: 
   return parseRdsEngine(payload, region, feedName, 'postgres');
 }
 
-/** An RDS engine's on-demand map (same key layout for PostgreSQL and MySQL). */
+/** An RDS engine's on-demand map (same key layout for PostgreSQL, MySQL and MariaDB). */
 export function parseRdsEngine(payload: unknown, region: AwsRegion, feedName: string, engine: RdsEngine): RdsPostgresRegion {
   const INSTANCE_KEY = instanceKey(engine);
   const feed = parsePricingPageFeed(payload, feedName);
