@@ -165,3 +165,35 @@ describe('handlers', () => {
     expect(cdn.costComponents.some((c) => c.notPriced)).toBe(false);
   });
 });
+
+describe('OpenSearch Service (the AWS es-ondemand map, 2024-08-28)', () => {
+  const domain = (region: AwsRegion, ClusterConfig: Record<string, unknown>, EBSOptions: Record<string, unknown> = {}) =>
+    priceTemplate({ Resources: { Search: { Type: 'AWS::OpenSearchService::Domain', Properties: { ClusterConfig, EBSOptions } } } }, { region }).resources[0]!;
+
+  test.each([
+    ['us-east-1', 0.167, 0.122],
+    ['eu-central-1', 0.202, 0.1452],
+    ['ap-south-1', 0.108, 0.1391],
+    ['us-west-2', 0.167, 0.122],
+    ['eu-west-1', 0.187, 0.1342],
+    ['ap-southeast-1', 0.202, 0.1464],
+  ] as [AwsRegion, number, number][])('%s: r6g.large.search $%s/h, gp3 $%s per GB-month, each from its own row', (region, hourly, gp3) => {
+    const feed = vendored('ec2shop_es-ondemand.json');
+    const location = { 'us-east-1': 'US East (N. Virginia)', 'eu-central-1': 'EU (Frankfurt)', 'ap-south-1': 'Asia Pacific (Mumbai)', 'us-west-2': 'US West (Oregon)', 'eu-west-1': 'EU (Ireland)', 'ap-southeast-1': 'Asia Pacific (Singapore)' }[region];
+    expect(Number(feed.regions[location]['r6g large.search - OnDemand - Memory optimized - Current Generation'].price)).toBe(hourly);
+    expect(Number(feed.regions[location]['EBS Volume GP3'].price)).toBe(gp3);
+    const priced = domain(region, { InstanceType: 'r6g.large.search', InstanceCount: 3, DedicatedMasterEnabled: true, DedicatedMasterType: 'r6g.large.search', DedicatedMasterCount: 3 }, { EBSEnabled: true, VolumeType: 'gp3', VolumeSize: 100 });
+    expect(priced.status).toBe('priced');
+    expect(priced.costComponents.map((c) => [c.price, c.monthlyQuantity])).toEqual([
+      [hourly, 3 * HOURS_PER_MONTH],
+      [hourly, 3 * HOURS_PER_MONTH],
+      [gp3, 300],
+    ]);
+  });
+
+  test('UltraWarm, provisioned gp3 IOPS and an unknown instance type are named holes, not guesses', () => {
+    const priced = domain('us-east-1', { InstanceType: 'r6g.large.search', InstanceCount: 2, WarmEnabled: true, WarmType: 'ultrawarm1.medium.search', WarmCount: 2 }, { EBSEnabled: true, VolumeType: 'gp3', VolumeSize: 500, Iops: 6000 });
+    expect(priced.costComponents.filter((c) => c.notPriced).map((c) => c.name)).toEqual(['UltraWarm nodes and managed storage', 'Provisioned IOPS / throughput']);
+    expect(domain('us-east-1', { InstanceType: 'x9.huge.search' }).status).toBe('not-priced');
+  });
+});

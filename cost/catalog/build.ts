@@ -21,6 +21,7 @@ import { CLOUDFRONT_MAP_LOCATIONS, parseCloudFrontRequests, parseRoute53HealthCh
 import { parseElastiCache } from './parsers/elasticache';
 import { parseProviderList, parseProviderLocations, type ParsedProviderList } from './parsers/eu-cloud-prices';
 import { parseMsk } from './parsers/msk';
+import { parseOpenSearch } from './parsers/opensearch';
 import { parseCloudWatch, parseEks, parseNatGateway, parseVpc, type FeedTier } from './parsers/network';
 import { parseRdsEngine, parseRdsPostgres, type RdsPostgresRegion, type RdsStoragePrices } from './parsers/rds';
 import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
@@ -115,6 +116,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
     rdsMysql: {} as CatalogData['aws']['rdsMysql'],
     rdsMariadb: {} as CatalogData['aws']['rdsMariadb'],
+    opensearch: {} as CatalogData['aws']['opensearch'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
     regional: {} as CatalogData['aws']['regional'],
@@ -168,6 +170,15 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
     const mariadb = parseRdsEngine(feed('rds-mariadb'), region, 'rds-mariadb', 'mariadb');
     aws.rdsMariadb[region] = rdsTable(mariadb, useFeed('rds-mariadb', mariadb.published));
+    const search = parseOpenSearch(feed('opensearch'), region, 'opensearch');
+    const searchSource = useFeed('opensearch', search.published);
+    aws.opensearch[region] = {
+      source: searchSource,
+      instances: search.instances,
+      gp3PerGbMonth: price(search.gp3PerGbMonth, 'GB-month', searchSource, '"EBS Volume GP3"'),
+      gp2PerGbMonth: price(search.gp2PerGbMonth, 'GB-month', searchSource, '"EBS Volume General Purpose"'),
+      magneticPerGbMonth: price(search.magneticPerGbMonth, 'GB-month', searchSource, '"EBS Volume Magnetic"'),
+    };
 
     const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
     aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };

@@ -255,6 +255,25 @@ export class PriceCatalog {
     return { ...this.resolveAll(row), backupPerGbMonth: this.resolve(table.backupPerGbMonth) };
   }
 
+  // --- OpenSearch Service -------------------------------------------------------------------------------
+
+  /** OpenSearch Service instance-hours (data and dedicated master nodes) by instance type ("r6g.large.search"). */
+  opensearchHourly(region: AwsRegion, instanceType: string): Price {
+    const table = this.data.aws.opensearch?.[this.region(region, 'OpenSearch')];
+    if (!table) throw new PriceNotFound('OpenSearch', `${instanceType} in ${region}`, 'no OpenSearch map in this catalog');
+    const row = table.instances[instanceType];
+    if (!row) throw new PriceNotFound('OpenSearch instance', `${instanceType} in ${region}`, 'no such instance type in the feed');
+    return this.resolve({ usd: row.usd, unit: 'instance-hour', source: table.source });
+  }
+
+  /** OpenSearch EBS storage per GB-month by volume type. */
+  opensearchStorage(region: AwsRegion): { gp3PerGbMonth: Price; gp2PerGbMonth: Price; magneticPerGbMonth: Price } {
+    const table = this.data.aws.opensearch?.[this.region(region, 'OpenSearch storage')];
+    if (!table) throw new PriceNotFound('OpenSearch storage', region, 'no OpenSearch map in this catalog');
+    const { gp3PerGbMonth, gp2PerGbMonth, magneticPerGbMonth } = table;
+    return this.resolveAll({ gp3PerGbMonth, gp2PerGbMonth, magneticPerGbMonth });
+  }
+
   // --- ElastiCache and MSK --------------------------------------------------------------------------------
 
   elasticacheHourly(region: AwsRegion, nodeType: string, engine: CacheEngine): Price {

@@ -143,6 +143,15 @@ export interface CacheRegionTable {
   nodes: Record<string, CacheNodeRow>;
 }
 
+export interface OpenSearchRegionTable {
+  source: string;
+  /** USD per instance-hour by instance type ("r6g.large.search"). */
+  instances: Record<string, { usd: number; vcpu: number; memoryGiB: number }>;
+  gp3PerGbMonth: CatalogPrice;
+  gp2PerGbMonth: CatalogPrice;
+  magneticPerGbMonth: CatalogPrice;
+}
+
 export interface MskRegionTable {
   source: string;
   brokers: Record<string, { vcpu: number; memoryGiB: number; usd: number }>;
@@ -327,6 +336,7 @@ export interface CatalogData {
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
     rdsMysql: Record<AwsRegion, RdsRegionTable>;
     rdsMariadb: Record<AwsRegion, RdsRegionTable>;
+    opensearch: Record<AwsRegion, OpenSearchRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;

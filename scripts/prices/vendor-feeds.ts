@@ -18,6 +18,8 @@ const OUT = resolve(__dirname, '../../data/prices/feeds');
 export const EC2SHOP_COMMIT = '73696e380ae600b175f859850a726edebd1de72f';
 /** The ec2.shop commit whose RDS MySQL and MariaDB maps are present in the snapshot (the same as the shared PostgreSQL map's). */
 export const EC2SHOP_RDS_COMMIT = '44337592ba03';
+/** The last ec2.shop commit whose OpenSearch on-demand map (data/es/es-ondemand.json) is present in the snapshot. */
+export const EC2SHOP_ES_COMMIT = 'dfecfb0aae8f25807f6c122c403abc4dd6f7a416';
 export const AWSPRICE_COMMIT = '508fb45296c89efe38772babd7ec766644629267';
 const RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Operating System', 'Tenancy', 'Pre Installed S/W', 'Location', 'OnDemand:PricePerUnit', 'price'];
 const RDS_RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Deployment Option', 'Database Engine', 'Location', 'OnDemand:PricePerUnit', 'price'];
@@ -120,6 +122,7 @@ function main([ec2shop, awsPrice]: string[]): void {
     );
   }
   write('ec2shop_rds-mysql-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_RDS_COMMIT, 'data/rds/rds-mysql-ondemand.json')));
+  write('ec2shop_es-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_ES_COMMIT, 'data/es/es-ondemand.json')));
   write('ec2shop_rds-mariadb-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_RDS_COMMIT, 'data/rds/rds-mariadb-ondemand.json')));
   for (const service of ['lambda', 'dynamodb', 'kms', 's3']) {
     write(`awsprice_${service}.json`, catalogRegions(show(awsPrice, AWSPRICE_COMMIT, `lib/data/pricing/${service}.json`)));

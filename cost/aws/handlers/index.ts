@@ -18,6 +18,7 @@ import { mskService } from './msk';
 import { networkService } from './network';
 import { platformService } from './others';
 import { rdsService } from './rds';
+import { opensearchService } from './opensearch';
 import { route53Service } from './route53';
 import { s3Service } from './s3';
 import { secretsService } from './secrets';
@@ -45,6 +46,7 @@ export const SERVICES: readonly ServiceHandlers[] = [
   dynamodbService,
   cloudfrontService,
   s3Service,
+  opensearchService,
   platformService,
 ];
 
