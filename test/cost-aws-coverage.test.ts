@@ -102,3 +102,34 @@ describe('RDS for MySQL', () => {
     expect(aurora.costComponents[0]!.notPriced).toMatch(/Aurora cluster instances are not in the catalog/);
   });
 });
+
+describe('RDS Extended Support (the RDS maps\' "Year 1 Year 2" / "Year 3" keys, read against the RDS release calendar)', () => {
+  const db = (Properties: Record<string, unknown>, asOf: string, region: 'us-east-1' | 'eu-central-1' = 'us-east-1') =>
+    priceTemplate(
+      { Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20, StorageType: 'gp3', BackupRetentionPeriod: 0, ...Properties } } } },
+      { region, asOf: new Date(`${asOf}T12:00:00Z`) },
+    ).resources[0]!;
+  const surcharge = (r: ReturnType<typeof db>) => r.costComponents.find((c) => c.name.startsWith('RDS Extended Support'));
+
+  test('PostgreSQL 12 in years 1-2: $0.100 per vCPU-hour in us-east-1, $0.122 in eu-central-1; the Multi-AZ standby counts', () => {
+    const single = surcharge(db({ Engine: 'postgres', EngineVersion: '12.22' }, '2026-12-02'))!;
+    expect(single).toMatchObject({ price: 0.1, monthlyQuantity: 2 * HOURS_PER_MONTH });
+    expect(single.name).toMatch(/PostgreSQL 12\), years 1-2/);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22' }, '2026-12-02', 'eu-central-1'))!.price).toBe(0.122);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22', MultiAZ: true }, '2026-12-02'))!.monthlyQuantity).toBe(4 * HOURS_PER_MONTH);
+  });
+
+  test('MySQL 5.7 and PostgreSQL 11 are in year 3 from 2026-03-01 ($0.200)', () => {
+    expect(surcharge(db({ Engine: 'mysql', EngineVersion: '5.7.44' }, '2026-02-28'))!.price).toBe(0.1);
+    expect(surcharge(db({ Engine: 'mysql', EngineVersion: '5.7.44' }, '2026-03-01'))!.price).toBe(0.2);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '11.22' }, '2026-12-02'))!.name).toMatch(/year 3/);
+  });
+
+  test('no surcharge in standard support, when the template opts out, or without a version; a version the map lacks is a named hole', () => {
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '16.4' }, '2026-12-02'))).toBeUndefined();
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22', EngineLifecycleSupport: 'open-source-rds-extended-support-disabled' }, '2026-12-02'))).toBeUndefined();
+    expect(surcharge(db({ Engine: 'postgres' }, '2026-12-02'))).toBeUndefined();
+    // PostgreSQL 13 left standard support on 2026-03-01, but the 2024-09-28 map has no surcharge for it yet.
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '13.16' }, '2026-12-02'))!.notPriced).toMatch(/lists no surcharge for this version/);
+  });
+});

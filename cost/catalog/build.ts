@@ -163,6 +163,19 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
         ]),
       ),
       backupPerGbMonth: price(rds.backupPerGbMonth, 'GB-month', rdsSource, 'backup storage beyond the free allowance ("Storage Snapshot")'),
+      ...(Object.keys(rds.extendedSupport).length
+        ? {
+            extendedSupport: Object.fromEntries(
+              Object.entries(rds.extendedSupport).map(([version, bands]) => [
+                version,
+                {
+                  years1To2: price(bands.years1To2, 'vCPU-hour', rdsSource, `RDS Extended Support, years 1 and 2 past the end of standard support (version ${version})`),
+                  year3: price(bands.year3, 'vCPU-hour', rdsSource, `RDS Extended Support, year 3 (version ${version})`),
+                },
+              ]),
+            ),
+          }
+        : {}),
     });
     const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
     aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));

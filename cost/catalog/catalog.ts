@@ -235,6 +235,21 @@ export class PriceCatalog {
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
+  /** RDS Extended Support surcharge per vCPU-hour for a major version, years 1-2 and year 3. */
+  rdsExtendedSupport(region: AwsRegion, engine: RdsEngine, version: string): { years1To2: Price; year3: Price } {
+    const name = `RDS for ${RDS_ENGINE_NAME[engine]} Extended Support`;
+    const bands = this.rdsTables(engine)?.[this.region(region, name)]?.extendedSupport?.[version];
+    if (!bands) throw new PriceNotFound(name, `version ${version} in ${region}`, 'the engine\'s price map lists no surcharge for this version');
+    return this.resolveAll(bands);
+  }
+
+  /** vCPUs of an RDS instance class in an engine's map. */
+  rdsVcpu(region: AwsRegion, engine: RdsEngine, instanceClass: string): number {
+    const row = this.rdsTables(engine)?.[this.region(region, `RDS for ${RDS_ENGINE_NAME[engine]}`)]?.classes[instanceClass];
+    if (!row) throw new PriceNotFound(`RDS for ${RDS_ENGINE_NAME[engine]}`, `${instanceClass} in ${region}`);
+    return row.vcpu;
+  }
+
   private rdsTables(engine: RdsEngine): CatalogData['aws']['rdsPostgres'] | undefined {
     return engine === 'mysql' ? this.data.aws.rdsMysql : engine === 'mariadb' ? this.data.aws.rdsMariadb : this.data.aws.rdsPostgres;
   }

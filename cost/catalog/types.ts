@@ -128,6 +128,8 @@ export interface RdsRegionTable {
   classes: Record<string, RdsClassRow>;
   storage: Partial<Record<RdsDeployment, RdsStorageRow>>;
   backupPerGbMonth: CatalogPrice;
+  /** RDS Extended Support surcharge per vCPU-hour by major version, for the versions the map lists. */
+  extendedSupport?: Record<string, { years1To2: CatalogPrice; year3: CatalogPrice }>;
 }
 
 export type CacheEngine = 'redis' | 'valkey' | 'memcached';

@@ -22,6 +22,11 @@ export interface RdsPostgresRegion {
   classes: Record<string, { vcpu: number; memoryGiB: number; hourly: Partial<Record<RdsDeployment, number>> }>;
   storage: Record<RdsDeployment, RdsStoragePrices>;
   backupPerGbMonth: number;
+  /**
+   * RDS Extended Support surcharge, USD per vCPU-hour, by major version ("11", "5.7"): keys like
+   * "PostgreSQL Year 1 Year 2 11" and "MySQL Year 3 5 7". Only the versions the map lists.
+   */
+  extendedSupport: Record<string, { years1To2: number; year3: number }>;
 }
 
 /** The engines whose maps the catalog reads, as the maps spell them, with the map's source name. */
@@ -97,7 +102,26 @@ export function parseRdsEngine(payload: unknown, region: AwsRegion, feedName: st
     classes,
     storage,
     backupPerGbMonth: priceByKey(records, 'Storage Snapshot', feedName),
+    extendedSupport: extendedSupportPrices(records, engine, feedName),
   };
+}
+
+function extendedSupportPrices(records: Record<string, { price: string }>, engine: RdsEngine, feedName: string): RdsPostgresRegion['extendedSupport'] {
+  const band = new RegExp(`^${RDS_ENGINES[engine].spelled} (Year 1 Year 2|Year 3) (\\d+(?: \\d+)?)$`);
+  const found: Record<string, { years1To2?: number; year3?: number }> = {};
+  for (const [key, record] of Object.entries(records)) {
+    const match = band.exec(key);
+    if (!match) continue;
+    const version = match[2]!.replace(' ', '.');
+    const row = (found[version] ??= {});
+    row[match[1] === 'Year 3' ? 'year3' : 'years1To2'] = usd(record as never, `${feedName} "${key}"`);
+  }
+  const out: RdsPostgresRegion['extendedSupport'] = {};
+  for (const [version, row] of Object.entries(found)) {
+    if (row.years1To2 === undefined || row.year3 === undefined) throw new FeedFormatError(feedName, `extended support for ${RDS_ENGINES[engine].spelled} ${version} lacks a year band`);
+    out[version] = { years1To2: row.years1To2, year3: row.year3 };
+  }
+  return out;
 }
 
 function dropUndefined<T extends object>(value: T): T {
