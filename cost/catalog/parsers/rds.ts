@@ -6,7 +6,7 @@
  */
 import { FeedFormatError } from '../errors';
 import type { AwsRegion, IsoDate, RdsDeployment } from '../types';
-import { expectManifest, gib, integer, parsePricingPageFeed, priceByKey, publicationDate, regionRecords, usd } from './aws-pricing-page';
+import { expectManifest, gib, integer, parsePricingPageFeed, priceByKey, publicationDate, regionRecords, usd, type PriceRecord } from './aws-pricing-page';
 
 export interface RdsStoragePrices {
   gp2PerGbMonth?: number;
@@ -106,7 +106,7 @@ export function parseRdsEngine(payload: unknown, region: AwsRegion, feedName: st
   };
 }
 
-function extendedSupportPrices(records: Record<string, { price: string }>, engine: RdsEngine, feedName: string): RdsPostgresRegion['extendedSupport'] {
+function extendedSupportPrices(records: Record<string, PriceRecord>, engine: RdsEngine, feedName: string): RdsPostgresRegion['extendedSupport'] {
   const band = new RegExp(`^${RDS_ENGINES[engine].spelled} (Year 1 Year 2|Year 3) (\\d+(?: \\d+)?)$`);
   const found: Record<string, { years1To2?: number; year3?: number }> = {};
   for (const [key, record] of Object.entries(records)) {
@@ -114,12 +114,12 @@ function extendedSupportPrices(records: Record<string, { price: string }>, engin
     if (!match) continue;
     const version = match[2]!.replace(' ', '.');
     const row = (found[version] ??= {});
-    row[match[1] === 'Year 3' ? 'year3' : 'years1To2'] = usd(record as never, `${feedName} "${key}"`);
+    row[match[1] === 'Year 3' ? 'year3' : 'years1To2'] = usd(record, `${feedName} "${key}"`);
   }
   const out: RdsPostgresRegion['extendedSupport'] = {};
   for (const [version, row] of Object.entries(found)) {
-    if (row.years1To2 === undefined || row.year3 === undefined) throw new FeedFormatError(feedName, `extended support for ${RDS_ENGINES[engine].spelled} ${version} lacks a year band`);
-    out[version] = { years1To2: row.years1To2, year3: row.year3 };
+    // A version with one band only cannot be priced through its support life: left out (the bill names it).
+    if (row.years1To2 !== undefined && row.year3 !== undefined) out[version] = { years1To2: row.years1To2, year3: row.year3 };
   }
   return out;
 }
