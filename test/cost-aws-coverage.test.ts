@@ -85,8 +85,51 @@ describe('RDS for MySQL', () => {
     expect(db('us-east-1', '1y').costComponents[0]!.assumption).toMatch(/only the PostgreSQL RI maps are vendored/);
   });
 
-  test('MariaDB and Aurora stay not priced, with the reason', () => {
-    const maria = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mariadb', DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20 } } } }, { region: 'us-east-1' }).resources[0]!;
-    expect(maria.costComponents[0]!.notPriced).toMatch(/PostgreSQL and MySQL only, not mariadb/);
+  test('RDS for MariaDB: its own map per region (db.r6g.large Single-AZ $0.215/h us-east-1, $0.26/h eu-central-1; gp3 $0.115 / $0.137 per GB-month)', () => {
+    const feed = JSON.parse(readFileSync(join(ROOT, 'data/prices/feeds/ec2shop_rds-mariadb-ondemand.json'), 'utf8'));
+    const key = 'Database Instance MariaDB No license required db r6g.large Memory optimized Single-AZ Current Generation';
+    expect(Number(feed.regions['US East (N. Virginia)'][key].price)).toBe(0.215);
+    expect(Number(feed.regions['EU (Frankfurt)'][key].price)).toBe(0.26);
+    const maria = (region: 'us-east-1' | 'eu-central-1') =>
+      priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'mariadb', DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20, StorageType: 'gp3', BackupRetentionPeriod: 0 } } } }, { region }).resources[0]!;
+    expect(maria('us-east-1').costComponents.map((c) => c.price)).toEqual([0.215, 0.115]);
+    expect(maria('eu-central-1').costComponents.map((c) => c.price)).toEqual([0.26, 0.137]);
+    expect(maria('us-east-1').costComponents[0]!.name).toMatch(/MariaDB, db\.r6g\.large, Single-AZ/);
+  });
+
+  test('Aurora stays not priced, with the reason', () => {
+    const aurora = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'aurora-postgresql', DBClusterIdentifier: 'c', DBInstanceClass: 'db.r6g.large' } } } }, { region: 'us-east-1' }).resources[0]!;
+    expect(aurora.costComponents[0]!.notPriced).toMatch(/Aurora cluster instances are not in the catalog/);
+  });
+});
+
+describe('RDS Extended Support (the RDS maps\' "Year 1 Year 2" / "Year 3" keys, read against the RDS release calendar)', () => {
+  const db = (Properties: Record<string, unknown>, asOf: string, region: 'us-east-1' | 'eu-central-1' = 'us-east-1') =>
+    priceTemplate(
+      { Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.r6g.large', AllocatedStorage: 20, StorageType: 'gp3', BackupRetentionPeriod: 0, ...Properties } } } },
+      { region, asOf: new Date(`${asOf}T12:00:00Z`) },
+    ).resources[0]!;
+  const surcharge = (r: ReturnType<typeof db>) => r.costComponents.find((c) => c.name.startsWith('RDS Extended Support'));
+
+  test('PostgreSQL 12 in years 1-2: $0.100 per vCPU-hour in us-east-1, $0.122 in eu-central-1; the Multi-AZ standby counts', () => {
+    const single = surcharge(db({ Engine: 'postgres', EngineVersion: '12.22' }, '2026-12-02'))!;
+    expect(single).toMatchObject({ price: 0.1, monthlyQuantity: 2 * HOURS_PER_MONTH });
+    expect(single.name).toMatch(/PostgreSQL 12\), years 1-2/);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22' }, '2026-12-02', 'eu-central-1'))!.price).toBe(0.122);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22', MultiAZ: true }, '2026-12-02'))!.monthlyQuantity).toBe(4 * HOURS_PER_MONTH);
+  });
+
+  test('MySQL 5.7 and PostgreSQL 11 are in year 3 from 2026-03-01 ($0.200)', () => {
+    expect(surcharge(db({ Engine: 'mysql', EngineVersion: '5.7.44' }, '2026-02-28'))!.price).toBe(0.1);
+    expect(surcharge(db({ Engine: 'mysql', EngineVersion: '5.7.44' }, '2026-03-01'))!.price).toBe(0.2);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '11.22' }, '2026-12-02'))!.name).toMatch(/year 3/);
+  });
+
+  test('no surcharge in standard support, when the template opts out, or without a version; a version the map lacks is a named hole', () => {
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '16.4' }, '2026-12-02'))).toBeUndefined();
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22', EngineLifecycleSupport: 'open-source-rds-extended-support-disabled' }, '2026-12-02'))).toBeUndefined();
+    expect(surcharge(db({ Engine: 'postgres' }, '2026-12-02'))).toBeUndefined();
+    // PostgreSQL 13 left standard support on 2026-03-01, but the 2024-09-28 map has no surcharge for it yet.
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '13.16' }, '2026-12-02'))!.notPriced).toMatch(/lists no surcharge for this version/);
   });
 });

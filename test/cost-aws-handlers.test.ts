@@ -125,8 +125,10 @@ describe('CloudFront (cloudfront.ts)', () => {
     const cdn = b.resources.find((r) => r.name === 'Cdn')!;
     // CloudFront pricing page, United States first 10 TB: $0.085/GB
     expect(cdn.costComponents[0].price).toBe(0.085);
-    expect(cdn.costComponents.filter((c) => c.monthlyQuantity !== null).reduce((s, c) => s + c.monthlyQuantity!, 0)).toBeCloseTo(usage.egressGiBPerMonth, 6);
-    expect(cdn.costComponents.some((c) => c.notPriced)).toBe(true); // requests: not sourced
+    const transfer = cdn.costComponents.filter((c) => c.unit === 'GB' && c.monthlyQuantity !== null);
+    expect(transfer.reduce((s, c) => s + c.monthlyQuantity!, 0)).toBeCloseTo(usage.egressGiBPerMonth, 6);
+    // requests: the CloudFront map's "Request HTTPS Methods" from United States, $0.000001 each (test/cost-storage-edge.test.ts pins every geography)
+    expect(cdn.costComponents.find((c) => c.name === 'HTTPS requests')).toMatchObject({ price: 0.000001, monthlyQuantity: usage.requestsPerMonth });
     expect(b.resources.find((r) => r.name === 'DataTransferOut')!.monthlyCost).toBe(0);
     expect(one('AWS::CloudFront::Distribution').status).toBe('pay-per-use');
   });

@@ -204,8 +204,11 @@ describe('EKS bill', () => {
     expect(eks.resources.find((r) => r.name === 'NatGateways')!.monthlyCost).toBeGreaterThan(0);
     const cross = eks.resources.find((r) => r.name === 'CrossAzTraffic')!;
     expect(cross.costComponents.map((c) => c.name)).toEqual(expect.arrayContaining(['Postgres streaming replication (cross-AZ)', 'Kafka replication between brokers (cross-AZ)']));
-    // S3 is not in the catalog: the backup line says so instead of costing nothing.
-    expect(eks.resources.find((r) => r.name === 'Backups')!.status).toBe('not-priced');
+    // The backups the self-hosted bill keeps in object storage, here in S3 Standard (us-east-1 first tier $0.023/GB-month).
+    const backups = eks.resources.find((r) => r.name === 'Backups')!;
+    expect(backups.status).toBe('priced');
+    expect(backups.costComponents[0]).toMatchObject({ price: 0.023, usageBased: true });
+    expect(backups.costComponents[0]!.assumption).toMatch(/weekly base backups/);
     expectConsistent(eks);
   });
 });

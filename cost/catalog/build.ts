@@ -17,9 +17,11 @@ import { parseCoroot } from './parsers/coroot';
 import { parseEbs } from './parsers/ebs';
 import { impliedEurUsd, parseEc2PricingPage, parseEc2Reserved, parseEuCloudPricesAws, parseKarpenter, type Ec2PricingPage } from './parsers/ec2';
 import { parseDynamoDb, parseKms, parseLambda } from './parsers/serverless';
+import { CLOUDFRONT_MAP_LOCATIONS, parseCloudFrontRequests, parseRoute53HealthChecks, parseS3, type CloudFrontMapGeography } from './parsers/storage-edge';
 import { parseElastiCache } from './parsers/elasticache';
 import { parseProviderList, parseProviderLocations, type ParsedProviderList } from './parsers/eu-cloud-prices';
 import { parseMsk } from './parsers/msk';
+import { parseOpenSearch } from './parsers/opensearch';
 import { parseCloudWatch, parseEks, parseNatGateway, parseVpc, type FeedTier } from './parsers/network';
 import { parseRdsEngine, parseRdsPostgres, type RdsPostgresRegion, type RdsStoragePrices } from './parsers/rds';
 import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
@@ -113,6 +115,8 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     elasticacheReserved: {} as CatalogData['aws']['elasticacheReserved'],
     rdsPostgres: {} as CatalogData['aws']['rdsPostgres'],
     rdsMysql: {} as CatalogData['aws']['rdsMysql'],
+    rdsMariadb: {} as CatalogData['aws']['rdsMariadb'],
+    opensearch: {} as CatalogData['aws']['opensearch'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
     regional: {} as CatalogData['aws']['regional'],
@@ -159,11 +163,35 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
         ]),
       ),
       backupPerGbMonth: price(rds.backupPerGbMonth, 'GB-month', rdsSource, 'backup storage beyond the free allowance ("Storage Snapshot")'),
+      ...(Object.keys(rds.extendedSupport).length
+        ? {
+            extendedSupport: Object.fromEntries(
+              Object.entries(rds.extendedSupport).map(([version, bands]) => [
+                version,
+                {
+                  years1To2: price(bands.years1To2, 'vCPU-hour', rdsSource, `RDS Extended Support, years 1 and 2 past the end of standard support (version ${version})`),
+                  year3: price(bands.year3, 'vCPU-hour', rdsSource, `RDS Extended Support, year 3 (version ${version})`),
+                },
+              ]),
+            ),
+          }
+        : {}),
     });
     const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
     aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
     const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
     aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
+    const mariadb = parseRdsEngine(feed('rds-mariadb'), region, 'rds-mariadb', 'mariadb');
+    aws.rdsMariadb[region] = rdsTable(mariadb, useFeed('rds-mariadb', mariadb.published));
+    const search = parseOpenSearch(feed('opensearch'), region, 'opensearch');
+    const searchSource = useFeed('opensearch', search.published);
+    aws.opensearch[region] = {
+      source: searchSource,
+      instances: search.instances,
+      gp3PerGbMonth: price(search.gp3PerGbMonth, 'GB-month', searchSource, '"EBS Volume GP3"'),
+      gp2PerGbMonth: price(search.gp2PerGbMonth, 'GB-month', searchSource, '"EBS Volume General Purpose"'),
+      magneticPerGbMonth: price(search.magneticPerGbMonth, 'GB-month', searchSource, '"EBS Volume Magnetic"'),
+    };
 
     const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
     aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };
@@ -197,6 +225,9 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
   ) as CatalogData['aws']['support'];
   useListSource(ROUTE53_HOSTED_ZONE.source);
   for (const tiers of Object.values(CLOUDFRONT_DATA_TRANSFER_OUT)) useListSource(tiers.source);
+  const cloudfrontRequests = cloudfrontRequestPrices(feed('cloudfront'), useFeed);
+  const healthChecks = parseRoute53HealthChecks(feed('route53'), 'route53');
+  const route53Source = useFeed('route53', healthChecks.published);
 
   return {
     schemaVersion: 1,
@@ -219,6 +250,14 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       ...aws,
       route53PrivateHostedZone: ROUTE53_HOSTED_ZONE,
       cloudfrontDataTransferOut: CLOUDFRONT_DATA_TRANSFER_OUT,
+      cloudfrontRequests,
+      route53HealthChecks: {
+        basicAwsMonthly: price(healthChecks.basicAwsMonthly, 'check-month', route53Source, '"Basic Health checks AWS per Mo": AWS endpoints, CloudWatch-alarm and calculated checks'),
+        basicNonAwsMonthly: price(healthChecks.basicNonAwsMonthly, 'check-month', route53Source, '"Basic Health checks External Non AWS per Mo"'),
+        optionalFeatureAwsMonthly: price(healthChecks.optionalFeatureAwsMonthly, 'check-month', route53Source, '"Optional Health Check Features AWS per Mo": per feature'),
+        optionalFeatureNonAwsMonthly: price(healthChecks.optionalFeatureNonAwsMonthly, 'check-month', route53Source, '"Optional Health Check Features External Non AWS per Mo": per feature'),
+        freeAwsChecks: healthChecks.freeAwsChecks,
+      },
       support,
       commitmentDiscounts: { available: true, note: COMMITMENT_DISCOUNTS_NOTE },
     },
@@ -265,6 +304,29 @@ function ec2FromFresherFeed(
       (moved.length ? `Differences from that map: ${moved.join(', ')}.` : 'No price differs from that map.'),
     types,
   };
+}
+
+/**
+ * CloudFront request prices per viewer geography. The same map's first transfer-out tier must equal the pricing
+ * page table the catalog already carries: a mismatch means one of the two copies is stale.
+ */
+function cloudfrontRequestPrices(payload: unknown, useFeed: (id: FeedId, stated?: IsoDate) => string): CatalogData['aws']['cloudfrontRequests'] {
+  const parsed = parseCloudFrontRequests(payload, 'cloudfront');
+  const source = useFeed('cloudfront', parsed.published);
+  const out: CatalogData['aws']['cloudfrontRequests'] = {};
+  for (const geography of Object.keys(CLOUDFRONT_MAP_LOCATIONS) as CloudFrontMapGeography[]) {
+    const pageFirstTier = CLOUDFRONT_DATA_TRANSFER_OUT[geography].tiers[0]!.usd;
+    if (parsed.firstTierTransferOut[geography] !== pageFirstTier) {
+      throw new FeedFormatError('cloudfront', `first transfer-out tier for ${geography} is ${parsed.firstTierTransferOut[geography]}, the pricing page table says ${pageFirstTier}`);
+    }
+    const { https, http } = parsed.byGeography[geography];
+    const where = CLOUDFRONT_MAP_LOCATIONS[geography];
+    out[geography] = {
+      https: price(https, 'request', source, `"Request HTTPS Methods" from ${where}`),
+      http: price(http, 'request', source, `"Request HTTP Methods" from ${where}`),
+    };
+  }
+  return out;
 }
 
 function price(usd: number, unit: PriceUnit, source: string, note?: string): CatalogPrice {
@@ -316,6 +378,8 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
   const dynamodbSource = useFeed('dynamodb', dynamodb.published);
   const kms = parseKms(feed('kms'), region, 'kms');
   const kmsSource = useFeed('kms', kms.published);
+  const s3 = parseS3(feed('s3'), region, 's3');
+  const s3Source = useFeed('s3', s3.published);
   const coroot = parseCoroot(inputs.coroot, region, 'coroot');
   const corootSource = useFeed('coroot');
 
@@ -392,6 +456,11 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
       requestArm: price(lambda.requestArm, 'request', lambdaSource, '"Lambda Requests-ARM"'),
       gbSecondX86: price(lambda.gbSecondX86, 'GB-second', lambdaSource, '"Lambda Duration": first tier (to 6 billion GB-seconds a month)'),
       gbSecondArm: price(lambda.gbSecondArm, 'GB-second', lambdaSource, '"Lambda Duration-ARM": first tier'),
+    },
+    s3: {
+      standardStorage: tiered(s3.standardStorageTiers, 'GB-month', s3Source, 'S3 Standard, tiers by cumulative GB a month (1 TB = 1,024 GB): "Standard Storage First 50 TB / Next 450 TB / Over 500 TB per GB Mo"'),
+      putCopyPostListRequest: price(s3.putCopyPostListRequest, 'request', s3Source, '"PUT COPY/POST or LIST requests per Requests" (S3 Standard)'),
+      getAndOtherRequest: price(s3.getAndOtherRequest, 'request', s3Source, '"GET and all other requests per Requests" (S3 Standard)'),
     },
     dynamodb: {
       onDemandReadRequest: price(dynamodb.onDemandReadRequest, 'request', dynamodbSource, '"PayPerRequest Read Request Units", per read request unit'),

@@ -125,6 +125,10 @@ const CLOUDFRONT_GEOGRAPHY: Record<AwsRegion, string> = {
   'ap-southeast-1': 'hong-kong-singapore-asia',
 };
 
+/** The RDS engines whose on-demand maps the catalog carries. */
+export type RdsEngine = 'postgres' | 'mysql' | 'mariadb';
+const RDS_ENGINE_NAME: Record<RdsEngine, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' };
+
 const DEPLOYMENT_LABEL: Record<RdsDeployment, string> = {
   'single-az': 'Single-AZ',
   'multi-az': 'Multi-AZ',
@@ -214,10 +218,10 @@ export class PriceCatalog {
     return this.rdsHourly(region, 'postgres', instanceClass, deployment);
   }
 
-  /** RDS instance-hours for an engine whose map the catalog carries (PostgreSQL, MySQL). */
-  rdsHourly(region: AwsRegion, engine: 'postgres' | 'mysql', instanceClass: string, deployment: RdsDeployment): Price {
-    const name = engine === 'mysql' ? 'RDS for MySQL' : 'RDS for PostgreSQL';
-    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, name)];
+  /** RDS instance-hours for an engine whose map the catalog carries (PostgreSQL, MySQL, MariaDB). */
+  rdsHourly(region: AwsRegion, engine: RdsEngine, instanceClass: string, deployment: RdsDeployment): Price {
+    const name = `RDS for ${RDS_ENGINE_NAME[engine]}`;
+    const table = this.rdsTables(engine)?.[this.region(region, name)];
     if (!table) throw new PriceNotFound(name, `${instanceClass} in ${region}`, 'no such engine map in this catalog');
     const row = table.classes[instanceClass];
     const usd = row?.hourly[deployment];
@@ -231,6 +235,25 @@ export class PriceCatalog {
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
+  /** RDS Extended Support surcharge per vCPU-hour for a major version, years 1-2 and year 3. */
+  rdsExtendedSupport(region: AwsRegion, engine: RdsEngine, version: string): { years1To2: Price; year3: Price } {
+    const name = `RDS for ${RDS_ENGINE_NAME[engine]} Extended Support`;
+    const bands = this.rdsTables(engine)?.[this.region(region, name)]?.extendedSupport?.[version];
+    if (!bands) throw new PriceNotFound(name, `version ${version} in ${region}`, 'the engine\'s price map lists no surcharge for this version');
+    return this.resolveAll(bands);
+  }
+
+  /** vCPUs of an RDS instance class in an engine's map. */
+  rdsVcpu(region: AwsRegion, engine: RdsEngine, instanceClass: string): number {
+    const row = this.rdsTables(engine)?.[this.region(region, `RDS for ${RDS_ENGINE_NAME[engine]}`)]?.classes[instanceClass];
+    if (!row) throw new PriceNotFound(`RDS for ${RDS_ENGINE_NAME[engine]}`, `${instanceClass} in ${region}`);
+    return row.vcpu;
+  }
+
+  private rdsTables(engine: RdsEngine): CatalogData['aws']['rdsPostgres'] | undefined {
+    return engine === 'mysql' ? this.data.aws.rdsMysql : engine === 'mariadb' ? this.data.aws.rdsMariadb : this.data.aws.rdsPostgres;
+  }
+
   /** vCPU and memory of an RDS instance class, and the deployments it is offered in. */
   rdsPostgresClass(region: AwsRegion, instanceClass: string): { vcpu: number; memoryGiB: number; deployments: RdsDeployment[] } {
     const row = this.data.aws.rdsPostgres[this.region(region, 'RDS for PostgreSQL')].classes[instanceClass];
@@ -239,12 +262,31 @@ export class PriceCatalog {
   }
 
   /** Storage, provisioned IOPS/throughput and backup prices. Multi-AZ storage is billed for both copies. */
-  rdsStorage(region: AwsRegion, deployment: RdsDeployment, engine: 'postgres' | 'mysql' = 'postgres'): RdsStorage {
-    const table = (engine === 'mysql' ? this.data.aws.rdsMysql : this.data.aws.rdsPostgres)?.[this.region(region, 'RDS storage')];
+  rdsStorage(region: AwsRegion, deployment: RdsDeployment, engine: RdsEngine = 'postgres'): RdsStorage {
+    const table = this.rdsTables(engine)?.[this.region(region, 'RDS storage')];
     if (!table) throw new PriceNotFound('RDS storage', `${engine} in ${region}`, 'no such engine map in this catalog');
     const row = table.storage[deployment];
     if (!row) throw new PriceNotFound('RDS storage', `${DEPLOYMENT_LABEL[deployment]} in ${region}`);
     return { ...this.resolveAll(row), backupPerGbMonth: this.resolve(table.backupPerGbMonth) };
+  }
+
+  // --- OpenSearch Service -------------------------------------------------------------------------------
+
+  /** OpenSearch Service instance-hours (data and dedicated master nodes) by instance type ("r6g.large.search"). */
+  opensearchHourly(region: AwsRegion, instanceType: string): Price {
+    const table = this.data.aws.opensearch?.[this.region(region, 'OpenSearch')];
+    if (!table) throw new PriceNotFound('OpenSearch', `${instanceType} in ${region}`, 'no OpenSearch map in this catalog');
+    const row = table.instances[instanceType];
+    if (!row) throw new PriceNotFound('OpenSearch instance', `${instanceType} in ${region}`, 'no such instance type in the feed');
+    return this.resolve({ usd: row.usd, unit: 'instance-hour', source: table.source });
+  }
+
+  /** OpenSearch EBS storage per GB-month by volume type. */
+  opensearchStorage(region: AwsRegion): { gp3PerGbMonth: Price; gp2PerGbMonth: Price; magneticPerGbMonth: Price } {
+    const table = this.data.aws.opensearch?.[this.region(region, 'OpenSearch storage')];
+    if (!table) throw new PriceNotFound('OpenSearch storage', region, 'no OpenSearch map in this catalog');
+    const { gp3PerGbMonth, gp2PerGbMonth, magneticPerGbMonth } = table;
+    return this.resolveAll({ gp3PerGbMonth, gp2PerGbMonth, magneticPerGbMonth });
   }
 
   // --- ElastiCache and MSK --------------------------------------------------------------------------------
@@ -415,6 +457,29 @@ export class PriceCatalog {
 
   route53PrivateHostedZoneMonthly(): PriceTier[] {
     return this.resolveTiers(this.data.aws.route53PrivateHostedZone);
+  }
+
+  /** CloudFront requests (USD per request) for viewers near the region, HTTPS and HTTP. */
+  cloudfrontRequests(region: AwsRegion): { geography: string; https: Price; http: Price } {
+    const geography = CLOUDFRONT_GEOGRAPHY[region];
+    const prices = this.data.aws.cloudfrontRequests?.[geography];
+    if (!prices) throw new PriceNotFound('CloudFront requests', `viewers in ${geography}`);
+    return { geography, https: this.resolve(prices.https), http: this.resolve(prices.http) };
+  }
+
+  /** Route 53 health checks (global). */
+  route53HealthChecks(): { basicAwsMonthly: Price; basicNonAwsMonthly: Price; optionalFeatureAwsMonthly: Price; optionalFeatureNonAwsMonthly: Price; freeAwsChecks: number } {
+    const checks = this.data.aws.route53HealthChecks;
+    if (!checks) throw new PriceNotFound('Route 53 health checks', 'global');
+    const { freeAwsChecks, ...prices } = checks;
+    return { ...this.resolveAll(prices), freeAwsChecks };
+  }
+
+  /** S3 Standard storage (tiers by cumulative GB-month) and requests, USD per request. */
+  s3Standard(region: AwsRegion): { storage: PriceTier[]; putCopyPostListRequest: Price; getAndOtherRequest: Price } {
+    const s3 = this.regional(region, 'S3').s3;
+    if (!s3) throw new PriceNotFound('S3', region);
+    return { storage: this.resolveTiers(s3.standardStorage), putCopyPostListRequest: this.resolve(s3.putCopyPostListRequest), getAndOtherRequest: this.resolve(s3.getAndOtherRequest) };
   }
 
   // --- AWS Support and commitments ------------------------------------------------------------------------

@@ -125,11 +125,11 @@ function cacheReservedFeed(term: '1y' | '3y'): FeedDefinition {
   });
 }
 
-function awsPriceVendoredFeed(service: 'lambda' | 'dynamodb' | 'kms', title: string, commitDate: string): FeedDefinition {
+function awsPriceVendoredFeed(service: 'lambda' | 'dynamodb' | 'kms' | 's3' | 'route53' | 'cloudfront', title: string, commitDate: string, derived = CATALOG_REGIONS_ONLY): FeedDefinition {
   return vendored({
     title,
     snapshotFile: `awsprice_${service}.json`,
-    derived: CATALOG_REGIONS_ONLY,
+    derived,
     liveUrl: `${AWS_PRICING_PAGE}/${service}/USD/current/${service}.json`,
     path: `lib/data/pricing/${service}.json`,
     ...AWSPRICE_VENDORED,
@@ -329,11 +329,44 @@ export const FEEDS = {
     commit: '44337592ba03',
     commitDate: '2024-10-01',
   }),
+  'rds-mariadb': vendored({
+    title: 'AWS RDS for MariaDB on-demand price map (instances and storage)',
+    snapshotFile: 'ec2shop_rds-mariadb-ondemand.json',
+    derived: CATALOG_REGIONS_ONLY,
+    liveUrl: `${AWS_PRICING_PAGE}/rds/USD/current/rds-mariadb-ondemand.json`,
+    repo: 'yeo/ec2.shop',
+    path: 'data/rds/rds-mariadb-ondemand.json',
+    commit: '44337592ba03',
+    commitDate: '2024-10-01',
+  }),
+  opensearch: vendored({
+    title: 'AWS OpenSearch Service on-demand price map (instances, EBS storage)',
+    snapshotFile: 'ec2shop_es-ondemand.json',
+    derived: CATALOG_REGIONS_ONLY,
+    liveUrl: `${AWS_PRICING_PAGE}/es/USD/current/es-ondemand.json`,
+    repo: 'yeo/ec2.shop',
+    path: 'data/es/es-ondemand.json',
+    commit: 'dfecfb0aae8f',
+    commitDate: '2024-09-02',
+  }),
   'elasticache-reserved-1y': cacheReservedFeed('1y'),
   'elasticache-reserved-3y': cacheReservedFeed('3y'),
   lambda: awsPriceVendoredFeed('lambda', 'AWS Lambda price map (requests, duration)', '2025-11-03'),
   dynamodb: awsPriceVendoredFeed('dynamodb', 'AWS DynamoDB price map (on-demand and provisioned capacity, storage)', '2025-11-03'),
   kms: awsPriceVendoredFeed('kms', 'AWS KMS price map (keys, requests)', '2025-11-04'),
+  s3: awsPriceVendoredFeed('s3', 'AWS S3 price map (storage classes, requests)', '2025-11-04'),
+  route53: awsPriceVendoredFeed(
+    'route53',
+    'AWS Route 53 price map (health checks, hosted zones, queries)',
+    '2025-11-04',
+    'only the global locations "" and "Any" kept (health checks and hosted zones are priced there); keys and prices unchanged; the "sets" index dropped',
+  ),
+  cloudfront: awsPriceVendoredFeed(
+    'cloudfront',
+    'AWS CloudFront price map (requests and transfer by viewer geography)',
+    '2025-11-04',
+    'only the viewer geographies United States, EU, Asia Pacific, India and the global location "" kept; keys and prices unchanged; the "sets" index dropped',
+  ),
 } satisfies Record<string, FeedDefinition>;
 
 export type FeedId = keyof typeof FEEDS;

@@ -15,6 +15,7 @@ export { PriceCatalog } from './catalog';
 export type {
   Ec2Instance,
   ExchangeRate,
+  RdsEngine,
   RdsStorage,
   SelfHostedOptions,
   SelfHostedServer,

@@ -65,7 +65,8 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
       'Singapore, South Korea, Taiwan, Thailand, Malaysia, and Vietnam; India)',
     caveat:
       'Stored copy of the page, undated; consulted 2026-12-01 through the search tool. The request-price table (per 10,000 HTTP/HTTPS requests) ' +
-      'was not in the stored copy, so CloudFront requests stay "not priced". The always-free tier (1 TB and 10M requests a month) is not applied.',
+      'was not in the stored copy; CloudFront requests come from the AWS CloudFront price map (source `cloudfront`), whose first transfer-out ' +
+      'tier the catalog build checks against this table. The always-free tier (1 TB and 10M requests a month) is not applied.',
   },
   'aws-route53-pricing-page': {
     title: 'Amazon Route 53 pricing page, transcribed verbatim',

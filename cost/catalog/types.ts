@@ -43,7 +43,8 @@ export type PriceUnit =
   | 'request'
   | 'GB-second'
   | 'RCU-hour'
-  | 'WCU-hour';
+  | 'WCU-hour'
+  | 'check-month';
 
 /** How the `published` date of a source was established, most to least authoritative. */
 export type PublishedBasis =
@@ -127,6 +128,8 @@ export interface RdsRegionTable {
   classes: Record<string, RdsClassRow>;
   storage: Partial<Record<RdsDeployment, RdsStorageRow>>;
   backupPerGbMonth: CatalogPrice;
+  /** RDS Extended Support surcharge per vCPU-hour by major version, for the versions the map lists. */
+  extendedSupport?: Record<string, { years1To2: CatalogPrice; year3: CatalogPrice }>;
 }
 
 export type CacheEngine = 'redis' | 'valkey' | 'memcached';
@@ -140,6 +143,15 @@ export interface CacheNodeRow {
 export interface CacheRegionTable {
   source: string;
   nodes: Record<string, CacheNodeRow>;
+}
+
+export interface OpenSearchRegionTable {
+  source: string;
+  /** USD per instance-hour by instance type ("r6g.large.search"). */
+  instances: Record<string, { usd: number; vcpu: number; memoryGiB: number }>;
+  gp3PerGbMonth: CatalogPrice;
+  gp2PerGbMonth: CatalogPrice;
+  magneticPerGbMonth: CatalogPrice;
 }
 
 export interface MskRegionTable {
@@ -200,6 +212,8 @@ export interface AwsRegionFlatPrices {
   };
   vpcInterfaceEndpoint: { hourlyPerAz: CatalogPrice; dataProcessed: CatalogTieredPrice };
   lambda: { requestX86: CatalogPrice; requestArm: CatalogPrice; gbSecondX86: CatalogPrice; gbSecondArm: CatalogPrice };
+  /** S3 Standard: storage by cumulative GB-month, and requests (USD per request). */
+  s3: { standardStorage: CatalogTieredPrice; putCopyPostListRequest: CatalogPrice; getAndOtherRequest: CatalogPrice };
   dynamodb: {
     onDemandReadRequest: CatalogPrice;
     onDemandWriteRequest: CatalogPrice;
@@ -323,12 +337,25 @@ export interface CatalogData {
     elasticacheReserved: Record<AwsRegion, Record<CommitmentTerm, CacheReservedTable>>;
     rdsPostgres: Record<AwsRegion, RdsRegionTable>;
     rdsMysql: Record<AwsRegion, RdsRegionTable>;
+    rdsMariadb: Record<AwsRegion, RdsRegionTable>;
+    opensearch: Record<AwsRegion, OpenSearchRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;
     route53PrivateHostedZone: CatalogTieredPrice;
     /** CloudFront data transfer out to the internet, by viewer geography (global, not per region). */
     cloudfrontDataTransferOut: Record<string, CatalogTieredPrice>;
+    /** CloudFront requests (USD per request), by the same viewer geographies. */
+    cloudfrontRequests: Record<string, { https: CatalogPrice; http: CatalogPrice }>;
+    /** Route 53 health checks (global): per check-month, and per optional feature per check-month. */
+    route53HealthChecks: {
+      basicAwsMonthly: CatalogPrice;
+      basicNonAwsMonthly: CatalogPrice;
+      optionalFeatureAwsMonthly: CatalogPrice;
+      optionalFeatureNonAwsMonthly: CatalogPrice;
+      /** Basic AWS-endpoint checks an account gets free each month (the map's zero-price first tier). */
+      freeAwsChecks: number;
+    };
     support: Record<SupportPlan, SupportPlanRecord>;
     /** Which commitment rates the catalog has (EC2 standard RIs, no upfront) and which it has not; see `note`. */
     commitmentDiscounts: { available: boolean; note: string };

@@ -6,13 +6,14 @@
  * what managed services cost; against the self-hosted column, what the servers and the network cost.
  */
 import { AwsRegion, loadCatalog, PriceCatalog } from '../catalog';
-import { HOURS_PER_MONTH, Bill, CostComponent, freeResource, makeBill, PricedResource, resource, unpricedComponent } from '../model';
+import { HOURS_PER_MONTH, Bill, CostComponent, freeResource, makeBill, PricedResource, resource } from '../model';
 import { gib, UsageModel } from '../usage';
-import { priced, sourceOf, usageLine } from '../aws/context';
+import { lookup, priced, sourceOf, tieredLines, usageLine } from '../aws/context';
 import { checkRegion, DEFAULT_NAT_SHARE } from '../aws/engine';
 import { crossAzResource, crossShare, dataTransferOutResource, Flow } from '../aws/network';
 import { ServerType } from './binpack';
 import { ClusterPricing, priceCluster } from './cluster';
+import { backupSizing } from './fleet';
 import { inventory } from './inventory';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './ops';
 
@@ -96,11 +97,16 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
       if (cross) resources.push(cross);
     }
   }
-  const pg = inv.systems.filter((s) => s.backsUp);
-  if (pg.length) {
-    resources.push(
-      resource('Backups', 'AWS::S3::Bucket', [unpricedComponent('Backup storage in S3', 'GB-months', 'no S3 storage price in the catalog', true)], `base backups and WAL of ${pg.map((s) => s.name).join(', ')}`),
-    );
+  // The same backup volume the self-hosted bill stores in object storage, at S3 Standard rates.
+  const backups = backupSizing(inv, u);
+  if (backups) {
+    const lines = lookup('Backup storage in S3', 'GB-months', () => {
+      const s3 = catalog.s3Standard(region);
+      return backups.storedGiB === null
+        ? usageLine('Backup storage in S3 (Standard)', 'GB-months', undefined, s3.storage[0]!, '')
+        : tieredLines('Backup storage in S3 (Standard)', 'GB-months', backups.storedGiB, s3.storage, backups.sizing);
+    }, true);
+    resources.push(resource('Backups', 'AWS::S3::Bucket', lines, `base backups and WAL of ${backups.systems.join(', ')}; upload requests not modelled`));
   }
   resources.push(opsLabour('eks', inv.systems, ops, { nodes: [{ item: 'node-cloud', count: cluster.nodes }], onCall: singleNode ? undefined : 'on-call' }));
   return makeBill({

@@ -247,7 +247,7 @@ export function packingOf(pool: FleetPool, server: ServerType): PackResult {
 }
 
 /** The Postgres backups to keep: a weekly base backup for the retention period plus the WAL in between. */
-function backupSizing(inv: Inventory, u: UsageModel | undefined): FleetObjectStorage | null {
+export function backupSizing(inv: Inventory, u: UsageModel | undefined): FleetObjectStorage | null {
   const pg = inv.systems.filter((s) => s.backsUp);
   if (!pg.length) return null;
   if (!u) return { purpose: 'postgres-backups', systems: pg.map((s) => s.name), storedGiB: null, sizing: 'usage not included: give a workload profile' };

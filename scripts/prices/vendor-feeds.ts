@@ -16,8 +16,10 @@ import { AWS_REGIONS } from '../../cost/catalog/types';
 
 const OUT = resolve(__dirname, '../../data/prices/feeds');
 export const EC2SHOP_COMMIT = '73696e380ae600b175f859850a726edebd1de72f';
-/** The ec2.shop commit whose RDS MySQL map is present in the snapshot (the same as the shared PostgreSQL map's). */
+/** The ec2.shop commit whose RDS MySQL and MariaDB maps are present in the snapshot (the same as the shared PostgreSQL map's). */
 export const EC2SHOP_RDS_COMMIT = '44337592ba03';
+/** The last ec2.shop commit whose OpenSearch on-demand map (data/es/es-ondemand.json) is present in the snapshot. */
+export const EC2SHOP_ES_COMMIT = 'dfecfb0aae8f25807f6c122c403abc4dd6f7a416';
 export const AWSPRICE_COMMIT = '508fb45296c89efe38772babd7ec766644629267';
 const RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Operating System', 'Tenancy', 'Pre Installed S/W', 'Location', 'OnDemand:PricePerUnit', 'price'];
 const RDS_RI_ATTRIBUTES = ['Instance Type', 'LeaseContractLength', 'PurchaseOption', 'Deployment Option', 'Database Engine', 'Location', 'OnDemand:PricePerUnit', 'price'];
@@ -70,6 +72,16 @@ function catalogRegions(feed: any): any {
   return { ...feed, regions: Object.fromEntries(Object.entries(feed.regions).filter(([location]) => keep.has(location))) };
 }
 
+/** Keeps the named locations of a pricing-page map (all their price keys, unchanged); the `sets` index is dropped. */
+function keepLocations(feed: any, locations: readonly string[]): any {
+  const { sets: _sets, ...rest } = feed;
+  return { ...rest, regions: Object.fromEntries(Object.entries(feed.regions).filter(([location]) => locations.includes(location))) };
+}
+
+export const ROUTE53_GLOBAL_LOCATIONS = ['', 'Any'] as const;
+/** CloudFront's viewer geographies the catalog maps its regions to, and "" where the map keeps its transfer tiers. */
+export const CLOUDFRONT_LOCATIONS = ['United States', 'EU', 'Asia Pacific', 'India', ''] as const;
+
 function main([ec2shop, awsPrice]: string[]): void {
   if (!ec2shop || !awsPrice) throw new Error('usage: vendor-feeds.ts <yeo/ec2.shop git dir> <lamngockhuong/aws-price git dir>');
   mkdirSync(OUT, { recursive: true });
@@ -110,9 +122,15 @@ function main([ec2shop, awsPrice]: string[]): void {
     );
   }
   write('ec2shop_rds-mysql-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_RDS_COMMIT, 'data/rds/rds-mysql-ondemand.json')));
-  for (const service of ['lambda', 'dynamodb', 'kms']) {
+  write('ec2shop_es-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_ES_COMMIT, 'data/es/es-ondemand.json')));
+  write('ec2shop_rds-mariadb-ondemand.json', catalogRegions(show(ec2shop, EC2SHOP_RDS_COMMIT, 'data/rds/rds-mariadb-ondemand.json')));
+  for (const service of ['lambda', 'dynamodb', 'kms', 's3']) {
     write(`awsprice_${service}.json`, catalogRegions(show(awsPrice, AWSPRICE_COMMIT, `lib/data/pricing/${service}.json`)));
   }
+  // Route 53 prices health checks and hosted zones globally (the map's "" and "Any" locations), and CloudFront
+  // by viewer geography: those locations are kept instead of the catalog's regions.
+  write('awsprice_route53.json', keepLocations(show(awsPrice, AWSPRICE_COMMIT, 'lib/data/pricing/route53.json'), ROUTE53_GLOBAL_LOCATIONS));
+  write('awsprice_cloudfront.json', keepLocations(show(awsPrice, AWSPRICE_COMMIT, 'lib/data/pricing/cloudfront.json'), CLOUDFRONT_LOCATIONS));
 }
 
 if (require.main === module) main(process.argv.slice(2));

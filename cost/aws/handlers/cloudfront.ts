@@ -1,12 +1,13 @@
 /**
  * CloudFront: the distribution stagekit's CDN component tags `stagekit:role=cdn` carries the responses to
  * users, so the profile's internet egress is billed at CloudFront's tiers for viewers near the region (origin
- * fetches from AWS origins are free). Requests are listed but not priced: the request table was not sourced.
- * A distribution without the tag is listed as pay-per-use (its traffic is unknown).
+ * fetches from AWS origins are free). Every viewer request is billed, cache hit or miss, at the HTTPS rate of the
+ * same geography (viewers are redirected to HTTPS). A distribution without the tag is listed as pay-per-use (its
+ * traffic is unknown).
  */
 import { CostComponent, payPerUseResource, resource, unpricedComponent } from '../../model';
 import { count, gib } from '../../usage';
-import { lookup, tieredLines } from '../context';
+import { lookup, tieredLines, usageLine } from '../context';
 import { handler, ServiceHandlers } from './types';
 
 export const cloudfrontDistribution = handler({
@@ -24,7 +25,13 @@ export const cloudfrontDistribution = handler({
           return tieredLines('Data transfer out to the internet', 'GB', u.egressGiBPerMonth * share, tiers, `${gib(u.egressGiBPerMonth * share)} of responses to users, priced for viewers in ${geography.replace(/-/g, ' ')}; the 1 TB always-free tier is not applied`);
         }, true),
       );
-      lines.push(unpricedComponent(`HTTPS requests (${count(Math.round(u.requestsPerMonth * share))})`, '10k requests', 'CloudFront\'s request price table was not in the stored copy of its pricing page', true));
+      const requests = u.requestsPerMonth * share;
+      lines.push(
+        ...lookup('HTTPS requests', 'requests', () => {
+          const { geography, https } = ctx.catalog.cloudfrontRequests(ctx.region);
+          return usageLine('HTTPS requests', 'requests', requests, https, `${count(requests)} requests a month from the profile, every one billed (hits and misses alike), priced for viewers in ${geography.replace(/-/g, ' ')}; the 10 million always-free requests are not applied`);
+        }, true),
+      );
     } else {
       lines.push(unpricedComponent('Data transfer out and requests', 'GB', 'usage not included: give a workload profile (--profile) to price it', true));
     }

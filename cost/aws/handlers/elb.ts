@@ -72,4 +72,5 @@ export const elbService: ServiceHandlers = {
   free: Object.fromEntries(
     ['Listener', 'ListenerRule', 'TargetGroup', 'ListenerCertificate'].map((t) => [`AWS::ElasticLoadBalancingV2::${t}`, 'no charge']),
   ),
+  notPriced: { 'AWS::ElasticLoadBalancing::LoadBalancer': 'Classic Load Balancer prices are not in the catalog (no dated price map for them was found)' },
 };

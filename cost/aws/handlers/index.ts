@@ -18,7 +18,9 @@ import { mskService } from './msk';
 import { networkService } from './network';
 import { platformService } from './others';
 import { rdsService } from './rds';
+import { opensearchService } from './opensearch';
 import { route53Service } from './route53';
+import { s3Service } from './s3';
 import { secretsService } from './secrets';
 import { sqsService } from './sqs';
 import type { ResourceHandler, ServiceHandlers } from './types';
@@ -43,6 +45,8 @@ export const SERVICES: readonly ServiceHandlers[] = [
   lambdaService,
   dynamodbService,
   cloudfrontService,
+  s3Service,
+  opensearchService,
   platformService,
 ];
 

@@ -12,7 +12,7 @@ export const platformService: ServiceHandlers = {
   free: noCharge([
     'AWS::CDK::Metadata', 'AWS::CloudFormation::WaitCondition', 'AWS::CloudFormation::WaitConditionHandle', 'AWS::CloudFormation::CustomResource',
     'AWS::CertificateManager::Certificate', 'AWS::SSM::Parameter',
-    'AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription',
+    'AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription',
     // API Gateway: the API is billed per request; its methods, resources, stages and deployments are not.
     ...['Method', 'Resource', 'Deployment', 'Stage', 'Account', 'Model', 'RequestValidator', 'Authorizer', 'GatewayResponse', 'BasePathMapping', 'UsagePlan', 'UsagePlanKey', 'ApiKey'].map((t) => `AWS::ApiGateway::${t}`),
     ...['Route', 'Integration', 'Stage', 'Deployment', 'Authorizer', 'ApiMapping', 'RouteResponse', 'IntegrationResponse', 'Model'].map((t) => `AWS::ApiGatewayV2::${t}`),
@@ -29,7 +29,6 @@ export const platformService: ServiceHandlers = {
     'AWS::Cognito::UserPool': 'billed per monthly active user beyond the free tier; not modelled',
   },
   notPriced: {
-    'AWS::S3::Bucket': 'S3 storage and request prices are not in the catalog',
     'AWS::WAFv2::WebACL': 'WAF prices are not in the catalog',
     'AWS::Kinesis::Stream': 'Kinesis prices are not in the catalog',
   },

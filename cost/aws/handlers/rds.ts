@@ -1,9 +1,10 @@
-/** RDS: database instances and read replicas (PostgreSQL and MySQL), their storage, provisioned IOPS and backups. */
-import { PriceNotFound, type Price, type RdsDeployment } from '../../catalog';
+/** RDS: database instances and read replicas (PostgreSQL, MySQL, MariaDB), their storage, provisioned IOPS and backups. */
+import { PriceNotFound, type Price, type RdsDeployment, type RdsEngine } from '../../catalog';
 import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { count, gib } from '../../usage';
 import { AwsContext, committed, lookup, priced, usageLine } from '../context';
 import { bool, num, referencedResource, str } from '../template';
+import { RDS_CALENDAR, rdsMajorVersion, supportPhase, thirdYearBegins } from '../support-calendar';
 import { handler, props, ServiceHandlers } from './types';
 
 /** RDS gp3 baseline for PostgreSQL: 3,000 IOPS / 125 MiB/s below 400 GiB, 12,000 / 500 from 400 GiB. */
@@ -12,12 +13,13 @@ function rdsGp3Baseline(storageGiB: number): { iops: number; throughput: number 
 }
 
 /** Engines with an RDS price map in the catalog, by CloudFormation's Engine value. */
-const PRICED_ENGINES: Record<string, { key: 'postgres' | 'mysql'; label: string }> = {
+const PRICED_ENGINES: Record<string, { key: RdsEngine; label: string }> = {
   postgres: { key: 'postgres', label: 'PostgreSQL' },
   mysql: { key: 'mysql', label: 'MySQL' },
+  mariadb: { key: 'mariadb', label: 'MariaDB' },
 };
 
-function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number, engine: 'postgres' | 'mysql' = 'postgres'): CostComponent[] {
+function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number, engine: RdsEngine = 'postgres'): CostComponent[] {
   const s = ctx.catalog.rdsStorage(ctx.region, deployment, engine);
   const copies = deployment === 'multi-az' ? ' (both copies, Multi-AZ)' : '';
   const need = (price: Price | undefined, what: string): Price => {
@@ -44,6 +46,37 @@ function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType
   }
 }
 
+/**
+ * RDS Extended Support: a surcharge per vCPU-hour once the major version is past the RDS end of standard support
+ * (PostgreSQL and MySQL only), years 1-2 and year 3 at their own rates, the standby of a Multi-AZ instance
+ * included. No line while the version is in standard support, when the template opts out, or when it names no
+ * version (RDS then creates the current default).
+ */
+function extendedSupportLines(ctx: AwsContext, engine: RdsEngine, instanceClass: string, multiAz: boolean, version: string | undefined, disabled: boolean): CostComponent[] {
+  if (engine === 'mariadb' || !version || disabled) return [];
+  const major = rdsMajorVersion(engine, version);
+  const window = RDS_CALENDAR[engine][major];
+  const name = `RDS Extended Support (${engine === 'postgres' ? 'PostgreSQL' : 'MySQL'} ${major})`;
+  const phase = supportPhase(RDS_CALENDAR[engine], major, ctx.asOf);
+  if (phase === 'standard') return [];
+  if (!window) return [unpricedComponent(name, 'vCPU-hours', `version ${major} is not in the RDS release calendar`)];
+  if (phase === 'past-extended') return [];
+  return lookup(name, 'vCPU-hours', () => {
+    const bands = ctx.catalog.rdsExtendedSupport(ctx.region, engine, major);
+    const third = thirdYearBegins(window);
+    const inThirdYear = ctx.asOf >= third;
+    const instances = multiAz ? 2 : 1;
+    const vcpus = ctx.catalog.rdsVcpu(ctx.region, engine, instanceClass) * instances;
+    return priced(
+      `${name}, ${inThirdYear ? 'year 3' : 'years 1-2'}`,
+      'vCPU-hours',
+      vcpus * HOURS_PER_MONTH,
+      inThirdYear ? bands.year3 : bands.years1To2,
+      `standard support of ${major} ended ${window.endOfStandard}; year 3 from ${third}; ${vcpus} vCPU${multiAz ? ' (the Multi-AZ standby is charged too)' : ''}; opt out with EngineLifecycleSupport`,
+    );
+  });
+}
+
 export const rdsInstance = handler({
   types: ['AWS::RDS::DBInstance'],
   read(t, _id, r) {
@@ -63,6 +96,8 @@ export const rdsInstance = handler({
       iops: num(t, p.Iops) ?? (isReplica ? num(t, sourceProps.Iops) : undefined),
       throughput: num(t, p.StorageThroughput),
       backupRetentionDays: num(t, p.BackupRetentionPeriod) ?? (isReplica ? 0 : 1),
+      engineVersion: str(t, p.EngineVersion) ?? (isReplica ? str(t, sourceProps.EngineVersion) : undefined),
+      extendedSupportDisabled: str(t, p.EngineLifecycleSupport) === 'open-source-rds-extended-support-disabled',
     };
   },
   price(ctx, id, type, spec) {
@@ -71,7 +106,7 @@ export const rdsInstance = handler({
     const role = isReplica ? 'Read replica' : 'Database instance';
     if (spec.inCluster) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', 'Aurora cluster instances are not in the catalog')]);
     const priced_ = PRICED_ENGINES[engine];
-    if (!priced_) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL and MySQL only, not ${engine}`)]);
+    if (!priced_) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL, MySQL and MariaDB only, not ${engine}`)]);
     if (!instanceClass) return resource(id, type, [unpricedComponent(role, 'hours', 'DBInstanceClass is not a literal')]);
     const lines: CostComponent[] = lookup(`${role} (${instanceClass})`, 'hours', () => {
       const label = `${role} (${priced_.label}, ${instanceClass}, ${multiAz ? 'Multi-AZ' : 'Single-AZ'}`;
@@ -110,6 +145,7 @@ export const rdsInstance = handler({
         }, true),
       );
     }
+    lines.push(...extendedSupportLines(ctx, priced_.key, instanceClass, multiAz, spec.engineVersion, spec.extendedSupportDisabled));
     return resource(
       id,
       type,

@@ -6,7 +6,7 @@
  */
 import { FeedFormatError } from '../errors';
 import type { AwsRegion, IsoDate, RdsDeployment } from '../types';
-import { expectManifest, gib, integer, parsePricingPageFeed, priceByKey, publicationDate, regionRecords, usd } from './aws-pricing-page';
+import { expectManifest, gib, integer, parsePricingPageFeed, priceByKey, publicationDate, regionRecords, usd, type PriceRecord } from './aws-pricing-page';
 
 export interface RdsStoragePrices {
   gp2PerGbMonth?: number;
@@ -22,12 +22,18 @@ export interface RdsPostgresRegion {
   classes: Record<string, { vcpu: number; memoryGiB: number; hourly: Partial<Record<RdsDeployment, number>> }>;
   storage: Record<RdsDeployment, RdsStoragePrices>;
   backupPerGbMonth: number;
+  /**
+   * RDS Extended Support surcharge, USD per vCPU-hour, by major version ("11", "5.7"): keys like
+   * "PostgreSQL Year 1 Year 2 11" and "MySQL Year 3 5 7". Only the versions the map lists.
+   */
+  extendedSupport: Record<string, { years1To2: number; year3: number }>;
 }
 
 /** The engines whose maps the catalog reads, as the maps spell them, with the map's source name. */
 export const RDS_ENGINES = {
   postgres: { spelled: 'PostgreSQL', source: 'rds-postgresql-ondemand' },
   mysql: { spelled: 'MySQL', source: 'rds-mysql-ondemand' },
+  mariadb: { spelled: 'MariaDB', source: 'rds-mariadb-ondemand' },
 } as const;
 export type RdsEngine = keyof typeof RDS_ENGINES;
 
@@ -51,7 +57,7 @@ export function parseRdsPostgres(payload: unknown, region: AwsRegion, feedName: 
   return parseRdsEngine(payload, region, feedName, 'postgres');
 }
 
-/** An RDS engine's on-demand map (same key layout for PostgreSQL and MySQL). */
+/** An RDS engine's on-demand map (same key layout for PostgreSQL, MySQL and MariaDB). */
 export function parseRdsEngine(payload: unknown, region: AwsRegion, feedName: string, engine: RdsEngine): RdsPostgresRegion {
   const INSTANCE_KEY = instanceKey(engine);
   const feed = parsePricingPageFeed(payload, feedName);
@@ -96,7 +102,26 @@ export function parseRdsEngine(payload: unknown, region: AwsRegion, feedName: st
     classes,
     storage,
     backupPerGbMonth: priceByKey(records, 'Storage Snapshot', feedName),
+    extendedSupport: extendedSupportPrices(records, engine, feedName),
   };
+}
+
+function extendedSupportPrices(records: Record<string, PriceRecord>, engine: RdsEngine, feedName: string): RdsPostgresRegion['extendedSupport'] {
+  const band = new RegExp(`^${RDS_ENGINES[engine].spelled} (Year 1 Year 2|Year 3) (\\d+(?: \\d+)?)$`);
+  const found: Record<string, { years1To2?: number; year3?: number }> = {};
+  for (const [key, record] of Object.entries(records)) {
+    const match = band.exec(key);
+    if (!match) continue;
+    const version = match[2]!.replace(' ', '.');
+    const row = (found[version] ??= {});
+    row[match[1] === 'Year 3' ? 'year3' : 'years1To2'] = usd(record, `${feedName} "${key}"`);
+  }
+  const out: RdsPostgresRegion['extendedSupport'] = {};
+  for (const [version, row] of Object.entries(found)) {
+    // A version with one band only cannot be priced through its support life: left out (the bill names it).
+    if (row.years1To2 !== undefined && row.year3 !== undefined) out[version] = { years1To2: row.years1To2, year3: row.year3 };
+  }
+  return out;
 }
 
 function dropUndefined<T extends object>(value: T): T {
