@@ -84,7 +84,8 @@ export function bareMetalSources(data: Record<string, unknown>): PriceSourceRow[
       Object.values(o).forEach(walk);
     };
     walk(node);
-    const locations = Array.isArray((node as any).locations) ? ((node as any).locations as unknown[]).map(String) : [];
+    const stated = (node as any).locations ?? ((node as any).siteRegions ? Object.keys((node as any).siteRegions) : undefined);
+    const locations = Array.isArray(stated) ? (stated as unknown[]).map(String) : [];
     for (const [url, date] of seen) rows.push({ id: section, title: url, published: date, basis: 'stated-on-page', side: 'bare-metal', covers: locations.length ? locations : ['(see data/prices/bare-metal.json)'], url });
   }
   return rows;

@@ -127,10 +127,27 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   };
 }
 
-/** Drops server types another type beats on every count (as much vCPU and memory, for no more money). */
+/**
+ * Drops server types another type beats on every count (as much vCPU, memory and local disk, for no more
+ * money). Local disk counts because volumes are packed onto it: a dearer configuration of the same machine with
+ * larger drives is not dominated by the cheaper one whose drives a volume outgrows. Servers without local disk
+ * (volumes on block storage) are compared only with each other on disk.
+ */
 export function undominated(servers: readonly ServerType[]): ServerType[] {
+  const disk = (s: ServerType) => s.localDiskGiB;
+  const asMuchDisk = (o: ServerType, s: ServerType) => (disk(s) === undefined ? disk(o) === undefined : disk(o) !== undefined && disk(o)! >= disk(s)!);
+  const moreDisk = (o: ServerType, s: ServerType) => disk(o) !== undefined && disk(s) !== undefined && disk(o)! > disk(s)!;
   return servers.filter(
-    (s) => !servers.some((o) => o !== s && o.vcpu >= s.vcpu && o.memoryGiB >= s.memoryGiB && o.monthlyUsd <= s.monthlyUsd && (o.vcpu > s.vcpu || o.memoryGiB > s.memoryGiB || o.monthlyUsd < s.monthlyUsd || o.id < s.id)),
+    (s) =>
+      !servers.some(
+        (o) =>
+          o !== s &&
+          o.vcpu >= s.vcpu &&
+          o.memoryGiB >= s.memoryGiB &&
+          asMuchDisk(o, s) &&
+          o.monthlyUsd <= s.monthlyUsd &&
+          (o.vcpu > s.vcpu || o.memoryGiB > s.memoryGiB || moreDisk(o, s) || o.monthlyUsd < s.monthlyUsd || o.id < s.id),
+      ),
   );
 }
 
