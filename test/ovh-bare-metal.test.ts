@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { cheapestPacking, undominated, ServerType } from '../cost/k8s/binpack';
 import { planFleet } from '../cost/k8s/fleet';
 import { bareMetalData, ovhBareMetalOffers, ovhCatalogFeed, ovhPrices } from '../cost/k8s/offers';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
@@ -138,5 +139,33 @@ describe('the OVH provider bins onto bare metal where it is cheapest, at the pro
     const mumbai = ovhBareMetalOffers('mum').find((o) => o.id === data.server.id)!;
     expect(data.server.monthlyUsd).toBeCloseTo(mumbai.monthlyUsd + mumbai.setupUsd / 36, 9);
     expect(data.server.priceSource).toMatch(/at mum site prices/);
+  });
+});
+
+describe('bin-packing over configurations of one machine that differ in drives', () => {
+  const server = (id: string, monthlyUsd: number, localDiskGiB?: number): ServerType => ({ id, vcpu: 48, memoryGiB: 512, monthlyUsd, description: id, priceSource: 'test', ...(localDiskGiB === undefined ? {} : { localDiskGiB }) });
+  const small = server('small drives', 378, 894);
+  const large = server('large drives', 430, 1788);
+
+  test('the dearer configuration with larger drives is kept; one with smaller drives for more money is not', () => {
+    expect(undominated([small, large]).map((s) => s.id)).toEqual(['small drives', 'large drives']);
+    expect(undominated([small, large, server('worse', 500, 894)]).map((s) => s.id)).toEqual(['small drives', 'large drives']);
+    // Servers with and without local disk are not compared here: the cloud type's volumes cost extra (below).
+    expect(undominated([large, server('cloud', 300)]).map((s) => s.id)).toEqual(['large drives', 'cloud']);
+  });
+
+  test('a server without local disk is compared with its volumes priced on top', () => {
+    const groups = [{ workload: 'Cluster/db', replicas: 2, vcpu: 40, memoryGiB: 400, spreadOverNodes: true, storageGiB: 1000 }];
+    const options = { zones: 2, spare: 1, allocatable: { vcpu: 0.9, memory: 0.85 } };
+    const cloud = server('cloud', 400);
+    // 3 × $400 = $1,200 of servers beats 3 × $430 = $1,290 until 2,000 GiB of volumes at $0.05 add $100.
+    expect(cheapestPacking(groups, [large, cloud], options)!.server.id).toBe('cloud');
+    expect(cheapestPacking(groups, [large, cloud], { ...options, volumeUsdPerGiB: 0.05 })!.server.id).toBe('large drives');
+  });
+
+  test('a volume the cheaper drives cannot hold goes to the larger drives', () => {
+    const groups = [{ workload: 'Cluster/db', replicas: 2, vcpu: 40, memoryGiB: 400, spreadOverNodes: true, storageGiB: 1000 }];
+    const best = cheapestPacking(groups, [small, large], { zones: 2, spare: 1, allocatable: { vcpu: 0.9, memory: 0.85 } })!;
+    expect(best.server.id).toBe('large drives');
   });
 });

@@ -491,12 +491,13 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
   }
   const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra] };
-  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  const volumeUsdPerGiB = provider === 'owned' ? undefined : services.volumePerGbMonth?.usd;
+  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode, volumeUsdPerGiB);
   if (provider === 'hetzner') {
     rootFallback = packed.pools.filter((p) => p.unplaceable.length).map((p) => p.pool);
     if (rootFallback.length && hetznerRoot.length) {
       const offerOf = (pool: PoolName) => [...(pool === 'data' ? data : general), ...(rootFallback.includes(pool) ? hetznerRoot : [])];
-      packed = packCluster(withExtra, options.zones, offerOf, singleNode);
+      packed = packCluster(withExtra, options.zones, offerOf, singleNode, volumeUsdPerGiB);
     } else if (rootFallback.length) {
       notOffered.push(`no Hetzner Cloud type holds the largest pods of the ${rootFallback.join(' and ')} pool, and Hetzner rents dedicated root servers only in Falkenstein, Nuremberg and Helsinki, not at ${where.names.join(', ')}`);
     }
