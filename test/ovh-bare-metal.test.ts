@@ -169,3 +169,16 @@ describe('bin-packing over configurations of one machine that differ in drives',
     expect(best.server.id).toBe('large drives');
   });
 });
+
+describe('a volume larger than every local disk on a mixed offer (cloud + dedicated)', () => {
+  test('the pool still gets servers: cloud types with block volumes, instead of no packing and an unpriced pool', () => {
+    const usage = usageFromPlan(stagePlan('split-tier'));
+    const objects = [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'wide' }, spec: { instances: 2, resources: { requests: { cpu: '20', memory: '100Gi' } }, storage: { size: '19000Gi' } } }];
+    const plan = planFleet(objects, { zones: 3, usage, region: 'eu-central-1', provider: 'hetzner-dedicated' });
+    expect(plan.unplaceable).toEqual([]);
+    const data = plan.pools.find((p) => p.name === 'data')!;
+    expect(data.server.offer).toBe('cloud');
+    expect(data.workloads.map((w) => w.name)).toEqual(['Cluster/wide']);
+    expect(plan.volumes.find((v) => v.name === 'Cluster/wide')).toMatchObject({ sizeGiB: 19000, medium: 'block-volume' });
+  });
+});
