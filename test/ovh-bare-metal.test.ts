@@ -62,7 +62,7 @@ describe('the vendored OVH catalog excerpt', () => {
     expect(section.siteRegions).toMatchObject({ vin: 'us', 'hil-ovh': 'us', bhs: 'ca', gra: 'eu', sgp: 'sgp', ynm: 'mum' });
     expect(section.notSourced.join(' ')).toMatch(/Advance, Scale and High Grade/);
     const rows = bareMetalSources({ ovhBareMetal: section });
-    expect(rows).toEqual([expect.objectContaining({ id: 'ovhBareMetal', published: '2025-06-05', covers: expect.arrayContaining(['vin', 'bhs', 'sgp', 'ynm']) })]);
+    expect(rows).toEqual([expect.objectContaining({ id: 'ovhBareMetal', published: '2025-06-05', basis: 'commit-date', covers: expect.arrayContaining(['vin', 'bhs', 'sgp', 'ynm']) })]);
   });
 
   test.each(RISE_PLANS)('base plan %s: $%d a month, $%d installation', (code, monthlyUsd, setupUsd) => {

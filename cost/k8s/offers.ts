@@ -16,6 +16,8 @@ interface SourceRef {
   readonly url: string;
   readonly via?: string;
   readonly date: string;
+  /** How `date` was established when the page does not state it ("commit-date": the archive's commit). @default "stated-on-page" */
+  readonly dateBasis?: string;
 }
 
 export interface DedicatedServerRow {
