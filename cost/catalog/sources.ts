@@ -72,6 +72,8 @@ export function bareMetalSources(data: Record<string, unknown>): PriceSourceRow[
   for (const [section, node] of Object.entries(data)) {
     if (!node || typeof node !== 'object') continue;
     const seen = new Map<string, string>();
+    // How each date was established: as the page states it, unless the source says otherwise (an archive's commit date).
+    const basisOf = new Map<string, string>();
     const walk = (n: unknown): void => {
       if (Array.isArray(n)) return n.forEach(walk);
       if (!n || typeof n !== 'object') return;
@@ -79,13 +81,17 @@ export function bareMetalSources(data: Record<string, unknown>): PriceSourceRow[
       if (typeof o.url === 'string') {
         const date = typeof o.date === 'string' ? o.date : typeof o.retrieved === 'string' ? o.retrieved : typeof o.published === 'string' ? o.published : 'undated';
         const prev = seen.get(o.url);
-        if (!prev || (prev !== 'undated' && date !== 'undated' && date < prev)) seen.set(o.url, date);
+        if (!prev || (prev !== 'undated' && date !== 'undated' && date < prev)) {
+          seen.set(o.url, date);
+          basisOf.set(o.url, typeof o.dateBasis === 'string' ? o.dateBasis : 'stated-on-page');
+        }
       }
       Object.values(o).forEach(walk);
     };
     walk(node);
-    const locations = Array.isArray((node as any).locations) ? ((node as any).locations as unknown[]).map(String) : [];
-    for (const [url, date] of seen) rows.push({ id: section, title: url, published: date, basis: 'stated-on-page', side: 'bare-metal', covers: locations.length ? locations : ['(see data/prices/bare-metal.json)'], url });
+    const stated = (node as any).locations ?? ((node as any).siteRegions ? Object.keys((node as any).siteRegions) : undefined);
+    const locations = Array.isArray(stated) ? (stated as unknown[]).map(String) : [];
+    for (const [url, date] of seen) rows.push({ id: section, title: url, published: date, basis: basisOf.get(url)!, side: 'bare-metal', covers: locations.length ? locations : ['(see data/prices/bare-metal.json)'], url });
   }
   return rows;
 }

@@ -38,6 +38,12 @@ export interface PackOptions {
   readonly spare: number;
   /** Share of a server's vCPU and memory that pods may request (the rest is OS, kubelet, agents). */
   readonly allocatable: { readonly vcpu: number; readonly memory: number };
+  /**
+   * Price of attached block storage per GiB-month: volumes of pods on a server without local disk cost this on
+   * top of the servers, so candidates with and without local disks are compared on servers + volumes.
+   * @default 0 (servers compared on their own price)
+   */
+  readonly volumeUsdPerGiB?: number;
 }
 
 export interface PackResult {
@@ -127,23 +133,43 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   };
 }
 
-/** Drops server types another type beats on every count (as much vCPU and memory, for no more money). */
+/**
+ * Drops server types another type beats on every count (as much vCPU, memory and local disk, for no more
+ * money). Servers are compared only with their own kind: with local disks (volumes packed onto the drives, so a
+ * dearer configuration with larger drives is not dominated by the cheaper one whose drives a volume outgrows) or
+ * without (volumes attached apart and priced on top, see `cheapestPacking`).
+ */
 export function undominated(servers: readonly ServerType[]): ServerType[] {
+  const local = (s: ServerType) => s.localDiskGiB !== undefined;
+  const asMuchDisk = (o: ServerType, s: ServerType) => local(o) === local(s) && (!local(s) || o.localDiskGiB! >= s.localDiskGiB!);
+  const moreDisk = (o: ServerType, s: ServerType) => local(o) && local(s) && o.localDiskGiB! > s.localDiskGiB!;
   return servers.filter(
-    (s) => !servers.some((o) => o !== s && o.vcpu >= s.vcpu && o.memoryGiB >= s.memoryGiB && o.monthlyUsd <= s.monthlyUsd && (o.vcpu > s.vcpu || o.memoryGiB > s.memoryGiB || o.monthlyUsd < s.monthlyUsd || o.id < s.id)),
+    (s) =>
+      !servers.some(
+        (o) =>
+          o !== s &&
+          o.vcpu >= s.vcpu &&
+          o.memoryGiB >= s.memoryGiB &&
+          asMuchDisk(o, s) &&
+          o.monthlyUsd <= s.monthlyUsd &&
+          (o.vcpu > s.vcpu || o.memoryGiB > s.memoryGiB || moreDisk(o, s) || o.monthlyUsd < s.monthlyUsd || o.id < s.id),
+      ),
   );
 }
 
 /** The cheapest way to pack a pool over the candidate server types. */
 export function cheapestPacking(groups: readonly PodGroup[], candidates: readonly ServerType[], options: PackOptions): PackResult | undefined {
+  // Volumes on servers without local disk are attached block storage, paid on top of the servers.
+  const volumeGiB = groups.reduce((sum, g) => sum + (g.storageGiB ?? 0) * g.replicas, 0);
+  const total = (r: PackResult) => r.monthlyUsd + (r.server.localDiskGiB === undefined ? volumeGiB * (options.volumeUsdPerGiB ?? 0) : 0);
   let best: PackResult | undefined;
   for (const server of undominated(candidates)) {
     const result = packOnto(groups, server, options);
     if (!result) continue;
     if (
       !best ||
-      result.monthlyUsd < best.monthlyUsd - 1e-6 ||
-      (Math.abs(result.monthlyUsd - best.monthlyUsd) <= 1e-6 && (result.nodes < best.nodes || (result.nodes === best.nodes && server.vcpu < best.server.vcpu)))
+      total(result) < total(best) - 1e-6 ||
+      (Math.abs(total(result) - total(best)) <= 1e-6 && (result.nodes < best.nodes || (result.nodes === best.nodes && server.vcpu < best.server.vcpu)))
     ) {
       best = result;
     }

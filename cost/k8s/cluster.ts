@@ -93,7 +93,11 @@ export interface ClusterPacking {
  * Packs the workloads (plus the platform add-ons) into pools. `singleNode`: one failure domain, no spare,
  * everything on one pool (the single-server stage).
  */
-export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: PoolName) => ServerType[], singleNode: boolean): ClusterPacking {
+/**
+ * Packs each pool onto its cheapest candidates; `volumeUsdPerGiB` (the provider's block-volume price) makes a
+ * server without local disk carry its pods' volumes in the comparison.
+ */
+export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: PoolName) => ServerType[], singleNode: boolean, volumeUsdPerGiB?: number): ClusterPacking {
   // On a single node the add-ons share the node's system reserve, as nginx and the agents do on the AWS single server.
   const workloads = singleNode ? [...inv.workloads] : [...inv.workloads, ...platformAddons(inv, zones)];
   const pools: PackedPool[] = [];
@@ -107,7 +111,7 @@ export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: 
       .filter((m) => !members.includes(m))
       .map((workload) => ({ workload, pool, reason: unplaceableReason(workload, pool, candidates) }));
     const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes, storageGiB: w.storageGiB }));
-    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE }) : undefined;
+    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE, volumeUsdPerGiB }) : undefined;
     pools.push({ pool, members, unplaceable, packing });
   }
   return { singleNode, zones, pools };

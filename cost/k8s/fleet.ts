@@ -10,7 +10,7 @@
  */
 import { loadCatalog, PriceCatalog, SelfHostedProvider, SelfHostedServer, SelfHostedServices } from '../catalog';
 import { hetznerDedicatedAvailable, providerLocations } from './locations';
-import { bareMetalData, defaultOwnedOptions, FleetProvider, HETZNER_LB_SOURCE, HETZNER_LB_TYPES, OwnedHardwareOptions, sourceText } from './offers';
+import { bareMetalData, defaultOwnedOptions, FleetProvider, HETZNER_LB_SOURCE, HETZNER_LB_TYPES, OvhBareMetalOffer, ovhBareMetalOffers, OwnedHardwareOptions, sourceText } from './offers';
 import { gib, UsageModel } from '../usage';
 import { PackResult, ServerType } from './binpack';
 import { ClusterPacking, packCluster, PoolName } from './cluster';
@@ -19,7 +19,7 @@ import { Inventory, inventory, Workload } from './inventory';
 export const PROVIDER_NAMES: Record<FleetProvider, string> = {
   hetzner: 'Hetzner Cloud',
   'hetzner-dedicated': 'Hetzner dedicated + Cloud',
-  ovh: 'OVHcloud Public Cloud',
+  ovh: 'OVHcloud Public Cloud + bare metal',
   scaleway: 'Scaleway',
   owned: 'Owned hardware (colocated)',
 };
@@ -45,6 +45,8 @@ export interface FleetServerType {
   /** Dedicated: the one-off setup fee (USD), amortized into monthlyUsd over `setupMonths`. */
   readonly setupUsd?: number;
   readonly setupMonths?: number;
+  /** Dedicated: the traffic the rent includes ("unlimited at 1 Gbit/s"). */
+  readonly traffic?: string;
   /** Owned: the parts of monthlyUsd. */
   readonly owned?: { readonly capexUsd: number; readonly amortizedUsd: number; readonly spaceUsd: number; readonly powerUsd: number; readonly rackUnits: number; readonly powerKw: number };
 }
@@ -298,9 +300,43 @@ function dedicatedServers(rate: number, setupMonths: number): FleetServerType[] 
       setupUsd: setup,
       setupMonths,
       localDiskGiB: row.usableDiskGiB,
+      traffic: row.traffic,
       priceSource: `€${row.monthlyEur}/month + €${row.setupEur} setup ÷ ${setupMonths} months, × ${rate} USD/EUR (${sourceText(row.sources)})`,
     };
   });
+}
+
+/**
+ * OVHcloud's Rise bare-metal configurations sold at every one of `sites` (the catalog prices them per site group),
+ * priced all-in per month with the installation fee amortized. Where the sites' groups differ in price, the
+ * dearest is used, so no failure domain is under-priced.
+ */
+function ovhBareMetalServers(sites: readonly string[], setupMonths: number): FleetServerType[] {
+  const section = bareMetalData().ovhBareMetal;
+  const regions = [...new Set(sites.map((s) => section.siteRegions[s.split('/')[0]]).filter((r): r is string => !!r))];
+  if (!regions.length) return [];
+  const perRegion = regions.map((r) => new Map(ovhBareMetalOffers(r).map((o) => [o.id, o])));
+  const source = sourceText(section.sources);
+  return [...perRegion[0].keys()]
+    .filter((id) => perRegion.every((offers) => offers.has(id)))
+    .map((id) => {
+      const priced = perRegion.map((offers) => offers.get(id)!);
+      const dearest = priced.reduce((a, b) => (b.monthlyUsd + b.setupUsd / setupMonths > a.monthlyUsd + a.setupUsd / setupMonths ? b : a));
+      const partsText = (o: OvhBareMetalOffer) => o.parts.map((p) => `${p.planCode} $${p.monthlyUsd}`).join(' + ');
+      return {
+        offer: 'dedicated' as const,
+        ...bareMetalShape(id, dearest),
+        description: `dedicated server, ${dearest.cpu}, ${dearest.disks}`,
+        monthlyUsd: dearest.monthlyUsd + dearest.setupUsd / setupMonths,
+        setupUsd: dearest.setupUsd,
+        setupMonths,
+        localDiskGiB: dearest.usableDiskGiB,
+        traffic: dearest.traffic,
+        priceSource:
+          `$${dearest.monthlyUsd}/month (${partsText(dearest)}) + $${dearest.setupUsd} installation ÷ ${setupMonths} months at ${regions.join(', ')} site prices` +
+          `${regions.length > 1 ? ` (the dearest of ${priced.map((o) => `${o.region} $${o.monthlyUsd}`).join(', ')})` : ''} (${source})`,
+      };
+    });
 }
 
 /** What a rented or owned machine offers the bin-packer: its own cores and local NVMe (GB as sold, from GiB). */
@@ -421,6 +457,7 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
   const hetznerRoot = cloudProvider === 'hetzner' && provider !== 'owned' && hetznerDedicatedAvailable(where.sites) ? dedicatedServers(rate.eurUsd, options.setupMonths ?? DEFAULT_SETUP_MONTHS) : [];
   /** Hetzner Cloud: dedicated root servers (joined to the cloud network by a vSwitch) only for a pool no cloud type can hold. */
   let rootFallback: PoolName[] = [];
+  let ovhMetalNote: string | undefined;
   if (provider === 'owned') {
     general = data = ownedServers(owned!);
   } else {
@@ -434,6 +471,14 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
         notOffered.push(`Hetzner dedicated root servers are not offered at ${where.names.join(', ')} (DE/FI only): cloud types only`);
       }
     }
+    if (provider === 'ovh') {
+      // OVHcloud bare metal joins the Public Cloud types: the packer takes the cheapest that fits each pool.
+      const metal = ovhBareMetalServers(where.sites, options.setupMonths ?? DEFAULT_SETUP_MONTHS);
+      general = [...general, ...metal];
+      data = [...data, ...metal];
+      if (!metal.length) notOffered.push(`OVHcloud bare metal: no priced Rise server is sold at ${where.names.join(', ')}`);
+      else ovhMetalNote = `OVHcloud bare metal (Rise) is priced at ${where.names.join(', ')}'s own catalog prices (USD list of OVH's US subsidiary)`;
+    }
     if (cloudProvider === 'hetzner') notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
     if (provider === 'ovh') notOffered.push(...bareMetalData().ovhBareMetal.notSourced);
   }
@@ -446,12 +491,13 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
   }
   const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra] };
-  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode);
+  const volumeUsdPerGiB = provider === 'owned' ? undefined : services.volumePerGbMonth?.usd;
+  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode, volumeUsdPerGiB);
   if (provider === 'hetzner') {
     rootFallback = packed.pools.filter((p) => p.unplaceable.length).map((p) => p.pool);
     if (rootFallback.length && hetznerRoot.length) {
       const offerOf = (pool: PoolName) => [...(pool === 'data' ? data : general), ...(rootFallback.includes(pool) ? hetznerRoot : [])];
-      packed = packCluster(withExtra, options.zones, offerOf, singleNode);
+      packed = packCluster(withExtra, options.zones, offerOf, singleNode, volumeUsdPerGiB);
     } else if (rootFallback.length) {
       notOffered.push(`no Hetzner Cloud type holds the largest pods of the ${rootFallback.join(' and ')} pool, and Hetzner rents dedicated root servers only in Falkenstein, Nuremberg and Helsinki, not at ${where.names.join(', ')}`);
     }
@@ -550,7 +596,7 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     priceLocations: provider === 'owned' ? ['any'] : services.priceLocations,
     failureDomains,
     locations: { region: options.region ?? null, sites: where.sites, names: where.names, pricedHere: where.pricedHere },
-    locationNote: [where.note, provider === 'owned' ? undefined : services.locationNote].filter(Boolean).join('; '),
+    locationNote: [where.note, provider === 'owned' ? undefined : services.locationNote, ovhMetalNote].filter(Boolean).join('; '),
     singleNode,
     pools,
     controlPlane,

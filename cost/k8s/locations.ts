@@ -57,7 +57,7 @@ export function providerLocations(provider: FleetProvider, region: string | unde
     pricedHere,
     note: pricedHere
       ? farAway || undefined
-      : `${sites.map((s) => SITE_NAMES[s] ?? s).join(', ')}: the catalog holds only the provider's EU price list, so EU prices and traffic allowances are used; prices and included traffic at these sites differ (Hetzner cut the included traffic of its US cloud types from 1 Dec 2024: engineered.at summary of Hetzner's notice) and no dated price table for them was found`,
+      : `${sites.map((s) => SITE_NAMES[s] ?? s).join(', ')}: the catalog holds only the provider's EU price list, so EU prices and traffic allowances are used; prices and included traffic at these sites differ${provider.startsWith('hetzner') ? ' (Hetzner cut the included traffic of its US cloud types from 1 Dec 2024: engineered.at summary of Hetzner\'s notice)' : ''} and no dated price table for them was found`,
   };
 }
 

@@ -16,6 +16,8 @@ interface SourceRef {
   readonly url: string;
   readonly via?: string;
   readonly date: string;
+  /** How `date` was established when the page does not state it ("commit-date": the archive's commit). @default "stated-on-page" */
+  readonly dateBasis?: string;
 }
 
 export interface DedicatedServerRow {
@@ -47,9 +49,21 @@ interface Assumed<T> {
   readonly source: string;
 }
 
+/** OVHcloud bare metal: which catalog feed holds the prices and which catalog region serves each site. */
+export interface OvhBareMetalSection {
+  readonly provider: string;
+  readonly currency: 'USD';
+  /** The vendored catalog excerpt, relative to data/prices/. */
+  readonly feed: string;
+  /** Stagekit site code → the catalog's region suffix ("us", "ca", "eu", "sgp", "mum"). */
+  readonly siteRegions: Record<string, string>;
+  readonly sources: SourceRef[];
+  readonly notSourced: string[];
+}
+
 export interface BareMetalData {
   readonly hetznerDedicated: { locations: string[]; locationNote: string; servers: Record<string, DedicatedServerRow>; notSourced: string[] };
-  readonly ovhBareMetal: { servers: Record<string, DedicatedServerRow>; notSourced: string[] };
+  readonly ovhBareMetal: OvhBareMetalSection;
   readonly ownedHardware: {
     configurations: Record<string, OwnedConfiguration>;
     defaults: Record<keyof OwnedHardwareOptions, Assumed<number>>;
@@ -61,6 +75,95 @@ let cached: BareMetalData | undefined;
 export function bareMetalData(): BareMetalData {
   cached ??= JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices', 'bare-metal.json'), 'utf8')) as BareMetalData;
   return cached;
+}
+
+/** One orderable OVHcloud bare-metal configuration at one catalog region: base plan + memory + NVMe storage. */
+export interface OvhBareMetalOffer {
+  /** "RISE-9 512 GB 2×1920 NVMe". */
+  readonly id: string;
+  readonly model: string;
+  readonly region: string;
+  readonly cpu: string;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  /** Usable local NVMe (software RAID: half the raw capacity). */
+  readonly usableDiskGiB: number;
+  readonly disks: string;
+  /** Base plan + memory addon + storage addon, per month without commitment. */
+  readonly monthlyUsd: number;
+  readonly setupUsd: number;
+  readonly traffic: string;
+  /** The plan and addon codes the price is the sum of, with each part. */
+  readonly parts: { readonly planCode: string; readonly monthlyUsd: number; readonly setupUsd: number }[];
+}
+
+/** A catalog entry's no-commitment monthly renewal and one-off installation prices (OVH states 10⁻⁸ USD units). */
+export function ovhPrices(entry: { pricings: { capacities: string[]; mode: string; interval: number; intervalUnit: string; price: number }[] }): { monthlyUsd: number; setupUsd: number } | undefined {
+  const renew = entry.pricings.find((p) => p.mode === 'default' && p.capacities.includes('renew') && p.interval === 1 && p.intervalUnit === 'month');
+  const install = entry.pricings.find((p) => p.mode === 'default' && p.capacities.includes('installation'));
+  if (!renew) return undefined;
+  return { monthlyUsd: renew.price / 1e8, setupUsd: (install?.price ?? 0) / 1e8 };
+}
+
+let ovhFeed: any;
+/** The vendored OVH catalog excerpt (read once). */
+export function ovhCatalogFeed(): any {
+  ovhFeed ??= JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices', bareMetalData().ovhBareMetal.feed), 'utf8'));
+  return ovhFeed;
+}
+
+/**
+ * Every Rise configuration the catalog sells in `region`: each memory option × each all-NVMe storage option
+ * (hybrid and SATA-only disks are left out: volumes live on NVMe), priced as base + addons.
+ */
+export function ovhBareMetalOffers(region: string): OvhBareMetalOffer[] {
+  const feed = ovhCatalogFeed();
+  const addons = new Map<string, any>(feed.addons.map((a: any) => [a.planCode, a]));
+  const products = new Map<string, any>(feed.products.map((p: any) => [p.name, p]));
+  const offers: OvhBareMetalOffer[] = [];
+  for (const plan of feed.plans as any[]) {
+    if (!plan.planCode.endsWith(`-${region}`)) continue;
+    const base = ovhPrices(plan);
+    const cpu = products.get(plan.product)?.blobs?.technical?.server?.cpu;
+    if (!base || !cpu) continue;
+    const family = (name: string) => plan.addonFamilies.find((f: any) => f.name === name)?.addons ?? [];
+    const bandwidth = addons.get(plan.addonFamilies.find((f: any) => f.name === 'bandwidth')?.default)?.invoiceName ?? 'see the plan';
+    const model = String(plan.invoiceName).split('|')[0].trim();
+    for (const memoryCode of family('memory')) {
+      const memory = addons.get(memoryCode);
+      const memoryPrice = memory && ovhPrices(memory);
+      const memoryGb = /^ram-(\d+)g-/.exec(memoryCode)?.[1];
+      if (!memoryPrice || !memoryGb) continue;
+      for (const storageCode of family('storage')) {
+        const storage = addons.get(storageCode);
+        const storagePrice = storage && ovhPrices(storage);
+        const disks = products.get(storage?.product)?.blobs?.technical?.storage?.disks as { capacity: number; interface: string; number: number }[] | undefined;
+        if (!storagePrice || !disks?.length || disks.some((d) => d.interface !== 'NVMe')) continue;
+        const rawGb = disks.reduce((sum, d) => sum + d.capacity * d.number, 0);
+        const diskText = disks.map((d) => `${d.number}×${d.capacity}`).join(' + ');
+        offers.push({
+          id: `${model} ${memoryGb} GB ${diskText} NVMe`,
+          model,
+          region,
+          cpu: `${cpu.brand} ${cpu.model}, ${cpu.cores} cores / ${cpu.threads} threads`,
+          vcpu: cpu.threads,
+          memoryGiB: Number(memoryGb),
+          // Software RAID 1 (RAID 10 over four disks): half the raw capacity, GB as sold → GiB.
+          usableDiskGiB: Math.floor(((rawGb / 2) * 1e9) / 2 ** 30),
+          disks: `${diskText} GB NVMe (software RAID)`,
+          monthlyUsd: base.monthlyUsd + memoryPrice.monthlyUsd + storagePrice.monthlyUsd,
+          setupUsd: base.setupUsd + memoryPrice.setupUsd + storagePrice.setupUsd,
+          traffic: bandwidth,
+          parts: [
+            { planCode: plan.planCode, ...base },
+            { planCode: memoryCode, ...memoryPrice },
+            { planCode: storageCode, ...storagePrice },
+          ],
+        });
+      }
+    }
+  }
+  return offers;
 }
 
 export function sourceText(sources: readonly SourceRef[]): string {

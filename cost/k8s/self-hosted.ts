@@ -181,7 +181,7 @@ function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: Usag
   const front = plan.pools.find((p) => p.name === 'general') ?? plan.pools[0];
   if (dedicatedServers > 0 && front?.server.offer === 'dedicated') {
     return [resource('Traffic', 'bandwidth', [
-      component({ name: 'Internet egress (through the dedicated servers, unmetered)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${dedicatedServers} dedicated server(s) with unlimited traffic at 1 Gbit/s each serve the egress (${bareMetalData().hetznerDedicated.servers[plan.pools.find((p) => p.server.offer === 'dedicated')!.server.id]?.traffic ?? 'unlimited'})` }),
+      component({ name: 'Internet egress (through the dedicated servers, unmetered)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${dedicatedServers} dedicated server(s) with unlimited traffic at 1 Gbit/s each serve the egress (${plan.pools.find((p) => p.server.offer === 'dedicated')!.server.traffic ?? 'unlimited'})` }),
     ])];
   }
   const hetzner = plan.provider === 'hetzner' || plan.provider === 'hetzner-dedicated';
