@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
+import { parseAllDocuments } from 'yaml';
+import { readK8sObjectsFile } from '../core/k8s-objects-file';
 import { colorEnabled, colors, progress } from '../terminal/output';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
@@ -115,6 +117,9 @@ describe('--cdk-context: stage options validated for both targets', () => {
     const yaml = fs.readFileSync(path.join(out, 'k8s', 'sharded.k8s.yaml'), 'utf8');
     expect(yaml).toMatch(/"activeShards": 1,/);
     expect(yaml).toMatch(/"state": "backfilling"/);
+    // Published with its objects file (what cost --from reads), written for this very manifest.
+    expect(fs.readdirSync(path.join(out, 'k8s')).sort()).toEqual(['sharded.k8s.objects', 'sharded.k8s.yaml']);
+    expect(readK8sObjectsFile(path.join(out, 'k8s', 'sharded.k8s.yaml'), yaml)).toEqual(parseAllDocuments(yaml).map((document) => document.toJS()));
   });
 });
 
