@@ -54,6 +54,24 @@ describe('the spinner under NO_COLOR', () => {
   });
 });
 
+describe('the spinner when piped or in CI', () => {
+  test.each([
+    ['piped', false, {}],
+    ['in CI', true, { CI: 'true' }],
+    ['on a dumb terminal', true, { TERM: 'dumb' }],
+  ])('%s it writes nothing, its failure line included', (_, isTTY, env) => {
+    const stream = Object.assign(new PassThrough(), { isTTY, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
+    let written = '';
+    (stream as unknown as PassThrough).on('data', (d) => (written += String(d)));
+    const spinner = progress('pricing', stream, env as NodeJS.ProcessEnv);
+    spinner.text = 'pricing sharded';
+    expect(spinner.text).toBe('pricing sharded');
+    spinner.fail('pricing failed');
+    spinner.stop();
+    expect(written).toBe('');
+  });
+});
+
 describe('colour follows NO_COLOR at the moment of writing', () => {
   // CI sets CI=true, which turns picocolors on when it is first loaded; NO_COLOR set afterwards must still win.
   test('NO_COLOR set after start-up turns colour off even under CI; FORCE_COLOR turns it on', () => {
