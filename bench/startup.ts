@@ -60,6 +60,8 @@ try {
     const over = c === cases[0] ? '' : `  (+${(med - baseline).toFixed(0)} ms over node)`;
     process.stdout.write(`${c.name.padEnd(34)} median ${med.toFixed(0).padStart(5)} ms  min ${Math.min(...times.get(c.name)!).toFixed(0).padStart(5)} ms${over}${verdict}\n`);
   }
+  // The load at the end too: a figure is only as good as the quiet it was measured in.
+  process.stdout.write(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 } finally {
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Plan } from '../core/plan';
+import { k8sObjectsFileOf, k8sObjectsFileText } from '../core/k8s-objects-file';
 import type { AwsAssembly, AwsRenderOptions, AwsRendering, K8sManifest, K8sRenderOptions, K8sRendering, StageRenderer } from '../core/rendering';
 
 // Loaded on first use: aws-cdk-lib and cdk8s take seconds to load, and many commands never render.
@@ -81,9 +82,13 @@ function writeK8s(plan: Plan, outDir: string, options: K8sRenderOptions = {}): K
   const rendering = renderK8s(plan, options);
   const manifestFile = path.join(outDir, 'k8s', `${plan.stage}.k8s.yaml`);
   fs.mkdirSync(path.dirname(manifestFile), { recursive: true });
+  // The objects as JSON beside the manifest (core/k8s-objects-file.ts): pricing reads them without parsing YAML.
+  const objectsFile = k8sObjectsFileOf(manifestFile);
+  fs.writeFileSync(`${objectsFile}.partial`, k8sObjectsFileText(rendering.yaml, rendering.objects));
   fs.writeFileSync(`${manifestFile}.partial`, rendering.yaml);
+  fs.renameSync(`${objectsFile}.partial`, objectsFile);
   fs.renameSync(`${manifestFile}.partial`, manifestFile);
-  return { ...rendering, manifestFile, milliseconds: performance.now() - started };
+  return { ...rendering, manifestFile, objectsFile, milliseconds: performance.now() - started };
 }
 
 /** The renderer of stagekit's blueprints (cdk-nag on unless an AWS rendering asks otherwise). */

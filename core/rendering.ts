@@ -63,6 +63,8 @@ export interface K8sRendering {
 
 export interface K8sManifest extends K8sRendering {
   readonly manifestFile: string;
+  /** The same objects as JSON, with the manifest's hash (core/k8s-objects-file.ts): read by `cost --from`. */
+  readonly objectsFile: string;
 }
 
 export type WrittenRendering = AwsAssembly | K8sManifest;

@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../core/errors';
+import { readK8sObjectsFile } from '../core/k8s-objects-file';
 import { computePlan, Plan } from '../core/plan';
 import type { DeployedSizes } from '../core/floor';
 import type { Profile } from '../core/profile';
@@ -161,8 +161,20 @@ export interface StageArtifacts {
   readonly synthMilliseconds: number;
 }
 
+/**
+ * The objects of a multi-document manifest: from the objects file `stagekit synth` wrote beside it when that
+ * was written for this very text (core/k8s-objects-file.ts), else parsed from the YAML.
+ */
 export function readK8sObjects(file: string): any[] {
-  return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+  const yaml = fs.readFileSync(file, 'utf8');
+  return readK8sObjectsFile(file, yaml) ?? parseK8sYaml(yaml);
+}
+
+/** The objects of a multi-document YAML text (empty documents dropped). */
+export function parseK8sYaml(yaml: string): any[] {
+  // Loaded here only: the objects file spares most runs the YAML parser.
+  const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+  return parseAllDocuments(yaml)
     .map((d) => d.toJS())
     .filter((o) => o !== null && o !== undefined);
 }

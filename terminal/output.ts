@@ -46,8 +46,12 @@ export interface Progress {
  */
 export function progress(text: string, stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
   const interactive = Boolean(stream.isTTY) && !env.CI && env.TERM !== 'dumb';
+  // Piped or in CI the spinner is silent (a silent ora writes nothing, its failure line included): do not load ora for it.
+  if (!interactive) {
+    return { text, stop: () => undefined, fail: () => undefined };
+  }
   const plain = noColor(env);
-  const spinner: Ora = loadOra()({ text, stream, discardStdin: false, isSilent: !interactive, color: plain ? (false as unknown as 'cyan') : 'cyan', spinner: plain ? 'line' : undefined }).start();
+  const spinner: Ora = loadOra()({ text, stream, discardStdin: false, color: plain ? (false as unknown as 'cyan') : 'cyan', spinner: plain ? 'line' : undefined }).start();
   return {
     get text() {
       return spinner.text;

@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import fc from 'fast-check';
+import { parseAllDocuments } from 'yaml';
+import { readK8sObjectsFile } from '../core/k8s-objects-file';
 import { colorEnabled, colors, progress, table } from '../terminal/output';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
@@ -50,6 +52,24 @@ describe('the spinner under NO_COLOR', () => {
     expect(written).toContain('sharded (aws) failed');
     // Colour codes are ESC [ <n> m; cursor movement (ESC [ <n> G / K, ?25l) is allowed.
     expect(written).not.toMatch(/\u001b\[\d+(;\d+)*m/);
+  });
+});
+
+describe('the spinner when piped or in CI', () => {
+  test.each([
+    ['piped', false, {}],
+    ['in CI', true, { CI: 'true' }],
+    ['on a dumb terminal', true, { TERM: 'dumb' }],
+  ])('%s it writes nothing, its failure line included', (_, isTTY, env) => {
+    const stream = Object.assign(new PassThrough(), { isTTY, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) as unknown as NodeJS.WriteStream;
+    let written = '';
+    (stream as unknown as PassThrough).on('data', (d) => (written += String(d)));
+    const spinner = progress('pricing', stream, env as NodeJS.ProcessEnv);
+    spinner.text = 'pricing sharded';
+    expect(spinner.text).toBe('pricing sharded');
+    spinner.fail('pricing failed');
+    spinner.stop();
+    expect(written).toBe('');
   });
 });
 
@@ -138,6 +158,9 @@ describe('--cdk-context: stage options validated for both targets', () => {
     const yaml = fs.readFileSync(path.join(out, 'k8s', 'sharded.k8s.yaml'), 'utf8');
     expect(yaml).toMatch(/"activeShards": 1,/);
     expect(yaml).toMatch(/"state": "backfilling"/);
+    // Published with its objects file (what cost --from reads), written for this very manifest.
+    expect(fs.readdirSync(path.join(out, 'k8s')).sort()).toEqual(['sharded.k8s.objects', 'sharded.k8s.yaml']);
+    expect(readK8sObjectsFile(path.join(out, 'k8s', 'sharded.k8s.yaml'), yaml)).toEqual(parseAllDocuments(yaml).map((document) => document.toJS()));
   });
 });
 

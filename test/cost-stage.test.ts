@@ -5,11 +5,15 @@
 import { diffBills } from '../cost/diff';
 import { PROVIDERS } from '../cost/model';
 import { billJson, diffJson, stageDiffJson, stageJson } from '../cost/render';
-import { diffStages, ladderSummary, priceArtifacts, StageBills } from '../cost/stage';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { diffStages, ladderSummary, priceArtifacts, readK8sObjects, StageBills } from '../cost/stage';
+import { k8sObjectsFileOf } from '../core/k8s-objects-file';
 import { KITCHEN_SINK_TEMPLATE } from './support/fixtures/kitchen-sink';
 import { STAGE_NAMES } from '../core/ladder';
 import { SYNTH_OUT } from './support/paths';
-import { awsTemplate, k8sObjects, stagePlan } from './support/stages';
+import { awsTemplate, k8sManifestFile, k8sObjects, stagePlan } from './support/stages';
 import { runCli } from './support/cli';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -123,6 +127,36 @@ test('pricing the whole ladder and a diff takes well under a second (after synth
   diffStages(bills[2], bills[3]);
   // bench/cost.ts reports the figure; the bound here is loose so a busy CI machine does not fail it.
   expect(performance.now() - started).toBeLessThan(3000);
+});
+
+describe('the objects file beside each manifest (what cost --from reads instead of parsing YAML)', () => {
+  test.each(STAGE_NAMES)('%s: synth wrote it, and it holds exactly the objects the YAML parses to', (stage) => {
+    const manifest = k8sManifestFile(stage);
+    expect(fs.existsSync(k8sObjectsFileOf(manifest))).toBe(true);
+    expect(readK8sObjects(manifest)).toEqual(k8sObjects(stage));
+  });
+
+  test('a manifest edited after synth no longer matches its objects file: the YAML is read, the edit counts', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-objects-'));
+    try {
+      const manifest = path.join(dir, 'sharded.k8s.yaml');
+      fs.copyFileSync(k8sObjectsFileOf(k8sManifestFile('sharded')), k8sObjectsFileOf(manifest));
+      const text = fs.readFileSync(k8sManifestFile('sharded'), 'utf8');
+      fs.writeFileSync(manifest, text);
+      expect(readK8sObjects(manifest)).toEqual(k8sObjects('sharded'));
+      fs.writeFileSync(manifest, `${text}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: added-by-hand\n`);
+      const objects = readK8sObjects(manifest);
+      expect(objects).toHaveLength(k8sObjects('sharded').length + 1);
+      expect(objects.at(-1)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'added-by-hand' } });
+      // No objects file, or a malformed one: the YAML is read.
+      fs.writeFileSync(k8sObjectsFileOf(manifest), '{ not json');
+      expect(readK8sObjects(manifest)).toHaveLength(k8sObjects('sharded').length + 1);
+      fs.rmSync(k8sObjectsFileOf(manifest));
+      expect(readK8sObjects(manifest)).toHaveLength(k8sObjects('sharded').length + 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('stagekit cost', () => {

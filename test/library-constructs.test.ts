@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Chart, Testing } from 'cdk8s';
-import { DatabaseShard, KafkaPipeline, SqsWorkQueue, WebTier, WorkerFleet } from '../constructs/aws';
+import { CacheCluster, DatabaseShard, KafkaPipeline, SingleServer, SqsWorkQueue, WebTier, WorkerFleet } from '../constructs/aws';
 import { PostgresCluster, QueueWorker, ReplicatedCache, WebApp } from '../constructs/k8s';
 
 const userStack = () => {
@@ -67,6 +67,184 @@ describe('DatabaseShard in a user stack', () => {
     const { stack, vpc } = userStack();
     expect(() => new DatabaseShard(stack, 'A', { vpc, readReplicas: 20 })).toThrow('DatabaseShard: readReplicas expects a whole number from 0 to 15 (the RDS limit per primary), got 20');
     expect(() => new DatabaseShard(stack, 'B', { vpc, instanceClass: 'r7g.large' })).toThrow(`DatabaseShard: instanceClass expects an RDS instance class such as 'db.r7g.xlarge', got "r7g.large"`);
+  });
+});
+
+const topicRefOf = (stack: Stack, topic: sns.Topic) => ({ Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) });
+const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as any);
+
+describe('CacheCluster in a user stack', () => {
+  const cache = { namePrefix: 'shop', nodeType: 'cache.r7g.large' };
+
+  test('a plain new ec2.Vpc() (no isolated subnets): the private subnets; the user topic pages', () => {
+    const { stack, vpc, topic } = userStack();
+    const cluster = new CacheCluster(stack, 'Cache', { vpc, alarms: topic, ...cache });
+    const t = Template.fromStack(stack);
+    const subnetGroup = Object.values(t.findResources('AWS::ElastiCache::SubnetGroup'))[0] as any;
+    expect(subnetGroup.Properties.SubnetIds).toEqual(vpc.privateSubnets.map((subnet) => stack.resolve(subnet.subnetId)));
+    const alarms = alarmsOf(t);
+    expect(alarms.length).toBe(cluster.alarms.length);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicRefOf(stack, topic)]);
+      expect(alarm.Properties.OKActions).toEqual([topicRefOf(stack, topic)]);
+    }
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { TransitEncryptionMode: 'required', AtRestEncryptionEnabled: true, MultiAZEnabled: true });
+  });
+
+  test('a VPC with public subnets only is refused, naming vpcSubnets', () => {
+    const stack = new Stack(new App(), 'S');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => new CacheCluster(stack, 'Cache', { vpc, ...cache })).toThrow(/CacheCluster: the VPC has no isolated or private subnets.*pass vpcSubnets/);
+  });
+
+  test('no destination: alarms exist, with no actions', () => {
+    const { stack, vpc } = userStack();
+    new CacheCluster(stack, 'Cache', { vpc, ...cache });
+    const alarms = alarmsOf(Template.fromStack(stack));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
+  });
+
+  test('existing security group, key and log groups are used, none created; allowFrom still opens 6379 on the given group', () => {
+    const { stack, vpc } = userStack();
+    const sg = new ec2.SecurityGroup(stack, 'CacheSg', { vpc, allowAllOutbound: false });
+    const key = new kms.Key(stack, 'CacheKey');
+    const slow = new logs.LogGroup(stack, 'Slow');
+    const engine = new logs.LogGroup(stack, 'Engine');
+    const cluster = new CacheCluster(stack, 'Cache', { vpc, ...cache, securityGroup: sg, encryptionKey: key, slowLogGroup: slow, engineLogGroup: engine });
+    expect([cluster.securityGroup, cluster.encryptionKey, cluster.slowLogGroup, cluster.engineLogGroup]).toEqual([sg, key, slow, engine]);
+    const app = new ec2.SecurityGroup(stack, 'App', { vpc });
+    cluster.allowFrom(app, 'Valkey from the app');
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::SecurityGroup', 2); // the user's two
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.resourceCountIs('AWS::Logs::LogGroup', 2);
+    const group = Object.values(t.findResources('AWS::ElastiCache::ReplicationGroup'))[0] as any;
+    expect(group.Properties.SecurityGroupIds).toEqual([stack.resolve(sg.securityGroupId)]);
+    expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, key), 'Arn'] });
+    expect(group.Properties.LogDeliveryConfigurations.map((c: any) => c.DestinationDetails.CloudWatchLogsDetails.LogGroup)).toEqual([{ Ref: logicalIdOf(stack, slow) }, { Ref: logicalIdOf(stack, engine) }]);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, GroupId: { 'Fn::GetAtt': [logicalIdOf(stack, sg), 'GroupId'] } });
+  });
+
+  test('xProps merge over the defaults; replicationGroupProps cannot undo the required wiring', () => {
+    const { stack, vpc } = userStack();
+    new CacheCluster(stack, 'Cache', {
+      vpc,
+      ...cache,
+      encryptionKeyProps: { description: 'cache key of the user' },
+      securityGroupProps: { description: 'cache of the user', vpc: undefined as any },
+      slowLogGroupProps: { retention: logs.RetentionDays.ONE_WEEK },
+      replicationGroupProps: { transitEncryptionEnabled: false, atRestEncryptionEnabled: false, snapshotWindow: '01:00-02:00', port: 1 },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::KMS::Key', { Description: 'cache key of the user', EnableKeyRotation: true });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'cache of the user', VpcId: { Ref: logicalIdOf(stack, vpc) } });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 }); // the engine log keeps the default
+    t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { SnapshotWindow: '01:00-02:00', TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true, Port: 6379 });
+  });
+
+  test.each([
+    ['encryptionKey', 'encryptionKeyProps'],
+    ['securityGroup', 'securityGroupProps'],
+    ['slowLogGroup', 'slowLogGroupProps'],
+    ['engineLogGroup', 'engineLogGroupProps'],
+  ])('%s and %s together is an error naming both', (existing, settings) => {
+    const { stack, vpc } = userStack();
+    const objects: Record<string, unknown> = {
+      encryptionKey: new kms.Key(stack, 'K'),
+      securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
+      slowLogGroup: new logs.LogGroup(stack, 'Slow'),
+      engineLogGroup: new logs.LogGroup(stack, 'Engine'),
+    };
+    const props = { vpc, ...cache, [existing]: objects[existing], [settings]: {} };
+    expect(() => new CacheCluster(stack, 'Cache', props as any)).toThrow(`CacheCluster: give ${existing} (an existing resource) or ${settings} (settings for the one CacheCluster creates), not both`);
+  });
+
+  test('bad values name the prop, what it expects and what it got', () => {
+    const { stack, vpc } = userStack();
+    expect(() => new CacheCluster(stack, 'A', { vpc, ...cache, nodeType: 'r7g.large' })).toThrow(`CacheCluster: nodeType expects an ElastiCache node type such as 'cache.r7g.large', got "r7g.large"`);
+    expect(() => new CacheCluster(stack, 'B', { vpc, ...cache, snapshotRetentionDays: 40 })).toThrow('CacheCluster: snapshotRetentionDays expects a whole number of days from 0 to 35, got 40');
+  });
+});
+
+describe('SingleServer in a user stack', () => {
+  const server = { instanceType: 't4g.small', dataVolumeGiB: 20, appImage: 'acme/app:1', appPort: 8080, postgresMemoryGiB: 1, redisMemoryGiB: 0.5 };
+
+  test('a plain new ec2.Vpc(): the first public subnet; the user topic gets the paging alarms', () => {
+    const { stack, vpc, topic } = userStack();
+    const single = new SingleServer(stack, 'Server', { vpc, alarms: topic, ...server });
+    const t = Template.fromStack(stack);
+    const instance = Object.values(t.findResources('AWS::EC2::Instance'))[0] as any;
+    expect(instance.Properties.SubnetId).toEqual(stack.resolve(vpc.publicSubnets[0].subnetId));
+    const alarms = alarmsOf(t);
+    expect(alarms.length).toBe(single.alarms.length);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual(expect.arrayContaining([topicRefOf(stack, topic)]));
+  });
+
+  test('no destination: the alarms exist; only the recovery and reboot actions are wired', () => {
+    const { stack, vpc } = userStack();
+    new SingleServer(stack, 'Server', { vpc, ...server });
+    const alarms = alarmsOf(Template.fromStack(stack));
+    expect(alarms.length).toBe(4);
+    const actions = alarms.flatMap((alarm) => alarm.Properties.AlarmActions ?? []);
+    expect(actions).toHaveLength(2);
+    expect(JSON.stringify(actions)).toMatch(/ec2:recover/);
+    expect(JSON.stringify(actions)).toMatch(/ec2:reboot/);
+  });
+
+  test('vpcSubnets picks the subnet; a selection with none is refused, naming vpcSubnets', () => {
+    const { stack, vpc } = userStack();
+    new SingleServer(stack, 'Server', { vpc, ...server, vpcSubnets: { subnets: [vpc.publicSubnets[1]] } });
+    const t = Template.fromStack(stack);
+    const instance = Object.values(t.findResources('AWS::EC2::Instance'))[0] as any;
+    expect(instance.Properties.SubnetId).toEqual(stack.resolve(vpc.publicSubnets[1].subnetId));
+    const volume = Object.values(t.findResources('AWS::EC2::Volume'))[0] as any;
+    expect(volume.Properties.AvailabilityZone).toEqual(stack.resolve(vpc.publicSubnets[1].availabilityZone));
+    const isolatedOnly = new Stack(new App(), 'I');
+    const closed = new ec2.Vpc(isolatedOnly, 'Vpc', { subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => new SingleServer(isolatedOnly, 'Server', { vpc: closed, ...server })).toThrow(/SingleServer: no subnet for the server: the VPC has no public subnets.*pass vpcSubnets/);
+  });
+
+  test('an existing security group and key are used, none created; 80 and 443 are still opened on the group', () => {
+    const { stack, vpc } = userStack();
+    const sg = new ec2.SecurityGroup(stack, 'ServerSg', { vpc });
+    const key = new kms.Key(stack, 'DataKey');
+    const single = new SingleServer(stack, 'Server', { vpc, ...server, securityGroup: sg, encryptionKey: key });
+    expect(single.securityGroup).toBe(sg);
+    expect(single.encryptionKey).toBe(key);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    const group = t.findResources('AWS::EC2::SecurityGroup')[logicalIdOf(stack, sg)] as any;
+    expect(group.Properties.SecurityGroupIngress.map((rule: any) => rule.FromPort).sort()).toEqual([443, 80]);
+    const keyArn = { 'Fn::GetAtt': [logicalIdOf(stack, key), 'Arn'] };
+    t.hasResourceProperties('AWS::EC2::Volume', { Encrypted: true, KmsKeyId: keyArn });
+    t.hasResourceProperties('AWS::Backup::BackupVault', { EncryptionKeyArn: keyArn });
+  });
+
+  test('securityGroupProps and encryptionKeyProps merge over the defaults; the VPC is always vpc', () => {
+    const { stack, vpc } = userStack();
+    new SingleServer(stack, 'Server', { vpc, ...server, securityGroupProps: { description: 'server of the user', vpc: undefined as any }, encryptionKeyProps: { description: 'server key of the user' } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'server of the user', VpcId: { Ref: logicalIdOf(stack, vpc) } });
+    t.hasResourceProperties('AWS::KMS::Key', { Description: 'server key of the user', EnableKeyRotation: true });
+  });
+
+  test.each([
+    ['securityGroup', 'securityGroupProps'],
+    ['encryptionKey', 'encryptionKeyProps'],
+  ])('%s and %s together is an error naming both', (existing, settings) => {
+    const { stack, vpc } = userStack();
+    const objects: Record<string, unknown> = { securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }), encryptionKey: new kms.Key(stack, 'K') };
+    const props = { vpc, ...server, [existing]: objects[existing], [settings]: {} };
+    expect(() => new SingleServer(stack, 'Server', props as any)).toThrow(`SingleServer: give ${existing} (an existing resource) or ${settings} (settings for the one SingleServer creates), not both`);
+  });
+
+  test('bad values name the prop, what it expects and what it got', () => {
+    const { stack, vpc } = userStack();
+    expect(() => new SingleServer(stack, 'A', { vpc, ...server, dataVolumeGiB: 0 })).toThrow('SingleServer: dataVolumeGiB expects a whole number of GiB, at least 1, got 0');
+    expect(() => new SingleServer(stack, 'B', { vpc, ...server, redisMemoryGiB: -1 })).toThrow('SingleServer: redisMemoryGiB expects a number of GiB above 0, got -1');
   });
 });
 

@@ -7,6 +7,7 @@ import { stageRenderer } from '../../blueprints/render';
 import type { KubeObject, StageRenderer, WrittenRendering } from '../../core/rendering';
 import type { StageName } from '../../core/ladder';
 import { UsageError } from '../../core/errors';
+import { k8sObjectsFileOf } from '../../core/k8s-objects-file';
 import { ArtifactRecord, profileDigest, recordRun } from '../run-manifest';
 import { packageVersion } from '../version';
 import { captureConsole, colors, progress, table, withoutReportPath } from '../../terminal/output';
@@ -40,12 +41,13 @@ export interface SelfHostedWritten {
 
 export type SynthResult = WrittenRendering | SelfHostedWritten;
 
-/** Where an artifact lives under the output folder, and its key in the run manifest. */
-function artifactPath(result: SynthResult): { key: string; rel: string } {
-  if (result.target === 'self-hosted') return { key: `self-hosted/${result.stage}`, rel: path.join('self-hosted', result.stage) };
-  return result.target === 'aws'
-    ? { key: `aws/${result.stage}`, rel: path.join('aws', result.stage) }
-    : { key: `k8s/${result.stage}`, rel: path.join('k8s', `${result.stage}.k8s.yaml`) };
+/** Where an artifact lives under the output folder (its files or folder), and its key in the run manifest. */
+function artifactPath(result: SynthResult): { key: string; rels: string[] } {
+  if (result.target === 'self-hosted') return { key: `self-hosted/${result.stage}`, rels: [path.join('self-hosted', result.stage)] };
+  if (result.target === 'aws') return { key: `aws/${result.stage}`, rels: [path.join('aws', result.stage)] };
+  // The objects file first: a manifest is never published beside the objects file of an older one.
+  const manifest = path.join('k8s', `${result.stage}.k8s.yaml`);
+  return { key: `k8s/${result.stage}`, rels: [k8sObjectsFileOf(manifest), manifest] };
 }
 
 /** The same result, its paths under `to` instead of `from`. */
@@ -54,7 +56,7 @@ function moved(result: SynthResult, from: string, to: string): SynthResult {
   if (result.target === 'self-hosted') return { ...result, dir: re(result.dir) };
   return result.target === 'aws'
     ? { ...result, assemblyDir: re(result.assemblyDir), templateFile: re(result.templateFile) }
-    : { ...result, manifestFile: re(result.manifestFile) };
+    : { ...result, manifestFile: re(result.manifestFile), objectsFile: re(result.objectsFile) };
 }
 
 /**
@@ -114,11 +116,13 @@ export function runSynth(opts: SynthOptions, messages = new Map<string, string[]
     const run = `${new Date().toISOString()}-${process.pid}`;
     const records: Record<string, ArtifactRecord> = {};
     for (const result of results) {
-      const { key, rel } = artifactPath(result);
-      const target = path.join(out, rel);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.rmSync(target, { recursive: true, force: true });
-      fs.renameSync(path.join(staging, rel), target);
+      const { key, rels } = artifactPath(result);
+      for (const rel of rels) {
+        const target = path.join(out, rel);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.rmSync(target, { recursive: true, force: true });
+        fs.renameSync(path.join(staging, rel), target);
+      }
       records[key] = { run, profile: profile.name, profileFile: opts.profile, profileDigest: profileDigest(profile), options: context, stagekitVersion: packageVersion() };
     }
     recordRun(out, records);

@@ -20,7 +20,6 @@ export function queueK8s(ctx: K8sContext): void {
   const dlq = deadLetterTopic(kafkaPlan.topic);
   const users = K8S_NAMES.kafkaUsers;
   const kafka = new KafkaCluster(ctx.chart, 'kafka', {
-    product: plan.product,
     name: K8S_NAMES.kafka,
     brokers: kafkaPlan.brokers,
     brokerShape: kafkaPlan.brokerPodShape,

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,14 +12,21 @@ import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge } from './nag';
 import { physicalName } from './names';
+import { checkProp, dataSubnets, eitherExistingOrProps, isWhole } from './props';
 
 /** CloudWatch: an alarm on metric math references at most 10 metrics. */
 const ALARM_METRICS_MAX = 10;
 
 export interface CacheClusterProps {
-  /** Your VPC (any layout with private or isolated subnets), or stagekit's `Network`. */
+  /**
+   * Your VPC (any layout with private or isolated subnets: a plain `new ec2.Vpc()` works), or stagekit's
+   * `Network`. Required: a replication group lives in a VPC, and only you know which one the app uses.
+   */
   readonly vpc: ec2.IVpc;
-  /** @default the isolated subnets (the `Data` group of `Network`) */
+  /**
+   * Subnets for the cache nodes (the subnet group).
+   * @default the VPC's isolated subnets when it has some (no route to the internet; the `Data` group of `Network`), else its private subnets; never public ones
+   */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
@@ -28,9 +35,16 @@ export interface CacheClusterProps {
    * @default no alarm actions
    */
   readonly alarms?: AlarmDestination;
-  /** Prefix of the replication group and user IDs (unique per account and region), e.g. the product name. */
+  /**
+   * Prefix of the replication group and user IDs, e.g. the product name. Required: those IDs must be unique
+   * per account and region and are fixed at synth (the IAM grant and the alarms name them), so no generated
+   * default is stable enough.
+   */
   readonly namePrefix: string;
-  /** ElastiCache node type, e.g. `cache.r7g.large`. */
+  /**
+   * ElastiCache node type, e.g. `cache.r7g.large`. Required: the node's memory is the cache's size, which only
+   * your hot set decides (stagekit's plan sizes it from the profile).
+   */
   readonly nodeType: string;
   /** Nodes (per shard when sharded): one primary plus replicas, placed over the zones. At least 2 (Multi-AZ failover needs a replica). @default 2 */
   readonly nodes?: number;
@@ -45,17 +59,60 @@ export interface CacheClusterProps {
   readonly engineVersion?: string;
   /** What to evict when memory is full. @default 'allkeys-lru' (a cache: any key may go) */
   readonly maxmemoryPolicy?: string;
-  /** @default a new customer managed key with rotation */
+  /**
+   * An existing key that encrypts the cache at rest and its snapshots. Give this or `encryptionKeyProps`, not both.
+   * @default a new customer managed key with yearly rotation, retained on removal (so snapshots stay readable)
+   */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Settings for the key CacheCluster creates, merged over its defaults (rotation on, retained on removal).
+   * Give this or `encryptionKey`, not both.
+   * @default the defaults above
+   */
+  readonly encryptionKeyProps?: kms.KeyProps;
+  /**
+   * An existing security group for the nodes (then you decide who may connect; `allowFrom` still adds rules
+   * to it). Give this or `securityGroupProps`, not both.
+   * @default a new group with no ingress and no egress: `allowFrom` opens port 6379 to named peers only
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * Settings for the security group CacheCluster creates, merged over its defaults (no egress); the VPC is
+   * always `vpc`. Give this or `securityGroup`, not both.
+   * @default the defaults above
+   */
+  readonly securityGroupProps?: Partial<ec2.SecurityGroupProps>;
+  /**
+   * An existing log group for the slow log. Give this or `slowLogGroupProps`, not both.
+   * @default a new group kept `logRetention`
+   */
+  readonly slowLogGroup?: logs.ILogGroup;
+  /** Settings for the slow-log group CacheCluster creates, merged over its defaults (retention `logRetention`). Give this or `slowLogGroup`, not both. @default the defaults above */
+  readonly slowLogGroupProps?: logs.LogGroupProps;
+  /**
+   * An existing log group for the engine log. Give this or `engineLogGroupProps`, not both.
+   * @default a new group kept `logRetention`
+   */
+  readonly engineLogGroup?: logs.ILogGroup;
+  /** Settings for the engine-log group CacheCluster creates, merged over its defaults (retention `logRetention`). Give this or `engineLogGroup`, not both. @default the defaults above */
+  readonly engineLogGroupProps?: logs.LogGroupProps;
+  /**
+   * Escape hatch: settings for the replication group, merged over CacheCluster's defaults (snapshot and
+   * maintenance windows, minor version upgrades...). Applied before the wiring that keeps the cache safe, which
+   * always wins: engine, node layout and Multi-AZ failover, TLS required, encryption at rest with the key,
+   * RBAC user group, subnet group, parameter group, security groups, port, log delivery.
+   * @default none
+   */
+  readonly replicationGroupProps?: Partial<elasticache.CfnReplicationGroupProps>;
   /** Days of daily snapshots. @default 7 */
   readonly snapshotRetentionDays?: number;
-  /** @default logs.RetentionDays.ONE_MONTH */
+  /** Retention of the slow and engine logs CacheCluster creates (bounded, so logs never grow without limit). @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** Private zone for `cache.<zone>` and `cache-reader.<zone>`. @default no DNS names */
   readonly zone?: route53.IPrivateHostedZone;
   /** Evictions per 5 minutes that, sustained for 15 minutes, mean the cache is too small. @default 1000 */
   readonly evictionAlarmThreshold?: number;
-  /** @default 80 */
+  /** Memory use of a node that pages (past it, evictions start). @default 80 */
   readonly memoryAlarmPercent?: number;
   /** Engine (main thread) CPU. @default 80 */
   readonly cpuAlarmPercent?: number;
@@ -71,8 +128,16 @@ export interface CacheClusterProps {
  */
 export class CacheCluster extends Construct {
   readonly replicationGroup: elasticache.CfnReplicationGroup;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** The nodes' security group: the one given, or the one CacheCluster created. */
+  readonly securityGroup: ec2.ISecurityGroup;
   readonly encryptionKey: kms.IKey;
+  readonly subnetGroup: elasticache.CfnSubnetGroup;
+  readonly parameterGroup: elasticache.CfnParameterGroup;
+  readonly userGroup: elasticache.CfnUserGroup;
+  /** Where the slow log is delivered: the group given, or the one CacheCluster created. */
+  readonly slowLogGroup: logs.ILogGroup;
+  /** Where the engine log is delivered: the group given, or the one CacheCluster created. */
+  readonly engineLogGroup: logs.ILogGroup;
   /** The IAM-authenticated user applications connect as (user name = user ID). */
   readonly appUserId: string;
   readonly replicationGroupId: string;
@@ -87,12 +152,19 @@ export class CacheCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: CacheClusterProps) {
     super(scope, id);
+    const C = 'CacheCluster';
     const nodes = props.nodes ?? 2;
     if (nodes < 2) throw new Error('CacheCluster: Multi-AZ automatic failover needs at least 2 nodes');
     const engine = 'valkey';
     const engineVersion = props.engineVersion ?? '8.0';
     const shards = props.shards ?? 1;
     if (!Number.isInteger(shards) || shards < 1) throw new Error(`CacheCluster: shards must be a whole number of at least 1, got ${shards}`);
+    checkProp(C, 'nodeType', typeof props.nodeType === 'string' && (Token.isUnresolved(props.nodeType) || /^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.nodeType)), "an ElastiCache node type such as 'cache.r7g.large'", props.nodeType);
+    if (props.snapshotRetentionDays !== undefined) checkProp(C, 'snapshotRetentionDays', isWhole(props.snapshotRetentionDays, 0, 35), 'a whole number of days from 0 to 35', props.snapshotRetentionDays);
+    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    eitherExistingOrProps(C, 'slowLogGroup', props.slowLogGroup, 'slowLogGroupProps', props.slowLogGroupProps);
+    eitherExistingOrProps(C, 'engineLogGroup', props.engineLogGroup, 'engineLogGroupProps', props.engineLogGroupProps);
     const clustered = shards > 1;
     this.replicationGroupId = physicalName([props.namePrefix, 'cache'], 40);
     // Node ids ElastiCache gives: <group>-001.. without cluster mode, <group>-0001-001.. (shard, node) with it.
@@ -101,22 +173,26 @@ export class CacheCluster extends Construct {
       : Array.from({ length: nodes }, (_, i) => `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}`);
 
     this.encryptionKey =
-      props.encryptionKey ?? new kms.Key(this, 'Key', { description: 'Encrypts the cache at rest and its snapshots', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'Valkey cache: port 6379 from the app and worker fleets only',
-      allowAllOutbound: false,
-    });
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
-    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', { description: 'Encrypts the cache at rest and its snapshots', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN, ...props.encryptionKeyProps });
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'SecurityGroup', {
+        description: 'Valkey cache: port 6379 from the app and worker fleets only',
+        allowAllOutbound: false,
+        ...props.securityGroupProps,
+        vpc: props.vpc,
+      });
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? dataSubnets(C, props.vpc));
+    const subnetGroup = (this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: 'Valkey cache: isolated subnets',
       subnetIds: subnets.subnetIds,
-    });
-    const parameterGroup = new elasticache.CfnParameterGroup(this, 'Parameters', {
+    }));
+    const parameterGroup = (this.parameterGroup = new elasticache.CfnParameterGroup(this, 'Parameters', {
       cacheParameterGroupFamily: `${engine}${engineVersion.split('.')[0]}`,
       description: 'Valkey cache settings',
       properties: { 'maxmemory-policy': props.maxmemoryPolicy ?? 'allkeys-lru', ...(clustered ? { 'cluster-enabled': 'yes' } : {}) },
-    });
+    }));
 
     // RBAC: a user group must contain a user named "default"; it gets a random password it can never use ("off").
     const defaultUserPassword = new secretsmanager.Secret(this, 'DisabledDefaultUserPassword', {
@@ -143,23 +219,34 @@ export class CacheCluster extends Construct {
       accessString: 'on ~* &* +@all -@dangerous',
       authenticationMode: { Type: 'iam' },
     });
-    const userGroup = new elasticache.CfnUserGroup(this, 'Users', {
+    const userGroup = (this.userGroup = new elasticache.CfnUserGroup(this, 'Users', {
       engine,
       userGroupId: physicalName([props.namePrefix, 'cache-users'], 40),
       userIds: [defaultUser.userId, appUser.userId],
-    });
+    }));
     userGroup.node.addDependency(defaultUser);
     userGroup.node.addDependency(appUser);
 
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    const slowLog = new logs.LogGroup(this, 'SlowLog', { retention: logRetention });
-    const engineLog = new logs.LogGroup(this, 'EngineLog', { retention: logRetention });
-    for (const group of [slowLog, engineLog]) Tags.of(group).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
+    // Groups CacheCluster creates are tagged as service logs (the cost model prices them so); yours keep your tags.
+    const ownLogGroup = (id: string, groupProps: logs.LogGroupProps | undefined): logs.ILogGroup => {
+      const group = new logs.LogGroup(this, id, { retention: logRetention, ...groupProps });
+      Tags.of(group).add(ROLE_TAG, RESOURCE_ROLES.serviceLogs);
+      return group;
+    };
+    const slowLog = (this.slowLogGroup = props.slowLogGroup ?? ownLogGroup('SlowLog', props.slowLogGroupProps));
+    const engineLog = (this.engineLogGroup = props.engineLogGroup ?? ownLogGroup('EngineLog', props.engineLogGroupProps));
     const zones = [...new Set(subnets.availabilityZones)];
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
-      replicationGroupId: this.replicationGroupId,
       replicationGroupDescription: 'Application cache (Valkey)',
+      autoMinorVersionUpgrade: true,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotWindow: '05:00-06:00',
+      preferredMaintenanceWindow: 'sun:06:30-sun:07:30',
+      ...props.replicationGroupProps,
+      // The wiring that keeps the cache safe comes last: the escape hatch cannot undo it.
+      replicationGroupId: this.replicationGroupId,
       engine,
       engineVersion,
       cacheNodeType: props.nodeType,
@@ -180,10 +267,6 @@ export class CacheCluster extends Construct {
       cacheParameterGroupName: parameterGroup.ref,
       securityGroupIds: [this.securityGroup.securityGroupId],
       port: this.port,
-      autoMinorVersionUpgrade: true,
-      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
-      snapshotWindow: '05:00-06:00',
-      preferredMaintenanceWindow: 'sun:06:30-sun:07:30',
       logDeliveryConfigurations: [
         { destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log', destinationDetails: { cloudWatchLogsDetails: { logGroup: slowLog.logGroupName } } },
         { destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'engine-log', destinationDetails: { cloudWatchLogsDetails: { logGroup: engineLog.logGroupName } } },

@@ -19,6 +19,7 @@ export interface ReaderTarget {
 }
 
 export interface ReaderEndpointProps {
+  /** The private zone the reader name goes in. Required: the endpoint is a DNS name, and only you know the zone your VPC resolves. */
   readonly zone: route53.IPrivateHostedZone;
   /** Record name relative to the zone, e.g. `reader.shard0.db`. */
   readonly recordName: string;

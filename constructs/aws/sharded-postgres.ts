@@ -16,6 +16,7 @@ import { APP_DATABASE_NAME, shardMapDocument, ShardMapDocument } from '../../cor
 export interface ShardShape {
   /** RDS instance class of the shard's primary and replicas, e.g. `db.r7g.xlarge`. */
   readonly instanceClass: string;
+  /** Storage of the shard's primary (gp3, encrypted), in GiB. Required: it holds the shard's share of your data, which only you can size. */
   readonly allocatedStorageGiB: number;
   /** @default twice `allocatedStorageGiB` */
   readonly maxAllocatedStorageGiB?: number;

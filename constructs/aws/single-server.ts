@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,10 +10,20 @@ import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { shellPort, shellQuote } from './shell';
 import { acknowledge, managedPolicyFinding } from './nag';
+import { checkProp, eitherExistingOrProps, isWhole } from './props';
 
 export interface SingleServerProps {
-  /** Your VPC (it needs a public subnet: the server has an Elastic IP), or stagekit's `Network`. */
+  /**
+   * Your VPC (it needs a public subnet: the server has an Elastic IP), or stagekit's `Network`. Required: the
+   * server lives in a VPC, and only you know which one.
+   */
   readonly vpc: ec2.IVpc;
+  /**
+   * Subnets the server may go in; it goes in the first one (its zone is also the data volume's zone). The
+   * server is reached on its Elastic IP, so a subnet routed to an internet gateway is what works.
+   * @default the VPC's public subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its
    * recovery are both published to it), or nothing (the alarms are still created and exposed as properties,
@@ -21,12 +31,21 @@ export interface SingleServerProps {
    * @default no alarm actions
    */
   readonly alarms?: AlarmDestination;
-  /** EC2 instance type, e.g. m7g.large (arm64). */
+  /**
+   * EC2 instance type, e.g. m7g.large (arm64: the image is Amazon Linux 2023 for Graviton). Required: the one
+   * machine carries the app, Postgres and Redis, so its size follows your workload (stagekit's plan sizes it).
+   */
   readonly instanceType: string;
+  /**
+   * Size of the encrypted gp3 data volume (Postgres and Redis data), in GiB. Required: it holds your dataset,
+   * whose size only you know; it grows online later, never shrinks.
+   */
   readonly dataVolumeGiB: number;
   /** Days of daily snapshots kept. @default 7 */
   readonly snapshotRetentionDays?: number;
+  /** The app's container image (Docker pulls it at boot). Required: it is your application. */
   readonly appImage: string;
+  /** Port the app container serves HTTP on; nginx on port 80 forwards to it. Required: only your app knows it. */
   readonly appPort: number;
   /**
    * Environment for the app container besides `PORT` (which is always `appPort`): for stagekit's
@@ -43,13 +62,41 @@ export interface SingleServerProps {
    * @default the app is not told the password
    */
   readonly appPostgresPasswordVariable?: string;
-  /** Memory for Postgres' shared_buffers and Redis' maxmemory, from the plan. */
+  /**
+   * Memory set aside for Postgres (a quarter becomes shared_buffers). Required: how the machine's memory is
+   * split between Postgres and Redis depends on your workload (stagekit's plan splits it).
+   */
   readonly postgresMemoryGiB: number;
+  /** Memory Redis may use (its maxmemory). Required, for the same reason as `postgresMemoryGiB`. */
   readonly redisMemoryGiB: number;
-  /** @default 80 */
+  /** Average CPU over 15 minutes that pages (the server is outgrowing its size or this stage). @default 80 */
   readonly cpuAlarmPercent?: number;
-  /** @default 80 */
+  /** Data volume use that pages (grow the volume before Postgres stops). @default 80 */
   readonly diskUsedAlarmPercent?: number;
+  /**
+   * An existing security group for the server. SingleServer still opens ports 80 and 443 to the internet on
+   * it (the server's job); nothing else. Give this or `securityGroupProps`, not both.
+   * @default a new group: 80 and 443 from anywhere, no SSH (administration through SSM Session Manager), all egress
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /**
+   * Settings for the security group SingleServer creates, merged over its defaults (all egress: the server
+   * pulls packages and images); the VPC is always `vpc`. Give this or `securityGroup`, not both.
+   * @default the defaults above
+   */
+  readonly securityGroupProps?: Partial<ec2.SecurityGroupProps>;
+  /**
+   * An existing key that encrypts the data volume, its snapshots and the backup vault. Give this or
+   * `encryptionKeyProps`, not both.
+   * @default a new customer managed key with yearly rotation, retained on removal (so snapshots stay readable)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Settings for the key SingleServer creates, merged over its defaults (rotation on, retained on removal).
+   * Give this or `encryptionKey`, not both.
+   * @default the defaults above
+   */
+  readonly encryptionKeyProps?: kms.KeyProps;
   /**
    * What happens to the data volume when the stack stops managing it (the move to
    * split-tier). RETAIN keeps it for rollback until you delete it yourself.
@@ -74,32 +121,52 @@ export class SingleServer extends Construct {
   readonly instance: ec2.Instance;
   readonly dataVolume: ec2.Volume;
   readonly elasticIp: ec2.CfnEIP;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** The server's security group: the one given, or the one SingleServer created. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The key of the data volume, its snapshots and the vault: the one given, or the one SingleServer created. */
+  readonly encryptionKey: kms.IKey;
+  readonly role: iam.Role;
+  readonly backupVault: backup.BackupVault;
   readonly backupPlan: backup.BackupPlan;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: SingleServerProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const subnet = props.vpc.publicSubnets[0];
+    const C = 'SingleServer';
+    checkProp(C, 'dataVolumeGiB', Token.isUnresolved(props.dataVolumeGiB) || isWhole(props.dataVolumeGiB, 1), 'a whole number of GiB, at least 1', props.dataVolumeGiB);
+    checkProp(C, 'postgresMemoryGiB', typeof props.postgresMemoryGiB === 'number' && props.postgresMemoryGiB > 0, 'a number of GiB above 0', props.postgresMemoryGiB);
+    checkProp(C, 'redisMemoryGiB', typeof props.redisMemoryGiB === 'number' && props.redisMemoryGiB > 0, 'a number of GiB above 0', props.redisMemoryGiB);
+    if (props.snapshotRetentionDays !== undefined) checkProp(C, 'snapshotRetentionDays', isWhole(props.snapshotRetentionDays, 1, 36500), 'a whole number of days of at least 1', props.snapshotRetentionDays);
+    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    // Checked before selecting: the VPC's own error ("no 'Public' subnet groups") would not name the prop.
+    const subnet = props.vpcSubnets || props.vpc.publicSubnets.length ? props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }).subnets[0] : undefined;
+    if (!subnet) {
+      throw new Error(`${C}: no subnet for the server: ${props.vpcSubnets ? 'vpcSubnets selects none' : 'the VPC has no public subnets'}; the server is reached on an Elastic IP, so give the VPC a public subnet or pass vpcSubnets`);
+    }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'WebSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Web traffic to the single server; no SSH (use SSM Session Manager)',
-      allowAllOutbound: true,
-    });
+    this.securityGroup =
+      props.securityGroup ??
+      new ec2.SecurityGroup(this, 'WebSecurityGroup', {
+        description: 'Web traffic to the single server; no SSH (use SSM Session Manager)',
+        allowAllOutbound: true,
+        ...props.securityGroupProps,
+        vpc: props.vpc,
+      });
+    // Required wiring, on a given group too: the server's job is to answer on 80 and 443.
     this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere (redirects to HTTPS)');
     this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
     acknowledge(this.securityGroup, 'AwsSolutions-EC23', 'A public web server: 80 and 443 must be open to the internet; no other port is.');
 
-    const role = new iam.Role(this, 'Role', {
+    const role = (this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'Single server: SSM Session Manager and CloudWatch agent',
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
         iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
       ],
-    });
+    }));
     acknowledge(
       role,
       'AwsSolutions-IAM4',
@@ -107,11 +174,14 @@ export class SingleServer extends Construct {
       [managedPolicyFinding('AmazonSSMManagedInstanceCore'), managedPolicyFinding('CloudWatchAgentServerPolicy')],
     );
 
-    const dataKey = new kms.Key(this, 'DataKey', {
-      description: 'Encrypts the single server data volume and its snapshots',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const dataKey = (this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'DataKey', {
+        description: 'Encrypts the single server data volume and its snapshots',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        ...props.encryptionKeyProps,
+      }));
 
     this.dataVolume = new ec2.Volume(this, 'DataVolume', {
       availabilityZone: subnet.availabilityZone,
@@ -151,7 +221,7 @@ export class SingleServer extends Construct {
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc', instanceId: this.instance.instanceId });
 
     // Daily snapshots of the data volume in an encrypted vault, kept for the retention window.
-    const vault = new backup.BackupVault(this, 'Vault', { encryptionKey: dataKey, removalPolicy: RemovalPolicy.RETAIN });
+    const vault = (this.backupVault = new backup.BackupVault(this, 'Vault', { encryptionKey: dataKey, removalPolicy: RemovalPolicy.RETAIN }));
     this.backupPlan = new backup.BackupPlan(this, 'Backups', { backupVault: vault });
     this.backupPlan.addRule(
       new backup.BackupPlanRule({

@@ -20,6 +20,7 @@ export interface BurnRateAlert {
 }
 
 export interface SloAlarmsProps {
+  /** The load balancer whose requests the SLO counts (its 5xx and target response times). Required: it is what users reach. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   /**
    * Where the alarms go: stagekit's `AlarmTopic`, any SNS topic of yours (`sns.ITopic`: the alarm and its

@@ -54,31 +54,50 @@ export const KAFKA_EXPORTER_SHAPE: Shape = { vcpu: 0.2, memoryGiB: 0.25 };
 export type AclOperation = 'Read' | 'Write' | 'Describe' | 'IdempotentWrite';
 
 export interface KafkaTopicSpecProps {
+  /** Topic name (the `KafkaTopic` resource and the topic). Required: producers and consumers address it by name. */
   readonly name: string;
+  /** Partitions: the most consumers of one group that work in parallel. Required: it follows your throughput, and can grow but never shrink. */
   readonly partitions: number;
+  /** Hours a message is kept. Required: how long consumers may fall behind (or replay) is your decision, and it sizes the disks. */
   readonly retentionHours: number;
 }
 
 export interface KafkaUserProps {
   /** KafkaUser name = the certificate's CN = the principal ACLs name; its Secret (user.crt, user.key) has the same name. */
   readonly name: string;
-  readonly acls: ReadonlyArray<{ readonly type: 'topic' | 'group' | 'cluster'; readonly name?: string; readonly operations: readonly AclOperation[] }>;
+  /** What the user may do. Required: a user with no ACLs can do nothing (simple authorization denies by default). */
+  readonly acls: ReadonlyArray<{
+    /** What the ACL is on. Required: it decides what `name` names. */
+    readonly type: 'topic' | 'group' | 'cluster';
+    /** The topic or consumer group. @default none (the cluster, for type 'cluster') */
+    readonly name?: string;
+    /** Operations allowed. Required: there is no safe default set; grant only what the client does. */
+    readonly operations: readonly AclOperation[];
+  }>;
 }
 
 export interface KafkaClusterProps {
-  readonly product: string;
   /** Kafka name: pods are `<name>-<pool>-<id>`, the bootstrap Service `<name>-kafka-bootstrap`. Never change it. */
   readonly name: string;
+  /** Broker count (a node pool; controllers are separate). Required: it follows your throughput and `replicationFactor`. */
   readonly brokers: number;
+  /** CPU and memory of each broker pod. Required: sized from your throughput (stagekit's plan sizes it). */
   readonly brokerShape: Shape;
+  /** Size of each broker's volume, in GiB. Required: it follows your throughput times retention; volumes grow later, never shrink. */
   readonly storageGiBPerBroker: number;
+  /** Copies of each partition. Required: it trades durability against disk and brokers (3 survives a zone; at most `brokers`). */
   readonly replicationFactor: number;
+  /** Replicas that must acknowledge a write (`min.insync.replicas`). Required: it trades availability against durability, together with `replicationFactor`. */
   readonly minInSyncReplicas: number;
+  /** Failure domains (zones) the brokers are spread over, rack-aware. Required: only you know the cluster's zones. */
   readonly zones: number;
+  /** Topics created as `KafkaTopic` resources. Required: your application's topics (an empty list is allowed). */
   readonly topics: readonly KafkaTopicSpecProps[];
+  /** Users created as `KafkaUser` resources (client certificates and ACLs). Required: only your clients may connect (an empty list is allowed). */
   readonly users: readonly KafkaUserProps[];
   /** Who may connect to the client listener (Strimzi writes these into its own NetworkPolicy for the listener). */
   readonly clientPeers: readonly Peer[];
+  /** Namespaces whose pods may connect to the client listener besides `clientPeers`. Required: an explicit list, so no namespace is let in by default (an empty list is allowed). */
   readonly clientNamespaces: readonly string[];
   /** @default the cluster's default StorageClass */
   readonly storageClass?: string;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 
 export interface NamespaceGuardProps {
+  /** The namespace the policies guard. Required: the default-deny applies to exactly one namespace, yours. */
   readonly namespace: string;
   /** Namespace of the ingress controller allowed to reach web pods. @default 'ingress-nginx' */
   readonly ingressNamespace?: string;
@@ -16,7 +17,9 @@ const byNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'ku
  * that select them. A plain string `x` means `{ 'app.kubernetes.io/name': x }`.
  */
 export interface Peer {
+  /** Names the peer in policy names and descriptions. Required: policies must say who they let in. */
   readonly name: string;
+  /** Labels that select the peer's pods. Required: an empty selector would select every pod of the namespace. */
   readonly selector: Record<string, string>;
 }
 

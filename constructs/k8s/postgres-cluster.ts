@@ -84,7 +84,12 @@ export interface PostgresClusterProps {
   /** Six-field cron (seconds first) of the daily base backup. @default '0 0 3 * * *' (03:00 UTC) */
   readonly backupSchedule?: string;
   /** PgBouncer poolers in front of the primary (`rw`) and of the replicas (`ro`). @default none */
-  readonly poolers?: { readonly instances: number; readonly podLabels: Record<string, string> };
+  readonly poolers?: {
+    /** PgBouncer pods per pooler. Required: it follows your connection count (the server pool is split over them). */
+    readonly instances: number;
+    /** Labels on the pooler pods, which the network policies select them by. Required: only your policies know them. */
+    readonly podLabels: Record<string, string>;
+  };
   /**
    * Existing basic-auth Secret (username, password) the application owner is created with.
    * @default CNPG generates `<name>-app`

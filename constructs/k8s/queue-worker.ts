@@ -7,9 +7,11 @@ import { componentLabels, quantities, RESTRICTED_CONTAINER_SECURITY, restrictedP
 import { checkImage, checkName, checkPort, checkProp, checkShape, inNamespace, isWhole } from './validate';
 
 export interface SecretFile {
-  /** Volume name. */
+  /** Volume name. Required: the pod's volume and its mount are joined by it. */
   readonly name: string;
+  /** The existing Secret to mount. Required: it is yours (created by you or an operator). */
   readonly secret: string;
+  /** Where its keys appear as files in the container. Required: only your app knows where it reads them. */
   readonly mountPath: string;
 }
 
@@ -40,11 +42,26 @@ export interface QueueWorkerProps {
   /** Environment variables for the worker (connection endpoints). @default none */
   readonly env?: Record<string, string>;
   /** Environment variables read from existing Secrets. @default none */
-  readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
+  readonly secretEnv?: Record<
+    string,
+    {
+      /** The existing Secret. Required: it is yours (created by you or an operator). */
+      readonly secret: string;
+      /** The key in it whose value becomes the variable. Required: a Secret holds several. */
+      readonly key: string;
+    }
+  >;
   /** Existing Secrets mounted read-only as files (the worker's Kafka client certificate). @default none */
   readonly secretFiles?: readonly SecretFile[];
   /** ConfigMaps mounted read-only as files (the shard map). @default none */
-  readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
+  readonly configMapFiles?: ReadonlyArray<{
+    /** Volume name. Required: the pod's volume and its mount are joined by it. */
+    readonly name: string;
+    /** The existing ConfigMap to mount. Required: it is yours. */
+    readonly configMap: string;
+    /** Where its keys appear as files in the container. Required: only your app knows where it reads them. */
+    readonly mountPath: string;
+  }>;
   /** Scale on the lag of this consumer group (KEDA's Kafka scaler). */
   readonly kafka: {
     /** Bootstrap address of the TLS listener, e.g. `events-kafka-bootstrap.shop.svc:9093`. */

@@ -49,7 +49,12 @@ export interface ReplicatedCacheProps {
   /** Failure domains the pods are spread over (hard anti-affinity per zone when the zones allow it). */
   readonly zones: number;
   /** An existing Secret (created by you) holding the Redis password: its name and key. */
-  readonly passwordSecret: { readonly name: string; readonly key: string };
+  readonly passwordSecret: {
+    /** The Secret's name. Required: it is yours, created before the cache. */
+    readonly name: string;
+    /** The key in it that holds the password. Required: a Secret holds several. */
+    readonly key: string;
+  };
   /** Sentinels; an odd number, at least 3, so a majority survives one loss. @default 3 */
   readonly sentinels?: number;
   /** StorageClass of the Redis volumes. @default the cluster's default StorageClass */

@@ -41,11 +41,33 @@ export interface WebAppProps {
   /** Environment variables for the app (connection endpoints). @default none */
   readonly env?: Record<string, string>;
   /** Environment variables read from existing Secrets (credentials the operators generate or you provide). @default none */
-  readonly secretEnv?: Record<string, { readonly secret: string; readonly key: string }>;
+  readonly secretEnv?: Record<
+    string,
+    {
+      /** The existing Secret. Required: it is yours (created by you or an operator). */
+      readonly secret: string;
+      /** The key in it whose value becomes the variable. Required: a Secret holds several. */
+      readonly key: string;
+    }
+  >;
   /** Existing Secrets mounted read-only as files (client certificates). @default none */
-  readonly secretFiles?: ReadonlyArray<{ readonly name: string; readonly secret: string; readonly mountPath: string }>;
+  readonly secretFiles?: ReadonlyArray<{
+    /** Volume name. Required: the pod's volume and its mount are joined by it. */
+    readonly name: string;
+    /** The existing Secret to mount. Required: it is yours (created by you or an operator). */
+    readonly secret: string;
+    /** Where its keys appear as files in the container. Required: only your app knows where it reads them. */
+    readonly mountPath: string;
+  }>;
   /** ConfigMaps mounted read-only as files (the shard map). @default none */
-  readonly configMapFiles?: ReadonlyArray<{ readonly name: string; readonly configMap: string; readonly mountPath: string }>;
+  readonly configMapFiles?: ReadonlyArray<{
+    /** Volume name. Required: the pod's volume and its mount are joined by it. */
+    readonly name: string;
+    /** The existing ConfigMap to mount. Required: it is yours. */
+    readonly configMap: string;
+    /** Where its keys appear as files in the container. Required: only your app knows where it reads them. */
+    readonly mountPath: string;
+  }>;
   /** Host name the Ingress answers. @default any host */
   readonly host?: string;
   /**
