@@ -1,4 +1,5 @@
-import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { templateDiff } from './template-diff';
 import type { StatefulRisk } from '../risk';
 
 export interface TemplateResourceChange {
@@ -29,7 +30,8 @@ export type AwsRiskCheck = (oldTemplate: any, newTemplate: any) => StatefulRisk[
  * deployed one from GetTemplate) to `newTemplate`. An empty old template means a new stack.
  */
 export function compareTemplates(oldTemplate: any, newTemplate: any, riskCheck: AwsRiskCheck): CloudFormationChanges {
-  const diff = fullDiff(oldTemplate ?? {}, newTemplate);
+  const old = oldTemplate ?? {};
+  const diff = templateDiff(old, newTemplate);
   const added: TemplateResourceChange[] = [];
   const changed: TemplateResourceChange[] = [];
   const removed: TemplateResourceChange[] = [];
@@ -50,7 +52,7 @@ export function compareTemplates(oldTemplate: any, newTemplate: any, riskCheck: 
     changed,
     removed,
     unchanged: total - added.length - changed.length,
-    risks: riskCheck(oldTemplate ?? {}, newTemplate),
+    risks: riskCheck(old, newTemplate),
     identical: diff.isEmpty,
   };
 }

@@ -15,7 +15,8 @@
  *   const risks = statefulRisks(deployedTemplate, newTemplate);
  *   if (dataLossRisks(risks).length) throw new Error(formatRisks(risks));
  */
-import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { templateDiff } from './template-diff';
 import createOnly from '../../data/aws/create-only-properties.json';
 
 /**
@@ -166,7 +167,7 @@ type Template = { [key: string]: any };
 /** Every stateful resource that the update from `oldTemplate` to `newTemplate` replaces, removes or exposes. */
 export function statefulRisks(oldTemplate: Template, newTemplate: Template, options: StatefulRisksOptions = {}): Risk[] {
   const types = options.statefulTypes ?? STATEFUL_RESOURCE_TYPES;
-  const diff = fullDiff(oldTemplate, newTemplate);
+  const diff = templateDiff(oldTemplate, newTemplate);
   const risks: Risk[] = [];
   // Names of the stateful resources this update adds, to spot a resource moving to a new logical ID.
   const addedNames = new Map<string, string>();
