@@ -7,6 +7,8 @@
  * compare or inspect them, so they skip it.
  */
 process.env.CDK_VALIDATION = 'false';
+// No stack trace recorded with every CDK annotation: jest source-maps each one, and no test reads them.
+process.env.CDK_DISABLE_STACK_TRACE = '1';
 
 /** For a test file whose templates only it synthesizes: run aws-cdk-lib's CloudFormation checks at synth. */
 export function validateSynthesizedTemplates(): void {
