@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -67,6 +67,30 @@ export interface ShardedPostgresProps {
   readonly freeStorageAlarmPercent?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Shards built in this construct's own stack (shards 0 to N-1), as before there were shard groups.
+   * Fixed, so that a growing product never moves a shard it has: the shards beyond go into nested
+   * stacks (`ShardGroup<g>`) of `shardsPerGroup` each, which keeps every stack under CloudFormation's
+   * 500 resources.
+   * @default 16 (SHARDS_IN_PARENT_STACK)
+   */
+  readonly shardsInParentStack?: number;
+  /** Shards per nested stack beyond `shardsInParentStack`. @default 8 (SHARDS_PER_GROUP) */
+  readonly shardsPerGroup?: number;
+}
+
+/**
+ * Shards that stay in the parent stack. A shard with its alarms, log group, DNS names and parameter
+ * group is 13 resources (more with read replicas); 16 of them with the rest of a product stack stay
+ * well under 500.
+ */
+export const SHARDS_IN_PARENT_STACK = 16;
+/** Shards per nested stack: 8 shards with 15 read replicas each stay under 500 resources. */
+export const SHARDS_PER_GROUP = 8;
+
+/** The nested stack a shard belongs to (undefined: the parent stack), by the fixed rule. */
+export function shardGroupOf(shardId: number, shardsInParentStack = SHARDS_IN_PARENT_STACK, shardsPerGroup = SHARDS_PER_GROUP): number | undefined {
+  return shardId < shardsInParentStack ? undefined : Math.floor((shardId - shardsInParentStack) / shardsPerGroup);
 }
 
 /** What the shard map parameter holds (JSON): the one shard-map format of the app contract. */
@@ -84,6 +108,8 @@ export class ShardedPostgres extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   readonly shardMap: ssm.StringParameter;
   readonly shardMapDocument: ShardMapDocument;
+  /** The nested stacks holding shards beyond `shardsInParentStack`, group 0 first (none for smaller products). */
+  readonly shardGroups: NestedStack[] = [];
 
   constructor(scope: Construct, id: string, props: ShardedPostgresProps) {
     super(scope, id);
@@ -109,10 +135,25 @@ export class ShardedPostgres extends Construct {
       description: 'PostgreSQL shards: isolated subnets',
     });
     const monitoringRole = DatabaseShard.monitoringRole(this, 'MonitoringRole');
+    const inParent = props.shardsInParentStack ?? SHARDS_IN_PARENT_STACK;
+    const perGroup = props.shardsPerGroup ?? SHARDS_PER_GROUP;
+    if (!(Number.isInteger(inParent) && inParent >= 1)) throw new Error(`ShardedPostgres: shardsInParentStack must be a whole number of 1 or more, got ${inParent}`);
+    if (!(Number.isInteger(perGroup) && perGroup >= 1)) throw new Error(`ShardedPostgres: shardsPerGroup must be a whole number of 1 or more, got ${perGroup}`);
+    // Shard i is built in the parent stack (i < inParent, construct path and logical IDs as always)
+    // or in nested stack ShardGroup<g>: the rule never moves a shard as the count grows.
+    const scopeOf = (shardId: number): Construct => {
+      const group = shardGroupOf(shardId, inParent, perGroup);
+      if (group === undefined) return this;
+      while (this.shardGroups.length <= group) {
+        const g = this.shardGroups.length;
+        this.shardGroups.push(new NestedStack(this, `ShardGroup${g}`, { description: `Database shards ${inParent + g * perGroup} to ${inParent + (g + 1) * perGroup - 1}` }));
+      }
+      return this.shardGroups[group];
+    };
 
     props.shards.forEach((shape, i) => {
       this.shards.push(
-        new DatabaseShard(this, `Shard${i}`, {
+        new DatabaseShard(scopeOf(i), `Shard${i}`, {
           vpc: props.vpc,
           alarms: props.alarms,
           shardId: i,
