@@ -9,23 +9,13 @@ import { spawnSync } from 'child_process';
 import { computeLadder } from '../core/plan';
 import { loadProfile, Profile } from '../core/profile';
 import * as path from 'path';
-import { arg } from './util';
+import { arg, profileWithShards as profileWithShardsOf } from './util';
 
 const PROFILE = path.join(__dirname, '..', 'profiles', 'growing-product.yaml');
 
-/** The growing-product profile with a dataset that plans exactly `shards` shards (found by bisection). */
+/** The growing-product profile with a dataset that plans exactly `shards` shards. */
 function profileWithShards(shards: number): Profile {
-  const base = loadProfile(PROFILE);
-  const planned = (gib: number) => computeLadder({ ...base, data: { ...base.data, datasetGiB: gib } }).sharded.database!.shards;
-  let lo = 1;
-  let hi = 10_000_000;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (planned(mid) >= shards) hi = mid;
-    else lo = mid;
-  }
-  if (planned(hi) !== shards) throw new Error(`no dataset plans exactly ${shards} shards`);
-  return { ...base, data: { ...base.data, datasetGiB: hi } };
+  return profileWithShardsOf(loadProfile(PROFILE), shards);
 }
 
 function one(shards: number, nag: boolean): void {

@@ -1,0 +1,172 @@
+/**
+ * Scale past one stack: a 64-shard product keeps shards 0-15 in the product stack, as every smaller
+ * product has them, and puts the others into nested stacks of 8 (ShardGroup0..5), so no stack passes
+ * CloudFormation's 500 resources. Synthesized once for the file, without cdk-nag at synth (the pack is
+ * run on the tree below, as test/aws-nag.test.ts does), then read as cost, deploy and the floor read it.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { computeLadder, Plan } from '../core/plan';
+import { loadProfile } from '../core/profile';
+import { SERVICE_LIMITS, stackResourceLimitError, checkStackResourceCount } from '../core/limits';
+import { UsageError } from '../core/errors';
+import { flattenNestedStacks, readNestedTemplates, stackTemplates, NESTED_STACK_TYPE } from '../core/nested-stacks';
+import { buildAwsApp } from '../blueprints/aws/app';
+import { stageRenderer } from '../blueprints/render';
+import { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP } from '../constructs/aws/sharded-postgres';
+import { priceTemplate } from '../cost/aws/engine';
+import { readAssembly } from '../cost/aws/template';
+import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
+import { sizesFromTemplate } from '../deploy/floor-sources';
+import { profileWithShards } from '../bench/util';
+import { TEST_PROFILE_FILE } from './support/paths';
+import { awsTemplate, stagePlan } from './support/stages';
+
+const SHARDS = 64;
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-shard-split-'));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+const plan: Plan = computeLadder(profileWithShards(loadProfile(TEST_PROFILE_FILE), SHARDS)).sharded;
+const { app, stack } = buildAwsApp(plan, { nag: false, outdir: out });
+const parent = app.synth().getStackByName(stack.stackName).template;
+const nested = readNestedTemplates(parent, out);
+const flat = flattenNestedStacks(parent, nested);
+const resourceCount = (template: any) => Object.keys(template.Resources ?? {}).length;
+/** A shard's primary instance in the flattened template: `DatabaseShard<i>Primary…` or `<group stack>/Shard<i>Primary…`. */
+const primaryOf = (template: any, shard: number) =>
+  Object.keys(template.Resources).find((id) => new RegExp(`(^Database|/)Shard${shard}Primary[0-9A-F]{8}$`).test(id) && template.Resources[id].Type === 'AWS::RDS::DBInstance');
+
+describe(`a ${SHARDS}-shard product`, () => {
+  test('plans 64 shards (the largest layout stagekit builds)', () => {
+    expect(plan.database!.shards).toBe(SHARDS);
+    expect(SHARDS).toBe(SERVICE_LIMITS.stagekitShards.value);
+  });
+
+  test('every stack, the parent and each nested one, is under 500 resources and 200 outputs', () => {
+    const stacks = stackTemplates(parent, nested);
+    for (const { path: at, template } of stacks) {
+      expect({ at, resources: resourceCount(template) < SERVICE_LIMITS.cloudFormationResourcesPerStack.value }).toEqual({ at, resources: true });
+      expect({ at, outputs: Object.keys(template.Outputs ?? {}).length <= SERVICE_LIMITS.cloudFormationOutputsPerStack.value }).toEqual({ at, outputs: true });
+    }
+    // All of it in one stack would not deploy: the split is what makes it deployable.
+    expect(resourceCount(flat) - stacks.length + 1).toBeGreaterThan(SERVICE_LIMITS.cloudFormationResourcesPerStack.value);
+  });
+
+  test(`shards ${SHARDS_IN_PARENT_STACK} and up go into nested stacks of ${SHARDS_PER_GROUP}: ${Math.ceil((SHARDS - SHARDS_IN_PARENT_STACK) / SHARDS_PER_GROUP)} of them`, () => {
+    const groups = Math.ceil((SHARDS - SHARDS_IN_PARENT_STACK) / SHARDS_PER_GROUP);
+    expect(Object.values(parent.Resources).filter((r: any) => r.Type === NESTED_STACK_TYPE)).toHaveLength(groups);
+    expect(Object.keys(nested)).toHaveLength(groups);
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const id = primaryOf(flat, shard);
+      const group = shardGroupOf(shard);
+      expect({ shard, id: id !== undefined, nested: id?.includes('/') }).toEqual({ shard, id: true, nested: group !== undefined });
+      if (group !== undefined) expect(id!.startsWith(`DatabaseShardGroup${group}NestedStack`)).toBe(true);
+    }
+  });
+
+  test("shards 0-15 keep the logical IDs a small product's synth gave them (the shipped profile's sharded stage)", () => {
+    const small = awsTemplate('sharded');
+    expect(stagePlan('sharded').database!.shards).toBeLessThan(SHARDS_IN_PARENT_STACK);
+    const smallDatabase = Object.entries<any>(small.Resources).filter(([id]) => id.startsWith('Database'));
+    expect(smallDatabase.length).toBeGreaterThan(10);
+    for (const [id, resource] of smallDatabase) expect({ id, type: parent.Resources[id]?.Type }).toEqual({ id, type: resource.Type });
+  });
+
+  test('growing from the small product to 64 shards replaces and destroys no stateful resource', () => {
+    const risks = statefulRisks(awsTemplate('sharded'), flat);
+    expect(formatRisks(dataLossRisks(risks))).toBe(formatRisks([]));
+  });
+
+  test('moving a shard from the parent into a nested stack is caught as data loss by the safety check', () => {
+    const moved = JSON.parse(JSON.stringify(flat));
+    const id = primaryOf(moved, 3)!;
+    moved.Resources[`DatabaseShardGroup9NestedStackX/${id}`] = moved.Resources[id];
+    delete moved.Resources[id];
+    expect(dataLossRisks(statefulRisks(flat, moved)).map((r) => r.logicalId)).toContain(id);
+  });
+
+  test('cdk-nag (AwsSolutions) finds nothing unacknowledged, nested stacks included', () => {
+    expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
+  });
+
+  test('the AWS bill prices every RDS instance of every shard and is complete', () => {
+    const [assembly] = readAssembly(out);
+    expect(assembly.nestedStacks).toBe(Object.keys(nested).length);
+    expect(resourceCount(assembly.template)).toBe(resourceCount(flat));
+    const bill = priceTemplate(assembly.template, { region: plan.region });
+    expect(bill.complete).toBe(true);
+    const instances = bill.resources.filter((r) => r.resourceType === 'AWS::RDS::DBInstance');
+    expect(instances).toHaveLength(SHARDS * (1 + plan.database!.readReplicas));
+    for (const instance of instances) expect({ name: instance.name, status: instance.status, costs: (instance.monthlyCost ?? 0) > 0 }).toEqual({ name: instance.name, status: 'priced', costs: true });
+    for (let shard = 0; shard < SHARDS; shard++) expect(instances.map((r) => r.name)).toContain(primaryOf(flat, shard));
+    // The nested stacks themselves cost nothing; their resources are on the bill.
+    for (const r of bill.resources.filter((r) => r.resourceType === NESTED_STACK_TYPE)) expect([r.name, r.status]).toEqual([r.name, 'free']);
+  });
+
+  test('the deployed-size floor reads all 64 shards', () => {
+    const sizes = sizesFromTemplate(flat, plan.product, 'sharded');
+    expect(sizes.databaseStorageGiB).toHaveLength(SHARDS);
+    expect(sizes.databaseStorageGiB!.every((gib) => gib > 0)).toBe(true);
+  });
+
+  test('Kubernetes renders all 64 shards (no per-object limit, no split)', () => {
+    const objects = stageRenderer().k8s(plan).objects;
+    const clusters = objects.filter((o: any) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io'));
+    expect(clusters).toHaveLength(SHARDS);
+  });
+});
+
+describe('nested stacks as one view', () => {
+  const parentTemplate = {
+    Resources: {
+      Key: { Type: 'AWS::KMS::Key' },
+      Group: { Type: NESTED_STACK_TYPE, Properties: { Parameters: { KeyArn: { 'Fn::GetAtt': ['Key', 'Arn'] } } } },
+      Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Dimensions: [{ Value: { 'Fn::GetAtt': ['Group', 'Outputs.DbRef'] } }] } },
+    },
+  };
+  const child = {
+    Parameters: { KeyArn: { Type: 'String' }, Size: { Type: 'Number', Default: 100 } },
+    Resources: {
+      Db: { Type: 'AWS::RDS::DBInstance', DependsOn: 'Params', Properties: { KmsKeyId: { Ref: 'KeyArn' }, AllocatedStorage: { Ref: 'Size' }, DBParameterGroupName: { Ref: 'Params' }, Name: { 'Fn::Sub': '${Params}-${KeyArn}-${AWS::Region}' } } },
+      Params: { Type: 'AWS::RDS::DBParameterGroup' },
+    },
+    Outputs: { DbRef: { Value: { Ref: 'Db' } } },
+  };
+  const flattened = flattenNestedStacks(parentTemplate, { Group: child });
+
+  test('nested resources appear as <stack>/<id>, their references moved with them', () => {
+    expect(Object.keys(flattened.Resources)).toEqual(['Key', 'Group', 'Group/Db', 'Group/Params', 'Alarm']);
+    const db = flattened.Resources['Group/Db'];
+    expect(db.DependsOn).toEqual(['Group/Params']);
+    expect(db.Properties.DBParameterGroupName).toEqual({ Ref: 'Group/Params' });
+  });
+
+  test("parameters become what the parent passes (or their default); the parent's Outputs.X reads become the nested value", () => {
+    const db = flattened.Resources['Group/Db'];
+    expect(db.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': ['Key', 'Arn'] });
+    expect(db.Properties.AllocatedStorage).toBe(100);
+    expect(db.Properties.Name).toEqual({ 'Fn::Sub': ['${Group/Params}-${KeyArn}-${AWS::Region}', { KeyArn: { 'Fn::GetAtt': ['Key', 'Arn'] } }] });
+    expect(flattened.Resources.Alarm.Properties.Dimensions[0].Value).toEqual({ Ref: 'Group/Db' });
+  });
+
+  test('a template without nested templates is returned as it is', () => {
+    expect(flattenNestedStacks(parentTemplate, {})).toBe(parentTemplate);
+  });
+});
+
+describe('the resource limit counts per stack', () => {
+  test("CDK's refusal of a stack over 500 resources becomes a usage error naming the stack (exit 2)", () => {
+    const cdkError = new Error("Number of resources in stack 'shop/Database/ShardGroup0': 512 is greater than allowed maximum of 500: AWS::RDS::DBInstance (128)");
+    const usage = stackResourceLimitError(cdkError);
+    expect(usage).toBeInstanceOf(UsageError);
+    expect(usage!.message).toMatch(/^shop\/Database\/ShardGroup0: synthesizes 512 resources; CloudFormation allows 500 per stack/);
+    expect(stackResourceLimitError(new Error('something else'))).toBeUndefined();
+  });
+
+  test('outputs over 200 in one stack are refused too', () => {
+    expect(() => checkStackResourceCount('shop/ShardGroup0', 400, 201)).toThrow(/shop\/ShardGroup0: synthesizes 201 outputs; CloudFormation allows 200 per stack/);
+    expect(() => checkStackResourceCount('shop/ShardGroup0', 499, 200)).not.toThrow();
+  });
+});
