@@ -7,16 +7,18 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { computeLadder, Plan } from '../core/plan';
 import { loadProfile } from '../core/profile';
 import { SERVICE_LIMITS, stackResourceLimitError, checkStackResourceCount } from '../core/limits';
 import { UsageError } from '../core/errors';
-import { flattenNestedStacks, readNestedTemplates, stackTemplates, NESTED_STACK_TYPE } from '../core/nested-stacks';
+import { flattenNestedStacks, nestedStackIds, readNestedTemplates, stackTemplates, NESTED_STACK_TYPE } from '../core/nested-stacks';
 import { buildAwsApp } from '../blueprints/aws/app';
 import { stageRenderer } from '../blueprints/render';
-import { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP } from '../constructs/aws/sharded-postgres';
+import { shardGroupOf, ShardedPostgres, ShardedPostgresProps, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP } from '../constructs/aws/sharded-postgres';
 import { priceTemplate } from '../cost/aws/engine';
 import { readAssembly } from '../cost/aws/template';
 import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
@@ -125,6 +127,54 @@ describe(`a ${SHARDS}-shard product`, () => {
     const objects = stageRenderer().k8s(plan).objects;
     const clusters = objects.filter((o: any) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io'));
     expect(clusters).toHaveLength(SHARDS);
+  });
+});
+
+describe('ShardedPostgres: the fixed rule of where a shard lives', () => {
+  /** The construct alone in a stack of its own, synthesized: the parent template and the nested ones. */
+  function synthShards(count: number, props: Partial<ShardedPostgresProps> = {}) {
+    const construct = new App({ outdir: fs.mkdtempSync(path.join(out, 'construct-')) });
+    const own = new Stack(construct, 'Shop', { env: { region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(own, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const shards = Array.from({ length: count }, () => ({ instanceClass: 'db.r7g.large', allocatedStorageGiB: 100 }));
+    const database = new ShardedPostgres(own, 'Database', { vpc, identifierPrefix: 'shop', engineVersion: '16', shardKey: 'tenant_id', shards, ...props });
+    const template = construct.synth().getStackByName('Shop').template;
+    return { database, template, nested: readNestedTemplates(template, construct.outdir) };
+  }
+  const shardResources = (template: any, shard: number) =>
+    Object.fromEntries(Object.entries<any>(template.Resources).filter(([id]) => new RegExp(`^DatabaseShard${shard}[A-Z]`).test(id)));
+
+  // Small groups keep these syntheses quick; the 64-shard product above has the default sizes (16, then 8 a group).
+  const rule = { shardsInParentStack: 4, shardsPerGroup: 3 };
+
+  test('a growing product keeps every shard where it was: 3 shards, then 6 (shards 0-2 byte for byte), then 7 (ShardGroup0 grows, its shards unchanged)', () => {
+    const three = synthShards(3, rule);
+    const six = synthShards(6, rule);
+    const seven = synthShards(7, rule);
+    expect(three.database.shardGroups).toHaveLength(0);
+    for (const shard of [0, 1, 2]) {
+      expect(Object.keys(shardResources(three.template, shard)).length).toBeGreaterThan(3);
+      expect(shardResources(six.template, shard)).toEqual(shardResources(three.template, shard));
+    }
+    expect(six.database.shardGroups).toHaveLength(1);
+    const [groupId] = nestedStackIds(six.template);
+    expect(nestedStackIds(seven.template)).toEqual([groupId]);
+    // Shards 4 and 5 keep their logical IDs and properties inside ShardGroup0 when shard 6 joins them.
+    for (const [id, resource] of Object.entries<any>(six.nested[groupId].Resources)) {
+      expect({ id, resource: seven.nested[groupId].Resources[id] }).toEqual({ id, resource });
+    }
+  });
+
+  test('shardsInParentStack keeps a stack deployed before shard groups existed as it is', () => {
+    const six = synthShards(6, { ...rule, shardsInParentStack: 6 });
+    expect(six.database.shardGroups).toHaveLength(0);
+    expect(nestedStackIds(six.template)).toEqual([]);
+    expect(Object.keys(shardResources(six.template, 5)).length).toBeGreaterThan(3);
+  });
+
+  test('the group sizes are checked', () => {
+    expect(() => synthShards(2, { shardsPerGroup: 0 })).toThrow(/shardsPerGroup must be a whole number of 1 or more, got 0/);
+    expect(() => synthShards(2, { shardsInParentStack: 1.5 })).toThrow(/shardsInParentStack must be a whole number of 1 or more, got 1.5/);
   });
 });
 
