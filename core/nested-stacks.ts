@@ -11,6 +11,25 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+// The rule of where a shard lives (constructs/aws/sharded-postgres.ts builds by it; deploy names it in its fixes).
+/**
+ * Shards that stay in the parent stack. A shard is 8 resources and 5 more per read replica (13 with
+ * one); 16 of them with the rest of a product stack (about 110 resources) stay under 500 up to 3
+ * replicas a shard. Plans with that many shards have 1 or 2 (larger classes take the reads).
+ */
+export const SHARDS_IN_PARENT_STACK = 16;
+/**
+ * Shards per nested stack. A group passes 5 + 3 per replica outputs a shard to its parent (endpoints for
+ * grants and the dashboard, alarm ARNs): 8 shards stay under CloudFormation's 200 outputs up to 6
+ * replicas a shard, and under 500 resources up to 10. Beyond, synth refuses naming the stack.
+ */
+export const SHARDS_PER_GROUP = 8;
+
+/** The nested stack a shard belongs to (undefined: the parent stack), by the fixed rule. */
+export function shardGroupOf(shardId: number, shardsInParentStack = SHARDS_IN_PARENT_STACK, shardsPerGroup = SHARDS_PER_GROUP): number | undefined {
+  return shardId < shardsInParentStack ? undefined : Math.floor((shardId - shardsInParentStack) / shardsPerGroup);
+}
+
 /** Between a nested stack's logical ID and the logical ID of a resource inside it. */
 export const NESTED_ID_SEPARATOR = '/';
 

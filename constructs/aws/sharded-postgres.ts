@@ -11,6 +11,9 @@ import { Construct } from 'constructs';
 import { AlarmDestination } from './alarm-topic';
 import { DatabaseShard } from './database-shard';
 import { APP_DATABASE_NAME, shardMapDocument, ShardMapDocument } from '../../core/contract';
+import { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP } from '../../core/nested-stacks';
+
+export { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP };
 
 /** The size of one shard. */
 export interface ShardShape {
@@ -77,20 +80,6 @@ export interface ShardedPostgresProps {
   readonly shardsInParentStack?: number;
   /** Shards per nested stack beyond `shardsInParentStack`. @default 8 (SHARDS_PER_GROUP) */
   readonly shardsPerGroup?: number;
-}
-
-/**
- * Shards that stay in the parent stack. A shard with its alarms, log group, DNS names and parameter
- * group is 13 resources (more with read replicas); 16 of them with the rest of a product stack stay
- * well under 500.
- */
-export const SHARDS_IN_PARENT_STACK = 16;
-/** Shards per nested stack: 8 shards with 15 read replicas each stay under 500 resources. */
-export const SHARDS_PER_GROUP = 8;
-
-/** The nested stack a shard belongs to (undefined: the parent stack), by the fixed rule. */
-export function shardGroupOf(shardId: number, shardsInParentStack = SHARDS_IN_PARENT_STACK, shardsPerGroup = SHARDS_PER_GROUP): number | undefined {
-  return shardId < shardsInParentStack ? undefined : Math.floor((shardId - shardsInParentStack) / shardsPerGroup);
 }
 
 /** What the shard map parameter holds (JSON): the one shard-map format of the app contract. */
