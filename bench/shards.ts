@@ -1,7 +1,7 @@
 /**
  * Synth time and memory of the sharded stage as the shard count grows: 2, 8, 32 and 64 shards, each
  * run in a fresh process (so memory is that size's own), AWS (cdk-nag off unless --nag) and Kubernetes.
- * Prints the median of `--runs` runs per size: wall time and CPU time (the machine may be shared: CPU
+ * Prints the median of `--runs` runs per size: module loading apart, then wall time and CPU time (the machine may be shared: CPU
  * time is what the synth itself costs), peak memory, and the AWS stacks against CloudFormation's 500
  * resources per stack (the product stack, and its shard groups' nested stacks past 16 shards).
  * Aim (issue 12): linear, and 64 shards under 30 s.
@@ -23,6 +23,8 @@ function profileWithShards(shards: number): Profile {
 interface Run {
   shards: number;
   datasetGiB: number;
+  /** Loading aws-cdk-lib, cdk8s and the blueprints (the same for every size). */
+  loadMs: number;
   awsMs: number;
   awsCpuMs: number;
   k8sMs: number;
@@ -44,6 +46,11 @@ function one(shards: number, nag: boolean): void {
   // Loaded here so that module loading is measured apart from synthesis.
   const { stageRenderer } = require('../blueprints/render') as typeof import('../blueprints/render');
   const { captureConsole } = require('../terminal/output') as typeof import('../terminal/output');
+  // The renderer loads aws-cdk-lib and cdk8s on first use: load them now, timed on their own.
+  const loadStarted = performance.now();
+  require('../blueprints/aws/app');
+  require('../blueprints/k8s/app');
+  const loadMs = performance.now() - loadStarted;
   const profile = profileWithShards(shards);
   const plan = computeLadder(profile).sharded;
   const renderer = stageRenderer();
@@ -68,7 +75,7 @@ function one(shards: number, nag: boolean): void {
   const k8sCpuMs = cpuMs(cpu1);
   clearInterval(sample);
   peak = Math.max(peak, process.memoryUsage().rss);
-  const run: Run = { shards, datasetGiB: profile.data.datasetGiB, awsMs, awsCpuMs, k8sMs, k8sCpuMs, peakRssMiB: peak / 2 ** 20, ...aws, k8sObjects: objects };
+  const run: Run = { shards, datasetGiB: profile.data.datasetGiB, loadMs, awsMs, awsCpuMs, k8sMs, k8sCpuMs, peakRssMiB: peak / 2 ** 20, ...aws, k8sObjects: objects };
   process.stdout.write(JSON.stringify(run) + '\n');
 }
 
@@ -86,7 +93,7 @@ if (process.argv.includes('--one')) {
   const nag = process.argv.includes('--nag');
   const s = (ms: number) => (ms / 1000).toFixed(1);
   process.stdout.write(`sharded stage, AWS${nag ? ' with cdk-nag' : ' (no cdk-nag)'} and Kubernetes, median of ${runs} fresh processes per size (${new Date().toISOString()})\n`);
-  process.stdout.write('shards  dataset GiB  AWS wall s  AWS CPU s  AWS resources per stack (limit 500)  K8s wall s  K8s CPU s  K8s objects  peak RSS MiB\n');
+  process.stdout.write('shards  dataset GiB  load s  AWS wall s  AWS CPU s  AWS resources per stack (limit 500)  K8s wall s  K8s CPU s  K8s objects  peak RSS MiB\n');
   for (const n of counts) {
     const results: Run[] = [];
     for (let i = 0; i < runs; i++) {
@@ -102,7 +109,7 @@ if (process.argv.includes('--one')) {
     const mid = (pick: (r: Run) => number) => median(results.map(pick));
     const r = results[0];
     process.stdout.write(
-      `${String(n).padStart(6)}  ${String(r.datasetGiB).padStart(11)}  ${s(mid((x) => x.awsMs)).padStart(10)}  ${s(mid((x) => x.awsCpuMs)).padStart(9)}  ${stacksText(r).padEnd(35)}  ${s(mid((x) => x.k8sMs)).padStart(10)}  ${s(mid((x) => x.k8sCpuMs)).padStart(9)}  ${String(r.k8sObjects).padStart(11)}  ${String(Math.round(mid((x) => x.peakRssMiB))).padStart(12)}\n`,
+      `${String(n).padStart(6)}  ${String(r.datasetGiB).padStart(11)}  ${s(mid((x) => x.loadMs)).padStart(6)}  ${s(mid((x) => x.awsMs)).padStart(10)}  ${s(mid((x) => x.awsCpuMs)).padStart(9)}  ${stacksText(r).padEnd(35)}  ${s(mid((x) => x.k8sMs)).padStart(10)}  ${s(mid((x) => x.k8sCpuMs)).padStart(9)}  ${String(r.k8sObjects).padStart(11)}  ${String(Math.round(mid((x) => x.peakRssMiB))).padStart(12)}\n`,
     );
   }
 }
