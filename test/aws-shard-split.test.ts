@@ -173,8 +173,8 @@ describe('ShardedPostgres: the fixed rule of where a shard lives', () => {
   });
 
   test('the group sizes are checked', () => {
-    expect(() => synthShards(2, { shardsPerGroup: 0 })).toThrow(/shardsPerGroup must be a whole number of 1 or more, got 0/);
-    expect(() => synthShards(2, { shardsInParentStack: 1.5 })).toThrow(/shardsInParentStack must be a whole number of 1 or more, got 1.5/);
+    expect(() => synthShards(2, { shardsPerGroup: 0 })).toThrow('ShardedPostgres: shardsPerGroup expects a whole number of 1 or more, got 0');
+    expect(() => synthShards(2, { shardsInParentStack: 1.5 })).toThrow('ShardedPostgres: shardsInParentStack expects a whole number of 1 or more, got 1.5');
   });
 });
 

@@ -10,6 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AlarmDestination } from './alarm-topic';
 import { DatabaseShard } from './database-shard';
+import { checkProp, isWhole } from './props';
 import { APP_DATABASE_NAME, shardMapDocument, ShardMapDocument } from '../../core/contract';
 import { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP } from '../../core/nested-stacks';
 
@@ -126,8 +127,8 @@ export class ShardedPostgres extends Construct {
     const monitoringRole = DatabaseShard.monitoringRole(this, 'MonitoringRole');
     const inParent = props.shardsInParentStack ?? SHARDS_IN_PARENT_STACK;
     const perGroup = props.shardsPerGroup ?? SHARDS_PER_GROUP;
-    if (!(Number.isInteger(inParent) && inParent >= 1)) throw new Error(`ShardedPostgres: shardsInParentStack must be a whole number of 1 or more, got ${inParent}`);
-    if (!(Number.isInteger(perGroup) && perGroup >= 1)) throw new Error(`ShardedPostgres: shardsPerGroup must be a whole number of 1 or more, got ${perGroup}`);
+    checkProp('ShardedPostgres', 'shardsInParentStack', isWhole(inParent, 1), 'a whole number of 1 or more', inParent);
+    checkProp('ShardedPostgres', 'shardsPerGroup', isWhole(perGroup, 1), 'a whole number of 1 or more', perGroup);
     // Shard i is built in the parent stack (i < inParent, construct path and logical IDs as always)
     // or in nested stack ShardGroup<g>: the rule never moves a shard as the count grows.
     const scopeOf = (shardId: number): Construct => {
