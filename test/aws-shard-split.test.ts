@@ -23,6 +23,8 @@ import { priceTemplate } from '../cost/aws/engine';
 import { readAssembly } from '../cost/aws/template';
 import { dataLossRisks, formatRisks, statefulRisks } from '../deploy/aws/upgrade-safety';
 import { sizesFromTemplate } from '../deploy/floor-sources';
+import { sdkAwsApi } from '../deploy/aws/aws-api';
+import { CloudFormationClient, DescribeStackResourceCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { profileWithShards } from '../bench/util';
 import { TEST_PROFILE_FILE } from './support/paths';
 import { awsTemplate, stagePlan } from './support/stages';
@@ -209,6 +211,23 @@ describe('nested stacks as one view', () => {
     expect(db.Properties.AllocatedStorage).toBe(100);
     expect(db.Properties.Name).toEqual({ 'Fn::Sub': ['${Group/Params}-${KeyArn}-${AWS::Region}', { KeyArn: { 'Fn::GetAtt': ['Key', 'Arn'] } }] });
     expect(flattened.Resources.Alarm.Properties.Dimensions[0].Value).toEqual({ Ref: 'Group/Db' });
+  });
+
+  test("deploy reads the deployed stack with its nested stacks' templates (found through the parent's resource)", async () => {
+    const calls: string[] = [];
+    const send = jest.spyOn(CloudFormationClient.prototype, 'send').mockImplementation((async (command: any) => {
+      calls.push(`${command.constructor.name} ${command.input.StackName}${command.input.LogicalResourceId ? ` ${command.input.LogicalResourceId}` : ''}`);
+      if (command instanceof GetTemplateCommand) return { TemplateBody: JSON.stringify(command.input.StackName === 'shop' ? parentTemplate : child) };
+      if (command instanceof DescribeStackResourceCommand) return { StackResourceDetail: { PhysicalResourceId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/shop-Group-1/abc' } };
+      throw new Error(`unexpected ${command.constructor.name}`);
+    }) as any);
+    try {
+      const deployed = await sdkAwsApi('us-east-1').deployedTemplate('shop');
+      expect(deployed).toEqual(flattened);
+      expect(calls).toEqual(['GetTemplateCommand shop', 'DescribeStackResourceCommand shop Group', 'GetTemplateCommand arn:aws:cloudformation:us-east-1:123456789012:stack/shop-Group-1/abc']);
+    } finally {
+      send.mockRestore();
+    }
   });
 
   test('a template without nested templates is returned as it is', () => {
