@@ -1,83 +1,115 @@
 /**
  * Synth time and memory of the sharded stage as the shard count grows: 2, 8, 32 and 64 shards, each
- * in a fresh process (so memory is that size's own), AWS (without cdk-nag, then with it) and Kubernetes.
- * Prints the resources of the AWS stack against CloudFormation's 500 per stack, so growth of cost with
- * size is visible. Aim (issue 12): linear, and 64 shards under 30 s.
- * Usage: npx tsx bench/shards.ts [--shards 2,8,32,64] [--nag]
+ * run in a fresh process (so memory is that size's own), AWS (cdk-nag off unless --nag) and Kubernetes.
+ * Prints the median of `--runs` runs per size: module loading apart, then wall time and CPU time (the machine may be shared: CPU
+ * time is what the synth itself costs), peak memory, and the AWS stacks against CloudFormation's 500
+ * resources per stack (the product stack, and its shard groups' nested stacks past 16 shards).
+ * Aim (issue 12): linear, and 64 shards under 30 s.
+ * Usage: npx tsx bench/shards.ts [--shards 2,8,32,64] [--runs 3] [--nag]
  */
 import { spawnSync } from 'child_process';
 import { computeLadder } from '../core/plan';
 import { loadProfile, Profile } from '../core/profile';
 import * as path from 'path';
-import { arg } from './util';
+import { arg, median, profileWithShards as profileWithShardsOf } from './util';
 
 const PROFILE = path.join(__dirname, '..', 'profiles', 'growing-product.yaml');
 
-/** The growing-product profile with a dataset that plans exactly `shards` shards (found by bisection). */
+/** The growing-product profile with a dataset that plans exactly `shards` shards. */
 function profileWithShards(shards: number): Profile {
-  const base = loadProfile(PROFILE);
-  const planned = (gib: number) => computeLadder({ ...base, data: { ...base.data, datasetGiB: gib } }).sharded.database!.shards;
-  let lo = 1;
-  let hi = 10_000_000;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (planned(mid) >= shards) hi = mid;
-    else lo = mid;
-  }
-  if (planned(hi) !== shards) throw new Error(`no dataset plans exactly ${shards} shards`);
-  return { ...base, data: { ...base.data, datasetGiB: hi } };
+  return profileWithShardsOf(loadProfile(PROFILE), shards);
 }
+
+interface Run {
+  shards: number;
+  datasetGiB: number;
+  /** Loading aws-cdk-lib, cdk8s and the blueprints (the same for every size). */
+  loadMs: number;
+  awsMs: number;
+  awsCpuMs: number;
+  k8sMs: number;
+  k8sCpuMs: number;
+  peakRssMiB: number;
+  /** Resources of the product stack, of its nested stacks (each), or the refusal. */
+  resources?: number;
+  nestedResources?: number[];
+  error?: string;
+  k8sObjects: number;
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 
 function one(shards: number, nag: boolean): void {
   // Loaded here so that module loading is measured apart from synthesis.
   const { stageRenderer } = require('../blueprints/render') as typeof import('../blueprints/render');
   const { captureConsole } = require('../terminal/output') as typeof import('../terminal/output');
+  // The renderer loads aws-cdk-lib and cdk8s on first use: load them now, timed on their own.
+  const loadStarted = performance.now();
+  require('../blueprints/aws/app');
+  require('../blueprints/k8s/app');
+  const loadMs = performance.now() - loadStarted;
   const profile = profileWithShards(shards);
   const plan = computeLadder(profile).sharded;
   const renderer = stageRenderer();
-  const rssBefore = process.memoryUsage().rss;
-  let peak = rssBefore;
+  let peak = process.memoryUsage().rss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let aws: { resources?: number; error?: string } = {};
+  let aws: Pick<Run, 'resources' | 'nestedResources' | 'error'> = {};
   try {
     const rendering = captureConsole(() => renderer.aws(plan, { nag })).result;
-    aws = { resources: Object.keys(rendering.template.Resources).length };
+    aws = { resources: Object.keys(rendering.template.Resources).length, nestedResources: Object.values(rendering.nestedTemplates).map((t: any) => Object.keys(t.Resources).length) };
   } catch (err) {
     // CloudFormation's own check lists every type after the count: keep the count.
-    aws = { error: (err as Error).message.split('\n')[0].replace(/(is greater than allowed maximum of \d+).*/, '$1') };
+    aws = { error: (err as Error).message.split('\n')[0].replace(/(allows \d+ per stack|is greater than allowed maximum of \d+).*/, '$1') };
   }
   const awsMs = performance.now() - t0;
+  const awsCpuMs = cpuMs(cpu0);
+  const cpu1 = process.cpuUsage();
   const t1 = performance.now();
   const objects = captureConsole(() => renderer.k8s(plan)).result.objects.length;
   const k8sMs = performance.now() - t1;
+  const k8sCpuMs = cpuMs(cpu1);
   clearInterval(sample);
   peak = Math.max(peak, process.memoryUsage().rss);
-  process.stdout.write(
-    JSON.stringify({ shards, datasetGiB: profile.data.datasetGiB, awsMs: Math.round(awsMs), k8sMs: Math.round(k8sMs), peakRssMiB: Math.round(peak / 2 ** 20), ...aws, k8sObjects: objects }) + '\n',
-  );
+  const run: Run = { shards, datasetGiB: profile.data.datasetGiB, loadMs, awsMs, awsCpuMs, k8sMs, k8sCpuMs, peakRssMiB: peak / 2 ** 20, ...aws, k8sObjects: objects };
+  process.stdout.write(JSON.stringify(run) + '\n');
+}
+
+function stacksText(run: Run): string {
+  if (run.resources === undefined) return `refused: ${run.error}`;
+  const nested = run.nestedResources ?? [];
+  return nested.length ? `${run.resources} + ${nested.length} nested (max ${Math.max(...nested)})` : String(run.resources);
 }
 
 if (process.argv.includes('--one')) {
   one(Number(arg('one', '2')), process.argv.includes('--nag'));
 } else {
   const counts = arg('shards', '2,8,32,64').split(',').map(Number);
+  const runs = Number(arg('runs', '3'));
   const nag = process.argv.includes('--nag');
-  process.stdout.write(`sharded stage, AWS${nag ? ' with cdk-nag' : ' (no cdk-nag)'} and Kubernetes, one fresh process per size (${new Date().toISOString()})\n`);
-  process.stdout.write('shards  dataset GiB  AWS synth s  AWS resources (limit 500)  K8s render s  K8s objects  peak RSS MiB\n');
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  process.stdout.write(`sharded stage, AWS${nag ? ' with cdk-nag' : ' (no cdk-nag)'} and Kubernetes, median of ${runs} fresh processes per size (${new Date().toISOString()})\n`);
+  process.stdout.write('shards  dataset GiB  load s  AWS wall s  AWS CPU s  AWS resources per stack (limit 500)  K8s wall s  K8s CPU s  K8s objects  peak RSS MiB\n');
   for (const n of counts) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', String(n), ...(nag ? ['--nag'] : [])], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    let r: any;
-    try {
-      r = JSON.parse(line);
-    } catch {
-      process.stdout.write(`${String(n).padStart(6)}  failed: ${(child.stderr || line).split('\n').slice(0, 3).join(' ')}\n`);
-      continue;
+    const results: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', String(n), ...(nag ? ['--nag'] : [])], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+      const line = child.stdout.trim().split('\n').pop() ?? '';
+      try {
+        results.push(JSON.parse(line));
+      } catch {
+        process.stdout.write(`${String(n).padStart(6)}  failed: ${(child.stderr || line).split('\n').slice(0, 3).join(' ')}\n`);
+      }
     }
-    const resources = r.resources !== undefined ? String(r.resources) : `refused: ${r.error}`;
+    if (!results.length) continue;
+    const mid = (pick: (r: Run) => number) => median(results.map(pick));
+    const r = results[0];
     process.stdout.write(
-      `${String(n).padStart(6)}  ${String(r.datasetGiB).padStart(11)}  ${(r.awsMs / 1000).toFixed(1).padStart(11)}  ${resources.padEnd(25)}  ${(r.k8sMs / 1000).toFixed(1).padStart(12)}  ${String(r.k8sObjects).padStart(11)}  ${String(r.peakRssMiB).padStart(12)}\n`,
+      `${String(n).padStart(6)}  ${String(r.datasetGiB).padStart(11)}  ${s(mid((x) => x.loadMs)).padStart(6)}  ${s(mid((x) => x.awsMs)).padStart(10)}  ${s(mid((x) => x.awsCpuMs)).padStart(9)}  ${stacksText(r).padEnd(35)}  ${s(mid((x) => x.k8sMs)).padStart(10)}  ${s(mid((x) => x.k8sCpuMs)).padStart(9)}  ${String(r.k8sObjects).padStart(11)}  ${String(Math.round(mid((x) => x.peakRssMiB))).padStart(12)}\n`,
     );
   }
 }

@@ -1,4 +1,6 @@
-/** Small helpers shared by the benchmarks. */
+/** Small helpers shared by the benchmarks (and the shard-split test). */
+import { computeLadder } from '../core/plan';
+import { Profile } from '../core/profile';
 
 /** The value after `--name` on the command line, or the fallback. */
 export function arg(name: string, fallback: string): string;
@@ -13,3 +15,17 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+
+/** `base` with a dataset that plans exactly `shards` shards at the sharded stage (found by bisection). */
+export function profileWithShards(base: Profile, shards: number): Profile {
+  const planned = (gib: number) => computeLadder({ ...base, data: { ...base.data, datasetGiB: gib } }).sharded.database!.shards;
+  let lo = 1;
+  let hi = 10_000_000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (planned(mid) >= shards) hi = mid;
+    else lo = mid;
+  }
+  if (planned(hi) !== shards) throw new Error(`no dataset plans exactly ${shards} shards`);
+  return { ...base, data: { ...base.data, datasetGiB: hi } };
+}

@@ -8,25 +8,42 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Plan } from '../core/plan';
 import { k8sObjectsFileOf, k8sObjectsFileText } from '../core/k8s-objects-file';
+import { checkStackResourceCount, stackResourceLimitError } from '../core/limits';
+import { NestedTemplates, readNestedTemplates, stackTemplates } from '../core/nested-stacks';
 import type { AwsAssembly, AwsRenderOptions, AwsRendering, K8sManifest, K8sRenderOptions, K8sRendering, StageRenderer } from '../core/rendering';
 
 // Loaded on first use: aws-cdk-lib and cdk8s take seconds to load, and many commands never render.
 const awsApp = () => require('./aws/app') as typeof import('./aws/app');
 const k8sApp = () => require('./k8s/app') as typeof import('./k8s/app');
 
-/** Synthesizes the AWS app of a plan into `outdir` and returns the stack's artifact. */
+/**
+ * Synthesizes the AWS app of a plan into `outdir` and returns the stack's artifact with its nested
+ * stacks' templates. Every stack, nested ones too, must be under CloudFormation's limits: over them
+ * is a usage error (exit 2) naming the stack.
+ */
 function synthesizeStack(plan: Plan, outdir: string, options: AwsRenderOptions) {
   const { buildAwsApp, stackName } = awsApp();
   const { app } = buildAwsApp(plan, { outdir, nag: options.nag, context: options.context });
-  return app.synth().getStackByName(stackName(plan));
+  let artifact;
+  try {
+    artifact = app.synth().getStackByName(stackName(plan));
+  } catch (err) {
+    throw stackResourceLimitError(err) ?? err;
+  }
+  const template = artifact.template;
+  const nestedTemplates: NestedTemplates = readNestedTemplates(template, outdir);
+  for (const stack of stackTemplates(template, nestedTemplates)) {
+    checkStackResourceCount(stack.path ? `${artifact.stackName}/${stack.path}` : artifact.stackName, Object.keys(stack.template.Resources ?? {}).length, Object.keys(stack.template.Outputs ?? {}).length);
+  }
+  return { artifact, template, nestedTemplates };
 }
 
 function renderAws(plan: Plan, options: AwsRenderOptions = {}): AwsRendering {
   const started = performance.now();
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `stagekit-${plan.stage}-`));
   try {
-    const template = synthesizeStack(plan, outdir, options).template;
-    return { target: 'aws', stage: plan.stage, template, milliseconds: performance.now() - started };
+    const { template, nestedTemplates } = synthesizeStack(plan, outdir, options);
+    return { target: 'aws', stage: plan.stage, template, nestedTemplates, milliseconds: performance.now() - started };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -40,8 +57,8 @@ function writeAws(plan: Plan, outDir: string, options: AwsRenderOptions = {}): A
   const staging = `${assemblyDir}.partial`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    const artifact = synthesizeStack(plan, staging, options);
-    const template = artifact.template; // read now: the artifact points into the staging directory
+    // Read now: the artifact points into the staging directory.
+    const { artifact, template, nestedTemplates } = synthesizeStack(plan, staging, options);
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     fs.renameSync(staging, assemblyDir);
     return {
@@ -50,6 +67,7 @@ function writeAws(plan: Plan, outDir: string, options: AwsRenderOptions = {}): A
       assemblyDir,
       templateFile: path.join(assemblyDir, path.basename(artifact.templateFile)),
       template,
+      nestedTemplates,
       requiredBootstrapVersion: requiredBootstrapVersion(assemblyDir),
       milliseconds: performance.now() - started,
     };

@@ -49,6 +49,8 @@ export interface AwsStageOptions {
   readonly keepSingleServer: boolean;
   readonly natStrategy: NatStrategy;
   readonly activeShards: number;
+  /** Shards in the product stack; the others go into nested stacks (constructs/aws/sharded-postgres.ts). */
+  readonly shardsInParentStack: number;
 }
 
 /**

@@ -88,6 +88,15 @@ export const SERVICE_LIMITS = {
     source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html ("Resources: maximum number of resources that you can declare in your template: 500")',
     checked: CHECKED,
   },
+  cloudFormationOutputsPerStack: {
+    service: 'AWS CloudFormation',
+    what: 'outputs declared in one stack (a nested stack passes values to its parent as outputs)',
+    value: 200,
+    unit: 'outputs',
+    kind: 'hard',
+    source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html ("Outputs: maximum number of outputs that you can declare in your template: 200")',
+    checked: CHECKED,
+  },
   mskBrokersPerCluster: {
     service: 'Amazon MSK (ZooKeeper mode, Kafka 3.8.x)',
     what: 'brokers per cluster',
@@ -193,7 +202,7 @@ export const SERVICE_LIMITS = {
     value: 64,
     unit: 'shards',
     kind: 'hard',
-    source: 'bench/shards.ts and test/limits.test.ts: 64 shards synthesize for both targets; beyond that, split the product into cells',
+    source: 'bench/shards.ts and test/aws-shard-split.test.ts: 64 shards synthesize for both targets (AWS: 16 in the product stack, 48 in 6 nested stacks), pass cdk-nag and price; beyond that, split the product into cells',
     checked: CHECKED,
   },
 } as const satisfies Record<string, ServiceLimit>;
@@ -316,10 +325,32 @@ export function checkPlanLimits(plan: Plan): string[] {
   return findings.map((f) => `${f.field}: ${f.message} (${f.kind === 'quota' ? 'adjustable quota' : 'vendor guidance'})`);
 }
 
-/** A stack over CloudFormation's resource limit: a usage error naming the stack and the count. */
-export function checkStackResourceCount(stackName: string, resources: number): void {
+/**
+ * A stack over CloudFormation's resource limit: a usage error naming the stack and the count. Each
+ * stack counts on its own: a parent and each of its nested stacks (shard groups) have 500 each.
+ */
+export function checkStackResourceCount(stackName: string, resources: number, outputs = 0): void {
   const limit = SERVICE_LIMITS.cloudFormationResourcesPerStack.value;
   if (over(resources, limit)) {
-    throw new UsageError(`${stackName}: synthesizes ${resources} resources; CloudFormation allows ${limit} per stack: lower the shard count (assumptions.maxShardGiB) or split the stack`);
+    throw new UsageError(`${stackName}: synthesizes ${resources} resources; CloudFormation allows ${limit} per stack: lower the shard count (assumptions.maxShardGiB) or the read replicas per shard (traffic.readShare)`);
   }
+  const outputLimit = SERVICE_LIMITS.cloudFormationOutputsPerStack.value;
+  if (over(outputs, outputLimit)) {
+    throw new UsageError(`${stackName}: synthesizes ${outputs} outputs; CloudFormation allows ${outputLimit} per stack: lower the read replicas per shard (traffic.readShare) or the shard count (assumptions.maxShardGiB)`);
+  }
+}
+
+/** CDK's own check of a stack's resources, as it words it (it stops synthesis before stagekit's check can run). */
+const CDK_TOO_MANY_RESOURCES = /Number of resources in stack '([^']+)': (\d+) is greater than allowed maximum of \d+/;
+
+/** CDK's "too many resources" error as stagekit's usage error (exit 2); undefined for any other error. */
+export function stackResourceLimitError(err: unknown): UsageError | undefined {
+  const match = CDK_TOO_MANY_RESOURCES.exec(err instanceof Error ? err.message : '');
+  if (!match) return undefined;
+  try {
+    checkStackResourceCount(match[1], Number(match[2]));
+  } catch (usage) {
+    if (usage instanceof UsageError) return usage;
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import type { StageName } from './ladder';
 import type { Plan } from './plan';
+import type { NestedTemplates } from './nested-stacks';
 
 export const TARGETS = ['aws', 'k8s'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -32,7 +33,13 @@ export interface K8sRenderOptions {
 export interface AwsRendering {
   readonly target: 'aws';
   readonly stage: StageName;
+  /** The product stack's own template (what CloudFormation deploys; nested stacks are resources in it). */
   readonly template: any;
+  /**
+   * The templates of its nested stacks (shard groups of a large product), by the nested stack's logical
+   * ID; empty when everything fits one stack. Read every resource with `flattenNestedStacks` (core/nested-stacks.ts).
+   */
+  readonly nestedTemplates: NestedTemplates;
   readonly milliseconds: number;
 }
 

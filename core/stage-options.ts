@@ -45,6 +45,12 @@ export const STAGE_OPTIONS: Readonly<Record<string, StageOptionSpec>> = {
     description: 'NAT gateways: one per zone, or a single one to save cost',
     valid: (v) => v === 'one-per-zone' || v === 'single',
   },
+  shardsInParentStack: {
+    values: 'a whole number from 1 to 64',
+    targets: ['aws'],
+    description: 'shards kept in the product stack, the rest going into nested stacks of 8 (default 16): a stack deployed with more shards than that before shard groups existed gives its shard count, so no shard moves',
+    valid: (v) => /^[1-9]\d*$/.test(v) && Number(v) <= 64,
+  },
   allowHttp: {
     values: 'true or false',
     targets: ['aws'],

@@ -16,7 +16,8 @@ import { STAGE_NAMES, StageName } from '../core/ladder';
 import { CommitmentTerm, loadCatalog, PriceCatalog, SupportPlan } from './catalog';
 import type { FleetProvider, OwnedHardwareOptions } from './k8s/offers';
 import { checkRegion, priceTemplate, withSupport } from './aws/engine';
-import { readAssembly, readTemplateFile, CfnTemplate } from './aws/template';
+import { readAssembly, readTemplateWithNested, CfnTemplate } from './aws/template';
+import { flattenNestedStacks } from '../core/nested-stacks';
 import { diffBills, BillDiff } from './diff';
 import { priceEks } from './k8s/eks';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './k8s/ops';
@@ -193,7 +194,8 @@ export function stageArtifacts(plan: Plan, from: string | undefined, renderer: S
   if (!renderer) throw new Error(`pricing ${plan.stage} needs its renderings: give \`from\` (a directory \`stagekit synth\` wrote) or \`renderer\` (stageRenderer() from blueprints/render.ts)`);
   const aws = renderer.aws(plan);
   const k8s = renderer.k8s(plan);
-  return { template: aws.template, objects: k8s.objects, synthMilliseconds: aws.milliseconds + k8s.milliseconds };
+  // Every resource is priced, the shard groups' nested stacks included.
+  return { template: flattenNestedStacks(aws.template, aws.nestedTemplates), objects: k8s.objects, synthMilliseconds: aws.milliseconds + k8s.milliseconds };
 }
 
 /** Prices stages of a profile; `onStage` is told before each stage is rendered (for a spinner). */
@@ -249,7 +251,7 @@ export function ladderSummary(stages: readonly StageBills[]): LadderRow[] {
 
 /** Bills of a template file or a cloud assembly (one per stack). */
 export function templateSources(options: { template?: string; assembly?: string }): { name: string; template: CfnTemplate; region?: string }[] {
-  if (options.template) return [{ name: path.basename(options.template), template: readTemplateFile(options.template) }];
+  if (options.template) return [{ name: path.basename(options.template), template: readTemplateWithNested(options.template) }];
   if (options.assembly) return readAssembly(options.assembly).map((s) => ({ name: s.stackName, template: s.template, region: s.region }));
   throw new UsageError('give --template FILE or --assembly DIR');
 }

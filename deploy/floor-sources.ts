@@ -9,7 +9,8 @@ import type { StageName } from '../core/ladder';
 import { gibibytes } from './k8s/changes';
 import type { KubeObject } from './k8s/objects';
 
-const SHARD_PRIMARY = /^DatabaseShard(\d+)Primary[0-9A-F]{8}$/;
+/** A shard's primary: in the product stack (shards 0-15), or in a shard group's nested stack as the flattened template names it. */
+const SHARD_PRIMARY = /^(?:Database|DatabaseShardGroup\d+NestedStack\w+\/)Shard(\d+)Primary[0-9A-F]{8}$/;
 
 /** Sizes of the stateful resources in a deployed stagekit template. */
 export function sizesFromTemplate(template: any, product: string, stage: StageName): DeployedSizes {

@@ -1,6 +1,7 @@
 import type { Plan } from '../core/plan';
 import type { StageName } from '../core/ladder';
 import type { StageRenderer } from '../core/rendering';
+import { flattenNestedStacks } from '../core/nested-stacks';
 import type { KubeObject } from './k8s/objects';
 
 /** The renderings a stage move is compared from. Tests substitute the renderings globalSetup already made. */
@@ -18,7 +19,9 @@ export interface MoveRenderings {
 export function moveRenderings(renderer: StageRenderer, context: Record<string, string>, forStage?: StageName): MoveRenderings {
   return {
     awsTemplate(plan) {
-      return renderer.aws(plan, { nag: false, context: forStage === undefined || plan.stage === forStage ? context : {} }).template;
+      // Every resource, the shard groups' nested stacks included: a shard moved between stacks is a replacement.
+      const rendering = renderer.aws(plan, { nag: false, context: forStage === undefined || plan.stage === forStage ? context : {} });
+      return flattenNestedStacks(rendering.template, rendering.nestedTemplates);
     },
     k8sObjects(plan) {
       return renderer.k8s(plan).objects as KubeObject[];

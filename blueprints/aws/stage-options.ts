@@ -4,6 +4,7 @@ import { describeValue, UsageError } from '../../core/errors';
 import { Plan, validateActiveShards } from '../../core/plan';
 import { STAGE_OPTIONS } from '../../core/stage-options';
 import { NatStrategy } from '../../constructs/aws/network';
+import { SHARDS_IN_PARENT_STACK } from '../../constructs/aws/sharded-postgres';
 import { AwsStageOptions } from '../../components';
 
 /**
@@ -33,6 +34,13 @@ export interface ProductStackOptions {
    * @default every planned shard
    */
   readonly activeShards?: number;
+  /**
+   * Shards kept in the product stack (context `shardsInParentStack`); the others go into nested
+   * stacks of 8. Only a stack deployed with more shards than the default before shard groups
+   * existed needs it: give its shard count, and none of its shards moves.
+   * @default 16 (SHARDS_IN_PARENT_STACK)
+   */
+  readonly shardsInParentStack?: number;
 }
 
 /** The stage options of `options`, or else of CDK context, validated by the rules of core/stage-options.ts and core/plan.ts. */
@@ -44,6 +52,8 @@ export function resolveStageOptions(scope: Construct, plan: Plan, props: Product
   checkOption('natStrategy', nat);
 
   const activeShards = validateActiveShards(plan, props.activeShards ?? ctx('activeShards'));
+  const shardsInParentStack = props.shardsInParentStack ?? ctx('shardsInParentStack') ?? SHARDS_IN_PARENT_STACK;
+  checkOption('shardsInParentStack', String(shardsInParentStack));
   const certificateArn = props.certificateArn ?? (ctx('certificateArn') as string | undefined);
   if (certificateArn !== undefined) checkOption('certificateArn', certificateArn);
   const region = plan.region;
@@ -55,6 +65,7 @@ export function resolveStageOptions(scope: Construct, plan: Plan, props: Product
     keepSingleServer: props.keepSingleServer ?? flag(ctx('keepSingleServer')),
     natStrategy: nat as NatStrategy,
     activeShards,
+    shardsInParentStack: Number(shardsInParentStack),
   };
 }
 
@@ -65,7 +76,7 @@ export function retentionDays(days: number): logs.RetentionDays {
 }
 
 /** A stage option given as a prop or CDK context, held to the same rule as `--cdk-context` (core/stage-options.ts). */
-function checkOption(key: 'natStrategy' | 'certificateArn', value: unknown): void {
+function checkOption(key: 'natStrategy' | 'certificateArn' | 'shardsInParentStack', value: unknown): void {
   const spec = STAGE_OPTIONS[key];
   if (typeof value !== 'string' || !spec.valid!(value)) throw new UsageError(`${key}: expected ${spec.values}, got ${describeValue(value)}`);
 }

@@ -4,6 +4,7 @@ import { computePlan, Plan } from '../../core/plan';
 import { DEFAULT_PROFILE_FILE } from '../../core/profile-file';
 import { stageByName, StageName } from '../../core/ladder';
 import type { StageRenderer } from '../../core/rendering';
+import { flattenNestedStacks } from '../../core/nested-stacks';
 import { stageRenderer } from '../../blueprints/render';
 import { stageCostDelta } from '../../deploy/cost-delta';
 import { awsDryRun, k8sDryRun } from '../../deploy/dry-run';
@@ -277,7 +278,8 @@ export function synthForDeploy(renderer: StageRenderer, plan: Plan, outDir: stri
   try {
     const assembly = renderer.writeAws(plan, outDir, { context });
     spinner.stop();
-    return { assemblyDir: assembly.assemblyDir, template: assembly.template, requiredBootstrapVersion: assembly.requiredBootstrapVersion };
+    // The safety check, the cost delta and the floor read every resource, the nested stacks' included.
+    return { assemblyDir: assembly.assemblyDir, template: flattenNestedStacks(assembly.template, assembly.nestedTemplates), requiredBootstrapVersion: assembly.requiredBootstrapVersion };
   } catch (err) {
     spinner.fail(`synth of ${plan.stage} failed`);
     throw err;

@@ -232,7 +232,7 @@ export function synthCommand(): Command {
         rendering.target === 'self-hosted'
           ? `${rendering.servers} servers, ${rendering.platformObjects} platform objects`
           : rendering.target === 'aws'
-            ? `${Object.keys(rendering.template.Resources ?? {}).length} resources`
+            ? awsSize(rendering)
             : `${rendering.objects.length} objects`,
         path.relative(process.cwd(), rendering.target === 'self-hosted' ? rendering.dir : rendering.target === 'aws' ? rendering.templateFile : rendering.manifestFile),
         `${(rendering.milliseconds / 1000).toFixed(1)} s`,
@@ -243,4 +243,13 @@ export function synthCommand(): Command {
       const profile = readProfile(opts);
       printCapacityVerdicts(selectedStages(opts).map((stage) => computePlan(profile, stage, { deployed: lockFloorOf(opts, profile) })));
     });
+}
+
+/** "314 resources + 6 nested stacks (624)": the product stack's resources, and its shard groups' when it has them. */
+function awsSize(rendering: { template: any; nestedTemplates: Readonly<Record<string, any>> }): string {
+  const own = `${Object.keys(rendering.template.Resources ?? {}).length} resources`;
+  const nested = Object.values(rendering.nestedTemplates);
+  if (!nested.length) return own;
+  const inNested = nested.reduce((sum, template) => sum + Object.keys(template.Resources ?? {}).length, 0);
+  return `${own} + ${nested.length} nested stacks (${inNested})`;
 }

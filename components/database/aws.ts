@@ -29,6 +29,7 @@ export function databaseAws(ctx: AwsContext): void {
     zone,
     shardKey: db.shardKey,
     activeShards: ctx.options.activeShards,
+    shardsInParentStack: ctx.options.shardsInParentStack,
     multiAz: db.standby,
     backupRetentionDays: db.backupRetentionDays,
     replicaLagAlarm: Duration.seconds(db.replicaLagAlarmSeconds),

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,11 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AlarmDestination } from './alarm-topic';
 import { DatabaseShard } from './database-shard';
+import { checkProp, isWhole } from './props';
 import { APP_DATABASE_NAME, shardMapDocument, ShardMapDocument } from '../../core/contract';
+import { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP } from '../../core/nested-stacks';
+
+export { shardGroupOf, SHARDS_IN_PARENT_STACK, SHARDS_PER_GROUP };
 
 /** The size of one shard. */
 export interface ShardShape {
@@ -68,6 +72,16 @@ export interface ShardedPostgresProps {
   readonly freeStorageAlarmPercent?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Shards built in this construct's own stack (shards 0 to N-1), as before there were shard groups.
+   * Fixed, so that a growing product never moves a shard it has: the shards beyond go into nested
+   * stacks (`ShardGroup<g>`) of `shardsPerGroup` each, which keeps every stack under CloudFormation's
+   * 500 resources.
+   * @default 16 (SHARDS_IN_PARENT_STACK)
+   */
+  readonly shardsInParentStack?: number;
+  /** Shards per nested stack beyond `shardsInParentStack`. @default 8 (SHARDS_PER_GROUP) */
+  readonly shardsPerGroup?: number;
 }
 
 /** What the shard map parameter holds (JSON): the one shard-map format of the app contract. */
@@ -85,6 +99,8 @@ export class ShardedPostgres extends Construct {
   readonly securityGroup: ec2.SecurityGroup;
   readonly shardMap: ssm.StringParameter;
   readonly shardMapDocument: ShardMapDocument;
+  /** The nested stacks holding shards beyond `shardsInParentStack`, group 0 first (none for smaller products). */
+  readonly shardGroups: NestedStack[] = [];
 
   constructor(scope: Construct, id: string, props: ShardedPostgresProps) {
     super(scope, id);
@@ -110,10 +126,25 @@ export class ShardedPostgres extends Construct {
       description: 'PostgreSQL shards: isolated subnets',
     });
     const monitoringRole = DatabaseShard.monitoringRole(this, 'MonitoringRole');
+    const inParent = props.shardsInParentStack ?? SHARDS_IN_PARENT_STACK;
+    const perGroup = props.shardsPerGroup ?? SHARDS_PER_GROUP;
+    checkProp('ShardedPostgres', 'shardsInParentStack', isWhole(inParent, 1), 'a whole number of 1 or more', inParent);
+    checkProp('ShardedPostgres', 'shardsPerGroup', isWhole(perGroup, 1), 'a whole number of 1 or more', perGroup);
+    // Shard i is built in the parent stack (i < inParent, construct path and logical IDs as always)
+    // or in nested stack ShardGroup<g>: the rule never moves a shard as the count grows.
+    const scopeOf = (shardId: number): Construct => {
+      const group = shardGroupOf(shardId, inParent, perGroup);
+      if (group === undefined) return this;
+      while (this.shardGroups.length <= group) {
+        const g = this.shardGroups.length;
+        this.shardGroups.push(new NestedStack(this, `ShardGroup${g}`, { description: `Database shards ${inParent + g * perGroup} to ${inParent + (g + 1) * perGroup - 1}` }));
+      }
+      return this.shardGroups[group];
+    };
 
     props.shards.forEach((shape, i) => {
       this.shards.push(
-        new DatabaseShard(this, `Shard${i}`, {
+        new DatabaseShard(scopeOf(i), `Shard${i}`, {
           vpc: props.vpc,
           alarms: props.alarms,
           shardId: i,

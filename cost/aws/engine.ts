@@ -15,6 +15,7 @@ import { crossAzResource, crossShare, dataTransferOutResource, Flow } from './ne
 import { FREE_TYPES, HANDLERS, isCustomResource, NOT_IN_CATALOG, PAY_PER_USE_TYPES } from './handlers';
 import { templateRoles } from './roles';
 import { CfnResource, CfnTemplate, str } from './template';
+import { NESTED_ID_SEPARATOR, NESTED_STACK_TYPE } from '../../core/nested-stacks';
 
 export { templateRoles } from './roles';
 
@@ -59,7 +60,12 @@ function priceResource(ctx: AwsContext, id: string, r: CfnResource): PricedResou
   if (isCustomResource(r.Type)) return freeResource(id, r.Type, 'custom resource: runs a provider Lambda at deploy time');
   if (PAY_PER_USE_TYPES[r.Type]) return payPerUseResource(id, r.Type, PAY_PER_USE_TYPES[r.Type]);
   if (NOT_IN_CATALOG[r.Type]) return notPricedResource(id, r.Type, NOT_IN_CATALOG[r.Type]);
-  if (r.Type === 'AWS::CloudFormation::Stack') return notPricedResource(id, r.Type, 'nested stack: price its template with --template (or the whole cdk.out with --assembly)');
+  if (r.Type === NESTED_STACK_TYPE) {
+    // Read with its template (core/nested-stacks.ts), a nested stack's resources are priced as `<id>/...`; the stack itself costs nothing.
+    const inlined = Object.keys(ctx.template.Resources ?? {}).some((other) => other.startsWith(id + NESTED_ID_SEPARATOR));
+    if (inlined) return freeResource(id, r.Type, `nested stack: its resources are priced as ${id}${NESTED_ID_SEPARATOR}…`);
+    return notPricedResource(id, r.Type, 'nested stack: its template was not found beside this one; price the whole cdk.out with --assembly');
+  }
   return notPricedResource(id, r.Type, 'no handler for this resource type');
 }
 

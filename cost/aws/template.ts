@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parse as parseYaml, type Tags } from 'yaml';
 import { UsageError } from '../../core/errors';
 import { ROLE_TAG } from '../../core/roles';
+import { flattenNestedStacks, readNestedTemplates } from '../../core/nested-stacks';
 
 export interface CfnResource {
   Type: string;
@@ -25,7 +26,10 @@ export interface CfnTemplate {
 export interface AssemblyStack {
   readonly stackName: string;
   readonly templateFile: string;
+  /** The stack's resources with those of its nested stacks (`<nested stack>/<logical ID>`, see core/nested-stacks.ts). */
   readonly template: CfnTemplate;
+  /** Nested stacks whose templates were read from the assembly. */
+  readonly nestedStacks: number;
   /** The region the stack is pinned to in the assembly manifest, when it is. */
   readonly region?: string;
 }
@@ -64,8 +68,17 @@ export function readTemplateFile(file: string): CfnTemplate {
 }
 
 /**
+ * A template file with the nested stacks' templates found beside it (a CDK cloud assembly's
+ * `*.nested.template.json`, through its asset manifest): every resource, as one template.
+ */
+export function readTemplateWithNested(file: string): CfnTemplate {
+  const own = readTemplateFile(file);
+  return flattenNestedStacks(own, readNestedTemplates(own, path.dirname(file)));
+}
+
+/**
  * Every stack template of a CDK cloud assembly (cdk.out), nested assemblies (CDK stages) included, in
- * manifest order.
+ * manifest order; each with its nested stacks' resources.
  */
 export function readAssembly(dir: string): AssemblyStack[] {
   const manifestFile = path.join(dir, 'manifest.json');
@@ -82,7 +95,9 @@ export function readAssembly(dir: string): AssemblyStack[] {
       const templateFile = path.join(dir, artifact.properties?.templateFile ?? `${id}.template.json`);
       const env = /^aws:\/\/[^/]+\/(.+)$/.exec(String(artifact.environment ?? ''));
       const region = env && !env[1].startsWith('unknown') ? env[1] : undefined;
-      stacks.push({ stackName: artifact.properties?.stackName ?? id, templateFile, template: readTemplateFile(templateFile), region });
+      const own = readTemplateFile(templateFile);
+      const nested = readNestedTemplates(own, dir);
+      stacks.push({ stackName: artifact.properties?.stackName ?? id, templateFile, template: flattenNestedStacks(own, nested), nestedStacks: Object.keys(nested).length, region });
     } else if (artifact.type === 'cdk:cloud-assembly') {
       stacks.push(...readAssembly(path.join(dir, artifact.properties?.directoryName ?? id)));
     }

@@ -2,7 +2,8 @@
  * The AWS calls a deploy makes before handing over to the CDK toolkit: who am I, is the account
  * bootstrapped, what is deployed. Tests replace this boundary with recorded responses.
  */
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourceCommand, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { flattenNestedStacks, nestedStackIds, NESTED_ID_SEPARATOR } from '../../core/nested-stacks';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { EXIT, StopError } from '../exit-codes';
 
@@ -24,7 +25,10 @@ export interface AwsApi {
   callerIdentity(): Promise<CallerIdentity>;
   /** undefined when the stack does not exist. */
   describeStack(name: string): Promise<StackSummary | undefined>;
-  /** The template CloudFormation last deployed (TemplateStage Original), parsed. */
+  /**
+   * The template CloudFormation last deployed (TemplateStage Original), parsed, with the resources of its
+   * nested stacks (shard groups) as `<nested stack>/<logical ID>` (core/nested-stacks.ts).
+   */
   deployedTemplate(name: string): Promise<any>;
 }
 
@@ -64,12 +68,35 @@ export function sdkAwsApi(region: string): AwsApi {
       }
     },
     async deployedTemplate(name) {
-      try {
-        const out = await cfn.send(new GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }));
-        return parseTemplateBody(out.TemplateBody ?? '{}');
-      } catch (err) {
-        throw apiError(err, `cloudformation:GetTemplate ${name}`, region);
-      }
+      const templateOf = async (stack: string) => {
+        try {
+          const out = await cfn.send(new GetTemplateCommand({ StackName: stack, TemplateStage: 'Original' }));
+          return parseTemplateBody(out.TemplateBody ?? '{}');
+        } catch (err) {
+          throw apiError(err, `cloudformation:GetTemplate ${stack}`, region);
+        }
+      };
+      // A nested stack's template is its own stack's: found through the parent's resource (its physical ID is the stack's ARN).
+      const nested: Record<string, any> = {};
+      const readNested = async (stack: string, template: any, prefix: string) => {
+        for (const id of nestedStackIds(template)) {
+          let physicalId: string | undefined;
+          try {
+            const out = await cfn.send(new DescribeStackResourceCommand({ StackName: stack, LogicalResourceId: id }));
+            physicalId = out.StackResourceDetail?.PhysicalResourceId;
+          } catch (err) {
+            if (isMissingStack(err)) continue; // declared, not created yet
+            throw apiError(err, `cloudformation:DescribeStackResource ${stack} ${id}`, region);
+          }
+          if (!physicalId) continue;
+          const child = await templateOf(physicalId);
+          nested[prefix + id] = child;
+          await readNested(physicalId, child, prefix + id + NESTED_ID_SEPARATOR);
+        }
+      };
+      const template = await templateOf(name);
+      await readNested(name, template, '');
+      return flattenNestedStacks(template, nested);
     },
   };
 }

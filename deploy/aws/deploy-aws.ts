@@ -24,6 +24,7 @@ export const BOOTSTRAP_STACK = 'CDKToolkit';
 
 export interface SynthesizedStage {
   readonly assemblyDir: string;
+  /** Every resource of the stage: the stack's own and its nested stacks' (core/nested-stacks.ts flattenNestedStacks). */
   readonly template: any;
   /** From the assembly manifest: the bootstrap version the stack's synthesizer needs. */
   readonly requiredBootstrapVersion?: number;

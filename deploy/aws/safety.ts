@@ -6,6 +6,7 @@
 import { Risk, STATEFUL_RESOURCE_TYPES, statefulRisks } from './upgrade-safety';
 import type { RiskSeverity, StatefulRisk } from '../risk';
 import type { AwsRiskCheck } from './changes';
+import { SHARDS_IN_PARENT_STACK } from '../../core/nested-stacks';
 
 const SEVERITY: Record<Risk['kind'], RiskSeverity> = {
   replaced: 'data-loss',
@@ -39,6 +40,19 @@ const FIX: Partial<Record<Risk['kind'], string>> = {
   retained: 'Clean it up by hand once the runbook has moved its data (it keeps costing until then).',
 };
 
+/** A shard in the product stack past the shards stagekit keeps there (16 by default): one a pre-split deploy has. */
+const PARENT_SHARD = /^DatabaseShard(\d+)[A-Z]/;
+
+/**
+ * The fix for a shard the new rendering would take out of the product stack: a stack deployed with more
+ * shards than the product stack keeps (before shard groups existed) keeps them there with shardsInParentStack.
+ */
+function shardMoveFix(risk: Risk): string | undefined {
+  const shard = PARENT_SHARD.exec(risk.logicalId);
+  if (!shard || Number(shard[1]) < SHARDS_IN_PARENT_STACK || (risk.kind !== 'destroyed' && risk.kind !== 'snapshotted')) return undefined;
+  return `Shard ${shard[1]} lives in the product stack of this deployment, and stagekit would move it into a shard group's nested stack (a new, empty database): keep every deployed shard where it is with --cdk-context shardsInParentStack=<the deployed shard count>.`;
+}
+
 export function toStatefulRisk(risk: Risk): StatefulRisk {
   return {
     target: 'aws',
@@ -49,7 +63,7 @@ export function toStatefulRisk(risk: Risk): StatefulRisk {
     severity: risk.dataLoss ? 'data-loss' : SEVERITY[risk.kind],
     change: CHANGE[risk.kind],
     reason: risk.message,
-    fix: FIX[risk.kind],
+    fix: shardMoveFix(risk) ?? FIX[risk.kind],
   };
 }
 
