@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cheapestPacking, undominated, ServerType } from '../cost/k8s/binpack';
 import { planFleet } from '../cost/k8s/fleet';
-import { bareMetalData, ovhBareMetalOffers, ovhCatalogFeed, ovhPrices } from '../cost/k8s/offers';
+import { bareMetalData, ovhBareMetalOffers, ovhCatalogFeed, ovhCatalogFeeds, ovhPrices } from '../cost/k8s/offers';
 import { priceSelfHosted } from '../cost/k8s/self-hosted';
 import { bareMetalSources } from '../cost/catalog/sources';
 import { usageFromPlan } from '../cost/usage';
@@ -43,7 +43,7 @@ const US_ADDONS: [string, number, number][] = [
 ];
 
 const feed = ovhCatalogFeed();
-const entry = (code: string) => [...feed.plans, ...feed.addons].find((e: any) => e.planCode === code);
+const entry = (code: string) => ovhCatalogFeeds().flatMap((f: any) => [...f.plans, ...f.addons]).find((e: any) => e.planCode === code);
 
 describe('the vendored OVH catalog excerpt', () => {
   test('names its source: the archive commit, its date, the catalog id and the US subsidiary locale', () => {
@@ -60,9 +60,12 @@ describe('the vendored OVH catalog excerpt', () => {
     expect(fs.existsSync(path.join(__dirname, '..', 'data', 'prices', section.feed))).toBe(true);
     expect(section.sources[0]).toMatchObject({ url: 'https://eu.api.ovh.com/v1/order/catalog/public/eco?ovhSubsidiary=US', date: '2025-06-05' });
     expect(section.siteRegions).toMatchObject({ vin: 'us', 'hil-ovh': 'us', bhs: 'ca', gra: 'eu', sgp: 'sgp', ynm: 'mum' });
-    expect(section.notSourced.join(' ')).toMatch(/Advance, Scale and High Grade/);
+    expect(section.notSourced.join(' ')).toMatch(/Advance and Scale servers, and High Grade models other than HGR-SDS-2/);
     const rows = bareMetalSources({ ovhBareMetal: section });
-    expect(rows).toEqual([expect.objectContaining({ id: 'ovhBareMetal', published: '2025-06-05', basis: 'commit-date', covers: expect.arrayContaining(['vin', 'bhs', 'sgp', 'ynm']) })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ id: 'ovhBareMetal', published: '2025-06-05', basis: 'commit-date', covers: expect.arrayContaining(['vin', 'bhs', 'sgp', 'ynm']) }),
+      expect.objectContaining({ id: 'ovhBareMetal', title: 'https://eu.api.ovh.com/v1/order/catalog/public/baremetalServers?ovhSubsidiary=US', published: '2025-12-18', basis: 'stated-in-data' }),
+    ]);
   });
 
   test.each(RISE_PLANS)('base plan %s: $%d a month, $%d installation', (code, monthlyUsd, setupUsd) => {
@@ -99,8 +102,8 @@ describe('the configurations offered', () => {
 
   test('Singapore and Mumbai sell fewer models at their own prices', () => {
     const models = (region: string) => [...new Set(ovhBareMetalOffers(region).map((o) => o.model))].sort();
-    expect(models('sgp')).toEqual(['RISE-1', 'RISE-2', 'RISE-3', 'RISE-4', 'RISE-5', 'RISE-6', 'RISE-7']);
-    expect(models('mum')).toEqual(['RISE-1', 'RISE-2', 'RISE-3', 'RISE-4', 'RISE-5']);
+    expect(models('sgp')).toEqual(['HGR-SDS-2', 'RISE-1', 'RISE-2', 'RISE-3', 'RISE-4', 'RISE-5', 'RISE-6', 'RISE-7']);
+    expect(models('mum')).toEqual(['HGR-SDS-2', 'RISE-1', 'RISE-2', 'RISE-3', 'RISE-4', 'RISE-5']);
     expect(ovhBareMetalOffers('sgp').find((o) => o.id === 'RISE-1 32 GB 2×512 NVMe')!.monthlyUsd).toBe(80);
     expect(ovhBareMetalOffers('mum').find((o) => o.id === 'RISE-2 32 GB 2×512 NVMe')!.monthlyUsd).toBe(149);
   });
@@ -126,7 +129,7 @@ describe('the OVH provider bins onto bare metal where it is cheapest, at the pro
     expect(data.server.monthlyUsd).toBeCloseTo(dearer.monthlyUsd + dearer.setupUsd / 36, 9);
     expect(data.server.priceSource).toMatch(/at us, ca site prices/);
     expect(plan.volumes.find((v) => v.name === 'Cluster/big')!.medium).toBe('local-nvme');
-    expect(plan.locationNote).toMatch(/OVHcloud bare metal \(Rise\) is priced at Vint Hill, VA \(US East\), Beauharnois \(CA\)'s own catalog prices/);
+    expect(plan.locationNote).toMatch(/OVHcloud bare metal \(Rise, High Grade HGR-SDS-2\) is priced at Vint Hill, VA \(US East\), Beauharnois \(CA\)'s own catalog prices/);
     expect(priceSelfHosted(objects, { zones: 3, usage, region: 'us-east-1', provider: 'ovh' }).complete).toBe(true);
   });
 
@@ -180,5 +183,68 @@ describe('a volume larger than every local disk on a mixed offer (cloud + dedica
     expect(data.server.offer).toBe('cloud');
     expect(data.workloads.map((w) => w.name)).toEqual(['Cluster/wide']);
     expect(plan.volumes.find((v) => v.name === 'Cluster/wide')).toMatchObject({ sizeGiB: 19000, medium: 'block-volume' });
+  });
+});
+
+/** HGR-SDS-2 plans: [plan code, USD a month without commitment, USD installation], as catalog 3556 states them. */
+const HGR_SDS_2_PLANS: [string, number, number][] = [
+  ['24sds02-v1-ca', 1523, 1523], ['24sds02-v1-eu', 1523, 1523], ['24sds02-v1-mum', 1523, 1523], ['24sds02-v1-sgp', 1523, 1523], ['24sds02-v1-us', 1523, 1523],
+];
+/** HGR-SDS-2 memory and storage addons read from catalog 3556: [addon code, USD a month, USD installation]. */
+const HGR_SDS_2_ADDONS: [string, number, number][] = ['ca', 'eu', 'us'].flatMap((region): [string, number, number][] => [
+  [`ram-256g-ecc-4800-24sds02-v1-${region}`, 0, 0],
+  [`ram-512g-ecc-4800-24sds02-v1-${region}`, 284, 0],
+  [`softraid-6x7680nvme-24sds02-v1-${region}`, 0, 0],
+]);
+
+describe('OVHcloud High Grade HGR-SDS-2 (baremetalServers catalog 3556, transcribed excerpt)', () => {
+  const metal = ovhCatalogFeeds()[1];
+
+  test('names its source: the archive commit, the catalog id, the US locale, and how its date is bounded', () => {
+    expect(bareMetalData().ovhBareMetal.moreFeeds).toEqual(['feeds/ovh_baremetalServers-catalog-US_hgr-sds-2.json']);
+    expect(metal.source).toMatchObject({ repo: 'y8/ovh-catalog-archive', path: 'metal/US.json', commit: '04d94d184eab5100306eb3530ef8aee9d1503a15', commitDate: null });
+    expect(metal.source.dataDate).toMatch(/no earlier than 2025-12-18/);
+    expect(metal.catalogId).toBe(3556);
+    expect(metal.locale).toEqual({ currencyCode: 'USD', subsidiary: 'US', taxRate: 0 });
+    expect(metal.plans.map((p: any) => p.planCode).sort()).toEqual(HGR_SDS_2_PLANS.map(([code]) => code));
+    for (const e of [...metal.plans, ...metal.addons]) expect(e.pricings.every((p: any) => p.mode === 'default')).toBe(true);
+    // The product states both sockets: 2 × Xeon Gold 6542Y, 24 cores / 48 threads each.
+    expect(metal.products.find((p: any) => p.name === '24sds02').blobs.technical.server.cpu).toMatchObject({ model: 'Xeon Gold 6542Y', cores: 24, threads: 48, number: 2 });
+  });
+
+  test.each(HGR_SDS_2_PLANS)('base plan %s: $%d a month, $%d installation', (code, monthlyUsd, setupUsd) => {
+    expect(ovhPrices(entry(code))).toEqual({ monthlyUsd, setupUsd });
+  });
+
+  test.each(HGR_SDS_2_ADDONS)('addon %s: $%d a month, $%d installation', (code, monthlyUsd, setupUsd) => {
+    expect(ovhPrices(entry(code))).toEqual({ monthlyUsd, setupUsd });
+  });
+
+  test('offered at every site group with both sockets counted, 6 × 7.68 TB NVMe in software RAID 10 (half usable), 256 GB included or 512 GB for $284', () => {
+    for (const region of ['us', 'ca', 'eu', 'sgp', 'mum']) {
+      const offers = ovhBareMetalOffers(region).filter((o) => o.model === 'HGR-SDS-2');
+      expect(offers.map((o) => [o.id, o.monthlyUsd, o.setupUsd])).toEqual([
+        ['HGR-SDS-2 256 GB 6×7680 NVMe', 1523, 1523],
+        ['HGR-SDS-2 512 GB 6×7680 NVMe', 1523 + 284, 1523],
+      ]);
+      for (const o of offers) {
+        expect(o).toMatchObject({ vcpu: 96, usableDiskGiB: Math.floor((3 * 7680e9) / 2 ** 30), cpu: '2 × Intel Xeon Gold 6542Y, 48 cores / 96 threads' });
+        expect(o.parts.map((part) => part.planCode)).toEqual([`24sds02-v1-${region}`, expect.stringMatching(/^ram-/), expect.stringMatching(/^softraid-6x7680nvme-24sds02-v1-/)]);
+      }
+    }
+    expect(ovhBareMetalOffers('us').find((o) => o.model === 'HGR-SDS-2')!.traffic).toBe("bandwidth-10000-hgr-gen2-us (the plan's default bandwidth option)");
+  });
+
+  test('us-east-1: a 57.6 vCPU / 435 GiB Postgres pod with a 19,220 GiB volume lands on HGR-SDS-2 512 GB with the volume on its local NVMe', () => {
+    const usage = usageFromPlan(stagePlan('split-tier'));
+    const objects = [{ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pool' }, spec: { instances: 3, resources: { requests: { cpu: '57600m', memory: '435.2Gi' } }, storage: { size: '19220Gi' } } }];
+    const plan = planFleet(objects, { zones: 3, usage, region: 'us-east-1', provider: 'ovh' });
+    expect(plan.unplaceable).toEqual([]);
+    const data = plan.pools.find((p) => p.name === 'data')!;
+    expect(data.server).toMatchObject({ id: 'HGR-SDS-2 512 GB 6×7680 NVMe', offer: 'dedicated' });
+    // $1,523 + $284 a month, the $1,523 installation over 36 months; Vint Hill and Beauharnois charge the same.
+    expect(data.server.monthlyUsd).toBeCloseTo(1523 + 284 + 1523 / 36, 9);
+    expect(plan.volumes.find((v) => v.name === 'Cluster/pool')).toMatchObject({ sizeGiB: 19220, medium: 'local-nvme' });
+    expect(priceSelfHosted(objects, { zones: 3, usage, region: 'us-east-1', provider: 'ovh' }).complete).toBe(true);
   });
 });

@@ -307,7 +307,7 @@ function dedicatedServers(rate: number, setupMonths: number): FleetServerType[] 
 }
 
 /**
- * OVHcloud's Rise bare-metal configurations sold at every one of `sites` (the catalog prices them per site group),
+ * OVHcloud's bare-metal configurations (Rise, and High Grade HGR-SDS-2) sold at every one of `sites` (the catalog prices them per site group),
  * priced all-in per month with the installation fee amortized. Where the sites' groups differ in price, the
  * dearest is used, so no failure domain is under-priced.
  */
@@ -476,8 +476,8 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
       const metal = ovhBareMetalServers(where.sites, options.setupMonths ?? DEFAULT_SETUP_MONTHS);
       general = [...general, ...metal];
       data = [...data, ...metal];
-      if (!metal.length) notOffered.push(`OVHcloud bare metal: no priced Rise server is sold at ${where.names.join(', ')}`);
-      else ovhMetalNote = `OVHcloud bare metal (Rise) is priced at ${where.names.join(', ')}'s own catalog prices (USD list of OVH's US subsidiary)`;
+      if (!metal.length) notOffered.push(`OVHcloud bare metal: no priced Rise or High Grade server is sold at ${where.names.join(', ')}`);
+      else ovhMetalNote = `OVHcloud bare metal (Rise, High Grade HGR-SDS-2) is priced at ${where.names.join(', ')}'s own catalog prices (USD list of OVH's US subsidiary)`;
     }
     if (cloudProvider === 'hetzner') notOffered.push(...bareMetalData().hetznerDedicated.notSourced);
     if (provider === 'ovh') notOffered.push(...bareMetalData().ovhBareMetal.notSourced);

@@ -55,6 +55,8 @@ export interface OvhBareMetalSection {
   readonly currency: 'USD';
   /** The vendored catalog excerpt, relative to data/prices/. */
   readonly feed: string;
+  /** Further excerpts (OVH's 'baremetalServers' catalog: Advance, Scale, High Grade), relative to data/prices/. @default none */
+  readonly moreFeeds?: string[];
   /** Stagekit site code → the catalog's region suffix ("us", "ca", "eu", "sgp", "mum"). */
   readonly siteRegions: Record<string, string>;
   readonly sources: SourceRef[];
@@ -105,11 +107,32 @@ export function ovhPrices(entry: { pricings: { capacities: string[]; mode: strin
   return { monthlyUsd: renew.price / 1e8, setupUsd: (install?.price ?? 0) / 1e8 };
 }
 
-let ovhFeed: any;
-/** The vendored OVH catalog excerpt (read once). */
+const ovhFeeds = new Map<string, any>();
+function readOvhFeed(file: string): any {
+  if (!ovhFeeds.has(file)) ovhFeeds.set(file, JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices', file), 'utf8')));
+  return ovhFeeds.get(file);
+}
+/** The vendored OVH catalog excerpt of the Rise range (read once). */
 export function ovhCatalogFeed(): any {
-  ovhFeed ??= JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'prices', bareMetalData().ovhBareMetal.feed), 'utf8'));
-  return ovhFeed;
+  return readOvhFeed(bareMetalData().ovhBareMetal.feed);
+}
+/** Every vendored OVH catalog excerpt: Rise first, then the 'baremetalServers' excerpts (read once each). */
+export function ovhCatalogFeeds(): any[] {
+  const section = bareMetalData().ovhBareMetal;
+  return [section.feed, ...(section.moreFeeds ?? [])].map(readOvhFeed);
+}
+
+/**
+ * A storage addon's disks: from its product's technical blob where the excerpt has it, else from OVH's own
+ * invoice name ("6x SSD NVMe 7.68TB Enterprise Class Soft RAID"), which states count, capacity and interface.
+ */
+function storageDisks(storage: any, products: Map<string, any>): { capacity: number; interface: string; number: number }[] | undefined {
+  const fromProduct = products.get(storage?.product)?.blobs?.technical?.storage?.disks;
+  if (fromProduct?.length) return fromProduct;
+  const stated = /^(\d+)x SSD (NVMe|SATA|SAS) ([\d.]+)(TB|GB) /.exec(String(storage?.invoiceName ?? ''));
+  if (!stated) return undefined;
+  const capacityGb = Number(stated[3]) * (stated[4] === 'TB' ? 1000 : 1);
+  return [{ number: Number(stated[1]), interface: stated[2], capacity: capacityGb }];
 }
 
 /**
@@ -117,7 +140,10 @@ export function ovhCatalogFeed(): any {
  * (hybrid and SATA-only disks are left out: volumes live on NVMe), priced as base + addons.
  */
 export function ovhBareMetalOffers(region: string): OvhBareMetalOffer[] {
-  const feed = ovhCatalogFeed();
+  return ovhCatalogFeeds().flatMap((feed) => offersOfFeed(feed, region));
+}
+
+function offersOfFeed(feed: any, region: string): OvhBareMetalOffer[] {
   const addons = new Map<string, any>(feed.addons.map((a: any) => [a.planCode, a]));
   const products = new Map<string, any>(feed.products.map((p: any) => [p.name, p]));
   const offers: OvhBareMetalOffer[] = [];
@@ -126,8 +152,10 @@ export function ovhBareMetalOffers(region: string): OvhBareMetalOffer[] {
     const base = ovhPrices(plan);
     const cpu = products.get(plan.product)?.blobs?.technical?.server?.cpu;
     if (!base || !cpu) continue;
+    const sockets = Number(cpu.number ?? 1);
     const family = (name: string) => plan.addonFamilies.find((f: any) => f.name === name)?.addons ?? [];
-    const bandwidth = addons.get(plan.addonFamilies.find((f: any) => f.name === 'bandwidth')?.default)?.invoiceName ?? 'see the plan';
+    const bandwidthDefault = plan.addonFamilies.find((f: any) => f.name === 'bandwidth')?.default;
+    const bandwidth = addons.get(bandwidthDefault)?.invoiceName ?? (bandwidthDefault ? `${bandwidthDefault} (the plan's default bandwidth option)` : 'see the plan');
     const model = String(plan.invoiceName).split('|')[0].trim();
     for (const memoryCode of family('memory')) {
       const memory = addons.get(memoryCode);
@@ -137,7 +165,7 @@ export function ovhBareMetalOffers(region: string): OvhBareMetalOffer[] {
       for (const storageCode of family('storage')) {
         const storage = addons.get(storageCode);
         const storagePrice = storage && ovhPrices(storage);
-        const disks = products.get(storage?.product)?.blobs?.technical?.storage?.disks as { capacity: number; interface: string; number: number }[] | undefined;
+        const disks = storageDisks(storage, products);
         if (!storagePrice || !disks?.length || disks.some((d) => d.interface !== 'NVMe')) continue;
         const rawGb = disks.reduce((sum, d) => sum + d.capacity * d.number, 0);
         const diskText = disks.map((d) => `${d.number}×${d.capacity}`).join(' + ');
@@ -145,10 +173,11 @@ export function ovhBareMetalOffers(region: string): OvhBareMetalOffer[] {
           id: `${model} ${memoryGb} GB ${diskText} NVMe`,
           model,
           region,
-          cpu: `${cpu.brand} ${cpu.model}, ${cpu.cores} cores / ${cpu.threads} threads`,
-          vcpu: cpu.threads,
+          // The catalog states cores and threads per socket and the socket count ("number") for dual-CPU servers.
+          cpu: `${sockets > 1 ? `${sockets} × ` : ''}${cpu.brand} ${cpu.model}, ${cpu.cores * sockets} cores / ${cpu.threads * sockets} threads`,
+          vcpu: cpu.threads * sockets,
           memoryGiB: Number(memoryGb),
-          // Software RAID 1 (RAID 10 over four disks): half the raw capacity, GB as sold → GiB.
+          // Software RAID 1 (RAID 10 over four or more disks): half the raw capacity, GB as sold → GiB.
           usableDiskGiB: Math.floor(((rawGb / 2) * 1e9) / 2 ** 30),
           disks: `${diskText} GB NVMe (software RAID)`,
           monthlyUsd: base.monthlyUsd + memoryPrice.monthlyUsd + storagePrice.monthlyUsd,
