@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { computePlan } from '../core/plan';
 import { loadProfile, parseProfile } from '../core/profile';
@@ -15,10 +15,7 @@ import { renderK8s } from '../blueprints/k8s/app';
 import { CDN_CACHE_POLICY, CDN_CACHE_POLICY_ANNOTATION } from '../components/cdn/k8s';
 import { awsTemplate, k8sObjects } from './support/stages';
 import { TEST_PROFILE_FILE } from './support/paths';
-import { validateSynthesizedTemplates } from './support/worker-setup';
-
-// Only this file synthesizes these templates: aws-cdk-lib's CloudFormation checks run on them.
-validateSynthesizedTemplates();
+import { withTemplateChecks } from './support/worker-setup';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cdn-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -29,11 +26,12 @@ const withCdn = parseProfile({ ...profile, cdn: { enabled: true } });
 const USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS = '4cc15a8a-d715-48a4-82b8-cc0b614638fe';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
-const warnings = (stack: any) =>
-  Annotations.fromStack(stack)
-    .findWarning('*', Match.anyValue())
-    .map((warning) => String(warning.entry.data))
-    .sort();
+/** One synthesis of a stack: its template and the warnings aws-cdk-lib printed for it. */
+function synthesized(app: { synth(): any }, stack: { artifactId: string }) {
+  const artifact = app.synth().getStackArtifact(stack.artifactId);
+  const warnings: string[] = artifact.messages.filter((message: any) => message.level === 'warning').map((message: any) => String(message.entry.data));
+  return { template: Template.fromJSON(artifact.template), warnings: warnings.sort() };
+}
 
 test('off by default: no distribution, no annotation', () => {
   expect(profile.cdn.enabled).toBe(false);
@@ -47,10 +45,13 @@ test('a profile outside the schema is refused with the field named', () => {
 });
 
 describe('enabled on AWS (split-tier)', () => {
+  // Only this file synthesizes a distribution: aws-cdk-lib's CloudFormation checks run on it. The plain
+  // stack is globalSetup's split-tier (checked there), synthesized again for its warnings.
   const { app, stack } = buildAwsApp(computePlan(withCdn, 'split-tier'), { nag: false, outdir: path.join(out, 'on') });
-  app.synth();
-  const template = Template.fromStack(stack);
-  const { stack: plainStack } = buildAwsApp(computePlan(profile, 'split-tier'), { nag: false, outdir: path.join(out, 'off') });
+  const withDistribution = withTemplateChecks(true, () => synthesized(app, stack));
+  const template = withDistribution.template;
+  const plain = buildAwsApp(computePlan(profile, 'split-tier'), { nag: false, outdir: path.join(out, 'off') });
+  const withoutDistribution = withTemplateChecks(false, () => synthesized(plain.app, plain.stack));
 
   test('CloudFront fronts the load balancer: HTTPS for viewers, caching by the app\'s Cache-Control, no logging', () => {
     template.resourceCountIs('AWS::CloudFront::Distribution', 1);
@@ -72,19 +73,19 @@ describe('enabled on AWS (split-tier)', () => {
 
   test('cdk-nag stays clean and aws-cdk-lib prints no new warning', () => {
     expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
-    expect(warnings(stack)).toEqual(warnings(plainStack));
+    expect(withDistribution.warnings).toEqual(withoutDistribution.warnings);
   });
 
   test('everything else is unchanged: the same resources as without the CDN, plus the distribution', () => {
-    const plain = Template.fromStack(plainStack).toJSON().Resources;
-    const added = Object.keys(template.toJSON().Resources).filter((id) => !(id in plain));
+    const plainResources = withoutDistribution.template.toJSON().Resources;
+    const added = Object.keys(template.toJSON().Resources).filter((id) => !(id in plainResources));
     expect(added.map((id) => template.toJSON().Resources[id].Type)).toEqual(['AWS::CloudFront::Distribution']);
   });
 });
 
 test('single-server on AWS has no load balancer to front: nothing is added', () => {
   const { stack } = buildAwsApp(computePlan(withCdn, 'single-server'), { nag: false });
-  Template.fromStack(stack).resourceCountIs('AWS::CloudFront::Distribution', 0);
+  withTemplateChecks(false, () => Template.fromStack(stack)).resourceCountIs('AWS::CloudFront::Distribution', 0);
 });
 
 test.each(['single-server', 'queue-pipeline'] as const)('enabled on Kubernetes (%s): the Ingress carries the cache policy, nothing else changes', (stage) => {

@@ -14,3 +14,16 @@ process.env.CDK_DISABLE_STACK_TRACE = '1';
 export function validateSynthesizedTemplates(): void {
   delete process.env.CDK_VALIDATION;
 }
+
+/** Runs `synth` with aws-cdk-lib's CloudFormation checks on (validated = true) or off, then restores the file's setting. */
+export function withTemplateChecks<T>(validated: boolean, synth: () => T): T {
+  const saved = process.env.CDK_VALIDATION;
+  if (validated) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = 'false';
+  try {
+    return synth();
+  } finally {
+    if (saved === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = saved;
+  }
+}
