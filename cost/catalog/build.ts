@@ -398,6 +398,8 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
     },
     alb: { hourly: list('albHourly'), lcuHourly: list('albLcuHourly') },
     nlb: { hourly: list('nlbHourly'), nlcuHourly: list('nlbNlcuHourly') },
+    // us-east-1 only: no source states a Classic Load Balancer price for another region.
+    ...(region === 'us-east-1' ? { classicElb: { hourly: list('classicElbHourly'), perGbProcessed: list('classicElbPerGb') } } : {}),
     sqs: { standardPerMillion: list('sqsStandardPerMillion'), fifoPerMillion: list('sqsFifoPerMillion') },
     cloudwatch: {
       standardAlarmMonthly: price(cw.standardAlarmMonthly, 'alarm-month', cwSource),

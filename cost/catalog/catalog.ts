@@ -343,6 +343,13 @@ export class PriceCatalog {
     return this.resolveAll(this.regional(region, 'Network Load Balancer').nlb);
   }
 
+  /** Classic Load Balancer hour and GB processed; PriceNotFound outside us-east-1 (no regional source). */
+  classicElb(region: AwsRegion): { hourly: Price; perGbProcessed: Price } {
+    const prices = this.regional(region, 'Classic Load Balancer').classicElb;
+    if (!prices) throw new PriceNotFound('Classic Load Balancer', region, 'the only dated source (AWS ELB pricing page examples) states us-east-1 prices');
+    return this.resolveAll(prices);
+  }
+
   sqs(region: AwsRegion): { standardPerMillion: Price; fifoPerMillion: Price } {
     return this.resolveAll(this.regional(region, 'SQS').sqs);
   }

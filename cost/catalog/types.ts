@@ -195,6 +195,8 @@ export interface AwsRegionFlatPrices {
   natGateway: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
   alb: { hourly: CatalogPrice; lcuHourly: CatalogPrice };
   nlb: { hourly: CatalogPrice; nlcuHourly: CatalogPrice };
+  /** Classic Load Balancer: us-east-1 only (the one region a source states); absent elsewhere, never a stand-in. */
+  classicElb?: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
   sqs: { standardPerMillion: CatalogPrice; fifoPerMillion: CatalogPrice };
   cloudwatch: CloudWatchRegionPrices;
   ebs: EbsRegionPrices;
