@@ -97,9 +97,9 @@ describe('RDS for MySQL', () => {
     expect(maria('us-east-1').costComponents[0]!.name).toMatch(/MariaDB, db\.r6g\.large, Single-AZ/);
   });
 
-  test('Aurora stays not priced, with the reason', () => {
+  test('an Aurora class no source prices stays not priced, naming the classes that are (test/cost-aurora.test.ts covers the rest)', () => {
     const aurora = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'aurora-postgresql', DBClusterIdentifier: 'c', DBInstanceClass: 'db.r6g.large' } } } }, { region: 'us-east-1' }).resources[0]!;
-    expect(aurora.costComponents[0]!.notPriced).toMatch(/Aurora cluster instances are not in the catalog/);
+    expect(aurora.costComponents[0]!.notPriced).toMatch(/db\.r6g\.large in us-east-1.*priced classes: db\.t3\.large/);
   });
 });
 

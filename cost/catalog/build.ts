@@ -14,6 +14,7 @@ import {
   US_EAST_1_LIST_PRICES,
 } from './list-prices';
 import { parseCoroot } from './parsers/coroot';
+import { parseAuroraInstanceGolden, parseAuroraStorageGolden } from './parsers/infracost-golden';
 import { parseEbs } from './parsers/ebs';
 import { impliedEurUsd, parseEc2PricingPage, parseEc2Reserved, parseEuCloudPricesAws, parseKarpenter, type Ec2PricingPage } from './parsers/ec2';
 import { parseDynamoDb, parseKms, parseLambda } from './parsers/serverless';
@@ -27,6 +28,8 @@ import { parseRdsEngine, parseRdsPostgres, type RdsPostgresRegion, type RdsStora
 import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
 import {
   AWS_REGIONS,
+  type AuroraEngine,
+  type AuroraRegionTable,
   type AwsRegion,
   type AwsRegionFlatPrices,
   type CatalogData,
@@ -119,6 +122,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     opensearch: {} as CatalogData['aws']['opensearch'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
+    aurora: {} as CatalogData['aws']['aurora'],
     regional: {} as CatalogData['aws']['regional'],
   };
 
@@ -215,6 +219,8 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       freeEgressTb: euCloudAws.freeEgressTb,
     });
   }
+
+  aws.aurora = { 'us-east-1': auroraUsEast1(feed, useFeed) };
 
   const selfHosted = buildSelfHosted(payloads, origin, useFeed, sources);
   const support = Object.fromEntries(
@@ -327,6 +333,28 @@ function cloudfrontRequestPrices(payload: unknown, useFeed: (id: FeedId, stated?
     };
   }
   return out;
+}
+
+/**
+ * Aurora Standard in us-east-1, the one region the Infracost golden files price (their fixtures' provider region).
+ * In rds_cluster_instance_test.tf the cluster `default` is aurora-mysql; in rds_cluster_test.tf the usage-free
+ * us-east-1 clusters are mysql_backtrack_withoutU (aurora-mysql) and postgres_serverless_withoutU (aurora-postgresql).
+ */
+function auroraUsEast1(feed: (id: FeedId) => unknown, useFeed: (id: FeedId, stated?: IsoDate) => string): AuroraRegionTable {
+  const instancesSource = useFeed('infracost-aurora-instances');
+  const storageSource = useFeed('infracost-aurora-storage');
+  const hourly = parseAuroraInstanceGolden(feed('infracost-aurora-instances'), 'infracost-aurora-instances', 'aurora-mysql');
+  const storage = parseAuroraStorageGolden(feed('infracost-aurora-storage'), 'infracost-aurora-storage', {
+    'aurora-mysql': 'aws_rds_cluster.mysql_backtrack_withoutU',
+    'aurora-postgresql': 'aws_rds_cluster.postgres_serverless_withoutU',
+  });
+  const byEngine = <T>(make: (engine: AuroraEngine) => T): Record<AuroraEngine, T> => ({ 'aurora-postgresql': make('aurora-postgresql'), 'aurora-mysql': make('aurora-mysql') });
+  const derivedNote = 'monthly cost / 730 hours in the golden file';
+  return {
+    instances: byEngine((engine) => Object.fromEntries(Object.entries(hourly[engine]).map(([instanceClass, usd]) => [instanceClass, price(usd, 'instance-hour', instancesSource, derivedNote)]))),
+    storagePerGbMonth: byEngine((engine) => price(storage.storagePerGbMonth[engine], 'GB-month', storageSource, 'Aurora Standard storage')),
+    ioPerMillion: byEngine((engine) => price(storage.ioPerMillion[engine], 'million requests', storageSource, 'Aurora Standard I/O requests')),
+  };
 }
 
 function price(usd: number, unit: PriceUnit, source: string, note?: string): CatalogPrice {

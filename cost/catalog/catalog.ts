@@ -5,6 +5,7 @@
  */
 import { PriceNotFound } from './errors';
 import {
+  type AuroraEngine,
   type AwsRegion,
   type CacheEngine,
   type CommitmentTerm,
@@ -233,6 +234,28 @@ export class PriceCatalog {
       );
     }
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
+  }
+
+  // --- Aurora (Standard storage configuration) -------------------------------------------------------------
+
+  private auroraTable(region: AwsRegion, item: string) {
+    const table = this.data.aws.aurora?.[this.region(region, item)];
+    if (!table) throw new PriceNotFound(item, region, 'Aurora is priced in us-east-1 only (the one region a dated source states)');
+    return table;
+  }
+
+  /** Aurora on-demand instance-hour (Aurora Standard) for an engine and DB instance class. */
+  auroraHourly(region: AwsRegion, engine: AuroraEngine, instanceClass: string): Price {
+    const row = this.auroraTable(region, `Aurora ${engine}`).instances[engine];
+    const price = row[instanceClass];
+    if (!price) throw new PriceNotFound(`Aurora ${engine} instance`, `${instanceClass} in ${region}`, `priced classes: ${Object.keys(row).sort().join(', ')}`);
+    return this.resolve(price);
+  }
+
+  /** Aurora Standard cluster storage per GB-month and I/O per million requests. */
+  auroraStorage(region: AwsRegion, engine: AuroraEngine): { perGbMonth: Price; ioPerMillion: Price } {
+    const table = this.auroraTable(region, `Aurora ${engine} storage`);
+    return { perGbMonth: this.resolve(table.storagePerGbMonth[engine]), ioPerMillion: this.resolve(table.ioPerMillion[engine]) };
   }
 
   /** RDS Extended Support surcharge per vCPU-hour for a major version, years 1-2 and year 3. */

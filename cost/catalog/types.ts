@@ -324,6 +324,15 @@ export interface ExchangeRateRecord {
   statedInSource: { eurUsd: number; basis: string; date: IsoDate };
 }
 
+export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
+
+export interface AuroraRegionTable {
+  /** Instance-hour by engine and DB instance class (Aurora Standard). */
+  instances: Record<AuroraEngine, Record<string, CatalogPrice>>;
+  storagePerGbMonth: Record<AuroraEngine, CatalogPrice>;
+  ioPerMillion: Record<AuroraEngine, CatalogPrice>;
+}
+
 export interface CatalogData {
   schemaVersion: 1;
   catalogDate: { oldest: IsoDate; newest: IsoDate; summary: string };
@@ -343,6 +352,11 @@ export interface CatalogData {
     opensearch: Record<AwsRegion, OpenSearchRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
+    /**
+     * Aurora (Standard storage configuration, on-demand), only for regions a source prices; I/O-Optimized has no
+     * exact price in any source found and is absent.
+     */
+    aurora: Partial<Record<AwsRegion, AuroraRegionTable>>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;
     route53PrivateHostedZone: CatalogTieredPrice;
     /** CloudFront data transfer out to the internet, by viewer geography (global, not per region). */
