@@ -13,6 +13,7 @@ import {
   SUPPORT_PLANS,
   US_EAST_1_LIST_PRICES,
 } from './list-prices';
+import { parseClarchyPriceBook } from './parsers/clarchy';
 import { parseCoroot } from './parsers/coroot';
 import { parseAuroraInstanceGolden, parseAuroraStorageGolden } from './parsers/infracost-golden';
 import { parseEbs } from './parsers/ebs';
@@ -35,6 +36,7 @@ import {
   type CatalogData,
   type CatalogPrice,
   type CatalogTieredPrice,
+  type CommitmentTerm,
   type Ec2InstanceRow,
   type Ec2RegionTable,
   type IsoDate,
@@ -357,6 +359,41 @@ function auroraUsEast1(feed: (id: FeedId) => unknown, useFeed: (id: FeedId, stat
   };
 }
 
+/**
+ * Fargate Compute Savings Plans rates (no upfront) from the Clarchy price book, us-east-1. Its on-demand Fargate
+ * rates must equal the EKS map's, which shows both describe Linux/x86 Fargate in the same region.
+ */
+function fargateSavingsPlan(
+  feed: (id: FeedId) => unknown,
+  useFeed: (id: FeedId, stated?: IsoDate) => string,
+  eks: { fargateVcpuHourly: number; fargateGbHourly: number },
+): Record<CommitmentTerm, { vcpuHourly: CatalogPrice; gbHourly: CatalogPrice }> {
+  const book = parseClarchyPriceBook(feed('clarchy-savings-plans'), 'clarchy-savings-plans');
+  if (book.regionCode !== 'us-east-1') throw new FeedFormatError('clarchy-savings-plans', `region ${book.regionCode}, expected us-east-1`);
+  const source = useFeed('clarchy-savings-plans', book.asOf);
+  const vcpu = book.prices['fargate.vcpu_hours'];
+  const memory = book.prices['fargate.gb_hours'];
+  if (!vcpu || !memory) throw new FeedFormatError('clarchy-savings-plans', 'no fargate.vcpu_hours / fargate.gb_hours');
+  if (vcpu.price !== eks.fargateVcpuHourly || memory.price !== eks.fargateGbHourly) {
+    throw new FeedFormatError('clarchy-savings-plans', `on-demand Fargate ${vcpu.price}/${memory.price} differs from the EKS map's ${eks.fargateVcpuHourly}/${eks.fargateGbHourly}`);
+  }
+  const term = (rate: number | undefined, what: string): number => {
+    if (rate === undefined) throw new FeedFormatError('clarchy-savings-plans', `no ${what}`);
+    return rate;
+  };
+  const note = (sku: string) => `Compute Savings Plans, no upfront; on-demand SKU ${sku}`;
+  return {
+    '1y': {
+      vcpuHourly: price(term(vcpu.commit1yr, 'fargate.vcpu_hours.commit_1yr'), 'vCPU-hour', source, note(vcpu.sku)),
+      gbHourly: price(term(memory.commit1yr, 'fargate.gb_hours.commit_1yr'), 'GB-hour', source, note(memory.sku)),
+    },
+    '3y': {
+      vcpuHourly: price(term(vcpu.commit3yr, 'fargate.vcpu_hours.commit_3yr'), 'vCPU-hour', source, note(vcpu.sku)),
+      gbHourly: price(term(memory.commit3yr, 'fargate.gb_hours.commit_3yr'), 'GB-hour', source, note(memory.sku)),
+    },
+  };
+}
+
 function price(usd: number, unit: PriceUnit, source: string, note?: string): CatalogPrice {
   return note ? { usd, unit, source, note } : { usd, unit, source };
 }
@@ -426,6 +463,7 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
     },
     alb: { hourly: list('albHourly'), lcuHourly: list('albLcuHourly') },
     nlb: { hourly: list('nlbHourly'), nlcuHourly: list('nlbNlcuHourly') },
+    ...(region === 'us-east-1' ? { fargateComputeSavingsPlan: fargateSavingsPlan(feed, useFeed, eks) } : {}),
     // us-east-1 only: no source states a Classic Load Balancer price for another region.
     ...(region === 'us-east-1' ? { classicElb: { hourly: list('classicElbHourly'), perGbProcessed: list('classicElbPerGb') } } : {}),
     sqs: { standardPerMillion: list('sqsStandardPerMillion'), fifoPerMillion: list('sqsFifoPerMillion') },

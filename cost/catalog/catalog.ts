@@ -366,6 +366,13 @@ export class PriceCatalog {
     return this.resolveAll(this.regional(region, 'Network Load Balancer').nlb);
   }
 
+  /** Fargate (Linux/x86) under a Compute Savings Plan, no upfront; PriceNotFound outside us-east-1. */
+  fargateSavingsPlan(region: AwsRegion, term: CommitmentTerm): { vcpuHourly: Price; gbHourly: Price } {
+    const plans = this.regional(region, 'Fargate Compute Savings Plan').fargateComputeSavingsPlan;
+    if (!plans) throw new PriceNotFound(`Fargate Compute Savings Plan (${term}, no upfront)`, region, 'the only dated source (Clarchy\'s AWS Price List book) covers us-east-1');
+    return this.resolveAll(plans[term]);
+  }
+
   /** Classic Load Balancer hour and GB processed; PriceNotFound outside us-east-1 (no regional source). */
   classicElb(region: AwsRegion): { hourly: Price; perGbProcessed: Price } {
     const prices = this.regional(region, 'Classic Load Balancer').classicElb;

@@ -220,5 +220,7 @@ export const COMMITMENT_DISCOUNTS_NOTE =
   'Standard reserved rates, no upfront, from the AWS RI price maps (ec2.shop copies): EC2 1 and 3 years (Linux, shared ' +
   'tenancy; aws.ec2Reserved), RDS for PostgreSQL 1 year Single-AZ and Multi-AZ (aws.rdsPostgresReserved; the maps carry ' +
   '3-year RDS reservations as Partial Upfront only), ElastiCache 1 and 3 years (aws.elasticacheReserved; Redis OSS / ' +
-  'Memcached rates, applied to Valkey as an upper bound). Not in the catalog: Savings Plans (Compute, EC2 Instance, ' +
-  'Database: no feed found) and MSK (AWS sells no MSK reservations), which stay on-demand under a commitment, and the bill says so.';
+  'Memcached rates, applied to Valkey as an upper bound). Fargate (Linux/x86) in us-east-1 only: Compute Savings Plans, no upfront, ' +
+  '1 and 3 years (regional.fargateComputeSavingsPlan; Clarchy\'s AWS Price List book, 2026-10-01). Not in the catalog: other ' +
+  'Savings Plans (Compute for EC2 and Lambda, EC2 Instance, Database: no feed found) and MSK (AWS sells no MSK reservations), ' +
+  'which stay on-demand under a commitment, and the bill says so.';

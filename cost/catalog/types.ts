@@ -195,6 +195,11 @@ export interface AwsRegionFlatPrices {
   natGateway: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
   alb: { hourly: CatalogPrice; lcuHourly: CatalogPrice };
   nlb: { hourly: CatalogPrice; nlcuHourly: CatalogPrice };
+  /**
+   * AWS Fargate (Linux/x86) under Compute Savings Plans, no upfront, by term: us-east-1 only (the one region a
+   * source states); absent elsewhere.
+   */
+  fargateComputeSavingsPlan?: Record<CommitmentTerm, { vcpuHourly: CatalogPrice; gbHourly: CatalogPrice }>;
   /** Classic Load Balancer: us-east-1 only (the one region a source states); absent elsewhere, never a stand-in. */
   classicElb?: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
   sqs: { standardPerMillion: CatalogPrice; fifoPerMillion: CatalogPrice };
