@@ -185,6 +185,13 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     });
     const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
     aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
+    // PostgreSQL 13 left RDS standard support after the 2024-09-28 map: its us-east-1 bands come from a dated
+    // list-price page; other regions stay without (not priced), never a us-east-1 stand-in.
+    const extendedSupport = aws.rdsPostgres[region].extendedSupport;
+    if (region === 'us-east-1' && extendedSupport && !extendedSupport['13']) {
+      const listed = (key: 'rdsPostgres13ExtendedSupportYears1To2' | 'rdsPostgres13ExtendedSupportYear3'): CatalogPrice => ({ ...US_EAST_1_LIST_PRICES[key], source: useListSource(US_EAST_1_LIST_PRICES[key].source) });
+      extendedSupport['13'] = { years1To2: listed('rdsPostgres13ExtendedSupportYears1To2'), year3: listed('rdsPostgres13ExtendedSupportYear3') };
+    }
     const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
     aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
     const mariadb = parseRdsEngine(feed('rds-mariadb'), region, 'rds-mariadb', 'mariadb');

