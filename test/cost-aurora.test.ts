@@ -87,8 +87,32 @@ describe('the Aurora handlers', () => {
     const optimized = cluster({ StorageType: 'aurora-iopt1' });
     for (const r of optimized) expect(r.costComponents.every((c) => c.notPriced !== undefined && /I\/O-Optimized/.test(c.notPriced))).toBe(true);
     const serverless = cluster({}, 'db.serverless').find((r) => r.name === 'Writer')!;
-    expect(serverless.costComponents[0].notPriced).toMatch(/Serverless v2/);
+    expect(serverless.costComponents[0].notPriced).toMatch(/MinCapacity is not a literal/);
+    // the ACU-hour is sourced for Aurora MySQL only (every Serverless v2 fixture of the golden file is aurora-mysql)
+    const postgres = cluster({ ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 } }, 'db.serverless').find((r) => r.name === 'Writer')!;
+    expect(postgres.costComponents[0].notPriced).toMatch(/aurora-postgresql instance: db\.serverless in us-east-1/);
     for (const r of cluster({}, 'db.t3.large', 'eu-central-1' as 'us-east-1')) expect(r.costComponents.every((c) => /us-east-1 only/.test(c.notPriced ?? ''))).toBe(true);
+  });
+});
+
+describe('Aurora Serverless v2 (Aurora MySQL, us-east-1): the MinCapacity floor at the golden file\'s ACU-hour', () => {
+  test('3,650 ACU-hours $438.00 in the golden file is $0.12 an ACU-hour; a 2-ACU floor bills 2 × 730 ACU-hours', () => {
+    const line = lineOf('infracost_rds_cluster_instance_test.golden', 'aws_rds_cluster_instance.aurora_serverless_v2_with_usage', 'Aurora serverless v2');
+    expect(line).toMatchObject({ quantity: 3650, monthlyCost: 438 });
+    const acuHour = catalog.auroraHourly('us-east-1', 'aurora-mysql', 'db.serverless');
+    expect(acuHour).toMatchObject({ usd: unitPriceOf(line, 'golden'), unit: 'ACU-hour' });
+    expect(acuHour.usd).toBe(0.12);
+    const writer = priceTemplate(
+      {
+        Resources: {
+          Cluster: { Type: 'AWS::RDS::DBCluster', Properties: { Engine: 'aurora-mysql', ServerlessV2ScalingConfiguration: { MinCapacity: 2, MaxCapacity: 16 } } },
+          Writer: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'aurora-mysql', DBClusterIdentifier: { Ref: 'Cluster' }, DBInstanceClass: 'db.serverless' } },
+        },
+      },
+      { region: 'us-east-1' },
+    ).resources.find((r) => r.name === 'Writer')!;
+    expect(writer.costComponents[0]).toMatchObject({ price: 0.12, monthlyQuantity: 2 * HOURS_PER_MONTH });
+    expect(writer.costComponents[0].assumption).toMatch(/MinCapacity 2 ACU all month.*up to MaxCapacity 16 ACU.*lower bound/);
   });
 });
 

@@ -360,7 +360,16 @@ function auroraUsEast1(feed: (id: FeedId) => unknown, useFeed: (id: FeedId, stat
   const byEngine = <T>(make: (engine: AuroraEngine) => T): Record<AuroraEngine, T> => ({ 'aurora-postgresql': make('aurora-postgresql'), 'aurora-mysql': make('aurora-mysql') });
   const derivedNote = 'monthly cost / 730 hours in the golden file';
   return {
-    instances: byEngine((engine) => Object.fromEntries(Object.entries(hourly[engine]).map(([instanceClass, usd]) => [instanceClass, price(usd, 'instance-hour', instancesSource, derivedNote)]))),
+    instances: byEngine((engine) =>
+      Object.fromEntries(
+        Object.entries(hourly[engine]).map(([instanceClass, usd]) => [
+          instanceClass,
+          instanceClass === 'db.serverless'
+            ? price(usd, 'ACU-hour', instancesSource, 'Aurora Serverless v2 (Standard), monthly cost / ACU-hours in the golden file')
+            : price(usd, 'instance-hour', instancesSource, derivedNote),
+        ]),
+      ),
+    ),
     storagePerGbMonth: byEngine((engine) => price(storage.storagePerGbMonth[engine], 'GB-month', storageSource, 'Aurora Standard storage')),
     ioPerMillion: byEngine((engine) => price(storage.ioPerMillion[engine], 'million requests', storageSource, 'Aurora Standard I/O requests')),
   };

@@ -16,6 +16,7 @@ export type IsoDate = string;
 
 export type PriceUnit =
   | 'instance-hour'
+  | 'ACU-hour'
   | 'node-hour'
   | 'broker-hour'
   | 'cluster-hour'
@@ -332,7 +333,7 @@ export interface ExchangeRateRecord {
 export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
 
 export interface AuroraRegionTable {
-  /** Instance-hour by engine and DB instance class (Aurora Standard). */
+  /** Instance-hour by engine and DB instance class (Aurora Standard); "db.serverless" holds the Serverless v2 ACU-hour. */
   instances: Record<AuroraEngine, Record<string, CatalogPrice>>;
   storagePerGbMonth: Record<AuroraEngine, CatalogPrice>;
   ioPerMillion: Record<AuroraEngine, CatalogPrice>;

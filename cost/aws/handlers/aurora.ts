@@ -1,13 +1,14 @@
 /**
  * Aurora (PostgreSQL- and MySQL-compatible): the cluster's shared storage and I/O, and the instances of the cluster.
  * Priced for the Aurora Standard storage configuration where the catalog has it (us-east-1, see data/prices/SOURCES.md);
- * Aurora I/O-Optimized, Serverless v2 capacity and other regions stay not priced, with the reason on the line.
+ * Aurora I/O-Optimized and other regions stay not priced, with the reason on the line; Serverless v2 members are
+ * priced at their MinCapacity floor where the catalog has the ACU-hour (Aurora MySQL, us-east-1).
  */
 import type { AuroraEngine } from '../../catalog/types';
 import { component, CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { gib } from '../../usage';
 import { AwsContext, lookup, priced, sourceOf, usageLine } from '../context';
-import { CfnTemplate, referencedResource, str } from '../template';
+import { CfnTemplate, num, referencedResource, str } from '../template';
 import { handler, props } from './types';
 
 const AURORA_ENGINES: Record<string, { key: AuroraEngine; label: string }> = {
@@ -78,11 +79,43 @@ export interface AuroraInstanceSpec {
   engine: string;
   instanceClass?: string;
   clusterStorageType?: string;
+  /** The cluster's ServerlessV2ScalingConfiguration, for db.serverless members. */
+  serverlessMinAcu?: number;
+  serverlessMaxAcu?: number;
 }
 
 export function readAuroraInstance(template: CfnTemplate, properties: Record<string, any>, engine: string): AuroraInstanceSpec {
   const cluster = referencedResource(template, properties.DBClusterIdentifier, ['AWS::RDS::DBCluster']);
-  return { engine, instanceClass: str(template, properties.DBInstanceClass), clusterStorageType: cluster ? str(template, cluster.resource.Properties?.StorageType) : undefined };
+  const clusterProps = cluster?.resource.Properties ?? {};
+  return {
+    engine,
+    instanceClass: str(template, properties.DBInstanceClass),
+    clusterStorageType: str(template, clusterProps.StorageType),
+    serverlessMinAcu: num(template, clusterProps.ServerlessV2ScalingConfiguration?.MinCapacity),
+    serverlessMaxAcu: num(template, clusterProps.ServerlessV2ScalingConfiguration?.MaxCapacity),
+  };
+}
+
+/**
+ * A Serverless v2 member bills ACU-hours between the cluster's MinCapacity and MaxCapacity; the workload profile
+ * does not model database load, so the line prices the floor (MinCapacity all month), a lower bound.
+ */
+function serverlessLines(ctx: AwsContext, engine: { key: AuroraEngine; label: string }, spec: AuroraInstanceSpec): CostComponent[] {
+  const name = `${engine.label} Serverless v2 capacity`;
+  if (isIoOptimized(spec.clusterStorageType)) return [unpricedComponent(`${name} (I/O-Optimized)`, 'ACU-hours', 'no dated source states the exact Aurora I/O-Optimized Serverless v2 price (see data/prices/SOURCES.md)', true)];
+  const min = spec.serverlessMinAcu;
+  if (min === undefined) return [unpricedComponent(name, 'ACU-hours', "the cluster's ServerlessV2ScalingConfiguration.MinCapacity is not a literal", true)];
+  return lookup(name, 'ACU-hours', () => {
+    const acuHour = ctx.catalog.auroraHourly(ctx.region, engine.key, 'db.serverless');
+    const ceiling = spec.serverlessMaxAcu !== undefined ? ` up to MaxCapacity ${spec.serverlessMaxAcu} ACU` : '';
+    return priced(
+      `${name} (minimum ${min} ACU, Aurora Standard)`,
+      'ACU-hours',
+      min * HOURS_PER_MONTH,
+      acuHour,
+      `the floor: MinCapacity ${min} ACU all month; capacity scales${ceiling} with load, which the profile does not model, so this is a lower bound`,
+    );
+  });
 }
 
 /** Instance-hours of an Aurora cluster member (Aurora Standard, on-demand). */
@@ -91,7 +124,7 @@ export function auroraInstanceLines(ctx: AwsContext, spec: AuroraInstanceSpec): 
   if (!engine) return [unpricedComponent(`Cluster instance (${spec.engine})`, 'hours', `only Aurora PostgreSQL and MySQL cluster instances are in the catalog, not ${spec.engine}`)];
   const { instanceClass } = spec;
   if (!instanceClass) return [unpricedComponent(`${engine.label} instance`, 'hours', 'DBInstanceClass is not a literal')];
-  if (instanceClass === 'db.serverless') return [unpricedComponent(`${engine.label} Serverless v2 capacity`, 'ACU-hours', 'Aurora Serverless v2 ACU-hours are not in the catalog', true)];
+  if (instanceClass === 'db.serverless') return serverlessLines(ctx, engine, spec);
   if (isIoOptimized(spec.clusterStorageType)) {
     return [unpricedComponent(`${engine.label} instance (${instanceClass}, I/O-Optimized)`, 'hours', 'no dated source states Aurora I/O-Optimized instance prices (see data/prices/SOURCES.md)')];
   }

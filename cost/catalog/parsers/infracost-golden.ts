@@ -94,11 +94,22 @@ export interface AuroraGoldenPrices {
 /**
  * Aurora instance-hours from rds_cluster_instance_test.golden. In its .tf every `aws_rds_cluster_instance` takes
  * the engine of the cluster `default` (aurora-mysql, Aurora Standard storage) except `extended_support[...]`,
- * whose key starts with the engine; lines "Database instance (on-demand, <class>)" at 730 hours are read.
+ * whose key starts with the engine; lines "Database instance (on-demand, <class>)" at 730 hours are read, and
+ * "Aurora serverless v2" lines with a quantity (ACU-hours) give the Serverless v2 ACU-hour as class "db.serverless".
  */
 export function parseAuroraInstanceGolden(payload: unknown, feedName: string, defaultClusterEngine: AuroraEngine): AuroraGoldenPrices['instanceHourly'] {
   const prices: AuroraGoldenPrices['instanceHourly'] = { 'aurora-postgresql': {}, 'aurora-mysql': {} };
   for (const line of parseGoldenLines(payload, feedName)) {
+    // db.serverless members (Aurora Serverless v2, Standard): the ACU-hour, under the pseudo-class "db.serverless".
+    if (line.name === 'Aurora serverless v2' && line.quantity !== undefined && line.resource.startsWith('aws_rds_cluster_instance.')) {
+      const keyedEngine = /\["(aurora-postgresql|aurora-mysql)-[\d.]+"\]$/.exec(line.resource)?.[1] as AuroraEngine | undefined;
+      const engine = keyedEngine ?? defaultClusterEngine;
+      const price = unitPriceOf(line, feedName);
+      const seen = prices[engine]['db.serverless'];
+      if (seen !== undefined && seen !== price) throw new FeedFormatError(feedName, `${engine} Serverless v2: two prices (${seen}, ${price})`);
+      prices[engine]['db.serverless'] = price;
+      continue;
+    }
     const instance = /^Database instance \(on-demand, (db\.[a-z0-9.]+)\)$/.exec(line.name);
     if (!instance || !line.resource.startsWith('aws_rds_cluster_instance.')) continue;
     const keyed = /\["(aurora-postgresql|aurora-mysql)-[\d.]+"\]$/.exec(line.resource);
