@@ -177,18 +177,27 @@ describe('Classic Load Balancer (elb.ts)', () => {
     expect(unprofiled.costComponents[1].monthlyQuantity).toBeNull();
   });
 
-  test('an ALB in the template takes the traffic; a Classic load balancer then bills its hours only', () => {
+  test('an ALB in the template takes the traffic; a Classic load balancer then bills its hours (and its public addresses) only', () => {
     const b = priceTemplate(
-      { Resources: { Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} }, Clb: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: {} } } },
+      {
+        Resources: {
+          Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} },
+          Clb: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { AvailabilityZones: ['a', 'b', 'c'] } },
+          Internal: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { Scheme: 'internal' } },
+        },
+      },
       { region: REGION, usage },
     );
     const clb = b.resources.find((r) => r.name === 'Clb')!;
-    expect(clb.costComponents.map((c) => c.name)).toEqual(['Classic load balancer']);
+    expect(clb.costComponents.map((c) => c.name)).toEqual(['Classic load balancer', 'Public IPv4 addresses (one per AZ, 3)']);
+    expect(clb.costComponents[1]).toMatchObject({ monthlyQuantity: 3 * HOURS_PER_MONTH, price: catalog.publicIpv4Hourly(REGION).inUse.usd });
+    expect(b.resources.find((r) => r.name === 'Internal')!.costComponents.map((c) => c.name)).toEqual(['Classic load balancer']);
   });
 
   test('outside us-east-1 no source states a price: not priced, never a us-east-1 stand-in', () => {
     expect(() => catalog.classicElb('eu-central-1')).toThrow(/Classic Load Balancer/);
-    const lb = priceTemplate({ Resources: { R: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: {} } } }, { region: 'eu-central-1', usage }).resources[0];
-    expect(lb.costComponents.every((c) => c.price === null || c.price === undefined)).toBe(true);
+    const lb = priceTemplate({ Resources: { R: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { Scheme: 'internal' } } } }, { region: 'eu-central-1', usage }).resources[0];
+    expect(lb.costComponents).toHaveLength(1);
+    expect(lb.costComponents[0].notPriced).toMatch(/Classic Load Balancer.*eu-central-1.*us-east-1 prices/);
   });
 });

@@ -77,9 +77,10 @@ function processedGbPerMonth(ctx: AwsContext): { gb: number; assumption: string 
 export const classicLoadBalancer = handler({
   types: ['AWS::ElasticLoadBalancing::LoadBalancer'],
   read(t, _id, r) {
-    return { internetFacing: (str(t, props(r).Scheme) ?? 'internet-facing') === 'internet-facing' };
+    const p = props(r);
+    return { internetFacing: (str(t, p.Scheme) ?? 'internet-facing') === 'internet-facing', zones: listLength(p.Subnets) ?? listLength(p.AvailabilityZones) };
   },
-  price(ctx, id, type) {
+  price(ctx, id, type, spec) {
     let note: string | undefined;
     const lines = lookup('Classic load balancer', 'hours', () => {
       const price = ctx.catalog.classicElb(ctx.region);
@@ -92,6 +93,14 @@ export const classicLoadBalancer = handler({
       }
       return out;
     });
+    if (spec.internetFacing) {
+      const azs = spec.zones ?? ctx.usage?.zones ?? 2;
+      lines.push(
+        ...lookup('Public IPv4 addresses', 'hours', () =>
+          priced(`Public IPv4 addresses (one per AZ, ${azs})`, 'hours', HOURS_PER_MONTH * azs, ctx.catalog.publicIpv4Hourly(ctx.region).inUse, 'an internet-facing load balancer holds one public IPv4 address per zone'),
+        ),
+      );
+    }
     return resource(id, type, lines, note);
   },
 });
