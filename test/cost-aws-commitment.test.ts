@@ -125,3 +125,45 @@ describe('--commitment', () => {
     expect(ladderTable([plain], 'Hetzner Cloud', 'ladder')).not.toMatch(/reserved/);
   });
 });
+
+describe('Fargate under a commitment: Compute Savings Plans, no upfront (vendored Clarchy price book, us-east-1)', () => {
+  const book = readFileSync(join(ROOT, 'data/prices/feeds/clarchy_aws-prices_excerpt.yaml'), 'utf8');
+  /** A field of an entry of the vendored YAML, read as the text states it. */
+  const stated = (entry: string, field: string) => Number(new RegExp(`  ${entry.replace('.', '\\.')}:\\n(?:    .*\\n)*?    ${field}: ([0-9.e-]+)`).exec(book)![1]);
+  const service = {
+    Resources: {
+      Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: '512', Memory: '1024' } },
+      Svc: { Type: 'AWS::ECS::Service', Properties: { LaunchType: 'FARGATE', DesiredCount: 2, TaskDefinition: { Ref: 'Task' } } },
+    },
+  };
+  const lines = (options: Parameters<typeof priceTemplate>[1]) => priceTemplate(service, options).resources.find((r) => r.name === 'Svc')!.costComponents;
+
+  test('the catalog rates are the file\'s commit_1yr / commit_3yr, and its on-demand rates are the catalog\'s', () => {
+    expect(stated('fargate.vcpu_hours', 'price')).toBe(catalog.fargate('us-east-1').vcpuHourly.usd);
+    expect(stated('fargate.gb_hours', 'price')).toBe(catalog.fargate('us-east-1').gbHourly.usd);
+    for (const [term, field] of [['1y', 'commit_1yr'], ['3y', 'commit_3yr']] as const) {
+      const plan = catalog.fargateSavingsPlan('us-east-1', term);
+      expect(plan.vcpuHourly.usd).toBe(stated('fargate.vcpu_hours', field));
+      expect(plan.gbHourly.usd).toBe(stated('fargate.gb_hours', field));
+      expect(plan.vcpuHourly).toMatchObject({ source: 'data/prices/feeds/clarchy_aws-prices_excerpt.yaml', published: '2026-10-01' });
+    }
+    expect(catalog.fargateSavingsPlan('us-east-1', '1y').vcpuHourly.usd).toBe(0.032384);
+    expect(catalog.fargateSavingsPlan('us-east-1', '3y').gbHourly.usd).toBe(0.00244475);
+  });
+
+  test('a Fargate service bills its vCPU and GB hours at the plan rate; without a commitment on-demand, as before', () => {
+    const [vcpu, memory] = lines({ region: 'us-east-1', commitment: '3y' });
+    expect(vcpu).toMatchObject({ price: 0.022264, monthlyQuantity: 0.5 * 2 * HOURS_PER_MONTH });
+    expect(vcpu.name).toMatch(/Compute Savings Plan 3y no upfront/);
+    expect(memory).toMatchObject({ price: 0.00244475, monthlyQuantity: 1 * 2 * HOURS_PER_MONTH });
+    const [onDemandVcpu] = lines({ region: 'us-east-1' });
+    expect(onDemandVcpu).toMatchObject({ name: 'Fargate vCPU (0.5 vCPU × 2 tasks, Linux/x86)', price: 0.04048 });
+  });
+
+  test('outside us-east-1 no plan rate is sourced: on-demand, with the reason', () => {
+    expect(() => catalog.fargateSavingsPlan('eu-central-1', '1y')).toThrow(PriceNotFound);
+    const [vcpu] = lines({ region: 'eu-central-1', commitment: '1y' });
+    expect(vcpu.price).toBe(catalog.fargate('eu-central-1').vcpuHourly.usd);
+    expect(vcpu.assumption).toMatch(/no 1y Compute Savings Plan rate for Fargate.*us-east-1.*on-demand/);
+  });
+});

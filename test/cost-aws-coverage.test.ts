@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { priceTemplate } from '../cost/aws/engine';
+import { loadCatalog } from '../cost/catalog';
 import { parseRdsEngine } from '../cost/catalog/parsers/rds';
 import { ROOT } from './support/paths';
 import { EKS_CALENDAR, supportPhase } from '../cost/aws/support-calendar';
@@ -97,9 +98,9 @@ describe('RDS for MySQL', () => {
     expect(maria('us-east-1').costComponents[0]!.name).toMatch(/MariaDB, db\.r6g\.large, Single-AZ/);
   });
 
-  test('Aurora stays not priced, with the reason', () => {
+  test('an Aurora class no source prices stays not priced, naming the classes that are (test/cost-aurora.test.ts covers the rest)', () => {
     const aurora = priceTemplate({ Resources: { Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'aurora-postgresql', DBClusterIdentifier: 'c', DBInstanceClass: 'db.r6g.large' } } } }, { region: 'us-east-1' }).resources[0]!;
-    expect(aurora.costComponents[0]!.notPriced).toMatch(/Aurora cluster instances are not in the catalog/);
+    expect(aurora.costComponents[0]!.notPriced).toMatch(/db\.r6g\.large in us-east-1.*priced classes: db\.t3\.large/);
   });
 });
 
@@ -129,7 +130,19 @@ describe('RDS Extended Support (the RDS maps\' "Year 1 Year 2" / "Year 3" keys, 
     expect(surcharge(db({ Engine: 'postgres', EngineVersion: '16.4' }, '2026-12-02'))).toBeUndefined();
     expect(surcharge(db({ Engine: 'postgres', EngineVersion: '12.22', EngineLifecycleSupport: 'open-source-rds-extended-support-disabled' }, '2026-12-02'))).toBeUndefined();
     expect(surcharge(db({ Engine: 'postgres' }, '2026-12-02'))).toBeUndefined();
-    // PostgreSQL 13 left standard support on 2026-03-01, but the 2024-09-28 map has no surcharge for it yet.
-    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '13.16' }, '2026-12-02'))!.notPriced).toMatch(/lists no surcharge for this version/);
+    // PostgreSQL 13 left standard support on 2026-03-01, but the 2024-09-28 map has no surcharge for it: outside
+    // us-east-1 (where a dated list price fills it, below) it stays a named hole, as does MySQL 8.0 everywhere.
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '13.16' }, '2026-12-02', 'eu-central-1'))!.notPriced).toMatch(/lists no surcharge for this version/);
+    expect(surcharge(db({ Engine: 'mysql', EngineVersion: '8.0.39' }, '2026-12-02'))!.notPriced).toMatch(/lists no surcharge for this version/);
+  });
+
+  test('PostgreSQL 13 in us-east-1: the usage.ai table\'s US East bands ($0.100 years 1-2, $0.200 year 3), quoted in the source record', () => {
+    const line = surcharge(db({ Engine: 'postgres', EngineVersion: '13.16' }, '2026-12-02'))!;
+    expect(line).toMatchObject({ price: 0.1, monthlyQuantity: 2 * HOURS_PER_MONTH });
+    expect(line.name).toMatch(/PostgreSQL 13\), years 1-2/);
+    expect(surcharge(db({ Engine: 'postgres', EngineVersion: '13.16' }, '2028-03-02'))!.price).toBe(0.2);
+    const quote = loadCatalog().source('usage-ai-rds-extended-support').quote!;
+    expect(quote).toContain('| RDS PostgreSQL | 13 |');
+    expect(quote).toContain('$0.100/vCPU-hr | $0.200/vCPU-hr');
   });
 });

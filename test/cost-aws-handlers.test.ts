@@ -155,3 +155,49 @@ describe('the other service files price what they priced before', () => {
     expect(one('AWS::Backup::BackupPlan', { BackupPlan: { BackupPlanRule: [{ Lifecycle: { DeleteAfterDays: 7 } }] } }).note).toMatch(/7 days/);
   });
 });
+
+describe('Classic Load Balancer (elb.ts)', () => {
+  test('the hour and the GB processed are the AWS ELB pricing page\'s us-east-1 figures, quoted in the source record', () => {
+    const prices = catalog.classicElb(REGION);
+    expect(prices.hourly.usd).toBe(0.025);
+    expect(prices.perGbProcessed.usd).toBe(0.008);
+    const quote = catalog.source('aws-elb-pricing-page').quote!;
+    expect(quote).toContain('Classic Load Balancer - hourly: "$0.025 per hour"');
+    expect(quote).toContain('Classic Load Balancer - data: "$0.008 per GB"');
+  });
+
+  test('the front Classic load balancer carries the request traffic as GB processed; without a profile it is usage-based', () => {
+    const lb = one('AWS::ElasticLoadBalancing::LoadBalancer', { Scheme: 'internet-facing' });
+    expect(lb.status).not.toBe('not-priced');
+    expect(lb.costComponents[0]).toMatchObject({ name: 'Classic load balancer', monthlyQuantity: HOURS_PER_MONTH, price: 0.025 });
+    const gbPerMonth = ((usage.averageRequestsPerSecond * 3600 * (usage.responseKiB + 1)) / 1024 ** 2) * HOURS_PER_MONTH;
+    expect(lb.costComponents[1]).toMatchObject({ name: 'Data processed', price: 0.008, usageBased: true });
+    expect(lb.costComponents[1].monthlyQuantity).toBeCloseTo(gbPerMonth, 6);
+    const unprofiled = priceTemplate({ Resources: { R: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: {} } } }, { region: REGION }).resources[0];
+    expect(unprofiled.costComponents[1].monthlyQuantity).toBeNull();
+  });
+
+  test('an ALB in the template takes the traffic; a Classic load balancer then bills its hours (and its public addresses) only', () => {
+    const b = priceTemplate(
+      {
+        Resources: {
+          Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} },
+          Clb: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { AvailabilityZones: ['a', 'b', 'c'] } },
+          Internal: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { Scheme: 'internal' } },
+        },
+      },
+      { region: REGION, usage },
+    );
+    const clb = b.resources.find((r) => r.name === 'Clb')!;
+    expect(clb.costComponents.map((c) => c.name)).toEqual(['Classic load balancer', 'Public IPv4 addresses (one per AZ, 3)']);
+    expect(clb.costComponents[1]).toMatchObject({ monthlyQuantity: 3 * HOURS_PER_MONTH, price: catalog.publicIpv4Hourly(REGION).inUse.usd });
+    expect(b.resources.find((r) => r.name === 'Internal')!.costComponents.map((c) => c.name)).toEqual(['Classic load balancer']);
+  });
+
+  test('outside us-east-1 no source states a price: not priced, never a us-east-1 stand-in', () => {
+    expect(() => catalog.classicElb('eu-central-1')).toThrow(/Classic Load Balancer/);
+    const lb = priceTemplate({ Resources: { R: { Type: 'AWS::ElasticLoadBalancing::LoadBalancer', Properties: { Scheme: 'internal' } } } }, { region: 'eu-central-1', usage }).resources[0];
+    expect(lb.costComponents).toHaveLength(1);
+    expect(lb.costComponents[0].notPriced).toMatch(/Classic Load Balancer.*eu-central-1.*us-east-1 prices/);
+  });
+});

@@ -412,8 +412,9 @@ describe('committed catalog: list prices pinned against the feeds', () => {
   });
 
   test('catalogDate summarises the feed publication dates', () => {
-    expect(catalog.catalogDate).toMatchObject({ oldest: '2024-07-18', newest: '2026-08-17' });
-    expect(catalog.catalogDate.summary).toContain('2024-07-18 to 2026-08-17');
+    // oldest: the Infracost rds_cluster golden file (Aurora storage and I/O, 2024-07-01); newest: Clarchy's price book (Fargate Savings Plans)
+    expect(catalog.catalogDate).toMatchObject({ oldest: '2024-07-01', newest: '2026-10-01' });
+    expect(catalog.catalogDate.summary).toContain('2024-07-01 to 2026-10-01');
   });
 });
 

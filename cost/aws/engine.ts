@@ -182,7 +182,7 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
 function awsAssumptions(ctx: AwsContext): string[] {
   const a = [
     ctx.commitment
-      ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2, RDS and ElastiCache capacity at standard reserved rates (${ctx.commitment}, no upfront; RDS 1 year only), covering the priced floor; MSK, Fargate, Lambda and everything else on-demand (Savings Plans are not in the catalog)`
+      ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2, RDS and ElastiCache capacity at standard reserved rates (${ctx.commitment}, no upfront; RDS 1 year only), covering the priced floor; Fargate at the Compute Savings Plan rate (${ctx.commitment}, no upfront) where the catalog has it (us-east-1); MSK, Lambda and everything else on-demand (no other Savings Plan rates in the catalog)`
       : `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (reserved rates: --commitment 1y|3y)`,
   ];
   if (ctx.usage) a.push(...ctx.usage.assumptions);

@@ -59,6 +59,9 @@ export function templateRoles(template: CfnTemplate): TemplateRoles {
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
   const albs = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, r]) => (str(template, r.Properties?.Type) ?? 'application') === 'application');
   const front = albs.find(([, r]) => (str(template, r.Properties?.Scheme) ?? 'internet-facing') === 'internet-facing') ?? albs[0];
+  // Without an ALB, an internet-facing Classic Load Balancer carries the request traffic.
+  const classics = ofType('AWS::ElasticLoadBalancing::LoadBalancer');
+  const frontClassic = classics.find(([, r]) => (str(template, r.Properties?.Scheme) ?? 'internet-facing') === 'internet-facing') ?? classics[0];
   const queues = ofType('AWS::SQS::Queue');
   const dlqs = new Set<string>(queues.flatMap(([, r]) => referencedIds(r.Properties?.RedrivePolicy?.deadLetterTargetArn)));
   const flowLogGroups = new Map<string, string>();
@@ -71,7 +74,7 @@ export function templateRoles(template: CfnTemplate): TemplateRoles {
   const dbs = ofType('AWS::RDS::DBInstance');
   const replicas = dbs.filter(([, r]) => r.Properties?.SourceDBInstanceIdentifier !== undefined).length;
   return {
-    frontLoadBalancer: front?.[0],
+    frontLoadBalancer: front?.[0] ?? frontClassic?.[0],
     natGateways: ofType('AWS::EC2::NatGateway').map(([id]) => id),
     workQueues: queues.map(([id]) => id).filter((id) => !dlqs.has(id)),
     deadLetterQueues: dlqs,

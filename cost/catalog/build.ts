@@ -13,7 +13,9 @@ import {
   SUPPORT_PLANS,
   US_EAST_1_LIST_PRICES,
 } from './list-prices';
+import { parseClarchyPriceBook } from './parsers/clarchy';
 import { parseCoroot } from './parsers/coroot';
+import { parseAuroraInstanceGolden, parseAuroraStorageGolden } from './parsers/infracost-golden';
 import { parseEbs } from './parsers/ebs';
 import { impliedEurUsd, parseEc2PricingPage, parseEc2Reserved, parseEuCloudPricesAws, parseKarpenter, type Ec2PricingPage } from './parsers/ec2';
 import { parseDynamoDb, parseKms, parseLambda } from './parsers/serverless';
@@ -27,11 +29,14 @@ import { parseRdsEngine, parseRdsPostgres, type RdsPostgresRegion, type RdsStora
 import { parseElastiCacheReserved, parseRdsPostgresReserved } from './parsers/reserved';
 import {
   AWS_REGIONS,
+  type AuroraEngine,
+  type AuroraRegionTable,
   type AwsRegion,
   type AwsRegionFlatPrices,
   type CatalogData,
   type CatalogPrice,
   type CatalogTieredPrice,
+  type CommitmentTerm,
   type Ec2InstanceRow,
   type Ec2RegionTable,
   type IsoDate,
@@ -119,6 +124,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     opensearch: {} as CatalogData['aws']['opensearch'],
     elasticache: {} as CatalogData['aws']['elasticache'],
     msk: {} as CatalogData['aws']['msk'],
+    aurora: {} as CatalogData['aws']['aurora'],
     regional: {} as CatalogData['aws']['regional'],
   };
 
@@ -179,6 +185,13 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     });
     const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
     aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
+    // PostgreSQL 13 left RDS standard support after the 2024-09-28 map: its us-east-1 bands come from a dated
+    // list-price page; other regions stay without (not priced), never a us-east-1 stand-in.
+    const extendedSupport = aws.rdsPostgres[region].extendedSupport;
+    if (region === 'us-east-1' && extendedSupport && !extendedSupport['13']) {
+      const listed = (key: 'rdsPostgres13ExtendedSupportYears1To2' | 'rdsPostgres13ExtendedSupportYear3'): CatalogPrice => ({ ...US_EAST_1_LIST_PRICES[key], source: useListSource(US_EAST_1_LIST_PRICES[key].source) });
+      extendedSupport['13'] = { years1To2: listed('rdsPostgres13ExtendedSupportYears1To2'), year3: listed('rdsPostgres13ExtendedSupportYear3') };
+    }
     const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
     aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
     const mariadb = parseRdsEngine(feed('rds-mariadb'), region, 'rds-mariadb', 'mariadb');
@@ -215,6 +228,8 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       freeEgressTb: euCloudAws.freeEgressTb,
     });
   }
+
+  aws.aurora = { 'us-east-1': auroraUsEast1(feed, useFeed) };
 
   const selfHosted = buildSelfHosted(payloads, origin, useFeed, sources);
   const support = Object.fromEntries(
@@ -329,6 +344,72 @@ function cloudfrontRequestPrices(payload: unknown, useFeed: (id: FeedId, stated?
   return out;
 }
 
+/**
+ * Aurora Standard in us-east-1, the one region the Infracost golden files price (their fixtures' provider region).
+ * In rds_cluster_instance_test.tf the cluster `default` is aurora-mysql; in rds_cluster_test.tf the usage-free
+ * us-east-1 clusters are mysql_backtrack_withoutU (aurora-mysql) and postgres_serverless_withoutU (aurora-postgresql).
+ */
+function auroraUsEast1(feed: (id: FeedId) => unknown, useFeed: (id: FeedId, stated?: IsoDate) => string): AuroraRegionTable {
+  const instancesSource = useFeed('infracost-aurora-instances');
+  const storageSource = useFeed('infracost-aurora-storage');
+  const hourly = parseAuroraInstanceGolden(feed('infracost-aurora-instances'), 'infracost-aurora-instances', 'aurora-mysql');
+  const storage = parseAuroraStorageGolden(feed('infracost-aurora-storage'), 'infracost-aurora-storage', {
+    'aurora-mysql': 'aws_rds_cluster.mysql_backtrack_withoutU',
+    'aurora-postgresql': 'aws_rds_cluster.postgres_serverless_withoutU',
+  });
+  const byEngine = <T>(make: (engine: AuroraEngine) => T): Record<AuroraEngine, T> => ({ 'aurora-postgresql': make('aurora-postgresql'), 'aurora-mysql': make('aurora-mysql') });
+  const derivedNote = 'monthly cost / 730 hours in the golden file';
+  return {
+    instances: byEngine((engine) =>
+      Object.fromEntries(
+        Object.entries(hourly[engine]).map(([instanceClass, usd]) => [
+          instanceClass,
+          instanceClass === 'db.serverless'
+            ? price(usd, 'ACU-hour', instancesSource, 'Aurora Serverless v2 (Standard), monthly cost / ACU-hours in the golden file')
+            : price(usd, 'instance-hour', instancesSource, derivedNote),
+        ]),
+      ),
+    ),
+    storagePerGbMonth: byEngine((engine) => price(storage.storagePerGbMonth[engine], 'GB-month', storageSource, 'Aurora Standard storage')),
+    ioPerMillion: byEngine((engine) => price(storage.ioPerMillion[engine], 'million requests', storageSource, 'Aurora Standard I/O requests')),
+  };
+}
+
+/**
+ * Fargate Compute Savings Plans rates (no upfront) from the Clarchy price book, us-east-1. Its on-demand Fargate
+ * rates must equal the EKS map's, which shows both describe Linux/x86 Fargate in the same region.
+ */
+function fargateSavingsPlan(
+  feed: (id: FeedId) => unknown,
+  useFeed: (id: FeedId, stated?: IsoDate) => string,
+  eks: { fargateVcpuHourly: number; fargateGbHourly: number },
+): Record<CommitmentTerm, { vcpuHourly: CatalogPrice; gbHourly: CatalogPrice }> {
+  const book = parseClarchyPriceBook(feed('clarchy-savings-plans'), 'clarchy-savings-plans');
+  if (book.regionCode !== 'us-east-1') throw new FeedFormatError('clarchy-savings-plans', `region ${book.regionCode}, expected us-east-1`);
+  const source = useFeed('clarchy-savings-plans', book.asOf);
+  const vcpu = book.prices['fargate.vcpu_hours'];
+  const memory = book.prices['fargate.gb_hours'];
+  if (!vcpu || !memory) throw new FeedFormatError('clarchy-savings-plans', 'no fargate.vcpu_hours / fargate.gb_hours');
+  if (vcpu.price !== eks.fargateVcpuHourly || memory.price !== eks.fargateGbHourly) {
+    throw new FeedFormatError('clarchy-savings-plans', `on-demand Fargate ${vcpu.price}/${memory.price} differs from the EKS map's ${eks.fargateVcpuHourly}/${eks.fargateGbHourly}`);
+  }
+  const term = (rate: number | undefined, what: string): number => {
+    if (rate === undefined) throw new FeedFormatError('clarchy-savings-plans', `no ${what}`);
+    return rate;
+  };
+  const note = (sku: string) => `Compute Savings Plans, no upfront; on-demand SKU ${sku}`;
+  return {
+    '1y': {
+      vcpuHourly: price(term(vcpu.commit1yr, 'fargate.vcpu_hours.commit_1yr'), 'vCPU-hour', source, note(vcpu.sku)),
+      gbHourly: price(term(memory.commit1yr, 'fargate.gb_hours.commit_1yr'), 'GB-hour', source, note(memory.sku)),
+    },
+    '3y': {
+      vcpuHourly: price(term(vcpu.commit3yr, 'fargate.vcpu_hours.commit_3yr'), 'vCPU-hour', source, note(vcpu.sku)),
+      gbHourly: price(term(memory.commit3yr, 'fargate.gb_hours.commit_3yr'), 'GB-hour', source, note(memory.sku)),
+    },
+  };
+}
+
 function price(usd: number, unit: PriceUnit, source: string, note?: string): CatalogPrice {
   return note ? { usd, unit, source, note } : { usd, unit, source };
 }
@@ -398,6 +479,9 @@ function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFla
     },
     alb: { hourly: list('albHourly'), lcuHourly: list('albLcuHourly') },
     nlb: { hourly: list('nlbHourly'), nlcuHourly: list('nlbNlcuHourly') },
+    ...(region === 'us-east-1' ? { fargateComputeSavingsPlan: fargateSavingsPlan(feed, useFeed, eks) } : {}),
+    // us-east-1 only: no source states a Classic Load Balancer price for another region.
+    ...(region === 'us-east-1' ? { classicElb: { hourly: list('classicElbHourly'), perGbProcessed: list('classicElbPerGb') } } : {}),
     sqs: { standardPerMillion: list('sqsStandardPerMillion'), fifoPerMillion: list('sqsFifoPerMillion') },
     cloudwatch: {
       standardAlarmMonthly: price(cw.standardAlarmMonthly, 'alarm-month', cwSource),

@@ -5,6 +5,7 @@
  */
 import { PriceNotFound } from './errors';
 import {
+  type AuroraEngine,
   type AwsRegion,
   type CacheEngine,
   type CommitmentTerm,
@@ -235,6 +236,28 @@ export class PriceCatalog {
     return this.resolve({ usd, unit: 'instance-hour', source: table.source });
   }
 
+  // --- Aurora (Standard storage configuration) -------------------------------------------------------------
+
+  private auroraTable(region: AwsRegion, item: string) {
+    const table = this.data.aws.aurora?.[this.region(region, item)];
+    if (!table) throw new PriceNotFound(item, region, 'Aurora is priced in us-east-1 only (the one region a dated source states)');
+    return table;
+  }
+
+  /** Aurora on-demand instance-hour (Aurora Standard) for an engine and DB instance class. */
+  auroraHourly(region: AwsRegion, engine: AuroraEngine, instanceClass: string): Price {
+    const row = this.auroraTable(region, `Aurora ${engine}`).instances[engine];
+    const price = row[instanceClass];
+    if (!price) throw new PriceNotFound(`Aurora ${engine} instance`, `${instanceClass} in ${region}`, `priced classes: ${Object.keys(row).sort().join(', ')}`);
+    return this.resolve(price);
+  }
+
+  /** Aurora Standard cluster storage per GB-month and I/O per million requests. */
+  auroraStorage(region: AwsRegion, engine: AuroraEngine): { perGbMonth: Price; ioPerMillion: Price } {
+    const table = this.auroraTable(region, `Aurora ${engine} storage`);
+    return { perGbMonth: this.resolve(table.storagePerGbMonth[engine]), ioPerMillion: this.resolve(table.ioPerMillion[engine]) };
+  }
+
   /** RDS Extended Support surcharge per vCPU-hour for a major version, years 1-2 and year 3. */
   rdsExtendedSupport(region: AwsRegion, engine: RdsEngine, version: string): { years1To2: Price; year3: Price } {
     const name = `RDS for ${RDS_ENGINE_NAME[engine]} Extended Support`;
@@ -341,6 +364,20 @@ export class PriceCatalog {
 
   nlb(region: AwsRegion): { hourly: Price; nlcuHourly: Price } {
     return this.resolveAll(this.regional(region, 'Network Load Balancer').nlb);
+  }
+
+  /** Fargate (Linux/x86) under a Compute Savings Plan, no upfront; PriceNotFound outside us-east-1. */
+  fargateSavingsPlan(region: AwsRegion, term: CommitmentTerm): { vcpuHourly: Price; gbHourly: Price } {
+    const plans = this.regional(region, 'Fargate Compute Savings Plan').fargateComputeSavingsPlan;
+    if (!plans) throw new PriceNotFound(`Fargate Compute Savings Plan (${term}, no upfront)`, region, 'the only dated source (Clarchy\'s AWS Price List book) covers us-east-1');
+    return this.resolveAll(plans[term]);
+  }
+
+  /** Classic Load Balancer hour and GB processed; PriceNotFound outside us-east-1 (no regional source). */
+  classicElb(region: AwsRegion): { hourly: Price; perGbProcessed: Price } {
+    const prices = this.regional(region, 'Classic Load Balancer').classicElb;
+    if (!prices) throw new PriceNotFound('Classic Load Balancer', region, 'the only dated source (AWS ELB pricing page examples) states us-east-1 prices');
+    return this.resolveAll(prices);
   }
 
   sqs(region: AwsRegion): { standardPerMillion: Price; fifoPerMillion: Price } {

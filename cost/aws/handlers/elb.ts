@@ -1,4 +1,4 @@
-/** Elastic Load Balancing: application and network load balancers, their capacity units and public addresses. */
+/** Elastic Load Balancing: application, network and Classic load balancers, their capacity units, data processed and public addresses. */
 import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { AwsContext, lookup, priced, usageLine } from '../context';
 import { listLength, str } from '../template';
@@ -66,11 +66,49 @@ export const loadBalancerV2 = handler({
   },
 });
 
+/** GB a front load balancer processes in a month: requests × (response + 1 KiB of request). */
+function processedGbPerMonth(ctx: AwsContext): { gb: number; assumption: string } {
+  const u = ctx.usage!;
+  const gbPerHour = (u.averageRequestsPerSecond * 3600 * (u.responseKiB + 1)) / 1024 ** 2;
+  return { gb: gbPerHour * HOURS_PER_MONTH, assumption: `${u.averageRequestsPerSecond} req/s on average × ${u.responseKiB + 1} KiB (response + request) = ${gbPerHour.toFixed(1)} GB/h` };
+}
+
+/** Classic Load Balancer: an hourly charge plus each GB it processes (no capacity units). */
+export const classicLoadBalancer = handler({
+  types: ['AWS::ElasticLoadBalancing::LoadBalancer'],
+  read(t, _id, r) {
+    const p = props(r);
+    return { internetFacing: (str(t, p.Scheme) ?? 'internet-facing') === 'internet-facing', zones: listLength(p.Subnets) ?? listLength(p.AvailabilityZones) };
+  },
+  price(ctx, id, type, spec) {
+    let note: string | undefined;
+    const lines = lookup('Classic load balancer', 'hours', () => {
+      const price = ctx.catalog.classicElb(ctx.region);
+      const out = [priced('Classic load balancer', 'hours', HOURS_PER_MONTH, price.hourly)];
+      if (ctx.roles.frontLoadBalancer === id) {
+        const processed = ctx.usage ? processedGbPerMonth(ctx) : undefined;
+        out.push(usageLine('Data processed', 'GB', processed?.gb, price.perGbProcessed, processed?.assumption ?? ''));
+      } else {
+        note = 'data processed not modelled: the request traffic is attributed to the front load balancer';
+      }
+      return out;
+    });
+    if (spec.internetFacing) {
+      const azs = spec.zones ?? ctx.usage?.zones ?? 2;
+      lines.push(
+        ...lookup('Public IPv4 addresses', 'hours', () =>
+          priced(`Public IPv4 addresses (one per AZ, ${azs})`, 'hours', HOURS_PER_MONTH * azs, ctx.catalog.publicIpv4Hourly(ctx.region).inUse, 'an internet-facing load balancer holds one public IPv4 address per zone'),
+        ),
+      );
+    }
+    return resource(id, type, lines, note);
+  },
+});
+
 export const elbService: ServiceHandlers = {
   service: 'Elastic Load Balancing',
-  handlers: [loadBalancerV2],
+  handlers: [loadBalancerV2, classicLoadBalancer],
   free: Object.fromEntries(
     ['Listener', 'ListenerRule', 'TargetGroup', 'ListenerCertificate'].map((t) => [`AWS::ElasticLoadBalancingV2::${t}`, 'no charge']),
   ),
-  notPriced: { 'AWS::ElasticLoadBalancing::LoadBalancer': 'Classic Load Balancer prices are not in the catalog (no dated price map for them was found)' },
 };

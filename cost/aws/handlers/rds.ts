@@ -1,10 +1,11 @@
-/** RDS: database instances and read replicas (PostgreSQL, MySQL, MariaDB), their storage, provisioned IOPS and backups. */
+/** RDS: database instances and read replicas (PostgreSQL, MySQL, MariaDB), their storage, provisioned IOPS and backups; Aurora clusters (aurora.ts). */
 import { PriceNotFound, type Price, type RdsDeployment, type RdsEngine } from '../../catalog';
 import { CostComponent, HOURS_PER_MONTH, resource, unpricedComponent } from '../../model';
 import { count, gib } from '../../usage';
 import { AwsContext, committed, lookup, priced, usageLine } from '../context';
 import { bool, num, referencedResource, str } from '../template';
 import { RDS_CALENDAR, rdsMajorVersion, supportPhase, thirdYearBegins } from '../support-calendar';
+import { auroraCluster, auroraInstanceLines, readAuroraInstance } from './aurora';
 import { handler, props, ServiceHandlers } from './types';
 
 /** RDS gp3 baseline for PostgreSQL: 3,000 IOPS / 125 MiB/s below 400 GiB, 12,000 / 500 from 400 GiB. */
@@ -89,7 +90,6 @@ export const rdsInstance = handler({
       engine: (str(t, p.Engine) ?? str(t, sourceProps.Engine) ?? (p.DBClusterIdentifier ? 'aurora' : 'unknown')).toLowerCase(),
       isReplica,
       sourceId: source?.id,
-      inCluster: p.DBClusterIdentifier !== undefined,
       multiAz: bool(t, p.MultiAZ) ?? false,
       storageGiB: num(t, p.AllocatedStorage) ?? num(t, sourceProps.AllocatedStorage),
       storageType: str(t, p.StorageType) ?? (p.Iops !== undefined ? 'io1' : isReplica ? (str(t, sourceProps.StorageType) ?? 'gp2') : 'gp2'),
@@ -98,13 +98,14 @@ export const rdsInstance = handler({
       backupRetentionDays: num(t, p.BackupRetentionPeriod) ?? (isReplica ? 0 : 1),
       engineVersion: str(t, p.EngineVersion) ?? (isReplica ? str(t, sourceProps.EngineVersion) : undefined),
       extendedSupportDisabled: str(t, p.EngineLifecycleSupport) === 'open-source-rds-extended-support-disabled',
+      aurora: p.DBClusterIdentifier !== undefined ? readAuroraInstance(t, p, (str(t, p.Engine) ?? 'aurora').toLowerCase()) : undefined,
     };
   },
   price(ctx, id, type, spec) {
     const { instanceClass, engine, isReplica, multiAz } = spec;
     const deployment: RdsDeployment = multiAz ? 'multi-az' : 'single-az';
     const role = isReplica ? 'Read replica' : 'Database instance';
-    if (spec.inCluster) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', 'Aurora cluster instances are not in the catalog')]);
+    if (spec.aurora) return resource(id, type, auroraInstanceLines(ctx, spec.aurora), 'a member of an Aurora cluster: storage and I/O are billed on the cluster');
     const priced_ = PRICED_ENGINES[engine];
     if (!priced_) return resource(id, type, [unpricedComponent(`${role} (${engine})`, 'hours', `the catalog prices RDS for PostgreSQL, MySQL and MariaDB only, not ${engine}`)]);
     if (!instanceClass) return resource(id, type, [unpricedComponent(role, 'hours', 'DBInstanceClass is not a literal')]);
@@ -157,10 +158,9 @@ export const rdsInstance = handler({
 
 export const rdsService: ServiceHandlers = {
   service: 'RDS',
-  handlers: [rdsInstance],
+  handlers: [rdsInstance, auroraCluster],
   free: Object.fromEntries(['DBSubnetGroup', 'DBParameterGroup', 'DBClusterParameterGroup', 'OptionGroup'].map((t) => [`AWS::RDS::${t}`, 'no charge'])),
   notPriced: {
-    'AWS::RDS::DBCluster': 'Aurora prices are not in the catalog (no Aurora price map was found)',
     'AWS::RDS::DBProxy': 'RDS Proxy prices are not in the catalog',
   },
 };
