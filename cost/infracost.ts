@@ -40,33 +40,33 @@ const dec = (value: number | null | undefined): string | null => (value === null
 /** Units billed per hour: infracost gives their hourly quantity too. */
 const HOURLY_UNIT = /(^|-)hours?$|hour$/i;
 
-function costComponent(c: CostComponent): object {
-  const hourly = HOURLY_UNIT.test(c.unit) && c.monthlyQuantity !== null ? c.monthlyQuantity / HOURS_PER_MONTH : null;
+function costComponent(component: CostComponent): object {
+  const hourly = HOURLY_UNIT.test(component.unit) && component.monthlyQuantity !== null ? component.monthlyQuantity / HOURS_PER_MONTH : null;
   return {
-    name: c.name,
-    unit: c.unit,
+    name: component.name,
+    unit: component.unit,
     hourlyQuantity: dec(hourly),
-    monthlyQuantity: dec(c.monthlyQuantity),
-    price: dec(c.price),
-    hourlyCost: dec(c.monthlyCost === null ? null : c.monthlyCost / HOURS_PER_MONTH),
-    monthlyCost: dec(c.monthlyCost),
-    ...(c.usageBased ? { usageBased: true } : {}),
-    priceNotFound: c.notPriced !== undefined || (c.price === null && c.monthlyQuantity !== null),
+    monthlyQuantity: dec(component.monthlyQuantity),
+    price: dec(component.price),
+    hourlyCost: dec(component.monthlyCost === null ? null : component.monthlyCost / HOURS_PER_MONTH),
+    monthlyCost: dec(component.monthlyCost),
+    ...(component.usageBased ? { usageBased: true } : {}),
+    priceNotFound: component.notPriced !== undefined || (component.price === null && component.monthlyQuantity !== null),
   };
 }
 
-function resource(r: PricedResource): object {
-  const usage = r.costComponents.filter((c) => c.usageBased && c.monthlyCost !== null).reduce((s, c) => s + c.monthlyCost!, 0);
-  const components = r.status === 'not-priced' && !r.costComponents.length
-    ? [{ name: r.note ?? 'not priced', unit: 'months', hourlyQuantity: null, monthlyQuantity: null, price: null, hourlyCost: null, monthlyCost: null, priceNotFound: true }]
-    : r.costComponents.map(costComponent);
+function resource(pricedResource: PricedResource): object {
+  const usage = pricedResource.costComponents.filter((c) => c.usageBased && c.monthlyCost !== null).reduce((s, c) => s + c.monthlyCost!, 0);
+  const components = pricedResource.status === 'not-priced' && !pricedResource.costComponents.length
+    ? [{ name: pricedResource.note ?? 'not priced', unit: 'months', hourlyQuantity: null, monthlyQuantity: null, price: null, hourlyCost: null, monthlyCost: null, priceNotFound: true }]
+    : pricedResource.costComponents.map(costComponent);
   return {
-    name: r.name,
-    resourceType: r.resourceType,
-    metadata: { stagekitStatus: r.status, ...(r.note ? { stagekitNote: r.note } : {}), ...(r.major ? { stagekitMajorComponent: r.major } : {}) },
-    hourlyCost: dec(r.monthlyCost === null ? null : r.monthlyCost / HOURS_PER_MONTH),
-    monthlyCost: dec(r.monthlyCost),
-    monthlyUsageCost: r.monthlyCost === null ? null : decimal(usage),
+    name: pricedResource.name,
+    resourceType: pricedResource.resourceType,
+    metadata: { stagekitStatus: pricedResource.status, ...(pricedResource.note ? { stagekitNote: pricedResource.note } : {}), ...(pricedResource.major ? { stagekitMajorComponent: pricedResource.major } : {}) },
+    hourlyCost: dec(pricedResource.monthlyCost === null ? null : pricedResource.monthlyCost / HOURS_PER_MONTH),
+    monthlyCost: dec(pricedResource.monthlyCost),
+    monthlyUsageCost: pricedResource.monthlyCost === null ? null : decimal(usage),
     costComponents: components,
   };
 }
@@ -85,7 +85,7 @@ function breakdown(bill: Bill | undefined): object {
 
 function countBy(resources: PricedResource[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of resources) out[r.resourceType] = (out[r.resourceType] ?? 0) + 1;
+  for (const pricedResource of resources) out[pricedResource.resourceType] = (out[pricedResource.resourceType] ?? 0) + 1;
   return out;
 }
 
@@ -107,19 +107,19 @@ function summary(bills: Bill[]): object {
   };
 }
 
-function project(p: InfracostProjectInput): object {
-  const warnings = p.bill.complete
+function project(input: InfracostProjectInput): object {
+  const warnings = input.bill.complete
     ? []
-    : [{ code: 1, message: `incomplete bill, no total: ${p.bill.missing.map((m) => `${m.component} ${m.name} not priced (${m.reason})`).join('; ')}`, data: { missing: p.bill.missing }, isError: false }];
-  const current = breakdown(p.bill);
+    : [{ code: 1, message: `incomplete bill, no total: ${input.bill.missing.map((m) => `${m.component} ${m.name} not priced (${m.reason})`).join('; ')}`, data: { missing: input.bill.missing }, isError: false }];
+  const current = breakdown(input.bill);
   return {
-    name: p.name,
-    displayName: p.name,
-    metadata: { path: p.path ?? p.name, type: 'stagekit_cloudformation', ...(warnings.length ? { warnings } : {}) },
+    name: input.name,
+    displayName: input.name,
+    metadata: { path: input.path ?? input.name, type: 'stagekit_cloudformation', ...(warnings.length ? { warnings } : {}) },
     pastBreakdown: breakdown(undefined),
     breakdown: current,
     diff: current,
-    summary: summary([p.bill]),
+    summary: summary([input.bill]),
   };
 }
 

@@ -104,7 +104,7 @@ export function component(fields: {
   notPriced?: string;
 }): CostComponent {
   const monthlyCost = fields.quantity === null || fields.price === null ? null : fields.quantity * fields.price;
-  const c: CostComponent = {
+  const costComponent: CostComponent = {
     name: fields.name,
     unit: fields.unit,
     monthlyQuantity: fields.quantity,
@@ -115,7 +115,7 @@ export function component(fields: {
     ...(fields.priceSource ? { priceSource: fields.priceSource } : {}),
     ...(fields.notPriced ? { notPriced: fields.notPriced } : {}),
   };
-  return c;
+  return costComponent;
 }
 
 /** A component that could not be priced: listed with its reason, never counted as zero. */
@@ -162,18 +162,18 @@ const MAJOR_TYPES: [RegExp, MajorComponent][] = [
 ];
 
 /** The major component a resource is, if any: what the engine said, else read from its type. */
-export function majorComponentOf(r: Pick<PricedResource, 'resourceType' | 'major'>): MajorComponent | undefined {
-  return r.major ?? MAJOR_TYPES.find(([re]) => re.test(r.resourceType))?.[1];
+export function majorComponentOf(pricedResource: Pick<PricedResource, 'resourceType' | 'major'>): MajorComponent | undefined {
+  return pricedResource.major ?? MAJOR_TYPES.find(([re]) => re.test(pricedResource.resourceType))?.[1];
 }
 
 /** Major components a list of resources could not price (fully, or a standing line of it). */
 export function missingComponents(resources: readonly PricedResource[]): MissingComponent[] {
   const out: MissingComponent[] = [];
-  for (const r of resources) {
-    const component = majorComponentOf(r);
+  for (const pricedResource of resources) {
+    const component = majorComponentOf(pricedResource);
     if (!component) continue;
-    const hole = r.status === 'not-priced' ? r.note ?? 'not priced' : r.costComponents.find((c) => c.notPriced && !c.usageBased)?.notPriced;
-    if (hole) out.push({ name: r.name, resourceType: r.resourceType, component, reason: hole });
+    const hole = pricedResource.status === 'not-priced' ? pricedResource.note ?? 'not priced' : pricedResource.costComponents.find((c) => c.notPriced && !c.usageBased)?.notPriced;
+    if (hole) out.push({ name: pricedResource.name, resourceType: pricedResource.resourceType, component, reason: hole });
   }
   return out;
 }
@@ -181,10 +181,10 @@ export function missingComponents(resources: readonly PricedResource[]): Missing
 /** "database Cluster/db-0 (no server type is large enough…), cache RedisReplication/cache (…)" */
 export function describeMissing(missing: readonly MissingComponent[]): string {
   const byReason = new Map<string, { component: string; reason: string; names: string[] }>();
-  for (const m of missing) {
-    const key = JSON.stringify([m.component, m.reason]);
-    const entry = byReason.get(key) ?? { component: m.component, reason: m.reason, names: [] };
-    entry.names.push(m.name);
+  for (const gap of missing) {
+    const key = JSON.stringify([gap.component, gap.reason]);
+    const entry = byReason.get(key) ?? { component: gap.component, reason: gap.reason, names: [] };
+    entry.names.push(gap.name);
     byReason.set(key, entry);
   }
   return [...byReason.values()].map(({ component, reason, names }) => {
@@ -219,7 +219,7 @@ export function notPriced(bill: Bill): PricedResource[] {
 
 export function sum(values: readonly number[]): number {
   let total = 0;
-  for (const v of values) total += v;
+  for (const value of values) total += value;
   return total;
 }
 

@@ -222,26 +222,26 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
   const byStage = new Map(priced.map((s) => [s.stage, s]));
   const providers = [...new Set(priced.flatMap((s) => Object.keys(s.bills) as PathProvider[]))];
   const month0 = advice.months[0].workload;
-  const scales = advice.months.map((m, i): MonthScale | undefined => {
-    const plan = advice.plans[i];
-    const at = m.stage ? byStage.get(m.stage) : undefined;
+  const scales = advice.months.map((month, index): MonthScale | undefined => {
+    const plan = advice.plans[index];
+    const at = month.stage ? byStage.get(month.stage) : undefined;
     if (!plan || !at) return undefined;
     return {
       machines: planVcpu(plan) / planVcpu(at.plan),
       storage: planStorageGiB(plan) / planStorageGiB(at.plan),
-      requests: m.workload.trafficFactor / month0.trafficFactor,
-      dataset: m.workload.datasetGiB / month0.datasetGiB,
+      requests: month.workload.trafficFactor / month0.trafficFactor,
+      dataset: month.workload.datasetGiB / month0.datasetGiB,
     };
   });
 
   const paths: ProviderPath[] = providers.map((provider) => {
     const gaps = new Map<StageName, string[]>();
-    const monthly = advice.months.map((m, i) => {
-      const bill = m.stage ? byStage.get(m.stage)?.bills[provider] : undefined;
-      const scale = scales[i];
+    const monthly = advice.months.map((month, index) => {
+      const bill = month.stage ? byStage.get(month.stage)?.bills[provider] : undefined;
+      const scale = scales[index];
       if (!bill || !scale) return null;
       const missing = billGaps(bill);
-      if (missing.length) gaps.set(m.stage!, missing);
+      if (missing.length) gaps.set(month.stage!, missing);
       return round(scaledTotal(bill, scale), 2);
     });
     let running: number | null = 0;
@@ -265,19 +265,19 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
       if (awsAt === null || selfAt === null) return { ...base, reason: `no stage of the ladder carries the workload in month ${from}` };
       const engineeringUsd = migration.engineerMonths * migration.engineerMonthUsd;
       let dualRunningUsd = 0;
-      for (let m = from; m < Math.min(from + migration.dualRunningMonths, advice.months.length); m++) dualRunningUsd += path.monthly[m] ?? 0;
+      for (let month = from; month < Math.min(from + migration.dualRunningMonths, advice.months.length); month++) dualRunningUsd += path.monthly[month] ?? 0;
       const egressGiB = advice.months[from].workload.datasetGiB;
       const egress = egressUsd(egressGiB, region, catalog);
       const total = engineeringUsd + dualRunningUsd + egress;
       const oneOff = { engineeringUsd: round(engineeringUsd, 2), dualRunningUsd: round(dualRunningUsd, 2), egressUsd: round(egress, 2), egressGiB: round(egressGiB, 1), totalUsd: round(total, 2) };
       const monthlySavingAtMove = round(awsAt - selfAt, 2);
       let saved = 0;
-      for (let m = from; m < advice.months.length; m++) {
-        const awsUsd = aws.monthly[m];
-        const selfHostedUsd = path.monthly[m];
-        if (awsUsd === null || selfHostedUsd === null) return { ...base, oneOff, monthlySavingAtMove, reason: `no stage of the ladder carries the workload from month ${m}` };
+      for (let month = from; month < advice.months.length; month++) {
+        const awsUsd = aws.monthly[month];
+        const selfHostedUsd = path.monthly[month];
+        if (awsUsd === null || selfHostedUsd === null) return { ...base, oneOff, monthlySavingAtMove, reason: `no stage of the ladder carries the workload from month ${month}` };
         saved += awsUsd - selfHostedUsd;
-        if (saved >= total) return { ...base, oneOff, monthlySavingAtMove, month: m, monthLabel: advice.months[m].label };
+        if (saved >= total) return { ...base, oneOff, monthlySavingAtMove, month, monthLabel: advice.months[month].label };
       }
       return {
         ...base,

@@ -53,7 +53,7 @@ interface Row {
   qty?: string;
   unit?: string;
   cost?: string;
-  style?: (s: string) => string;
+  style?: (text: string) => string;
 }
 
 /** Widest name column before names are cut (notes and assumptions run on past it). */
@@ -62,40 +62,40 @@ const NAME_WIDTH = 78;
 function layout(rows: Row[], head: Row): string {
   const all = [head, ...rows];
   const cells = all.filter((r) => r.qty !== undefined || r.unit !== undefined || r.cost !== undefined);
-  const w = {
+  const widths = {
     name: Math.min(NAME_WIDTH, Math.max(...cells.map((r) => r.name.length))),
     qty: Math.max(...cells.map((r) => (r.qty ?? '').length)),
     unit: Math.max(...cells.map((r) => (r.unit ?? '').length)),
     cost: Math.max(...cells.map((r) => (r.cost ?? '').length)),
   };
-  const fit = (name: string) => (name.length > w.name ? `${name.slice(0, w.name - 1)}…` : name);
-  const line = (r: Row) => {
-    if (r.qty === undefined && r.unit === undefined && r.cost === undefined) return r.name;
-    const text = `${fit(r.name).padEnd(w.name)}  ${(r.qty ?? '').padStart(w.qty)}  ${(r.unit ?? '').padEnd(w.unit)}  ${(r.cost ?? '').padStart(w.cost)}`;
+  const fit = (name: string) => (name.length > widths.name ? `${name.slice(0, widths.name - 1)}…` : name);
+  const line = (row: Row) => {
+    if (row.qty === undefined && row.unit === undefined && row.cost === undefined) return row.name;
+    const text = `${fit(row.name).padEnd(widths.name)}  ${(row.qty ?? '').padStart(widths.qty)}  ${(row.unit ?? '').padEnd(widths.unit)}  ${(row.cost ?? '').padStart(widths.cost)}`;
     return text.trimEnd();
   };
   return [colors.bold(line(head)), ...all.slice(1).map((r) => (r.style ? r.style(line(r)) : line(r)))].join('\n');
 }
 
-function byCost(a: PricedResource, b: PricedResource): number {
+function byCost(left: PricedResource, right: PricedResource): number {
   const rank = (r: PricedResource) => (r.status === 'not-priced' ? 1 : 0);
-  return rank(a) - rank(b) || (b.monthlyCost ?? 0) - (a.monthlyCost ?? 0) || a.name.localeCompare(b.name);
+  return rank(left) - rank(right) || (right.monthlyCost ?? 0) - (left.monthlyCost ?? 0) || left.name.localeCompare(right.name);
 }
 
-function componentRow(c: CostComponent, last: boolean, assumptions: boolean): Row[] {
+function componentRow(component: CostComponent, last: boolean, assumptions: boolean): Row[] {
   const branch = last ? '└─ ' : '├─ ';
   const cont = last ? '   ' : '│  ';
   const rows: Row[] = [
     {
-      name: ` ${branch}${c.name}${c.usageBased ? ' *' : ''}`,
-      qty: c.notPriced ? undefined : quantity(c.monthlyQuantity),
-      unit: c.unit,
-      cost: c.notPriced ? 'not priced' : c.monthlyCost === null ? 'no usage' : usd(c.monthlyCost),
-      style: c.notPriced ? colors.yellow : undefined,
+      name: ` ${branch}${component.name}${component.usageBased ? ' *' : ''}`,
+      qty: component.notPriced ? undefined : quantity(component.monthlyQuantity),
+      unit: component.unit,
+      cost: component.notPriced ? 'not priced' : component.monthlyCost === null ? 'no usage' : usd(component.monthlyCost),
+      style: component.notPriced ? colors.yellow : undefined,
     },
   ];
-  if (c.notPriced) rows.push({ name: ` ${cont}   ${c.notPriced}`, style: colors.yellow });
-  else if (assumptions && c.assumption) rows.push({ name: ` ${cont}   ↳ ${c.assumption}`, style: colors.dim });
+  if (component.notPriced) rows.push({ name: ` ${cont}   ${component.notPriced}`, style: colors.yellow });
+  else if (assumptions && component.assumption) rows.push({ name: ` ${cont}   ↳ ${component.assumption}`, style: colors.dim });
   return rows;
 }
 
@@ -104,11 +104,11 @@ export function billTable(bill: Bill, options: { title?: string; assumptions?: b
   const showAssumptions = options.assumptions ?? true;
   const rows: Row[] = [];
   const shown = bill.resources.filter((r) => r.status === 'priced' || r.status === 'not-priced').sort(byCost);
-  for (const r of shown) {
-    const subtotal = r.costComponents.length > 1 || r.status === 'not-priced' ? (r.status === 'not-priced' ? 'not priced' : usd(r.monthlyCost)) : undefined;
-    rows.push({ name: ` ${r.name}  ${r.resourceType}`, cost: subtotal, qty: subtotal ? '' : undefined, unit: subtotal ? '' : undefined, style: r.status === 'not-priced' ? colors.yellow : colors.bold });
-    if (r.note && (showAssumptions || r.status === 'not-priced')) rows.push({ name: ` │  ${r.note}`, style: r.status === 'not-priced' ? colors.yellow : colors.dim });
-    r.costComponents.forEach((c, i) => rows.push(...componentRow(c, i === r.costComponents.length - 1, showAssumptions)));
+  for (const resource of shown) {
+    const subtotal = resource.costComponents.length > 1 || resource.status === 'not-priced' ? (resource.status === 'not-priced' ? 'not priced' : usd(resource.monthlyCost)) : undefined;
+    rows.push({ name: ` ${resource.name}  ${resource.resourceType}`, cost: subtotal, qty: subtotal ? '' : undefined, unit: subtotal ? '' : undefined, style: resource.status === 'not-priced' ? colors.yellow : colors.bold });
+    if (resource.note && (showAssumptions || resource.status === 'not-priced')) rows.push({ name: ` │  ${resource.note}`, style: resource.status === 'not-priced' ? colors.yellow : colors.dim });
+    resource.costComponents.forEach((c, i) => rows.push(...componentRow(c, i === resource.costComponents.length - 1, showAssumptions)));
   }
   const out: string[] = [];
   const title = options.title ?? `${bill.stage ? `${bill.stage} · ` : ''}${bill.label}`;
@@ -117,12 +117,12 @@ export function billTable(bill: Bill, options: { title?: string; assumptions?: b
   if (bill.complete) out.push(colors.bold(` ${'Total'.padEnd(20)} ${usd(bill.totalMonthlyCost)} per month`));
   else {
     out.push(colors.bold(colors.red(` ${'Total'.padEnd(20)} none: the bill is incomplete`)));
-    for (const m of bill.missing) out.push(colors.red(`   ${m.component} not priced: ${m.name} (${m.reason})`));
+    for (const gap of bill.missing) out.push(colors.red(`   ${gap.component} not priced: ${gap.name} (${gap.reason})`));
     out.push(colors.dim(` ${'  priced lines only'.padEnd(20)} ${usd(bill.totalMonthlyCost)} (not a total: the components above are left out)`));
   }
   if (bill.usageIncluded) out.push(` ${'  usage-based (*)'.padEnd(20)} ${usd(bill.usageMonthlyCost)}`);
   out.push(...footer(bill));
-  if (showAssumptions) for (const a of bill.assumptions) out.push(colors.dim(` · ${a}`));
+  if (showAssumptions) for (const assumption of bill.assumptions) out.push(colors.dim(` · ${assumption}`));
   out.push(colors.dim(` Catalog: ${bill.catalogDate}`));
   return out.join('\n');
 }
@@ -141,9 +141,9 @@ function footer(bill: Bill): string[] {
 }
 
 /** A ladder cell: the total, "†" when a minor line is not priced, or "incomplete" (no total) when a major component is missing. */
-function ladderCell(r: LadderRow, p: ProviderId, v: number): string {
-  if (!r.complete[p]) return 'incomplete‡';
-  return `${usd0(v)}${r.incomplete.includes(p) ? '†' : ''}`;
+function ladderCell(row: LadderRow, provider: ProviderId, totalUsd: number): string {
+  if (!row.complete[provider]) return 'incomplete‡';
+  return `${usd0(totalUsd)}${row.incomplete.includes(provider) ? '†' : ''}`;
 }
 
 /** The commitment term the ladder's AWS column is priced at, if any. */
@@ -152,17 +152,17 @@ function commitmentOf(rows: readonly LadderRow[]): string | undefined {
 }
 
 /** The on-demand AWS cell next to a committed one. */
-function onDemandCell(r: LadderRow): string {
-  return r.awsOnDemand === null || r.awsOnDemand === undefined ? 'incomplete‡' : `${usd0(r.awsOnDemand)}${r.incomplete.includes('aws') ? '†' : ''}`;
+function onDemandCell(row: LadderRow): string {
+  return row.awsOnDemand === null || row.awsOnDemand === undefined ? 'incomplete‡' : `${usd0(row.awsOnDemand)}${row.incomplete.includes('aws') ? '†' : ''}`;
 }
 
 /** Footnotes naming what an incomplete bill left out, per stage and provider. */
 function incompleteNotes(rows: readonly LadderRow[], selfHostedName: string): string[] {
   const out: string[] = [];
-  for (const r of rows) {
-    for (const p of PROVIDERS) {
-      if (r.complete[p]) continue;
-      out.push(`${r.stage}, ${p === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[p]}: ${describeMissing(r.missingMajor[p])}`);
+  for (const row of rows) {
+    for (const provider of PROVIDERS) {
+      if (row.complete[provider]) continue;
+      out.push(`${row.stage}, ${provider === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[provider]}: ${describeMissing(row.missingMajor[provider])}`);
     }
   }
   return out;
@@ -182,43 +182,43 @@ export function ladderTable(rows: readonly LadderRow[], selfHostedName: string, 
   const holes = incompleteNotes(rows, selfHostedName);
   if (holes.length) {
     lines.push(colors.red(' ‡ incomplete: a major component could not be priced, so there is no total and no ratio:'));
-    for (const h of holes) lines.push(colors.red(`   ${h}`));
+    for (const hole of holes) lines.push(colors.red(`   ${hole}`));
   }
   if (rows.some((r) => r.incomplete.length)) {
     lines.push(colors.dim(' † left out of the total, not priced (see the stage\'s bill):'));
-    for (const p of PROVIDERS) {
+    for (const provider of PROVIDERS) {
       const counts = new Map<string, number>();
-      for (const r of rows) for (const m of new Set(r.missing[p])) counts.set(m, (counts.get(m) ?? 0) + 1);
+      for (const row of rows) for (const component of new Set(row.missing[provider])) counts.set(component, (counts.get(component) ?? 0) + 1);
       const items = [...counts].map(([m, n]) => (n < rows.length ? `${m} (${n} stage${n > 1 ? 's' : ''})` : m));
       const shown = items.length > 5 ? [...items.slice(0, 4), `and ${items.length - 4} more`] : items;
-      if (counts.size) lines.push(colors.dim(`   ${p === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[p]}: ${shown.join(', ')}`));
+      if (counts.size) lines.push(colors.dim(`   ${provider === 'self-hosted' ? selfHostedName : PROVIDER_TITLE[provider]}: ${shown.join(', ')}`));
     }
   }
   return lines.join('\n');
 }
 
 /** A diff in Infracost's style: `~ name  +$561 ($743 → $1,303)`. */
-export function diffTable(d: BillDiff, options: { components?: boolean } = {}): string {
-  const out: string[] = [colors.bold(colors.cyan(`── ${d.pastStage ?? 'before'} → ${d.stage ?? 'after'} · ${d.label} `.padEnd(60, '─')))];
-  const nameWidth = Math.min(60, Math.max(10, ...d.resources.map((r) => r.name.length + 2)));
-  for (const r of d.resources) out.push(...resourceDiffLines(r, nameWidth, options.components ?? true));
-  if (!d.resources.length) out.push(' no change in priced resources');
-  const free = [d.freeResourcesAdded ? `${d.freeResourcesAdded} free resource(s) added` : '', d.freeResourcesRemoved ? `${d.freeResourcesRemoved} removed` : ''].filter(Boolean).join(', ');
+export function diffTable(diff: BillDiff, options: { components?: boolean } = {}): string {
+  const out: string[] = [colors.bold(colors.cyan(`── ${diff.pastStage ?? 'before'} → ${diff.stage ?? 'after'} · ${diff.label} `.padEnd(60, '─')))];
+  const nameWidth = Math.min(60, Math.max(10, ...diff.resources.map((r) => r.name.length + 2)));
+  for (const resource of diff.resources) out.push(...resourceDiffLines(resource, nameWidth, options.components ?? true));
+  if (!diff.resources.length) out.push(' no change in priced resources');
+  const free = [diff.freeResourcesAdded ? `${diff.freeResourcesAdded} free resource(s) added` : '', diff.freeResourcesRemoved ? `${diff.freeResourcesRemoved} removed` : ''].filter(Boolean).join(', ');
   if (free) out.push(colors.dim(` (${free})`));
-  if (d.notPriced.length) out.push(colors.yellow(` not priced, change unknown: ${d.notPriced.join(', ')}`));
-  out.push(colors.bold(` Monthly cost change: ${signed(d.diffTotalMonthlyCost)} (${percent(d.percentChange)})   ${usd0(d.pastTotalMonthlyCost)} → ${usd0(d.totalMonthlyCost)}`));
+  if (diff.notPriced.length) out.push(colors.yellow(` not priced, change unknown: ${diff.notPriced.join(', ')}`));
+  out.push(colors.bold(` Monthly cost change: ${signed(diff.diffTotalMonthlyCost)} (${percent(diff.percentChange)})   ${usd0(diff.pastTotalMonthlyCost)} → ${usd0(diff.totalMonthlyCost)}`));
   return out.join('\n');
 }
 
-function resourceDiffLines(r: ResourceDiff, width: number, components: boolean): string[] {
-  const sym = r.change === 'added' ? '+' : r.change === 'removed' ? '-' : '~';
-  const colour = r.change === 'added' ? colors.green : r.change === 'removed' ? colors.red : colors.yellow;
-  const change = r.status === 'not-priced' ? 'not priced' : `${signed(r.diffMonthlyCost)} (${usd0(r.pastMonthlyCost ?? 0)} → ${usd0(r.monthlyCost ?? 0)})`;
-  const lines = [`${colour(` ${sym} ${r.name}`.padEnd(width + 3))}  ${change}`];
+function resourceDiffLines(resource: ResourceDiff, width: number, components: boolean): string[] {
+  const sym = resource.change === 'added' ? '+' : resource.change === 'removed' ? '-' : '~';
+  const colour = resource.change === 'added' ? colors.green : resource.change === 'removed' ? colors.red : colors.yellow;
+  const change = resource.status === 'not-priced' ? 'not priced' : `${signed(resource.diffMonthlyCost)} (${usd0(resource.pastMonthlyCost ?? 0)} → ${usd0(resource.monthlyCost ?? 0)})`;
+  const lines = [`${colour(` ${sym} ${resource.name}`.padEnd(width + 3))}  ${change}`];
   if (components) {
-    for (const c of r.costComponents.filter((x) => Math.abs(x.diffMonthlyCost) >= 0.005).slice(0, r.change === 'changed' ? 6 : 3)) {
-      const s = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
-      lines.push(colors.dim(`     ${s} ${c.name}${c.usageBased ? ' *' : ''}  ${signed(c.diffMonthlyCost)}`));
+    for (const component of resource.costComponents.filter((x) => Math.abs(x.diffMonthlyCost) >= 0.005).slice(0, resource.change === 'changed' ? 6 : 3)) {
+      const sign = component.change === 'added' ? '+' : component.change === 'removed' ? '-' : '~';
+      lines.push(colors.dim(`     ${sign} ${component.name}${component.usageBased ? ' *' : ''}  ${signed(component.diffMonthlyCost)}`));
     }
   }
   return lines;
@@ -230,9 +230,9 @@ const md = (s: string) => s.replace(/\|/g, '\\|');
 
 export function billMarkdown(bill: Bill): string {
   const lines = [`#### ${bill.stage ? `${bill.stage} · ` : ''}${bill.label}: ${billHeadline(bill)}`, '', '| Resource | Type | Monthly cost |', '| --- | --- | ---: |'];
-  for (const r of bill.resources.filter((x) => x.status === 'priced' || x.status === 'not-priced').sort(byCost)) {
-    const usage = r.costComponents.some((c) => c.usageBased) ? ' *' : '';
-    lines.push(`| ${md(r.name)}${usage} | ${md(r.resourceType)} | ${r.status === 'not-priced' ? '**not priced**' : usd(r.monthlyCost)} |`);
+  for (const resource of bill.resources.filter((x) => x.status === 'priced' || x.status === 'not-priced').sort(byCost)) {
+    const usage = resource.costComponents.some((c) => c.usageBased) ? ' *' : '';
+    lines.push(`| ${md(resource.name)}${usage} | ${md(resource.resourceType)} | ${resource.status === 'not-priced' ? '**not priced**' : usd(resource.monthlyCost)} |`);
   }
   if (bill.complete) lines.push(`| **Total** | | **${usd(bill.totalMonthlyCost)}** |`, '');
   else {
@@ -263,13 +263,13 @@ export function ladderMarkdown(rows: readonly LadderRow[], selfHostedName: strin
   return lines.join('\n');
 }
 
-export function diffMarkdown(d: BillDiff): string {
+export function diffMarkdown(diff: BillDiff): string {
   const lines = [
-    `#### ${d.label}: ${signed(d.diffTotalMonthlyCost)}/month (${percent(d.percentChange)}), ${usd0(d.pastTotalMonthlyCost)} → ${usd0(d.totalMonthlyCost)}`,
+    `#### ${diff.label}: ${signed(diff.diffTotalMonthlyCost)}/month (${percent(diff.percentChange)}), ${usd0(diff.pastTotalMonthlyCost)} → ${usd0(diff.totalMonthlyCost)}`,
     '',
     '| | Resource | Change | Before | After |',
     '| --- | --- | ---: | ---: | ---: |',
-    ...d.resources.map((r) => `| ${r.change === 'added' ? '+' : r.change === 'removed' ? '−' : '~'} | ${md(r.name)} | ${signed(r.diffMonthlyCost)} | ${usd0(r.pastMonthlyCost ?? 0)} | ${usd0(r.monthlyCost ?? 0)} |`),
+    ...diff.resources.map((r) => `| ${r.change === 'added' ? '+' : r.change === 'removed' ? '−' : '~'} | ${md(r.name)} | ${signed(r.diffMonthlyCost)} | ${usd0(r.pastMonthlyCost ?? 0)} | ${usd0(r.monthlyCost ?? 0)} |`),
   ];
   return lines.join('\n');
 }
@@ -294,71 +294,71 @@ export function billJson(bill: Bill): object {
     usageIncluded: bill.usageIncluded,
     catalogDate: bill.catalogDate,
     assumptions: bill.assumptions,
-    resources: bill.resources.map((r) => ({
-      name: r.name,
-      resourceType: r.resourceType,
-      monthlyCost: r6(r.monthlyCost),
-      status: r.status,
-      ...(r.note ? { note: r.note } : {}),
-      costComponents: r.costComponents.map((c) => ({
-        name: c.name,
-        unit: c.unit,
-        monthlyQuantity: r6(c.monthlyQuantity),
-        price: r6(c.price),
-        monthlyCost: r6(c.monthlyCost),
-        usageBased: c.usageBased,
-        ...(c.assumption ? { assumption: c.assumption } : {}),
-        ...(c.notPriced ? { notPriced: c.notPriced } : {}),
-        ...(c.priceSource ? { priceSource: c.priceSource } : {}),
+    resources: bill.resources.map((resource) => ({
+      name: resource.name,
+      resourceType: resource.resourceType,
+      monthlyCost: r6(resource.monthlyCost),
+      status: resource.status,
+      ...(resource.note ? { note: resource.note } : {}),
+      costComponents: resource.costComponents.map((component) => ({
+        name: component.name,
+        unit: component.unit,
+        monthlyQuantity: r6(component.monthlyQuantity),
+        price: r6(component.price),
+        monthlyCost: r6(component.monthlyCost),
+        usageBased: component.usageBased,
+        ...(component.assumption ? { assumption: component.assumption } : {}),
+        ...(component.notPriced ? { notPriced: component.notPriced } : {}),
+        ...(component.priceSource ? { priceSource: component.priceSource } : {}),
       })),
     })),
   };
 }
 
-export function stageJson(s: StageBills): object {
-  return { stage: s.stage, region: s.plan.region, providers: Object.fromEntries(PROVIDERS.map((p) => [p, billJson(s.providers[p])])) };
+export function stageJson(bills: StageBills): object {
+  return { stage: bills.stage, region: bills.plan.region, providers: Object.fromEntries(PROVIDERS.map((p) => [p, billJson(bills.providers[p])])) };
 }
 
 export function ladderJson(rows: readonly LadderRow[]): object[] {
-  return rows.map((r) => ({
-    stage: r.stage,
-    aws: r.complete.aws ? r6(r.aws) : null,
-    ...(r.commitment ? { commitment: r.commitment, awsOnDemand: r.awsOnDemand === null || r.awsOnDemand === undefined ? null : r6(r.awsOnDemand) } : {}),
-    eks: r.complete.eks ? r6(r.eks) : null,
-    selfHosted: r.complete['self-hosted'] ? r6(r.selfHosted) : null,
-    awsToSelfHostedRatio: r.ratio === null ? null : Math.round(r.ratio * 100) / 100,
-    ...(r.ratioWithheld ? { ratioWithheld: r.ratioWithheld } : {}),
-    complete: r.complete,
-    missing: r.missingMajor,
-    notPriced: r.missing,
+  return rows.map((row) => ({
+    stage: row.stage,
+    aws: row.complete.aws ? r6(row.aws) : null,
+    ...(row.commitment ? { commitment: row.commitment, awsOnDemand: row.awsOnDemand === null || row.awsOnDemand === undefined ? null : r6(row.awsOnDemand) } : {}),
+    eks: row.complete.eks ? r6(row.eks) : null,
+    selfHosted: row.complete['self-hosted'] ? r6(row.selfHosted) : null,
+    awsToSelfHostedRatio: row.ratio === null ? null : Math.round(row.ratio * 100) / 100,
+    ...(row.ratioWithheld ? { ratioWithheld: row.ratioWithheld } : {}),
+    complete: row.complete,
+    missing: row.missingMajor,
+    notPriced: row.missing,
   }));
 }
 
-export function diffJson(d: BillDiff): object {
+export function diffJson(diff: BillDiff): object {
   return {
-    provider: d.provider,
-    label: d.label,
-    pastTotalMonthlyCost: r6(d.pastTotalMonthlyCost),
-    totalMonthlyCost: r6(d.totalMonthlyCost),
-    diffTotalMonthlyCost: r6(d.diffTotalMonthlyCost),
-    percentChange: d.percentChange === null ? null : Math.round(d.percentChange * 100) / 100,
-    resources: d.resources.map((r) => ({
-      name: r.name,
-      resourceType: r.resourceType,
-      change: r.change,
-      pastMonthlyCost: r6(r.pastMonthlyCost),
-      monthlyCost: r6(r.monthlyCost),
-      diffMonthlyCost: r6(r.diffMonthlyCost),
-      costComponents: r.costComponents.map((c) => ({ name: c.name, change: c.change, pastMonthlyCost: r6(c.pastMonthlyCost), monthlyCost: r6(c.monthlyCost), diffMonthlyCost: r6(c.diffMonthlyCost), usageBased: c.usageBased })),
+    provider: diff.provider,
+    label: diff.label,
+    pastTotalMonthlyCost: r6(diff.pastTotalMonthlyCost),
+    totalMonthlyCost: r6(diff.totalMonthlyCost),
+    diffTotalMonthlyCost: r6(diff.diffTotalMonthlyCost),
+    percentChange: diff.percentChange === null ? null : Math.round(diff.percentChange * 100) / 100,
+    resources: diff.resources.map((resource) => ({
+      name: resource.name,
+      resourceType: resource.resourceType,
+      change: resource.change,
+      pastMonthlyCost: r6(resource.pastMonthlyCost),
+      monthlyCost: r6(resource.monthlyCost),
+      diffMonthlyCost: r6(resource.diffMonthlyCost),
+      costComponents: resource.costComponents.map((c) => ({ name: c.name, change: c.change, pastMonthlyCost: r6(c.pastMonthlyCost), monthlyCost: r6(c.monthlyCost), diffMonthlyCost: r6(c.diffMonthlyCost), usageBased: c.usageBased })),
     })),
-    freeResourcesAdded: d.freeResourcesAdded,
-    freeResourcesRemoved: d.freeResourcesRemoved,
-    notPriced: d.notPriced,
+    freeResourcesAdded: diff.freeResourcesAdded,
+    freeResourcesRemoved: diff.freeResourcesRemoved,
+    notPriced: diff.notPriced,
   };
 }
 
-export function stageDiffJson(d: StageDiff): object {
-  return { from: d.from, to: d.to, providers: Object.fromEntries(PROVIDERS.map((p) => [p, diffJson(d.providers[p])])) };
+export function stageDiffJson(diff: StageDiff): object {
+  return { from: diff.from, to: diff.to, providers: Object.fromEntries(PROVIDERS.map((p) => [p, diffJson(diff.providers[p])])) };
 }
 
 export { PROVIDER_TITLE };

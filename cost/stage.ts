@@ -134,7 +134,7 @@ export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: reado
 /** Operations labour on the managed bill: per managed database, cache and Kafka cluster, per app instance, and an on-call rotation. */
 export function managedLabour(template: CfnTemplate, ops: OpsOptions): ReturnType<typeof opsLabour> {
   const resources = Object.entries((template as any).Resources ?? {}) as [string, any][];
-  const count = (re: RegExp, keep: (r: any) => boolean = () => true) => resources.filter(([, r]) => re.test(String(r?.Type)) && keep(r));
+  const count = (re: RegExp, keep: (resource: any) => boolean = () => true) => resources.filter(([, r]) => re.test(String(r?.Type)) && keep(r));
   const postgres = [
     ...count(/^AWS::RDS::DBCluster$/),
     ...count(/^AWS::RDS::DBInstance$/, (r) => !r?.Properties?.SourceDBInstanceIdentifier && !r?.Properties?.DBClusterIdentifier),

@@ -33,7 +33,7 @@ export interface UsageModel {
 }
 
 export function usageFromPlan(plan: Plan): UsageModel {
-  const a = plan.profile.assumptions;
+  const assumptions = plan.profile.assumptions;
   return {
     stage: plan.stage,
     zones: plan.zones,
@@ -49,7 +49,7 @@ export function usageFromPlan(plan: Plan): UsageModel {
     queueIngressMBps: plan.usage.queueIngressMBps,
     queueRetentionHours: plan.queue?.retentionHours ?? plan.profile.async.retentionHours,
     minWorkers: plan.queue?.minWorkers ?? 0,
-    cacheReadShare: plan.cache ? plan.profile.traffic.readShare * a.cacheHitRatio : 0,
+    cacheReadShare: plan.cache ? plan.profile.traffic.readShare * assumptions.cacheHitRatio : 0,
     datasetGiB: plan.profile.data.datasetGiB,
     shards: plan.database?.shards ?? 1,
     backupRetentionDays: plan.profile.data.backupRetentionDays,

@@ -83,8 +83,8 @@ export function committed<P>(reserved: () => P, atReserved: (rate: P) => CostCom
 /** Runs a lookup; a PriceNotFound becomes an unpriced component naming what is missing. */
 export function lookup(name: string, unit: string, build: () => CostComponent | CostComponent[], usageBased = false): CostComponent[] {
   try {
-    const c = build();
-    return Array.isArray(c) ? c : [c];
+    const built = build();
+    return Array.isArray(built) ? built : [built];
   } catch (err) {
     if (err instanceof PriceNotFound) return [unpricedComponent(name, unit, err.message, usageBased)];
     throw err;
@@ -107,6 +107,6 @@ export function tieredLines(name: string, unit: string, quantity: number, tiers:
   return lines;
 }
 
-function count(v: number): string {
-  return v.toLocaleString('en-US');
+function count(value: number): string {
+  return value.toLocaleString('en-US');
 }

@@ -45,54 +45,54 @@ export function checkRegion(region: string): AwsRegion {
   return region as AwsRegion;
 }
 
-function priceResource(ctx: AwsContext, id: string, r: CfnResource): PricedResource {
-  const handler = HANDLERS[r.Type];
+function priceResource(ctx: AwsContext, id: string, cfnResource: CfnResource): PricedResource {
+  const handler = HANDLERS[cfnResource.Type];
   if (handler) {
     try {
-      return handler.price(ctx, id, r.Type, handler.read(ctx.template, id, r));
+      return handler.price(ctx, id, cfnResource.Type, handler.read(ctx.template, id, cfnResource));
     } catch (err) {
-      if (err instanceof PriceNotFound) return notPricedResource(id, r.Type, err.message);
+      if (err instanceof PriceNotFound) return notPricedResource(id, cfnResource.Type, err.message);
       throw err;
     }
   }
-  if (FREE_TYPES[r.Type]) return freeResource(id, r.Type);
-  if (r.Type.startsWith('AWS::IAM::')) return freeResource(id, r.Type);
-  if (isCustomResource(r.Type)) return freeResource(id, r.Type, 'custom resource: runs a provider Lambda at deploy time');
-  if (PAY_PER_USE_TYPES[r.Type]) return payPerUseResource(id, r.Type, PAY_PER_USE_TYPES[r.Type]);
-  if (NOT_IN_CATALOG[r.Type]) return notPricedResource(id, r.Type, NOT_IN_CATALOG[r.Type]);
-  if (r.Type === NESTED_STACK_TYPE) {
+  if (FREE_TYPES[cfnResource.Type]) return freeResource(id, cfnResource.Type);
+  if (cfnResource.Type.startsWith('AWS::IAM::')) return freeResource(id, cfnResource.Type);
+  if (isCustomResource(cfnResource.Type)) return freeResource(id, cfnResource.Type, 'custom resource: runs a provider Lambda at deploy time');
+  if (PAY_PER_USE_TYPES[cfnResource.Type]) return payPerUseResource(id, cfnResource.Type, PAY_PER_USE_TYPES[cfnResource.Type]);
+  if (NOT_IN_CATALOG[cfnResource.Type]) return notPricedResource(id, cfnResource.Type, NOT_IN_CATALOG[cfnResource.Type]);
+  if (cfnResource.Type === NESTED_STACK_TYPE) {
     // Read with its template (core/nested-stacks.ts), a nested stack's resources are priced as `<id>/...`; the stack itself costs nothing.
     const inlined = Object.keys(ctx.template.Resources ?? {}).some((other) => other.startsWith(id + NESTED_ID_SEPARATOR));
-    if (inlined) return freeResource(id, r.Type, `nested stack: its resources are priced as ${id}${NESTED_ID_SEPARATOR}…`);
-    return notPricedResource(id, r.Type, 'nested stack: its template was not found beside this one; price the whole cdk.out with --assembly');
+    if (inlined) return freeResource(id, cfnResource.Type, `nested stack: its resources are priced as ${id}${NESTED_ID_SEPARATOR}…`);
+    return notPricedResource(id, cfnResource.Type, 'nested stack: its template was not found beside this one; price the whole cdk.out with --assembly');
   }
-  return notPricedResource(id, r.Type, 'no handler for this resource type');
+  return notPricedResource(id, cfnResource.Type, 'no handler for this resource type');
 }
 
 /** Region-level usage lines: internet egress, traffic between zones, application logs without a log group. */
 function usageResources(ctx: AwsContext): PricedResource[] {
-  const u = ctx.usage;
-  if (!u) return [];
+  const usage = ctx.usage;
+  if (!usage) return [];
   const out: PricedResource[] = [
     ctx.roles.cdnDistributions.length
       ? resource('DataTransferOut', 'AWS::DataTransfer::Internet', [], `responses to users leave through CloudFront (${ctx.roles.cdnDistributions.join(', ')}), billed there; origin fetches from AWS are free`)
-      : dataTransferOutResource(ctx.catalog, ctx.region, u),
+      : dataTransferOutResource(ctx.catalog, ctx.region, usage),
   ];
-  if (u.zones > 1) {
-    const { share, text } = crossShare(u.zones);
+  if (usage.zones > 1) {
+    const { share, text } = crossShare(usage.zones);
     const flows: Flow[] = [];
     if (ctx.roles.databases.primaries > 0) {
-      const db = u.databaseTrafficGiBPerMonth * (1 - u.cacheReadShare);
+      const db = usage.databaseTrafficGiBPerMonth * (1 - usage.cacheReadShare);
       flows.push({ name: 'App ↔ Postgres (cross-AZ)', gb: db * share, assumption: `${gib(db)} of query results, ${text}` });
       const copies = ctx.roles.databases.multiAz + ctx.roles.databases.replicas;
-      if (copies) flows.push({ name: 'Postgres replication (standby, replicas)', gb: u.writeGiBPerMonth * copies, assumption: `${gib(u.writeGiBPerMonth)} of writes × ${copies} cop${copies > 1 ? 'ies' : 'y'}`, freeBecause: 'RDS does not charge for Multi-AZ or in-region read-replica replication' });
+      if (copies) flows.push({ name: 'Postgres replication (standby, replicas)', gb: usage.writeGiBPerMonth * copies, assumption: `${gib(usage.writeGiBPerMonth)} of writes × ${copies} cop${copies > 1 ? 'ies' : 'y'}`, freeBecause: 'RDS does not charge for Multi-AZ or in-region read-replica replication' });
     }
-    if (ctx.roles.hasCache && u.cacheReadShare > 0) {
-      const cache = u.databaseTrafficGiBPerMonth * u.cacheReadShare;
+    if (ctx.roles.hasCache && usage.cacheReadShare > 0) {
+      const cache = usage.databaseTrafficGiBPerMonth * usage.cacheReadShare;
       flows.push({ name: 'App ↔ cache (cross-AZ)', gb: cache * share, assumption: `${gib(cache)} of reads answered by the cache, ${text}` });
     }
     if (ctx.roles.hasKafka) {
-      const gb = (u.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024;
+      const gb = (usage.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024;
       flows.push({ name: 'Producers and consumers ↔ Kafka brokers (cross-AZ)', gb: gb * 2 * share, assumption: `${gib(gb)} produced and consumed once, ${text}` });
       flows.push({ name: 'Kafka replication between brokers', gb: gb * 2, assumption: `${gib(gb)} × 2 follower copies`, freeBecause: 'MSK does not charge for traffic between brokers' });
     }
@@ -106,8 +106,8 @@ function usageResources(ctx: AwsContext): PricedResource[] {
         'ApplicationLogs',
         'AWS::Logs::Ingestion',
         [
-          usageLine('Log ingestion', 'GB', u.logGiBPerMonth, cw.logsIngestionPerGb, `${gib(u.logGiBPerMonth)} of application logs (1 KiB per request) shipped by the CloudWatch agent`),
-          usageLine('Log storage (30 days)', 'GB-months', u.logGiBPerMonth, cw.logsStoragePerGbMonth, 'one month kept; billed compressed, priced uncompressed (an upper bound)'),
+          usageLine('Log ingestion', 'GB', usage.logGiBPerMonth, cw.logsIngestionPerGb, `${gib(usage.logGiBPerMonth)} of application logs (1 KiB per request) shipped by the CloudWatch agent`),
+          usageLine('Log storage (30 days)', 'GB-months', usage.logGiBPerMonth, cw.logsStoragePerGbMonth, 'one month kept; billed compressed, priced uncompressed (an upper bound)'),
         ],
         'the template has no application log group: priced as the servers shipping their logs to CloudWatch Logs',
       ),
@@ -119,13 +119,13 @@ function usageResources(ctx: AwsContext): PricedResource[] {
 /** Custom metrics the alarms read (namespaces outside AWS/): someone publishes them (the CloudWatch agent). */
 function customMetrics(ctx: AwsContext): PricedResource[] {
   const seen = new Set<string>();
-  for (const r of Object.values(ctx.template.Resources ?? {})) {
-    if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
-    const p = r.Properties ?? {};
-    const stats = Array.isArray(p.Metrics) ? p.Metrics.map((m: any) => m?.MetricStat?.Metric).filter(Boolean) : [p];
-    for (const m of stats) {
-      const ns = str(ctx.template, m.Namespace);
-      if (ns && !ns.startsWith('AWS/')) seen.add(JSON.stringify([ns, m.MetricName, m.Dimensions]));
+  for (const cfnResource of Object.values(ctx.template.Resources ?? {})) {
+    if (cfnResource.Type !== 'AWS::CloudWatch::Alarm') continue;
+    const properties = cfnResource.Properties ?? {};
+    const stats = Array.isArray(properties.Metrics) ? properties.Metrics.map((m: any) => m?.MetricStat?.Metric).filter(Boolean) : [properties];
+    for (const metric of stats) {
+      const ns = str(ctx.template, metric.Namespace);
+      if (ns && !ns.startsWith('AWS/')) seen.add(JSON.stringify([ns, metric.MetricName, metric.Dimensions]));
     }
   }
   if (!seen.size) return [];
@@ -180,14 +180,14 @@ export function priceTemplate(template: CfnTemplate, options: AwsPricingOptions)
 }
 
 function awsAssumptions(ctx: AwsContext): string[] {
-  const a = [
+  const assumptions = [
     ctx.commitment
       ? `${HOURS_PER_MONTH} hours a month; list prices in ${ctx.region}; EC2, RDS and ElastiCache capacity at standard reserved rates (${ctx.commitment}, no upfront; RDS 1 year only), covering the priced floor; Fargate at the Compute Savings Plan rate (${ctx.commitment}, no upfront) where the catalog has it (us-east-1); MSK, Lambda and everything else on-demand (no other Savings Plan rates in the catalog)`
       : `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${ctx.region} (reserved rates: --commitment 1y|3y)`,
   ];
-  if (ctx.usage) a.push(...ctx.usage.assumptions);
-  else a.push('usage-based lines (requests, data transfer, logs) are not included: give a workload profile with --profile');
-  a.push('free tiers (10 alarms, 3 dashboards, 5 GB of logs, 100 GB of egress) are not applied');
-  return a;
+  if (ctx.usage) assumptions.push(...ctx.usage.assumptions);
+  else assumptions.push('usage-based lines (requests, data transfer, logs) are not included: give a workload profile with --profile');
+  assumptions.push('free tiers (10 alarms, 3 dashboards, 5 GB of logs, 100 GB of egress) are not applied');
+  return assumptions;
 }
 

@@ -7,14 +7,14 @@ import { component, CostComponent, PricedResource, resource } from '../model';
 import { gib, UsageModel } from '../usage';
 import { lookup, sourceOf, tieredLines } from './context';
 
-export function dataTransferOutResource(catalog: PriceCatalog, region: AwsRegion, u: UsageModel): PricedResource {
+export function dataTransferOutResource(catalog: PriceCatalog, region: AwsRegion, usage: UsageModel): PricedResource {
   return resource(
     'DataTransferOut',
     'AWS::DataTransfer::Internet',
     lookup(
       'Data transfer out to the internet',
       'GB',
-      () => tieredLines('Data transfer out to the internet', 'GB', u.egressGiBPerMonth, catalog.dataTransferOutTiers(region), `${gib(u.egressGiBPerMonth)}/month: ${u.assumptions.slice(0, 2).join('; ')}`),
+      () => tieredLines('Data transfer out to the internet', 'GB', usage.egressGiBPerMonth, catalog.dataTransferOutTiers(region), `${gib(usage.egressGiBPerMonth)}/month: ${usage.assumptions.slice(0, 2).join('; ')}`),
       true,
     ),
     'the 100 GB/month free allowance is not applied',
@@ -32,12 +32,12 @@ export interface Flow {
 
 export function crossAzResource(catalog: PriceCatalog, region: AwsRegion, flows: readonly Flow[]): PricedResource | undefined {
   if (!flows.length) return undefined;
-  const z = catalog.interAzPerGb(region);
-  const perGb = z.egress.usd + z.ingress.usd;
-  const lines: CostComponent[] = flows.map((f) =>
-    f.freeBecause
-      ? component({ name: f.name, unit: 'GB', quantity: f.gb, price: 0, usageBased: true, assumption: `${f.assumption}; ${f.freeBecause}` })
-      : component({ name: f.name, unit: 'GB', quantity: f.gb, price: perGb, usageBased: true, priceSource: sourceOf(z.egress), assumption: `${f.assumption}; billed out and in ($${z.egress.usd} + $${z.ingress.usd}/GB)` }),
+  const interAz = catalog.interAzPerGb(region);
+  const perGb = interAz.egress.usd + interAz.ingress.usd;
+  const lines: CostComponent[] = flows.map((flow) =>
+    flow.freeBecause
+      ? component({ name: flow.name, unit: 'GB', quantity: flow.gb, price: 0, usageBased: true, assumption: `${flow.assumption}; ${flow.freeBecause}` })
+      : component({ name: flow.name, unit: 'GB', quantity: flow.gb, price: perGb, usageBased: true, priceSource: sourceOf(interAz.egress), assumption: `${flow.assumption}; billed out and in ($${interAz.egress.usd} + $${interAz.ingress.usd}/GB)` }),
   );
   return resource('CrossAzTraffic', 'AWS::DataTransfer::InterAZ', lines);
 }

@@ -12,19 +12,19 @@ import { bool, CfnTemplate, referencedIds, roleOf, str } from './template';
 /** The log group names AWS services write to, for the resources in the template that are set to log. */
 function serviceLogGroupNames(template: CfnTemplate): Set<string> {
   const names = new Set<string>();
-  for (const r of Object.values(template.Resources ?? {})) {
-    const p = r.Properties ?? {};
-    if (r.Type === 'AWS::RDS::DBInstance') {
-      const id = str(template, p.DBInstanceIdentifier);
-      const exports = Array.isArray(p.EnableCloudwatchLogsExports) ? p.EnableCloudwatchLogsExports : [];
+  for (const resource of Object.values(template.Resources ?? {})) {
+    const properties = resource.Properties ?? {};
+    if (resource.Type === 'AWS::RDS::DBInstance') {
+      const id = str(template, properties.DBInstanceIdentifier);
+      const exports = Array.isArray(properties.EnableCloudwatchLogsExports) ? properties.EnableCloudwatchLogsExports : [];
       for (const log of exports) if (id && typeof log === 'string') names.add(`/aws/rds/instance/${id}/${log}`);
     }
-    if (r.Type === 'AWS::Lambda::Function') {
-      const name = str(template, p.FunctionName);
+    if (resource.Type === 'AWS::Lambda::Function') {
+      const name = str(template, properties.FunctionName);
       if (name) names.add(`/aws/lambda/${name}`);
     }
-    if (r.Type === 'AWS::EKS::Cluster') {
-      const name = str(template, p.Name);
+    if (resource.Type === 'AWS::EKS::Cluster') {
+      const name = str(template, properties.Name);
       if (name) names.add(`/aws/eks/${name}/cluster`);
     }
   }
@@ -35,20 +35,20 @@ function serviceLogGroupNames(template: CfnTemplate): Set<string> {
 function logGroupRoles(template: CfnTemplate, flowLogGroups: Map<string, string>): Pick<TemplateRoles, 'appLogGroups' | 'workerLogGroups' | 'serviceLogGroups'> {
   const resources = Object.entries(template.Resources ?? {});
   const deliveredTo = new Set<string>();
-  for (const [, r] of resources) {
-    if (r.Type === 'AWS::ElastiCache::ReplicationGroup' || r.Type === 'AWS::MSK::Cluster' || r.Type === 'AWS::Lambda::Function') {
-      for (const id of referencedIds([r.Properties?.LogDeliveryConfigurations, r.Properties?.LoggingInfo, r.Properties?.LoggingConfig])) deliveredTo.add(id);
+  for (const [, resource] of resources) {
+    if (resource.Type === 'AWS::ElastiCache::ReplicationGroup' || resource.Type === 'AWS::MSK::Cluster' || resource.Type === 'AWS::Lambda::Function') {
+      for (const id of referencedIds([resource.Properties?.LogDeliveryConfigurations, resource.Properties?.LoggingInfo, resource.Properties?.LoggingConfig])) deliveredTo.add(id);
     }
   }
   const serviceNames = serviceLogGroupNames(template);
   const out = { appLogGroups: [] as string[], workerLogGroups: [] as string[], serviceLogGroups: [] as string[] };
-  for (const [id, r] of resources) {
-    if (r.Type !== 'AWS::Logs::LogGroup' || flowLogGroups.has(id)) continue;
-    const role = roleOf(template, r);
+  for (const [id, resource] of resources) {
+    if (resource.Type !== 'AWS::Logs::LogGroup' || flowLogGroups.has(id)) continue;
+    const role = roleOf(template, resource);
     if (role === RESOURCE_ROLES.requestLogs) out.appLogGroups.push(id);
     else if (role === RESOURCE_ROLES.jobLogs) out.workerLogGroups.push(id);
     else if (role === RESOURCE_ROLES.serviceLogs) out.serviceLogGroups.push(id);
-    else if (deliveredTo.has(id) || serviceNames.has(str(template, r.Properties?.LogGroupName) ?? '')) out.serviceLogGroups.push(id);
+    else if (deliveredTo.has(id) || serviceNames.has(str(template, resource.Properties?.LogGroupName) ?? '')) out.serviceLogGroups.push(id);
     else out.appLogGroups.push(id); // untagged, written by no AWS service: the application's own logs
   }
   return out;
@@ -65,11 +65,11 @@ export function templateRoles(template: CfnTemplate): TemplateRoles {
   const queues = ofType('AWS::SQS::Queue');
   const dlqs = new Set<string>(queues.flatMap(([, r]) => referencedIds(r.Properties?.RedrivePolicy?.deadLetterTargetArn)));
   const flowLogGroups = new Map<string, string>();
-  for (const [, r] of ofType('AWS::EC2::FlowLog')) {
-    for (const target of referencedIds([r.Properties?.LogGroupName, r.Properties?.LogDestination])) flowLogGroups.set(target, str(template, r.Properties?.TrafficType) ?? 'ALL');
+  for (const [, resource] of ofType('AWS::EC2::FlowLog')) {
+    for (const target of referencedIds([resource.Properties?.LogGroupName, resource.Properties?.LogDestination])) flowLogGroups.set(target, str(template, resource.Properties?.TrafficType) ?? 'ALL');
   }
-  for (const [id, r] of ofType('AWS::Logs::LogGroup')) {
-    if (!flowLogGroups.has(id) && roleOf(template, r) === RESOURCE_ROLES.flowLogs) flowLogGroups.set(id, 'ALL');
+  for (const [id, resource] of ofType('AWS::Logs::LogGroup')) {
+    if (!flowLogGroups.has(id) && roleOf(template, resource) === RESOURCE_ROLES.flowLogs) flowLogGroups.set(id, 'ALL');
   }
   const dbs = ofType('AWS::RDS::DBInstance');
   const replicas = dbs.filter(([, r]) => r.Properties?.SourceDBInstanceIdentifier !== undefined).length;

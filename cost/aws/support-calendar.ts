@@ -38,10 +38,10 @@ export type SupportPhase = 'standard' | 'extended' | 'past-extended' | 'unknown'
 
 /** Where a version stands on a day (ISO date). */
 export function supportPhase(calendar: Readonly<Record<string, SupportWindow>>, version: string, day: string): SupportPhase {
-  const w = calendar[version];
-  if (!w) return 'unknown';
-  if (day < w.endOfStandard) return 'standard';
-  if (day < w.endOfExtended) return 'extended';
+  const window = calendar[version];
+  if (!window) return 'unknown';
+  if (day < window.endOfStandard) return 'standard';
+  if (day < window.endOfExtended) return 'extended';
   return 'past-extended';
 }
 

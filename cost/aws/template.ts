@@ -121,36 +121,36 @@ export function literal(template: CfnTemplate, value: unknown): string | number 
 }
 
 export function num(template: CfnTemplate, value: unknown): number | undefined {
-  const v = literal(template, value);
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  const literalValue = literal(template, value);
+  if (typeof literalValue === 'number') return literalValue;
+  if (typeof literalValue === 'string' && literalValue.trim() !== '' && Number.isFinite(Number(literalValue))) return Number(literalValue);
   return undefined;
 }
 
 export function str(template: CfnTemplate, value: unknown): string | undefined {
-  const v = literal(template, value);
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+  const literalValue = literal(template, value);
+  return typeof literalValue === 'string' ? literalValue : typeof literalValue === 'number' ? String(literalValue) : undefined;
 }
 
 export function bool(template: CfnTemplate, value: unknown): boolean | undefined {
-  const v = literal(template, value);
-  if (typeof v === 'boolean') return v;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
+  const literalValue = literal(template, value);
+  if (typeof literalValue === 'boolean') return literalValue;
+  if (literalValue === 'true') return true;
+  if (literalValue === 'false') return false;
   return undefined;
 }
 
 /** Logical IDs a value refers to (Ref and Fn::GetAtt, at any depth). */
 export function referencedIds(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) {
-    for (const v of value) referencedIds(v, out);
+    for (const item of value) referencedIds(item, out);
   } else if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (typeof o.Ref === 'string' && !o.Ref.startsWith('AWS::')) out.push(o.Ref);
-    const getAtt = o['Fn::GetAtt'];
+    const record = value as Record<string, unknown>;
+    if (typeof record.Ref === 'string' && !record.Ref.startsWith('AWS::')) out.push(record.Ref);
+    const getAtt = record['Fn::GetAtt'];
     if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') out.push(getAtt[0]);
     else if (typeof getAtt === 'string') out.push(getAtt.split('.')[0]);
-    for (const [k, v] of Object.entries(o)) if (k !== 'Ref' && k !== 'Fn::GetAtt') referencedIds(v, out);
+    for (const [key, child] of Object.entries(record)) if (key !== 'Ref' && key !== 'Fn::GetAtt') referencedIds(child, out);
   }
   return out;
 }

@@ -614,12 +614,12 @@ export class PriceCatalog {
    */
   cheapestServer(list: SelfHostedProvider | string, requirement: ServerRequirement, options: SelfHostedOptions = {}): SelfHostedServer {
     const fitting = this.selfHostedServers(list, options).filter(
-      (s) =>
-        s.vcpu >= requirement.vcpu &&
-        s.memoryGiB >= requirement.memoryGiB &&
-        (!requirement.dedicated || s.vcpuKind === 'dedicated') &&
-        (requirement.arch === undefined || s.arch === requirement.arch) &&
-        (requirement.allowGpu || !s.gpu),
+      (server) =>
+        server.vcpu >= requirement.vcpu &&
+        server.memoryGiB >= requirement.memoryGiB &&
+        (!requirement.dedicated || server.vcpuKind === 'dedicated') &&
+        (requirement.arch === undefined || server.arch === requirement.arch) &&
+        (requirement.allowGpu || !server.gpu),
     );
     fitting.sort(
       (a, b) => a.monthly.eur - b.monthly.eur || a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB || a.id.localeCompare(b.id),

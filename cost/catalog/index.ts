@@ -55,7 +55,7 @@ export {
 function onDefault<K extends keyof PriceCatalog>(method: K) {
   return ((...args: unknown[]) => {
     const catalog = loadCatalog();
-    return (catalog[method] as (...a: unknown[]) => unknown).apply(catalog, args);
+    return (catalog[method] as (...callArgs: unknown[]) => unknown).apply(catalog, args);
   }) as PriceCatalog[K] extends (
     ...args: infer A
   ) => infer R

@@ -23,11 +23,11 @@ export interface PriceSourceRow {
 function collect(node: unknown, into: (source: string, fallbackFrom?: string) => void): void {
   if (Array.isArray(node)) return node.forEach((n) => collect(n, into));
   if (!node || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  if (typeof o.source === 'string') into(o.source, typeof o.fallbackFrom === 'string' ? o.fallbackFrom : undefined);
-  if (Array.isArray(o.sources)) for (const s of o.sources) if (typeof s === 'string') into(s);
-  if (typeof o.specsSource === 'string') into(o.specsSource);
-  for (const [k, v] of Object.entries(o)) if (k !== 'source' && k !== 'sources') collect(v, into);
+  const record = node as Record<string, unknown>;
+  if (typeof record.source === 'string') into(record.source, typeof record.fallbackFrom === 'string' ? record.fallbackFrom : undefined);
+  if (Array.isArray(record.sources)) for (const source of record.sources) if (typeof source === 'string') into(source);
+  if (typeof record.specsSource === 'string') into(record.specsSource);
+  for (const [key, child] of Object.entries(record)) if (key !== 'source' && key !== 'sources') collect(child, into);
 }
 
 export function catalogSources(catalog: PriceCatalog): PriceSourceRow[] {
@@ -51,14 +51,14 @@ export function catalogSources(catalog: PriceCatalog): PriceSourceRow[] {
   }
   add(data.exchangeRate.source, 'EUR→USD rate');
   return Object.entries(data.sources)
-    .map(([id, s]) => ({
+    .map(([id, entry]) => ({
       id,
-      title: s.title,
-      published: s.published,
-      basis: s.publishedBasis,
+      title: entry.title,
+      published: entry.published,
+      basis: entry.publishedBasis,
       side: sideOf.get(id) ?? 'self-hosted',
       covers: [...(covers.get(id) ?? ['(provider locations only)'])].sort(),
-      url: s.url,
+      url: entry.url,
     }))
     .sort((a, b) => a.side.localeCompare(b.side) || a.id.localeCompare(b.id));
 }
@@ -74,19 +74,19 @@ export function bareMetalSources(data: Record<string, unknown>): PriceSourceRow[
     const seen = new Map<string, string>();
     // How each date was established: as the page states it, unless the source says otherwise (an archive's commit date).
     const basisOf = new Map<string, string>();
-    const walk = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(walk);
-      if (!n || typeof n !== 'object') return;
-      const o = n as Record<string, unknown>;
-      if (typeof o.url === 'string') {
-        const date = typeof o.date === 'string' ? o.date : typeof o.retrieved === 'string' ? o.retrieved : typeof o.published === 'string' ? o.published : 'undated';
-        const prev = seen.get(o.url);
+    const walk = (current: unknown): void => {
+      if (Array.isArray(current)) return current.forEach(walk);
+      if (!current || typeof current !== 'object') return;
+      const record = current as Record<string, unknown>;
+      if (typeof record.url === 'string') {
+        const date = typeof record.date === 'string' ? record.date : typeof record.retrieved === 'string' ? record.retrieved : typeof record.published === 'string' ? record.published : 'undated';
+        const prev = seen.get(record.url);
         if (!prev || (prev !== 'undated' && date !== 'undated' && date < prev)) {
-          seen.set(o.url, date);
-          basisOf.set(o.url, typeof o.dateBasis === 'string' ? o.dateBasis : 'stated-on-page');
+          seen.set(record.url, date);
+          basisOf.set(record.url, typeof record.dateBasis === 'string' ? record.dateBasis : 'stated-on-page');
         }
       }
-      Object.values(o).forEach(walk);
+      Object.values(record).forEach(walk);
     };
     walk(node);
     const stated = (node as any).locations ?? ((node as any).siteRegions ? Object.keys((node as any).siteRegions) : undefined);

@@ -86,9 +86,9 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   const zones = Math.max(1, options.zones);
   const perZone: { group: PodGroup; size: number }[][] = Array.from({ length: zones }, () => []);
   let offset = 0;
-  for (const g of groups) {
-    for (let i = 0; i < g.replicas; i++) perZone[(offset + i) % zones].push({ group: g, size: fraction(g) });
-    offset += g.replicas;
+  for (const group of groups) {
+    for (let replica = 0; replica < group.replicas; replica++) perZone[(offset + replica) % zones].push({ group, size: fraction(group) });
+    offset += group.replicas;
   }
   const nodesPerZone: number[] = [];
   for (const pods of perZone) {
@@ -118,7 +118,7 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   const weightSum = weights.reduce((s, [, w]) => s + w, 0);
   const scale = weightSum > packedNodes ? packedNodes / weightSum : 1;
   const shares = new Map<string, number>();
-  for (const [w, weight] of weights) shares.set(w, (shares.get(w) ?? 0) + weight * scale);
+  for (const [workload, weight] of weights) shares.set(workload, (shares.get(workload) ?? 0) + weight * scale);
   const unused = Math.max(0, packedNodes - weightSum * scale);
   return {
     server,
@@ -144,15 +144,15 @@ export function undominated(servers: readonly ServerType[]): ServerType[] {
   const asMuchDisk = (o: ServerType, s: ServerType) => local(o) === local(s) && (!local(s) || o.localDiskGiB! >= s.localDiskGiB!);
   const moreDisk = (o: ServerType, s: ServerType) => local(o) && local(s) && o.localDiskGiB! > s.localDiskGiB!;
   return servers.filter(
-    (s) =>
+    (server) =>
       !servers.some(
-        (o) =>
-          o !== s &&
-          o.vcpu >= s.vcpu &&
-          o.memoryGiB >= s.memoryGiB &&
-          asMuchDisk(o, s) &&
-          o.monthlyUsd <= s.monthlyUsd &&
-          (o.vcpu > s.vcpu || o.memoryGiB > s.memoryGiB || moreDisk(o, s) || o.monthlyUsd < s.monthlyUsd || o.id < s.id),
+        (other) =>
+          other !== server &&
+          other.vcpu >= server.vcpu &&
+          other.memoryGiB >= server.memoryGiB &&
+          asMuchDisk(other, server) &&
+          other.monthlyUsd <= server.monthlyUsd &&
+          (other.vcpu > server.vcpu || other.memoryGiB > server.memoryGiB || moreDisk(other, server) || other.monthlyUsd < server.monthlyUsd || other.id < server.id),
       ),
   );
 }

@@ -54,9 +54,9 @@ export function platformAddons(inv: Inventory, zones: number): Workload[] {
   return out;
 }
 
-function poolOf(w: Workload, singleNode: boolean): PoolName {
+function poolOf(workload: Workload, singleNode: boolean): PoolName {
   if (singleNode) return 'data';
-  return DATA_ROLES.has(w.role) ? 'data' : 'general';
+  return DATA_ROLES.has(workload.role) ? 'data' : 'general';
 }
 
 export interface ClusterResult {
@@ -118,14 +118,14 @@ export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: 
 }
 
 /** Why a pod fits no candidate: too large for every type, or (on servers with local disks) short of disk only. */
-function unplaceableReason(w: Workload, pool: PoolName, candidates: readonly ServerType[]): string {
-  const computeFits = candidates.filter((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB);
-  const pod = `a pod of ${w.vcpu} vCPU / ${w.memoryGiB.toFixed(1)} GiB`;
-  if (computeFits.length && w.storageGiB) {
+function unplaceableReason(workload: Workload, pool: PoolName, candidates: readonly ServerType[]): string {
+  const computeFits = candidates.filter((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= workload.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= workload.memoryGiB);
+  const pod = `a pod of ${workload.vcpu} vCPU / ${workload.memoryGiB.toFixed(1)} GiB`;
+  if (computeFits.length && workload.storageGiB) {
     const largest = computeFits.reduce((a, b) => ((b.localDiskGiB ?? 0) > (a.localDiskGiB ?? 0) ? b : a));
-    return `${pod} fits the CPU and memory of ${computeFits.map((s) => s.id).join(', ')}, but its ${Math.round(w.storageGiB).toLocaleString('en-US')} GiB volume does not fit local disks (${largest.id}: ${Math.round(largest.localDiskGiB ?? 0).toLocaleString('en-US')} GiB usable) and no priced drive upgrade exists for it`;
+    return `${pod} fits the CPU and memory of ${computeFits.map((s) => s.id).join(', ')}, but its ${Math.round(workload.storageGiB).toLocaleString('en-US')} GiB volume does not fit local disks (${largest.id}: ${Math.round(largest.localDiskGiB ?? 0).toLocaleString('en-US')} GiB usable) and no priced drive upgrade exists for it`;
   }
-  return `no ${pool}-pool server type is large enough for ${pod} (plus the node's system reserve)${candidates.some((c) => c.localDiskGiB !== undefined) && w.storageGiB ? ` and ${Math.round(w.storageGiB).toLocaleString('en-US')} GiB of local disk` : ''}`;
+  return `no ${pool}-pool server type is large enough for ${pod} (plus the node's system reserve)${candidates.some((c) => c.localDiskGiB !== undefined) && workload.storageGiB ? ` and ${Math.round(workload.storageGiB).toLocaleString('en-US')} GiB of local disk` : ''}`;
 }
 
 /** Packs the workloads and returns the bill's resources for them. */
@@ -139,11 +139,11 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
   const pools: PoolResult[] = [];
   const priced: Workload[] = [];
   for (const { pool, members: placeable, unplaceable, packing } of packed.pools) {
-    for (const u of unplaceable) resources.push(notPricedResource(u.workload.name, u.workload.kind, u.reason, MAJOR_OF_ROLE[u.workload.role]));
-    for (const w of placeable) {
-      priced.push(w);
+    for (const unplaced of unplaceable) resources.push(notPricedResource(unplaced.workload.name, unplaced.workload.kind, unplaced.reason, MAJOR_OF_ROLE[unplaced.workload.role]));
+    for (const workload of placeable) {
+      priced.push(workload);
       const lines: CostComponent[] = [];
-      const share = packing?.shares.get(w.name) ?? 0;
+      const share = packing?.shares.get(workload.name) ?? 0;
       if (packing) {
         lines.push(
           component({
@@ -152,32 +152,32 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
             quantity: share,
             price: packing.server.monthlyUsd,
             priceSource: packing.server.priceSource,
-            assumption: `${w.replicas} × ${round(w.vcpu)} vCPU / ${round(w.memoryGiB)} GiB requested: its share of a node is the larger of its CPU and memory fractions`,
+            assumption: `${workload.replicas} × ${round(workload.vcpu)} vCPU / ${round(workload.memoryGiB)} GiB requested: its share of a node is the larger of its CPU and memory fractions`,
           }),
         );
       }
-      if (w.storageGiB > 0 && w.replicas > 0 && packing?.server.localDiskGiB !== undefined) {
+      if (workload.storageGiB > 0 && workload.replicas > 0 && packing?.server.localDiskGiB !== undefined) {
         const drives = pricing.localDrives;
         lines.push(
           component({
-            name: `Local NVMe (${round(w.storageGiB)} GiB × ${w.replicas}${drives ? ', mirrored data drives' : ', in the server price'})`,
+            name: `Local NVMe (${round(workload.storageGiB)} GiB × ${workload.replicas}${drives ? ', mirrored data drives' : ', in the server price'})`,
             unit: 'GB-months',
-            quantity: w.storageGiB * w.replicas,
+            quantity: workload.storageGiB * workload.replicas,
             price: drives ? drives.usdPerGiBMonth : 0,
             priceSource: drives?.priceSource,
             assumption: `on the ${packing.server.id}'s own disks (${Math.round(packing.server.localDiskGiB)} GiB usable each), packed with CPU and memory`,
           }),
         );
-      } else if (w.storageGiB > 0 && w.replicas > 0) {
-        const gib = w.storageGiB * w.replicas;
+      } else if (workload.storageGiB > 0 && workload.replicas > 0) {
+        const gib = workload.storageGiB * workload.replicas;
         lines.push(
           pricing.volume
-            ? component({ name: `${pricing.volume.label} (${round(w.storageGiB)} GiB × ${w.replicas})`, unit: 'GB-months', quantity: gib, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })
-            : component({ name: `Volumes (${round(w.storageGiB)} GiB × ${w.replicas})`, unit: 'GB-months', quantity: null, price: null, notPriced: pricing.volumeMissing ?? 'no volume price' }),
+            ? component({ name: `${pricing.volume.label} (${round(workload.storageGiB)} GiB × ${workload.replicas})`, unit: 'GB-months', quantity: gib, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })
+            : component({ name: `Volumes (${round(workload.storageGiB)} GiB × ${workload.replicas})`, unit: 'GB-months', quantity: null, price: null, notPriced: pricing.volumeMissing ?? 'no volume price' }),
         );
       }
-      const note = [w.replicas === 0 ? 'scaled to zero at its minimum' : undefined, w.note].filter(Boolean).join('; ') || undefined;
-      resources.push(lines.length ? resource(w.name, w.kind, lines, note) : { ...freeResource(w.name, w.kind, note ?? 'no pods at its minimum') });
+      const note = [workload.replicas === 0 ? 'scaled to zero at its minimum' : undefined, workload.note].filter(Boolean).join('; ') || undefined;
+      resources.push(lines.length ? resource(workload.name, workload.kind, lines, note) : { ...freeResource(workload.name, workload.kind, note ?? 'no pods at its minimum') });
     }
     if (packing) {
       pools.push({ pool, packing });
@@ -201,18 +201,18 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
       );
     }
   }
-  for (const v of inv.volumes) {
+  for (const volume of inv.volumes) {
     resources.push(
       pricing.volume
-        ? resource(v.name, 'PersistentVolumeClaim', [component({ name: `${pricing.volume.label} (${round(v.storageGiB)} GiB)`, unit: 'GB-months', quantity: v.storageGiB, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })])
-        : notPricedResource(v.name, 'PersistentVolumeClaim', pricing.volumeMissing ?? 'no volume price'),
+        ? resource(volume.name, 'PersistentVolumeClaim', [component({ name: `${pricing.volume.label} (${round(volume.storageGiB)} GiB)`, unit: 'GB-months', quantity: volume.storageGiB, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })])
+        : notPricedResource(volume.name, 'PersistentVolumeClaim', pricing.volumeMissing ?? 'no volume price'),
     );
   }
-  for (const e of inv.free) resources.push(freeResource(e.name, e.kind, e.reason === 'no charge' ? undefined : e.reason));
-  for (const e of inv.notPriced) resources.push(notPricedResource(e.name, e.kind, e.reason));
+  for (const entry of inv.free) resources.push(freeResource(entry.name, entry.kind, entry.reason === 'no charge' ? undefined : entry.reason));
+  for (const entry of inv.notPriced) resources.push(notPricedResource(entry.name, entry.kind, entry.reason));
   return { resources, pools, nodes: pools.reduce((s, p) => s + p.packing.nodes, 0), workloads: priced };
 }
 
-function pct(v: number): string {
-  return `${Math.round(v * 100)}%`;
+function pct(value: number): string {
+  return `${Math.round(value * 100)}%`;
 }

@@ -33,7 +33,7 @@ export const EKS_NODE_FAMILIES = ['m7g', 'c7g', 'r7g'];
 export function priceEks(objects: readonly any[], options: EksPricingOptions): Bill {
   const region = checkRegion(options.region);
   const catalog = options.catalog ?? loadCatalog();
-  const u = options.usage;
+  const usage = options.usage;
   const ops = options.ops ?? DEFAULT_OPS;
   const singleNode = options.zones <= 1;
   const inv = inventory([...objects]);
@@ -47,9 +47,9 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
     candidates: () => nodes,
     poolDescription: (pool) => (pool === 'data' ? 'data systems on their own node group' : 'stateless pods on the cheapest fitting instances'),
     volume: { usdPerGiBMonth: ebs.gp3PerGbMonth.usd, label: 'EBS gp3 volumes', priceSource: sourceOf(ebs.gp3PerGbMonth) },
-    perNode: (n) => {
-      const lines = [priced(`Node root volumes (20 GiB gp3 × ${n})`, 'GB-months', 20 * n, ebs.gp3PerGbMonth)];
-      if (singleNode) lines.push(priced('Public IPv4 address of the node', 'hours', HOURS_PER_MONTH * n, ipv4));
+    perNode: (nodeCount) => {
+      const lines = [priced(`Node root volumes (20 GiB gp3 × ${nodeCount})`, 'GB-months', 20 * nodeCount, ebs.gp3PerGbMonth)];
+      if (singleNode) lines.push(priced('Public IPv4 address of the node', 'hours', HOURS_PER_MONTH * nodeCount, ipv4));
       return lines;
     },
     serverResourceType: 'AWS::EC2::Instance',
@@ -70,35 +70,35 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
         [
           priced(`NAT gateways (one per zone, ${options.zones})`, 'hours', HOURS_PER_MONTH * options.zones, nat.hourly),
           priced(`Public IPv4 addresses of the NAT gateways (${options.zones})`, 'hours', HOURS_PER_MONTH * options.zones, ipv4),
-          usageLine('Data processed', 'GB', u ? u.egressGiBPerMonth * share : undefined, nat.perGbProcessed, `nodes' outbound calls ≈ ${Math.round(share * 100)}% of the internet egress (as on the AWS bill); image pulls included`),
+          usageLine('Data processed', 'GB', usage ? usage.egressGiBPerMonth * share : undefined, nat.perGbProcessed, `nodes' outbound calls ≈ ${Math.round(share * 100)}% of the internet egress (as on the AWS bill); image pulls included`),
         ],
         'nodes sit in private subnets, as the AWS stack\'s servers do',
       ),
     );
   }
-  inv.loadBalancers.forEach((lb, i) => {
+  inv.loadBalancers.forEach((lb, index) => {
     if (singleNode) {
       resources.push(freeResource(lb.name, lb.kind, 'single node: the ingress controller listens on the node\'s public address'));
       return;
     }
     const alb = catalog.alb(region);
     const lines: CostComponent[] = [priced('Application load balancer', 'hours', HOURS_PER_MONTH, alb.hourly), priced(`Public IPv4 addresses (one per AZ, ${options.zones})`, 'hours', HOURS_PER_MONTH * options.zones, ipv4)];
-    if (i === 0) {
-      const gbPerHour = u ? (u.averageRequestsPerSecond * 3600 * (u.responseKiB + 1)) / 1024 ** 2 : undefined;
+    if (index === 0) {
+      const gbPerHour = usage ? (usage.averageRequestsPerSecond * 3600 * (usage.responseKiB + 1)) / 1024 ** 2 : undefined;
       lines.push(usageLine('Load balancer capacity units', 'LCU-hours', gbPerHour === undefined ? undefined : gbPerHour * HOURS_PER_MONTH, alb.lcuHourly, `${gbPerHour?.toFixed(1)} GB/h processed (as on the AWS bill)`));
     }
     resources.push(resource(lb.name, lb.kind, lines, `${lb.reason}; provisioned by the AWS Load Balancer Controller`));
   });
 
-  if (u) {
-    resources.push(dataTransferOutResource(catalog, region, u));
+  if (usage) {
+    resources.push(dataTransferOutResource(catalog, region, usage));
     if (!singleNode) {
-      const cross = crossAzResource(catalog, region, eksFlows(inv, u));
+      const cross = crossAzResource(catalog, region, eksFlows(inv, usage));
       if (cross) resources.push(cross);
     }
   }
   // The same backup volume the self-hosted bill stores in object storage, at S3 Standard rates.
-  const backups = backupSizing(inv, u);
+  const backups = backupSizing(inv, usage);
   if (backups) {
     const lines = lookup('Backup storage in S3', 'GB-months', () => {
       const s3 = catalog.s3Standard(region);
@@ -113,11 +113,11 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
     provider: 'eks',
     label: `EKS ${region}`,
     resources,
-    usageIncluded: u !== undefined,
+    usageIncluded: usage !== undefined,
     assumptions: [
       `${HOURS_PER_MONTH} hours a month; on-demand list prices in ${region}`,
       'the Kubernetes rendering bin-packed onto Graviton (m7g/c7g/r7g) nodes by the same rules as the self-hosted bill',
-      ...(u ? u.assumptions : ['usage-based lines are not included: give a workload profile']),
+      ...(usage ? usage.assumptions : ['usage-based lines are not included: give a workload profile']),
     ],
     catalogDate: catalog.catalogDate.summary,
     stage: options.stage,
@@ -125,25 +125,25 @@ export function priceEks(objects: readonly any[], options: EksPricingOptions): B
 }
 
 /** Traffic between zones inside the cluster: on EKS, replication between pods in other zones is billed. The self-hosted bill takes the same flows. */
-export function eksFlows(inv: ReturnType<typeof inventory>, u: UsageModel): Flow[] {
-  const { share, text } = crossShare(u.zones);
+export function eksFlows(inv: ReturnType<typeof inventory>, usage: UsageModel): Flow[] {
+  const { share, text } = crossShare(usage.zones);
   const flows: Flow[] = [];
   const pgWorkloads = inv.workloads.filter((w) => w.role === 'database');
   if (pgWorkloads.length) {
-    const db = u.databaseTrafficGiBPerMonth * (1 - u.cacheReadShare);
+    const db = usage.databaseTrafficGiBPerMonth * (1 - usage.cacheReadShare);
     flows.push({ name: 'App ↔ Postgres (cross-AZ)', gb: db * share, assumption: `${gib(db)} of query results, ${text}` });
     const followers = pgWorkloads.reduce((s, w) => s + Math.max(0, w.replicas - 1), 0);
     if (followers) {
-      const perSystem = u.writeGiBPerMonth / pgWorkloads.length;
+      const perSystem = usage.writeGiBPerMonth / pgWorkloads.length;
       flows.push({ name: 'Postgres streaming replication (cross-AZ)', gb: perSystem * 2 * followers * share, assumption: `${gib(perSystem * 2)} of WAL per cluster (2 × the row-write volume) to ${followers} standby/replica pod(s), ${text}` });
     }
   }
-  if (inv.workloads.some((w) => w.role === 'cache') && u.cacheReadShare > 0) {
-    const cache = u.databaseTrafficGiBPerMonth * u.cacheReadShare;
+  if (inv.workloads.some((w) => w.role === 'cache') && usage.cacheReadShare > 0) {
+    const cache = usage.databaseTrafficGiBPerMonth * usage.cacheReadShare;
     flows.push({ name: 'App ↔ cache (cross-AZ)', gb: cache * share, assumption: `${gib(cache)} of reads answered by the cache, ${text}` });
   }
   if (inv.workloads.some((w) => w.role === 'kafka')) {
-    const gb = (u.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024;
+    const gb = (usage.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024;
     flows.push({ name: 'Producers and consumers ↔ Kafka brokers (cross-AZ)', gb: gb * 2 * share, assumption: `${gib(gb)} produced and consumed once, ${text}` });
     flows.push({ name: 'Kafka replication between brokers (cross-AZ)', gb: gb * 2, assumption: `${gib(gb)} × 2 follower copies in other zones (rack-aware placement)` });
   }

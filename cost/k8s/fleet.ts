@@ -191,31 +191,31 @@ export interface FleetOptions {
 /** Server categories that are not for production clusters (burstable, development instances). */
 const NOT_FOR_PRODUCTION = /development|burstable/i;
 
-function fleetServer(s: SelfHostedServer): FleetServerType {
+function fleetServer(server: SelfHostedServer): FleetServerType {
   return {
     offer: 'cloud',
-    id: s.id,
-    vcpu: s.vcpu,
-    memoryGiB: s.memoryGiB,
-    diskGb: s.diskGb,
-    diskType: s.diskType,
-    arch: s.arch,
-    vcpuKind: s.vcpuKind,
-    description: `${s.vcpuKind === 'unspecified' ? s.category : `${s.vcpuKind} vCPU`}, ${s.arch}`,
-    monthlyUsd: s.monthly.usd,
-    priceSource: `${s.priceList}: €${s.monthly.eur}/month × ${s.monthly.eurUsd} USD/EUR (${s.monthly.source}, ${s.monthly.published})`,
+    id: server.id,
+    vcpu: server.vcpu,
+    memoryGiB: server.memoryGiB,
+    diskGb: server.diskGb,
+    diskType: server.diskType,
+    arch: server.arch,
+    vcpuKind: server.vcpuKind,
+    description: `${server.vcpuKind === 'unspecified' ? server.category : `${server.vcpuKind} vCPU`}, ${server.arch}`,
+    monthlyUsd: server.monthly.usd,
+    priceSource: `${server.priceList}: €${server.monthly.eur}/month × ${server.monthly.eurUsd} USD/EUR (${server.monthly.source}, ${server.monthly.published})`,
   };
 }
 
-export function eurSource(p: { eur: number; eurUsd: number; source: string; published: string }, unit: string): string {
-  return `€${p.eur}/${unit} × ${p.eurUsd} USD/EUR (${p.source}, ${p.published})`;
+export function eurSource(price: { eur: number; eurUsd: number; source: string; published: string }, unit: string): string {
+  return `€${price.eur}/${unit} × ${price.eurUsd} USD/EUR (${price.source}, ${price.published})`;
 }
 
 /** The load balancer size whose bandwidth carries the peak with 25% to spare (the cheapest when none is stated). */
 function loadBalancerFor(services: SelfHostedServices, usage: UsageModel | undefined): { name: string; monthlyUsd: number; source: string; why?: string } | undefined {
   const entries = Object.entries(services.loadBalancers).map(([name, lb]) => {
-    const m = /([0-9.]+)\s*(Gbps|Mbps)/.exec(lb.note ?? '');
-    return { name, lb, mbps: m ? Number(m[1]) * (m[2] === 'Gbps' ? 1000 : 1) : undefined };
+    const match = /([0-9.]+)\s*(Gbps|Mbps)/.exec(lb.note ?? '');
+    return { name, lb, mbps: match ? Number(match[1]) * (match[2] === 'Gbps' ? 1000 : 1) : undefined };
   });
   if (!entries.length) return undefined;
   entries.sort((a, b) => a.lb.monthly.usd - b.lb.monthly.usd);
@@ -229,8 +229,8 @@ function loadBalancerFor(services: SelfHostedServices, usage: UsageModel | undef
   };
 }
 
-function fleetWorkload(w: Workload): FleetWorkload {
-  return { name: w.name, kind: w.kind, role: w.role, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, storageGiB: w.storageGiB, spreadOverNodes: w.spreadOverNodes, ...(w.note ? { note: w.note } : {}) };
+function fleetWorkload(workload: Workload): FleetWorkload {
+  return { name: workload.name, kind: workload.kind, role: workload.role, replicas: workload.replicas, vcpu: workload.vcpu, memoryGiB: workload.memoryGiB, storageGiB: workload.storageGiB, spreadOverNodes: workload.spreadOverNodes, ...(workload.note ? { note: workload.note } : {}) };
 }
 
 /** The packing a pool was planned from, in the form the cluster pricing reads. */
@@ -249,19 +249,19 @@ export function packingOf(pool: FleetPool, server: ServerType): PackResult {
 }
 
 /** The Postgres backups to keep: a weekly base backup for the retention period plus the WAL in between. */
-export function backupSizing(inv: Inventory, u: UsageModel | undefined): FleetObjectStorage | null {
+export function backupSizing(inv: Inventory, usage: UsageModel | undefined): FleetObjectStorage | null {
   const pg = inv.systems.filter((s) => s.backsUp);
   if (!pg.length) return null;
-  if (!u) return { purpose: 'postgres-backups', systems: pg.map((s) => s.name), storedGiB: null, sizing: 'usage not included: give a workload profile' };
-  const data = u.datasetGiB / pg.length;
-  const walPerDay = (u.writeGiBPerMonth / pg.length / 30) * 2;
-  const fulls = Math.floor(u.backupRetentionDays / 7) + 1;
-  const total = pg.length * (data * fulls + walPerDay * u.backupRetentionDays);
+  if (!usage) return { purpose: 'postgres-backups', systems: pg.map((s) => s.name), storedGiB: null, sizing: 'usage not included: give a workload profile' };
+  const data = usage.datasetGiB / pg.length;
+  const walPerDay = (usage.writeGiBPerMonth / pg.length / 30) * 2;
+  const fulls = Math.floor(usage.backupRetentionDays / 7) + 1;
+  const total = pg.length * (data * fulls + walPerDay * usage.backupRetentionDays);
   return {
     purpose: 'postgres-backups',
     systems: pg.map((s) => s.name),
     storedGiB: total,
-    sizing: `${pg.length} Postgres system(s): ${fulls} weekly base backups of ${gib(data)} + ${u.backupRetentionDays} days × ${walPerDay.toFixed(1)} GiB of WAL (2 × the row-write volume) = ${gib(total)}`,
+    sizing: `${pg.length} Postgres system(s): ${fulls} weekly base backups of ${gib(data)} + ${usage.backupRetentionDays} days × ${walPerDay.toFixed(1)} GiB of WAL (2 × the row-write volume) = ${gib(total)}`,
   };
 }
 
@@ -345,21 +345,21 @@ function bareMetalShape(id: string, machine: { vcpu: number; memoryGiB: number; 
 }
 
 /** Owned servers, priced all-in per month: capex amortized, rack space by the U, power by the kW. */
-function ownedServers(o: OwnedHardwareOptions): FleetServerType[] {
-  return Object.entries(bareMetalData().ownedHardware.configurations).map(([id, c]) => {
-    const amortizedUsd = c.capexUsd / (o.amortizationYears * 12);
-    const spaceUsd = (c.rackUnits / 42) * o.rackUsdPerMonth;
-    const powerUsd = c.powerKw * o.powerUsdPerKwMonth;
+function ownedServers(options: OwnedHardwareOptions): FleetServerType[] {
+  return Object.entries(bareMetalData().ownedHardware.configurations).map(([id, config]) => {
+    const amortizedUsd = config.capexUsd / (options.amortizationYears * 12);
+    const spaceUsd = (config.rackUnits / 42) * options.rackUsdPerMonth;
+    const powerUsd = config.powerKw * options.powerUsdPerKwMonth;
     return {
       offer: 'owned' as const,
-      ...bareMetalShape(id, c),
-      description: `owned, ${c.description}`,
+      ...bareMetalShape(id, config),
+      description: `owned, ${config.description}`,
       monthlyUsd: amortizedUsd + spaceUsd + powerUsd,
-      localDiskGiB: c.usableDiskGiB,
-      owned: { capexUsd: c.capexUsd, amortizedUsd, spaceUsd, powerUsd, rackUnits: c.rackUnits, powerKw: c.powerKw },
+      localDiskGiB: config.usableDiskGiB,
+      owned: { capexUsd: config.capexUsd, amortizedUsd, spaceUsd, powerUsd, rackUnits: config.rackUnits, powerKw: config.powerKw },
       priceSource:
-        `$${c.capexUsd.toLocaleString('en-US')} capex ÷ ${o.amortizationYears * 12} months + ${c.rackUnits}U of a $${o.rackUsdPerMonth}/month 42U rack + ${c.powerKw} kW × $${o.powerUsdPerKwMonth}/kW-month` +
-        ` (capex: ${sourceText(c.sources ?? [])}; ${(c.assumptions ?? []).join('; ')})`,
+        `$${config.capexUsd.toLocaleString('en-US')} capex ÷ ${options.amortizationYears * 12} months + ${config.rackUnits}U of a $${options.rackUsdPerMonth}/month 42U rack + ${config.powerKw} kW × $${options.powerUsdPerKwMonth}/kW-month` +
+        ` (capex: ${sourceText(config.sources ?? [])}; ${(config.assumptions ?? []).join('; ')})`,
     };
   });
 }
@@ -384,8 +384,8 @@ export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: numbe
   const tiers = LOKI_TIERS;
   if (gbPerDay < tiers[0].gbPerDay) {
     // Below the smallest published tier: its requests in proportion to the volume, floored at a pod of 0.5 vCPU / 1 GiB per replica.
-    const f = gbPerDay / tiers[0].gbPerDay;
-    return { vcpu: tiers[0].vcpu * f, memoryGiB: tiers[0].memoryGiB * f, diskGiB: Math.max(10, tiers[0].diskGiB * f), basis: `${(f * 100).toFixed(1)}% of ${tiers[0].size} (${tiers[0].vcpu} vCPU / ${tiers[0].memoryGiB} GiB for ${tiers[0].gbPerDay} GB/day)` };
+    const fraction = gbPerDay / tiers[0].gbPerDay;
+    return { vcpu: tiers[0].vcpu * fraction, memoryGiB: tiers[0].memoryGiB * fraction, diskGiB: Math.max(10, tiers[0].diskGiB * fraction), basis: `${(fraction * 100).toFixed(1)}% of ${tiers[0].size} (${tiers[0].vcpu} vCPU / ${tiers[0].memoryGiB} GiB for ${tiers[0].gbPerDay} GB/day)` };
   }
   const tier = tiers.find((t) => t.gbPerDay >= gbPerDay);
   if (tier) return { vcpu: tier.vcpu, memoryGiB: tier.memoryGiB, diskGiB: tier.diskGiB, basis: `${tier.size} (up to ${tier.gbPerDay} GB/day: ${tier.vcpu} vCPU / ${tier.memoryGiB} GiB)` };
@@ -400,22 +400,22 @@ export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: numbe
  * 4 vCPU / 12 GiB spread over the nodes (as a distributed Loki runs its ingesters and queriers), chunks
  * compressed to 15% of the raw volume and kept as long as the AWS log groups keep them.
  */
-function observabilityFor(u: UsageModel | undefined, retentionDays: number, singleNode: boolean): { stack: FleetObservability; workloads: Workload[] } | undefined {
-  if (!u || !(u.logGiBPerMonth > 0)) return undefined;
-  const perDay = u.logGiBPerMonth / 30;
+function observabilityFor(usage: UsageModel | undefined, retentionDays: number, singleNode: boolean): { stack: FleetObservability; workloads: Workload[] } | undefined {
+  if (!usage || !(usage.logGiBPerMonth > 0)) return undefined;
+  const perDay = usage.logGiBPerMonth / 30;
   const need = lokiRequests(perDay * (2 ** 30 / 1e9));
   const minReplicas = singleNode ? 1 : 3;
   const replicas = Math.max(minReplicas, Math.ceil(need.vcpu / LOKI_POD.vcpu), Math.ceil(need.memoryGiB / LOKI_POD.memoryGiB));
   const vcpu = Math.max(0.5, need.vcpu / replicas);
   const memoryGiB = Math.max(1, need.memoryGiB / replicas);
-  const stored = u.logGiBPerMonth * (retentionDays / 30) * 0.15;
+  const stored = usage.logGiBPerMonth * (retentionDays / 30) * 0.15;
   return {
     stack: {
-      logGiBPerMonth: u.logGiBPerMonth,
+      logGiBPerMonth: usage.logGiBPerMonth,
       logRetentionDays: retentionDays,
       logStoredGiB: stored,
       sizing:
-        `${gib(u.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ` +
+        `${gib(usage.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ` +
         `Loki sized as ${need.basis}: ${replicas} pod(s) of ${vcpu.toFixed(2)} vCPU / ${memoryGiB.toFixed(2)} GiB (ingesters, queriers, distributors, at most ${LOKI_POD.vcpu} vCPU / ${LOKI_POD.memoryGiB} GiB each) (${LOKI_SIZING_SOURCE})`,
     },
     workloads: [
@@ -512,30 +512,30 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
           : `data systems on their own nodes (the ${listId} list does not state dedicated vs shared vCPUs)`
         : 'stateless pods on the cheapest fitting servers';
   const domainCount = singleNode ? 1 : Math.max(1, options.zones);
-  const failureDomains = Array.from({ length: domainCount }, (_, i) =>
-    where.sites.length >= domainCount ? where.sites[i] : `${where.sites[i % where.sites.length]}${where.sites.length < domainCount ? `/spread-${i + 1}` : ''}`,
+  const failureDomains = Array.from({ length: domainCount }, (_, domainIndex) =>
+    where.sites.length >= domainCount ? where.sites[domainIndex] : `${where.sites[domainIndex % where.sites.length]}${where.sites.length < domainCount ? `/spread-${domainIndex + 1}` : ''}`,
   );
 
   const pools: FleetPool[] = [];
-  for (const p of packed.pools) {
-    if (!p.packing) continue;
-    const k = p.packing;
-    const perDomain = [...k.nodesPerZone];
-    const spareAt = k.spare ? perDomain.indexOf(Math.min(...perDomain)) : null;
-    const server = byId.get(k.server.id) ?? (k.server as FleetServerType);
+  for (const pool of packed.pools) {
+    if (!pool.packing) continue;
+    const packing = pool.packing;
+    const perDomain = [...packing.nodesPerZone];
+    const spareAt = packing.spare ? perDomain.indexOf(Math.min(...perDomain)) : null;
+    const server = byId.get(packing.server.id) ?? (packing.server as FleetServerType);
     pools.push({
-      name: p.pool,
-      purpose: purpose(p.pool, server),
+      name: pool.pool,
+      purpose: purpose(pool.pool, server),
       server,
-      count: k.nodes,
-      packed: k.packedNodes,
-      spare: k.spare,
+      count: packing.nodes,
+      packed: packing.packedNodes,
+      spare: packing.spare,
       perFailureDomain: perDomain,
       spareFailureDomain: spareAt,
-      workloads: p.members.map(fleetWorkload),
-      utilisation: k.utilisation,
-      shares: Object.fromEntries(k.shares),
-      unused: k.unused,
+      workloads: pool.members.map(fleetWorkload),
+      utilisation: packing.utilisation,
+      shares: Object.fromEntries(packing.shares),
+      unused: packing.unused,
       publicIpv4: server.offer === 'cloud',
     });
   }
@@ -581,8 +581,8 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
 
   const local = (name: string) => packed.pools.find((p) => p.members.some((m) => m.name === name))?.packing?.server.localDiskGiB !== undefined;
   const volumes: FleetVolume[] = [];
-  for (const p of packed.pools) for (const w of p.members) if (w.storageGiB > 0 && w.replicas > 0) volumes.push({ name: w.name, sizeGiB: w.storageGiB, count: w.replicas, medium: local(w.name) ? 'local-nvme' : 'block-volume' });
-  for (const v of inv.volumes) volumes.push({ name: v.name, sizeGiB: v.storageGiB, count: 1, medium: 'block-volume' });
+  for (const pool of packed.pools) for (const member of pool.members) if (member.storageGiB > 0 && member.replicas > 0) volumes.push({ name: member.name, sizeGiB: member.storageGiB, count: member.replicas, medium: local(member.name) ? 'local-nvme' : 'block-volume' });
+  for (const volume of inv.volumes) volumes.push({ name: volume.name, sizeGiB: volume.storageGiB, count: 1, medium: 'block-volume' });
 
   const unplaceable = packed.pools.flatMap((p) => p.unplaceable.map((u) => ({ workload: fleetWorkload(u.workload), pool: u.pool, reason: u.reason })));
   const idle = packed.pools.filter((p) => !p.packing).flatMap((p) => p.members.map((w) => ({ workload: fleetWorkload(w), pool: p.pool })));
@@ -624,9 +624,9 @@ function hetznerLoadBalancer(services: SelfHostedServices, targets: number, list
   const monthlyPerHour = listed.monthly.eur / lb11.hourlyEur;
   // The January 2026 list matches OpenCost's hourly prices: lb21/lb31 are priced from them; a later list prices lb11 only.
   const january = Math.abs(listed.monthly.eur - 5.39) < 0.005;
-  const types = HETZNER_LB_TYPES.filter((t) => t.type === 'lb11' || january).map((t) => ({
-    ...t,
-    monthlyEur: t.type === 'lb11' ? listed.monthly.eur : Math.round(t.hourlyEur * monthlyPerHour * 100) / 100,
+  const types = HETZNER_LB_TYPES.filter((t) => t.type === 'lb11' || january).map((lbType) => ({
+    ...lbType,
+    monthlyEur: lbType.type === 'lb11' ? listed.monthly.eur : Math.round(lbType.hourlyEur * monthlyPerHour * 100) / 100,
   }));
   const options = types.map((t) => ({ t, count: Math.max(1, Math.ceil(targets / t.maxTargets)) })).sort((a, b) => a.count * a.t.monthlyEur - b.count * b.t.monthlyEur);
   const best = options[0];

@@ -213,14 +213,14 @@ export interface OwnedHardwareOptions {
 }
 
 export function defaultOwnedOptions(): OwnedHardwareOptions {
-  const d = bareMetalData().ownedHardware.defaults;
-  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.value])) as unknown as OwnedHardwareOptions;
+  const defaults = bareMetalData().ownedHardware.defaults;
+  return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, v.value])) as unknown as OwnedHardwareOptions;
 }
 
 /** Where each owned-hardware default comes from (a URL and date, or "assumption: ..."). */
 export function ownedOptionSource(key: keyof OwnedHardwareOptions, options: OwnedHardwareOptions): string {
-  const d = bareMetalData().ownedHardware.defaults[key];
-  return options[key] === d.value ? d.source : `given (default ${d.value}: ${d.source})`;
+  const defaultEntry = bareMetalData().ownedHardware.defaults[key];
+  return options[key] === defaultEntry.value ? defaultEntry.source : `given (default ${defaultEntry.value}: ${defaultEntry.source})`;
 }
 
 /** Parses "amortizationYears=3,rackUsdPerMonth=1200" onto the defaults. */
@@ -228,11 +228,11 @@ export function parseOwnedOptions(text: string | undefined, base: OwnedHardwareO
   const out: Record<string, number> = { ...base };
   if (!text) return base;
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([A-Za-z]+)=([0-9.]+)$/.exec(part);
-    if (!m || !(m[1] in out) || !Number.isFinite(Number(m[2])) || (m[1] === 'amortizationYears' && !(Number(m[2]) > 0))) {
+    const match = /^([A-Za-z]+)=([0-9.]+)$/.exec(part);
+    if (!match || !(match[1] in out) || !Number.isFinite(Number(match[2])) || (match[1] === 'amortizationYears' && !(Number(match[2]) > 0))) {
       throw new UsageError(`--owned: expected KEY=NUMBER[,KEY=NUMBER...] with KEY one of ${Object.keys(out).join(', ')} (amortizationYears > 0), got ${JSON.stringify(part)}`);
     }
-    out[m[1]] = Number(m[2]);
+    out[match[1]] = Number(match[2]);
   }
   return out as unknown as OwnedHardwareOptions;
 }

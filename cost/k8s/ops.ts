@@ -84,11 +84,11 @@ export function parseOpsHours(text: string | undefined, base: OpsOptions['hours'
   const hours = { ...base };
   if (!text) return hours;
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([a-z-]+)=([0-9.]+)$/.exec(part);
-    if (!m || !(m[1] in hours) || !Number.isFinite(Number(m[2]))) {
+    const match = /^([a-z-]+)=([0-9.]+)$/.exec(part);
+    if (!match || !(match[1] in hours) || !Number.isFinite(Number(match[2]))) {
       throw new UsageError(`--ops-hours: expected KIND=HOURS[,KIND=HOURS...] with KIND one of ${Object.keys(hours).join(', ')}, got ${JSON.stringify(part)}`);
     }
-    hours[m[1] as OpsItem] = Number(m[2]);
+    hours[match[1] as OpsItem] = Number(match[2]);
   }
   return hours;
 }
@@ -109,9 +109,9 @@ export function opsLabour(platform: 'cluster' | 'single-node' | 'eks' | 'server'
     component({ name, unit: 'hours', quantity, price: ops.rateUsd, assumption: `${what} = ${quantity.toFixed(1)} h/month (${fte(quantity, ops).toFixed(2)} FTE) at $${ops.rateUsd}/h` });
   const lines: CostComponent[] = [];
   if (platform !== 'managed') lines.push(line(DESCRIPTION[platform], ops.hours[platform], `${ops.hours[platform]} h`));
-  for (const n of scale.nodes ?? []) if (n.count > 0) lines.push(line(`${DESCRIPTION[n.item]} (${n.count})`, ops.hours[n.item] * n.count, `${n.count} × ${ops.hours[n.item]} h`));
-  for (const s of systems) lines.push(line(`${DESCRIPTION[s.kind]} ${s.name}`, ops.hours[s.kind], `${ops.hours[s.kind]} h`));
-  for (const m of scale.managed ?? []) if (m.count > 0) lines.push(line(`${DESCRIPTION[m.item]} ${m.name}`, ops.hours[m.item] * m.count, `${m.count} × ${ops.hours[m.item]} h`));
+  for (const node of scale.nodes ?? []) if (node.count > 0) lines.push(line(`${DESCRIPTION[node.item]} (${node.count})`, ops.hours[node.item] * node.count, `${node.count} × ${ops.hours[node.item]} h`));
+  for (const system of systems) lines.push(line(`${DESCRIPTION[system.kind]} ${system.name}`, ops.hours[system.kind], `${ops.hours[system.kind]} h`));
+  for (const managed of scale.managed ?? []) if (managed.count > 0) lines.push(line(`${DESCRIPTION[managed.item]} ${managed.name}`, ops.hours[managed.item] * managed.count, `${managed.count} × ${ops.hours[managed.item]} h`));
   if (scale.onCall) lines.push(line(DESCRIPTION[scale.onCall], ops.hours[scale.onCall], `${ops.hours[scale.onCall]} h`));
   const total = lines.reduce((s, c) => s + (c.monthlyQuantity ?? 0), 0);
   return resource(

@@ -62,7 +62,7 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
   const provider = plan.provider;
   const listId = plan.priceList;
   const ops = options.ops ?? DEFAULT_OPS;
-  const u = options.usage;
+  const usage = options.usage;
   const singleNode = plan.singleNode;
   const ipv4 = services.primaryIpv4Monthly;
 
@@ -111,19 +111,19 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
     );
   }
 
-  resources.push(...trafficResources(services, plan, u));
-  if (u && !singleNode) {
-    const between = interDomainResource(plan, inv, u);
+  resources.push(...trafficResources(services, plan, usage));
+  if (usage && !singleNode) {
+    const between = interDomainResource(plan, inv, usage);
     if (between) resources.push(between);
   }
   const backups = backupResource(services, plan, listId);
   if (backups) resources.push(backups);
   const logs = logsResource(services, plan, listId);
   if (logs) resources.push(logs);
-  if (plan.owned) resources.push(...ownedResources(plan, plan.owned, u));
+  if (plan.owned) resources.push(...ownedResources(plan, plan.owned, usage));
   const nodeItem = (offer: string) => (offer === 'owned' ? 'node-owned' : offer === 'dedicated' ? 'node-dedicated' : 'node-cloud') as 'node-cloud' | 'node-dedicated' | 'node-owned';
   const nodes = new Map<'node-cloud' | 'node-dedicated' | 'node-owned', number>();
-  for (const p of plan.pools) nodes.set(nodeItem(p.server.offer), (nodes.get(nodeItem(p.server.offer)) ?? 0) + p.count);
+  for (const pool of plan.pools) nodes.set(nodeItem(pool.server.offer), (nodes.get(nodeItem(pool.server.offer)) ?? 0) + pool.count);
   if (cp && !cp.stacked) nodes.set('node-cloud', (nodes.get('node-cloud') ?? 0) + cp.count);
   resources.push(
     opsLabour(singleNode ? 'single-node' : 'cluster', inv.systems, ops, {
@@ -136,7 +136,7 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
     provider: 'self-hosted',
     label: `${plan.providerName} (${plan.locations.names.join(', ')}${plan.locations.pricedHere ? '' : '; EU list prices'})`,
     resources,
-    usageIncluded: u !== undefined,
+    usageIncluded: usage !== undefined,
     assumptions: [
       plan.owned
         ? 'owned servers priced by capex amortized plus colocation; backups and logs kept off-site in Hetzner Object Storage'
@@ -151,7 +151,7 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
       plan.observability
         ? `logs priced like CloudWatch's: ${plan.observability.sizing}; metrics in the cluster's Prometheus (its own line)`
         : 'no log volume in the profile: no log stack sized',
-      ...(u ? u.assumptions : ['usage-based lines (traffic, backups) are not included: give a workload profile']),
+      ...(usage ? usage.assumptions : ['usage-based lines (traffic, backups) are not included: give a workload profile']),
     ],
     catalogDate: catalog.catalogDate.summary,
     stage: options.stage,
@@ -164,17 +164,17 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
  * Dedicated root servers and providers that include egress: no charge. Owned hardware: the bandwidth
  * commit (priced on its own line) must carry the peak.
  */
-function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: UsageModel | undefined): PricedResource[] {
-  const egressGb = u ? u.egressGiBPerMonth * (2 ** 30 / 1e9) : undefined;
-  const t = services.traffic;
+function trafficResources(services: SelfHostedServices, plan: FleetPlan, usage: UsageModel | undefined): PricedResource[] {
+  const egressGb = usage ? usage.egressGiBPerMonth * (2 ** 30 / 1e9) : undefined;
+  const traffic = services.traffic;
   if (plan.owned) {
     return [resource('Traffic', 'bandwidth', [component({ name: 'Internet egress (within the bandwidth commit)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: 'carried by the IP-transit commit priced on the Colocation line' })])];
   }
   const cloudServers = plan.pools.filter((p) => p.server.offer === 'cloud').reduce((n, p) => n + p.count, 0) + (plan.controlPlane && !plan.controlPlane.stacked ? plan.controlPlane.count : 0);
   const dedicatedServers = plan.pools.filter((p) => p.server.offer === 'dedicated').reduce((n, p) => n + p.count, 0);
-  if (t.includedTbPerServer === 'unlimited') {
+  if (traffic.includedTbPerServer === 'unlimited') {
     return [resource('Traffic', 'bandwidth', [
-      component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${u ? gib(u.egressGiBPerMonth) : 'egress'}: ${t.note ?? 'included in the server price'}` }),
+      component({ name: 'Internet egress (included)', unit: 'GB', quantity: egressGb ?? null, price: 0, usageBased: true, assumption: `${usage ? gib(usage.egressGiBPerMonth) : 'egress'}: ${traffic.note ?? 'included in the server price'}` }),
     ])];
   }
   // Egress leaves through the servers the load balancers front (the general pool): unmetered only when those are dedicated.
@@ -186,10 +186,10 @@ function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: Usag
   }
   const hetzner = plan.provider === 'hetzner' || plan.provider === 'hetzner-dedicated';
   const rule = bareMetalData() as any;
-  const perGb = hetzner ? { usd: (rule.hetznerTraffic.overageEurPerTb / 1000) * t.overagePerGb.eurUsd, source: `€${rule.hetznerTraffic.overageEurPerTb}/TB × ${t.overagePerGb.eurUsd} USD/EUR (${sourceText(rule.hetznerTraffic.sources)}; ${rule.hetznerTraffic.feedSays})` } : { usd: t.overagePerGb.usd, source: eurSource(t.overagePerGb, 'GB') };
+  const perGb = hetzner ? { usd: (rule.hetznerTraffic.overageEurPerTb / 1000) * traffic.overagePerGb.eurUsd, source: `€${rule.hetznerTraffic.overageEurPerTb}/TB × ${traffic.overagePerGb.eurUsd} USD/EUR (${sourceText(rule.hetznerTraffic.sources)}; ${rule.hetznerTraffic.feedSays})` } : { usd: traffic.overagePerGb.usd, source: eurSource(traffic.overagePerGb, 'GB') };
   const lbs = plan.loadBalancers.reduce((n, l) => n + l.count, 0);
   const allowanceUnits = cloudServers + (hetzner ? lbs : 0);
-  const included = t.includedTbPerServer * 1000 * allowanceUnits;
+  const included = traffic.includedTbPerServer * 1000 * allowanceUnits;
   return [resource('Traffic', 'bandwidth', [
     component({
       name: 'Internet egress beyond the included traffic',
@@ -198,8 +198,8 @@ function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: Usag
       price: perGb.usd,
       usageBased: true,
       priceSource: perGb.source,
-      assumption: u
-        ? `${Math.round(egressGb!).toLocaleString('en-US')} GB of responses against ${t.includedTbPerServer} TB included × ${allowanceUnits} servers${hetzner && lbs ? ' and load balancers' : ''} (${hetzner ? rule.hetznerTraffic.pooling : 'pooled'})`
+      assumption: usage
+        ? `${Math.round(egressGb!).toLocaleString('en-US')} GB of responses against ${traffic.includedTbPerServer} TB included × ${allowanceUnits} servers${hetzner && lbs ? ' and load balancers' : ''} (${hetzner ? rule.hetznerTraffic.pooling : 'pooled'})`
         : 'usage not included: give a workload profile',
     }),
   ])];
@@ -211,8 +211,8 @@ function trafficResources(services: SelfHostedServices, plan: FleetPlan, u: Usag
  * dedicated root servers (Hetzner Cloud billing FAQ); OVHcloud and Scaleway private-network traffic is not
  * billed on their price lists here (no per-GB private traffic price in them); owned sites carry it on their links.
  */
-function interDomainResource(plan: FleetPlan, inv: Inventory, u: UsageModel): PricedResource | undefined {
-  const flows = eksFlows(inv, u);
+function interDomainResource(plan: FleetPlan, inv: Inventory, usage: UsageModel): PricedResource | undefined {
+  const flows = eksFlows(inv, usage);
   if (!flows.length) return undefined;
   const rule: Record<FleetProvider, string> = {
     hetzner: HETZNER_INTERNAL_TRAFFIC,
@@ -234,32 +234,32 @@ const HETZNER_INTERNAL_TRAFFIC = 'Hetzner bills outgoing internet traffic only: 
 
 /** Log chunks in object storage (the log stack's pods are on the general pool), sized like CloudWatch's storage. */
 function logsResource(services: SelfHostedServices, plan: FleetPlan, listId: string): PricedResource | undefined {
-  const o = plan.observability;
-  if (!o) return undefined;
+  const observability = plan.observability;
+  if (!observability) return undefined;
   const store = services.objectStorage;
   if (!store) return resource('Logs', 'object storage', [unpricedComponent('Log storage', 'GB-months', `the ${listId} price list has no object storage`, true)]);
   return resource('Logs', 'object storage', [
-    component({ name: `Log chunks (${o.logRetentionDays} days kept)`, unit: 'GB-months', quantity: o.logStoredGiB * (2 ** 30 / 1e9), price: store.perGbMonth.usd, usageBased: true, priceSource: eurSource(store.perGbMonth, 'GB-month'), assumption: o.sizing }),
+    component({ name: `Log chunks (${observability.logRetentionDays} days kept)`, unit: 'GB-months', quantity: observability.logStoredGiB * (2 ** 30 / 1e9), price: store.perGbMonth.usd, usageBased: true, priceSource: eurSource(store.perGbMonth, 'GB-month'), assumption: observability.sizing }),
   ], 'Loki: the same log volume and retention as the AWS bill\'s CloudWatch lines');
 }
 
 /** Owned hardware beyond the servers: IP-transit commit per site, cold spares, remote hands. */
-function ownedResources(plan: FleetPlan, o: OwnedHardwareOptions, u: UsageModel | undefined): PricedResource[] {
+function ownedResources(plan: FleetPlan, owned: OwnedHardwareOptions, usage: UsageModel | undefined): PricedResource[] {
   const sites = new Set(plan.failureDomains).size;
   const capex = plan.pools.reduce((s, p) => s + p.count * (p.server.owned?.capexUsd ?? 0), 0);
   // Each site carries its share of the peak with 25% headroom, in whole commits.
-  const peakMbps = u ? (u.peakRequestsPerSecond * u.responseKiB * 1024 * 8) / 1e6 : 0;
-  const perSite = Math.max(1, Math.ceil((peakMbps * 1.25) / sites / o.bandwidthCommitMbps));
+  const peakMbps = usage ? (usage.peakRequestsPerSecond * usage.responseKiB * 1024 * 8) / 1e6 : 0;
+  const perSite = Math.max(1, Math.ceil((peakMbps * 1.25) / sites / owned.bandwidthCommitMbps));
   const lines: CostComponent[] = [
     component({
-      name: `IP-transit commit (${sites} site(s) × ${perSite} × ${o.bandwidthCommitMbps.toLocaleString('en-US')} Mbit/s)`,
+      name: `IP-transit commit (${sites} site(s) × ${perSite} × ${owned.bandwidthCommitMbps.toLocaleString('en-US')} Mbit/s)`,
       unit: 'commit-months',
       quantity: sites * perSite,
-      price: o.bandwidthCommitUsdPerMonth,
-      assumption: `${u ? `a ${Math.round(peakMbps).toLocaleString('en-US')} Mbit/s peak + 25% over ${sites} site(s)` : 'no profile: one commit per site'}; ${ownedOptionSource('bandwidthCommitUsdPerMonth', o)}`,
+      price: owned.bandwidthCommitUsdPerMonth,
+      assumption: `${usage ? `a ${Math.round(peakMbps).toLocaleString('en-US')} Mbit/s peak + 25% over ${sites} site(s)` : 'no profile: one commit per site'}; ${ownedOptionSource('bandwidthCommitUsdPerMonth', owned)}`,
     }),
-    component({ name: `Cold spares (${Math.round(o.spareShare * 100)}% of $${Math.round(capex).toLocaleString('en-US')} capex, amortized)`, unit: 'USD', quantity: (capex * o.spareShare) / (o.amortizationYears * 12), price: 1, assumption: ownedOptionSource('spareShare', o) }),
-    component({ name: `Remote hands (${sites} site(s))`, unit: 'site-months', quantity: sites, price: o.remoteHandsUsdPerMonth, assumption: ownedOptionSource('remoteHandsUsdPerMonth', o) }),
+    component({ name: `Cold spares (${Math.round(owned.spareShare * 100)}% of $${Math.round(capex).toLocaleString('en-US')} capex, amortized)`, unit: 'USD', quantity: (capex * owned.spareShare) / (owned.amortizationYears * 12), price: 1, assumption: ownedOptionSource('spareShare', owned) }),
+    component({ name: `Remote hands (${sites} site(s))`, unit: 'site-months', quantity: sites, price: owned.remoteHandsUsdPerMonth, assumption: ownedOptionSource('remoteHandsUsdPerMonth', owned) }),
   ];
   const perServer = plan.pools.map((p) => `${p.count} × ${p.server.id}: ${p.server.owned ? `$${p.server.owned.amortizedUsd.toFixed(0)} capex + $${p.server.owned.spaceUsd.toFixed(0)} space + $${p.server.owned.powerUsd.toFixed(0)} power a month` : ''}`).join('; ');
   return [
@@ -267,7 +267,7 @@ function ownedResources(plan: FleetPlan, o: OwnedHardwareOptions, u: UsageModel 
       'Colocation',
       'owned hardware',
       lines,
-      `servers are priced on the pool lines all-in (${perServer}); amortized over ${o.amortizationYears} years (${ownedOptionSource('amortizationYears', o)}); rack ${ownedOptionSource('rackUsdPerMonth', o)}; power ${ownedOptionSource('powerUsdPerKwMonth', o)}; override with --owned KEY=VALUE`,
+      `servers are priced on the pool lines all-in (${perServer}); amortized over ${owned.amortizationYears} years (${ownedOptionSource('amortizationYears', owned)}); rack ${ownedOptionSource('rackUsdPerMonth', owned)}; power ${ownedOptionSource('powerUsdPerKwMonth', owned)}; override with --owned KEY=VALUE`,
     ),
   ];
 }

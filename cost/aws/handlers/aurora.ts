@@ -55,12 +55,12 @@ function clusterStorageLines(ctx: AwsContext, engine: AuroraEngine): CostCompone
 
 export const auroraCluster = handler({
   types: ['AWS::RDS::DBCluster'],
-  read(t, _id, r) {
-    const p = props(r);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
     return {
-      engine: (str(t, p.Engine) ?? 'unknown').toLowerCase(),
-      storageType: str(t, p.StorageType),
-      engineMode: str(t, p.EngineMode) ?? 'provisioned',
+      engine: (str(template, properties.Engine) ?? 'unknown').toLowerCase(),
+      storageType: str(template, properties.StorageType),
+      engineMode: str(template, properties.EngineMode) ?? 'provisioned',
     };
   },
   price(ctx, id, type, spec) {

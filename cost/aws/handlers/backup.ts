@@ -8,28 +8,28 @@ import { handler, props, ServiceHandlers } from './types';
 
 export const backupPlan = handler({
   types: ['AWS::Backup::BackupPlan'],
-  read(t, id, r) {
-    const rules: any[] = props(r).BackupPlan?.BackupPlanRule ?? [];
-    const retentionDays = Math.max(0, ...rules.map((rule) => num(t, rule?.Lifecycle?.DeleteAfterDays) ?? 35));
+  read(template, id, cfnResource) {
+    const rules: any[] = props(cfnResource).BackupPlan?.BackupPlanRule ?? [];
+    const retentionDays = Math.max(0, ...rules.map((rule) => num(template, rule?.Lifecycle?.DeleteAfterDays) ?? 35));
     let volumeGiB = 0;
-    for (const [, sel] of Object.entries(t.Resources ?? {})) {
+    for (const [, sel] of Object.entries(template.Resources ?? {})) {
       if (sel.Type !== 'AWS::Backup::BackupSelection' || !referencedIds(sel.Properties?.BackupPlanId).includes(id)) continue;
       for (const target of referencedIds(sel.Properties?.BackupSelection?.Resources)) {
-        const res = t.Resources?.[target];
-        if (res?.Type === 'AWS::EC2::Volume') volumeGiB += num(t, res.Properties?.Size) ?? 0;
-        if (res?.Type === 'AWS::EC2::Instance') for (const d of blockDevices(t, res.Properties?.BlockDeviceMappings) ?? []) volumeGiB += d.sizeGiB;
+        const res = template.Resources?.[target];
+        if (res?.Type === 'AWS::EC2::Volume') volumeGiB += num(template, res.Properties?.Size) ?? 0;
+        if (res?.Type === 'AWS::EC2::Instance') for (const device of blockDevices(template, res.Properties?.BlockDeviceMappings) ?? []) volumeGiB += device.sizeGiB;
       }
     }
     return { retentionDays, volumeGiB };
   },
   price(ctx, id, type, { retentionDays, volumeGiB }) {
     const price = ctx.catalog.ebs(ctx.region).snapshotPerGbMonth;
-    const u = ctx.usage;
+    const usage = ctx.usage;
     let gb: number | undefined;
     let assumption = '';
-    if (u) {
-      const data = Math.min(u.datasetGiB, volumeGiB || u.datasetGiB) + 20;
-      const daily = (u.writeGiBPerMonth / 30) * 2;
+    if (usage) {
+      const data = Math.min(usage.datasetGiB, volumeGiB || usage.datasetGiB) + 20;
+      const daily = (usage.writeGiBPerMonth / 30) * 2;
       gb = data + daily * retentionDays;
       assumption = `incremental EBS snapshots: the data in use (${gib(data)}: dataset + OS) + ${retentionDays} days × ${daily.toFixed(1)} GiB/day of changed blocks (2 × the row-write volume)`;
     }

@@ -15,17 +15,17 @@ export const cloudfrontDistribution = handler({
   read: () => ({}),
   price(ctx, id, type) {
     if (!ctx.roles.cdnDistributions.includes(id)) return payPerUseResource(id, type, 'billed per request and GB delivered; the template does not say which traffic it carries (no stagekit:role=cdn tag)');
-    const u = ctx.usage;
+    const usage = ctx.usage;
     const share = 1 / ctx.roles.cdnDistributions.length;
     const lines: CostComponent[] = [];
-    if (u) {
+    if (usage) {
       lines.push(
         ...lookup('Data transfer out to the internet', 'GB', () => {
           const { geography, tiers } = ctx.catalog.cloudfrontDataTransferOutTiers(ctx.region);
-          return tieredLines('Data transfer out to the internet', 'GB', u.egressGiBPerMonth * share, tiers, `${gib(u.egressGiBPerMonth * share)} of responses to users, priced for viewers in ${geography.replace(/-/g, ' ')}; the 1 TB always-free tier is not applied`);
+          return tieredLines('Data transfer out to the internet', 'GB', usage.egressGiBPerMonth * share, tiers, `${gib(usage.egressGiBPerMonth * share)} of responses to users, priced for viewers in ${geography.replace(/-/g, ' ')}; the 1 TB always-free tier is not applied`);
         }, true),
       );
-      const requests = u.requestsPerMonth * share;
+      const requests = usage.requestsPerMonth * share;
       lines.push(
         ...lookup('HTTPS requests', 'requests', () => {
           const { geography, https } = ctx.catalog.cloudfrontRequests(ctx.region);

@@ -13,25 +13,25 @@ export const logGroup = handler({
   read: (t, _id, r) => ({ retentionDays: num(t, props(r).RetentionInDays) }),
   price(ctx, id, type, { retentionDays }) {
     const cw = ctx.catalog.cloudwatch(ctx.region);
-    const u = ctx.usage;
+    const usage = ctx.usage;
     const monthsStored = retentionDays === undefined ? 12 : retentionDays / 30;
     const storedNote = retentionDays === undefined ? 'never expires: 12 months of logs accumulated' : `${retentionDays} days kept`;
     const flow = ctx.roles.flowLogGroups.get(id);
     let gb: number | undefined;
     let assumption: string;
     if (flow !== undefined) {
-      gb = u ? (flow === 'REJECT' ? 1 : 0.01 * (u.egressGiBPerMonth + u.databaseTrafficGiBPerMonth)) : undefined;
+      gb = usage ? (flow === 'REJECT' ? 1 : 0.01 * (usage.egressGiBPerMonth + usage.databaseTrafficGiBPerMonth)) : undefined;
       assumption = flow === 'REJECT' ? 'VPC flow logs of rejected traffic only: about 1 GiB/month (scanners, misconfigured clients)' : 'VPC flow logs: about 1% of the traffic volume they record';
     } else if (ctx.roles.appLogGroups.includes(id)) {
-      const n = ctx.roles.appLogGroups.length;
-      gb = u ? u.logGiBPerMonth / n : undefined;
-      assumption = u ? `${gib(u.logGiBPerMonth)} of request logs (1 KiB per request)${n > 1 ? `, split over ${n} log groups` : ''}` : '';
+      const appLogGroupCount = ctx.roles.appLogGroups.length;
+      gb = usage ? usage.logGiBPerMonth / appLogGroupCount : undefined;
+      assumption = usage ? `${gib(usage.logGiBPerMonth)} of request logs (1 KiB per request)${appLogGroupCount > 1 ? `, split over ${appLogGroupCount} log groups` : ''}` : '';
     } else if (ctx.roles.workerLogGroups.includes(id)) {
-      const n = ctx.roles.workerLogGroups.length;
-      gb = u ? (u.jobsPerMonth * 1024) / 2 ** 30 / n : undefined;
-      assumption = u ? `${count(u.jobsPerMonth)} jobs × 1 KiB of logs each${n > 1 ? `, split over ${n} log groups` : ''}` : '';
+      const workerLogGroupCount = ctx.roles.workerLogGroups.length;
+      gb = usage ? (usage.jobsPerMonth * 1024) / 2 ** 30 / workerLogGroupCount : undefined;
+      assumption = usage ? `${count(usage.jobsPerMonth)} jobs × 1 KiB of logs each${workerLogGroupCount > 1 ? `, split over ${workerLogGroupCount} log groups` : ''}` : '';
     } else {
-      gb = u ? 1 : undefined;
+      gb = usage ? 1 : undefined;
       assumption = 'an AWS service\'s own logs (Postgres errors and slow queries, cache slow log...): about 1 GiB/month';
     }
     return resource(id, type, [
@@ -42,20 +42,20 @@ export const logGroup = handler({
 });
 
 /** Metrics an alarm evaluates: one, or each MetricStat of a metric-math alarm; anomaly bands count three. */
-export function alarmMetrics(t: CfnTemplate, p: Record<string, any>): { metrics: number; highResolution: boolean } {
+export function alarmMetrics(template: CfnTemplate, properties: Record<string, any>): { metrics: number; highResolution: boolean } {
   const periods: number[] = [];
   let metrics = 0;
-  if (Array.isArray(p.Metrics)) {
-    for (const m of p.Metrics) {
-      if (m?.MetricStat) {
+  if (Array.isArray(properties.Metrics)) {
+    for (const metric of properties.Metrics) {
+      if (metric?.MetricStat) {
         metrics += 1;
-        periods.push(num(t, m.MetricStat.Period) ?? 60);
+        periods.push(num(template, metric.MetricStat.Period) ?? 60);
       }
-      if (typeof m?.Expression === 'string' && m.Expression.includes('ANOMALY_DETECTION_BAND')) metrics += 2;
+      if (typeof metric?.Expression === 'string' && metric.Expression.includes('ANOMALY_DETECTION_BAND')) metrics += 2;
     }
   } else {
     metrics = 1;
-    periods.push(num(t, p.Period) ?? 60);
+    periods.push(num(template, properties.Period) ?? 60);
   }
   return { metrics: Math.max(1, metrics), highResolution: periods.some((s) => s < 60) };
 }

@@ -10,31 +10,31 @@ import { handler, props, ServiceHandlers } from './types';
 
 export const dynamodbTable = handler({
   types: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'],
-  read(t, _id, r) {
-    const p = props(r);
-    const capacity = (throughput: any) => ({ rcu: num(t, throughput?.ReadCapacityUnits) ?? 0, wcu: num(t, throughput?.WriteCapacityUnits) ?? 0 });
-    const indexes = Array.isArray(p.GlobalSecondaryIndexes) ? p.GlobalSecondaryIndexes.map((g: any) => capacity(g?.ProvisionedThroughput)) : [];
-    const table = capacity(p.ProvisionedThroughput);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const capacity = (throughput: any) => ({ rcu: num(template, throughput?.ReadCapacityUnits) ?? 0, wcu: num(template, throughput?.WriteCapacityUnits) ?? 0 });
+    const indexes = Array.isArray(properties.GlobalSecondaryIndexes) ? properties.GlobalSecondaryIndexes.map((g: any) => capacity(g?.ProvisionedThroughput)) : [];
+    const table = capacity(properties.ProvisionedThroughput);
     return {
-      onDemand: (str(t, p.BillingMode) ?? 'PROVISIONED') === 'PAY_PER_REQUEST',
+      onDemand: (str(template, properties.BillingMode) ?? 'PROVISIONED') === 'PAY_PER_REQUEST',
       rcu: table.rcu + indexes.reduce((s: number, i: { rcu: number }) => s + i.rcu, 0),
       wcu: table.wcu + indexes.reduce((s: number, i: { wcu: number }) => s + i.wcu, 0),
-      pointInTimeRecovery: bool(t, p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) ?? false,
+      pointInTimeRecovery: bool(template, properties.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled) ?? false,
     };
   },
   price(ctx, id, type, spec) {
-    const p = ctx.catalog.dynamodb(ctx.region);
+    const prices = ctx.catalog.dynamodb(ctx.region);
     const unknown = 'the workload profile does not describe this table\'s data or requests: unit price shown, nothing counted';
-    const perUse = (name: string, unit: string, price: typeof p.storagePerGbMonth): CostComponent =>
+    const perUse = (name: string, unit: string, price: typeof prices.storagePerGbMonth): CostComponent =>
       component({ name, unit, quantity: null, price: price.usd, usageBased: true, priceSource: sourceOf(price), assumption: unknown });
     const lines: CostComponent[] = spec.onDemand
-      ? [perUse('Read request units (on-demand)', 'requests', p.onDemandReadRequest), perUse('Write request units (on-demand)', 'requests', p.onDemandWriteRequest)]
+      ? [perUse('Read request units (on-demand)', 'requests', prices.onDemandReadRequest), perUse('Write request units (on-demand)', 'requests', prices.onDemandWriteRequest)]
       : [
-          priced(`Provisioned read capacity (${spec.rcu} RCU)`, 'RCU-hours', spec.rcu * HOURS_PER_MONTH, p.provisionedRcuHourly, 'table and global secondary indexes, at their provisioned floor'),
-          priced(`Provisioned write capacity (${spec.wcu} WCU)`, 'WCU-hours', spec.wcu * HOURS_PER_MONTH, p.provisionedWcuHourly, 'table and global secondary indexes, at their provisioned floor'),
+          priced(`Provisioned read capacity (${spec.rcu} RCU)`, 'RCU-hours', spec.rcu * HOURS_PER_MONTH, prices.provisionedRcuHourly, 'table and global secondary indexes, at their provisioned floor'),
+          priced(`Provisioned write capacity (${spec.wcu} WCU)`, 'WCU-hours', spec.wcu * HOURS_PER_MONTH, prices.provisionedWcuHourly, 'table and global secondary indexes, at their provisioned floor'),
         ];
-    lines.push(perUse('Storage (Standard table class)', 'GB-months', p.storagePerGbMonth));
-    if (spec.pointInTimeRecovery) lines.push(perUse('Point-in-time recovery', 'GB-months', p.pitrPerGbMonth));
+    lines.push(perUse('Storage (Standard table class)', 'GB-months', prices.storagePerGbMonth));
+    if (spec.pointInTimeRecovery) lines.push(perUse('Point-in-time recovery', 'GB-months', prices.pitrPerGbMonth));
     return resource(id, type, lines, spec.onDemand ? 'on-demand capacity: billed per request' : 'the 25 free RCU/WCU and 25 GB of the free tier are not applied');
   },
 });

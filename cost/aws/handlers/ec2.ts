@@ -21,21 +21,21 @@ export function blockDevices(template: CfnTemplate, mappings: unknown): BlockDev
   if (!Array.isArray(mappings)) return undefined;
   return mappings
     .filter((m) => m?.Ebs && !m.NoDevice)
-    .map((m) => ({
-      sizeGiB: num(template, m.Ebs.VolumeSize) ?? 8,
-      type: str(template, m.Ebs.VolumeType) ?? 'gp2',
-      iops: num(template, m.Ebs.Iops),
-      throughput: num(template, m.Ebs.Throughput),
+    .map((mapping) => ({
+      sizeGiB: num(template, mapping.Ebs.VolumeSize) ?? 8,
+      type: str(template, mapping.Ebs.VolumeType) ?? 'gp2',
+      iops: num(template, mapping.Ebs.Iops),
+      throughput: num(template, mapping.Ebs.Throughput),
     }));
 }
 
 /** The launch template data a resource points to (LaunchTemplate.LaunchTemplateId/Name → the template's resource). */
 function launchTemplateData(template: CfnTemplate, spec: unknown): Record<string, any> | undefined {
   if (!spec || typeof spec !== 'object') return undefined;
-  const s = spec as Record<string, unknown>;
-  const byRef = referencedResource(template, [s.LaunchTemplateId, s.LaunchTemplateName], ['AWS::EC2::LaunchTemplate']);
+  const specFields = spec as Record<string, unknown>;
+  const byRef = referencedResource(template, [specFields.LaunchTemplateId, specFields.LaunchTemplateName], ['AWS::EC2::LaunchTemplate']);
   if (byRef) return byRef.resource.Properties?.LaunchTemplateData ?? {};
-  const name = str(template, s.LaunchTemplateName);
+  const name = str(template, specFields.LaunchTemplateName);
   const byName = Object.values(template.Resources ?? {}).find((r) => r.Type === 'AWS::EC2::LaunchTemplate' && r.Properties?.LaunchTemplateName === name);
   return byName?.Properties?.LaunchTemplateData;
 }
@@ -43,45 +43,45 @@ function launchTemplateData(template: CfnTemplate, spec: unknown): Record<string
 // --- pricing -----------------------------------------------------------------------------------------------
 
 /** EBS storage, IOPS and throughput components of one volume (× count). */
-export function ebsLines(ctx: AwsContext, label: string, v: BlockDevice, count = 1): CostComponent[] {
-  const p = ctx.catalog.ebs(ctx.region);
+export function ebsLines(ctx: AwsContext, label: string, device: BlockDevice, count = 1): CostComponent[] {
+  const ebsPrices = ctx.catalog.ebs(ctx.region);
   const each = count > 1 ? ` × ${count}` : '';
-  switch (v.type) {
+  switch (device.type) {
     case 'gp3': {
-      const lines = [priced(`${label} storage (gp3, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.gp3PerGbMonth)];
-      if ((v.iops ?? 3000) > 3000) lines.push(priced(`${label} provisioned IOPS above 3,000 (gp3)`, 'IOPS-months', (v.iops! - 3000) * count, p.gp3IopsPerMonth));
-      if ((v.throughput ?? 125) > 125) lines.push(priced(`${label} throughput above 125 MiB/s (gp3)`, 'MiBps-months', (v.throughput! - 125) * count, p.gp3ThroughputPerMibpsMonth));
+      const lines = [priced(`${label} storage (gp3, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.gp3PerGbMonth)];
+      if ((device.iops ?? 3000) > 3000) lines.push(priced(`${label} provisioned IOPS above 3,000 (gp3)`, 'IOPS-months', (device.iops! - 3000) * count, ebsPrices.gp3IopsPerMonth));
+      if ((device.throughput ?? 125) > 125) lines.push(priced(`${label} throughput above 125 MiB/s (gp3)`, 'MiBps-months', (device.throughput! - 125) * count, ebsPrices.gp3ThroughputPerMibpsMonth));
       return lines;
     }
     case 'gp2':
-      return [priced(`${label} storage (gp2, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.gp2PerGbMonth)];
+      return [priced(`${label} storage (gp2, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.gp2PerGbMonth)];
     case 'io1':
       return [
-        priced(`${label} storage (io1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.io1PerGbMonth),
-        priced(`${label} provisioned IOPS (io1)`, 'IOPS-months', (v.iops ?? 0) * count, p.io1IopsPerMonth),
+        priced(`${label} storage (io1, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.io1PerGbMonth),
+        priced(`${label} provisioned IOPS (io1)`, 'IOPS-months', (device.iops ?? 0) * count, ebsPrices.io1IopsPerMonth),
       ];
     case 'io2':
       return [
-        priced(`${label} storage (io2, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.io2PerGbMonth),
+        priced(`${label} storage (io2, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.io2PerGbMonth),
         priced(
           `${label} provisioned IOPS (io2)`,
           'IOPS-months',
-          (v.iops ?? 0) * count,
-          p.io2IopsPerMonth,
-          `every IOPS at the first-tier rate: the price map lists cheaper tiers ($${p.io2IopsTier2PerMonth.usd}, $${p.io2IopsTier3PerMonth.usd}) without where they begin, so above the first tier this is an upper bound`,
+          (device.iops ?? 0) * count,
+          ebsPrices.io2IopsPerMonth,
+          `every IOPS at the first-tier rate: the price map lists cheaper tiers ($${ebsPrices.io2IopsTier2PerMonth.usd}, $${ebsPrices.io2IopsTier3PerMonth.usd}) without where they begin, so above the first tier this is an upper bound`,
         ),
       ];
     case 'standard':
       return [
-        priced(`${label} storage (magnetic, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.standardPerGbMonth),
-        usageLine(`${label} I/O requests (magnetic)`, '1M requests', undefined, p.standardPerMillionIo, ''),
+        priced(`${label} storage (magnetic, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.standardPerGbMonth),
+        usageLine(`${label} I/O requests (magnetic)`, '1M requests', undefined, ebsPrices.standardPerMillionIo, ''),
       ];
     case 'st1':
-      return [priced(`${label} storage (st1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.st1PerGbMonth)];
+      return [priced(`${label} storage (st1, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.st1PerGbMonth)];
     case 'sc1':
-      return [priced(`${label} storage (sc1, ${v.sizeGiB} GiB${each})`, 'GB-months', v.sizeGiB * count, p.sc1PerGbMonth)];
+      return [priced(`${label} storage (sc1, ${device.sizeGiB} GiB${each})`, 'GB-months', device.sizeGiB * count, ebsPrices.sc1PerGbMonth)];
     default:
-      return [unpricedComponent(`${label} storage (${v.type}, ${v.sizeGiB} GiB)`, 'GB-months', `no ${v.type} volume price in the catalog`)];
+      return [unpricedComponent(`${label} storage (${device.type}, ${device.sizeGiB} GiB)`, 'GB-months', `no ${device.type} volume price in the catalog`)];
   }
 }
 
@@ -133,16 +133,16 @@ function publicIpv4Line(ctx: AwsContext): CostComponent[] {
 
 export const ec2Instance = handler({
   types: ['AWS::EC2::Instance'],
-  read(t, _id, r) {
-    const p = props(r);
-    const lt = launchTemplateData(t, p.LaunchTemplate);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const lt = launchTemplateData(template, properties.LaunchTemplate);
     return {
       // An instance without a type (and no launch template giving one) launches as m1.small, CloudFormation's default.
-      instanceType: str(t, p.InstanceType ?? lt?.InstanceType) ?? (p.InstanceType === undefined && !lt?.InstanceType ? 'm1.small' : undefined),
-      tenancy: str(t, p.Tenancy ?? lt?.Placement?.Tenancy),
-      devices: blockDevices(t, p.BlockDeviceMappings ?? lt?.BlockDeviceMappings),
-      detailedMonitoring: (bool(t, p.Monitoring) ?? bool(t, lt?.Monitoring?.Enabled)) === true,
-      publicIp: (p.NetworkInterfaces ?? []).some((n: any) => bool(t, n?.AssociatePublicIpAddress)),
+      instanceType: str(template, properties.InstanceType ?? lt?.InstanceType) ?? (properties.InstanceType === undefined && !lt?.InstanceType ? 'm1.small' : undefined),
+      tenancy: str(template, properties.Tenancy ?? lt?.Placement?.Tenancy),
+      devices: blockDevices(template, properties.BlockDeviceMappings ?? lt?.BlockDeviceMappings),
+      detailedMonitoring: (bool(template, properties.Monitoring) ?? bool(template, lt?.Monitoring?.Enabled)) === true,
+      publicIp: (properties.NetworkInterfaces ?? []).some((n: any) => bool(template, n?.AssociatePublicIpAddress)),
     };
   },
   price(ctx, id, type, spec) {
@@ -158,32 +158,32 @@ export const ec2Instance = handler({
 
 export const autoScalingGroup = handler({
   types: ['AWS::AutoScaling::AutoScalingGroup'],
-  read(t, _id, r) {
-    const p = props(r);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
     let instanceType: string | undefined;
     let data: Record<string, any> | undefined;
-    if (p.LaunchTemplate) data = launchTemplateData(t, p.LaunchTemplate);
-    const mixed = p.MixedInstancesPolicy?.LaunchTemplate;
+    if (properties.LaunchTemplate) data = launchTemplateData(template, properties.LaunchTemplate);
+    const mixed = properties.MixedInstancesPolicy?.LaunchTemplate;
     if (mixed) {
-      data = launchTemplateData(t, mixed.LaunchTemplateSpecification);
-      instanceType = str(t, mixed.Overrides?.[0]?.InstanceType);
+      data = launchTemplateData(template, mixed.LaunchTemplateSpecification);
+      instanceType = str(template, mixed.Overrides?.[0]?.InstanceType);
     }
-    let monitoring = bool(t, data?.Monitoring?.Enabled) ?? false;
-    let devices = blockDevices(t, data?.BlockDeviceMappings);
-    if (p.LaunchConfigurationName) {
-      const lc = referencedResource(t, p.LaunchConfigurationName, ['AWS::AutoScaling::LaunchConfiguration'])?.resource.Properties;
+    let monitoring = bool(template, data?.Monitoring?.Enabled) ?? false;
+    let devices = blockDevices(template, data?.BlockDeviceMappings);
+    if (properties.LaunchConfigurationName) {
+      const lc = referencedResource(template, properties.LaunchConfigurationName, ['AWS::AutoScaling::LaunchConfiguration'])?.resource.Properties;
       data = lc;
-      devices = blockDevices(t, lc?.BlockDeviceMappings);
-      monitoring = bool(t, lc?.InstanceMonitoring) ?? true; // launch configurations default to detailed monitoring
+      devices = blockDevices(template, lc?.BlockDeviceMappings);
+      monitoring = bool(template, lc?.InstanceMonitoring) ?? true; // launch configurations default to detailed monitoring
     }
-    instanceType ??= str(t, data?.InstanceType);
+    instanceType ??= str(template, data?.InstanceType);
     return {
-      min: num(t, p.MinSize),
-      desired: num(t, p.DesiredCapacity),
+      min: num(template, properties.MinSize),
+      desired: num(template, properties.DesiredCapacity),
       instanceType,
       devices,
       detailedMonitoring: monitoring,
-      mixedDistribution: p.MixedInstancesPolicy?.InstancesDistribution !== undefined,
+      mixedDistribution: properties.MixedInstancesPolicy?.InstancesDistribution !== undefined,
     };
   },
   price(ctx, id, type, spec) {
@@ -192,11 +192,11 @@ export const autoScalingGroup = handler({
     if (min === undefined) return resource(id, type, [unpricedComponent('Instance usage', 'hours', 'MinSize is not a literal in the template')]);
     const lines = instanceLines(ctx, spec.instanceType, capacity, 'Instance');
     const devices = spec.devices;
-    for (const [i, d] of (devices?.length ? devices : [{ sizeGiB: 8, type: 'gp3' }]).entries()) {
+    for (const [index, device] of (devices?.length ? devices : [{ sizeGiB: 8, type: 'gp3' }]).entries()) {
       const assumed = !devices?.length;
       lines.push(
         ...lookup('Root volume', 'GB-months', () =>
-          ebsLines(ctx, i === 0 ? 'Root volume' : `Block device ${i + 1}`, d, capacity).map((c) => (assumed ? { ...c, assumption: 'no block device mapping: the AMI default, assumed 8 GiB gp3' } : c)),
+          ebsLines(ctx, index === 0 ? 'Root volume' : `Block device ${index + 1}`, device, capacity).map((c) => (assumed ? { ...c, assumption: 'no block device mapping: the AMI default, assumed 8 GiB gp3' } : c)),
         ),
       );
     }
@@ -213,20 +213,20 @@ export const autoScalingGroup = handler({
 
 export const ebsVolume = handler({
   types: ['AWS::EC2::Volume'],
-  read(t, _id, r) {
-    const p = props(r);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
     return {
-      size: num(t, p.Size),
-      fromSnapshot: Boolean(p.SnapshotId),
-      volumeType: str(t, p.VolumeType) ?? 'gp2',
-      iops: num(t, p.Iops),
-      throughput: num(t, p.Throughput),
+      size: num(template, properties.Size),
+      fromSnapshot: Boolean(properties.SnapshotId),
+      volumeType: str(template, properties.VolumeType) ?? 'gp2',
+      iops: num(template, properties.Iops),
+      throughput: num(template, properties.Throughput),
     };
   },
   price(ctx, id, type, spec) {
     if (spec.size === undefined) return resource(id, type, [unpricedComponent('Storage', 'GB-months', spec.fromSnapshot ? 'size comes from the snapshot' : 'Size is not a literal')]);
-    const v: BlockDevice = { sizeGiB: spec.size, type: spec.volumeType, iops: spec.iops, throughput: spec.throughput };
-    return resource(id, type, lookup('Storage', 'GB-months', () => ebsLines(ctx, 'Volume', v)));
+    const device: BlockDevice = { sizeGiB: spec.size, type: spec.volumeType, iops: spec.iops, throughput: spec.throughput };
+    return resource(id, type, lookup('Storage', 'GB-months', () => ebsLines(ctx, 'Volume', device)));
   },
 });
 

@@ -11,18 +11,18 @@ import { handler, props, ServiceHandlers } from './types';
 
 export const ecsService_ = handler({
   types: ['AWS::ECS::Service'],
-  read(t, _id, r) {
-    const p = props(r);
-    const strategy = Array.isArray(p.CapacityProviderStrategy) ? p.CapacityProviderStrategy.map((s: any) => str(t, s?.CapacityProvider)) : [];
-    const launchType = str(t, p.LaunchType) ?? (strategy.some((s: string | undefined) => s?.startsWith('FARGATE')) ? 'FARGATE' : strategy.length ? 'EC2' : 'EC2');
-    const task = referencedResource(t, p.TaskDefinition, ['AWS::ECS::TaskDefinition'])?.resource.Properties ?? {};
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const strategy = Array.isArray(properties.CapacityProviderStrategy) ? properties.CapacityProviderStrategy.map((s: any) => str(template, s?.CapacityProvider)) : [];
+    const launchType = str(template, properties.LaunchType) ?? (strategy.some((s: string | undefined) => s?.startsWith('FARGATE')) ? 'FARGATE' : strategy.length ? 'EC2' : 'EC2');
+    const task = referencedResource(template, properties.TaskDefinition, ['AWS::ECS::TaskDefinition'])?.resource.Properties ?? {};
     return {
       launchType,
       spot: strategy.includes('FARGATE_SPOT'),
-      desiredCount: num(t, p.DesiredCount) ?? 1,
-      cpuUnits: num(t, task.Cpu),
-      memoryMiB: num(t, task.Memory),
-      arm: str(t, task.RuntimePlatform?.CpuArchitecture) === 'ARM64',
+      desiredCount: num(template, properties.DesiredCount) ?? 1,
+      cpuUnits: num(template, task.Cpu),
+      memoryMiB: num(template, task.Memory),
+      arm: str(template, task.RuntimePlatform?.CpuArchitecture) === 'ARM64',
     };
   },
   price(ctx, id, type, spec) {

@@ -8,11 +8,11 @@ import { handler, props, ServiceHandlers } from './types';
 
 export const eksCluster = handler({
   types: ['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'],
-  read(t, _id, r) {
-    const p = props(r);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
     // Custom::AWSCDK-EKS-Cluster carries the cluster's settings under Config.
-    const config = p.Config ?? p;
-    return { version: str(t, config.Version), supportType: str(t, config.UpgradePolicy?.SupportType) };
+    const config = properties.Config ?? properties;
+    return { version: str(template, config.Version), supportType: str(template, config.UpgradePolicy?.SupportType) };
   },
   price: (ctx, id, type, spec) => resource(id, type, [priced('EKS cluster (control plane)', 'hours', HOURS_PER_MONTH, ctx.catalog.eksClusterHourly(ctx.region)), ...extendedSupport(ctx, spec)]),
 });
@@ -40,14 +40,14 @@ function extendedSupport(ctx: AwsContext, spec: { version?: string; supportType?
 
 export const eksNodegroup = handler({
   types: ['AWS::EKS::Nodegroup'],
-  read(t, _id, r) {
-    const p = props(r);
-    const min = num(t, p.ScalingConfig?.MinSize) ?? 1;
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const min = num(template, properties.ScalingConfig?.MinSize) ?? 1;
     return {
       min,
-      desired: num(t, p.ScalingConfig?.DesiredSize) ?? min,
-      instanceType: str(t, p.InstanceTypes?.[0]) ?? 't3.medium',
-      diskGiB: num(t, p.DiskSize) ?? 20,
+      desired: num(template, properties.ScalingConfig?.DesiredSize) ?? min,
+      instanceType: str(template, properties.InstanceTypes?.[0]) ?? 't3.medium',
+      diskGiB: num(template, properties.DiskSize) ?? 20,
     };
   },
   price(ctx, id, type, spec) {

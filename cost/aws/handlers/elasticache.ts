@@ -31,15 +31,15 @@ function nodeLines(ctx: AwsContext, nodeType: string, engine: Engine, nodes: num
 
 export const cacheReplicationGroup = handler({
   types: ['AWS::ElastiCache::ReplicationGroup'],
-  read(t, _id, r) {
-    const p = props(r);
-    let nodes = num(t, p.NumCacheClusters);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    let nodes = num(template, properties.NumCacheClusters);
     if (nodes === undefined) {
-      const groups = num(t, p.NumNodeGroups) ?? listLength(p.NodeGroupConfiguration) ?? 1;
-      const replicas = num(t, p.ReplicasPerNodeGroup) ?? num(t, p.NodeGroupConfiguration?.[0]?.ReplicaCount) ?? 0;
+      const groups = num(template, properties.NumNodeGroups) ?? listLength(properties.NodeGroupConfiguration) ?? 1;
+      const replicas = num(template, properties.ReplicasPerNodeGroup) ?? num(template, properties.NodeGroupConfiguration?.[0]?.ReplicaCount) ?? 0;
       nodes = groups * (replicas + 1);
     }
-    return { nodeType: str(t, p.CacheNodeType), engine: (str(t, p.Engine) ?? 'redis').toLowerCase() as Engine, nodes };
+    return { nodeType: str(template, properties.CacheNodeType), engine: (str(template, properties.Engine) ?? 'redis').toLowerCase() as Engine, nodes };
   },
   price(ctx, id, type, { nodeType, engine, nodes }) {
     if (!nodeType) return resource(id, type, [unpricedComponent('Cache nodes', 'hours', 'CacheNodeType is not a literal')]);
@@ -49,9 +49,9 @@ export const cacheReplicationGroup = handler({
 
 export const cacheCluster = handler({
   types: ['AWS::ElastiCache::CacheCluster'],
-  read(t, _id, r) {
-    const p = props(r);
-    return { nodeType: str(t, p.CacheNodeType), engine: (str(t, p.Engine) ?? 'redis').toLowerCase() as Engine, nodes: num(t, p.NumCacheNodes) ?? 1 };
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    return { nodeType: str(template, properties.CacheNodeType), engine: (str(template, properties.Engine) ?? 'redis').toLowerCase() as Engine, nodes: num(template, properties.NumCacheNodes) ?? 1 };
   },
   price(ctx, id, type, { nodeType, engine, nodes }) {
     if (!nodeType) return resource(id, type, [unpricedComponent('Cache nodes', 'hours', 'CacheNodeType is not a literal')]);

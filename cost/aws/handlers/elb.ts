@@ -6,29 +6,29 @@ import { handler, props, ServiceHandlers } from './types';
 
 /** ALB capacity units from the request rate and bytes: the largest of the billed dimensions, per hour. */
 export function albLcus(ctx: AwsContext): { lcus: number; assumption: string } {
-  const u = ctx.usage!;
+  const usage = ctx.usage!;
   const requestsPerConnection = 10;
-  const newConnections = u.averageRequestsPerSecond / requestsPerConnection / 25;
-  const activeConnections = (u.averageRequestsPerSecond / requestsPerConnection) * 60 / 3000;
-  const gbPerHour = (u.averageRequestsPerSecond * 3600 * (u.responseKiB + 1)) / 1024 ** 2;
+  const newConnections = usage.averageRequestsPerSecond / requestsPerConnection / 25;
+  const activeConnections = (usage.averageRequestsPerSecond / requestsPerConnection) * 60 / 3000;
+  const gbPerHour = (usage.averageRequestsPerSecond * 3600 * (usage.responseKiB + 1)) / 1024 ** 2;
   const lcus = Math.max(newConnections, activeConnections, gbPerHour);
   const bound = lcus === gbPerHour ? 'processed bytes' : lcus === newConnections ? 'new connections' : 'active connections';
   return {
     lcus,
     assumption:
-      `${u.averageRequestsPerSecond} req/s on average × ${u.responseKiB + 1} KiB (response + request) = ${gbPerHour.toFixed(1)} GB/h ⇒ ${lcus.toFixed(1)} LCU (${bound} is the largest dimension; ` +
+      `${usage.averageRequestsPerSecond} req/s on average × ${usage.responseKiB + 1} KiB (response + request) = ${gbPerHour.toFixed(1)} GB/h ⇒ ${lcus.toFixed(1)} LCU (${bound} is the largest dimension; ` +
       `${requestsPerConnection} requests per connection, connections last a minute, ≤ 10 listener rules)`,
   };
 }
 
 export const loadBalancerV2 = handler({
   types: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
-  read(t, _id, r) {
-    const p = props(r);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
     return {
-      lbType: str(t, p.Type) ?? 'application',
-      internetFacing: (str(t, p.Scheme) ?? 'internet-facing') === 'internet-facing',
-      subnets: listLength(p.Subnets) ?? listLength(p.SubnetMappings),
+      lbType: str(template, properties.Type) ?? 'application',
+      internetFacing: (str(template, properties.Scheme) ?? 'internet-facing') === 'internet-facing',
+      subnets: listLength(properties.Subnets) ?? listLength(properties.SubnetMappings),
     };
   },
   price(ctx, id, type, spec) {
@@ -68,17 +68,17 @@ export const loadBalancerV2 = handler({
 
 /** GB a front load balancer processes in a month: requests × (response + 1 KiB of request). */
 function processedGbPerMonth(ctx: AwsContext): { gb: number; assumption: string } {
-  const u = ctx.usage!;
-  const gbPerHour = (u.averageRequestsPerSecond * 3600 * (u.responseKiB + 1)) / 1024 ** 2;
-  return { gb: gbPerHour * HOURS_PER_MONTH, assumption: `${u.averageRequestsPerSecond} req/s on average × ${u.responseKiB + 1} KiB (response + request) = ${gbPerHour.toFixed(1)} GB/h` };
+  const usage = ctx.usage!;
+  const gbPerHour = (usage.averageRequestsPerSecond * 3600 * (usage.responseKiB + 1)) / 1024 ** 2;
+  return { gb: gbPerHour * HOURS_PER_MONTH, assumption: `${usage.averageRequestsPerSecond} req/s on average × ${usage.responseKiB + 1} KiB (response + request) = ${gbPerHour.toFixed(1)} GB/h` };
 }
 
 /** Classic Load Balancer: an hourly charge plus each GB it processes (no capacity units). */
 export const classicLoadBalancer = handler({
   types: ['AWS::ElasticLoadBalancing::LoadBalancer'],
-  read(t, _id, r) {
-    const p = props(r);
-    return { internetFacing: (str(t, p.Scheme) ?? 'internet-facing') === 'internet-facing', zones: listLength(p.Subnets) ?? listLength(p.AvailabilityZones) };
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    return { internetFacing: (str(template, properties.Scheme) ?? 'internet-facing') === 'internet-facing', zones: listLength(properties.Subnets) ?? listLength(properties.AvailabilityZones) };
   },
   price(ctx, id, type, spec) {
     let note: string | undefined;

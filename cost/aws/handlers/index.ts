@@ -62,16 +62,16 @@ function registry(): {
     if (out.serviceOf[type]) throw new Error(`${type} is declared by both ${out.serviceOf[type]} and ${service}`);
     out.serviceOf[type] = service;
   };
-  for (const s of SERVICES) {
-    for (const h of s.handlers) {
-      for (const type of h.types) {
-        claim(type, s.service);
-        out.handlers[type] = h;
+  for (const service of SERVICES) {
+    for (const handler of service.handlers) {
+      for (const type of handler.types) {
+        claim(type, service.service);
+        out.handlers[type] = handler;
       }
     }
-    for (const [type, reason] of Object.entries(s.free ?? {})) (claim(type, s.service), (out.free[type] = reason));
-    for (const [type, reason] of Object.entries(s.payPerUse ?? {})) (claim(type, s.service), (out.payPerUse[type] = reason));
-    for (const [type, reason] of Object.entries(s.notPriced ?? {})) (claim(type, s.service), (out.notPriced[type] = reason));
+    for (const [type, reason] of Object.entries(service.free ?? {})) (claim(type, service.service), (out.free[type] = reason));
+    for (const [type, reason] of Object.entries(service.payPerUse ?? {})) (claim(type, service.service), (out.payPerUse[type] = reason));
+    for (const [type, reason] of Object.entries(service.notPriced ?? {})) (claim(type, service.service), (out.notPriced[type] = reason));
   }
   return out;
 }

@@ -10,15 +10,15 @@ import { handler, props, ServiceHandlers } from './types';
 
 export const lambdaFunction = handler({
   types: ['AWS::Lambda::Function'],
-  read(t, _id, r) {
-    const p = props(r);
-    const architectures = Array.isArray(p.Architectures) ? p.Architectures.map((a: unknown) => str(t, a)) : [];
-    return { arm: architectures.includes('arm64'), memoryMiB: num(t, p.MemorySize) ?? 128 };
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const architectures = Array.isArray(properties.Architectures) ? properties.Architectures.map((a: unknown) => str(template, a)) : [];
+    return { arm: architectures.includes('arm64'), memoryMiB: num(template, properties.MemorySize) ?? 128 };
   },
   price(ctx, id, type, { arm, memoryMiB }): PricedResource {
-    const p = ctx.catalog.lambda(ctx.region);
-    const request = arm ? p.requestArm : p.requestX86;
-    const duration = arm ? p.gbSecondArm : p.gbSecondX86;
+    const prices = ctx.catalog.lambda(ctx.region);
+    const request = arm ? prices.requestArm : prices.requestX86;
+    const duration = arm ? prices.gbSecondArm : prices.gbSecondX86;
     const why = 'invocations are not part of the workload profile: unit price shown, nothing counted';
     const lines = [
       component({ name: `Requests (${arm ? 'Arm' : 'x86'})`, unit: 'requests', quantity: null, price: request.usd, usageBased: true, priceSource: sourceOf(request), assumption: why }),

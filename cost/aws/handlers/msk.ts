@@ -7,15 +7,15 @@ import { handler, props, ServiceHandlers } from './types';
 
 export const mskCluster = handler({
   types: ['AWS::MSK::Cluster'],
-  read(t, _id, r) {
-    const p = props(r);
-    const info = p.BrokerNodeGroupInfo ?? {};
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const info = properties.BrokerNodeGroupInfo ?? {};
     const throughput = info.StorageInfo?.EBSStorageInfo?.ProvisionedThroughput;
     return {
-      brokers: num(t, p.NumberOfBrokerNodes),
-      brokerType: str(t, info.InstanceType),
-      volumePerBrokerGiB: num(t, info.StorageInfo?.EBSStorageInfo?.VolumeSize) ?? 1000,
-      provisionedThroughputMBps: bool(t, throughput?.Enabled) ? (num(t, throughput.VolumeThroughput) ?? 0) : undefined,
+      brokers: num(template, properties.NumberOfBrokerNodes),
+      brokerType: str(template, info.InstanceType),
+      volumePerBrokerGiB: num(template, info.StorageInfo?.EBSStorageInfo?.VolumeSize) ?? 1000,
+      provisionedThroughputMBps: bool(template, throughput?.Enabled) ? (num(template, throughput.VolumeThroughput) ?? 0) : undefined,
     };
   },
   price(ctx, id, type, spec) {
@@ -23,13 +23,13 @@ export const mskCluster = handler({
     if (brokers === undefined || !brokerType) return resource(id, type, [unpricedComponent('Brokers', 'hours', 'NumberOfBrokerNodes or InstanceType is not a literal')]);
     const lines = lookup(`Brokers (${brokerType})`, 'hours', () => priced(`Broker instances (${brokerType} × ${brokers})`, 'hours', HOURS_PER_MONTH * brokers, ctx.catalog.mskBrokerHourly(ctx.region, brokerType), ctx.commitment ? `on-demand under the ${ctx.commitment} commitment: AWS sells no MSK reservations, and no Savings Plan rate for MSK is in the catalog` : undefined));
     const storage = ctx.catalog.mskStorage(ctx.region);
-    const u = ctx.usage;
+    const usage = ctx.usage;
     const replication = 3;
-    const retainedGiB = u ? (u.queueIngressMBps * u.queueRetentionHours * 3600 * replication) / 1024 : undefined;
-    const retainedText = u ? `${u.queueIngressMBps} MB/s × ${u.queueRetentionHours} h retention × replication factor ${replication} = ${gib(retainedGiB!)}` : '';
+    const retainedGiB = usage ? (usage.queueIngressMBps * usage.queueRetentionHours * 3600 * replication) / 1024 : undefined;
+    const retainedText = usage ? `${usage.queueIngressMBps} MB/s × ${usage.queueRetentionHours} h retention × replication factor ${replication} = ${gib(retainedGiB!)}` : '';
     if (brokerType.startsWith('express.')) {
       lines.push(usageLine('Storage (Express, used)', 'GB-months', retainedGiB, storage.expressStoragePerGbMonth ?? storage.perGbMonth, retainedText));
-      if (storage.expressDataInPerGb) lines.push(usageLine('Data written (Express)', 'GB', u ? (u.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024 : undefined, storage.expressDataInPerGb, u ? `${u.queueIngressMBps} MB/s of producer traffic` : ''));
+      if (storage.expressDataInPerGb) lines.push(usageLine('Data written (Express)', 'GB', usage ? (usage.queueIngressMBps * 3600 * HOURS_PER_MONTH) / 1024 : undefined, storage.expressDataInPerGb, usage ? `${usage.queueIngressMBps} MB/s of producer traffic` : ''));
     } else {
       const perBroker = spec.volumePerBrokerGiB;
       const provisioned = perBroker * brokers;

@@ -22,8 +22,8 @@ export const natGateway = handler({
   read: (t, _id, r) => ({ privateConnectivity: str(t, props(r).ConnectivityType) === 'private' }),
   price(ctx, id, type, spec) {
     const lines = lookup('NAT gateway', 'hours', () => {
-      const p = ctx.catalog.natGateway(ctx.region);
-      const out = [priced('NAT gateway', 'hours', HOURS_PER_MONTH, p.hourly)];
+      const natPrices = ctx.catalog.natGateway(ctx.region);
+      const out = [priced('NAT gateway', 'hours', HOURS_PER_MONTH, natPrices.hourly)];
       if (!spec.privateConnectivity) {
         const nats = Math.max(1, ctx.roles.natGateways.length);
         const gb = ctx.usage ? (ctx.usage.egressGiBPerMonth * ctx.natShareOfEgress) / nats : undefined;
@@ -32,7 +32,7 @@ export const natGateway = handler({
             'Data processed',
             'GB',
             gb,
-            p.perGbProcessed,
+            natPrices.perGbProcessed,
             `private subnets' outbound calls (third-party APIs, webhooks, image and package pulls) ≈ ${Math.round(ctx.natShareOfEgress * 100)}% of the ${gib(ctx.usage?.egressGiBPerMonth ?? 0)} internet egress, split over ${nats} NAT gateway(s); responses to users leave through the load balancer`,
           ),
         );
@@ -45,12 +45,12 @@ export const natGateway = handler({
 
 export const vpcEndpoint = handler({
   types: ['AWS::EC2::VPCEndpoint'],
-  read(t, _id, r) {
-    const p = props(r);
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
     return {
-      endpointType: str(t, p.VpcEndpointType) ?? 'Gateway',
-      subnets: listLength(p.SubnetIds),
-      service: str(t, p.ServiceName) ?? (JSON.stringify(p.ServiceName ?? '').match(/\.([a-z0-9-]+)"?\]?\]?$/)?.[1] ?? 'service'),
+      endpointType: str(template, properties.VpcEndpointType) ?? 'Gateway',
+      subnets: listLength(properties.SubnetIds),
+      service: str(template, properties.ServiceName) ?? (JSON.stringify(properties.ServiceName ?? '').match(/\.([a-z0-9-]+)"?\]?\]?$/)?.[1] ?? 'service'),
     };
   },
   price(ctx, id, type, spec) {

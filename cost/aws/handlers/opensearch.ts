@@ -11,21 +11,21 @@ import { handler, props, ServiceHandlers } from './types';
 /** gp3 baseline per volume, above which IOPS and throughput are provisioned (and billed). */
 const GP3_BASELINE = { iops: 3000, throughputMiBps: 125 };
 
-export function readDomain(t: CfnTemplate, p: Record<string, any>) {
-  const cluster: Record<string, unknown> = p.ClusterConfig ?? p.ElasticsearchClusterConfig ?? {};
-  const ebs: Record<string, unknown> = p.EBSOptions ?? {};
-  const masters = bool(t, cluster.DedicatedMasterEnabled) ?? false;
+export function readDomain(template: CfnTemplate, properties: Record<string, any>) {
+  const cluster: Record<string, unknown> = properties.ClusterConfig ?? properties.ElasticsearchClusterConfig ?? {};
+  const ebs: Record<string, unknown> = properties.EBSOptions ?? {};
+  const masters = bool(template, cluster.DedicatedMasterEnabled) ?? false;
   return {
-    dataType: str(t, cluster.InstanceType),
-    dataCount: num(t, cluster.InstanceCount) ?? 1,
-    masterType: masters ? str(t, cluster.DedicatedMasterType) : undefined,
-    masterCount: masters ? num(t, cluster.DedicatedMasterCount) : 0,
-    warm: bool(t, cluster.WarmEnabled) ?? false,
-    ebsEnabled: bool(t, ebs.EBSEnabled) ?? false,
-    volumeType: str(t, ebs.VolumeType) ?? 'gp2',
-    volumeGiB: num(t, ebs.VolumeSize),
-    iops: num(t, ebs.Iops),
-    throughput: num(t, ebs.Throughput),
+    dataType: str(template, cluster.InstanceType),
+    dataCount: num(template, cluster.InstanceCount) ?? 1,
+    masterType: masters ? str(template, cluster.DedicatedMasterType) : undefined,
+    masterCount: masters ? num(template, cluster.DedicatedMasterCount) : 0,
+    warm: bool(template, cluster.WarmEnabled) ?? false,
+    ebsEnabled: bool(template, ebs.EBSEnabled) ?? false,
+    volumeType: str(template, ebs.VolumeType) ?? 'gp2',
+    volumeGiB: num(template, ebs.VolumeSize),
+    iops: num(template, ebs.Iops),
+    throughput: num(template, ebs.Throughput),
   };
 }
 

@@ -21,7 +21,7 @@ const PRICED_ENGINES: Record<string, { key: RdsEngine; label: string }> = {
 };
 
 function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType: string, size: number, iops?: number, throughput?: number, engine: RdsEngine = 'postgres'): CostComponent[] {
-  const s = ctx.catalog.rdsStorage(ctx.region, deployment, engine);
+  const storagePrices = ctx.catalog.rdsStorage(ctx.region, deployment, engine);
   const copies = deployment === 'multi-az' ? ' (both copies, Multi-AZ)' : '';
   const need = (price: Price | undefined, what: string): Price => {
     if (!price) throw new Error(`no RDS ${what} price for ${deployment} in ${ctx.region}`);
@@ -30,17 +30,17 @@ function rdsStorageLines(ctx: AwsContext, deployment: RdsDeployment, storageType
   switch (storageType) {
     case 'gp3': {
       const base = rdsGp3Baseline(size);
-      const lines = [priced(`Storage (gp3, ${size} GiB)${copies}`, 'GB-months', size, need(s.gp3PerGbMonth, 'gp3 storage'))];
-      if (iops !== undefined && iops > base.iops) lines.push(priced(`Provisioned IOPS above the ${count(base.iops)} baseline (gp3)`, 'IOPS-months', iops - base.iops, need(s.gp3IopsPerMonth, 'gp3 IOPS')));
-      if (throughput !== undefined && throughput > base.throughput) lines.push(priced(`Throughput above ${base.throughput} MiB/s (gp3)`, 'MBps-months', throughput - base.throughput, need(s.gp3ThroughputPerMbpsMonth, 'gp3 throughput')));
+      const lines = [priced(`Storage (gp3, ${size} GiB)${copies}`, 'GB-months', size, need(storagePrices.gp3PerGbMonth, 'gp3 storage'))];
+      if (iops !== undefined && iops > base.iops) lines.push(priced(`Provisioned IOPS above the ${count(base.iops)} baseline (gp3)`, 'IOPS-months', iops - base.iops, need(storagePrices.gp3IopsPerMonth, 'gp3 IOPS')));
+      if (throughput !== undefined && throughput > base.throughput) lines.push(priced(`Throughput above ${base.throughput} MiB/s (gp3)`, 'MBps-months', throughput - base.throughput, need(storagePrices.gp3ThroughputPerMbpsMonth, 'gp3 throughput')));
       return lines;
     }
     case 'gp2':
-      return [priced(`Storage (gp2, ${size} GiB)${copies}`, 'GB-months', size, need(s.gp2PerGbMonth, 'gp2 storage'))];
+      return [priced(`Storage (gp2, ${size} GiB)${copies}`, 'GB-months', size, need(storagePrices.gp2PerGbMonth, 'gp2 storage'))];
     case 'io1':
       return [
-        priced(`Storage (io1, ${size} GiB)${copies}`, 'GB-months', size, need(s.io1PerGbMonth, 'io1 storage')),
-        priced('Provisioned IOPS (io1)', 'IOPS-months', iops ?? 0, need(s.io1IopsPerMonth, 'io1 IOPS')),
+        priced(`Storage (io1, ${size} GiB)${copies}`, 'GB-months', size, need(storagePrices.io1PerGbMonth, 'io1 storage')),
+        priced('Provisioned IOPS (io1)', 'IOPS-months', iops ?? 0, need(storagePrices.io1IopsPerMonth, 'io1 IOPS')),
       ];
     default:
       return [unpricedComponent(`Storage (${storageType}, ${size} GiB)`, 'GB-months', `no RDS ${storageType} storage price in the catalog`)];
@@ -80,25 +80,25 @@ function extendedSupportLines(ctx: AwsContext, engine: RdsEngine, instanceClass:
 
 export const rdsInstance = handler({
   types: ['AWS::RDS::DBInstance'],
-  read(t, _id, r) {
-    const p = props(r);
-    const source = p.SourceDBInstanceIdentifier ? referencedResource(t, p.SourceDBInstanceIdentifier, ['AWS::RDS::DBInstance']) : undefined;
+  read(template, _id, cfnResource) {
+    const properties = props(cfnResource);
+    const source = properties.SourceDBInstanceIdentifier ? referencedResource(template, properties.SourceDBInstanceIdentifier, ['AWS::RDS::DBInstance']) : undefined;
     const sourceProps = source?.resource.Properties ?? {};
-    const isReplica = p.SourceDBInstanceIdentifier !== undefined;
+    const isReplica = properties.SourceDBInstanceIdentifier !== undefined;
     return {
-      instanceClass: str(t, p.DBInstanceClass),
-      engine: (str(t, p.Engine) ?? str(t, sourceProps.Engine) ?? (p.DBClusterIdentifier ? 'aurora' : 'unknown')).toLowerCase(),
+      instanceClass: str(template, properties.DBInstanceClass),
+      engine: (str(template, properties.Engine) ?? str(template, sourceProps.Engine) ?? (properties.DBClusterIdentifier ? 'aurora' : 'unknown')).toLowerCase(),
       isReplica,
       sourceId: source?.id,
-      multiAz: bool(t, p.MultiAZ) ?? false,
-      storageGiB: num(t, p.AllocatedStorage) ?? num(t, sourceProps.AllocatedStorage),
-      storageType: str(t, p.StorageType) ?? (p.Iops !== undefined ? 'io1' : isReplica ? (str(t, sourceProps.StorageType) ?? 'gp2') : 'gp2'),
-      iops: num(t, p.Iops) ?? (isReplica ? num(t, sourceProps.Iops) : undefined),
-      throughput: num(t, p.StorageThroughput),
-      backupRetentionDays: num(t, p.BackupRetentionPeriod) ?? (isReplica ? 0 : 1),
-      engineVersion: str(t, p.EngineVersion) ?? (isReplica ? str(t, sourceProps.EngineVersion) : undefined),
-      extendedSupportDisabled: str(t, p.EngineLifecycleSupport) === 'open-source-rds-extended-support-disabled',
-      aurora: p.DBClusterIdentifier !== undefined ? readAuroraInstance(t, p, (str(t, p.Engine) ?? 'aurora').toLowerCase()) : undefined,
+      multiAz: bool(template, properties.MultiAZ) ?? false,
+      storageGiB: num(template, properties.AllocatedStorage) ?? num(template, sourceProps.AllocatedStorage),
+      storageType: str(template, properties.StorageType) ?? (properties.Iops !== undefined ? 'io1' : isReplica ? (str(template, sourceProps.StorageType) ?? 'gp2') : 'gp2'),
+      iops: num(template, properties.Iops) ?? (isReplica ? num(template, sourceProps.Iops) : undefined),
+      throughput: num(template, properties.StorageThroughput),
+      backupRetentionDays: num(template, properties.BackupRetentionPeriod) ?? (isReplica ? 0 : 1),
+      engineVersion: str(template, properties.EngineVersion) ?? (isReplica ? str(template, sourceProps.EngineVersion) : undefined),
+      extendedSupportDisabled: str(template, properties.EngineLifecycleSupport) === 'open-source-rds-extended-support-disabled',
+      aurora: properties.DBClusterIdentifier !== undefined ? readAuroraInstance(template, properties, (str(template, properties.Engine) ?? 'aurora').toLowerCase()) : undefined,
     };
   },
   price(ctx, id, type, spec) {
@@ -131,10 +131,10 @@ export const rdsInstance = handler({
         ...lookup('Backup storage', 'GB-months', () => {
           const price = ctx.catalog.rdsStorage(ctx.region, deployment, priced_.key).backupPerGbMonth;
           if (!ctx.usage) return usageLine('Backup storage beyond the free allowance', 'GB-months', undefined, price, '');
-          const u = ctx.usage;
+          const usage = ctx.usage;
           const primaries = Math.max(1, ctx.roles.databases.primaries);
-          const data = u.datasetGiB / primaries;
-          const daily = u.writeGiBPerMonth / primaries / 30;
+          const data = usage.datasetGiB / primaries;
+          const daily = usage.writeGiBPerMonth / primaries / 30;
           const backup = data + daily * retention;
           return usageLine(
             'Backup storage beyond the free allowance',

@@ -31,10 +31,10 @@ export function readHealthCheck(checkType: string, config: Record<string, unknow
 
 export const healthCheck = handler({
   types: ['AWS::Route53::HealthCheck'],
-  read(t, _id, r) {
-    const config: Record<string, unknown> = props(r).HealthCheckConfig ?? {};
-    const checkType = str(t, config.Type) ?? 'HTTP';
-    return { checkType, ...readHealthCheck(checkType, config, num(t, config.RequestInterval), bool(t, config.MeasureLatency) ?? false) };
+  read(template, _id, cfnResource) {
+    const config: Record<string, unknown> = props(cfnResource).HealthCheckConfig ?? {};
+    const checkType = str(template, config.Type) ?? 'HTTP';
+    return { checkType, ...readHealthCheck(checkType, config, num(template, config.RequestInterval), bool(template, config.MeasureLatency) ?? false) };
   },
   price(ctx, id, type, { checkType, awsEndpoint, features }) {
     const lines = lookup('Health check', 'months', () => {

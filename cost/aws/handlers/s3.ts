@@ -30,20 +30,20 @@ export function expirationDays(rules: unknown, read: (value: unknown) => number 
 
 export const s3Bucket = handler({
   types: ['AWS::S3::Bucket'],
-  read(t, _id, r) {
+  read(template, _id, cfnResource) {
     return {
-      role: roleOf(t, r),
-      retentionDays: expirationDays(props(r).LifecycleConfiguration?.Rules, (v) => num(t, v), (v) => str(t, v)),
+      role: roleOf(template, cfnResource),
+      retentionDays: expirationDays(props(cfnResource).LifecycleConfiguration?.Rules, (v) => num(template, v), (v) => str(template, v)),
     };
   },
   price(ctx, id, type, { role, retentionDays }) {
     if (role !== RESOURCE_ROLES.accessLogs) return payPerUseResource(id, type, 'billed per GB stored and per request; the template does not say how much this bucket holds');
-    const u = ctx.usage;
+    const usage = ctx.usage;
     const monthsStored = retentionDays === undefined ? 12 : retentionDays / 30;
     const keptNote = retentionDays === undefined ? 'no expiration: 12 months of logs accumulated' : `kept ${retentionDays} days (lifecycle rule)`;
-    const writtenGiB = u ? (u.requestsPerMonth * ALB_ACCESS_LOG_LINE_BYTES) / 2 ** 30 : undefined;
+    const writtenGiB = usage ? (usage.requestsPerMonth * ALB_ACCESS_LOG_LINE_BYTES) / 2 ** 30 : undefined;
     const storedGiB = writtenGiB === undefined ? undefined : writtenGiB * monthsStored;
-    const nodes = u?.zones;
+    const nodes = usage?.zones;
     const puts = nodes === undefined ? undefined : nodes * ALB_LOG_FILES_PER_NODE_HOUR * HOURS_PER_MONTH;
     const lines = lookup('Access-log storage and requests', 'GB-months', () => {
       const s3 = ctx.catalog.s3Standard(ctx.region);

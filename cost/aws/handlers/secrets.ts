@@ -8,8 +8,8 @@ export const secret = handler({
   types: ['AWS::SecretsManager::Secret'],
   read: (_t, _id, r) => ({ replicas: listLength(props(r).ReplicaRegions) ?? 0 }),
   price(ctx, id, type, { replicas }) {
-    const p = ctx.catalog.secretsManager(ctx.region);
-    return resource(id, type, [priced(`Secret${replicas ? ` + ${replicas} replica(s)` : ''}`, 'months', 1 + replicas, p.perSecretMonth)], 'API calls ($0.05 per 10,000) are not modelled');
+    const prices = ctx.catalog.secretsManager(ctx.region);
+    return resource(id, type, [priced(`Secret${replicas ? ` + ${replicas} replica(s)` : ''}`, 'months', 1 + replicas, prices.perSecretMonth)], 'API calls ($0.05 per 10,000) are not modelled');
   },
 });
 

@@ -9,22 +9,22 @@ export const sqsQueue = handler({
   types: ['AWS::SQS::Queue'],
   read: (t, _id, r) => ({ fifo: bool(t, props(r).FifoQueue) ?? false }),
   price(ctx, id, type, { fifo }) {
-    const p = ctx.catalog.sqs(ctx.region);
-    const price = fifo ? p.fifoPerMillion : p.standardPerMillion;
+    const prices = ctx.catalog.sqs(ctx.region);
+    const price = fifo ? prices.fifoPerMillion : prices.standardPerMillion;
     if (ctx.roles.deadLetterQueues.has(id)) {
       return resource(id, type, [usageLine(`Requests (${fifo ? 'FIFO' : 'standard'})`, '1M requests', ctx.usage ? 0 : undefined, price, 'a dead-letter queue only sees the jobs that fail every retry: assumed none')]);
     }
-    const u = ctx.usage;
+    const usage = ctx.usage;
     const queues = Math.max(1, ctx.roles.workQueues.length);
-    const polls = u ? Math.max(u.minWorkers, 1) * (30 * 86400) / 20 : 0;
-    const requests = u ? (u.jobsPerMonth * 3) / queues + polls : undefined;
+    const polls = usage ? Math.max(usage.minWorkers, 1) * (30 * 86400) / 20 : 0;
+    const requests = usage ? (usage.jobsPerMonth * 3) / queues + polls : undefined;
     return resource(id, type, [
       usageLine(
         `Requests (${fifo ? 'FIFO' : 'standard'})`,
         '1M requests',
         requests === undefined ? undefined : requests / 1e6,
         price,
-        u ? `${count(u.jobsPerMonth)} jobs/month${queues > 1 ? ` over ${queues} queues` : ''} × 3 requests (send, receive, delete), unbatched, + ${count(polls)} long-poll receives (${Math.max(u.minWorkers, 1)} worker(s), one per 20 s)` : '',
+        usage ? `${count(usage.jobsPerMonth)} jobs/month${queues > 1 ? ` over ${queues} queues` : ''} × 3 requests (send, receive, delete), unbatched, + ${count(polls)} long-poll receives (${Math.max(usage.minWorkers, 1)} worker(s), one per 20 s)` : '',
       ),
     ]);
   },

@@ -84,9 +84,9 @@ export function gib(memory: unknown, context: string): number {
 }
 
 export function integer(value: unknown, context: string): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new FeedFormatError(context, `not a positive integer: "${String(value)}"`);
-  return n;
+  const numeric = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(numeric) || numeric <= 0) throw new FeedFormatError(context, `not a positive integer: "${String(value)}"`);
+  return numeric;
 }
 
 /** Checks that a feed is the one we expect (the manifest names its service and source file). */

@@ -43,8 +43,8 @@ export function parseCoroot(payload: unknown, region: AwsRegion, feedName: strin
     .sort((a, b) => a - b);
   if (starts[0] !== 0) throw new FeedFormatError(feedName, `${region} egress tiers do not start at 0 GB`);
   return {
-    internetEgressTiers: starts.map((start, i) => ({
-      upTo: i + 1 < starts.length ? starts[i + 1]! : null,
+    internetEgressTiers: starts.map((start, index) => ({
+      upTo: index + 1 < starts.length ? starts[index + 1]! : null,
       usd: fromFloat32(egress[String(start)]!),
     })),
     interAzIngressPerGb: fromFloat32(interAz.ingress_per_gb),

@@ -71,8 +71,8 @@ function rangeTiers(records: Record<string, PriceRecord>, pattern: RegExp, conte
 
 function contiguous(ranges: { from: number; upTo: number | null; usd: number }[], context: string): FeedTier[] {
   if (ranges.length === 0) throw new FeedFormatError(context, 'no tiers');
-  ranges.forEach((range, i) => {
-    const expectedFrom = i === 0 ? 0 : ranges[i - 1]!.upTo;
+  ranges.forEach((range, index) => {
+    const expectedFrom = index === 0 ? 0 : ranges[index - 1]!.upTo;
     if (range.from !== expectedFrom) throw new FeedFormatError(context, `tiers are not contiguous at ${range.from}`);
   });
   if (ranges[ranges.length - 1]!.upTo !== null) throw new FeedFormatError(context, 'last tier has an upper bound');
