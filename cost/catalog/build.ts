@@ -91,6 +91,11 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     sources[id] = record;
     return id;
   };
+  /** Parses one region of a feed and registers the feed as a source, dated as the feed states; returns both. */
+  const parseRegional = <Parsed extends { published: IsoDate }>(id: FeedId, region: AwsRegion, parse: RegionalParser<Parsed>): [Parsed, string] => {
+    const parsed = parse(feed(id), region, id);
+    return [parsed, useFeed(id, parsed.published)];
+  };
   const useListSource = (id: string): string => {
     const record = LIST_PRICE_SOURCES[id];
     if (!record) throw new Error(`list-prices.ts cites unknown source ${id}`);
@@ -130,8 +135,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
 
   for (const region of AWS_REGIONS) {
     const ec2FeedId = `ec2-${region}` as const satisfies FeedId;
-    const ec2Page = parseEc2PricingPage(feed(ec2FeedId), region, ec2FeedId);
-    const ec2PageSource = useFeed(ec2FeedId, ec2Page.published);
+    const [ec2Page, ec2PageSource] = parseRegional(ec2FeedId, region, parseEc2PricingPage);
     aws.ec2[region] =
       region === 'us-east-1'
         ? ec2FromFresherFeed(karpenter.prices[region] ?? {}, karpenterSource, ec2Page, ec2PageSource, 'karpenter')
@@ -150,8 +154,8 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       '3y': { source: useFeed('ec2-reserved-3y'), types: parseEc2Reserved(feed('ec2-reserved-3y'), region, '3y', 'ec2-reserved-3y') },
     };
 
-    const rdsReserved = parseRdsPostgresReserved(feed('rds-postgresql-reserved-1y'), region, 'rds-postgresql-reserved-1y');
-    aws.rdsPostgresReserved[region] = { '1y': { source: useFeed('rds-postgresql-reserved-1y', rdsReserved.published), classes: rdsReserved.classes } };
+    const [rdsReserved, rdsReservedSource] = parseRegional('rds-postgresql-reserved-1y', region, parseRdsPostgresReserved);
+    aws.rdsPostgresReserved[region] = { '1y': { source: rdsReservedSource, classes: rdsReserved.classes } };
     const cacheReserved = (term: '1y' | '3y') => {
       const id = `elasticache-reserved-${term}` as const;
       const parsed = parseElastiCacheReserved(feed(id), region, term, id);
@@ -183,8 +187,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
           }
         : {}),
     });
-    const rds = parseRdsPostgres(feed('rds-postgresql'), region, 'rds-postgresql');
-    aws.rdsPostgres[region] = rdsTable(rds, useFeed('rds-postgresql', rds.published));
+    aws.rdsPostgres[region] = rdsTable(...parseRegional('rds-postgresql', region, parseRdsPostgres));
     // PostgreSQL 13 left RDS standard support after the 2024-09-28 map: its us-east-1 bands come from a dated
     // list-price page; other regions stay without (not priced), never a us-east-1 stand-in.
     const extendedSupport = aws.rdsPostgres[region].extendedSupport;
@@ -192,12 +195,9 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       const listed = (key: 'rdsPostgres13ExtendedSupportYears1To2' | 'rdsPostgres13ExtendedSupportYear3'): CatalogPrice => ({ ...US_EAST_1_LIST_PRICES[key], source: useListSource(US_EAST_1_LIST_PRICES[key].source) });
       extendedSupport['13'] = { years1To2: listed('rdsPostgres13ExtendedSupportYears1To2'), year3: listed('rdsPostgres13ExtendedSupportYear3') };
     }
-    const mysql = parseRdsEngine(feed('rds-mysql'), region, 'rds-mysql', 'mysql');
-    aws.rdsMysql[region] = rdsTable(mysql, useFeed('rds-mysql', mysql.published));
-    const mariadb = parseRdsEngine(feed('rds-mariadb'), region, 'rds-mariadb', 'mariadb');
-    aws.rdsMariadb[region] = rdsTable(mariadb, useFeed('rds-mariadb', mariadb.published));
-    const search = parseOpenSearch(feed('opensearch'), region, 'opensearch');
-    const searchSource = useFeed('opensearch', search.published);
+    aws.rdsMysql[region] = rdsTable(...parseRegional('rds-mysql', region, (payload, feedRegion, id) => parseRdsEngine(payload, feedRegion, id, 'mysql')));
+    aws.rdsMariadb[region] = rdsTable(...parseRegional('rds-mariadb', region, (payload, feedRegion, id) => parseRdsEngine(payload, feedRegion, id, 'mariadb')));
+    const [search, searchSource] = parseRegional('opensearch', region, parseOpenSearch);
     aws.opensearch[region] = {
       source: searchSource,
       instances: search.instances,
@@ -206,11 +206,10 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
       magneticPerGbMonth: price(search.magneticPerGbMonth, 'GB-month', searchSource, '"EBS Volume Magnetic"'),
     };
 
-    const cache = parseElastiCache(feed('elasticache'), region, 'elasticache');
-    aws.elasticache[region] = { source: useFeed('elasticache', cache.published), nodes: cache.nodes };
+    const [cache, cacheSource] = parseRegional('elasticache', region, parseElastiCache);
+    aws.elasticache[region] = { source: cacheSource, nodes: cache.nodes };
 
-    const msk = parseMsk(feed('msk'), region, 'msk');
-    const mskSource = useFeed('msk', msk.published);
+    const [msk, mskSource] = parseRegional('msk', region, parseMsk);
     aws.msk[region] = dropUndefined({
       source: mskSource,
       brokers: msk.brokers,
@@ -223,6 +222,7 @@ export function buildCatalog(payloads: Partial<FeedPayloads>, origin: BuildOrigi
     aws.regional[region] = regionalPrices(region, {
       feed,
       useFeed,
+      parseRegional,
       useListSource,
       coroot,
       freeEgressTb: euCloudAws.freeEgressTb,
@@ -433,34 +433,29 @@ function rdsStorageRow(prices: RdsStoragePrices, source: string): RdsStorageRow 
   });
 }
 
+/** A parser of one region of a feed: (payload, region, feed id) -> the region's prices. */
+type RegionalParser<Parsed> = (payload: unknown, region: AwsRegion, id: FeedId) => Parsed;
+
 interface RegionalInputs {
   feed: (id: FeedId) => unknown;
   useFeed: (id: FeedId, stated?: IsoDate) => string;
+  parseRegional: <Parsed extends { published: IsoDate }>(id: FeedId, region: AwsRegion, parse: RegionalParser<Parsed>) => [Parsed, string];
   useListSource: (id: string) => string;
   coroot: unknown;
   freeEgressTb?: number;
 }
 
 function regionalPrices(region: AwsRegion, inputs: RegionalInputs): AwsRegionFlatPrices {
-  const { feed, useFeed, useListSource } = inputs;
-  const nat = parseNatGateway(feed('natgateway'), region, 'natgateway');
-  const natSource = useFeed('natgateway', nat.published);
-  const vpc = parseVpc(feed('vpc'), region, 'vpc');
-  const vpcSource = useFeed('vpc', vpc.published);
-  const eks = parseEks(feed('eks'), region, 'eks');
-  const eksSource = useFeed('eks', eks.published);
-  const cw = parseCloudWatch(feed('cloudwatch'), region, 'cloudwatch');
-  const cwSource = useFeed('cloudwatch', cw.published);
-  const ebs = parseEbs(feed('ebs'), region, 'ebs');
-  const ebsSource = useFeed('ebs', ebs.published);
-  const lambda = parseLambda(feed('lambda'), region, 'lambda');
-  const lambdaSource = useFeed('lambda', lambda.published);
-  const dynamodb = parseDynamoDb(feed('dynamodb'), region, 'dynamodb');
-  const dynamodbSource = useFeed('dynamodb', dynamodb.published);
-  const kms = parseKms(feed('kms'), region, 'kms');
-  const kmsSource = useFeed('kms', kms.published);
-  const s3 = parseS3(feed('s3'), region, 's3');
-  const s3Source = useFeed('s3', s3.published);
+  const { feed, useFeed, parseRegional, useListSource } = inputs;
+  const [nat, natSource] = parseRegional('natgateway', region, parseNatGateway);
+  const [vpc, vpcSource] = parseRegional('vpc', region, parseVpc);
+  const [eks, eksSource] = parseRegional('eks', region, parseEks);
+  const [cw, cwSource] = parseRegional('cloudwatch', region, parseCloudWatch);
+  const [ebs, ebsSource] = parseRegional('ebs', region, parseEbs);
+  const [lambda, lambdaSource] = parseRegional('lambda', region, parseLambda);
+  const [dynamodb, dynamodbSource] = parseRegional('dynamodb', region, parseDynamoDb);
+  const [kms, kmsSource] = parseRegional('kms', region, parseKms);
+  const [s3, s3Source] = parseRegional('s3', region, parseS3);
   const coroot = parseCoroot(inputs.coroot, region, 'coroot');
   const corootSource = useFeed('coroot');
 
