@@ -34,14 +34,14 @@ const adviceTimes: number[] = [];
 const pricingTimes: number[] = [];
 const totalTimes: number[] = [];
 let summary = '';
-for (let i = 0; i <= runs; i++) {
+for (let run = 0; run <= runs; run++) {
   const a0 = performance.now();
   const advice = advise(profile, { months, start });
   const a1 = performance.now();
   const priced = artifacts.map((s) => pricedStage(s.plan, s.template, s.objects, {}));
   const costs = pathCosts(advice, priced);
   const a2 = performance.now();
-  if (i === 0) {
+  if (run === 0) {
     summary = `${advice.months.length} months, fits today: ${advice.fitsToday ?? 'none'}, moves: ${advice.moves.map((m) => `${m.label} ${m.to ?? 'none'}`).join(', ')}; ${priced.length} stages × ${Object.keys(priced[0].bills).length} bills; break-even: ${costs.breakEven.map((b) => `${b.label} ${b.month ?? b.reason?.slice(0, 40)}`).join('; ')}`;
     continue; // the first run warms the module cache and the catalog
   }

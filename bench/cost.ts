@@ -33,14 +33,14 @@ const synthMs = performance.now() - t0;
 function pass(): { bills: number; ms: number } {
   const started = performance.now();
   let bills = 0;
-  const priced = stages.map((s) => {
-    const b = priceArtifacts(s.plan, s.template, s.objects);
+  const priced = stages.map((stage) => {
+    const bill = priceArtifacts(stage.plan, stage.template, stage.objects);
     bills += 3;
     for (const provider of ['ovh', 'scaleway'] as const) {
-      priceSelfHosted(s.objects, { provider, zones: s.plan.zones, usage: usageFromPlan(s.plan) });
+      priceSelfHosted(stage.objects, { provider, zones: stage.plan.zones, usage: usageFromPlan(stage.plan) });
       bills += 1;
     }
-    return b;
+    return bill;
   });
   diffStages(priced[2], priced[3]);
   return { bills, ms: performance.now() - started };
@@ -49,7 +49,7 @@ function pass(): { bills: number; ms: number } {
 clearCatalogCache();
 const cold = pass(); // includes reading and parsing the catalog
 const warm: number[] = [];
-for (let i = 0; i < runs; i++) warm.push(pass().ms);
+for (let run = 0; run < runs; run++) warm.push(pass().ms);
 
 const resources = stages.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length + s.objects.length, 0);
 process.stdout.write(`profile ${profile.name}: ${stages.length} stages, ${resources} CloudFormation resources + Kubernetes objects\n`);

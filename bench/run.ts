@@ -28,13 +28,13 @@ for (const stage of STAGE_NAMES) {
   const plan = computePlan(profile, stage);
   for (const target of TARGETS) {
     const times: number[] = [];
-    for (let i = 0; i <= runs; i++) {
-      const { result: r, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, out) : renderer.writeK8s(plan, out)));
+    for (let run = 0; run <= runs; run++) {
+      const { result: synthResult, printed } = captureConsole(() => (target === 'aws' ? renderer.writeAws(plan, out) : renderer.writeK8s(plan, out)));
       printed.forEach((m) => messages.add(withoutReportPath(m)));
-      if (i > 0) times.push(r.milliseconds);
+      if (run > 0) times.push(synthResult.milliseconds);
     }
-    const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(10);
-    process.stdout.write(`${stage.padEnd(16)}${target.padEnd(8)}${f(median(times))}${f(Math.min(...times))}${f(Math.max(...times))}\n`);
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(10);
+    process.stdout.write(`${stage.padEnd(16)}${target.padEnd(8)}${seconds(median(times))}${seconds(Math.min(...times))}${seconds(Math.max(...times))}\n`);
   }
 }
 
@@ -42,7 +42,7 @@ if (messages.size) process.stdout.write(`\nsynth printed (each message once):\n$
 
 // The command users run: a fresh process each time, as `npx cdk synth` does.
 const cold: number[] = [];
-for (let i = 0; i < Math.min(runs, 3); i++) {
+for (let run = 0; run < Math.min(runs, 3); run++) {
   const t0 = performance.now();
   execFileSync('npx', ['cdk', 'synth', '-q', '-c', 'stage=queue-pipeline', '-o', path.join(out, 'cdk.out')], { stdio: 'ignore' });
   cold.push(performance.now() - t0);

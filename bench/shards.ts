@@ -91,25 +91,25 @@ if (process.argv.includes('--one')) {
   const counts = arg('shards', '2,8,32,64').split(',').map(Number);
   const runs = Number(arg('runs', '3'));
   const nag = process.argv.includes('--nag');
-  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
   process.stdout.write(`sharded stage, AWS${nag ? ' with cdk-nag' : ' (no cdk-nag)'} and Kubernetes, median of ${runs} fresh processes per size (${new Date().toISOString()})\n`);
   process.stdout.write('shards  dataset GiB  load s  AWS wall s  AWS CPU s  AWS resources per stack (limit 500)  K8s wall s  K8s CPU s  K8s objects  peak RSS MiB\n');
-  for (const n of counts) {
+  for (const shardCount of counts) {
     const results: Run[] = [];
-    for (let i = 0; i < runs; i++) {
-      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', String(n), ...(nag ? ['--nag'] : [])], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+    for (let run = 0; run < runs; run++) {
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--one', String(shardCount), ...(nag ? ['--nag'] : [])], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
       const line = child.stdout.trim().split('\n').pop() ?? '';
       try {
         results.push(JSON.parse(line));
       } catch {
-        process.stdout.write(`${String(n).padStart(6)}  failed: ${(child.stderr || line).split('\n').slice(0, 3).join(' ')}\n`);
+        process.stdout.write(`${String(shardCount).padStart(6)}  failed: ${(child.stderr || line).split('\n').slice(0, 3).join(' ')}\n`);
       }
     }
     if (!results.length) continue;
     const mid = (pick: (r: Run) => number) => median(results.map(pick));
-    const r = results[0];
+    const first = results[0];
     process.stdout.write(
-      `${String(n).padStart(6)}  ${String(r.datasetGiB).padStart(11)}  ${s(mid((x) => x.loadMs)).padStart(6)}  ${s(mid((x) => x.awsMs)).padStart(10)}  ${s(mid((x) => x.awsCpuMs)).padStart(9)}  ${stacksText(r).padEnd(35)}  ${s(mid((x) => x.k8sMs)).padStart(10)}  ${s(mid((x) => x.k8sCpuMs)).padStart(9)}  ${String(r.k8sObjects).padStart(11)}  ${String(Math.round(mid((x) => x.peakRssMiB))).padStart(12)}\n`,
+      `${String(shardCount).padStart(6)}  ${String(first.datasetGiB).padStart(11)}  ${seconds(mid((x) => x.loadMs)).padStart(6)}  ${seconds(mid((x) => x.awsMs)).padStart(10)}  ${seconds(mid((x) => x.awsCpuMs)).padStart(9)}  ${stacksText(first).padEnd(35)}  ${seconds(mid((x) => x.k8sMs)).padStart(10)}  ${seconds(mid((x) => x.k8sCpuMs)).padStart(9)}  ${String(first.k8sObjects).padStart(11)}  ${String(Math.round(mid((x) => x.peakRssMiB))).padStart(12)}\n`,
     );
   }
 }

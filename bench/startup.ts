@@ -49,16 +49,16 @@ process.stdout.write(`${runs} runs each, ${os.cpus().length} CPUs, load average 
 // the same rounds (interleaved, so both see the same load), which is what stagekit itself costs.
 try {
   const medians = new Map<string, number>();
-  for (const c of cases) timed(c.args); // warm the file-system cache
+  for (const benchCase of cases) timed(benchCase.args); // warm the file-system cache
   const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  for (let round = 0; round < runs; round++) for (const c of cases) times.get(c.name)!.push(timed(c.args));
-  for (const c of cases) medians.set(c.name, median(times.get(c.name)!));
+  for (let round = 0; round < runs; round++) for (const benchCase of cases) times.get(benchCase.name)!.push(timed(benchCase.args));
+  for (const benchCase of cases) medians.set(benchCase.name, median(times.get(benchCase.name)!));
   const baseline = medians.get(cases[0].name)!;
-  for (const c of cases) {
-    const med = medians.get(c.name)!;
-    const verdict = c.goalMs === undefined ? '' : med <= c.goalMs ? `  goal ${c.goalMs} ms: met` : `  goal ${c.goalMs} ms: MISSED`;
-    const over = c === cases[0] ? '' : `  (+${(med - baseline).toFixed(0)} ms over node)`;
-    process.stdout.write(`${c.name.padEnd(34)} median ${med.toFixed(0).padStart(5)} ms  min ${Math.min(...times.get(c.name)!).toFixed(0).padStart(5)} ms${over}${verdict}\n`);
+  for (const benchCase of cases) {
+    const med = medians.get(benchCase.name)!;
+    const verdict = benchCase.goalMs === undefined ? '' : med <= benchCase.goalMs ? `  goal ${benchCase.goalMs} ms: met` : `  goal ${benchCase.goalMs} ms: MISSED`;
+    const over = benchCase === cases[0] ? '' : `  (+${(med - baseline).toFixed(0)} ms over node)`;
+    process.stdout.write(`${benchCase.name.padEnd(34)} median ${med.toFixed(0).padStart(5)} ms  min ${Math.min(...times.get(benchCase.name)!).toFixed(0).padStart(5)} ms${over}${verdict}\n`);
   }
   // The load at the end too: a figure is only as good as the quiet it was measured in.
   process.stdout.write(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);

@@ -6,13 +6,13 @@ import { Profile } from '../core/profile';
 export function arg(name: string, fallback: string): string;
 export function arg(name: string, fallback: undefined): string | undefined;
 export function arg(name: string, fallback: string | undefined): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
+  const flagIndex = process.argv.indexOf(`--${name}`);
+  return flagIndex > 0 ? process.argv[flagIndex + 1] : fallback;
 }
 
 export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 }
 
 

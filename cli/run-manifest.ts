@@ -92,10 +92,10 @@ export function checkOneRun(dir: string, artifacts: readonly string[], profile: 
 function groupBy(items: readonly string[], label: (item: string) => string, key: (item: string) => string): Map<string, { label: string; items: string[] }> {
   const groups = new Map<string, { label: string; items: string[] }>();
   for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k) ?? { label: label(item), items: [] };
+    const groupKey = key(item);
+    const group = groups.get(groupKey) ?? { label: label(item), items: [] };
     group.items.push(item);
-    groups.set(k, group);
+    groups.set(groupKey, group);
   }
   return groups;
 }

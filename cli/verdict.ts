@@ -16,8 +16,8 @@ export function capacityOf(plan: Plan): StageCapacity {
  */
 export function printCapacityVerdicts(plans: readonly Plan[], options: { quietWhenOk?: boolean } = {}): StageCapacity[] {
   const capacities = plans.map(capacityOf);
-  for (const [i, capacity] of capacities.entries()) {
-    const { ok, lines } = capacityVerdict(capacity, plans[i].profile);
+  for (const [index, capacity] of capacities.entries()) {
+    const { ok, lines } = capacityVerdict(capacity, plans[index].profile);
     if (ok) {
       if (!options.quietWhenOk) process.stdout.write(`${colors.dim(lines.join('\n'))}\n`);
     } else {

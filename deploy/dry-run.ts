@@ -28,10 +28,10 @@ export function awsDryRun(opts: DryRunCommon & { stackName: string; template: an
   const { plan } = opts;
   const resources = Object.entries<any>(opts.template.Resources ?? {});
   const byType = new Map<string, number>();
-  for (const [, r] of resources) byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
+  for (const [, resource] of resources) byType.set(resource.Type, (byType.get(resource.Type) ?? 0) + 1);
   const stateful = resources.filter(([, r]) => isStatefulResourceType(r.Type));
-  let n = 0;
-  const step = (text: string) => `  ${++n}. ${text}`;
+  let stepNumber = 0;
+  const step = (text: string) => `  ${++stepNumber}. ${text}`;
   return [
     `Dry run: deploy ${plan.stage} of ${plan.product} to AWS with the CDK toolkit (engine cdk). Nothing is contacted; no credentials are needed.`,
     '',
@@ -69,8 +69,8 @@ export function k8sDryRun(opts: DryRunCommon & { objects: KubeObject[]; kubectl:
   const apis = requiredApis(opts.objects);
   const operators = [...new Set(apis.map((a) => operatorCatalog().get(apiGroup(a.apiVersion))).filter((o) => o !== undefined).map((o) => `${o!.title} ${o!.version}`))];
   const secrets = secretsToGenerate(opts.objects);
-  let n = 0;
-  const step = (text: string, command?: readonly string[]) => `  ${++n}. ${text}${command ? `\n       $ ${cmd(command)}` : ''}`;
+  let stepNumber = 0;
+  const step = (text: string, command?: readonly string[]) => `  ${++stepNumber}. ${text}${command ? `\n       $ ${cmd(command)}` : ''}`;
   const lines = [
     `Dry run: deploy ${plan.stage} of ${plan.product} to Kubernetes with kubectl server-side apply (engine cdk). Nothing is contacted; no cluster is needed.`,
     '',
@@ -94,11 +94,11 @@ export function k8sDryRun(opts: DryRunCommon & { objects: KubeObject[]; kubectl:
   let secretsListed = false;
   for (const { phase, objects } of phases) {
     if (phase !== 'namespace' && !secretsListed) {
-      for (const s of secrets) lines.push(step(`Secret ${ns}/${s.name} (${s.purpose}): created with a random value if absent, never overwritten.`, ['create', '-f', '-']));
+      for (const secret of secrets) lines.push(step(`Secret ${ns}/${secret.name} (${secret.purpose}): created with a random value if absent, never overwritten.`, ['create', '-f', '-']));
       secretsListed = true;
     }
     lines.push(step(`Phase "${phase}": ${APPLY_PHASE_TITLES[phase]}`, [...APPLY_ARGS, '-o', 'json', '-f', '-']));
-    for (const o of objects) lines.push(`         ${describeObject(o)} (${o.apiVersion})`);
+    for (const kubeObject of objects) lines.push(`         ${describeObject(kubeObject)} (${kubeObject.apiVersion})`);
     if (phase === 'data' && objects.some(hasReadinessRule)) lines.push(step('Wait until the data services are ready before applying what connects to them (see Readiness).'));
   }
   if (!opts.until) lines.push(step(`Record this deploy: ConfigMap ${ns}/${RECORD_NAME} (stage, profile, gzipped manifest).`, [...APPLY_ARGS, '-f', '-']));
@@ -106,7 +106,7 @@ export function k8sDryRun(opts: DryRunCommon & { objects: KubeObject[]; kubectl:
   lines.push(`Readiness (timeout ${formatDuration(opts.timeoutMs)} for the whole deploy: exit 7 when it runs out)`);
   if (waited.length) {
     lines.push(step('Poll every 5 s until ready:', ['get', '-f', '-', '-o', 'json']));
-    for (const o of waited) lines.push(`         ${describeObject(o)}: ${readinessCriterion(o)}`);
+    for (const kubeObject of waited) lines.push(`         ${describeObject(kubeObject)}: ${readinessCriterion(kubeObject)}`);
   } else {
     lines.push('  nothing to wait for');
   }

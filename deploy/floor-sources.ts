@@ -21,30 +21,30 @@ export function sizesFromTemplate(template: any, product: string, stage: StageNa
   let kafka: { brokers?: number; storage?: number; zones?: number } = {};
   let publicSubnets = 0;
   for (const [id, resource] of Object.entries(resources)) {
-    const p = resource?.Properties ?? {};
+    const props = resource?.Properties ?? {};
     switch (resource?.Type) {
       case 'AWS::RDS::DBInstance': {
         const shard = SHARD_PRIMARY.exec(id);
-        if (shard && p.SourceDBInstanceIdentifier === undefined && Number(p.AllocatedStorage) > 0) shards[Number(shard[1])] = Number(p.AllocatedStorage);
+        if (shard && props.SourceDBInstanceIdentifier === undefined && Number(props.AllocatedStorage) > 0) shards[Number(shard[1])] = Number(props.AllocatedStorage);
         break;
       }
       case 'AWS::EC2::Volume':
-        if (id.startsWith('SingleServerDataVolume') && Number(p.Size) > 0) serverDataVolumeGiB = Number(p.Size);
+        if (id.startsWith('SingleServerDataVolume') && Number(props.Size) > 0) serverDataVolumeGiB = Number(props.Size);
         break;
       case 'AWS::ElastiCache::ReplicationGroup':
-        cache = { type: p.CacheNodeType, nodes: numberOr(p.NumCacheClusters), zones: Array.isArray(p.PreferredCacheClusterAZs) ? p.PreferredCacheClusterAZs.length : undefined };
+        cache = { type: props.CacheNodeType, nodes: numberOr(props.NumCacheClusters), zones: Array.isArray(props.PreferredCacheClusterAZs) ? props.PreferredCacheClusterAZs.length : undefined };
         break;
       case 'AWS::MSK::Cluster': {
-        const group = p.BrokerNodeGroupInfo ?? {};
+        const group = props.BrokerNodeGroupInfo ?? {};
         kafka = {
-          brokers: numberOr(p.NumberOfBrokerNodes),
+          brokers: numberOr(props.NumberOfBrokerNodes),
           storage: numberOr(group.StorageInfo?.EBSStorageInfo?.VolumeSize),
           zones: Array.isArray(group.ClientSubnets) ? group.ClientSubnets.length : undefined,
         };
         break;
       }
       case 'AWS::EC2::Subnet':
-        if ((p.Tags ?? []).some((t: any) => t?.Key === 'aws-cdk:subnet-type' && t?.Value === 'Public')) publicSubnets++;
+        if ((props.Tags ?? []).some((t: any) => t?.Key === 'aws-cdk:subnet-type' && t?.Value === 'Public')) publicSubnets++;
         break;
       default:
         break;
@@ -78,24 +78,24 @@ export function sizesFromObjects(objects: readonly KubeObject[], product: string
   let cache: { nodes?: number; storage?: number } = {};
   let kafka: { brokers?: number; storage?: number; partitions?: number } = {};
   let dlqPartitions: number | undefined;
-  for (const o of objects) {
-    const spec = o.spec ?? {};
-    const name = o.metadata?.name ?? '';
-    const group = o.apiVersion.split('/')[0];
-    if (o.kind === 'StatefulSet' && name === 'postgres') {
+  for (const kubeObject of objects) {
+    const spec = kubeObject.spec ?? {};
+    const name = kubeObject.metadata?.name ?? '';
+    const group = kubeObject.apiVersion.split('/')[0];
+    if (kubeObject.kind === 'StatefulSet' && name === 'postgres') {
       serverClaimTemplateGiB = gibibytes(spec.volumeClaimTemplates?.find((t: any) => t?.metadata?.name === 'data')?.spec?.resources?.requests?.storage);
-    } else if (o.kind === 'PersistentVolumeClaim' && name === 'data-postgres-0') {
-      serverClaimGiB = gibibytes(o.status?.capacity?.storage) ?? gibibytes(spec.resources?.requests?.storage);
-    } else if (o.kind === 'Cluster' && group === 'postgresql.cnpg.io') {
+    } else if (kubeObject.kind === 'PersistentVolumeClaim' && name === 'data-postgres-0') {
+      serverClaimGiB = gibibytes(kubeObject.status?.capacity?.storage) ?? gibibytes(spec.resources?.requests?.storage);
+    } else if (kubeObject.kind === 'Cluster' && group === 'postgresql.cnpg.io') {
       const shard = CNPG_SHARD.exec(name);
       const size = gibibytes(spec.storage?.size);
       if (shard && size) shards[Number(shard[1] ?? 0)] = size;
-    } else if (o.kind === 'RedisReplication' && name === 'cache') {
+    } else if (kubeObject.kind === 'RedisReplication' && name === 'cache') {
       cache = { nodes: numberOr(spec.clusterSize), storage: gibibytes(spec.storage?.volumeClaimTemplate?.spec?.resources?.requests?.storage) };
-    } else if (o.kind === 'KafkaNodePool' && (spec.roles ?? []).includes('broker')) {
+    } else if (kubeObject.kind === 'KafkaNodePool' && (spec.roles ?? []).includes('broker')) {
       const volume = spec.storage?.type === 'jbod' ? spec.storage.volumes?.find((v: any) => v?.id === 0) : spec.storage;
       kafka = { ...kafka, brokers: numberOr(spec.replicas), storage: gibibytes(volume?.size) };
-    } else if (o.kind === 'KafkaTopic' && group === 'kafka.strimzi.io') {
+    } else if (kubeObject.kind === 'KafkaTopic' && group === 'kafka.strimzi.io') {
       if (name.endsWith('-dlq')) dlqPartitions = numberOr(spec.partitions);
       else kafka = { ...kafka, partitions: numberOr(spec.partitions) };
     }
@@ -118,8 +118,8 @@ export function sizesFromObjects(objects: readonly KubeObject[], product: string
 }
 
 function numberOr(value: unknown): number | undefined {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  const numeric = typeof value === 'string' ? Number(value) : value;
+  return typeof numeric === 'number' && Number.isFinite(numeric) ? numeric : undefined;
 }
 
 function clean(sizes: DeployedSizes): DeployedSizes {

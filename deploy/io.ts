@@ -81,16 +81,16 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, clock: Clock,
 
 /** `90 s`, `12 min`, `1 h 5 min`. */
 export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
 
 /** Parses --timeout: `30s`, `10m`, `1h`, or a number of minutes. */
 export function parseTimeout(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(text.trim());
-  if (!m) throw new StopError(EXIT.usage, `--timeout ${JSON.stringify(text)}: expected a duration such as 90s, 15m or 1h.`);
-  const unit = (m[2] ?? 'm').toLowerCase();
-  return Number(m[1]) * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/i.exec(text.trim());
+  if (!match) throw new StopError(EXIT.usage, `--timeout ${JSON.stringify(text)}: expected a duration such as 90s, 15m or 1h.`);
+  const unit = (match[2] ?? 'm').toLowerCase();
+  return Number(match[1]) * (unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
 }

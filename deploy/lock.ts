@@ -46,7 +46,7 @@ export function readLock(file: string): LockFile | undefined {
     if (stat.size > MAX_LOCK_BYTES) throw new UsageError(`${file}: expected a lock file of at most ${MAX_LOCK_BYTES} bytes, got ${stat.size}`);
     const buffer = Buffer.alloc(MAX_LOCK_BYTES + 1);
     let length = 0;
-    for (let n = 1; n > 0 && length <= MAX_LOCK_BYTES; length += n) n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    for (let bytesRead = 1; bytesRead > 0 && length <= MAX_LOCK_BYTES; length += bytesRead) bytesRead = fs.readSync(fd, buffer, length, buffer.length - length, null);
     if (length > MAX_LOCK_BYTES) throw new UsageError(`${file}: expected a lock file of at most ${MAX_LOCK_BYTES} bytes, got more`);
     text = buffer.subarray(0, length).toString('utf8');
   } finally {
@@ -122,9 +122,9 @@ export function recordDeploy(file: string, target: Target, entry: LockEntry): Lo
     product: lock.product,
     _comment: 'Written by `stagekit deploy`: what is deployed. synth, plan, cost and deploy never plan below it. Commit it with the profile.',
     targets: Object.fromEntries(
-      Object.entries(lock.targets).map(([t, e]) => {
-        const { product: _p, stage: _s, ...rest } = e!.sizes;
-        return [t, { stage: e!.stage, deployedAt: e!.deployedAt, profile: e!.profile, sizes: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) }];
+      Object.entries(lock.targets).map(([targetName, lockEntry]) => {
+        const { product: _p, stage: _s, ...rest } = lockEntry!.sizes;
+        return [targetName, { stage: lockEntry!.stage, deployedAt: lockEntry!.deployedAt, profile: lockEntry!.profile, sizes: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) }];
       }),
     ),
   };

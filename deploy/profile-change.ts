@@ -114,8 +114,8 @@ export function profileEditRunbook(stage: StageName, target: Target, fromPlan: P
   const blocking = risks.filter(isBlocking);
   if (blocking.length === 0) notes.push('Same stage: a deploy applies this profile edit in place; no stateful resource is replaced, shrunk or changed where it cannot be.');
   else notes.push(`Refused (exit 3): ${blocking.length} change(s) would replace, shrink or reject a stateful resource. Nothing is deployed until they are resolved:`, ...blocking.map((r) => `${r.resource}: ${r.fix ?? r.reason}`));
-  for (const f of floors) notes.push(`Kept: ${f.replace(/^floor: /, '')}.`);
-  for (const w of toPlan.warnings.filter((w) => w.startsWith('zones:'))) notes.push(w.replace(/see the runbook$/, 'build the wider stack beside this one (a new product name), move the data with the stage runbooks, then switch traffic.'));
+  for (const floor of floors) notes.push(`Kept: ${floor.replace(/^floor: /, '')}.`);
+  for (const warning of toPlan.warnings.filter((w) => w.startsWith('zones:'))) notes.push(warning.replace(/see the runbook$/, 'build the wider stack beside this one (a new product name), move the data with the stage runbooks, then switch traffic.'));
   const grows = (a?: number, b?: number) => a !== undefined && b !== undefined && b > a;
   if (target === 'aws') {
     if (grows(fromPlan.database?.storageGiB, toPlan.database?.storageGiB)) {

@@ -23,26 +23,26 @@ export function formatTransition(report: TransitionReport, format: ReportFormat)
 const TIMING_TITLES: Record<StepTiming, string> = { before: 'Before the deploy', deploy: 'The deploy', after: 'After the deploy' };
 
 /** "split-tier → sharded", or for a profile edit "sharded: old.yaml → new.yaml". */
-function moveTitle(r: TransitionReport): string {
-  return r.fromProfileFile ? `${r.to}: profile ${r.fromProfileFile} \u2192 ${r.profileFile ?? 'the default profile'}` : `${r.from} \u2192 ${r.to}`;
+function moveTitle(report: TransitionReport): string {
+  return report.fromProfileFile ? `${report.to}: profile ${report.fromProfileFile} \u2192 ${report.profileFile ?? 'the default profile'}` : `${report.from} \u2192 ${report.to}`;
 }
 
-function transitionText(r: TransitionReport): string {
-  const out: string[] = [colors.bold(`${r.product}: ${moveTitle(r)}`), ''];
-  for (const t of r.targets) {
-    out.push(colors.bold(colors.cyan(`${TARGET_TITLES[t.target]} \u2014 ${t.scope}`)));
-    out.push(`  ${colors.green(`+${t.added.length} added`)}  ${colors.yellow(`~${t.changed.length + t.tagsOnly.length} changed`)}  ${colors.red(`-${t.removed.length} removed`)}  (${t.unchanged} unchanged)`);
+function transitionText(report: TransitionReport): string {
+  const out: string[] = [colors.bold(`${report.product}: ${moveTitle(report)}`), ''];
+  for (const target of report.targets) {
+    out.push(colors.bold(colors.cyan(`${TARGET_TITLES[target.target]} \u2014 ${target.scope}`)));
+    out.push(`  ${colors.green(`+${target.added.length} added`)}  ${colors.yellow(`~${target.changed.length + target.tagsOnly.length} changed`)}  ${colors.red(`-${target.removed.length} removed`)}  (${target.unchanged} unchanged)`);
     const rows = [
-      ...t.added.map((c) => [colors.green('+'), c.id, c.type, '']),
-      ...t.changed.map((c) => [colors.yellow('~'), c.id, c.type, c.detail ?? '']),
-      ...t.removed.map((c) => [colors.red('-'), c.id, c.type, '']),
-      ...(t.tagsOnly.length ? [[colors.dim('~'), tagsOnlyLine(t), '', colors.dim(t.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations')]] : []),
+      ...target.added.map((c) => [colors.green('+'), c.id, c.type, '']),
+      ...target.changed.map((c) => [colors.yellow('~'), c.id, c.type, c.detail ?? '']),
+      ...target.removed.map((c) => [colors.red('-'), c.id, c.type, '']),
+      ...(target.tagsOnly.length ? [[colors.dim('~'), tagsOnlyLine(target), '', colors.dim(target.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations')]] : []),
     ];
     if (rows.length > 0) out.push(indent(table(['', 'resource', 'type', 'change'], rows)));
-    out.push('', risksText(t.risks), '', costText(t.cost, r.from, r.to), '', runbookText(t.runbook), '');
+    out.push('', risksText(target.risks), '', costText(target.cost, report.from, report.to), '', runbookText(target.runbook), '');
   }
   out.push(
-    r.risky
+    report.risky
       ? colors.red(colors.bold('Risky move: a stateful resource would be replaced or destroyed, or a change would be rejected (exit code 3).'))
       : colors.green('No stateful resource is replaced or destroyed by this move.'),
   );
@@ -50,8 +50,8 @@ function transitionText(r: TransitionReport): string {
 }
 
 /** The one line all tag-only changes of a target collapse into: "69 resources: tags only". */
-export function tagsOnlyLine(t: TargetTransition): string {
-  return `${t.tagsOnly.length} ${t.target === 'aws' ? 'resources: tags only' : 'objects: labels only'}`;
+export function tagsOnlyLine(target: TargetTransition): string {
+  return `${target.tagsOnly.length} ${target.target === 'aws' ? 'resources: tags only' : 'objects: labels only'}`;
 }
 
 export function risksText(risks: readonly StatefulRisk[]): string {
@@ -79,12 +79,12 @@ export function runbookText(runbook: Runbook, only?: readonly StepTiming[]): str
   for (const leg of runbook.legs) {
     out.push(`  ${colors.bold(`Runbook ${leg.from} \u2192 ${leg.to}`)}${leg.dataWork ? colors.yellow(' (data work)') : ''}: ${leg.summary}`);
     out.push(`  downtime: ${leg.downtime}`);
-    let n = 0;
+    let stepNumber = 0;
     for (const timing of only ?? (['before', 'deploy', 'after'] as const)) {
       const steps = leg.steps.filter((s) => s.when === timing);
       if (steps.length === 0) continue;
       out.push(`  ${colors.underline(TIMING_TITLES[timing])}`);
-      for (const s of steps) out.push(...stepText(++n, s));
+      for (const step of steps) out.push(...stepText(++stepNumber, step));
     }
     if (!only) {
       out.push(`  ${colors.underline('Risks')}`, ...leg.risks.map((x) => `    - ${x}`));
@@ -94,9 +94,9 @@ export function runbookText(runbook: Runbook, only?: readonly StepTiming[]): str
   return out.join('\n');
 }
 
-function stepText(n: number, s: RunbookStep): string[] {
-  const lines = [`    ${n}. ${colors.bold(s.title)}${s.detail ? `: ${s.detail}` : ''}`];
-  for (const c of s.commands ?? []) lines.push(`         ${colors.dim('$')} ${c}`);
+function stepText(stepNumber: number, step: RunbookStep): string[] {
+  const lines = [`    ${stepNumber}. ${colors.bold(step.title)}${step.detail ? `: ${step.detail}` : ''}`];
+  for (const command of step.commands ?? []) lines.push(`         ${colors.dim('$')} ${command}`);
   return lines;
 }
 
@@ -110,47 +110,47 @@ function indent(text: string, by = '  '): string {
 // ---------------------------------------------------------------------------------------------
 // Markdown (pull-request comment)
 
-function transitionMarkdown(r: TransitionReport): string {
-  const out: string[] = [`## stagekit plan: \`${r.product}\` ${moveTitle(r)}`, ''];
-  const blocking = r.targets.flatMap((t) => t.risks.filter((k) => k.severity === 'data-loss' || k.severity === 'rejected'));
+function transitionMarkdown(report: TransitionReport): string {
+  const out: string[] = [`## stagekit plan: \`${report.product}\` ${moveTitle(report)}`, ''];
+  const blocking = report.targets.flatMap((t) => t.risks.filter((k) => k.severity === 'data-loss' || k.severity === 'rejected'));
   out.push(
     blocking.length > 0
       ? `> [!CAUTION]\n> **${blocking.length} stateful resource change(s) would lose data or be rejected.** Review them and the runbook before deploying; \`stagekit deploy\` refuses them without \`--allow-data-loss\`.`
       : '> [!NOTE]\n> No stateful resource is replaced or destroyed by this move.',
     '',
   );
-  for (const t of r.targets) out.push(...targetMarkdown(t, r));
-  if (r.profileFile) out.push(`<sub>profile: \`${r.profileFile}\`</sub>`, '');
+  for (const target of report.targets) out.push(...targetMarkdown(target, report));
+  if (report.profileFile) out.push(`<sub>profile: \`${report.profileFile}\`</sub>`, '');
   return `${out.join('\n')}\n`;
 }
 
-function targetMarkdown(t: TargetTransition, r: TransitionReport): string[] {
-  const out = [`### ${TARGET_TITLES[t.target]} \u2014 ${t.scope}`, '', `**+${t.added.length} added \u00b7 ~${t.changed.length + t.tagsOnly.length} changed \u00b7 \u2212${t.removed.length} removed** (${t.unchanged} unchanged)`, ''];
-  if (t.risks.length > 0) {
+function targetMarkdown(target: TargetTransition, report: TransitionReport): string[] {
+  const out = [`### ${TARGET_TITLES[target.target]} \u2014 ${target.scope}`, '', `**+${target.added.length} added \u00b7 ~${target.changed.length + target.tagsOnly.length} changed \u00b7 \u2212${target.removed.length} removed** (${target.unchanged} unchanged)`, ''];
+  if (target.risks.length > 0) {
     out.push('#### Stateful resources', '', '| | Resource | Type | Change | Why |', '|---|---|---|---|---|');
-    for (const k of t.risks) {
-      const icon = k.severity === 'data-loss' || k.severity === 'rejected' ? ':red_circle:' : k.severity === 'no-effect' || k.severity === 'possible-data-loss' ? ':warning:' : ':large_blue_circle:';
-      out.push(`| ${icon} **${severityLabel(k.severity)}** | \`${k.resource}\` | \`${k.resourceType}\` | ${k.change} | ${cell(k.reason)}${k.fix ? `<br>**Fix:** ${cell(k.fix)}` : ''} |`);
+    for (const risk of target.risks) {
+      const icon = risk.severity === 'data-loss' || risk.severity === 'rejected' ? ':red_circle:' : risk.severity === 'no-effect' || risk.severity === 'possible-data-loss' ? ':warning:' : ':large_blue_circle:';
+      out.push(`| ${icon} **${severityLabel(risk.severity)}** | \`${risk.resource}\` | \`${risk.resourceType}\` | ${risk.change} | ${cell(risk.reason)}${risk.fix ? `<br>**Fix:** ${cell(risk.fix)}` : ''} |`);
     }
     out.push('');
   } else {
     out.push('Stateful resources: none replaced, destroyed or removed.', '');
   }
-  const all = [...t.added.map((c) => ['+', c] as const), ...t.changed.map((c) => ['~', c] as const), ...t.removed.map((c) => ['\u2212', c] as const)];
-  if (all.length > 0 || t.tagsOnly.length > 0) {
+  const all = [...target.added.map((c) => ['+', c] as const), ...target.changed.map((c) => ['~', c] as const), ...target.removed.map((c) => ['\u2212', c] as const)];
+  if (all.length > 0 || target.tagsOnly.length > 0) {
     out.push('<details><summary>Resources</summary>', '', '| | Resource | Type | Change |', '|---|---|---|---|');
-    for (const [sign, c] of all) out.push(`| ${sign} | \`${c.id}\` | \`${c.type}\` | ${cell((c as ChangeLine).detail ?? '')} |`);
-    if (t.tagsOnly.length) out.push(`| ~ | ${tagsOnlyLine(t)} | | ${t.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations'} |`);
+    for (const [sign, change] of all) out.push(`| ${sign} | \`${change.id}\` | \`${change.type}\` | ${cell((change as ChangeLine).detail ?? '')} |`);
+    if (target.tagsOnly.length) out.push(`| ~ | ${tagsOnlyLine(target)} | | ${target.target === 'aws' ? 'Tags, updated in place' : 'labels or annotations'} |`);
     out.push('', '</details>', '');
   }
-  if (t.cost.status === 'priced') {
-    out.push('#### Monthly cost (USD)', '', `| Provider | ${r.from} | ${r.to} | Delta | |`, '|---|---:|---:|---:|---|');
-    for (const p of t.cost.providers) out.push(`| ${p.label} | ${formatUsd(p.fromMonthly)} | ${formatUsd(p.toMonthly)} | **${formatUsd(p.deltaMonthly, true)}** | ${p.notPriced ? `${p.notPriced} resource(s) not priced` : ''} |`);
-    out.push('', `<sub>${t.cost.catalogDate} Details: \`stagekit cost diff ${r.from} ${r.to}\`.</sub>`, '');
+  if (target.cost.status === 'priced') {
+    out.push('#### Monthly cost (USD)', '', `| Provider | ${report.from} | ${report.to} | Delta | |`, '|---|---:|---:|---:|---|');
+    for (const provider of target.cost.providers) out.push(`| ${provider.label} | ${formatUsd(provider.fromMonthly)} | ${formatUsd(provider.toMonthly)} | **${formatUsd(provider.deltaMonthly, true)}** | ${provider.notPriced ? `${provider.notPriced} resource(s) not priced` : ''} |`);
+    out.push('', `<sub>${target.cost.catalogDate} Details: \`stagekit cost diff ${report.from} ${report.to}\`.</sub>`, '');
   } else {
-    out.push(`Monthly cost: not available (${t.cost.reason}).`, '');
+    out.push(`Monthly cost: not available (${target.cost.reason}).`, '');
   }
-  out.push(...runbookMarkdown(t.runbook));
+  out.push(...runbookMarkdown(target.runbook));
   return out;
 }
 
@@ -164,14 +164,14 @@ function runbookMarkdown(runbook: Runbook): string[] {
 
 function legMarkdown(leg: RunbookLeg): string[] {
   const out = [`#### Runbook: ${leg.from} \u2192 ${leg.to}${leg.dataWork ? ' (data work)' : ''}`, '', leg.summary, '', `**Downtime:** ${leg.downtime}`, ''];
-  let n = 0;
+  let stepNumber = 0;
   for (const timing of ['before', 'deploy', 'after'] as const) {
     const steps = leg.steps.filter((s) => s.when === timing);
     if (steps.length === 0) continue;
     out.push(`**${TIMING_TITLES[timing]}**`, '');
-    for (const s of steps) {
-      out.push(`${++n}. **${s.title}**${s.detail ? ` \u2014 ${s.detail}` : ''}`);
-      if (s.commands?.length) out.push('   ```sh', ...s.commands.map((c) => `   ${c}`), '   ```');
+    for (const step of steps) {
+      out.push(`${++stepNumber}. **${step.title}**${step.detail ? ` \u2014 ${step.detail}` : ''}`);
+      if (step.commands?.length) out.push('   ```sh', ...step.commands.map((c) => `   ${c}`), '   ```');
     }
     out.push('');
   }

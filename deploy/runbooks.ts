@@ -75,13 +75,13 @@ export function runbookContext(
 export function transitionRunbook(from: StageName, to: StageName, target: RunbookTarget, ctx: RunbookContext): Runbook {
   stageByName(from);
   stageByName(to);
-  const a = STAGE_NAMES.indexOf(from);
-  const b = STAGE_NAMES.indexOf(to);
-  if (a === b) return { from, to, target, direction: 'none', legs: [], notes: ['Same stage: no data work. A deploy applies profile changes in place.'] };
-  const direction = b > a ? 'up' : 'down';
+  const fromIndex = STAGE_NAMES.indexOf(from);
+  const toIndex = STAGE_NAMES.indexOf(to);
+  if (fromIndex === toIndex) return { from, to, target, direction: 'none', legs: [], notes: ['Same stage: no data work. A deploy applies profile changes in place.'] };
+  const direction = toIndex > fromIndex ? 'up' : 'down';
   const legs: RunbookLeg[] = [];
   const step = direction === 'up' ? 1 : -1;
-  for (let i = a; i !== b; i += step) legs.push(neighbourLeg(STAGE_NAMES[i], STAGE_NAMES[i + step], target, ctx));
+  for (let index = fromIndex; index !== toIndex; index += step) legs.push(neighbourLeg(STAGE_NAMES[index], STAGE_NAMES[index + step], target, ctx));
   const notes: string[] = [];
   if (legs.length > 1) {
     notes.push(
@@ -230,12 +230,12 @@ const LEGS: Record<string, Partial<Record<RunbookTarget, (n: Names) => LegBody>>
   'sharded<queue-pipeline': { aws: (n) => queueToSharded(n, 'aws'), k8s: (n) => queueToSharded(n, 'k8s') },
 };
 
-function singleToSplitAws(n: Names): LegBody {
-  const [volume] = n.awsIds('single-server', 'AWS::EC2::Volume');
-  const [server] = n.awsIds('single-server', 'AWS::EC2::Instance');
-  const db = n.awsPrimary('split-tier');
-  const writer = n.shardMap('split-tier', 'aws')?.shards[0]?.writer ?? `$(aws rds describe-db-instances --region ${n.region} --db-instance-identifier ${db.identifier} --query 'DBInstances[0].Endpoint.Address' --output text)`;
-  const onServer = `aws ssm start-session --region ${n.region} --target $(${n.physicalId(server)})`;
+function singleToSplitAws(names: Names): LegBody {
+  const [volume] = names.awsIds('single-server', 'AWS::EC2::Volume');
+  const [server] = names.awsIds('single-server', 'AWS::EC2::Instance');
+  const db = names.awsPrimary('split-tier');
+  const writer = names.shardMap('split-tier', 'aws')?.shards[0]?.writer ?? `$(aws rds describe-db-instances --region ${names.region} --db-instance-identifier ${db.identifier} --query 'DBInstances[0].Endpoint.Address' --output text)`;
+  const onServer = `aws ssm start-session --region ${names.region} --target $(${names.physicalId(server)})`;
   return {
     summary:
       'Postgres moves from the single server\u2019s data volume to RDS (Multi-AZ) by logical replication, in two deploys: split-tier with ' +
@@ -247,7 +247,7 @@ function singleToSplitAws(n: Names): LegBody {
       {
         when: 'before',
         title: 'Rehearse',
-        detail: `Restore a snapshot of the data volume into a test Postgres 16 and time an initial table copy; check the app runs without Redis (split-tier has none: the cache returns with read-replicas). Without replication the fallback is dump and restore in a window of about ${n.dumpHours()}.`,
+        detail: `Restore a snapshot of the data volume into a test Postgres 16 and time an initial table copy; check the app runs without Redis (split-tier has none: the cache returns with read-replicas). Without replication the fallback is dump and restore in a window of about ${names.dumpHours()}.`,
       },
       { when: 'before', title: 'Lower the DNS TTL', detail: 'Set the TTL of the record pointing at the Elastic IP to 60 s a day ahead, so clients follow the switch to the load balancer quickly.' },
       {
@@ -264,15 +264,15 @@ function singleToSplitAws(n: Names): LegBody {
       {
         when: 'deploy',
         title: 'Deploy split-tier beside the running server',
-        detail: `Creates the VPC tiers, load balancer, app servers and RDS ${db.identifier} (${n.plan('split-tier').database?.instance.name ?? 'see plan'}, Multi-AZ); the server, its volume and Elastic IP stay as they are, and 5432 opens between the server and the database. DNS still points at the server, so users see no change.`,
-        commands: [n.deploy('split-tier', 'aws', ' --cdk-context keepSingleServer=true')],
+        detail: `Creates the VPC tiers, load balancer, app servers and RDS ${db.identifier} (${names.plan('split-tier').database?.instance.name ?? 'see plan'}, Multi-AZ); the server, its volume and Elastic IP stay as they are, and 5432 opens between the server and the database. DNS still points at the server, so users see no change.`,
+        commands: [names.deploy('split-tier', 'aws', ' --cdk-context keepSingleServer=true')],
       },
       {
         when: 'after',
         title: 'Copy the schema, then subscribe RDS to the server',
         detail: `Run from an app server (inside the VPC). RDS manages the password of ${db.user} in Secrets Manager. The initial copy runs while the server keeps serving; watch pg_stat_subscription until every table is in state r (ready).`,
         commands: [
-          `aws secretsmanager get-secret-value --region ${n.region} --secret-id $(aws rds describe-db-instances --region ${n.region} --db-instance-identifier ${db.identifier} --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text) --query SecretString --output text`,
+          `aws secretsmanager get-secret-value --region ${names.region} --secret-id $(aws rds describe-db-instances --region ${names.region} --db-instance-identifier ${db.identifier} --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text) --query SecretString --output text`,
           `pg_dump -h <server private IP> -U stagekit_replicator --schema-only --no-owner $DB | psql -h ${writer} -U ${db.user} -d ${db.database}`,
           `psql -h ${writer} -U ${db.user} -d ${db.database} -c "CREATE SUBSCRIPTION stagekit_move CONNECTION 'host=<server private IP> dbname=$DB user=stagekit_replicator password=...' PUBLICATION stagekit_move"`,
           `psql -h ${writer} -U ${db.user} -d ${db.database} -c "SELECT srrelid::regclass, srsubstate FROM pg_subscription_rel WHERE srsubstate <> 'r'"   # empty when the copy is done`,
@@ -293,7 +293,7 @@ function singleToSplitAws(n: Names): LegBody {
         when: 'after',
         title: 'Deploy split-tier again, without the option: the server goes, its data volume stays',
         detail: `Removes the server and its Elastic IP. The data volume (${volume}), its KMS key and the backup vault are retained, not deleted: keep them until the rollback window closes.`,
-        commands: [n.deploy('split-tier', 'aws'), `aws ec2 create-snapshot --region ${n.region} --volume-id $(${n.volumeByTags(volume)}) --description "${n.stack} after split-tier"`],
+        commands: [names.deploy('split-tier', 'aws'), `aws ec2 create-snapshot --region ${names.region} --volume-id $(${names.volumeByTags(volume)}) --description "${names.stack} after split-tier"`],
       },
     ],
     risks: [
@@ -301,69 +301,69 @@ function singleToSplitAws(n: Names): LegBody {
       'The server needs disk for the WAL its replication slot holds while RDS copies: watch the data disk alarm.',
       'Redis data (sessions, rate limits, anything queued in Redis) does not move: split-tier has no Redis.',
       'RDS rejects superuser-only objects (extensions outside the RDS allow-list, untrusted languages); the rehearsal shows them.',
-      `The old volume keeps costing gp3 storage (${n.plan('single-server').server?.dataVolumeGiB ?? '?'} GiB) until you delete it.`,
+      `The old volume keeps costing gp3 storage (${names.plan('single-server').server?.dataVolumeGiB ?? '?'} GiB) until you delete it.`,
     ],
     rollback: [
       'Before the cut-over: drop the subscription and deploy single-server again; nothing has moved.',
       'After the cut-over, before the second deploy: point DNS back at the Elastic IP and start the app on the server; writes made on RDS since the switch must be copied back (pg_dump from RDS, restore on the server) or are lost.',
-      `After the second deploy: adopt the retained volume back into the stack: \`npx cdk import -c stage=single-server --resource-mapping mapping.json\` with {"${volume}": {"VolumeId": "$VOL"}}, then \`${n.deploy('single-server', 'aws', ' --allow-data-loss')}\` (it removes RDS, which keeps a final snapshot; deletion protection makes CloudFormation leave it in place until you disable it). Rehearse this in a test account.`,
+      `After the second deploy: adopt the retained volume back into the stack: \`npx cdk import -c stage=single-server --resource-mapping mapping.json\` with {"${volume}": {"VolumeId": "$VOL"}}, then \`${names.deploy('single-server', 'aws', ' --allow-data-loss')}\` (it removes RDS, which keeps a final snapshot; deletion protection makes CloudFormation leave it in place until you disable it). Rehearse this in a test account.`,
     ],
   };
 }
 
-function singleToSplitK8s(n: Names): LegBody {
-  const [cluster] = n.cnpgClusters('split-tier');
-  const primary = n.primaryPod(cluster);
+function singleToSplitK8s(names: Names): LegBody {
+  const [cluster] = names.cnpgClusters('split-tier');
+  const primary = names.primaryPod(cluster);
   return {
     summary:
       `Postgres moves from the single-node StatefulSet \`postgres\` to the CloudNativePG cluster \`${cluster}\`. stagekit's kubectl deploy does not prune, ` +
       'so the old StatefulSet keeps running beside the new cluster: deploy the data tier first, copy the data, then deploy the rest to switch the app.',
     dataWork: true,
-    downtime: `writes stop from the final dump until the restore is verified: about ${n.dumpHours()} (logical replication can shrink this to a minute, see risks)`,
+    downtime: `writes stop from the final dump until the restore is verified: about ${names.dumpHours()} (logical replication can shrink this to a minute, see risks)`,
     steps: [
       {
         when: 'before',
         title: 'Rehearse the dump and restore',
         detail: 'Stream a dump to your machine and time a restore into any Postgres 16. Check the app runs without Redis: split-tier has none (the cache returns with read-replicas).',
-        commands: [`time kubectl exec -n ${n.ns} statefulset/postgres -- pg_dump -U postgres -Fc $DB > rehearsal.dump`],
+        commands: [`time kubectl exec -n ${names.ns} statefulset/postgres -- pg_dump -U postgres -Fc $DB > rehearsal.dump`],
       },
       {
         when: 'deploy',
         title: 'Deploy the data tier only',
         detail: `Creates the namespace configuration and the CloudNativePG cluster ${cluster} (waits for it to be Ready); the app keeps using the old postgres.`,
-        commands: [n.deploy('split-tier', 'k8s', ' --until data')],
+        commands: [names.deploy('split-tier', 'k8s', ' --until data')],
       },
       {
         when: 'deploy',
         title: 'Stop writes and copy the data through kubectl exec',
         detail: 'Streaming through the API server avoids opening a network path between the two databases (the namespace denies traffic by default).',
         commands: [
-          `kubectl scale deployment/web -n ${n.ns} --replicas=0`,
-          `kubectl exec -n ${n.ns} statefulset/postgres -- pg_dump -U postgres -Fc $DB > cutover.dump`,
-          `kubectl exec -i -n ${n.ns} ${primary} -c postgres -- pg_restore -d app --no-owner --role=app --exit-on-error < cutover.dump`,
+          `kubectl scale deployment/web -n ${names.ns} --replicas=0`,
+          `kubectl exec -n ${names.ns} statefulset/postgres -- pg_dump -U postgres -Fc $DB > cutover.dump`,
+          `kubectl exec -i -n ${names.ns} ${primary} -c postgres -- pg_restore -d app --no-owner --role=app --exit-on-error < cutover.dump`,
         ],
       },
       {
         when: 'deploy',
         title: 'Verify the copy',
         commands: [
-          `kubectl exec -n ${n.ns} statefulset/postgres -- psql -U postgres -d $DB -Atc "SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY 1"`,
-          `kubectl exec -n ${n.ns} ${primary} -c postgres -- psql -d app -Atc "ANALYZE; SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY 1"`,
+          `kubectl exec -n ${names.ns} statefulset/postgres -- psql -U postgres -d $DB -Atc "SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY 1"`,
+          `kubectl exec -n ${names.ns} ${primary} -c postgres -- psql -d app -Atc "ANALYZE; SELECT relname, n_live_tup FROM pg_stat_user_tables ORDER BY 1"`,
         ],
       },
       {
         when: 'deploy',
         title: 'Deploy split-tier in full',
         detail: 'Switches the app to the cluster\u2019s read-write service and scales it back up with its autoscaler.',
-        commands: [n.deploy('split-tier', 'k8s')],
+        commands: [names.deploy('split-tier', 'k8s')],
       },
       {
         when: 'after',
         title: 'Keep the old database stopped but intact until the rollback window closes',
         detail: 'Its claim data-postgres-0 is retained (persistentVolumeClaimRetentionPolicy Retain). Delete the objects the new stage no longer has (listed by `stagekit plan` as removed) once you are sure.',
         commands: [
-          `kubectl scale statefulset/postgres statefulset/redis -n ${n.ns} --replicas=0`,
-          `# later: kubectl delete statefulset postgres redis -n ${n.ns} && kubectl delete pvc data-postgres-0 data-redis-0 -n ${n.ns}`,
+          `kubectl scale statefulset/postgres statefulset/redis -n ${names.ns} --replicas=0`,
+          `# later: kubectl delete statefulset postgres redis -n ${names.ns} && kubectl delete pvc data-postgres-0 data-redis-0 -n ${names.ns}`,
         ],
       },
     ],
@@ -374,21 +374,21 @@ function singleToSplitK8s(n: Names): LegBody {
       'The CNPG cluster bootstraps once: changing its bootstrap section later does not re-import anything.',
     ],
     rollback: [
-      `Before deleting the old StatefulSet: \`${n.deploy('single-server', 'k8s')}\` points the app back at postgres and scales it to 1; writes made on ${cluster} since the switch must be copied back the same way (pg_dump from the cluster, pg_restore into postgres) or are lost.`,
+      `Before deleting the old StatefulSet: \`${names.deploy('single-server', 'k8s')}\` points the app back at postgres and scales it to 1; writes made on ${cluster} since the switch must be copied back the same way (pg_dump from the cluster, pg_restore into postgres) or are lost.`,
       'After the old claim is deleted, rollback means restoring a backup of the cluster into a new single-server deployment.',
     ],
   };
 }
 
-function splitToReplicasAws(n: Names): LegBody {
-  const plan = n.plan('read-replicas');
+function splitToReplicasAws(names: Names): LegBody {
+  const plan = names.plan('read-replicas');
   return {
     summary: `Adds ${plan.database?.readReplicas ?? 'N'} read replica(s) behind one reader hostname and a ${plan.cache?.nodes ?? 'N'}-node Valkey cache. No data moves: RDS builds each replica from a snapshot of the primary.`,
     dataWork: false,
     downtime: 'none (RDS takes the replica snapshot from the Multi-AZ standby)',
     steps: [
       { when: 'before', title: 'Decide which reads may be stale', detail: `Replica lag is alarmed at ${plan.database?.replicaLagAlarmSeconds ?? '?'} s. Reads that must see the user\u2019s own write (right after a checkout, a settings change) stay on the writer.` },
-      { when: 'deploy', title: 'Deploy read-replicas', commands: [n.deploy('read-replicas', 'aws')] },
+      { when: 'deploy', title: 'Deploy read-replicas', commands: [names.deploy('read-replicas', 'aws')] },
       {
         when: 'after',
         title: 'Move read traffic over gradually',
@@ -397,50 +397,50 @@ function splitToReplicasAws(n: Names): LegBody {
       { when: 'after', title: 'Warm the cache before relying on it', detail: 'A cold cache sends every read to the database; enable caching per feature, busiest first, outside the peak.' },
     ],
     risks: ['Replicas serve data up to the lag behind the writer; a long-running query on a replica can delay replay and raise the lag.', 'A cache without invalidation on write serves stale data: set TTLs and delete keys on update.'],
-    rollback: [`\`${n.deploy('split-tier', 'aws')}\` removes the replicas and the cache; point reads back at the writer first.`],
+    rollback: [`\`${names.deploy('split-tier', 'aws')}\` removes the replicas and the cache; point reads back at the writer first.`],
   };
 }
 
-function splitToReplicasK8s(n: Names): LegBody {
-  const [cluster] = n.cnpgClusters('read-replicas');
-  const plan = n.plan('read-replicas');
+function splitToReplicasK8s(names: Names): LegBody {
+  const [cluster] = names.cnpgClusters('read-replicas');
+  const plan = names.plan('read-replicas');
   return {
     summary: `Raises ${cluster} to ${1 + (plan.database?.readReplicas ?? 0) + 1} instances (primary, standby, replicas) read through the -ro service and a PgBouncer pooler, and adds a replicated Redis. CloudNativePG clones each new instance from the primary.`,
     dataWork: false,
     downtime: 'none; each new replica copies the whole database from the primary (pg_basebackup), which loads its disk and network',
     steps: [
-      { when: 'before', title: 'Schedule the deploy off-peak', detail: `Cloning ${Math.round(n.datasetGiB)} GiB per new replica reads the primary\u2019s disk at full speed.` },
-      { when: 'deploy', title: 'Deploy read-replicas', commands: [n.deploy('read-replicas', 'k8s')] },
+      { when: 'before', title: 'Schedule the deploy off-peak', detail: `Cloning ${Math.round(names.datasetGiB)} GiB per new replica reads the primary\u2019s disk at full speed.` },
+      { when: 'deploy', title: 'Deploy read-replicas', commands: [names.deploy('read-replicas', 'k8s')] },
       { when: 'after', title: 'Move eligible reads to the read-only service gradually and warm the cache', detail: `Watch the replica-lag alert (threshold ${plan.database?.replicaLagAlarmSeconds ?? '?'} s).` },
     ],
     risks: ['Reads from replicas may be stale up to the lag; keep read-your-write paths on the primary.', 'A cold cache sends every read to Postgres; enable it gradually.'],
-    rollback: [`\`${n.deploy('split-tier', 'k8s')}\` lowers the instance count (CloudNativePG removes the extra replicas and their volumes, which hold only copies); delete the Redis objects by hand (no prune).`],
+    rollback: [`\`${names.deploy('split-tier', 'k8s')}\` lowers the instance count (CloudNativePG removes the extra replicas and their volumes, which hold only copies); delete the Redis objects by hand (no prune).`],
   };
 }
 
-function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
-  const plan = n.plan('sharded');
+function replicasToSharded(names: Names, target: RunbookTarget): LegBody {
+  const plan = names.plan('sharded');
   const shards = plan.database?.shards ?? 2;
   const rule = plan.database?.shardKey ?? 'shard = hash(key) mod shards';
   const aws = target === 'aws';
-  const map = n.shardMap('sharded', target);
-  const db = aws ? n.awsPrimary('sharded') : { identifier: '', database: 'app', user: 'postgres' };
-  const clusters = aws ? [] : n.cnpgClusters('sharded');
+  const map = names.shardMap('sharded', target);
+  const db = aws ? names.awsPrimary('sharded') : { identifier: '', database: 'app', user: 'postgres' };
+  const clusters = aws ? [] : names.cnpgClusters('sharded');
   const shardName = (i: number) => (aws ? `shard ${i}` : (clusters[i] ?? `<shard ${i} cluster>`));
   // Where psql runs: an app server inside the VPC (private hostnames), or the shard's primary pod.
-  const psql = (i: number) => {
-    if (!aws) return `kubectl exec -n ${n.ns} ${n.primaryPod(shardName(i))} -c postgres -- psql -d ${db.database}`;
-    const host = map?.shards.find((s) => s.id === i)?.writer ?? `<shard ${i} writer>`;
+  const psql = (shard: number) => {
+    if (!aws) return `kubectl exec -n ${names.ns} ${names.primaryPod(shardName(shard))} -c postgres -- psql -d ${db.database}`;
+    const host = map?.shards.find((s) => s.id === shard)?.writer ?? `<shard ${shard} writer>`;
     return `psql -h ${host} -U ${db.user} -d ${db.database}`;
   };
   const logical = aws
-    ? n.awsResources('sharded', 'AWS::RDS::DBParameterGroup').some((g) => String(g.props.Parameters?.['rds.logical_replication']) === '1')
+    ? names.awsResources('sharded', 'AWS::RDS::DBParameterGroup').some((g) => String(g.props.Parameters?.['rds.logical_replication']) === '1')
       ? 'The stack\u2019s parameter groups already set rds.logical_replication = 1; confirm with SHOW wal_level (expect logical). If shard 0 predates that setting, reboot its writer once (Multi-AZ fails over in about a minute).'
       : 'Set rds.logical_replication = 1 in shard 0\u2019s parameter group and reboot the writer in a quiet hour (a static parameter; Multi-AZ fails over in about a minute).'
     : `Confirm SHOW wal_level is logical on ${shardName(0)} (CloudNativePG\u2019s default); if not, set spec.postgresql.parameters.wal_level: logical (a rolling restart).`;
   const where = map ? ` (${map.where})` : '';
   // The sizes the plan renders (core's shardSizings), so the runbook and the plan say the same.
-  const sizes = shardSizings(n.plan('sharded'), n.ctx.plans);
+  const sizes = shardSizings(names.plan('sharded'), names.ctx.plans);
   const sized = `${shardName(0)} (shard 0, the existing database, ${sizes[0].storageGiB} GiB) keeps every row; shards 1..${shards - 1} (${sizes[1]?.storageGiB ?? '?'} GiB each) are created empty. `;
   return {
     summary:
@@ -465,14 +465,14 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
         detail: aws
           ? `With activeShards=1, creates shards 1..${shards - 1} (each a primary with the read-replicas tier\u2019s replicas) and publishes the shard map with them as \`backfilling\`; shard 0 keeps its size, so nothing about it changes. Applications keep routing to shard 0.`
           : `Creates shards 1..${shards - 1} (each a primary with the read-replicas tier\u2019s replicas) and publishes the shard map. Applications keep routing to shard 0 because of the flag.`,
-        commands: [aws ? n.deploy('sharded', target, ' --cdk-context activeShards=1') : n.deploy('sharded', target)],
+        commands: [aws ? names.deploy('sharded', target, ' --cdk-context activeShards=1') : names.deploy('sharded', target)],
       },
       {
         when: 'after',
         title: 'Copy the schema to every new shard',
         commands: aws
           ? [`pg_dump -h ${map?.shards[0]?.writer ?? '<shard 0 writer>'} -U ${db.user} --schema-only ${db.database} | ${psql(1)}   # from an app server; repeat per new shard`]
-          : [`kubectl exec -n ${n.ns} ${n.primaryPod(shardName(0))} -c postgres -- pg_dump --schema-only ${db.database} | kubectl exec -i -n ${n.ns} ${n.primaryPod(shardName(1))} -c postgres -- psql -d ${db.database}   # repeat per new shard`],
+          : [`kubectl exec -n ${names.ns} ${names.primaryPod(shardName(0))} -c postgres -- pg_dump --schema-only ${db.database} | kubectl exec -i -n ${names.ns} ${names.primaryPod(shardName(1))} -c postgres -- psql -d ${db.database}   # repeat per new shard`],
       },
       {
         when: 'after',
@@ -489,7 +489,7 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
         commands: [
           `${psql(1)} -c "SELECT subname, received_lsn, latest_end_lsn, latest_end_time FROM pg_stat_subscription"`,
           '-- on every new shard: SELECT setval(seq, <max from shard 0> + safety gap) for each sequence (logical replication does not copy sequences)',
-          ...(aws ? [`${n.deploy('sharded', target)}   # every shard active in the map; shard 0 may now shrink its plan, never its storage`] : []),
+          ...(aws ? [`${names.deploy('sharded', target)}   # every shard active in the map; shard 0 may now shrink its plan, never its storage`] : []),
         ],
       },
       {
@@ -510,44 +510,44 @@ function replicasToSharded(n: Names, target: RunbookTarget): LegBody {
     rollback: [
       'Before the flip: drop the subscriptions and publications; nothing changed for applications.',
       'After the flip: writes to shards 1..N exist only there. A cheap rollback needs reverse subscriptions (shards 1..N back to shard 0) set up at the switch; otherwise copy them back by hand.',
-      `\`${n.deploy('read-replicas', target, aws ? ' --allow-data-loss' : '')}\` removes shards 1..${shards - 1}${aws ? '' : ' (kubectl leaves them: delete their clusters by hand)'}: only after their data is back on shard 0.`,
+      `\`${names.deploy('read-replicas', target, aws ? ' --allow-data-loss' : '')}\` removes shards 1..${shards - 1}${aws ? '' : ' (kubectl leaves them: delete their clusters by hand)'}: only after their data is back on shard 0.`,
     ],
   };
 }
 
-function shardedToQueue(n: Names, target: RunbookTarget): LegBody {
-  const plan = n.plan('queue-pipeline');
-  const q = plan.queue;
-  const tech = q?.technology === 'kafka' ? `Kafka (${q.kafka?.brokers ?? '?'} brokers, topic ${q.kafka?.topic ?? '?'}, ${q.kafka?.partitions ?? '?'} partitions)` : 'SQS with a dead-letter queue';
+function shardedToQueue(names: Names, target: RunbookTarget): LegBody {
+  const plan = names.plan('queue-pipeline');
+  const queue = plan.queue;
+  const tech = queue?.technology === 'kafka' ? `Kafka (${queue.kafka?.brokers ?? '?'} brokers, topic ${queue.kafka?.topic ?? '?'}, ${queue.kafka?.partitions ?? '?'} partitions)` : 'SQS with a dead-letter queue';
   return {
-    summary: `Adds ${tech} and a worker fleet scaled on backlog (${q?.minWorkers ?? '?'}-${q?.maxWorkers ?? '?'} workers). No stored data moves; the work is moving slow request-path jobs onto the queue.`,
+    summary: `Adds ${tech} and a worker fleet scaled on backlog (${queue?.minWorkers ?? '?'}-${queue?.maxWorkers ?? '?'} workers). No stored data moves; the work is moving slow request-path jobs onto the queue.`,
     dataWork: false,
     downtime: 'none',
     steps: [
-      { when: 'before', title: 'Make jobs idempotent', detail: `Delivery is at-least-once: a job may run twice (redelivery after ${q?.visibilityTimeoutSeconds ?? '?'} s, retries, rebalances). Key side effects (emails, charges) by job ID.` },
-      { when: 'deploy', title: 'Deploy queue-pipeline', commands: [n.deploy('queue-pipeline', target)] },
-      { when: 'after', title: 'Move jobs onto the queue one type at a time behind a flag', detail: `Watch ${q?.technology === 'kafka' ? 'consumer lag' : 'the age of the oldest message and the dead-letter queue'}; every message in the dead-letter queue is a job that failed ${q?.maxReceiveCount ?? 5} times and needs a look.` },
+      { when: 'before', title: 'Make jobs idempotent', detail: `Delivery is at-least-once: a job may run twice (redelivery after ${queue?.visibilityTimeoutSeconds ?? '?'} s, retries, rebalances). Key side effects (emails, charges) by job ID.` },
+      { when: 'deploy', title: 'Deploy queue-pipeline', commands: [names.deploy('queue-pipeline', target)] },
+      { when: 'after', title: 'Move jobs onto the queue one type at a time behind a flag', detail: `Watch ${queue?.technology === 'kafka' ? 'consumer lag' : 'the age of the oldest message and the dead-letter queue'}; every message in the dead-letter queue is a job that failed ${queue?.maxReceiveCount ?? 5} times and needs a look.` },
     ],
     risks: ['Jobs that assumed they ran inside the request (same transaction, user waiting) need an outbox or a status the user can poll.', 'A poison message retried forever blocks a Kafka partition: send failures to a dead-letter topic.'],
     rollback: ['Flip the flags back to run jobs inline; drain the queue before removing it (see the move down).'],
   };
 }
 
-function splitToSingleAws(n: Names): LegBody {
-  const db = n.awsPrimary('split-tier');
-  const writer = n.shardMap('split-tier', 'aws')?.shards[0]?.writer ?? '<RDS endpoint>';
+function splitToSingleAws(names: Names): LegBody {
+  const db = names.awsPrimary('split-tier');
+  const writer = names.shardMap('split-tier', 'aws')?.shards[0]?.writer ?? '<RDS endpoint>';
   return {
     summary: 'Moves Postgres from RDS back onto one server. The deploy creates a new server with a new, empty data volume and removes RDS from the stack.',
     dataWork: true,
-    downtime: `writes stop from the final dump until the restore on the server is verified: about ${n.dumpHours()}`,
+    downtime: `writes stop from the final dump until the restore on the server is verified: about ${names.dumpHours()}`,
     steps: [
-      { when: 'before', title: 'Check the data and load fit one server', detail: `The server\u2019s volume is ${n.plan('single-server').server?.dataVolumeGiB ?? '?'} GiB; see \`stagekit explain --stage single-server\` for warnings.` },
+      { when: 'before', title: 'Check the data and load fit one server', detail: `The server\u2019s volume is ${names.plan('single-server').server?.dataVolumeGiB ?? '?'} GiB; see \`stagekit explain --stage single-server\` for warnings.` },
       {
         when: 'before',
         title: 'Snapshot RDS and take a dump to your workstation through Session Manager',
         commands: [
-          `aws rds create-db-snapshot --region ${n.region} --db-instance-identifier ${db.identifier} --db-snapshot-identifier ${n.stack}-before-single-server`,
-          `aws ssm start-session --region ${n.region} --target <an app instance> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${writer},portNumber=5432,localPortNumber=15432`,
+          `aws rds create-db-snapshot --region ${names.region} --db-instance-identifier ${db.identifier} --db-snapshot-identifier ${names.stack}-before-single-server`,
+          `aws ssm start-session --region ${names.region} --target <an app instance> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=${writer},portNumber=5432,localPortNumber=15432`,
           `pg_dump -h 127.0.0.1 -p 15432 -U ${db.user} -Fd -j 4 -f cutover ${db.database}   # after stopping writes (scale the app group to 0)`,
         ],
       },
@@ -555,9 +555,9 @@ function splitToSingleAws(n: Names): LegBody {
         when: 'before',
         title: 'Turn off the load balancer\u2019s deletion protection once DNS points at the server',
         detail: 'The load balancer has deletion protection (its DNS name is what customers reach); CloudFormation cannot remove it while it is on.',
-        commands: [`aws elbv2 modify-load-balancer-attributes --region ${n.region} --load-balancer-arn <the stack's load balancer ARN> --attributes Key=deletion_protection.enabled,Value=false`],
+        commands: [`aws elbv2 modify-load-balancer-attributes --region ${names.region} --load-balancer-arn <the stack's load balancer ARN> --attributes Key=deletion_protection.enabled,Value=false`],
       },
-      { when: 'deploy', title: 'Deploy single-server', detail: 'RDS has deletion protection: CloudFormation cannot delete it and leaves it outside the stack (still billed) until you remove it.', commands: [n.deploy('single-server', 'aws', ' --allow-data-loss')] },
+      { when: 'deploy', title: 'Deploy single-server', detail: 'RDS has deletion protection: CloudFormation cannot delete it and leaves it outside the stack (still billed) until you remove it.', commands: [names.deploy('single-server', 'aws', ' --allow-data-loss')] },
       {
         when: 'after',
         title: 'Restore on the server',
@@ -573,47 +573,47 @@ function splitToSingleAws(n: Names): LegBody {
   };
 }
 
-function splitToSingleK8s(n: Names): LegBody {
-  const [cluster] = n.cnpgClusters('split-tier');
+function splitToSingleK8s(names: Names): LegBody {
+  const [cluster] = names.cnpgClusters('split-tier');
   return {
     summary: `Moves Postgres from the CloudNativePG cluster ${cluster} back to the single-node StatefulSet postgres. The old cluster stays (no prune) until you delete it.`,
     dataWork: true,
-    downtime: `writes stop from the final dump until the restore is verified: about ${n.dumpHours()}`,
+    downtime: `writes stop from the final dump until the restore is verified: about ${names.dumpHours()}`,
     steps: [
-      { when: 'before', title: 'Take a backup of the cluster', commands: [`kubectl cnpg backup ${cluster} -n ${n.ns}   # or a Backup object; needs the kubectl cnpg plugin`] },
+      { when: 'before', title: 'Take a backup of the cluster', commands: [`kubectl cnpg backup ${cluster} -n ${names.ns}   # or a Backup object; needs the kubectl cnpg plugin`] },
       {
         when: 'deploy',
         title: 'Stop writes, deploy single-server, restore into postgres',
         commands: [
-          `kubectl scale deployment/web -n ${n.ns} --replicas=0 && kubectl exec -n ${n.ns} ${n.primaryPod(cluster)} -c postgres -- pg_dump -Fc app > cutover.dump`,
-          n.deploy('single-server', 'k8s'),
-          `kubectl scale deployment/web -n ${n.ns} --replicas=0 && kubectl exec -i -n ${n.ns} statefulset/postgres -- pg_restore -U postgres -d $DB --no-owner < cutover.dump && kubectl scale deployment/web -n ${n.ns} --replicas=1`,
+          `kubectl scale deployment/web -n ${names.ns} --replicas=0 && kubectl exec -n ${names.ns} ${names.primaryPod(cluster)} -c postgres -- pg_dump -Fc app > cutover.dump`,
+          names.deploy('single-server', 'k8s'),
+          `kubectl scale deployment/web -n ${names.ns} --replicas=0 && kubectl exec -i -n ${names.ns} statefulset/postgres -- pg_restore -U postgres -d $DB --no-owner < cutover.dump && kubectl scale deployment/web -n ${names.ns} --replicas=1`,
         ],
       },
-      { when: 'after', title: 'Delete the CloudNativePG cluster once verified', commands: [`kubectl delete cluster.postgresql.cnpg.io/${cluster} -n ${n.ns}   # deletes its volumes`] },
+      { when: 'after', title: 'Delete the CloudNativePG cluster once verified', commands: [`kubectl delete cluster.postgresql.cnpg.io/${cluster} -n ${names.ns}   # deletes its volumes`] },
     ],
     risks: ['If the StatefulSet postgres still has its old claim data-postgres-0 (kept from the climb), the restore lands on top of old data: restore into an empty database or delete the old claim first.', 'One pod on one node: availability drops accordingly.'],
-    rollback: [`Until ${cluster} is deleted, \`${n.deploy('split-tier', 'k8s')}\` switches back; copy writes made on postgres since the move.`],
+    rollback: [`Until ${cluster} is deleted, \`${names.deploy('split-tier', 'k8s')}\` switches back; copy writes made on postgres since the move.`],
   };
 }
 
-function replicasToSplit(n: Names, target: RunbookTarget): LegBody {
+function replicasToSplit(names: Names, target: RunbookTarget): LegBody {
   return {
     summary: 'Removes the read replicas and the cache. No data is lost (replicas and cache hold copies), but every read returns to the primary.',
     dataWork: false,
     downtime: 'none, if the primary can take the reads',
     steps: [
-      { when: 'before', title: 'Check the primary can take the whole read load without the cache', detail: `split-tier sizes the primary at ${n.plan('split-tier').database?.instance.name ?? '?'}; compare with today\u2019s reads (replica and cache hit metrics).` },
+      { when: 'before', title: 'Check the primary can take the whole read load without the cache', detail: `split-tier sizes the primary at ${names.plan('split-tier').database?.instance.name ?? '?'}; compare with today\u2019s reads (replica and cache hit metrics).` },
       { when: 'before', title: 'Point reads back at the writer and turn caching off in the app' },
-      { when: 'deploy', title: 'Deploy split-tier', commands: [n.deploy('split-tier', target, target === 'aws' ? ' --allow-data-loss' : '')], detail: target === 'aws' ? 'Replicas and the cache are destroyed (they only hold copies): the deploy flags them.' : 'Lowers the CNPG instance count; delete the Redis objects by hand afterwards (no prune).' },
+      { when: 'deploy', title: 'Deploy split-tier', commands: [names.deploy('split-tier', target, target === 'aws' ? ' --allow-data-loss' : '')], detail: target === 'aws' ? 'Replicas and the cache are destroyed (they only hold copies): the deploy flags them.' : 'Lowers the CNPG instance count; delete the Redis objects by hand afterwards (no prune).' },
     ],
     risks: ['Read load on the primary rises by the replica share plus the cache hit share.'],
     rollback: [`Deploy read-replicas again: replicas are rebuilt from the primary, the cache starts cold.`],
   };
 }
 
-function shardedToReplicas(n: Names, target: RunbookTarget): LegBody {
-  const shards = n.plan('sharded').database?.shards ?? 2;
+function shardedToReplicas(names: Names, target: RunbookTarget): LegBody {
+  const shards = names.plan('sharded').database?.shards ?? 2;
   return {
     summary: `Merges shards 1..${shards - 1} back into shard 0 and removes them. Only possible when the whole dataset and write rate fit one primary again, the reason sharding was needed.`,
     dataWork: true,
@@ -621,19 +621,19 @@ function shardedToReplicas(n: Names, target: RunbookTarget): LegBody {
     steps: [
       { when: 'before', title: 'Check shard 0 can hold everything', detail: `Disk, memory for the hot set and write rate of all ${shards} shards together against shard 0\u2019s size.` },
       { when: 'before', title: 'Replicate every shard\u2019s rows into shard 0', detail: 'Logical replication from each shard (publication of its tables) into shard 0, which has the schema already; then pause writes, catch up, set sequences, switch routing to shard 0.' },
-      { when: 'deploy', title: 'Deploy read-replicas once shard 0 serves all traffic', commands: [n.deploy('read-replicas', target, target === 'aws' ? ' --allow-data-loss' : '')], detail: target === 'aws' ? 'Shards 1..N are destroyed (DeletionPolicy snapshot keeps a final snapshot where deletion protection allows the delete).' : `kubectl does not prune: delete the other shards\u2019 clusters by hand after a final backup.` },
+      { when: 'deploy', title: 'Deploy read-replicas once shard 0 serves all traffic', commands: [names.deploy('read-replicas', target, target === 'aws' ? ' --allow-data-loss' : '')], detail: target === 'aws' ? 'Shards 1..N are destroyed (DeletionPolicy snapshot keeps a final snapshot where deletion protection allows the delete).' : `kubectl does not prune: delete the other shards\u2019 clusters by hand after a final backup.` },
     ],
     risks: ['Unique constraints and sequences collide when rows from different shards meet in one table: check before merging.', 'This undoes the write scaling; expect the limits that led to sharding.'],
     rollback: ['Until the shards are deleted, routing can switch back to the shard map; writes made on shard 0 since then must be replicated back.'],
   };
 }
 
-function queueToSharded(n: Names, target: RunbookTarget): LegBody {
-  const q = n.plan('queue-pipeline').queue;
-  const kafka = target === 'aws' ? q?.technology === 'kafka' : n.k8sNames('queue-pipeline', 'Kafka', 'kafka.strimzi.io')[0] !== '<kafka>' || q?.technology === 'kafka';
+function queueToSharded(names: Names, target: RunbookTarget): LegBody {
+  const queue = names.plan('queue-pipeline').queue;
+  const kafka = target === 'aws' ? queue?.technology === 'kafka' : names.k8sNames('queue-pipeline', 'Kafka', 'kafka.strimzi.io')[0] !== '<kafka>' || queue?.technology === 'kafka';
   // A queue the stack retains survives the deploy (drain it, then delete it by hand); one it deletes needs --allow-data-loss.
-  const queues = [...n.awsResources('queue-pipeline', 'AWS::SQS::Queue'), ...n.awsResources('queue-pipeline', 'AWS::MSK::Cluster')];
-  const retainedByStack = target === 'aws' && queues.length > 0 && queues.every((r) => n.deletionPolicy('queue-pipeline', r.id) === 'Retain');
+  const queues = [...names.awsResources('queue-pipeline', 'AWS::SQS::Queue'), ...names.awsResources('queue-pipeline', 'AWS::MSK::Cluster')];
+  const retainedByStack = target === 'aws' && queues.length > 0 && queues.every((r) => names.deletionPolicy('queue-pipeline', r.id) === 'Retain');
   return {
     summary: `Removes the ${kafka ? 'Kafka cluster' : 'SQS queues'} and the workers. Queued jobs are data: drain them before the deploy.`,
     dataWork: true,
@@ -645,16 +645,16 @@ function queueToSharded(n: Names, target: RunbookTarget): LegBody {
         title: 'Drain the backlog and the dead-letter path',
         detail: kafka ? 'Wait for consumer lag 0 on every partition; export anything a replay might need (retained messages are deleted with the cluster).' : 'Wait for ApproximateNumberOfMessagesVisible and NotVisible to reach 0; export or redrive the dead-letter queue.',
         commands: kafka
-          ? [target === 'k8s' ? `kubectl exec -n ${n.ns} <broker pod> -- bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group ${q?.kafka?.consumerGroup ?? 'workers'}` : `aws kafka describe-cluster-v2 ... ; kafka-consumer-groups.sh --describe --group ${q?.kafka?.consumerGroup ?? 'workers'}`]
+          ? [target === 'k8s' ? `kubectl exec -n ${names.ns} <broker pod> -- bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group ${queue?.kafka?.consumerGroup ?? 'workers'}` : `aws kafka describe-cluster-v2 ... ; kafka-consumer-groups.sh --describe --group ${queue?.kafka?.consumerGroup ?? 'workers'}`]
           : [
-              ...queues.map((r) => `QUEUE_URL=$(${n.physicalId(r.id)})   # ${r.id}; note it: the deploy takes the queue out of the stack`),
-              `aws sqs get-queue-attributes --region ${n.region} --queue-url $QUEUE_URL --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible`,
+              ...queues.map((r) => `QUEUE_URL=$(${names.physicalId(r.id)})   # ${r.id}; note it: the deploy takes the queue out of the stack`),
+              `aws sqs get-queue-attributes --region ${names.region} --queue-url $QUEUE_URL --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible`,
             ],
       },
       {
         when: 'deploy',
         title: 'Deploy sharded',
-        commands: [n.deploy('sharded', target, retainedByStack ? '' : ' --allow-data-loss')],
+        commands: [names.deploy('sharded', target, retainedByStack ? '' : ' --allow-data-loss')],
         detail:
           target === 'k8s'
             ? 'kubectl does not prune: delete the Kafka objects and workers by hand after the drain.'
@@ -663,7 +663,7 @@ function queueToSharded(n: Names, target: RunbookTarget): LegBody {
               : undefined,
       },
       ...(retainedByStack
-        ? [{ when: 'after' as const, title: 'Delete the retained queues once empty', detail: 'Use the queue URLs noted before the deploy (the queues are no longer in the stack).', commands: ['aws sqs delete-queue --region ' + n.region + ' --queue-url $QUEUE_URL   # for each'] }]
+        ? [{ when: 'after' as const, title: 'Delete the retained queues once empty', detail: 'Use the queue URLs noted before the deploy (the queues are no longer in the stack).', commands: ['aws sqs delete-queue --region ' + names.region + ' --queue-url $QUEUE_URL   # for each'] }]
         : []),
     ],
     risks: ['Messages still queued when the queue or cluster is deleted are lost.', 'Request latency rises again by the work that moves back inline.'],

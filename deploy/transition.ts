@@ -65,10 +65,10 @@ export interface TransitionInput {
 
 /** AWS changes, those that touch only `Tags` (updated in place) apart. */
 export function awsChangeLines(changed: readonly TemplateResourceChange[]): { changed: ChangeLine[]; tagsOnly: ChangeLine[] } {
-  const line = (c: TemplateResourceChange): ChangeLine => ({
-    id: c.logicalId,
-    type: c.resourceType,
-    detail: `${c.impact === 'replace' ? 'REPLACED' : c.impact === 'may-replace' ? 'may be replaced' : 'updated in place'}: ${c.properties?.join(', ')}`,
+  const line = (change: TemplateResourceChange): ChangeLine => ({
+    id: change.logicalId,
+    type: change.resourceType,
+    detail: `${change.impact === 'replace' ? 'REPLACED' : change.impact === 'may-replace' ? 'may be replaced' : 'updated in place'}: ${change.properties?.join(', ')}`,
   });
   const tagOnly = (c: TemplateResourceChange) => c.impact === 'update' && (c.properties?.length ?? 0) > 0 && c.properties!.every((p) => p === 'Tags');
   return { changed: changed.filter((c) => !tagOnly(c)).map(line), tagsOnly: changed.filter(tagOnly).map(line) };

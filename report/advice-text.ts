@@ -11,17 +11,17 @@ import type { PathCosts } from '../cost/path';
 export const ADVICE_FORMATS = ['table', 'json', 'markdown'] as const;
 export type AdviceFormat = (typeof ADVICE_FORMATS)[number];
 
-export function usdWhole(v: number | null): string {
-  return v === null ? '-' : `$${Math.round(v).toLocaleString('en-US')}`;
+export function usdWhole(usd: number | null): string {
+  return usd === null ? '-' : `$${Math.round(usd).toLocaleString('en-US')}`;
 }
 
-function headroomText(c: { headroom: number | null; exceeded?: boolean }): string {
-  if (c.headroom === null) return c.exceeded ? 'not met' : 'met';
-  return c.headroom < 0 ? `exceeded by ${percent(-c.headroom)}` : percent(c.headroom);
+function headroomText(check: { headroom: number | null; exceeded?: boolean }): string {
+  if (check.headroom === null) return check.exceeded ? 'not met' : 'met';
+  return check.headroom < 0 ? `exceeded by ${percent(-check.headroom)}` : percent(check.headroom);
 }
 
-function monthRef(advice: Advice, m: number | undefined): string {
-  return m === undefined ? `not within ${advice.options.months} months` : `${monthLabel(advice.options.start, m)} (month ${m})`;
+function monthRef(advice: Advice, month: number | undefined): string {
+  return month === undefined ? `not within ${advice.options.months} months` : `${monthLabel(advice.options.start, month)} (month ${month})`;
 }
 
 /** The summary lines: today's fit, the recommendation, the next limit. */
@@ -30,18 +30,18 @@ export function adviceHeadline(advice: Advice): string[] {
   const lines: string[] = [];
   lines.push(advice.fitsToday ? `Fits today: ${advice.fitsToday} (the lowest stage whose limits carry the workload)` : 'Fits today: no stage of the ladder carries the workload');
   lines.push(first.stage ? `Recommended now: ${first.stage} — ${first.reason}` : `Recommended now: none — ${first.reason}`);
-  const n = advice.nextLimit;
-  if (n) lines.push(`Next limit: ${n.title} on ${n.stage} — headroom below ${percent(advice.options.minHeadroom)} ${monthRef(advice, n.lowHeadroomMonth)}, exceeded ${monthRef(advice, n.exceededMonth)}`);
+  const next = advice.nextLimit;
+  if (next) lines.push(`Next limit: ${next.title} on ${next.stage} — headroom below ${percent(advice.options.minHeadroom)} ${monthRef(advice, next.lowHeadroomMonth)}, exceeded ${monthRef(advice, next.exceededMonth)}`);
   else if (first.stage) lines.push(`Next limit: none of ${first.stage}'s limits is exceeded within ${advice.options.months} months`);
   return lines;
 }
 
 function capacityRows(advice: Advice): string[][] {
   const rows: string[][] = [];
-  for (const s of advice.today) {
-    for (const c of s.checks) {
-      const trip = advice.trips.find((t) => t.stage === s.stage && t.id === c.id)!;
-      rows.push([s.stage, c.title, formatAmount(c.value, c.unit), formatAmount(c.limit, c.unit), headroomText(c), c.headroom === null ? '-' : trip.lowHeadroomMonth === undefined ? '-' : monthLabel(advice.options.start, trip.lowHeadroomMonth), trip.exceededMonth === undefined ? '-' : monthLabel(advice.options.start, trip.exceededMonth)]);
+  for (const stage of advice.today) {
+    for (const check of stage.checks) {
+      const trip = advice.trips.find((t) => t.stage === stage.stage && t.id === check.id)!;
+      rows.push([stage.stage, check.title, formatAmount(check.value, check.unit), formatAmount(check.limit, check.unit), headroomText(check), check.headroom === null ? '-' : trip.lowHeadroomMonth === undefined ? '-' : monthLabel(advice.options.start, trip.lowHeadroomMonth), trip.exceededMonth === undefined ? '-' : monthLabel(advice.options.start, trip.exceededMonth)]);
     }
   }
   return rows;
@@ -54,23 +54,23 @@ function pathHead(costs?: PathCosts): string[] {
 }
 
 function pathRows(advice: Advice, costs?: PathCosts): string[][] {
-  return advice.months.map((m, i) => [
-    `${m.label}${m.workload.seasonalPeak ? '*' : ''}`,
-    `${m.stage ?? 'none'}${m.move && i > 0 ? ' ←' : ''}`,
-    round(m.workload.peakRequestsPerSecond, 0).toLocaleString('en-US'),
-    round(m.workload.writesPerSecond, 0).toLocaleString('en-US'),
-    round(m.workload.datasetGiB, 0).toLocaleString('en-US'),
-    m.tightest ? `${m.tightest.title} ${headroomText(m.tightest)}` : '-',
-    ...(costs?.providers.map((p) => `${usdWhole(p.monthly[i])}${m.stage && p.gaps.some((g) => g.stage === m.stage) ? '†' : ''}`) ?? []),
+  return advice.months.map((month, index) => [
+    `${month.label}${month.workload.seasonalPeak ? '*' : ''}`,
+    `${month.stage ?? 'none'}${month.move && index > 0 ? ' ←' : ''}`,
+    round(month.workload.peakRequestsPerSecond, 0).toLocaleString('en-US'),
+    round(month.workload.writesPerSecond, 0).toLocaleString('en-US'),
+    round(month.workload.datasetGiB, 0).toLocaleString('en-US'),
+    month.tightest ? `${month.tightest.title} ${headroomText(month.tightest)}` : '-',
+    ...(costs?.providers.map((p) => `${usdWhole(p.monthly[index])}${month.stage && p.gaps.some((g) => g.stage === month.stage) ? '†' : ''}`) ?? []),
   ]);
 }
 
 function breakEvenRows(costs: PathCosts): string[][] {
-  return costs.breakEven.map((b) => [
-    b.label,
-    b.oneOff ? `${usdWhole(b.oneOff.totalUsd)} (engineering ${usdWhole(b.oneOff.engineeringUsd)} + dual running ${usdWhole(b.oneOff.dualRunningUsd)} + egress ${usdWhole(b.oneOff.egressUsd)} for ${b.oneOff.egressGiB.toLocaleString('en-US')} GiB)` : '-',
-    b.monthlySavingAtMove === undefined ? '-' : usdWhole(b.monthlySavingAtMove),
-    b.month !== undefined ? `${b.monthLabel} (month ${b.month})` : b.reason ?? '-',
+  return costs.breakEven.map((breakEven) => [
+    breakEven.label,
+    breakEven.oneOff ? `${usdWhole(breakEven.oneOff.totalUsd)} (engineering ${usdWhole(breakEven.oneOff.engineeringUsd)} + dual running ${usdWhole(breakEven.oneOff.dualRunningUsd)} + egress ${usdWhole(breakEven.oneOff.egressUsd)} for ${breakEven.oneOff.egressGiB.toLocaleString('en-US')} GiB)` : '-',
+    breakEven.monthlySavingAtMove === undefined ? '-' : usdWhole(breakEven.monthlySavingAtMove),
+    breakEven.month !== undefined ? `${breakEven.monthLabel} (month ${breakEven.month})` : breakEven.reason ?? '-',
   ]);
 }
 
@@ -134,8 +134,8 @@ export function adviceMarkdown(advice: Advice, costs?: PathCosts): string {
   return out.join('\n');
 }
 
-function checkJson(c: CapacityCheck) {
-  return { id: c.id, title: c.title, value: c.value, limit: c.limit, unit: c.unit, headroom: c.headroom, exceeded: c.exceeded, basis: c.basis };
+function checkJson(check: CapacityCheck) {
+  return { id: check.id, title: check.title, value: check.value, limit: check.limit, unit: check.unit, headroom: check.headroom, exceeded: check.exceeded, basis: check.basis };
 }
 
 export function adviceJson(advice: Advice, costs?: PathCosts): object {

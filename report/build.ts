@@ -43,7 +43,7 @@ function partSizes(plan: Plan): Record<string, string> {
   if (plan.server) sizes.server = `${plan.server.instance.name}, ${plan.server.dataVolumeGiB} GiB`;
   if (!plan.server) sizes.app = `${plan.app.minCount}–${plan.app.maxCount} × ${plan.app.instance.name}`;
   const db = plan.database;
-  if (db) for (let i = 0; i < db.shards; i++) sizes[`db.shard${i}.primary`] = `${db.instance.name}, ${db.storageGiB} GiB`;
+  if (db) for (let shard = 0; shard < db.shards; shard++) sizes[`db.shard${shard}.primary`] = `${db.instance.name}, ${db.storageGiB} GiB`;
   if (plan.cache) sizes.cache = `${plan.cache.nodes} × ${plan.cache.node.name}`;
   if (plan.queue) {
     sizes.workers = `${plan.queue.minWorkers}–${plan.queue.maxWorkers} × ${plan.queue.worker.name}`;
@@ -107,10 +107,10 @@ export function buildReport(input: ReportInput): { html: string; stats: ReportSt
   const { advice, costs, ladder, profile } = input;
   const charts: Chart[] = [fitChart(advice), billsChart(ladder), timelineChart(advice, costs), cumulativeChart(advice, costs), diffChart(ladder)];
   const diagrams = new Map<StageName, Diagram>();
-  for (const s of ladder) {
-    const template = input.templates.get(s.stage);
-    const bill = s.bills.aws;
-    if (template && bill) diagrams.set(s.stage, stageDiagram(template, bill, partSizes(s.plan)));
+  for (const stage of ladder) {
+    const template = input.templates.get(stage.stage);
+    const bill = stage.bills.aws;
+    if (template && bill) diagrams.set(stage.stage, stageDiagram(template, bill, partSizes(stage.plan)));
   }
   const svgs = renderSvgs({ charts: charts.map((c) => ({ id: c.id, spec: c.spec })), diagrams: [...diagrams].map(([stage, d]) => ({ id: stage, source: d.source })) });
 
@@ -124,10 +124,10 @@ export function buildReport(input: ReportInput): { html: string; stats: ReportSt
   parts.push(
     table(
       ['stage', 'adds', 'built for', 'today'],
-      STAGES.map((s) => {
-        const c = advice.today.find((x) => x.stage === s.name)!;
-        const exceeded = c.checks.filter((x) => x.exceeded).map((x) => `${x.title} ${formatAmount(x.value, x.unit)} > ${formatAmount(x.limit, x.unit)}`);
-        return [`${s.step}. ${s.name}`, s.adds, s.builtFor, c.fits ? `carries it (tightest: ${c.tightest.title})` : `cannot carry it: ${exceeded.join('; ')}`];
+      STAGES.map((stage) => {
+        const capacity = advice.today.find((x) => x.stage === stage.name)!;
+        const exceeded = capacity.checks.filter((x) => x.exceeded).map((x) => `${x.title} ${formatAmount(x.value, x.unit)} > ${formatAmount(x.limit, x.unit)}`);
+        return [`${stage.step}. ${stage.name}`, stage.adds, stage.builtFor, capacity.fits ? `carries it (tightest: ${capacity.tightest.title})` : `cannot carry it: ${exceeded.join('; ')}`];
       }),
     ),
   );
@@ -136,10 +136,10 @@ export function buildReport(input: ReportInput): { html: string; stats: ReportSt
   parts.push(
     table(
       ['stage', 'limit', 'value today', 'limit', 'headroom', 'low headroom', 'exceeded', 'how'],
-      advice.trips.map((t) => {
-        const c = advice.today.find((s) => s.stage === t.stage)!.checks.find((x) => x.id === t.id)!;
+      advice.trips.map((trip) => {
+        const check = advice.today.find((s) => s.stage === trip.stage)!.checks.find((x) => x.id === trip.id)!;
         const when = (m?: number) => (m === undefined ? '-' : advice.months[m].label);
-        return [t.stage, t.title, formatAmount(c.value, c.unit), formatAmount(c.limit, c.unit), c.headroom === null ? (c.exceeded ? 'not met' : 'met') : `${Math.round(c.headroom * 100)}%`, c.headroom === null ? '-' : when(t.lowHeadroomMonth), when(t.exceededMonth), c.basis];
+        return [trip.stage, trip.title, formatAmount(check.value, check.unit), formatAmount(check.limit, check.unit), check.headroom === null ? (check.exceeded ? 'not met' : 'met') : `${Math.round(check.headroom * 100)}%`, check.headroom === null ? '-' : when(trip.lowHeadroomMonth), when(trip.exceededMonth), check.basis];
       }),
     ),
   );
@@ -155,16 +155,16 @@ export function buildReport(input: ReportInput): { html: string; stats: ReportSt
 
   // Architecture per stage.
   parts.push('<h2 id="architecture">Architecture per stage (AWS), drawn from the synthesized templates</h2>');
-  for (const s of ladder) {
-    const d = diagrams.get(s.stage);
-    if (!d) continue;
-    const fit = advice.today.find((c) => c.stage === s.stage)!;
-    const gapsHere = s.bills.aws ? unpricedLines(s.bills.aws) : [];
-    parts.push(`<section class="stage" id="stage-${s.stage}"><h3>${esc(s.stage)} — AWS ${usd(d.totalMonthlyCost)}/month${gapsHere.length ? ' †' : ''} <span class="${fit.fits ? 'ok' : 'bad'}">(${fit.fits ? 'carries today\'s workload' : 'cannot carry today\'s workload'})</span></h3>
-<figure class="diagram" data-diagram="${esc(s.stage)}" data-expected-shapes="${d.shapeCount}"><div class="svg" role="img" aria-label="${esc(`Architecture of ${s.stage}`)}">${svgs.diagrams[s.stage]}</div></figure>
-<details class="data parts"><summary>Parts and their monthly cost (${d.parts.length} parts, ${usd(d.totalMonthlyCost)}/month)</summary>${table(['part', 'USD/month', 'resources'], d.parts.map((p) => [p.label.split('\n')[0], Math.round(p.monthlyCost), p.resources.length]))}</details>
+  for (const stage of ladder) {
+    const diagram = diagrams.get(stage.stage);
+    if (!diagram) continue;
+    const fit = advice.today.find((c) => c.stage === stage.stage)!;
+    const gapsHere = stage.bills.aws ? unpricedLines(stage.bills.aws) : [];
+    parts.push(`<section class="stage" id="stage-${stage.stage}"><h3>${esc(stage.stage)} — AWS ${usd(diagram.totalMonthlyCost)}/month${gapsHere.length ? ' †' : ''} <span class="${fit.fits ? 'ok' : 'bad'}">(${fit.fits ? 'carries today\'s workload' : 'cannot carry today\'s workload'})</span></h3>
+<figure class="diagram" data-diagram="${esc(stage.stage)}" data-expected-shapes="${diagram.shapeCount}"><div class="svg" role="img" aria-label="${esc(`Architecture of ${stage.stage}`)}">${svgs.diagrams[stage.stage]}</div></figure>
+<details class="data parts"><summary>Parts and their monthly cost (${diagram.parts.length} parts, ${usd(diagram.totalMonthlyCost)}/month)</summary>${table(['part', 'USD/month', 'resources'], diagram.parts.map((p) => [p.label.split('\n')[0], Math.round(p.monthlyCost), p.resources.length]))}</details>
 ${gapsHere.length ? `<p class="note">† not priced: ${esc(gapsHere.join(', '))}</p>` : ''}
-<p class="note">Other providers for the same plan: ${Object.entries(s.bills).filter(([p]) => p !== 'aws').map(([p, b]) => `${esc(providerLabel(p as any))} ${usd(b!.totalMonthlyCost)}${unpricedLines(b!).length ? ' †' : ''}`).join(' · ')}</p></section>`);
+<p class="note">Other providers for the same plan: ${Object.entries(stage.bills).filter(([p]) => p !== 'aws').map(([p, b]) => `${esc(providerLabel(p as any))} ${usd(b!.totalMonthlyCost)}${unpricedLines(b!).length ? ' †' : ''}`).join(' · ')}</p></section>`);
   }
 
   parts.push('<h2 id="bills">Bills per provider per stage</h2>');
@@ -178,8 +178,8 @@ ${gapsHere.length ? `<p class="note">† not priced: ${esc(gapsHere.join(', '))}
   parts.push(`<h3>Pricing assumptions (from the bills)</h3><ul class="assumptions">${billAssumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`);
   const usage = ladder[0]?.plan.usage.assumptions ?? [];
   parts.push(`<h3>Usage assumptions (from the plan)</h3><ul class="assumptions">${usage.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`);
-  const a = profile.assumptions as Record<string, unknown>;
-  parts.push(`<h3>Sizing assumptions (profile.assumptions)</h3>${table(['assumption', 'value'], Object.entries(a).map(([k, v]) => [k, String(v)]))}`);
+  const assumptions = profile.assumptions as Record<string, unknown>;
+  parts.push(`<h3>Sizing assumptions (profile.assumptions)</h3>${table(['assumption', 'value'], Object.entries(assumptions).map(([k, v]) => [k, String(v)]))}`);
 
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

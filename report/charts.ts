@@ -9,8 +9,8 @@ import type { Bill, PricedResource } from '../cost/model';
 import { providerLabel as longLabel } from '../cost/path';
 
 /** Short provider names for chart axes and legends (the tables use the long ones). */
-function providerLabel(p: PathProvider): string {
-  return p.startsWith('self-hosted:') ? longLabel(p).replace(/^self-hosted \((.*)\)$/, '$1 (self-hosted)').replace(' Public Cloud', '').replace(' Cloud', '') : longLabel(p);
+function providerLabel(provider: PathProvider): string {
+  return provider.startsWith('self-hosted:') ? longLabel(provider).replace(/^self-hosted \((.*)\)$/, '$1 (self-hosted)').replace(' Public Cloud', '').replace(' Cloud', '') : longLabel(provider);
 }
 
 export interface Chart {
@@ -37,18 +37,18 @@ export const CATEGORIES = ['compute', 'database', 'cache', 'queue', 'network', '
 export type Category = (typeof CATEGORIES)[number];
 
 /** The part of the bill a resource belongs to, for the stacked bars. */
-export function categoryOf(r: PricedResource): Category {
-  const t = r.resourceType;
-  const n = r.name;
-  if (t === 'labour' || n === 'Operations') return 'operations';
-  if (t.startsWith('AWS::RDS::') || /^Cluster\/|postgres/i.test(n)) return 'database';
-  if (t.startsWith('AWS::ElastiCache::') || /redis|valkey|cache/i.test(n)) return 'cache';
-  if (t.startsWith('AWS::SQS::') || t.startsWith('AWS::MSK::') || /kafka|queue/i.test(n)) return 'queue';
-  if (t.startsWith('AWS::DataTransfer') || t === 'AWS::EC2::NatGateway' || t === 'AWS::EC2::EIP' || t.startsWith('AWS::ElasticLoadBalancingV2') || t === 'bandwidth' || /^Ingress\/|NatGateways|Traffic/.test(n)) return 'network';
-  if (t.startsWith('AWS::CloudWatch') || t.startsWith('AWS::Logs') || /prometheus|grafana|alertmanager/i.test(n)) return 'observability';
-  if (t.includes('S3') || t === 'object storage' || t === 'AWS::EC2::Volume' || t === 'PersistentVolumeClaim' || n === 'Backups') return 'storage';
-  if (t === 'AWS::EKS::Cluster' || n === 'ControlPlane' || n.startsWith('addon/')) return 'platform';
-  if (t === 'AWS::AutoScaling::AutoScalingGroup' || t === 'AWS::EC2::Instance' || t === 'Deployment' || t === 'StatefulSet' || n.startsWith('NodePool/') || / servers$/.test(t)) return 'compute';
+export function categoryOf(resource: PricedResource): Category {
+  const type = resource.resourceType;
+  const name = resource.name;
+  if (type === 'labour' || name === 'Operations') return 'operations';
+  if (type.startsWith('AWS::RDS::') || /^Cluster\/|postgres/i.test(name)) return 'database';
+  if (type.startsWith('AWS::ElastiCache::') || /redis|valkey|cache/i.test(name)) return 'cache';
+  if (type.startsWith('AWS::SQS::') || type.startsWith('AWS::MSK::') || /kafka|queue/i.test(name)) return 'queue';
+  if (type.startsWith('AWS::DataTransfer') || type === 'AWS::EC2::NatGateway' || type === 'AWS::EC2::EIP' || type.startsWith('AWS::ElasticLoadBalancingV2') || type === 'bandwidth' || /^Ingress\/|NatGateways|Traffic/.test(name)) return 'network';
+  if (type.startsWith('AWS::CloudWatch') || type.startsWith('AWS::Logs') || /prometheus|grafana|alertmanager/i.test(name)) return 'observability';
+  if (type.includes('S3') || type === 'object storage' || type === 'AWS::EC2::Volume' || type === 'PersistentVolumeClaim' || name === 'Backups') return 'storage';
+  if (type === 'AWS::EKS::Cluster' || name === 'ControlPlane' || name.startsWith('addon/')) return 'platform';
+  if (type === 'AWS::AutoScaling::AutoScalingGroup' || type === 'AWS::EC2::Instance' || type === 'Deployment' || type === 'StatefulSet' || name.startsWith('NodePool/') || / servers$/.test(type)) return 'compute';
   return 'other';
 }
 
@@ -56,11 +56,11 @@ const dollars = (v: number) => Math.round(v);
 
 /** Today's fit: the tightest headroom of every stage (negative when a limit is exceeded). */
 export function fitChart(advice: Advice): Chart {
-  const rows = advice.today.map((s) => {
-    const growing = s.checks.filter((c) => c.headroom !== null);
+  const rows = advice.today.map((capacity) => {
+    const growing = capacity.checks.filter((c) => c.headroom !== null);
     const tight = growing.reduce((a, b) => (b.headroom! < a.headroom! ? b : a));
-    const unmet = s.checks.find((c) => c.headroom === null && c.exceeded);
-    return { stage: s.stage, headroom: Math.round(tight.headroom! * 100), check: tight.title, fits: s.fits ? 'carries it' : 'cannot carry it', unmet: unmet ? unmet.title : '' };
+    const unmet = capacity.checks.find((c) => c.headroom === null && c.exceeded);
+    return { stage: capacity.stage, headroom: Math.round(tight.headroom! * 100), check: tight.title, fits: capacity.fits ? 'carries it' : 'cannot carry it', unmet: unmet ? unmet.title : '' };
   });
   const spec = {
     ...base(520, 170),
@@ -92,13 +92,13 @@ export function fitChart(advice: Advice): Chart {
 export function billsChart(ladder: readonly PricedStage[]): Chart {
   const rows: { stage: string; provider: string; category: Category; usd: number; incomplete: boolean }[] = [];
   const totals: (string | number)[][] = [];
-  for (const s of ladder) {
-    for (const [provider, bill] of Object.entries(s.bills) as [PathProvider, Bill][]) {
+  for (const stage of ladder) {
+    for (const [provider, bill] of Object.entries(stage.bills) as [PathProvider, Bill][]) {
       const sums = new Map<Category, number>();
-      for (const r of bill.resources) if (r.monthlyCost) sums.set(categoryOf(r), (sums.get(categoryOf(r)) ?? 0) + r.monthlyCost);
+      for (const resource of bill.resources) if (resource.monthlyCost) sums.set(categoryOf(resource), (sums.get(categoryOf(resource)) ?? 0) + resource.monthlyCost);
       const incomplete = bill.resources.some((r) => r.status === 'not-priced' || r.costComponents.some((c) => c.notPriced));
-      for (const c of CATEGORIES) if ((sums.get(c) ?? 0) >= 0.5) rows.push({ stage: s.stage, provider: providerLabel(provider), category: c, usd: dollars(sums.get(c)!), incomplete });
-      totals.push([s.stage, providerLabel(provider), `$${dollars(bill.totalMonthlyCost).toLocaleString('en-US')}${incomplete ? ' †' : ''}`, ...CATEGORIES.map((c) => (sums.get(c) ? dollars(sums.get(c)!) : ''))]);
+      for (const category of CATEGORIES) if ((sums.get(category) ?? 0) >= 0.5) rows.push({ stage: stage.stage, provider: providerLabel(provider), category: category, usd: dollars(sums.get(category)!), incomplete });
+      totals.push([stage.stage, providerLabel(provider), `$${dollars(bill.totalMonthlyCost).toLocaleString('en-US')}${incomplete ? ' †' : ''}`, ...CATEGORIES.map((c) => (sums.get(c) ? dollars(sums.get(c)!) : ''))]);
     }
   }
   const providers = [...new Set(rows.map((r) => r.provider))];
@@ -128,7 +128,7 @@ export function billsChart(ladder: readonly PricedStage[]): Chart {
 /** The growth timeline: monthly bill per provider along the advised path, stage moves and break-even months marked. */
 export function timelineChart(advice: Advice, costs: PathCosts): Chart {
   const rows: { month: string; provider: string; usd: number }[] = [];
-  for (const p of costs.providers) p.monthly.forEach((v, i) => v !== null && rows.push({ month: advice.months[i].label, provider: providerLabel(p.provider), usd: dollars(v) }));
+  for (const pathProvider of costs.providers) pathProvider.monthly.forEach((v, i) => v !== null && rows.push({ month: advice.months[i].label, provider: providerLabel(pathProvider.provider), usd: dollars(v) }));
   const moves = advice.moves.filter((m) => m.month > 0 || advice.moves.length === 1).map((m) => ({ month: m.label, text: `→ ${m.to ?? 'beyond the ladder'}` }));
   const breakEven = costs.breakEven.filter((b) => b.month !== undefined).map((b) => ({ month: b.monthLabel!, text: `break-even: ${b.label}` }));
   const markers = [...moves, ...breakEven];
@@ -170,13 +170,13 @@ export function timelineChart(advice: Advice, costs: PathCosts): Chart {
 /** Cumulative spend along the path per provider, with each self-hosted provider's one-off move cost added. */
 export function cumulativeChart(advice: Advice, costs: PathCosts): Chart {
   const rows: { month: string; provider: string; usd: number }[] = [];
-  for (const p of costs.providers) {
-    const b = costs.breakEven.find((x) => x.provider === p.provider);
-    const oneOff = b?.oneOff?.totalUsd ?? 0;
-    p.cumulative.forEach((v, i) => {
-      if (v === null || i < costs.migration.moveMonth) return;
-      const before = costs.migration.moveMonth > 0 ? (costs.providers.find((x) => x.provider === 'aws')?.cumulative[costs.migration.moveMonth - 1] ?? 0) - (p.cumulative[costs.migration.moveMonth - 1] ?? 0) : 0;
-      rows.push({ month: advice.months[i].label, provider: p.provider.startsWith('self-hosted') ? `${providerLabel(p.provider)} + move` : providerLabel(p.provider), usd: dollars(v + before + (p.provider.startsWith('self-hosted') ? oneOff : 0)) });
+  for (const pathProvider of costs.providers) {
+    const breakEven = costs.breakEven.find((x) => x.provider === pathProvider.provider);
+    const oneOff = breakEven?.oneOff?.totalUsd ?? 0;
+    pathProvider.cumulative.forEach((cumulative, month) => {
+      if (cumulative === null || month < costs.migration.moveMonth) return;
+      const before = costs.migration.moveMonth > 0 ? (costs.providers.find((x) => x.provider === 'aws')?.cumulative[costs.migration.moveMonth - 1] ?? 0) - (pathProvider.cumulative[costs.migration.moveMonth - 1] ?? 0) : 0;
+      rows.push({ month: advice.months[month].label, provider: pathProvider.provider.startsWith('self-hosted') ? `${providerLabel(pathProvider.provider)} + move` : providerLabel(pathProvider.provider), usd: dollars(cumulative + before + (pathProvider.provider.startsWith('self-hosted') ? oneOff : 0)) });
     });
   }
   const points = costs.breakEven.filter((b) => b.month !== undefined).map((b) => ({ month: b.monthLabel!, usd: dollars((costs.providers.find((p) => p.provider === 'aws')!.cumulative[b.month!] ?? 0)), text: `${b.label} pays back` }));
@@ -210,10 +210,10 @@ export function cumulativeChart(advice: Advice, costs: PathCosts): Chart {
 /** The monthly cost change from each stage to the next, per provider. */
 export function diffChart(ladder: readonly PricedStage[]): Chart {
   const rows: { step: string; provider: string; usd: number }[] = [];
-  for (let i = 1; i < ladder.length; i++) {
-    const step = `${ladder[i - 1].stage} → ${ladder[i].stage}`;
-    for (const [provider, bill] of Object.entries(ladder[i].bills) as [PathProvider, Bill][]) {
-      const before = ladder[i - 1].bills[provider];
+  for (let index = 1; index < ladder.length; index++) {
+    const step = `${ladder[index - 1].stage} → ${ladder[index].stage}`;
+    for (const [provider, bill] of Object.entries(ladder[index].bills) as [PathProvider, Bill][]) {
+      const before = ladder[index - 1].bills[provider];
       if (before) rows.push({ step, provider: providerLabel(provider), usd: dollars(bill.totalMonthlyCost - before.totalMonthlyCost) });
     }
   }

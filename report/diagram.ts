@@ -30,9 +30,9 @@ export interface Diagram {
 
 const money = (v: number) => `$${Math.round(v).toLocaleString('en-US')}/mo`;
 
-function d2String(s: string): string {
+function d2String(text: string): string {
   // Double-quoted D2 strings read \n as a line break; $ starts a substitution unless escaped.
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\n/g, '\\n')}"`;
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$').replace(/\n/g, '\\n')}"`;
 }
 
 interface Role {
@@ -52,8 +52,8 @@ function roleOf(logicalId: string, type: string): Role {
   if (type.startsWith('AWS::AutoScaling::') || (type === 'AWS::EC2::LaunchTemplate' && /^Web/.test(logicalId))) return { id: 'app', title: 'App servers' };
   const shard = /Shard(\d+)(Primary|Replica(\d+))/.exec(logicalId);
   if (type === 'AWS::RDS::DBInstance' && shard) {
-    const n = shard[1];
-    return shard[2] === 'Primary' ? { id: `db.shard${n}.primary`, title: 'Primary + standby', shape: 'cylinder', parent: `db.shard${n}` } : { id: `db.shard${n}.replica${shard[3]}`, title: `Replica ${shard[3]}`, shape: 'cylinder', parent: `db.shard${n}` };
+    const shardNumber = shard[1];
+    return shard[2] === 'Primary' ? { id: `db.shard${shardNumber}.primary`, title: 'Primary + standby', shape: 'cylinder', parent: `db.shard${shardNumber}` } : { id: `db.shard${shardNumber}.replica${shard[3]}`, title: `Replica ${shard[3]}`, shape: 'cylinder', parent: `db.shard${shardNumber}` };
   }
   if (type.startsWith('AWS::RDS::')) return { id: 'db.shared', title: 'Parameters, subnets', parent: 'db' };
   if (type.startsWith('AWS::ElastiCache::')) return { id: 'cache', title: 'Cache (Valkey)', shape: 'cylinder' };
@@ -78,19 +78,19 @@ export function stageDiagram(template: any, bill: Bill, stageSizes: Record<strin
     part.count[type] = (part.count[type] ?? 0) + 1;
     parts.set(role.id, part);
   };
-  for (const r of bill.resources) {
-    const type: string = declared[r.name]?.Type ?? r.resourceType;
-    add(roleOf(r.name, type), r.name, type, r.monthlyCost ?? 0);
+  for (const resource of bill.resources) {
+    const type: string = declared[resource.name]?.Type ?? resource.resourceType;
+    add(roleOf(resource.name, type), resource.name, type, resource.monthlyCost ?? 0);
   }
   // Users always start the picture, even when egress is not on the bill.
   if (!parts.has('internet')) parts.set('internet', { role: { id: 'internet', title: 'Users', shape: 'person' }, resources: [], cost: 0, count: {} });
 
   const out: DiagramPart[] = [];
-  for (const p of parts.values()) {
-    const size = stageSizes[p.role.id];
-    const alarms = p.count['AWS::CloudWatch::Alarm'] ?? 0;
-    const detail = p.role.id === 'around.observability' && alarms ? `${alarms} alarms` : size;
-    out.push({ id: p.role.id, label: [p.role.title, detail, money(p.cost)].filter(Boolean).join('\n'), resources: p.resources, monthlyCost: p.cost, shape: p.role.shape, parent: p.role.parent });
+  for (const part of parts.values()) {
+    const size = stageSizes[part.role.id];
+    const alarms = part.count['AWS::CloudWatch::Alarm'] ?? 0;
+    const detail = part.role.id === 'around.observability' && alarms ? `${alarms} alarms` : size;
+    out.push({ id: part.role.id, label: [part.role.title, detail, money(part.cost)].filter(Boolean).join('\n'), resources: part.resources, monthlyCost: part.cost, shape: part.role.shape, parent: part.role.parent });
   }
   const has = (id: string) => parts.has(id);
   const edges: Diagram['edges'] = [];
@@ -98,10 +98,10 @@ export function stageDiagram(template: any, bill: Bill, stageSizes: Record<strin
   edges.push({ from: 'internet', to: front, label: 'HTTPS' });
   if (has('lb') && has('app')) edges.push({ from: 'lb', to: 'app' });
   const shards = [...new Set(out.filter((p) => p.parent?.startsWith('db.shard')).map((p) => p.parent!))].sort();
-  for (const s of shards) {
-    edges.push({ from: 'app', to: `${s}.primary`, label: shards.length > 1 ? 'by shop_id' : 'reads + writes' });
-    for (const rep of out.filter((p) => p.parent === s && p.id !== `${s}.primary`)) {
-      edges.push({ from: `${s}.primary`, to: rep.id, label: 'replication' });
+  for (const shard of shards) {
+    edges.push({ from: 'app', to: `${shard}.primary`, label: shards.length > 1 ? 'by shop_id' : 'reads + writes' });
+    for (const rep of out.filter((p) => p.parent === shard && p.id !== `${shard}.primary`)) {
+      edges.push({ from: `${shard}.primary`, to: rep.id, label: 'replication' });
       edges.push({ from: 'app', to: rep.id, label: 'reads' });
     }
   }
@@ -113,22 +113,22 @@ export function stageDiagram(template: any, bill: Bill, stageSizes: Record<strin
 
   const lines = ['direction: right', 'vars: { d2-config: { layout-engine: dagre } }'];
   const containers = new Set<string>();
-  for (const p of out) {
-    if (p.parent) {
-      const segments = p.parent.split('.');
-      for (let i = 1; i <= segments.length; i++) containers.add(segments.slice(0, i).join('.'));
+  for (const part of out) {
+    if (part.parent) {
+      const segments = part.parent.split('.');
+      for (let depth = 1; depth <= segments.length; depth++) containers.add(segments.slice(0, depth).join('.'));
     }
   }
-  for (const c of [...containers].sort()) {
-    const last = c.split('.').pop()!;
-    const total = out.filter((p) => p.id.startsWith(`${c}.`)).reduce((s, p) => s + p.monthlyCost, 0);
+  for (const container of [...containers].sort()) {
+    const last = container.split('.').pop()!;
+    const total = out.filter((p) => p.id.startsWith(`${container}.`)).reduce((s, p) => s + p.monthlyCost, 0);
     const title = last === 'db' ? `Postgres (RDS)\n${money(total)}` : last === 'around' ? 'Around the stage' : `Shard ${last.replace('shard', '')}`;
-    lines.push(`${c}: ${d2String(title)}`);
+    lines.push(`${container}: ${d2String(title)}`);
   }
-  for (const p of out) {
-    lines.push(`${p.id}: ${d2String(p.label)}${p.shape ? ` { shape: ${p.shape} }` : ''}`);
+  for (const part of out) {
+    lines.push(`${part.id}: ${d2String(part.label)}${part.shape ? ` { shape: ${part.shape} }` : ''}`);
   }
-  for (const e of edges) lines.push(`${e.from} -> ${e.to}${e.label ? `: ${d2String(e.label)}` : ''}`);
+  for (const edge of edges) lines.push(`${edge.from} -> ${edge.to}${edge.label ? `: ${d2String(edge.label)}` : ''}`);
   const total = out.reduce((s, p) => s + p.monthlyCost, 0);
   return { parts: out, edges, source: lines.join('\n'), shapeCount: out.length + containers.size, totalMonthlyCost: total };
 }

@@ -22,16 +22,16 @@ export interface PrepareOptions {
 
 export function prepareReport(profile: Profile, options: PrepareOptions = {}): ReportInput {
   const pricing = options.pricing ?? {};
-  const p = inRegion(profile, pricing.region);
-  const advice = advise(p, options.advisor);
+  const regional = inRegion(profile, pricing.region);
+  const advice = advise(regional, options.advisor);
   const templates = new Map<StageName, any>();
   const ladder = STAGE_NAMES.map((stage) => {
     options.onStage?.(stage);
-    const plan = computePlan(p, stage);
+    const plan = computePlan(regional, stage);
     const { template, objects } = stageArtifacts(plan, pricing.from, pricing.renderer);
     templates.set(stage, template);
     return pricedStage(plan, template, objects, pricing, pricing.selfHostedProviders ?? SELF_HOSTED_PROVIDERS);
   });
   const costs = pathCosts(advice, ladder, { migration: options.migration, opsRateUsd: pricing.ops?.rateUsd });
-  return { profile: p, profileFile: options.profileFile, advice, costs, ladder, templates };
+  return { profile: regional, profileFile: options.profileFile, advice, costs, ladder, templates };
 }

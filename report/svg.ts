@@ -19,8 +19,8 @@ export interface SvgResult {
 export const RENDERER = path.join(__dirname, 'render-svg.mjs');
 
 export function renderSvgs(job: SvgJob, timeoutMs = 300_000): SvgResult {
-  const r = spawnSync(process.execPath, [RENDERER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs });
-  if (r.error) throw new Error(`rendering the report's charts and diagrams failed: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`rendering the report's charts and diagrams failed (exit ${r.status}):\n${r.stderr.trim()}`);
-  return JSON.parse(r.stdout) as SvgResult;
+  const child = spawnSync(process.execPath, [RENDERER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs });
+  if (child.error) throw new Error(`rendering the report's charts and diagrams failed: ${child.error.message}`);
+  if (child.status !== 0) throw new Error(`rendering the report's charts and diagrams failed (exit ${child.status}):\n${child.stderr.trim()}`);
+  return JSON.parse(child.stdout) as SvgResult;
 }

@@ -32,7 +32,7 @@ export function inspectReport(file: string, screenshot: string, options: { width
   const executablePath = findChromium();
   if (!executablePath) throw new Error(HOW_TO_INSTALL);
   const args = [INSPECTOR, file, screenshot, executablePath, String(options.width ?? 1360), options.viewportOnly ? '--viewport-only' : '--full-page', String(options.height ?? 900), String(options.scale ?? 1)];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`the browser run failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}):\n${r.stderr}`);
-  return JSON.parse(r.stdout) as PageReport;
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  if (child.status !== 0) throw new Error(`the browser run failed (exit ${child.status}${child.error ? `, ${child.error.message}` : ''}):\n${child.stderr}`);
+  return JSON.parse(child.stdout) as PageReport;
 }

@@ -10,21 +10,21 @@ const [file, screenshot, executablePath, width = '1360', mode = '', height = '90
 // one <text> per label, one <path> per line series) and the shapes of each diagram.
 const PAGE_PROBE = `(() => {
   const count = (root, selector) => root.querySelectorAll(selector).length;
-  const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
-    const expected = Object.fromEntries((f.getAttribute('data-expected-marks') || '').split(',').filter(Boolean).map((kv) => [kv.split(':')[0], Number(kv.split(':')[1])]));
+  const charts = [...document.querySelectorAll('figure.chart')].map((figure) => {
+    const expected = Object.fromEntries((figure.getAttribute('data-expected-marks') || '').split(',').filter(Boolean).map((kv) => [kv.split(':')[0], Number(kv.split(':')[1])]));
     const marks = {};
     for (const kind of Object.keys(expected)) {
-      const groups = [...f.querySelectorAll('.svg g.' + kind + '.role-mark')];
+      const groups = [...figure.querySelectorAll('.svg g.' + kind + '.role-mark')];
       const element = kind === 'mark-text' ? 'text' : kind === 'mark-rule' ? 'line' : 'path';
       marks[kind] = groups.reduce((n, g) => n + g.querySelectorAll(element).length, 0);
     }
-    return { id: f.getAttribute('data-chart'), expected, marks, tableRows: count(f, 'details.data tbody tr'), expectedRows: Number(f.getAttribute('data-table-rows')), svgs: count(f, '.svg svg') };
+    return { id: figure.getAttribute('data-chart'), expected, marks, tableRows: count(figure, 'details.data tbody tr'), expectedRows: Number(figure.getAttribute('data-table-rows')), svgs: count(figure, '.svg svg') };
   });
-  const diagrams = [...document.querySelectorAll('figure.diagram')].map((f) => ({
-    stage: f.getAttribute('data-diagram'),
-    expectedShapes: Number(f.getAttribute('data-expected-shapes')),
-    shapes: count(f, 'g.shape'),
-    texts: [...f.querySelectorAll('text')].filter((t) => (t.textContent || '').includes('$')).length,
+  const diagrams = [...document.querySelectorAll('figure.diagram')].map((figure) => ({
+    stage: figure.getAttribute('data-diagram'),
+    expectedShapes: Number(figure.getAttribute('data-expected-shapes')),
+    shapes: count(figure, 'g.shape'),
+    texts: [...figure.querySelectorAll('text')].filter((t) => (t.textContent || '').includes('$')).length,
   }));
   return { charts, diagrams, title: document.title };
 })()`;
@@ -40,13 +40,13 @@ try {
   const consoleErrors = [];
   const requests = [];
   const url = `file://${path.resolve(file)}`;
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   // data: URLs (the fonts D2 embeds in its SVGs) are part of the file, not requests to a network.
-  page.on('request', (r) => {
-    if (r.url() !== url && !r.url().startsWith('data:')) requests.push(r.url());
+  page.on('request', (request) => {
+    if (request.url() !== url && !request.url().startsWith('data:')) requests.push(request.url());
   });
   await page.goto(url, { waitUntil: 'networkidle0' });
   const seen = await page.evaluate(PAGE_PROBE);

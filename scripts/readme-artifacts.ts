@@ -9,8 +9,8 @@ import * as path from 'path';
 import { inspectReport } from './browser';
 
 const ROOT = path.join(__dirname, '..');
-const i = process.argv.indexOf('--from');
-const from = i > 0 ? process.argv[i + 1] : undefined;
+const fromFlag = process.argv.indexOf('--from');
+const from = fromFlag > 0 ? process.argv[fromFlag + 1] : undefined;
 const work = path.join(ROOT, '.test-out', 'readme');
 fs.mkdirSync(work, { recursive: true });
 const stagekit = (args: string[]) => execFileSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });

@@ -33,12 +33,12 @@ export interface AdviseOptions {
 
 export function numberOption(flag: string, value: string | undefined, check: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const parsed = Number(value);
   const range = `${check.integer ? 'an integer' : 'a number'}${check.min !== undefined ? ` >= ${check.min}` : ''}${check.max !== undefined ? ` and <= ${check.max}` : ''}`;
-  if (value.trim() === '' || !Number.isFinite(n) || (check.integer && !Number.isInteger(n)) || (check.min !== undefined && n < check.min) || (check.max !== undefined && n > check.max)) {
+  if (value.trim() === '' || !Number.isFinite(parsed) || (check.integer && !Number.isInteger(parsed)) || (check.min !== undefined && parsed < check.min) || (check.max !== undefined && parsed > check.max)) {
     throw new UsageError(`${flag}: expected ${range}, got ${JSON.stringify(value)}`);
   }
-  return n;
+  return parsed;
 }
 
 /** The advisor's options from the command line (validated: a bad value is a usage error naming the flag). */
@@ -55,21 +55,21 @@ export function advisorOptions(opts: Partial<AdviseOptions>): AdvisorOptions {
 }
 
 export function migrationOptions(opts: Partial<AdviseOptions>): Partial<MigrationAssumptions> {
-  const m: { -readonly [K in keyof MigrationAssumptions]?: number } = {};
-  const set = (key: keyof MigrationAssumptions, v: number | undefined) => {
-    if (v !== undefined) m[key] = v;
+  const migration: { -readonly [K in keyof MigrationAssumptions]?: number } = {};
+  const set = (key: keyof MigrationAssumptions, value: number | undefined) => {
+    if (value !== undefined) migration[key] = value;
   };
   set('moveMonth', numberOption('--move-month', opts.moveMonth, { min: 0, integer: true }));
   set('engineerMonths', numberOption('--migration-engineer-months', opts.migrationEngineerMonths, { min: 0 }));
   set('engineerMonthUsd', numberOption('--engineer-month-usd', opts.engineerMonthUsd, { min: 0 }));
   set('dualRunningMonths', numberOption('--dual-running-months', opts.dualRunningMonths, { min: 0, integer: true }));
-  return m;
+  return migration;
 }
 
 export function selfHostedProviders(list: string | undefined): FleetProvider[] {
   if (!list) return [...SELF_HOSTED_PROVIDERS];
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!SELF_HOSTED_PROVIDERS.includes(n as FleetProvider)) throw new UsageError(`--providers: unknown provider ${JSON.stringify(n)}; expected a comma-separated list of ${SELF_HOSTED_PROVIDERS.join(', ')}`);
+  for (const name of names) if (!SELF_HOSTED_PROVIDERS.includes(name as FleetProvider)) throw new UsageError(`--providers: unknown provider ${JSON.stringify(name)}; expected a comma-separated list of ${SELF_HOSTED_PROVIDERS.join(', ')}`);
   return names as FleetProvider[];
 }
 
@@ -91,8 +91,8 @@ export function runAdvise(profile: Profile, opts: Partial<AdviseOptions>): { adv
   const spinner = progress('pricing the path');
   try {
     const { result: priced, printed } = captureConsole(() =>
-      priceStagesForPath(profile, stages, { from: opts.from, renderer: opts.from ? undefined : stageRenderer(), selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } }, (s) => {
-        spinner.text = opts.from ? `pricing ${s}` : `synthesizing and pricing ${s}`;
+      priceStagesForPath(profile, stages, { from: opts.from, renderer: opts.from ? undefined : stageRenderer(), selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } }, (stage) => {
+        spinner.text = opts.from ? `pricing ${stage}` : `synthesizing and pricing ${stage}`;
       }),
     );
     spinner.stop();

@@ -57,9 +57,9 @@ export interface CostOptions {
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: expected a non-negative number, got ${JSON.stringify(value)}`);
-  return n;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`${flag}: expected a non-negative number, got ${JSON.stringify(value)}`);
+  return parsed;
 }
 
 /** The options every cost command shares (so `cost diff` takes them too). */
@@ -139,8 +139,8 @@ const commandLine = (): string => ['stagekit', ...process.argv.slice(2)].join(' 
 function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number): void {
   if (opts.format === 'infracost') {
     // Infracost adds its projects up; stages (and providers) are alternatives, so one stage's AWS bill is priced.
-    const s = bills[0];
-    write(JSON.stringify(infracostJson([{ name: `${s.plan.product}/${s.stage}/aws`, path: `aws/${s.stage}`, bill: s.providers.aws }], { command: commandLine() }), null, 2));
+    const stageBill = bills[0];
+    write(JSON.stringify(infracostJson([{ name: `${stageBill.plan.product}/${stageBill.stage}/aws`, path: `aws/${stageBill.stage}`, bill: stageBill.providers.aws }], { command: commandLine() }), null, 2));
     return;
   }
   const rows = ladderSummary(bills);
@@ -155,9 +155,9 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
   if (opts.format === 'markdown') {
     const parts = [`### stagekit cost: ${product} (${region}, self-hosted on ${selfName})`, ''];
     if (!opts.summary) {
-      for (const s of bills) {
-        parts.push(`### ${s.stage}`, '');
-        for (const p of PROVIDERS) parts.push(`<details><summary>${s.providers[p].label}: ${billHeadline(s.providers[p])}</summary>`, '', billMarkdown(s.providers[p]), '', '</details>', '');
+      for (const stageBill of bills) {
+        parts.push(`### ${stageBill.stage}`, '');
+        for (const provider of PROVIDERS) parts.push(`<details><summary>${stageBill.providers[provider].label}: ${billHeadline(stageBill.providers[provider])}</summary>`, '', billMarkdown(stageBill.providers[provider]), '', '</details>', '');
       }
     }
     parts.push(ladderMarkdown(rows, selfName), '', `_Catalog: ${bills[0]?.providers.aws.catalogDate}_`);
@@ -165,9 +165,9 @@ function printStages(bills: StageBills[], opts: CostOptions, elapsedMs: number):
     return;
   }
   if (!opts.summary) {
-    for (const s of bills) {
-      write(colors.bold(`\n═══ ${s.stage} (${s.plan.product}, ${s.plan.region}) ═══`));
-      for (const p of PROVIDERS) write(`\n${billTable(s.providers[p], { assumptions: opts.assumptions })}`);
+    for (const stageBill of bills) {
+      write(colors.bold(`\n═══ ${stageBill.stage} (${stageBill.plan.product}, ${stageBill.plan.region}) ═══`));
+      for (const provider of PROVIDERS) write(`\n${billTable(stageBill.providers[provider], { assumptions: opts.assumptions })}`);
     }
     write('');
   }
@@ -189,9 +189,9 @@ function costTemplates(opts: CostOptions, explicitProfile: boolean): void {
     usageFrom = ` · usage of ${profile.name} as planned for ${stage}`;
     region ??= profile.region;
   }
-  const bills = sources.map((s) => {
-    const r = region ?? s.region ?? 'us-east-1';
-    return priceTemplate(s.template, { region: r, usage, catalog: options.catalog, support: opts.support, commitment: options.commitment, natShareOfEgress: options.natShareOfEgress, label: `${s.name} · AWS ${r}${usageFrom}` });
+  const bills = sources.map((source) => {
+    const billRegion = region ?? source.region ?? 'us-east-1';
+    return priceTemplate(source.template, { region: billRegion, usage, catalog: options.catalog, support: opts.support, commitment: options.commitment, natShareOfEgress: options.natShareOfEgress, label: `${source.name} · AWS ${billRegion}${usageFrom}` });
   });
   if (opts.format === 'infracost') {
     write(JSON.stringify(infracostJson(bills.map((b, i) => ({ name: sources[i].name, path: opts.template ?? `${opts.assembly}/${sources[i].name}`, bill: b })), { command: commandLine() }), null, 2));
@@ -241,16 +241,16 @@ export function costCommand(): Command {
       if (opts.format === 'infracost') throw new UsageError('--format infracost: not available for cost diff; use `stagekit cost --stage <stage> --format infracost` per stage and `infracost diff` on the two files');
       const stages = [stageByName(from).name, stageByName(to).name];
       const bills = runCost(stages, opts);
-      const d = diffStages(bills[0], bills[1]);
+      const diff = diffStages(bills[0], bills[1]);
       if (opts.format === 'json') {
-        write(JSON.stringify(stageDiffJson(d), null, 2));
+        write(JSON.stringify(stageDiffJson(diff), null, 2));
         return;
       }
       if (opts.format === 'markdown') {
-        write([`### stagekit cost diff: ${from} → ${to}`, ...PROVIDERS.map((p) => diffMarkdown(d.providers[p])), `_Catalog: ${bills[0].providers.aws.catalogDate}_`].join('\n\n'));
+        write([`### stagekit cost diff: ${from} → ${to}`, ...PROVIDERS.map((p) => diffMarkdown(diff.providers[p])), `_Catalog: ${bills[0].providers.aws.catalogDate}_`].join('\n\n'));
         return;
       }
-      for (const p of PROVIDERS) write(`\n${diffTable(d.providers[p], { components: opts.assumptions })}`);
+      for (const provider of PROVIDERS) write(`\n${diffTable(diff.providers[provider], { components: opts.assumptions })}`);
       write(colors.dim(`\n Catalog: ${bills[0].providers.aws.catalogDate}`));
     })),
   );

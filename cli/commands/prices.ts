@@ -32,9 +32,9 @@ export function pricesCommand(): Command {
         if (!group.length) continue;
         process.stdout.write(`\n${colors.bold(titles[side])}\n`);
         const width = Math.min(34, Math.max(...group.map((r) => r.id.length)));
-        for (const r of group) {
-          process.stdout.write(`  ${r.id.padEnd(width)}  ${r.published.padEnd(10)}  ${side === 'bare-metal' ? r.url : r.title}\n`);
-          process.stdout.write(colors.dim(`  ${''.padEnd(width)}  ${''.padEnd(10)}  ${r.basis} · covers ${r.covers.join(', ')}\n`));
+        for (const row of group) {
+          process.stdout.write(`  ${row.id.padEnd(width)}  ${row.published.padEnd(10)}  ${side === 'bare-metal' ? row.url : row.title}\n`);
+          process.stdout.write(colors.dim(`  ${''.padEnd(width)}  ${''.padEnd(10)}  ${row.basis} · covers ${row.covers.join(', ')}\n`));
         }
       }
     });
@@ -50,7 +50,7 @@ export function pricesCommand(): Command {
         try {
           const result = await refreshCatalog({ outFile: opts.out, timeoutMs: seconds * 1000 });
           spinner.stop();
-          for (const d of result.downloaded) process.stdout.write(`  ${colors.green('✓')} ${d.feed}  ${colors.dim(d.url)}\n`);
+          for (const download of result.downloaded) process.stdout.write(`  ${colors.green('✓')} ${download.feed}  ${colors.dim(download.url)}\n`);
           process.stdout.write(`${colors.green('refreshed')} ${path.relative(process.cwd(), result.outFile)}: ${result.catalogDate.summary}\n`);
         } catch (err) {
           spinner.stop();

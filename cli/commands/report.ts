@@ -30,8 +30,8 @@ export function runReport(opts: ReportOptions): string {
         migration,
         profileFile: displayedProfile(opts.profile) ?? 'profiles/growing-product.yaml',
         pricing: { from: opts.from, renderer: opts.from ? undefined : stageRenderer(), selfHostedProviders: providers, ops: opsRate === undefined ? undefined : { rateUsd: opsRate, hours: DEFAULT_OPS.hours } },
-        onStage: (s) => {
-          spinner.text = opts.from ? `pricing ${s}` : `synthesizing and pricing ${s}`;
+        onStage: (stage) => {
+          spinner.text = opts.from ? `pricing ${stage}` : `synthesizing and pricing ${stage}`;
         },
       }),
     );

@@ -30,9 +30,9 @@ export function stagesCommand(): Command {
         process.stdout.write(`${JSON.stringify(STAGES, null, 2)}\n`);
         return;
       }
-      for (const s of STAGES) {
-        process.stdout.write(`${colors.bold(`${s.step}. ${s.name}`)}  ${s.title}\n`);
-        process.stdout.write(`   adds          ${s.adds}\n   built for     ${s.builtFor}\n   move on when  ${s.moveOnWhen}\n\n`);
+      for (const stage of STAGES) {
+        process.stdout.write(`${colors.bold(`${stage.step}. ${stage.name}`)}  ${stage.title}\n`);
+        process.stdout.write(`   adds          ${stage.adds}\n   built for     ${stage.builtFor}\n   move on when  ${stage.moveOnWhen}\n\n`);
       }
     });
 }

@@ -53,14 +53,14 @@ export function sdkAwsApi(region: string): AwsApi {
     async describeStack(name) {
       try {
         const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
-        const s = out.Stacks?.[0];
-        if (!s) return undefined;
+        const stack = out.Stacks?.[0];
+        if (!stack) return undefined;
         return {
-          name: s.StackName ?? name,
-          arn: s.StackId ?? '',
-          status: s.StackStatus ?? 'UNKNOWN',
-          tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-          outputs: Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+          name: stack.StackName ?? name,
+          arn: stack.StackId ?? '',
+          status: stack.StackStatus ?? 'UNKNOWN',
+          tags: Object.fromEntries((stack.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
         };
       } catch (err) {
         if (isMissingStack(err)) return undefined;

@@ -196,7 +196,7 @@ export async function deployAws(request: AwsDeployRequest, deps: AwsDeployDeps):
       deps.deployedState.record(sizesFromTemplate(synthesized.template, plan.product, plan.stage), plan);
       log.ok('recorded the deployed sizes (stagekit.lock.json): later plans never go below them');
     }
-    for (const f of result.deleteFailures) log.warn(`CloudFormation could not delete ${f.logicalId} (${f.resourceType}${f.physicalId ? ` ${f.physicalId}` : ''}): it is out of the stack but still exists and is billed.`);
+    for (const failure of result.deleteFailures) log.warn(`CloudFormation could not delete ${failure.logicalId} (${failure.resourceType}${failure.physicalId ? ` ${failure.physicalId}` : ''}): it is out of the stack but still exists and is billed.`);
     for (const [key, value] of Object.entries(result.outputs)) log.info(`  ${key} = ${value}`);
     if (runbook) log.block(runbookText(runbook, ['after']));
     return { upToDate: false, stackArn: result.stackArn, outputs: result.outputs, deleteFailures: result.deleteFailures };

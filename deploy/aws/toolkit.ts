@@ -40,8 +40,8 @@ export function stagekitIoHost(handlers: CdkDeployHandlers, errors: string[]): I
     async notify(msg: IoMessage<unknown>) {
       if (msg.code === STACK_ACTIVITY) {
         const activity = msg.data as StackActivity;
-        const e = activity.event;
-        handlers.onProgress(`${activity.progress.formatted} ${e.ResourceStatus ?? ''} ${e.ResourceType ?? ''} ${e.LogicalResourceId ?? ''}${e.ResourceStatusReason && /FAILED/.test(e.ResourceStatus ?? '') ? `: ${e.ResourceStatusReason}` : ''}`.trim());
+        const stackEvent = activity.event;
+        handlers.onProgress(`${activity.progress.formatted} ${stackEvent.ResourceStatus ?? ''} ${stackEvent.ResourceType ?? ''} ${stackEvent.LogicalResourceId ?? ''}${stackEvent.ResourceStatusReason && /FAILED/.test(stackEvent.ResourceStatus ?? '') ? `: ${stackEvent.ResourceStatusReason}` : ''}`.trim());
       } else if (msg.level === 'error') {
         errors.push(msg.message);
       }

@@ -37,14 +37,14 @@ const NESTED_REPLACEMENT_PATHS: Readonly<Record<string, ReadonlyArray<[string[],
 /** The values at a property path ('*' stands for every element of an array or map), as JSON for comparison. */
 function valuesAt(node: unknown, segments: readonly string[]): string {
   const out: unknown[] = [];
-  const walk = (value: unknown, i: number) => {
-    if (i === segments.length) return void out.push(value);
+  const walk = (value: unknown, depth: number) => {
+    if (depth === segments.length) return void out.push(value);
     if (value === null || typeof value !== 'object') return void out.push(undefined);
-    if (segments[i] === '*') {
-      for (const element of Object.values(value as object)) walk(element, i + 1);
+    if (segments[depth] === '*') {
+      for (const element of Object.values(value as object)) walk(element, depth + 1);
       return;
     }
-    walk((value as any)[segments[i]], i + 1);
+    walk((value as any)[segments[depth]], depth + 1);
   };
   walk(node, 0);
   return JSON.stringify(out);
@@ -137,8 +137,8 @@ const GROW_ONLY_PROPERTIES: Readonly<Record<string, ReadonlyArray<{ path: string
 
 function numberAt(node: any, path: readonly string[]): number | undefined {
   for (const key of path) node = node?.[key];
-  const n = typeof node === 'string' ? Number(node) : node;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  const numeric = typeof node === 'string' ? Number(node) : node;
+  return typeof numeric === 'number' && Number.isFinite(numeric) ? numeric : undefined;
 }
 
 export interface Risk {
@@ -222,7 +222,7 @@ export function statefulRisks(oldTemplate: Template, newTemplate: Template, opti
       for (const [name, prop] of Object.entries(change.propertyUpdates)) {
         if (prop.changeImpact === ResourceImpact.WILL_REPLACE || prop.changeImpact === ResourceImpact.MAY_REPLACE) causes.push(name);
       }
-      for (const n of nested) if (!causes.includes(n.path)) causes.push(n.path);
+      for (const nestedCause of nested) if (!causes.includes(nestedCause.path)) causes.push(nestedCause.path);
       const policy: string = change.newValue?.UpdateReplacePolicy ?? 'Delete';
       const oldCopy = policy === 'Retain' ? 'the old one is retained' : policy === 'Snapshot' ? 'the old one is snapshotted, then deleted' : 'the old one is DELETED';
       const will = impact === ResourceImpact.WILL_REPLACE;

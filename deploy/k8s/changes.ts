@@ -31,23 +31,23 @@ export function compareObjects(before: readonly KubeObject[], after: readonly Ku
   const risks: StatefulRisk[] = [];
   let unchanged = 0;
 
-  for (const [key, o] of next) {
+  for (const [key, nextObject] of next) {
     const previous = old.get(key);
     if (!previous) {
-      added.push(o);
+      added.push(nextObject);
       continue;
     }
-    const fields = differingFields(previous, o);
+    const fields = differingFields(previous, nextObject);
     if (fields.length === 0) {
       unchanged++;
       continue;
     }
-    changed.push({ before: previous, after: o, fields });
-    for (const problem of immutableFieldProblems(previous, o)) {
+    changed.push({ before: previous, after: nextObject, fields });
+    for (const problem of immutableFieldProblems(previous, nextObject)) {
       risks.push({
         target: 'k8s',
-        resource: describeObject(o),
-        resourceType: `${o.apiVersion} ${o.kind}`,
+        resource: describeObject(nextObject),
+        resourceType: `${nextObject.apiVersion} ${nextObject.kind}`,
         severity: problem.severity,
         change: problem.severity === 'rejected' ? `${problem.field} change rejected` : `${problem.field} change has no effect`,
         reason: problem.reason,
@@ -55,15 +55,15 @@ export function compareObjects(before: readonly KubeObject[], after: readonly Ku
       });
     }
   }
-  for (const [key, o] of old) {
+  for (const [key, oldObject] of old) {
     if (next.has(key)) continue;
-    removed.push(o);
-    const effect = removalEffect(o);
+    removed.push(oldObject);
+    const effect = removalEffect(oldObject);
     if (!effect) continue;
     risks.push({
       target: 'k8s',
-      resource: describeObject(o),
-      resourceType: `${o.apiVersion} ${o.kind}`,
+      resource: describeObject(oldObject),
+      resourceType: `${oldObject.apiVersion} ${oldObject.kind}`,
       severity: effect.effect === 'data-deleted' ? 'data-loss' : 'retained',
       change: 'removed',
       reason: `${effect.reason}. stagekit's kubectl deploy does not prune, so it stays until you delete it; Pulumi deletes it.`,
@@ -74,14 +74,14 @@ export function compareObjects(before: readonly KubeObject[], after: readonly Ku
 }
 
 /** Paths (two levels under spec, one elsewhere) whose values differ. */
-function differingFields(a: KubeObject, b: KubeObject): string[] {
+function differingFields(before: KubeObject, after: KubeObject): string[] {
   const fields: string[] = [];
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const key of keys) {
-    if (same(a[key], b[key])) continue;
-    if ((key === 'spec' || key === 'metadata') && isObject(a[key]) && isObject(b[key])) {
-      for (const sub of new Set([...Object.keys(a[key]), ...Object.keys(b[key])])) {
-        if (!same(a[key][sub], b[key][sub])) fields.push(`${key}.${sub}`);
+    if (same(before[key], after[key])) continue;
+    if ((key === 'spec' || key === 'metadata') && isObject(before[key]) && isObject(after[key])) {
+      for (const sub of new Set([...Object.keys(before[key]), ...Object.keys(after[key])])) {
+        if (!same(before[key][sub], after[key][sub])) fields.push(`${key}.${sub}`);
       }
     } else {
       fields.push(key);
@@ -107,8 +107,8 @@ const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'update
  * webhook and bootstrap semantics, Strimzi's storage rules for node pools and topics.
  */
 export function immutableFieldProblems(before: KubeObject, after: KubeObject): ImmutableFieldProblem[] {
-  const a = before.spec ?? {};
-  const b = after.spec ?? {};
+  const beforeSpec = before.spec ?? {};
+  const afterSpec = after.spec ?? {};
   const ns = after.metadata.namespace ? ` -n ${after.metadata.namespace}` : '';
   const name = after.metadata.name;
   const problems: ImmutableFieldProblem[] = [];
@@ -117,8 +117,8 @@ export function immutableFieldProblems(before: KubeObject, after: KubeObject): I
 
   switch (`${apiGroup(after.apiVersion)}/${after.kind}`) {
     case 'apps/StatefulSet':
-      for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        if (STATEFULSET_MUTABLE.has(field) || same(a[field], b[field])) continue;
+      for (const field of new Set([...Object.keys(beforeSpec), ...Object.keys(afterSpec)])) {
+        if (STATEFULSET_MUTABLE.has(field) || same(beforeSpec[field], afterSpec[field])) continue;
         rejected(
           `spec.${field}`,
           `the API server forbids updating StatefulSet spec fields other than ${[...STATEFULSET_MUTABLE].join(', ')}`,
@@ -129,71 +129,71 @@ export function immutableFieldProblems(before: KubeObject, after: KubeObject): I
     case 'apps/Deployment':
     case 'apps/ReplicaSet':
     case 'apps/DaemonSet':
-      if (!same(a.selector, b.selector)) {
+      if (!same(beforeSpec.selector, afterSpec.selector)) {
         rejected('spec.selector', `the selector of an apps/v1 ${after.kind} is immutable`, `kubectl delete ${after.kind.toLowerCase()} ${name}${ns}, then deploy again (its pods restart: brief downtime, no data involved)`);
       }
       break;
     case 'batch/Job':
       for (const field of ['selector', 'template']) {
-        if (!same(a[field], b[field])) rejected(`spec.${field}`, `a Job's spec.${field} is immutable`, `kubectl delete job ${name}${ns}, then deploy again`);
+        if (!same(beforeSpec[field], afterSpec[field])) rejected(`spec.${field}`, `a Job's spec.${field} is immutable`, `kubectl delete job ${name}${ns}, then deploy again`);
       }
       break;
     case '/Service':
-      if (a.clusterIP && b.clusterIP && a.clusterIP !== b.clusterIP) rejected('spec.clusterIP', 'a Service keeps its cluster IP for life', `kubectl delete service ${name}${ns}, then deploy again`);
+      if (beforeSpec.clusterIP && afterSpec.clusterIP && beforeSpec.clusterIP !== afterSpec.clusterIP) rejected('spec.clusterIP', 'a Service keeps its cluster IP for life', `kubectl delete service ${name}${ns}, then deploy again`);
       break;
     case '/PersistentVolumeClaim': {
-      for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        if (field === 'resources' || field === 'volumeAttributesClassName' || same(a[field], b[field])) continue;
+      for (const field of new Set([...Object.keys(beforeSpec), ...Object.keys(afterSpec)])) {
+        if (field === 'resources' || field === 'volumeAttributesClassName' || same(beforeSpec[field], afterSpec[field])) continue;
         rejected(`spec.${field}`, 'a bound claim only allows its storage request to grow (and its volume attributes class to change)', 'copy the data to a new claim (a Job that mounts both), then switch the workload to it');
       }
-      const from = gibibytes(a.resources?.requests?.storage);
-      const to = gibibytes(b.resources?.requests?.storage);
-      if (from !== undefined && to !== undefined && to < from) rejected('spec.resources.requests.storage', `claims cannot shrink (${a.resources.requests.storage} to ${b.resources.requests.storage})`);
+      const from = gibibytes(beforeSpec.resources?.requests?.storage);
+      const to = gibibytes(afterSpec.resources?.requests?.storage);
+      if (from !== undefined && to !== undefined && to < from) rejected('spec.resources.requests.storage', `claims cannot shrink (${beforeSpec.resources.requests.storage} to ${afterSpec.resources.requests.storage})`);
       break;
     }
     case 'postgresql.cnpg.io/Cluster': {
-      if (!same(a.bootstrap, b.bootstrap)) {
+      if (!same(beforeSpec.bootstrap, afterSpec.bootstrap)) {
         noEffect(
           'spec.bootstrap',
           'CloudNativePG runs bootstrap once, when the cluster is created; an existing cluster keeps its data and never re-imports',
           'to load data into an existing cluster, follow the runbook (logical replication or pg_dump/pg_restore)',
         );
       }
-      storageProblems('spec.storage', a.storage, b.storage, 'the existing instances keep their volumes; only instances created later get the new class', rejected, noEffect);
-      if (a.walStorage && !b.walStorage) rejected('spec.walStorage', 'CloudNativePG does not allow removing a separate WAL volume once configured');
-      else storageProblems('spec.walStorage', a.walStorage, b.walStorage, 'existing WAL volumes keep their class', rejected, noEffect);
+      storageProblems('spec.storage', beforeSpec.storage, afterSpec.storage, 'the existing instances keep their volumes; only instances created later get the new class', rejected, noEffect);
+      if (beforeSpec.walStorage && !afterSpec.walStorage) rejected('spec.walStorage', 'CloudNativePG does not allow removing a separate WAL volume once configured');
+      else storageProblems('spec.walStorage', beforeSpec.walStorage, afterSpec.walStorage, 'existing WAL volumes keep their class', rejected, noEffect);
       break;
     }
     case 'kafka.strimzi.io/KafkaNodePool':
-      kafkaStorageProblems('spec.storage', a.storage, b.storage, rejected, noEffect);
-      if (typeof a.replicas === 'number' && typeof b.replicas === 'number' && b.replicas < a.replicas) {
+      kafkaStorageProblems('spec.storage', beforeSpec.storage, afterSpec.storage, rejected, noEffect);
+      if (typeof beforeSpec.replicas === 'number' && typeof afterSpec.replicas === 'number' && afterSpec.replicas < beforeSpec.replicas) {
         rejected(
           'spec.replicas',
-          `Strimzi refuses to remove brokers that still host partition replicas (${a.replicas} to ${b.replicas} brokers); the pool stays at ${a.replicas} and the Kafka resource reports the error`,
+          `Strimzi refuses to remove brokers that still host partition replicas (${beforeSpec.replicas} to ${afterSpec.replicas} brokers); the pool stays at ${beforeSpec.replicas} and the Kafka resource reports the error`,
           'move the partitions off the brokers to remove (Cruise Control remove-brokers, or kafka-reassign-partitions), then scale the pool down',
         );
       }
       break;
     case 'kafka.strimzi.io/Kafka':
       // Before node pools, storage sat on the Kafka resource itself; the same rules apply there.
-      kafkaStorageProblems('spec.kafka.storage', a.kafka?.storage, b.kafka?.storage, rejected, noEffect);
-      if (typeof a.kafka?.replicas === 'number' && typeof b.kafka?.replicas === 'number' && b.kafka.replicas < a.kafka.replicas) {
-        rejected('spec.kafka.replicas', `Strimzi refuses to remove brokers that still host partition replicas (${a.kafka.replicas} to ${b.kafka.replicas})`, 'move the partitions off the brokers to remove first (Cruise Control remove-brokers)');
+      kafkaStorageProblems('spec.kafka.storage', beforeSpec.kafka?.storage, afterSpec.kafka?.storage, rejected, noEffect);
+      if (typeof beforeSpec.kafka?.replicas === 'number' && typeof afterSpec.kafka?.replicas === 'number' && afterSpec.kafka.replicas < beforeSpec.kafka.replicas) {
+        rejected('spec.kafka.replicas', `Strimzi refuses to remove brokers that still host partition replicas (${beforeSpec.kafka.replicas} to ${afterSpec.kafka.replicas})`, 'move the partitions off the brokers to remove first (Cruise Control remove-brokers)');
       }
       break;
     case 'kafka.strimzi.io/KafkaTopic':
-      if (a.topicName !== b.topicName) rejected('spec.topicName', 'the Topic Operator cannot rename a topic');
-      if (typeof a.partitions === 'number' && typeof b.partitions === 'number' && b.partitions < a.partitions) {
-        rejected('spec.partitions', `Kafka cannot reduce a topic's partitions (${a.partitions} to ${b.partitions}); the topic goes NotReady`);
+      if (beforeSpec.topicName !== afterSpec.topicName) rejected('spec.topicName', 'the Topic Operator cannot rename a topic');
+      if (typeof beforeSpec.partitions === 'number' && typeof afterSpec.partitions === 'number' && afterSpec.partitions < beforeSpec.partitions) {
+        rejected('spec.partitions', `Kafka cannot reduce a topic's partitions (${beforeSpec.partitions} to ${afterSpec.partitions}); the topic goes NotReady`);
       }
-      if (a.replicas !== undefined && b.replicas !== undefined && a.replicas !== b.replicas) {
+      if (beforeSpec.replicas !== undefined && afterSpec.replicas !== undefined && beforeSpec.replicas !== afterSpec.replicas) {
         noEffect('spec.replicas', 'the Topic Operator changes the replication factor only through Cruise Control; without it the topic keeps its replicas and reports NotReady');
       }
       break;
     case 'redis.redis.opstreelabs.in/RedisReplication':
     case 'redis.redis.opstreelabs.in/Redis':
     case 'redis.redis.opstreelabs.in/RedisCluster':
-      if (!same(a.storage, b.storage)) {
+      if (!same(beforeSpec.storage, afterSpec.storage)) {
         rejected('spec.storage', "the redis-operator renders storage into a StatefulSet's volumeClaimTemplates, which Kubernetes does not allow to change", 'create a new replication with the new storage, let it sync, and switch the Sentinel/service to it');
       }
       break;
@@ -205,32 +205,32 @@ export function immutableFieldProblems(before: KubeObject, after: KubeObject): I
 
 type Report = (field: string, reason: string, fix?: string) => void;
 
-function storageProblems(path: string, a: any, b: any, classNote: string, rejected: Report, noEffect: Report): void {
-  if (!a || !b) return;
-  if ((a.storageClass ?? null) !== (b.storageClass ?? null)) noEffect(`${path}.storageClass`, classNote, 'add instances on the new class and switch over (or restore a backup into a new cluster)');
-  const from = gibibytes(a.size);
-  const to = gibibytes(b.size);
-  if (from !== undefined && to !== undefined && to < from) rejected(`${path}.size`, `volumes cannot shrink (${a.size} to ${b.size})`);
+function storageProblems(path: string, before: any, after: any, classNote: string, rejected: Report, noEffect: Report): void {
+  if (!before || !after) return;
+  if ((before.storageClass ?? null) !== (after.storageClass ?? null)) noEffect(`${path}.storageClass`, classNote, 'add instances on the new class and switch over (or restore a backup into a new cluster)');
+  const from = gibibytes(before.size);
+  const to = gibibytes(after.size);
+  if (from !== undefined && to !== undefined && to < from) rejected(`${path}.size`, `volumes cannot shrink (${before.size} to ${after.size})`);
 }
 
-function kafkaStorageProblems(path: string, a: any, b: any, rejected: Report, noEffect: Report): void {
-  if (!a || !b) return;
-  if (a.type !== b.type) {
-    rejected(`${path}.type`, `Strimzi does not support changing the storage type (${a.type} to ${b.type}) of existing brokers`, 'add a new node pool with the new storage, move the partitions to it (Cruise Control or kafka-reassign-partitions), then remove the old pool');
+function kafkaStorageProblems(path: string, before: any, after: any, rejected: Report, noEffect: Report): void {
+  if (!before || !after) return;
+  if (before.type !== after.type) {
+    rejected(`${path}.type`, `Strimzi does not support changing the storage type (${before.type} to ${after.type}) of existing brokers`, 'add a new node pool with the new storage, move the partitions to it (Cruise Control or kafka-reassign-partitions), then remove the old pool');
     return;
   }
-  if (a.type === 'jbod') {
-    const volumes = new Map<number, any>((a.volumes ?? []).map((v: any) => [v.id, v]));
-    for (const v of b.volumes ?? []) {
-      const old = volumes.get(v.id);
-      if (old) kafkaStorageProblems(`${path}.volumes[id=${v.id}]`, old, v, rejected, noEffect);
+  if (before.type === 'jbod') {
+    const volumes = new Map<number, any>((before.volumes ?? []).map((v: any) => [v.id, v]));
+    for (const volume of after.volumes ?? []) {
+      const old = volumes.get(volume.id);
+      if (old) kafkaStorageProblems(`${path}.volumes[id=${volume.id}]`, old, volume, rejected, noEffect);
     }
     return;
   }
-  if ((a.class ?? null) !== (b.class ?? null)) noEffect(`${path}.class`, 'existing broker volumes keep their class; only new brokers get the new one');
-  const from = gibibytes(a.size);
-  const to = gibibytes(b.size);
-  if (from !== undefined && to !== undefined && to < from) rejected(`${path}.size`, `broker volumes cannot shrink (${a.size} to ${b.size})`);
+  if ((before.class ?? null) !== (after.class ?? null)) noEffect(`${path}.class`, 'existing broker volumes keep their class; only new brokers get the new one');
+  const from = gibibytes(before.size);
+  const to = gibibytes(after.size);
+  if (from !== undefined && to !== undefined && to < from) rejected(`${path}.size`, `broker volumes cannot shrink (${before.size} to ${after.size})`);
 }
 
 /** A Kubernetes storage quantity in GiB, or undefined when it is not one. */
@@ -239,8 +239,8 @@ export function gibibytes(quantity: unknown): number | undefined {
   return bytes === undefined ? undefined : bytes / 2 ** 30;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
+function same(left: unknown, right: unknown): boolean {
+  return canonical(left) === canonical(right);
 }
 
 function canonical(value: unknown): string {

@@ -141,11 +141,11 @@ export async function checkApis(kubectl: Kubectl, objects: readonly KubeObject[]
  */
 async function checkBackupTargets(kubectl: Kubectl, objects: readonly KubeObject[], served: readonly ServedResource[], namespaceExists: boolean, log: DeployLog): Promise<void> {
   const stores = new Map<string, string[]>();
-  for (const o of objects) {
-    if (o.kind !== 'Cluster' || !o.apiVersion.startsWith('postgresql.cnpg.io/')) continue;
-    for (const plugin of o.spec?.plugins ?? []) {
+  for (const kubeObject of objects) {
+    if (kubeObject.kind !== 'Cluster' || !kubeObject.apiVersion.startsWith('postgresql.cnpg.io/')) continue;
+    for (const plugin of kubeObject.spec?.plugins ?? []) {
       const store = plugin?.parameters?.barmanObjectName;
-      if (typeof store === 'string') stores.set(store, [...(stores.get(store) ?? []), o.metadata.name]);
+      if (typeof store === 'string') stores.set(store, [...(stores.get(store) ?? []), kubeObject.metadata.name]);
     }
   }
   if (stores.size === 0) return;
@@ -276,11 +276,11 @@ export async function deployK8s(request: K8sDeployRequest, deps: K8sDeployDeps):
   const leftInPlace = changes?.removed.map(describeObject) ?? [];
   log.section('Result');
   log.ok(`${created.length} created, ${updated.length} updated, ${unchanged} unchanged`);
-  for (const c of created) log.info(`  + ${c}`);
-  for (const u of updated) log.info(`  ~ ${u}`);
+  for (const createdObject of created) log.info(`  + ${createdObject}`);
+  for (const updatedObject of updated) log.info(`  ~ ${updatedObject}`);
   if (leftInPlace.length > 0) {
     log.warn(`${leftInPlace.length} object(s) of ${record?.stage} are no longer rendered and were left in place (stagekit does not prune):`);
-    for (const o of leftInPlace) log.info(`  - ${o}`);
+    for (const leftObject of leftInPlace) log.info(`  - ${leftObject}`);
     log.info('Delete them once the runbook says the data has moved.');
   }
   if (request.until) log.info(`Stopped after phase "${request.until}" as asked; deploy again without --until to apply the rest.`);

@@ -37,10 +37,10 @@ export interface RequiredApi {
 
 export function requiredApis(objects: readonly KubeObject[]): RequiredApi[] {
   const byKey = new Map<string, RequiredApi>();
-  for (const o of objects) {
-    const key = `${o.apiVersion} ${o.kind}`;
-    const entry = byKey.get(key) ?? { apiVersion: o.apiVersion, kind: o.kind, usedBy: [] };
-    entry.usedBy.push(describeObject(o));
+  for (const kubeObject of objects) {
+    const key = `${kubeObject.apiVersion} ${kubeObject.kind}`;
+    const entry = byKey.get(key) ?? { apiVersion: kubeObject.apiVersion, kind: kubeObject.kind, usedBy: [] };
+    entry.usedBy.push(describeObject(kubeObject));
     byKey.set(key, entry);
   }
   return [...byKey.values()];
@@ -71,14 +71,14 @@ export function operatorCatalog(): Map<string, OperatorInfo> {
   if (catalog) return catalog;
   catalog = new Map();
   for (const file of fs.existsSync(CRD_DIR) ? fs.readdirSync(CRD_DIR).sort() : []) {
-    const m = /^([a-z-]+)_v?(\d+\.\d+\.\d+)_/.exec(file);
-    if (!m) continue;
+    const match = /^([a-z-]+)_v?(\d+\.\d+\.\d+)_/.exec(file);
+    if (!match) continue;
     // spec.group sits within the first lines of every vendored CRD; no need to parse megabytes of schema.
     const head = readHead(path.join(CRD_DIR, file), 4096);
     const group = /^\s+group:\s*(\S+)/m.exec(head)?.[1];
     if (!group || catalog.has(group)) continue;
-    const known = OPERATOR_TITLES[m[1]];
-    catalog.set(group, { id: m[1], title: known?.title ?? m[1], version: m[2], install: known ? known.install(m[2]) : `install ${m[1]} ${m[2]}` });
+    const known = OPERATOR_TITLES[match[1]];
+    catalog.set(group, { id: match[1], title: known?.title ?? match[1], version: match[2], install: known ? known.install(match[2]) : `install ${match[1]} ${match[2]}` });
   }
   return catalog;
 }
@@ -104,19 +104,19 @@ export function missingApis(required: readonly RequiredApi[], served: readonly S
   const servedKinds = new Set(served.map((r) => `${r.apiVersion} ${r.kind}`));
   return required
     .filter((r) => !servedKinds.has(`${r.apiVersion} ${r.kind}`))
-    .map((r) => {
-      const group = apiGroup(r.apiVersion);
-      const servedVersions = [...new Set(served.filter((s) => apiGroup(s.apiVersion) === group && s.kind === r.kind).map((s) => s.apiVersion))];
-      return { ...r, servedVersions, operator: operatorCatalog().get(group) };
+    .map((requiredApi) => {
+      const group = apiGroup(requiredApi.apiVersion);
+      const servedVersions = [...new Set(served.filter((s) => apiGroup(s.apiVersion) === group && s.kind === requiredApi.kind).map((s) => s.apiVersion))];
+      return { ...requiredApi, servedVersions, operator: operatorCatalog().get(group) };
     });
 }
 
 /** One paragraph per missing API, saying which operator (and version) to install or upgrade. */
 export function describeMissingApis(missing: readonly MissingApi[]): string {
   const byOperator = new Map<string, MissingApi[]>();
-  for (const m of missing) {
-    const key = m.operator?.id ?? apiGroup(m.apiVersion);
-    byOperator.set(key, [...(byOperator.get(key) ?? []), m]);
+  for (const missingApi of missing) {
+    const key = missingApi.operator?.id ?? apiGroup(missingApi.apiVersion);
+    byOperator.set(key, [...(byOperator.get(key) ?? []), missingApi]);
   }
   const lines: string[] = [];
   for (const items of byOperator.values()) {

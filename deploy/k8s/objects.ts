@@ -17,13 +17,13 @@ export function apiGroup(apiVersion: string): string {
 }
 
 /** group/kind/namespace/name: two objects with the same key are the same object in the cluster. */
-export function objectKey(o: KubeObject): string {
-  return `${apiGroup(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+export function objectKey(kubeObject: KubeObject): string {
+  return `${apiGroup(kubeObject.apiVersion)}/${kubeObject.kind}/${kubeObject.metadata.namespace ?? ''}/${kubeObject.metadata.name}`;
 }
 
 /** `StatefulSet growing-shop/postgres`, or `Namespace growing-shop` for cluster-scoped objects. */
-export function describeObject(o: KubeObject): string {
-  return o.metadata.namespace ? `${o.kind} ${o.metadata.namespace}/${o.metadata.name}` : `${o.kind} ${o.metadata.name}`;
+export function describeObject(kubeObject: KubeObject): string {
+  return kubeObject.metadata.namespace ? `${kubeObject.kind} ${kubeObject.metadata.namespace}/${kubeObject.metadata.name}` : `${kubeObject.kind} ${kubeObject.metadata.name}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,9 +84,9 @@ const SCALING_AND_MONITORING_GROUPS = new Set(['keda.sh', 'monitoring.coreos.com
 /** Built-in groups: an unlisted kind from them is configuration, never an operator's resource. */
 const BUILT_IN_GROUP = /^(|[a-z0-9-]+\.k8s\.io|apps|batch|autoscaling|policy|extensions)$/;
 
-export function applyPhase(o: KubeObject): ApplyPhase {
-  const group = apiGroup(o.apiVersion);
-  const known = PHASE_BY_KIND[`${group}/${o.kind}`];
+export function applyPhase(kubeObject: KubeObject): ApplyPhase {
+  const group = apiGroup(kubeObject.apiVersion);
+  const known = PHASE_BY_KIND[`${group}/${kubeObject.kind}`];
   if (known) return known;
   if (SCALING_AND_MONITORING_GROUPS.has(group)) return 'scaling-and-monitoring';
   return BUILT_IN_GROUP.test(group) ? 'config' : 'data';
@@ -110,14 +110,14 @@ export type RemovalEffect =
  * How deleting a stateful object affects its data, or undefined for objects that hold none.
  * The reason names the mechanism, so a reviewer can check it against the cluster.
  */
-export function removalEffect(o: KubeObject): { effect: RemovalEffect; reason: string } | undefined {
-  const group = apiGroup(o.apiVersion);
-  const spec = o.spec ?? {};
-  switch (`${group}/${o.kind}`) {
+export function removalEffect(kubeObject: KubeObject): { effect: RemovalEffect; reason: string } | undefined {
+  const group = apiGroup(kubeObject.apiVersion);
+  const spec = kubeObject.spec ?? {};
+  switch (`${group}/${kubeObject.kind}`) {
     case 'apps/StatefulSet': {
       if (!spec.volumeClaimTemplates?.length) return undefined;
       const whenDeleted = spec.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? 'Retain';
-      const claims = spec.volumeClaimTemplates.map((t: any) => `${t.metadata?.name}-${o.metadata.name}-N`).join(', ');
+      const claims = spec.volumeClaimTemplates.map((t: any) => `${t.metadata?.name}-${kubeObject.metadata.name}-N`).join(', ');
       return whenDeleted === 'Delete'
         ? { effect: 'data-deleted', reason: `persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: its claims (${claims}) are deleted with it` }
         : { effect: 'volumes-retained', reason: `its claims (${claims}) are retained (persistentVolumeClaimRetentionPolicy.whenDeleted: Retain)` };
@@ -135,7 +135,7 @@ export function removalEffect(o: KubeObject): { effect: RemovalEffect; reason: s
         : { effect: 'volumes-retained', reason: 'the brokers go; their claims stay (deleteClaim false), but the log segments are only readable by a cluster with the same identity' };
     }
     case 'kafka.strimzi.io/KafkaTopic':
-      return o.metadata.annotations?.['strimzi.io/managed'] === 'false'
+      return kubeObject.metadata.annotations?.['strimzi.io/managed'] === 'false'
         ? undefined
         : { effect: 'data-deleted', reason: 'the Topic Operator deletes the topic and its messages in Kafka' };
     case 'redis.redis.opstreelabs.in/RedisReplication':

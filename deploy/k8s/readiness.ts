@@ -34,25 +34,25 @@ const conditionReady =
 const RULES: Record<string, Rule> = {
   'apps/Deployment': (live) => {
     const want = live.spec?.replicas ?? 1;
-    const s = live.status ?? {};
-    const stuck = (s.conditions ?? []).find((c: any) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+    const status = live.status ?? {};
+    const stuck = (status.conditions ?? []).find((c: any) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
     if (stuck) return { ready: false, detail: 'rollout stalled', failed: `rollout exceeded its progress deadline: ${stuck.message ?? ''}`.trim() };
-    const current = (s.observedGeneration ?? 0) >= (live.metadata?.generation ?? 0);
-    const ready = current && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want && (s.replicas ?? 0) <= want;
-    return { ready, detail: `${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated` };
+    const current = (status.observedGeneration ?? 0) >= (live.metadata?.generation ?? 0);
+    const ready = current && (status.updatedReplicas ?? 0) >= want && (status.availableReplicas ?? 0) >= want && (status.replicas ?? 0) <= want;
+    return { ready, detail: `${status.availableReplicas ?? 0}/${want} available, ${status.updatedReplicas ?? 0} updated` };
   },
   'apps/StatefulSet': (live) => {
     const want = live.spec?.replicas ?? 1;
-    const s = live.status ?? {};
-    const current = (s.observedGeneration ?? 0) >= (live.metadata?.generation ?? 0);
-    const rolled = live.spec?.updateStrategy?.type === 'OnDelete' || !s.updateRevision || s.currentRevision === s.updateRevision;
-    return { ready: current && rolled && (s.readyReplicas ?? 0) >= want, detail: `${s.readyReplicas ?? 0}/${want} ready${rolled ? '' : ', rolling to the new revision'}` };
+    const status = live.status ?? {};
+    const current = (status.observedGeneration ?? 0) >= (live.metadata?.generation ?? 0);
+    const rolled = live.spec?.updateStrategy?.type === 'OnDelete' || !status.updateRevision || status.currentRevision === status.updateRevision;
+    return { ready: current && rolled && (status.readyReplicas ?? 0) >= want, detail: `${status.readyReplicas ?? 0}/${want} ready${rolled ? '' : ', rolling to the new revision'}` };
   },
   'apps/DaemonSet': (live) => {
-    const s = live.status ?? {};
-    const want = s.desiredNumberScheduled ?? 0;
-    const current = (s.observedGeneration ?? 0) >= (live.metadata?.generation ?? 0);
-    return { ready: current && (s.updatedNumberScheduled ?? 0) >= want && (s.numberAvailable ?? 0) >= want, detail: `${s.numberAvailable ?? 0}/${want} available` };
+    const status = live.status ?? {};
+    const want = status.desiredNumberScheduled ?? 0;
+    const current = (status.observedGeneration ?? 0) >= (live.metadata?.generation ?? 0);
+    return { ready: current && (status.updatedNumberScheduled ?? 0) >= want && (status.numberAvailable ?? 0) >= want, detail: `${status.numberAvailable ?? 0}/${want} available` };
   },
   'postgresql.cnpg.io/Cluster': conditionReady('CloudNativePG'),
   'kafka.strimzi.io/Kafka': conditionReady('Strimzi cluster'),
@@ -63,8 +63,8 @@ const RULES: Record<string, Rule> = {
     live.status?.masterNode ? { ready: true, detail: `master ${live.status.masterNode}` } : { ready: false, detail: live.status ? 'no master elected yet' : 'no status yet (is the redis-operator running?)' },
 };
 
-export function hasReadinessRule(o: KubeObject): boolean {
-  return `${apiGroup(o.apiVersion)}/${o.kind}` in RULES;
+export function hasReadinessRule(kubeObject: KubeObject): boolean {
+  return `${apiGroup(kubeObject.apiVersion)}/${kubeObject.kind}` in RULES;
 }
 
 export function readinessOf(live: KubeObject): Readiness {
@@ -73,8 +73,8 @@ export function readinessOf(live: KubeObject): Readiness {
 }
 
 /** How readiness is judged, for the dry run. */
-export function readinessCriterion(o: KubeObject): string {
-  switch (`${apiGroup(o.apiVersion)}/${o.kind}`) {
+export function readinessCriterion(kubeObject: KubeObject): string {
+  switch (`${apiGroup(kubeObject.apiVersion)}/${kubeObject.kind}`) {
     case 'apps/Deployment':
       return 'rollout complete: updated and available replicas = spec.replicas';
     case 'apps/StatefulSet':

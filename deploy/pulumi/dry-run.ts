@@ -9,8 +9,8 @@ import { secretConfigKey, WAIT_FOR } from './stage-input';
 export function pulumiDryRun(opts: DryRunCommon & { objects: KubeObject[]; context?: string }): string[] {
   const { plan } = opts;
   const secrets = secretsToGenerate(opts.objects);
-  let n = 0;
-  const step = (text: string) => `  ${++n}. ${text}`;
+  let stepNumber = 0;
+  const step = (text: string) => `  ${++stepNumber}. ${text}`;
   const lines = [
     `Dry run: deploy ${plan.stage} of ${plan.product} to Kubernetes with Pulumi (Automation API, inline program deploy/pulumi/program.ts). Nothing is contacted.`,
     '',
@@ -29,13 +29,13 @@ export function pulumiDryRun(opts: DryRunCommon & { objects: KubeObject[]; conte
   let secretsListed = false;
   for (const { phase, objects } of objectsByPhase(opts.objects)) {
     if (phase !== 'namespace' && !secretsListed) {
-      for (const s of secrets) lines.push(`       kubernetes:core/v1:Secret ${plan.product}-${s.name} (from stack config, retained on delete)`);
+      for (const secret of secrets) lines.push(`       kubernetes:core/v1:Secret ${plan.product}-${secret.name} (from stack config, retained on delete)`);
       secretsListed = true;
     }
     lines.push(`       kubernetes:yaml/v2:ConfigGroup ${plan.product}-${phase}: ${APPLY_PHASE_TITLES[phase]}`);
-    for (const o of objects) {
-      const waitFor = WAIT_FOR[`${apiGroup(o.apiVersion)}/${o.kind}`];
-      lines.push(`         ${describeObject(o)} (${o.apiVersion})${waitFor ? `, waits for ${waitFor}` : ''}`);
+    for (const kubeObject of objects) {
+      const waitFor = WAIT_FOR[`${apiGroup(kubeObject.apiVersion)}/${kubeObject.kind}`];
+      lines.push(`         ${describeObject(kubeObject)} (${kubeObject.apiVersion})${waitFor ? `, waits for ${waitFor}` : ''}`);
     }
   }
   return lines;

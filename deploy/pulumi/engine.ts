@@ -233,8 +233,8 @@ export async function openLocalStack(project: { name: string; description: strin
 
 /** A resource step of an engine event (before the step: the resource's outputs), or nothing for other events. */
 export function stepOfEvent(event: any): PulumiStep | undefined {
-  const m = event?.resourcePreEvent?.metadata;
-  return m ? { op: m.op, urn: m.urn, type: m.type, old: m.old ? { outputs: m.old.outputs } : undefined } : undefined;
+  const metadata = event?.resourcePreEvent?.metadata;
+  return metadata ? { op: metadata.op, urn: metadata.urn, type: metadata.type, old: metadata.old ? { outputs: metadata.old.outputs } : undefined } : undefined;
 }
 
 /** The driver operations every stagekit stack has alike: its config (secrets kept encrypted) and a preview. */
@@ -249,7 +249,7 @@ export function commonStackOperations(stack: AutomationStack): Pick<PulumiStackD
     },
     setSecretConfig: (key, value) => stack.setConfig(key, { value, secret: true }),
     preview: async (onStep) => {
-      const result = await stack.preview({ color: 'never', onEvent: (e) => { const s = stepOfEvent(e); if (s) onStep(s); } });
+      const result = await stack.preview({ color: 'never', onEvent: (event) => { const step = stepOfEvent(event); if (step) onStep(step); } });
       return result.changeSummary as Record<string, number>;
     },
     cancel: () => stack.cancel(),
@@ -269,7 +269,7 @@ export async function openAutomationStack(input: K8sStageProgramInput, cli: stri
     },
     ...commonStackOperations(stack),
     up: async (onStep, onOutput) => {
-      const result = await stack.up({ color: 'never', onOutput, onEvent: (e) => { const s = stepOfEvent(e); if (s) onStep(s); } });
+      const result = await stack.up({ color: 'never', onOutput, onEvent: (event) => { const step = stepOfEvent(event); if (step) onStep(step); } });
       return (result.summary.resourceChanges ?? {}) as Record<string, number>;
     },
   };

@@ -18,10 +18,10 @@ import { K8sStageProgramInput, secretConfigKey, WAIT_FOR } from './stage-input';
 export type { K8sStageProgramInput };
 
 
-export function withWaitFor(o: KubeObject): KubeObject {
-  const waitFor = WAIT_FOR[`${apiGroup(o.apiVersion)}/${o.kind}`];
-  if (!waitFor) return o;
-  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), 'pulumi.com/waitFor': waitFor } } };
+export function withWaitFor(kubeObject: KubeObject): KubeObject {
+  const waitFor = WAIT_FOR[`${apiGroup(kubeObject.apiVersion)}/${kubeObject.kind}`];
+  if (!waitFor) return kubeObject;
+  return { ...kubeObject, metadata: { ...kubeObject.metadata, annotations: { ...(kubeObject.metadata.annotations ?? {}), 'pulumi.com/waitFor': waitFor } } };
 }
 
 export interface DeclaredStage {

@@ -28,7 +28,7 @@ export async function openHcloudStack(layout: HcloudLayout, cli: string): Promis
     },
     ...commonStackOperations(stack),
     up: async (onStep) => {
-      const result = await stack.up({ color: 'never', onEvent: (e) => { const s = stepOfEvent(e); if (s) onStep(s); } });
+      const result = await stack.up({ color: 'never', onEvent: (event) => { const step = stepOfEvent(event); if (step) onStep(step); } });
       return {
         summary: (result.summary.resourceChanges ?? {}) as Record<string, number>,
         outputs: { apiServerIpv4: String(result.outputs.apiServerIpv4?.value ?? ''), networkId: String(result.outputs.networkId?.value ?? '') },

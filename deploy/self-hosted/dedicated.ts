@@ -57,19 +57,19 @@ export function parseInventory(text: string, file = 'inventory'): Inventory {
   const servers: any[] = Array.isArray(doc?.servers) ? doc.servers : [];
   if (!servers.length) errors.push(`servers: expected a list of servers, got ${given(doc?.servers)}`);
   const seen = new Map<string, number>();
-  servers.forEach((s, i) => {
-    const at = `servers[${i}]`;
-    if (typeof s?.name !== 'string' || !NAME.test(s.name)) errors.push(`${at}.name: expected a DNS label (lower-case letters, digits, -), got ${given(s?.name)}`);
-    for (const key of ['publicIpv4', 'privateIpv4'] as const) if (!IPV4.test(String(s?.[key] ?? ''))) errors.push(`${at}.${key}: expected an IPv4 address, got ${given(s?.[key])}`);
-    if (subnet && IPV4.test(String(s?.privateIpv4 ?? '')) && !String(s.privateIpv4).startsWith(`${subnet[1]}.`)) errors.push(`${at}.privateIpv4: expected an address in ${vs.subnet} (the vSwitch), got ${given(s.privateIpv4)}`);
-    if (typeof s?.location !== 'string' || !s.location) errors.push(`${at}.location: expected the server's site (e.g. fsn1, nbg1, hel1: its failure domain), got ${given(s?.location)}`);
-    if (s?.role !== 'control-plane' && s?.role !== 'worker') errors.push(`${at}.role: expected control-plane or worker, got ${given(s?.role)}`);
-    if (s?.role === 'worker' && s?.pool !== 'data' && s?.pool !== 'general') errors.push(`${at}.pool: expected data or general for a worker, got ${given(s?.pool)}`);
-    for (const key of ['vcpu', 'memoryGiB'] as const) if (typeof s?.[key] !== 'number' || !(s[key] > 0)) errors.push(`${at}.${key}: expected a positive number, got ${given(s?.[key])}`);
+  servers.forEach((server, index) => {
+    const at = `servers[${index}]`;
+    if (typeof server?.name !== 'string' || !NAME.test(server.name)) errors.push(`${at}.name: expected a DNS label (lower-case letters, digits, -), got ${given(server?.name)}`);
+    for (const key of ['publicIpv4', 'privateIpv4'] as const) if (!IPV4.test(String(server?.[key] ?? ''))) errors.push(`${at}.${key}: expected an IPv4 address, got ${given(server?.[key])}`);
+    if (subnet && IPV4.test(String(server?.privateIpv4 ?? '')) && !String(server.privateIpv4).startsWith(`${subnet[1]}.`)) errors.push(`${at}.privateIpv4: expected an address in ${vs.subnet} (the vSwitch), got ${given(server.privateIpv4)}`);
+    if (typeof server?.location !== 'string' || !server.location) errors.push(`${at}.location: expected the server's site (e.g. fsn1, nbg1, hel1: its failure domain), got ${given(server?.location)}`);
+    if (server?.role !== 'control-plane' && server?.role !== 'worker') errors.push(`${at}.role: expected control-plane or worker, got ${given(server?.role)}`);
+    if (server?.role === 'worker' && server?.pool !== 'data' && server?.pool !== 'general') errors.push(`${at}.pool: expected data or general for a worker, got ${given(server?.pool)}`);
+    for (const key of ['vcpu', 'memoryGiB'] as const) if (typeof server?.[key] !== 'number' || !(server[key] > 0)) errors.push(`${at}.${key}: expected a positive number, got ${given(server?.[key])}`);
     for (const key of ['name', 'publicIpv4', 'privateIpv4'] as const) {
-      const v = `${key}=${s?.[key]}`;
-      if (s?.[key] !== undefined && seen.has(v)) errors.push(`${at}.${key}: ${given(s[key])} is also servers[${seen.get(v)}].${key}`);
-      seen.set(v, i);
+      const seenKey = `${key}=${server?.[key]}`;
+      if (server?.[key] !== undefined && seen.has(seenKey)) errors.push(`${at}.${key}: ${given(server[key])} is also servers[${seen.get(seenKey)}].${key}`);
+      seen.set(seenKey, index);
     }
   });
   if (errors.length) throw new UsageError(`${file}: ${errors.length} problem(s):\n${errors.map((e) => `  ${e}`).join('\n')}`);
@@ -86,13 +86,13 @@ export function inventoryShortfalls(fleet: FleetPlan, inventory: Inventory): str
   const cpLocations = new Set(cps.map((s) => s.location));
   if (!fleet.singleNode && cpLocations.size < Math.min(2, fleet.failureDomains.length)) out.push(`control plane: all ${cps.length} nodes are in ${[...cpLocations].join(', ')}; spread them over at least 2 locations so one site can fail`);
   if (fleet.controlPlane) {
-    for (const s of cps) if (s.vcpu < fleet.controlPlane.server.vcpu || s.memoryGiB < fleet.controlPlane.server.memoryGiB) out.push(`${s.name}: ${s.vcpu} vCPU / ${s.memoryGiB} GiB is smaller than the planned control plane (${fleet.controlPlane.server.id}: ${fleet.controlPlane.server.vcpu} vCPU / ${fleet.controlPlane.server.memoryGiB} GiB)`);
+    for (const server of cps) if (server.vcpu < fleet.controlPlane.server.vcpu || server.memoryGiB < fleet.controlPlane.server.memoryGiB) out.push(`${server.name}: ${server.vcpu} vCPU / ${server.memoryGiB} GiB is smaller than the planned control plane (${fleet.controlPlane.server.id}: ${fleet.controlPlane.server.vcpu} vCPU / ${fleet.controlPlane.server.memoryGiB} GiB)`);
   }
   for (const pool of fleet.pools) {
     const name = fleet.singleNode ? undefined : pool.name;
     const mine = inventory.servers.filter((s) => (name ? s.role === 'worker' && s.pool === name : s.role === 'control-plane'));
     const big = mine.filter((s) => s.vcpu >= pool.server.vcpu && s.memoryGiB >= pool.server.memoryGiB);
-    for (const s of mine.filter((x) => !big.includes(x))) out.push(`${s.name}: ${s.vcpu} vCPU / ${s.memoryGiB} GiB is smaller than pool ${pool.name}'s planned server (${pool.server.id}: ${pool.server.vcpu} vCPU / ${pool.server.memoryGiB} GiB)`);
+    for (const server of mine.filter((x) => !big.includes(x))) out.push(`${server.name}: ${server.vcpu} vCPU / ${server.memoryGiB} GiB is smaller than pool ${pool.name}'s planned server (${pool.server.id}: ${pool.server.vcpu} vCPU / ${pool.server.memoryGiB} GiB)`);
     if (big.length < pool.count) out.push(`pool ${pool.name}: the plan has ${pool.count} servers of at least ${pool.server.vcpu} vCPU / ${pool.server.memoryGiB} GiB (${pool.packed} packed + ${pool.spare} spare), the inventory ${big.length}`);
     const locations = new Set(big.map((s) => s.location));
     const needed = Math.min(fleet.failureDomains.length, pool.count);
@@ -160,10 +160,10 @@ export function dedicatedConfigs(stage: string, product: string, fleet: FleetPla
   if (short.length) throw new UsageError(`the inventory cannot carry ${stage} as planned:\n${short.map((s) => `  ${s}`).join('\n')}`);
   const first = inventory.servers.find((s) => s.role === 'control-plane')!;
   const files: Record<string, string> = {};
-  for (const s of inventory.servers) {
-    files[`machines/${s.name}/config.yaml`] = dedicatedK3sConfig(s, inventory, first);
-    files[`machines/${s.name}/vswitch.yaml`] = vswitchNetplan(s, inventory);
-    files[`machines/${s.name}/install.sh`] = installScript(s);
+  for (const server of inventory.servers) {
+    files[`machines/${server.name}/config.yaml`] = dedicatedK3sConfig(server, inventory, first);
+    files[`machines/${server.name}/vswitch.yaml`] = vswitchNetplan(server, inventory);
+    files[`machines/${server.name}/install.sh`] = installScript(server);
   }
   files['fleet.json'] = `${JSON.stringify(fleet, null, 2)}\n`;
   files['CHECKLIST.md'] = checklist(stage, product, fleet, inventory, first);

@@ -28,8 +28,8 @@ export function kubeconfigPath(product: string, home = os.homedir()): string {
 
 export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
   const { plan, layout, platform } = opts;
-  let n = 0;
-  const step = (text: string, command?: string) => `  ${++n}. ${text}${command ? `\n       $ ${command}` : ''}`;
+  let stepNumber = 0;
+  const step = (text: string, command?: string) => `  ${++stepNumber}. ${text}${command ? `\n       $ ${command}` : ''}`;
   const kubeconfig = kubeconfigPath(layout.product);
   const kubectl = systemKubectl({ kubeconfig });
   const api = layout.servers.find((s) => s.clusterInit)!;
@@ -53,7 +53,7 @@ export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
     'Platform',
     step(`Fetch the cluster CA from https://<${api.name} public IPv4>:6443/cacerts (trust on first use) and write ${kubeconfig} (mode 0600) for the admin token.`),
   ];
-  const platformLines = platformDryRun(platform, kubectl, { onlyMissing: false, firstStep: n + 1 });
+  const platformLines = platformDryRun(platform, kubectl, { onlyMissing: false, firstStep: stepNumber + 1 });
   lines.push(...platformLines);
   lines.push(`Stage ${plan.stage} (the --target k8s deploy against ${kubeconfig}; confirmation already given)`);
   const stage = k8sDryRun({ ...opts, yes: true, objects: opts.stageObjects, kubectl });
@@ -70,9 +70,9 @@ export function provisioningSteps(layout: HcloudLayout): string[] {
     `hcloud.PlacementGroup (spread) × ${layout.placementGroups.length}: ${layout.placementGroups.join(', ')}.`,
     `hcloud.Firewall ${layout.product}-nodes: inbound ${open}; nothing else.`,
   ];
-  for (const s of layout.servers) {
+  for (const server of layout.servers) {
     steps.push(
-      `hcloud.Server ${s.name}: ${s.serverType} in ${s.location}, ${s.privateIp}, ${s.role === 'control-plane' ? (s.clusterInit ? 'k3s server (initialises etcd)' : 'k3s server (joins etcd)') : 'k3s agent'}, pool ${s.pool}${s.holdsData ? ', holds data (delete- and rebuild-protected)' : ''}${s.loadBalancers.length ? `, behind ${s.loadBalancers.join(', ')}` : ''}; user data a Pulumi secret.`,
+      `hcloud.Server ${server.name}: ${server.serverType} in ${server.location}, ${server.privateIp}, ${server.role === 'control-plane' ? (server.clusterInit ? 'k3s server (initialises etcd)' : 'k3s server (joins etcd)') : 'k3s agent'}, pool ${server.pool}${server.holdsData ? ', holds data (delete- and rebuild-protected)' : ''}${server.loadBalancers.length ? `, behind ${server.loadBalancers.join(', ')}` : ''}; user data a Pulumi secret.`,
     );
   }
   for (const lb of layout.loadBalancers) {
@@ -85,7 +85,7 @@ export function provisioningSteps(layout: HcloudLayout): string[] {
 /** Objects by kind, one line per kind with its names (long lists cut). */
 function summarizeObjects(objects: readonly KubeObject[]): string[] {
   const byKind = new Map<string, KubeObject[]>();
-  for (const o of objects) byKind.set(`${o.kind} (${o.apiVersion})`, [...(byKind.get(`${o.kind} (${o.apiVersion})`) ?? []), o]);
+  for (const kubeObject of objects) byKind.set(`${kubeObject.kind} (${kubeObject.apiVersion})`, [...(byKind.get(`${kubeObject.kind} (${kubeObject.apiVersion})`) ?? []), kubeObject]);
   return [...byKind].map(([kind, list]) => {
     const names = list.map((o) => describeObject(o).replace(/^\S+ /, ''));
     return `${list.length} × ${kind}: ${names.slice(0, 6).join(', ')}${names.length > 6 ? `, … ${names.length - 6} more` : ''}`;
@@ -98,8 +98,8 @@ function summarizeObjects(objects: readonly KubeObject[]): string[] {
  * existing cluster installs only the add-ons it does not serve, after asking.
  */
 export function platformDryRun(platform: Platform, kubectl: Kubectl, options: { onlyMissing: boolean; firstStep?: number }): string[] {
-  let n = (options.firstStep ?? 1) - 1;
-  const step = (text: string, command?: string) => `  ${++n}. ${text}${command ? `\n       $ ${command}` : ''}`;
+  let stepNumber = (options.firstStep ?? 1) - 1;
+  const step = (text: string, command?: string) => `  ${++stepNumber}. ${text}${command ? `\n       $ ${command}` : ''}`;
   const lines: string[] = [
     options.onlyMissing
       ? step(`--install-platform: which of the ${platform.addons.length} add-ons the cluster serves already (by their API; ${platform.addons.map((a) => `${a.addon.id} ${a.addon.detect.apiVersion} ${a.addon.detect.kind}`).join(', ')}); the missing ones are listed and, once confirmed (or --yes), installed as below; the others are left as they are.`, kubectl.commandLine(['api-resources']))
@@ -107,9 +107,9 @@ export function platformDryRun(platform: Platform, kubectl: Kubectl, options: { 
   ];
   for (const { phase, objects } of platformPhases(platform.objects)) {
     if (phase === 'operators') {
-      for (const s of platform.secrets) {
-        const value = s.namespace === 'kube-system' && s.name === 'hcloud' ? 'HCLOUD_TOKEN and the network id' : s.source === 'generated' ? 'a random value' : 'a value you provide (a warning if absent)';
-        lines.push(step(`Secret ${s.namespace}/${s.name} (${s.purpose}): created from ${value} if absent, never overwritten; sent on stdin.`, kubectl.commandLine(['create', '-f', '-'])));
+      for (const secret of platform.secrets) {
+        const value = secret.namespace === 'kube-system' && secret.name === 'hcloud' ? 'HCLOUD_TOKEN and the network id' : secret.source === 'generated' ? 'a random value' : 'a value you provide (a warning if absent)';
+        lines.push(step(`Secret ${secret.namespace}/${secret.name} (${secret.purpose}): created from ${value} if absent, never overwritten; sent on stdin.`, kubectl.commandLine(['create', '-f', '-'])));
       }
     }
     lines.push(step(`Phase "${phase}": ${PLATFORM_PHASE_TITLES[phase]} (${objects.length} objects${options.onlyMissing ? ' when every add-on is missing' : ''})`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
@@ -121,6 +121,6 @@ export function platformDryRun(platform: Platform, kubectl: Kubectl, options: { 
       }
     }
   }
-  for (const w of platform.warnings) lines.push(`  ! ${w}`);
+  for (const warning of platform.warnings) lines.push(`  ! ${warning}`);
   return lines;
 }

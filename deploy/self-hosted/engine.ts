@@ -118,7 +118,7 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
   const steps: HcloudStep[] = [];
   const preview = await stack.preview((s) => steps.push(s));
   log.info(`preview: ${formatSummary(preview)}`);
-  for (const r of risksFromHcloudSteps(steps)) if (!risks.some((x) => x.resource.startsWith(r.resource))) risks.push(r);
+  for (const risk of risksFromHcloudSteps(steps)) if (!risks.some((x) => x.resource.startsWith(risk.resource))) risks.push(risk);
   const sorted = sortRisks(risks);
   if (sorted.length) log.block(risksText(sorted));
   const blocking = sorted.filter(isBlocking);
@@ -166,7 +166,7 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
     },
   });
   log.info(`add-ons: ${status.map((s) => `${s.addon.addon.id}${s.installed ? ' (was there, re-applied)' : ''}`).join(', ')}`);
-  for (const w of platform.warnings) log.warn(w);
+  for (const warning of platform.warnings) log.warn(warning);
 
   log.section(`Stage ${plan.stage}`);
   await deps.deployStage(kubectl, kubeconfig, true);
@@ -174,12 +174,12 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
 
 function summary(layout: HcloudLayout): string {
   const by = new Map<string, number>();
-  for (const s of layout.servers) by.set(`${s.pool} ${s.serverType}`, (by.get(`${s.pool} ${s.serverType}`) ?? 0) + 1);
+  for (const server of layout.servers) by.set(`${server.pool} ${server.serverType}`, (by.get(`${server.pool} ${server.serverType}`) ?? 0) + 1);
   return [...by].map(([k, n]) => `${n} × ${k}`).join(', ');
 }
 
-function formatSummary(s: Record<string, number>): string {
-  const parts = Object.entries(s).filter(([, n]) => n > 0).map(([op, n]) => `${n} ${op}`);
+function formatSummary(countsByOperation: Record<string, number>): string {
+  const parts = Object.entries(countsByOperation).filter(([, n]) => n > 0).map(([op, n]) => `${n} ${op}`);
   return parts.length ? parts.join(', ') : 'nothing';
 }
 

@@ -28,7 +28,7 @@ export function fleetExplanation(layout: HcloudLayout): string[] {
       `  pool ${pool.name}: ${pool.count} × ${pool.server.id} (${pool.server.vcpu} vCPU, ${pool.server.memoryGiB} GiB, ${usd(pool.server.monthlyUsd)}/month each) = ${pool.packed} packed + ${pool.spare} spare (N+1), ${where(poolName)}; packed to ${pct(pool.utilisation.vcpu)} CPU, ${pct(pool.utilisation.memory)} memory`,
     );
     lines.push(`    ${pool.purpose}`);
-    for (const w of pool.workloads) lines.push(`    - ${w.name} (${w.kind}, ${w.role}): ${w.replicas} × ${num(w.vcpu)} vCPU / ${num(w.memoryGiB)} GiB${w.storageGiB ? ` / ${num(w.storageGiB)} GiB storage` : ''}${w.spreadOverNodes ? ', one per node' : ''}`);
+    for (const workload of pool.workloads) lines.push(`    - ${workload.name} (${workload.kind}, ${workload.role}): ${workload.replicas} × ${num(workload.vcpu)} vCPU / ${num(workload.memoryGiB)} GiB${workload.storageGiB ? ` / ${num(workload.storageGiB)} GiB storage` : ''}${workload.spreadOverNodes ? ', one per node' : ''}`);
   }
   for (const lb of layout.loadBalancers) {
     const priced = fleet.loadBalancers.find((l) => lb.fronts === `${l.kind} ${l.name}`);
@@ -39,7 +39,7 @@ export function fleetExplanation(layout: HcloudLayout): string[] {
   lines.push(`  firewall: ${layout.firewallRules.map((r) => `${r.port}/${r.protocol} from ${r.sourceIps.join(', ')}`).join('; ')}${layout.firewallRules.some((r) => r.port === '6443') ? '' : '; 6443 (Kubernetes API) from the --api-allow blocks given to deploy'}`);
   const holds = layout.servers.filter((s) => s.holdsData).map((s) => s.name);
   if (holds.length) lines.push(`  data-holding servers (delete-protected; the safety check watches them): ${holds.join(', ')}`);
-  for (const n of fleet.notOffered) lines.push(`  not offered: ${n}`);
+  for (const notOffered of fleet.notOffered) lines.push(`  not offered: ${notOffered}`);
   lines.push('  prices above are per server and balancer; the full self-hosted bill (volumes, backups, traffic, operations) is `stagekit cost --target k8s`');
   return lines;
 }

@@ -122,15 +122,15 @@ export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions
   if (fleet.singleNode) {
     const pool = fleet.pools[0];
     if (!pool) throw new Error('the single-node fleet plan has no server');
-    for (let i = 0; i < pool.count; i++) {
-      servers.push({ name: `${product}-node-${i + 1}`, role: 'control-plane', pool: 'single', serverType: pool.server.id, location: domains[0], privateIp: ipAt(POOL_OFFSETS.single + i), placementGroup: groupName('node', domains[0], i), holdsData: true, loadBalancers: [], clusterInit: i === 0, taints: [] });
+    for (let index = 0; index < pool.count; index++) {
+      servers.push({ name: `${product}-node-${index + 1}`, role: 'control-plane', pool: 'single', serverType: pool.server.id, location: domains[0], privateIp: ipAt(POOL_OFFSETS.single + index), placementGroup: groupName('node', domains[0], index), holdsData: true, loadBalancers: [], clusterInit: index === 0, taints: [] });
     }
   } else {
     if (fleet.controlPlane) {
       // Control-plane node i goes to domain i mod domains (the plan's perFailureDomain).
-      for (let i = 0; i < fleet.controlPlane.count; i++) {
-        const location = domains[i % domains.length];
-        servers.push({ name: `${product}-cp-${i + 1}`, role: 'control-plane', pool: 'control-plane', serverType: fleet.controlPlane.server.id, location, privateIp: ipAt(POOL_OFFSETS['control-plane'] + i), placementGroup: groupName('cp', location, 0), holdsData: false, loadBalancers: [], clusterInit: i === 0, taints: ['node-role.kubernetes.io/control-plane:NoSchedule'] });
+      for (let index = 0; index < fleet.controlPlane.count; index++) {
+        const location = domains[index % domains.length];
+        servers.push({ name: `${product}-cp-${index + 1}`, role: 'control-plane', pool: 'control-plane', serverType: fleet.controlPlane.server.id, location, privateIp: ipAt(POOL_OFFSETS['control-plane'] + index), placementGroup: groupName('cp', location, 0), holdsData: false, loadBalancers: [], clusterInit: index === 0, taints: ['node-role.kubernetes.io/control-plane:NoSchedule'] });
       }
     }
     for (const pool of fleet.pools) {
@@ -138,9 +138,9 @@ export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions
       const perDomain = pool.perFailureDomain.map((n, d) => n + (pool.spareFailureDomain === d ? pool.spare : 0));
       let index = 0;
       const perDomainIndex = domains.map(() => 0);
-      for (let d = 0; d < perDomain.length; d++) {
-        for (let k = 0; k < perDomain[d]; k++) {
-          const location = domains[d];
+      for (let domainIndex = 0; domainIndex < perDomain.length; domainIndex++) {
+        for (let slot = 0; slot < perDomain[domainIndex]; slot++) {
+          const location = domains[domainIndex];
           servers.push({
             name: `${product}-${pool.name}-${index + 1}`,
             role: 'worker',
@@ -148,7 +148,7 @@ export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions
             serverType: pool.server.id,
             location,
             privateIp: ipAt(POOL_OFFSETS[pool.name] + index),
-            placementGroup: groupName(pool.name, location, perDomainIndex[d]++),
+            placementGroup: groupName(pool.name, location, perDomainIndex[domainIndex]++),
             holdsData: pool.name === 'data',
             loadBalancers: [],
             clusterInit: false,
@@ -161,14 +161,14 @@ export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions
     }
   }
   const loadBalancers: LoadBalancerSpec[] = fleet.loadBalancers.flatMap((lb) =>
-    Array.from({ length: lb.count }, (_, i) => {
-      const name = `${product}-${lb.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${lb.count > 1 ? `-${i + 1}` : ''}`;
+    Array.from({ length: lb.count }, (_, lbIndex) => {
+      const name = `${product}-${lb.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${lb.count > 1 ? `-${lbIndex + 1}` : ''}`;
       const label = `stagekit.dev/lb-${name}`.slice(0, 63);
       const targets = servers.filter((s) => s.pool === lb.targets.pool);
       return { name, fronts: `${lb.kind} ${lb.name}`, type: hetznerLoadBalancerType(lb.type), location: domains[0], pool: lb.targets.pool, targetServers: targets.map((s) => s.name), label };
     }),
   );
-  for (const lb of loadBalancers) for (const s of servers) if (lb.targetServers.includes(s.name)) s.loadBalancers.push(lb.name);
+  for (const lb of loadBalancers) for (const server of servers) if (lb.targetServers.includes(server.name)) server.loadBalancers.push(lb.name);
   const allowList = validateAllowList(options.apiAllowList);
   const firewallRules: FirewallRuleSpec[] = [
     { direction: 'in', protocol: 'tcp', port: '80', sourceIps: ['0.0.0.0/0', '::/0'], description: 'HTTP to the ingress controller' },

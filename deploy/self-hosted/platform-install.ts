@@ -105,6 +105,6 @@ export async function ensurePlatform(kubectl: Kubectl, platform: Platform, log: 
   log.info(`platform add-ons to install: ${missing.map((a) => `${a.addon.title} ${a.addon.version}`).join(', ')}`);
   await confirmOrStop(options.prompt, options.yes, `Install ${missing.length} platform add-on(s) into this cluster (${missing.map((a) => a.addon.id).join(', ')})?`, log);
   await installPlatform(kubectl, platform, log, options, missing);
-  for (const w of platform.warnings) log.warn(w);
+  for (const warning of platform.warnings) log.warn(warning);
   return missing;
 }

@@ -87,13 +87,13 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
     new hcloud.LoadBalancerNetwork(`${lb.name}-network`, { loadBalancerId: lbId, subnetId: lbSubnet.id, enablePublicInterface: true });
     const targets = [new hcloud.LoadBalancerTarget(`${lb.name}-targets`, { loadBalancerId: lbId, type: 'label_selector', labelSelector: `${lb.label}=true`, usePrivateIp: true }, { dependsOn: [lbSubnet] })];
     const services = (['http', 'https'] as const).map(
-      (p) =>
-        new hcloud.LoadBalancerService(`${lb.name}-${p}`, {
+      (protocol) =>
+        new hcloud.LoadBalancerService(`${lb.name}-${protocol}`, {
           loadBalancerId: balancer.id,
           protocol: 'tcp',
-          listenPort: p === 'http' ? 80 : 443,
-          destinationPort: INGRESS_NODE_PORTS[p],
-          healthCheck: { protocol: 'tcp', port: INGRESS_NODE_PORTS[p], interval: 10, timeout: 5, retries: 3 },
+          listenPort: protocol === 'http' ? 80 : 443,
+          destinationPort: INGRESS_NODE_PORTS[protocol],
+          healthCheck: { protocol: 'tcp', port: INGRESS_NODE_PORTS[protocol], interval: 10, timeout: 5, retries: 3 },
         }),
     );
     return { lb: balancer, targets, services };
@@ -106,12 +106,12 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
 export function spreadPick(layout: HcloudLayout, names: readonly string[], max: number): string[] {
   const byDomain = new Map<string, string[]>();
   for (const name of names) {
-    const s = layout.servers.find((x) => x.name === name)!;
-    byDomain.set(s.location, [...(byDomain.get(s.location) ?? []), name]);
+    const server = layout.servers.find((x) => x.name === name)!;
+    byDomain.set(server.location, [...(byDomain.get(server.location) ?? []), name]);
   }
   const queues = [...byDomain.values()];
   const out: string[] = [];
-  while (out.length < max && queues.some((q) => q.length)) for (const q of queues) if (q.length && out.length < max) out.push(q.shift()!);
+  while (out.length < max && queues.some((q) => q.length)) for (const queue of queues) if (queue.length && out.length < max) out.push(queue.shift()!);
   return out;
 }
 

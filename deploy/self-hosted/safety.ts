@@ -11,10 +11,10 @@ const RESOURCE_TYPE = 'hcloud:index/server:Server';
 export function fleetRisks(from: HcloudLayout, to: HcloudLayout): StatefulRisk[] {
   const next = new Map(to.servers.map((s) => [s.name, s]));
   const risks: StatefulRisk[] = [];
-  for (const s of from.servers.filter((x) => x.holdsData)) {
-    const n = next.get(s.name);
-    const resource = `Server ${s.name} (${s.serverType}, ${s.location})`;
-    if (!n) {
+  for (const server of from.servers.filter((x) => x.holdsData)) {
+    const nextServer = next.get(server.name);
+    const resource = `Server ${server.name} (${server.serverType}, ${server.location})`;
+    if (!nextServer) {
       risks.push({
         target: 'k8s',
         resource,
@@ -22,25 +22,25 @@ export function fleetRisks(from: HcloudLayout, to: HcloudLayout): StatefulRisk[]
         severity: 'data-loss',
         change: 'deleted',
         reason: `the ${to.stage} fleet plan has fewer data servers: the Postgres, Redis or Kafka pods on it lose their node (their Hetzner volumes are retained, the StorageClass reclaims nothing)`,
-        fix: `drain it first (kubectl drain ${s.name} --ignore-daemonsets --delete-emptydir-data) and let the operators move their replicas; the server is delete-protected, so remove the protection by hand once it is empty`,
+        fix: `drain it first (kubectl drain ${server.name} --ignore-daemonsets --delete-emptydir-data) and let the operators move their replicas; the server is delete-protected, so remove the protection by hand once it is empty`,
       });
-    } else if (n.location !== s.location) {
+    } else if (nextServer.location !== server.location) {
       risks.push({
         target: 'k8s',
         resource,
         resourceType: RESOURCE_TYPE,
         severity: 'data-loss',
         change: 'replaced',
-        reason: `its failure domain moves from ${s.location} to ${n.location}: Hetzner cannot move a server, so it is deleted and created anew, and volumes cannot follow across locations`,
+        reason: `its failure domain moves from ${server.location} to ${nextServer.location}: Hetzner cannot move a server, so it is deleted and created anew, and volumes cannot follow across locations`,
         fix: 'add the new server first (a larger count), move the replicas, then remove the old one',
       });
-    } else if (n.serverType !== s.serverType) {
+    } else if (nextServer.serverType !== server.serverType) {
       risks.push({
         target: 'k8s',
         resource,
         resourceType: RESOURCE_TYPE,
         severity: 'note',
-        change: `resized in place to ${n.serverType}`,
+        change: `resized in place to ${nextServer.serverType}`,
         reason: 'Hetzner rescales a server powered off: its pods restart elsewhere meanwhile (the operators fail over primaries); the disk grows with the type and cannot shrink back',
       });
     }

@@ -187,7 +187,7 @@ function sortKeysDeep(node: any): any {
 function parseKindPairs(args: string[]): Array<{ apiVersion: string; kind: string }> {
   if (args.length % 2 !== 0) throw new Error('expected <apiVersion> <Kind> pairs');
   const pairs = [];
-  for (let i = 0; i < args.length; i += 2) pairs.push({ apiVersion: args[i], kind: args[i + 1] });
+  for (let index = 0; index < args.length; index += 2) pairs.push({ apiVersion: args[index], kind: args[index + 1] });
   return pairs;
 }
 

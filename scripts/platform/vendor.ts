@@ -101,28 +101,28 @@ function main(): void {
       rows.push({ file: `${source.addon}/${name}`, bytes: data.length, sha256: sha256(data), repo: source.repo, origin, tag: source.tag, commit: commit.slice(0, 12), commitDate });
     };
     if (source.paths) {
-      const files = source.paths.flatMap((p) =>
-        p.endsWith('/') ? git(repoDir, ['ls-tree', '--name-only', source.tag, p]).toString().trim().split('\n').filter((f) => /\.ya?ml$/.test(f)) : [p],
+      const files = source.paths.flatMap((sourcePath) =>
+        sourcePath.endsWith('/') ? git(repoDir, ['ls-tree', '--name-only', source.tag, sourcePath]).toString().trim().split('\n').filter((f) => /\.ya?ml$/.test(f)) : [sourcePath],
       );
       for (const file of files) {
         const date = git(repoDir, ['log', '-1', '--format=%cI', source.tag, '--', file]).toString().trim();
         write(path.basename(file), git(repoDir, ['show', `${source.tag}:${file}`]), file, date);
       }
     } else if (source.kustomize) {
-      const k = source.kustomize;
+      const kustomize = source.kustomize;
       const work = fs.mkdtempSync(path.join(os.tmpdir(), `vendor-${source.addon}-`));
       execFileSync('sh', ['-c', `git -C "${repoDir}" archive ${source.tag} config | tar -x -C "${work}"`]);
       const overlay = path.join(work, 'stagekit-release');
       fs.mkdirSync(overlay);
-      const images = k.images.map((i) => {
-        const [name, target] = i.split('=');
+      const images = kustomize.images.map((image) => {
+        const [name, target] = image.split('=');
         const colon = target.lastIndexOf(':');
         return { name, newName: target.slice(0, colon), newTag: target.slice(colon + 1) };
       });
-      fs.writeFileSync(path.join(overlay, 'kustomization.yaml'), YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [`../${k.dir}`], images }));
+      fs.writeFileSync(path.join(overlay, 'kustomization.yaml'), YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [`../${kustomize.dir}`], images }));
       const rendered = execFileSync('kubectl', ['kustomize', overlay], { maxBuffer: 256 * 1024 * 1024 });
       const date = git(repoDir, ['log', '-1', '--format=%cI', source.tag, '--', 'config']).toString().trim();
-      write(k.output, rendered, `kustomize build ${k.dir} (${k.why})`, date);
+      write(kustomize.output, rendered, `kustomize build ${kustomize.dir} (${kustomize.why})`, date);
       fs.rmSync(work, { recursive: true, force: true });
     }
   }
