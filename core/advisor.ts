@@ -182,16 +182,16 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
   });
   const stageIndex = (s: StageName) => STAGE_NAMES.indexOf(s);
 
-  /** Why stage `s` is not comfortable in month `m` (undefined: it is). */
-  const shortfall = (s: number, m: number): string | undefined => {
-    const now = capacity[m][s];
+  /** Why stage `stageIdx` is not comfortable in month `month` (undefined: it is). */
+  const shortfall = (stageIdx: number, month: number): string | undefined => {
+    const now = capacity[month][stageIdx];
     const exceeded = now.checks.find((c) => c.exceeded);
     if (exceeded) return `${exceeded.title} exceeds its limit (${describe(exceeded)})`;
     const low = now.checks.filter(growing).find((c) => c.headroom! < settings.minHeadroom);
     if (low) return `${low.title} headroom ${(low.headroom! * 100).toFixed(1)}% < ${percent(settings.minHeadroom)} (${describe(low)})`;
-    for (let k = m + 1; k <= Math.min(m + settings.leadMonths, horizon); k++) {
-      const ahead = capacity[k][s].checks.find((c) => c.exceeded);
-      if (ahead) return `${ahead.title} exceeds its limit in ${monthLabel(settings.start, k)} (month ${k}, within the ${settings.leadMonths}-month lead time)`;
+    for (let aheadMonth = month + 1; aheadMonth <= Math.min(month + settings.leadMonths, horizon); aheadMonth++) {
+      const ahead = capacity[aheadMonth][stageIdx].checks.find((c) => c.exceeded);
+      if (ahead) return `${ahead.title} exceeds its limit in ${monthLabel(settings.start, aheadMonth)} (month ${aheadMonth}, within the ${settings.leadMonths}-month lead time)`;
     }
     return undefined;
   };
@@ -202,12 +202,12 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
   let floor = 0; // the path never goes below the highest stage it recommended
   let previous: StageName | undefined;
   let started = false;
-  for (let m = 0; m <= settings.months; m++) {
-    const row = capacity[m];
+  for (let month = 0; month <= settings.months; month++) {
+    const row = capacity[month];
     const lowestFitting = row.find((c) => c.fits)?.stage;
     let chosen: number | undefined;
-    for (let s = floor; s < STAGE_NAMES.length && chosen === undefined; s++) if (!shortfall(s, m)) chosen = s;
-    for (let s = floor; s < STAGE_NAMES.length && chosen === undefined; s++) if (row[s].fits) chosen = s;
+    for (let candidate = floor; candidate < STAGE_NAMES.length && chosen === undefined; candidate++) if (!shortfall(candidate, month)) chosen = candidate;
+    for (let candidate = floor; candidate < STAGE_NAMES.length && chosen === undefined; candidate++) if (row[candidate].fits) chosen = candidate;
     const stage = chosen === undefined ? undefined : STAGE_NAMES[chosen];
     if (chosen !== undefined) floor = chosen;
     const move = !started || stage !== previous;
@@ -220,16 +220,16 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
       reason = `tightest: ${tightest.title} ${tightest.headroom === null ? 'met' : `${percent(tightest.headroom)} headroom`}`;
     } else {
       const from = started && previous ? stageIndex(previous) : chosen! - 1;
-      const why = from >= 0 ? `${STAGE_NAMES[from]}: ${shortfall(from, m) ?? 'no longer carries the workload'}` : 'the lowest stage, with room';
-      const own = shortfall(chosen!, m);
+      const why = from >= 0 ? `${STAGE_NAMES[from]}: ${shortfall(from, month) ?? 'no longer carries the workload'}` : 'the lowest stage, with room';
+      const own = shortfall(chosen!, month);
       reason = own ? `${why}; ${stage} carries it but ${own}` : why;
     }
     const plan = stage === undefined ? undefined : row[chosen!].plan;
     const tightest = stage === undefined ? undefined : row[chosen!].tightest;
     const advice: MonthAdvice = {
-      month: m,
-      label: monthLabel(settings.start, m),
-      workload: roundWorkload(workloads[m]),
+      month,
+      label: monthLabel(settings.start, month),
+      workload: roundWorkload(workloads[month]),
       lowestFitting,
       stage,
       move,
@@ -239,22 +239,22 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
     };
     months.push(advice);
     plans.push(plan);
-    if (move) moves.push({ month: m, label: advice.label, from: started ? previous : undefined, to: stage, reason, sizes: advice.sizes });
+    if (move) moves.push({ month, label: advice.label, from: started ? previous : undefined, to: stage, reason, sizes: advice.sizes });
     previous = stage;
     started = true;
   }
 
   const trips: ThresholdTrip[] = [];
-  for (let s = 0; s < STAGE_NAMES.length; s++) {
-    for (const c of capacity[0][s].checks) {
+  for (let stageIdx = 0; stageIdx < STAGE_NAMES.length; stageIdx++) {
+    for (const startCheck of capacity[0][stageIdx].checks) {
       let lowHeadroomMonth: number | undefined;
       let exceededMonth: number | undefined;
-      for (let m = 0; m <= settings.months; m++) {
-        const check = capacity[m][s].checks.find((y) => y.id === c.id)!;
-        if (lowHeadroomMonth === undefined && (check.exceeded || (check.headroom !== null && check.headroom < settings.minHeadroom))) lowHeadroomMonth = m;
-        if (exceededMonth === undefined && check.exceeded) exceededMonth = m;
+      for (let month = 0; month <= settings.months; month++) {
+        const check = capacity[month][stageIdx].checks.find((y) => y.id === startCheck.id)!;
+        if (lowHeadroomMonth === undefined && (check.exceeded || (check.headroom !== null && check.headroom < settings.minHeadroom))) lowHeadroomMonth = month;
+        if (exceededMonth === undefined && check.exceeded) exceededMonth = month;
       }
-      trips.push({ stage: STAGE_NAMES[s], id: c.id, title: c.title, today: { value: c.value, limit: c.limit, unit: c.unit, headroom: c.headroom }, lowHeadroomMonth, exceededMonth });
+      trips.push({ stage: STAGE_NAMES[stageIdx], id: startCheck.id, title: startCheck.title, today: { value: startCheck.value, limit: startCheck.limit, unit: startCheck.unit, headroom: startCheck.headroom }, lowHeadroomMonth, exceededMonth });
     }
   }
   const now = months[0].stage;

@@ -104,8 +104,8 @@ function check(id: CheckId, value: number, limit: number, unit: string, basis: s
 }
 
 /** Headroom for ordering: an unmet requirement is the tightest, a met one the loosest. */
-export function headroomOf(c: CapacityCheck): number {
-  return c.headroom ?? (c.exceeded ? -Infinity : Infinity);
+export function headroomOf(capacityCheck: CapacityCheck): number {
+  return capacityCheck.headroom ?? (capacityCheck.exceeded ? -Infinity : Infinity);
 }
 
 /**
@@ -119,19 +119,19 @@ export function stageCapacity(
   given?: Plan,
 ): StageCapacity {
   const { plan, overLimits } = given ? { plan: given, overLimits: undefined } : planWithinOrOverLimits(profile, stage);
-  const a = profile.assumptions;
+  const profileAssumptions = profile.assumptions;
   const peak = profile.traffic.peakRequestsPerSecond;
-  const appVcpu = peak / a.requestsPerSecondPerVcpu / a.targetCpuUtilization;
-  const readQps = peak * profile.traffic.readShare * a.queriesPerRequest;
+  const appVcpu = peak / profileAssumptions.requestsPerSecondPerVcpu / profileAssumptions.targetCpuUtilization;
+  const readQps = peak * profile.traffic.readShare * profileAssumptions.queriesPerRequest;
   const writes = profile.data.writesPerSecond;
   const dataset = profile.data.datasetGiB;
-  const hot = dataset * a.hotDataShare;
-  const jobVcpu = (profile.async.jobsPerSecond * a.averageJobSeconds) / a.jobsInFlightPerWorkerVcpu / a.targetCpuUtilization;
-  const target = `${a.targetCpuUtilization * 100}% CPU target`;
+  const hot = dataset * profileAssumptions.hotDataShare;
+  const jobVcpu = (profile.async.jobsPerSecond * profileAssumptions.averageJobSeconds) / profileAssumptions.jobsInFlightPerWorkerVcpu / profileAssumptions.targetCpuUtilization;
+  const target = `${profileAssumptions.targetCpuUtilization * 100}% CPU target`;
   const checks: CapacityCheck[] = [];
 
   if (stage === 'single-server') {
-    const dbVcpu = (readQps / a.queriesPerSecondPerDatabaseVcpu + writes / a.writesPerSecondPerDatabaseVcpu) / a.targetCpuUtilization;
+    const dbVcpu = (readQps / profileAssumptions.queriesPerSecondPerDatabaseVcpu + writes / profileAssumptions.writesPerSecondPerDatabaseVcpu) / profileAssumptions.targetCpuUtilization;
     checks.push(
       check('server-cpu', appVcpu + dbVcpu + 0.25, LARGEST_SERVER.vcpu, 'vCPU', `app ${round(appVcpu, 1)} + Postgres ${round(dbVcpu, 1)} + Redis 0.25 vCPU at the ${target}; the largest server is ${LARGEST_SERVER.name}`),
       check('server-memory', 2 + Math.max(2, hot / 0.75) + 1 + 1, LARGEST_SERVER.memoryGiB, 'GiB', `app 2 + Postgres ${round(Math.max(2, hot / 0.75), 1)} (hot set ${round(hot, 1)} GiB / 0.75) + Redis 1 + OS 1 GiB; the largest server is ${LARGEST_SERVER.name}`),
@@ -141,18 +141,18 @@ export function stageCapacity(
     const db = plan.database!;
     const shards = db.shards;
     const hasReplicas = reaches(stage, 'read-replicas');
-    const dbReads = hasReplicas ? readQps * (1 - a.cacheHitRatio) : readQps;
+    const dbReads = hasReplicas ? readQps * (1 - profileAssumptions.cacheHitRatio) : readQps;
     const replicaShare = hasReplicas ? (profile.objectives.consistency === 'strong' ? 0.5 : 1) : 0;
     const primaryReads = (dbReads / shards) * (1 - replicaShare);
-    const primaryVcpu = (primaryReads / a.queriesPerSecondPerDatabaseVcpu + writes / shards / a.writesPerSecondPerDatabaseVcpu) / a.targetCpuUtilization;
+    const primaryVcpu = (primaryReads / profileAssumptions.queriesPerSecondPerDatabaseVcpu + writes / shards / profileAssumptions.writesPerSecondPerDatabaseVcpu) / profileAssumptions.targetCpuUtilization;
     const perShard = shards > 1 ? ' per shard' : '';
     checks.push(
       check('primary-cpu', primaryVcpu, LARGEST_DB_VCPU, 'vCPU', `${round(primaryReads, 0)} reads/s + ${round(writes / shards, 0)} writes/s at the primary${perShard} at the ${target}; the largest RDS class has ${LARGEST_DB_VCPU} vCPU`),
       check('primary-memory', Math.max(8, hot / shards / 0.75), LARGEST_DB.memoryGiB, 'GiB', `hot set ${round(hot / shards, 1)} GiB${perShard} / 0.75; the largest RDS class is ${LARGEST_DB.name}`),
-      check('write-capacity', writes / shards, a.writesPerSecondPerDatabaseVcpu * LARGEST_DB_VCPU * a.targetCpuUtilization, 'writes/s', `row writes/s${perShard}; one primary sustains ${a.writesPerSecondPerDatabaseVcpu}/vCPU × ${LARGEST_DB_VCPU} vCPU × ${a.targetCpuUtilization}`),
+      check('write-capacity', writes / shards, profileAssumptions.writesPerSecondPerDatabaseVcpu * LARGEST_DB_VCPU * profileAssumptions.targetCpuUtilization, 'writes/s', `row writes/s${perShard}; one primary sustains ${profileAssumptions.writesPerSecondPerDatabaseVcpu}/vCPU × ${LARGEST_DB_VCPU} vCPU × ${profileAssumptions.targetCpuUtilization}`),
     );
     if (hasReplicas) {
-      const replicaVcpu = (dbReads / shards) * replicaShare / a.queriesPerSecondPerDatabaseVcpu / a.targetCpuUtilization;
+      const replicaVcpu = (dbReads / shards) * replicaShare / profileAssumptions.queriesPerSecondPerDatabaseVcpu / profileAssumptions.targetCpuUtilization;
       const needed = Math.max(1, Math.ceil(replicaVcpu / db.instance.vcpu));
       checks.push(
         check('read-replicas', needed, CAPACITY_LIMITS.rdsReadReplicasPerPrimary, 'replicas', `${round(replicaVcpu, 1)} vCPU of replica reads${perShard} on ${db.instance.name} replicas; RDS allows ${CAPACITY_LIMITS.rdsReadReplicasPerPrimary} read replicas per primary`),
@@ -161,13 +161,13 @@ export function stageCapacity(
           Math.max(4, hot * 0.3),
           cacheCapacityGiB(plan.zones),
           'GiB',
-          `30% of the hot set (${round(hot, 1)} GiB) so the cache answers ${a.cacheHitRatio * 100}% of reads; one node (${LARGEST_CACHE.name}) holds ${LARGEST_CACHE.memoryGiB} GiB, cluster mode up to ${Math.floor(CACHE_MAX_NODES_PER_CLUSTER / plan.zones)} shards of it (${CACHE_MAX_NODES_PER_CLUSTER} nodes per cluster, ElastiCache's default quota, at ${plan.zones} nodes a shard)`,
+          `30% of the hot set (${round(hot, 1)} GiB) so the cache answers ${profileAssumptions.cacheHitRatio * 100}% of reads; one node (${LARGEST_CACHE.name}) holds ${LARGEST_CACHE.memoryGiB} GiB, cluster mode up to ${Math.floor(CACHE_MAX_NODES_PER_CLUSTER / plan.zones)} shards of it (${CACHE_MAX_NODES_PER_CLUSTER} nodes per cluster, ElastiCache's default quota, at ${plan.zones} nodes a shard)`,
         ),
       );
     }
   }
   const shards = plan.database?.shards ?? 1;
-  checks.push(check('dataset-per-shard', dataset / shards, a.maxShardGiB, 'GiB', `${round(dataset, 0)} GiB${shards > 1 ? ` over ${shards} shards` : ' on one primary'}; assumption maxShardGiB ${a.maxShardGiB} (a rebuild or restore within hours)`));
+  checks.push(check('dataset-per-shard', dataset / shards, profileAssumptions.maxShardGiB, 'GiB', `${round(dataset, 0)} GiB${shards > 1 ? ` over ${shards} shards` : ' on one primary'}; assumption maxShardGiB ${profileAssumptions.maxShardGiB} (a rebuild or restore within hours)`));
   if (!reaches(stage, 'queue-pipeline')) {
     const share = jobVcpu / (appVcpu + jobVcpu || 1);
     checks.push(
@@ -204,14 +204,14 @@ export function percent(share: number): string {
  */
 export function capacityVerdict(capacity: StageCapacity, profile: Profile, assumptions: CapacityAssumptions = DEFAULT_CAPACITY_ASSUMPTIONS): { ok: boolean; lines: string[] } {
   if (capacity.fits) {
-    const t = capacity.tightest;
-    const room = t.headroom === null ? 'met' : `${percent(t.headroom)} headroom`;
-    return { ok: true, lines: [`capacity: ${capacity.stage} carries ${profile.name}; tightest: ${t.title} ${formatAmount(t.value, t.unit)} of ${formatAmount(t.limit, t.unit)} (${room})`] };
+    const tightest = capacity.tightest;
+    const room = tightest.headroom === null ? 'met' : `${percent(tightest.headroom)} headroom`;
+    return { ok: true, lines: [`capacity: ${capacity.stage} carries ${profile.name}; tightest: ${tightest.title} ${formatAmount(tightest.value, tightest.unit)} of ${formatAmount(tightest.limit, tightest.unit)} (${room})`] };
   }
   const fit = fittingStage(profile, assumptions);
   const lines = [`capacity: ${capacity.stage} cannot carry ${profile.name}:`];
-  for (const c of capacity.checks.filter((x) => x.exceeded && x.id === 'service-limits')) lines.push(`  ${c.title}: ${c.basis}`);
-  for (const c of capacity.checks.filter((x) => x.exceeded && x.id !== 'service-limits')) lines.push(`  ${c.title}: needs ${formatAmount(c.value, c.unit)}, the stage's limit is ${formatAmount(c.limit, c.unit)} (${c.basis})`);
+  for (const exceeded of capacity.checks.filter((x) => x.exceeded && x.id === 'service-limits')) lines.push(`  ${exceeded.title}: ${exceeded.basis}`);
+  for (const exceeded of capacity.checks.filter((x) => x.exceeded && x.id !== 'service-limits')) lines.push(`  ${exceeded.title}: needs ${formatAmount(exceeded.value, exceeded.unit)}, the stage's limit is ${formatAmount(exceeded.limit, exceeded.unit)} (${exceeded.basis})`);
   lines.push(fit ? `  the lowest stage that carries it is ${fit} (stagekit advise shows when to move)` : '  no stage of the ladder carries it (stagekit advise shows which limits)');
   return { ok: false, lines };
 }

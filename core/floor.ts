@@ -53,23 +53,23 @@ export function deployedSizesOf(plan: Plan, shardStorageGiB?: readonly number[])
   };
 }
 
-/** Sizes that only grow, combined: what is deployed in `a` and `b` together (a later deploy never lowers the floor). */
-export function mergeDeployedSizes(a: DeployedSizes, b: DeployedSizes): DeployedSizes {
+/** Sizes that only grow, combined: what is deployed in `earlier` and `later` together (a later deploy never lowers the floor). */
+export function mergeDeployedSizes(earlier: DeployedSizes, later: DeployedSizes): DeployedSizes {
   const max = (x?: number, y?: number) => (x === undefined ? y : y === undefined ? x : Math.max(x, y));
-  const shards = Math.max(a.databaseStorageGiB?.length ?? 0, b.databaseStorageGiB?.length ?? 0);
+  const shards = Math.max(earlier.databaseStorageGiB?.length ?? 0, later.databaseStorageGiB?.length ?? 0);
   return {
-    product: b.product,
-    stage: b.stage,
-    zones: b.zones || a.zones,
-    serverDataVolumeGiB: max(a.serverDataVolumeGiB, b.serverDataVolumeGiB),
-    serverClaimTemplateGiB: a.serverClaimTemplateGiB ?? b.serverClaimTemplateGiB,
-    databaseStorageGiB: shards ? Array.from({ length: shards }, (_, i) => max(a.databaseStorageGiB?.[i], b.databaseStorageGiB?.[i])!) : undefined,
-    kafkaBrokers: max(a.kafkaBrokers, b.kafkaBrokers),
-    kafkaStorageGiBPerBroker: max(a.kafkaStorageGiBPerBroker, b.kafkaStorageGiBPerBroker),
-    kafkaPartitions: max(a.kafkaPartitions, b.kafkaPartitions),
-    cacheNodeType: largerCacheNode(a.cacheNodeType, b.cacheNodeType),
-    cacheNodes: max(a.cacheNodes, b.cacheNodes),
-    cacheClaimTemplateGiB: a.cacheClaimTemplateGiB ?? b.cacheClaimTemplateGiB,
+    product: later.product,
+    stage: later.stage,
+    zones: later.zones || earlier.zones,
+    serverDataVolumeGiB: max(earlier.serverDataVolumeGiB, later.serverDataVolumeGiB),
+    serverClaimTemplateGiB: earlier.serverClaimTemplateGiB ?? later.serverClaimTemplateGiB,
+    databaseStorageGiB: shards ? Array.from({ length: shards }, (_, i) => max(earlier.databaseStorageGiB?.[i], later.databaseStorageGiB?.[i])!) : undefined,
+    kafkaBrokers: max(earlier.kafkaBrokers, later.kafkaBrokers),
+    kafkaStorageGiBPerBroker: max(earlier.kafkaStorageGiBPerBroker, later.kafkaStorageGiBPerBroker),
+    kafkaPartitions: max(earlier.kafkaPartitions, later.kafkaPartitions),
+    cacheNodeType: largerCacheNode(earlier.cacheNodeType, later.cacheNodeType),
+    cacheNodes: max(earlier.cacheNodes, later.cacheNodes),
+    cacheClaimTemplateGiB: earlier.cacheClaimTemplateGiB ?? later.cacheClaimTemplateGiB,
   };
 }
 
@@ -122,26 +122,26 @@ export function applyDeployedFloor(plan: Plan, deployed: DeployedSizes, wantedZo
 
   let queue = plan.queue;
   if (queue && deployed.kafkaBrokers !== undefined) {
-    const k = queue.selfHostedKafka;
+    const planned = queue.selfHostedKafka;
     // Kafka clusters keep a broker count that is a multiple of the zones.
-    const brokers = Math.max(k.brokers, Math.ceil(deployed.kafkaBrokers / plan.zones) * plan.zones);
-    const storageGiBPerBroker = Math.max(k.storageGiBPerBroker, deployed.kafkaStorageGiBPerBroker ?? 0);
-    const partitions = Math.max(k.partitions, deployed.kafkaPartitions ?? 0);
-    if (brokers > k.brokers) kept('Kafka brokers', k.brokers, brokers, 'brokers');
-    if (storageGiBPerBroker > k.storageGiBPerBroker) kept('Kafka storage per broker', k.storageGiBPerBroker, storageGiBPerBroker);
-    if (partitions > k.partitions) reasoning.push(`floor: ${partitions} partitions kept (Kafka cannot reduce a topic's partitions; the profile alone plans ${k.partitions})`);
-    const kafka = { ...k, brokers, storageGiBPerBroker, partitions };
+    const brokers = Math.max(planned.brokers, Math.ceil(deployed.kafkaBrokers / plan.zones) * plan.zones);
+    const storageGiBPerBroker = Math.max(planned.storageGiBPerBroker, deployed.kafkaStorageGiBPerBroker ?? 0);
+    const partitions = Math.max(planned.partitions, deployed.kafkaPartitions ?? 0);
+    if (brokers > planned.brokers) kept('Kafka brokers', planned.brokers, brokers, 'brokers');
+    if (storageGiBPerBroker > planned.storageGiBPerBroker) kept('Kafka storage per broker', planned.storageGiBPerBroker, storageGiBPerBroker);
+    if (partitions > planned.partitions) reasoning.push(`floor: ${partitions} partitions kept (Kafka cannot reduce a topic's partitions; the profile alone plans ${planned.partitions})`);
+    const kafka = { ...planned, brokers, storageGiBPerBroker, partitions };
     queue = { ...queue, selfHostedKafka: kafka, kafka: queue.kafka ? kafka : undefined };
   }
   return { ...plan, server, database, cache, queue, reasoning, warnings, deployedFloor: deployed };
 }
 
 /** The larger of two ElastiCache node types by memory (then vCPU); unknown names lose. */
-function largerCacheNode(a?: string, b?: string): string | undefined {
+function largerCacheNode(first?: string, second?: string): string | undefined {
   const size = (name?: string) => CACHE_NODES.find((n) => n.name === name);
-  const x = size(a);
-  const y = size(b);
-  if (!x) return y ? b : a;
-  if (!y) return a;
-  return y.memoryGiB > x.memoryGiB || (y.memoryGiB === x.memoryGiB && y.vcpu > x.vcpu) ? b : a;
+  const firstNode = size(first);
+  const secondNode = size(second);
+  if (!firstNode) return secondNode ? second : first;
+  if (!secondNode) return first;
+  return secondNode.memoryGiB > firstNode.memoryGiB || (secondNode.memoryGiB === firstNode.memoryGiB && secondNode.vcpu > firstNode.vcpu) ? second : first;
 }

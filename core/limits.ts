@@ -253,54 +253,54 @@ export function plannedPods(plan: Plan): number {
 export function planLimitFindings(plan: Plan): LimitFinding[] {
   const findings: LimitFinding[] = [];
   const add = (limit: LimitId, field: string, planned: number, message: string) => findings.push({ limit, kind: SERVICE_LIMITS[limit].kind, field, planned, message });
-  const L = SERVICE_LIMITS;
+  const limits = SERVICE_LIMITS;
 
-  if (plan.server && over(plan.server.dataVolumeGiB, L.ebsGp3VolumeGiB.value)) {
-    add('ebsGp3VolumeGiB', 'server.dataVolumeGiB', plan.server.dataVolumeGiB, `needs a ${fmt(plan.server.dataVolumeGiB)} GiB data volume; EBS allows ${fmt(L.ebsGp3VolumeGiB.value)} GiB per gp3 volume: climb to split-tier (and shard later), or plan a shorter horizon (assumptions.planningHorizonMonths)`);
+  if (plan.server && over(plan.server.dataVolumeGiB, limits.ebsGp3VolumeGiB.value)) {
+    add('ebsGp3VolumeGiB', 'server.dataVolumeGiB', plan.server.dataVolumeGiB, `needs a ${fmt(plan.server.dataVolumeGiB)} GiB data volume; EBS allows ${fmt(limits.ebsGp3VolumeGiB.value)} GiB per gp3 volume: climb to split-tier (and shard later), or plan a shorter horizon (assumptions.planningHorizonMonths)`);
   }
 
   const db = plan.database;
   if (db) {
-    if (over(db.shards, L.stagekitShards.value)) {
-      add('stagekitShards', 'database.shards', db.shards, `needs ${fmt(db.shards)} shards; stagekit builds at most ${L.stagekitShards.value} per product: raise assumptions.maxShardGiB (up to ${fmt(L.rdsStorageGiB.value)}), plan a shorter horizon, or split the product into cells`);
+    if (over(db.shards, limits.stagekitShards.value)) {
+      add('stagekitShards', 'database.shards', db.shards, `needs ${fmt(db.shards)} shards; stagekit builds at most ${limits.stagekitShards.value} per product: raise assumptions.maxShardGiB (up to ${fmt(limits.rdsStorageGiB.value)}), plan a shorter horizon, or split the product into cells`);
     }
-    if (over(db.readReplicas, L.rdsReadReplicasPerSource.value)) {
-      add('rdsReadReplicasPerSource', 'database.readReplicas', db.readReplicas, `needs ${fmt(db.readReplicas)} read replicas; RDS allows ${L.rdsReadReplicasPerSource.value} per primary: use the sharded stage or lower traffic.readShare`);
+    if (over(db.readReplicas, limits.rdsReadReplicasPerSource.value)) {
+      add('rdsReadReplicasPerSource', 'database.readReplicas', db.readReplicas, `needs ${fmt(db.readReplicas)} read replicas; RDS allows ${limits.rdsReadReplicasPerSource.value} per primary: use the sharded stage or lower traffic.readShare`);
     }
-    if (over(db.storageGiB, L.rdsStorageGiB.value)) {
-      add('rdsStorageGiB', 'database.storageGiB', db.storageGiB, `needs ${fmt(db.storageGiB)} GiB per database; RDS allows ${fmt(L.rdsStorageGiB.value)} GiB per instance: use the sharded stage (assumptions.maxShardGiB per shard) or plan a shorter horizon`);
+    if (over(db.storageGiB, limits.rdsStorageGiB.value)) {
+      add('rdsStorageGiB', 'database.storageGiB', db.storageGiB, `needs ${fmt(db.storageGiB)} GiB per database; RDS allows ${fmt(limits.rdsStorageGiB.value)} GiB per instance: use the sharded stage (assumptions.maxShardGiB per shard) or plan a shorter horizon`);
     }
   }
 
-  if (over(plan.app.maxCount, L.albTargetsPerLoadBalancer.value)) {
-    add('albTargetsPerLoadBalancer', 'app.maxCount', plan.app.maxCount, `scales to ${fmt(plan.app.maxCount)} app servers; an Application Load Balancer takes ${fmt(L.albTargetsPerLoadBalancer.value)} targets by default: request a quota increase before deploying`);
+  if (over(plan.app.maxCount, limits.albTargetsPerLoadBalancer.value)) {
+    add('albTargetsPerLoadBalancer', 'app.maxCount', plan.app.maxCount, `scales to ${fmt(plan.app.maxCount)} app servers; an Application Load Balancer takes ${fmt(limits.albTargetsPerLoadBalancer.value)} targets by default: request a quota increase before deploying`);
   }
 
   const queue = plan.queue;
   if (queue) {
     const kafka = queue.selfHostedKafka;
     const managed = queue.kafka !== undefined;
-    if (over(kafka.storageGiBPerBroker, L.mskStoragePerBrokerGiB.value)) {
-      add('mskStoragePerBrokerGiB', 'queue.kafka.storageGiBPerBroker', kafka.storageGiBPerBroker, `needs ${fmt(kafka.storageGiBPerBroker)} GiB per broker; MSK allows ${fmt(L.mskStoragePerBrokerGiB.value)} GiB: lower async.retentionHours or assumptions.jobMessageKiB`);
+    if (over(kafka.storageGiBPerBroker, limits.mskStoragePerBrokerGiB.value)) {
+      add('mskStoragePerBrokerGiB', 'queue.kafka.storageGiBPerBroker', kafka.storageGiBPerBroker, `needs ${fmt(kafka.storageGiBPerBroker)} GiB per broker; MSK allows ${fmt(limits.mskStoragePerBrokerGiB.value)} GiB: lower async.retentionHours or assumptions.jobMessageKiB`);
     }
     const replicasPerBroker = (kafka.partitions * kafka.replicationFactor) / kafka.brokers;
     if (over(replicasPerBroker, kafka.broker.maxPartitionReplicas)) {
       add('mskPartitionReplicasPerBroker', 'queue.kafka.partitions', kafka.partitions, `puts ${fmt(replicasPerBroker)} partition replicas on each ${kafka.broker.name}; MSK recommends at most ${fmt(kafka.broker.maxPartitionReplicas)}`);
     }
-    if (managed && over(kafka.brokers, L.mskBrokersPerCluster.value)) {
-      add('mskBrokersPerCluster', 'queue.kafka.brokers', kafka.brokers, `needs ${fmt(kafka.brokers)} brokers; MSK allows ${L.mskBrokersPerCluster.value} per cluster by default: request a quota increase before deploying`);
+    if (managed && over(kafka.brokers, limits.mskBrokersPerCluster.value)) {
+      add('mskBrokersPerCluster', 'queue.kafka.brokers', kafka.brokers, `needs ${fmt(kafka.brokers)} brokers; MSK allows ${limits.mskBrokersPerCluster.value} per cluster by default: request a quota increase before deploying`);
     }
     if (!managed) {
       const inFlight = queue.maxWorkers * queue.worker.vcpu * plan.profile.assumptions.jobsInFlightPerWorkerVcpu;
-      if (over(inFlight, L.sqsInFlightMessages.value)) {
-        add('sqsInFlightMessages', 'queue.maxWorkers', queue.maxWorkers, `${fmt(queue.maxWorkers)} workers hold up to ${fmt(inFlight)} messages in flight; an SQS queue takes about ${fmt(L.sqsInFlightMessages.value)}: request an increase or split the work over more queues`);
+      if (over(inFlight, limits.sqsInFlightMessages.value)) {
+        add('sqsInFlightMessages', 'queue.maxWorkers', queue.maxWorkers, `${fmt(queue.maxWorkers)} workers hold up to ${fmt(inFlight)} messages in flight; an SQS queue takes about ${fmt(limits.sqsInFlightMessages.value)}: request an increase or split the work over more queues`);
       }
     }
   }
 
   const pods = plannedPods(plan);
-  if (over(pods, L.kubernetesPodsPerCluster.value)) {
-    add('kubernetesPodsPerCluster', 'pods', pods, `runs up to ${fmt(pods)} pods; Kubernetes supports ${fmt(L.kubernetesPodsPerCluster.value)} per cluster: lower the load the profile plans for, or split the product into cells`);
+  if (over(pods, limits.kubernetesPodsPerCluster.value)) {
+    add('kubernetesPodsPerCluster', 'pods', pods, `runs up to ${fmt(pods)} pods; Kubernetes supports ${fmt(limits.kubernetesPodsPerCluster.value)} per cluster: lower the load the profile plans for, or split the product into cells`);
   }
 
   // The largest pods must fit the largest self-hosted server priced (else the self-hosted bill cannot place them).
@@ -310,8 +310,8 @@ export function planLimitFindings(plan: Plan): LimitFinding[] {
     ['queue.kafka.brokerPodShape', queue?.selfHostedKafka.brokerPodShape],
   ];
   for (const [field, shape] of shapes) {
-    if (shape && (over(shape.vcpu, L.hetznerLargestServerVcpu.value) || over(shape.memoryGiB, L.hetznerLargestServerMemoryGiB.value))) {
-      add('hetznerLargestServerMemoryGiB', field, shape.memoryGiB, `a ${shape.vcpu} vCPU / ${shape.memoryGiB} GiB pod is larger than Hetzner Cloud's largest server (${L.hetznerLargestServerVcpu.value} vCPU / ${L.hetznerLargestServerMemoryGiB.value} GiB): self-hosted it needs a dedicated server`);
+    if (shape && (over(shape.vcpu, limits.hetznerLargestServerVcpu.value) || over(shape.memoryGiB, limits.hetznerLargestServerMemoryGiB.value))) {
+      add('hetznerLargestServerMemoryGiB', field, shape.memoryGiB, `a ${shape.vcpu} vCPU / ${shape.memoryGiB} GiB pod is larger than Hetzner Cloud's largest server (${limits.hetznerLargestServerVcpu.value} vCPU / ${limits.hetznerLargestServerMemoryGiB.value} GiB): self-hosted it needs a dedicated server`);
     }
   }
   return findings;

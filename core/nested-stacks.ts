@@ -105,17 +105,17 @@ function rewrite(value: any, prefix: string, nested: any, parameters: Record<str
   const resources = nested.Resources ?? {};
   const conditions = nested.Conditions ?? {};
   const parameterValue = (name: string) => (name in parameters ? parameters[name] : nested.Parameters?.[name]?.Default);
-  const walk = (v: any): any => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (!v || typeof v !== 'object') return v;
-    const keys = Object.keys(v);
+  const walk = (node: any): any => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const keys = Object.keys(node);
     if (keys.length === 1) {
       const [key] = keys;
-      const arg = v[key];
+      const arg = node[key];
       if (key === 'Ref' && typeof arg === 'string') {
         if (arg in resources) return { Ref: prefix + arg };
         if (!PSEUDO.test(arg) && nested.Parameters && arg in nested.Parameters) return parameterValue(arg);
-        return v;
+        return node;
       }
       if (key === 'Fn::GetAtt') {
         const [id, ...attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
@@ -138,7 +138,7 @@ function rewrite(value: any, prefix: string, nested: any, parameters: Record<str
       if (key === 'Condition' && typeof arg === 'string' && arg in conditions) return { Condition: prefix + arg };
       if (key === 'Fn::If' && Array.isArray(arg) && typeof arg[0] === 'string' && arg[0] in conditions) return { 'Fn::If': [prefix + arg[0], ...arg.slice(1).map(walk)] };
     }
-    return Object.fromEntries(keys.map((key) => [key, walk(v[key])]));
+    return Object.fromEntries(keys.map((key) => [key, walk(node[key])]));
   };
   return walk(value);
 }

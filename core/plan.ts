@@ -234,7 +234,7 @@ export function computePlan(profile: Profile, stage: StageName, options: PlanOpt
 /** The plan before the limit check: only for reasoning about other stages of a plan already checked. */
 function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: number): Plan {
   stageByName(stage); // validates the name
-  const a = profile.assumptions;
+  const assumptions = profile.assumptions;
   const reasoning: string[] = [];
   const warnings: string[] = [];
   const single = stage === 'single-server';
@@ -249,16 +249,16 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
 
   // Application tier: CPU-bound; sized for peak at the target utilization.
   const peak = profile.traffic.peakRequestsPerSecond;
-  const appVcpuNeed = peak / a.requestsPerSecondPerVcpu / a.targetCpuUtilization;
+  const appVcpuNeed = peak / assumptions.requestsPerSecondPerVcpu / assumptions.targetCpuUtilization;
 
   // Database: reads after the cache (from read-replicas on), plus writes.
-  const readQps = peak * profile.traffic.readShare * a.queriesPerRequest;
-  const cachedReadQps = reaches(stage, 'read-replicas') ? readQps * (1 - a.cacheHitRatio) : readQps;
+  const readQps = peak * profile.traffic.readShare * assumptions.queriesPerRequest;
+  const cachedReadQps = reaches(stage, 'read-replicas') ? readQps * (1 - assumptions.cacheHitRatio) : readQps;
   const writes = profile.data.writesPerSecond;
-  const horizonGiB = profile.data.datasetGiB * (1 + profile.data.monthlyGrowthPercent / 100) ** a.planningHorizonMonths;
-  const hotGiB = horizonGiB * a.hotDataShare;
+  const horizonGiB = profile.data.datasetGiB * (1 + profile.data.monthlyGrowthPercent / 100) ** assumptions.planningHorizonMonths;
+  const hotGiB = horizonGiB * assumptions.hotDataShare;
   reasoning.push(
-    `dataset: ${round(profile.data.datasetGiB, 1)} GiB today, ${round(horizonGiB, 1)} GiB in ${a.planningHorizonMonths} months at ${profile.data.monthlyGrowthPercent}%/month; hot set ${round(hotGiB, 1)} GiB`,
+    `dataset: ${round(profile.data.datasetGiB, 1)} GiB today, ${round(horizonGiB, 1)} GiB in ${assumptions.planningHorizonMonths} months at ${profile.data.monthlyGrowthPercent}%/month; hot set ${round(hotGiB, 1)} GiB`,
   );
 
   let server: ServerPlan | undefined;
@@ -268,7 +268,7 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
   let maxCount = 1;
 
   if (single) {
-    const dbVcpu = (readQps / a.queriesPerSecondPerDatabaseVcpu + writes / a.writesPerSecondPerDatabaseVcpu) / a.targetCpuUtilization;
+    const dbVcpu = (readQps / assumptions.queriesPerSecondPerDatabaseVcpu + writes / assumptions.writesPerSecondPerDatabaseVcpu) / assumptions.targetCpuUtilization;
     const redisGiB = 1;
     const pgMemory = Math.max(2, hotGiB / 0.75);
     const need: Shape = { vcpu: appVcpuNeed + dbVcpu + 0.25, memoryGiB: 2 + pgMemory + redisGiB + 1 };
@@ -297,24 +297,24 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
     minCount = zoneTolerantCount(serversNeed, zones);
     maxCount = minCount * 2;
     reasoning.push(
-      `app: ${minCount} x ${appInstance.name} (min), ${maxCount} (max): ${peak} req/s / ${a.requestsPerSecondPerVcpu} req/s per vCPU / ${a.targetCpuUtilization} target = ${round(appVcpuNeed, 1)} vCPU = ${serversNeed} servers, spread so ${zones - 1} zone(s) carry peak`,
+      `app: ${minCount} x ${appInstance.name} (min), ${maxCount} (max): ${peak} req/s / ${assumptions.requestsPerSecondPerVcpu} req/s per vCPU / ${assumptions.targetCpuUtilization} target = ${round(appVcpuNeed, 1)} vCPU = ${serversNeed} servers, spread so ${zones - 1} zone(s) carry peak`,
     );
 
     const shards = reaches(stage, 'sharded')
       ? Math.max(
           2,
-          Math.ceil(writes / (a.writesPerSecondPerDatabaseVcpu * 16 * a.targetCpuUtilization)),
-          Math.ceil(horizonGiB / a.maxShardGiB),
+          Math.ceil(writes / (assumptions.writesPerSecondPerDatabaseVcpu * 16 * assumptions.targetCpuUtilization)),
+          Math.ceil(horizonGiB / assumptions.maxShardGiB),
           // Reads past what the largest replicas of one primary serve (RDS allows 15 replicas per primary).
           Math.ceil(
             (cachedReadQps * (profile.objectives.consistency === 'strong' ? 0.5 : 1)) /
-              a.queriesPerSecondPerDatabaseVcpu /
-              a.targetCpuUtilization /
+              assumptions.queriesPerSecondPerDatabaseVcpu /
+              assumptions.targetCpuUtilization /
               (SERVICE_LIMITS.rdsReadReplicasPerSource.value * RDS_MEMORY[RDS_MEMORY.length - 1].vcpu),
           ),
         )
       : 1;
-    if (shards > 1) reasoning.push(`shards: ${shards} = max(2, writes over a 16-vCPU primary, ${round(horizonGiB, 0)} GiB / ${a.maxShardGiB} GiB per shard, reads over ${SERVICE_LIMITS.rdsReadReplicasPerSource.value} of the largest replicas)`);
+    if (shards > 1) reasoning.push(`shards: ${shards} = max(2, writes over a 16-vCPU primary, ${round(horizonGiB, 0)} GiB / ${assumptions.maxShardGiB} GiB per shard, reads over ${SERVICE_LIMITS.rdsReadReplicasPerSource.value} of the largest replicas)`);
 
     // Under strong consistency, reads that follow a write stay on the primary: model half the reads there.
     const replicaReadShare = profile.objectives.consistency === 'strong' ? 0.5 : 1;
@@ -322,10 +322,10 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
     const perShardReads = cachedReadQps / shards;
     const primaryReads = hasReplicas ? perShardReads * (1 - replicaReadShare) : perShardReads;
     const replicaReads = hasReplicas ? perShardReads * replicaReadShare : 0;
-    const primaryVcpu = (primaryReads / a.queriesPerSecondPerDatabaseVcpu + writes / shards / a.writesPerSecondPerDatabaseVcpu) / a.targetCpuUtilization;
+    const primaryVcpu = (primaryReads / assumptions.queriesPerSecondPerDatabaseVcpu + writes / shards / assumptions.writesPerSecondPerDatabaseVcpu) / assumptions.targetCpuUtilization;
     const memory = Math.max(8, hotGiB / shards / 0.75);
     const family = memory / Math.max(primaryVcpu, 2) > 4 ? RDS_MEMORY : RDS_GENERAL;
-    const replicaVcpuNeed = replicaReads / a.queriesPerSecondPerDatabaseVcpu / a.targetCpuUtilization;
+    const replicaVcpuNeed = replicaReads / assumptions.queriesPerSecondPerDatabaseVcpu / assumptions.targetCpuUtilization;
     const dbFit = smallestFitting(family, { vcpu: Math.max(primaryVcpu, 2), memoryGiB: memory });
     if (!dbFit.fits) warnings.push(`database: a primary needs ${round(primaryVcpu, 1)} vCPU / ${round(memory, 0)} GiB, beyond ${dbFit.size.name}; ${hasReplicas ? 'shard' : 'add read replicas'}`);
     // Replicas have the primary's class (any can take over). When the reads need more replicas than RDS
@@ -370,11 +370,11 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
     const fit = cacheNodes(need, zones);
     if (fit.shards === 1) {
       cache = { engine: 'valkey', node: fit.size, nodes: zones, podShape: usableShare(fit.size) };
-      reasoning.push(`cache: ${zones} x ${fit.size.name} (1 primary + ${zones - 1} replica(s)) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB) and answer ${a.cacheHitRatio * 100}% of reads`);
+      reasoning.push(`cache: ${zones} x ${fit.size.name} (1 primary + ${zones - 1} replica(s)) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB) and answer ${assumptions.cacheHitRatio * 100}% of reads`);
     } else {
       cache = { engine: 'valkey', node: fit.size, nodes: zones, shards: fit.shards, podShape: usableShare(fit.size) };
       reasoning.push(
-        `cache: ${fit.shards} shards x ${zones} x ${fit.size.name} (cluster mode: 1 primary + ${zones - 1} replica(s) per shard, ${round(fit.shards * fit.size.memoryGiB, 0)} GiB) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB), more than the largest node (${CACHE_NODES[CACHE_NODES.length - 1].name}, ${CACHE_NODES[CACHE_NODES.length - 1].memoryGiB} GiB) holds, and answer ${a.cacheHitRatio * 100}% of reads`,
+        `cache: ${fit.shards} shards x ${zones} x ${fit.size.name} (cluster mode: 1 primary + ${zones - 1} replica(s) per shard, ${round(fit.shards * fit.size.memoryGiB, 0)} GiB) to hold ~30% of the hot set (${round(hotGiB * 0.3, 1)} GiB), more than the largest node (${CACHE_NODES[CACHE_NODES.length - 1].name}, ${CACHE_NODES[CACHE_NODES.length - 1].memoryGiB} GiB) holds, and answer ${assumptions.cacheHitRatio * 100}% of reads`,
       );
       if (!fit.fits) warnings.push(`cache: ${round(need, 0)} GiB is more than ${fit.shards} shards of ${fit.size.name} hold within ElastiCache's default quota of ${CACHE_MAX_NODES_PER_CLUSTER} nodes per cluster; ask AWS to raise it`);
     }
@@ -383,12 +383,12 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
   let queue: QueuePlan | undefined;
   if (reaches(stage, 'queue-pipeline')) {
     const jobs = profile.async.jobsPerSecond;
-    const workerVcpu = Math.max(0.5, (jobs * a.averageJobSeconds) / a.jobsInFlightPerWorkerVcpu / a.targetCpuUtilization);
+    const workerVcpu = Math.max(0.5, (jobs * assumptions.averageJobSeconds) / assumptions.jobsInFlightPerWorkerVcpu / assumptions.targetCpuUtilization);
     const worker = smallestFitting(EC2_GENERAL, { vcpu: 2, memoryGiB: 0 }).size;
     const minWorkers = Math.max(zones, Math.ceil(workerVcpu / worker.vcpu));
-    const jobsPerWorkerPerSecond = (worker.vcpu * a.jobsInFlightPerWorkerVcpu) / a.averageJobSeconds;
+    const jobsPerWorkerPerSecond = (worker.vcpu * assumptions.jobsInFlightPerWorkerVcpu) / assumptions.averageJobSeconds;
     const backlogPerWorker = Math.max(10, Math.floor((jobsPerWorkerPerSecond * profile.async.maxJobDelaySeconds) / 2));
-    const ingressMBps = (jobs * a.jobMessageKiB) / 1024;
+    const ingressMBps = (jobs * assumptions.jobMessageKiB) / 1024;
     // MSK wants a broker count that is a multiple of the zones; three copies need at least three brokers.
     // One partition per worker at full scale, so the lag-based autoscaler can use every worker.
     // Sized for Kafka whatever the profile chose: with SQS this is the self-hosted stand-in.
@@ -425,7 +425,7 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
       retentionHours: profile.async.retentionHours,
       maxJobDelaySeconds: profile.async.maxJobDelaySeconds,
       maxReceiveCount: 5,
-      visibilityTimeoutSeconds: Math.max(30, Math.ceil(a.averageJobSeconds * 6)),
+      visibilityTimeoutSeconds: Math.max(30, Math.ceil(assumptions.averageJobSeconds * 6)),
       worker,
       workerPodShape: usableShare(worker),
       minWorkers,
@@ -435,7 +435,7 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
       selfHostedKafka: kafkaSizing,
     };
     reasoning.push(
-      `workers: ${minWorkers}-${minWorkers * 4} x ${worker.name} for ${jobs} jobs/s x ${a.averageJobSeconds} s / ${a.jobsInFlightPerWorkerVcpu} per vCPU; scale at ${backlogPerWorker} queued jobs per worker`,
+      `workers: ${minWorkers}-${minWorkers * 4} x ${worker.name} for ${jobs} jobs/s x ${assumptions.averageJobSeconds} s / ${assumptions.jobsInFlightPerWorkerVcpu} per vCPU; scale at ${backlogPerWorker} queued jobs per worker`,
     );
   }
 
@@ -449,22 +449,22 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
     errorRatioThreshold: round(burnRate * errorBudget, 6),
   });
 
-  const averageRps = peak * a.averageToPeakLoad;
+  const averageRps = peak * assumptions.averageToPeakLoad;
   const requestsPerMonth = Math.round(averageRps * SECONDS_PER_MONTH);
   const usage: UsagePlan = {
     averageRequestsPerSecond: round(averageRps, 2),
     requestsPerMonth,
     egressGiBPerMonth: round((requestsPerMonth * profile.traffic.averageResponseKiB * 1024) / GIB, 1),
-    jobsPerMonth: Math.round(profile.async.jobsPerSecond * a.averageToPeakLoad * SECONDS_PER_MONTH),
+    jobsPerMonth: Math.round(profile.async.jobsPerSecond * assumptions.averageToPeakLoad * SECONDS_PER_MONTH),
     // ~4 KiB per query result on average.
-    databaseTrafficGiBPerMonth: round((averageRps * a.queriesPerRequest * 4 * 1024 * SECONDS_PER_MONTH) / GIB, 1),
+    databaseTrafficGiBPerMonth: round((averageRps * assumptions.queriesPerRequest * 4 * 1024 * SECONDS_PER_MONTH) / GIB, 1),
     // ~1 KiB per row write, shipped to each standby or replica.
-    writeGiBPerMonth: round((writes * a.averageToPeakLoad * 1024 * SECONDS_PER_MONTH) / GIB, 1),
+    writeGiBPerMonth: round((writes * assumptions.averageToPeakLoad * 1024 * SECONDS_PER_MONTH) / GIB, 1),
     // ~1 KiB of logs per request (access log + app log line).
     logGiBPerMonth: round((requestsPerMonth * 1024) / GIB, 1),
-    queueIngressMBps: round((profile.async.jobsPerSecond * a.jobMessageKiB) / 1024, 4),
+    queueIngressMBps: round((profile.async.jobsPerSecond * assumptions.jobMessageKiB) / 1024, 4),
     assumptions: [
-      `average load is ${a.averageToPeakLoad * 100}% of peak over a month`,
+      `average load is ${assumptions.averageToPeakLoad * 100}% of peak over a month`,
       `${profile.traffic.averageResponseKiB} KiB per response leaves the region`,
       'about 4 KiB per database query result, 1 KiB per row write replicated, 1 KiB of logs per request',
     ],
@@ -482,7 +482,7 @@ function computeUncheckedPlan(profile: Profile, stage: StageName, keptZones?: nu
       instance: appInstance,
       minCount,
       maxCount,
-      targetCpuPercent: Math.round(a.targetCpuUtilization * 100),
+      targetCpuPercent: Math.round(assumptions.targetCpuUtilization * 100),
       podShape: usableShare(appInstance),
     },
     server,
@@ -575,13 +575,13 @@ export function validateActiveShards(plan: Plan, given: unknown, field = 'active
  */
 export function shardSizings(plan: Plan, ladder: PlanLadder, activeShards = plan.database!.shards): ShardSizing[] {
   const db = plan.database!;
-  const sizing = (d: DatabasePlan): ShardSizing => ({
-    instance: d.instance,
-    podShape: d.podShape,
-    storageGiB: d.storageGiB,
-    iops: d.iops,
-    readReplicas: d.readReplicas,
-    maxConnections: d.maxConnections,
+  const sizing = (databasePlan: DatabasePlan): ShardSizing => ({
+    instance: databasePlan.instance,
+    podShape: databasePlan.podShape,
+    storageGiB: databasePlan.storageGiB,
+    iops: databasePlan.iops,
+    readReplicas: databasePlan.readReplicas,
+    maxConnections: databasePlan.maxConnections,
   });
   const deployed = plan.deployedFloor?.databaseStorageGiB ?? [];
   // A deployed shard never shrinks (the plan's floor, per shard).

@@ -294,9 +294,9 @@ export function readProfileText(file: string): string {
     const buffer = Buffer.alloc(MAX_PROFILE_BYTES + 1);
     let length = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
+      const bytesRead = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
       if (length > MAX_PROFILE_BYTES) throw new UsageError(`${file}: expected a profile of at most ${MAX_PROFILE_BYTES} bytes, got more`);
     }
     return buffer.subarray(0, length).toString('utf8');

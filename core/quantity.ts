@@ -2,11 +2,11 @@
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
-  const m = /^([0-9.]+)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/.exec(value.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
+  const match = /^([0-9.]+)(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$/.exec(value.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]);
   const unit: Record<string, number> = {
     m: 1e-3, k: 1e3, Ki: 2 ** 10, M: 1e6, Mi: 2 ** 20, G: 1e9, Gi: 2 ** 30, T: 1e12, Ti: 2 ** 40, P: 1e15, Pi: 2 ** 50, E: 1e18, Ei: 2 ** 60,
   };
-  return m[2] ? n * unit[m[2]] : n;
+  return match[2] ? amount * unit[match[2]] : amount;
 }

@@ -34,9 +34,9 @@ export class PlatformBuilder {
   private readonly list: PlatformAddOn[] = [];
 
   addOns(...addons: PlatformAddOn[]): this {
-    for (const a of addons) {
-      if (this.list.some((x) => x.id === a.id)) throw new Error(`add-on ${a.id} added twice`);
-      this.list.push(a);
+    for (const addon of addons) {
+      if (this.list.some((x) => x.id === addon.id)) throw new Error(`add-on ${addon.id} added twice`);
+      this.list.push(addon);
     }
     return this;
   }
@@ -50,18 +50,18 @@ export class PlatformBuilder {
     const byId = new Map(this.list.map((a) => [a.id, a]));
     const done = new Set<string>();
     const out: PlatformAddOn[] = [];
-    const visit = (a: PlatformAddOn, path: string[]) => {
-      if (done.has(a.id)) return;
-      if (path.includes(a.id)) throw new Error(`add-on dependency cycle: ${[...path, a.id].join(' -> ')}`);
-      for (const dep of a.dependsOn ?? []) {
-        const d = byId.get(dep);
-        if (!d) throw new Error(`add-on ${a.id} needs ${dep}, which is not in the platform`);
-        visit(d, [...path, a.id]);
+    const visit = (addon: PlatformAddOn, path: string[]) => {
+      if (done.has(addon.id)) return;
+      if (path.includes(addon.id)) throw new Error(`add-on dependency cycle: ${[...path, addon.id].join(' -> ')}`);
+      for (const dep of addon.dependsOn ?? []) {
+        const dependency = byId.get(dep);
+        if (!dependency) throw new Error(`add-on ${addon.id} needs ${dep}, which is not in the platform`);
+        visit(dependency, [...path, addon.id]);
       }
-      done.add(a.id);
-      out.push(a);
+      done.add(addon.id);
+      out.push(addon);
     };
-    for (const a of this.list) visit(a, []);
+    for (const addon of this.list) visit(addon, []);
     return out;
   }
 
@@ -71,11 +71,11 @@ export class PlatformBuilder {
     const secrets: PlatformSecret[] = [];
     const namespaces = new Map<string, NamespaceSpec>();
     for (const addon of this.ordered()) {
-      const r = addon.render(context);
-      for (const o of r.objects) o.metadata.labels = { ...(o.metadata.labels ?? {}), [ADDON_LABEL]: addon.id };
-      rendered.push({ addon, objects: r.objects });
-      warnings.push(...(r.warnings ?? []).map((w) => `${addon.title}: ${w}`));
-      secrets.push(...(r.secrets ?? []));
+      const output = addon.render(context);
+      for (const kubeObject of output.objects) kubeObject.metadata.labels = { ...(kubeObject.metadata.labels ?? {}), [ADDON_LABEL]: addon.id };
+      rendered.push({ addon, objects: output.objects });
+      warnings.push(...(output.warnings ?? []).map((w) => `${addon.title}: ${w}`));
+      secrets.push(...(output.secrets ?? []));
       for (const ns of addon.namespaces) {
         if (ns.podSecurity !== 'restricted' && !ns.exception) throw new Error(`add-on ${addon.id}: namespace ${ns.name} is ${ns.podSecurity} without a stated exception`);
         const seen = namespaces.get(ns.name);
@@ -152,9 +152,9 @@ export const PLATFORM_PHASE_TITLES: Record<PlatformPhase, string> = {
 
 /** Objects by apply phase: a custom resource can only be applied once its CRD is established and its operator runs. */
 export function platformPhases(objects: readonly KubeObject[]): { phase: PlatformPhase; objects: KubeObject[] }[] {
-  const phaseOf = (o: KubeObject): PlatformPhase => {
-    if (o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition') return 'definitions';
-    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  const phaseOf = (kubeObject: KubeObject): PlatformPhase => {
+    if (kubeObject.kind === 'Namespace' || kubeObject.kind === 'CustomResourceDefinition') return 'definitions';
+    const group = kubeObject.apiVersion.includes('/') ? kubeObject.apiVersion.split('/')[0] : '';
     return group.includes('.') && !group.endsWith('.k8s.io') ? 'resources' : 'operators';
   };
   return PLATFORM_PHASES.map((phase) => ({ phase, objects: objects.filter((o) => phaseOf(o) === phase) })).filter((p) => p.objects.length > 0);

@@ -35,12 +35,12 @@ interface CheckedPod {
 
 function podsOf(objects: readonly KubeObject[]): CheckedPod[] {
   const pods: CheckedPod[] = [];
-  for (const o of objects) {
-    const name = `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-    const spec = podSpecOf(o);
+  for (const kubeObject of objects) {
+    const name = `${kubeObject.kind} ${kubeObject.metadata.namespace ?? ''}/${kubeObject.metadata.name}`;
+    const spec = podSpecOf(kubeObject);
     if (spec) pods.push({ object: name, spec });
-    else if (o.apiVersion.startsWith('monitoring.coreos.com/') && (o.kind === 'Prometheus' || o.kind === 'Alertmanager')) {
-      pods.push({ object: name, spec: { securityContext: o.spec?.securityContext, volumes: o.spec?.volumes, containers: o.spec?.containers ?? [] }, containersByOperator: true });
+    else if (kubeObject.apiVersion.startsWith('monitoring.coreos.com/') && (kubeObject.kind === 'Prometheus' || kubeObject.kind === 'Alertmanager')) {
+      pods.push({ object: name, spec: { securityContext: kubeObject.spec?.securityContext, volumes: kubeObject.spec?.volumes, containers: kubeObject.spec?.containers ?? [] }, containersByOperator: true });
     }
   }
   return pods;
@@ -55,14 +55,14 @@ export function podSecurityViolations(objects: readonly KubeObject[], level: Pod
     const podSc = spec.securityContext ?? {};
     const add = (lvl: 'baseline' | 'restricted', rule: string, container?: string) => out.push({ object: pod.object, container, level: lvl, rule });
     for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[host]) add('baseline', `${host} is set`);
-    for (const v of spec.volumes ?? []) {
-      if (v.hostPath) add('baseline', `volume ${v.name} is a hostPath (${v.hostPath.path})`);
+    for (const volume of spec.volumes ?? []) {
+      if (volume.hostPath) add('baseline', `volume ${volume.name} is a hostPath (${volume.hostPath.path})`);
       if (level === 'restricted') {
-        const type = Object.keys(v).find((k) => k !== 'name');
-        if (type && !RESTRICTED_VOLUMES.has(type)) add('restricted', `volume ${v.name} has type ${type}`);
+        const type = Object.keys(volume).find((k) => k !== 'name');
+        if (type && !RESTRICTED_VOLUMES.has(type)) add('restricted', `volume ${volume.name} has type ${type}`);
       }
     }
-    for (const s of podSc.sysctls ?? []) if (!SAFE_SYSCTLS.has(s.name)) add('baseline', `unsafe sysctl ${s.name}`);
+    for (const sysctl of podSc.sysctls ?? []) if (!SAFE_SYSCTLS.has(sysctl.name)) add('baseline', `unsafe sysctl ${sysctl.name}`);
     if (podSc.seccompProfile?.type === 'Unconfined') add('baseline', 'pod seccomp profile is Unconfined');
     const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
     if (level === 'restricted' && pod.containersByOperator) {
@@ -70,20 +70,20 @@ export function podSecurityViolations(objects: readonly KubeObject[], level: Pod
       if (podSc.runAsUser === 0) add('restricted', 'runAsUser is 0');
       if (!['RuntimeDefault', 'Localhost'].includes(podSc.seccompProfile?.type)) add('restricted', 'no RuntimeDefault or Localhost seccomp profile');
     }
-    for (const c of containers) {
-      const sc = c.securityContext ?? {};
-      if (sc.privileged) add('baseline', 'privileged', c.name);
-      for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPABILITIES.has(cap)) add('baseline', `adds capability ${cap}`, c.name);
-      for (const p of c.ports ?? []) if (p.hostPort) add('baseline', `host port ${p.hostPort}`, c.name);
-      if (sc.procMount && sc.procMount !== 'Default') add('baseline', `procMount ${sc.procMount}`, c.name);
-      if (sc.seccompProfile?.type === 'Unconfined') add('baseline', 'seccomp profile is Unconfined', c.name);
+    for (const containerSpec of containers) {
+      const sc = containerSpec.securityContext ?? {};
+      if (sc.privileged) add('baseline', 'privileged', containerSpec.name);
+      for (const cap of sc.capabilities?.add ?? []) if (!BASELINE_CAPABILITIES.has(cap)) add('baseline', `adds capability ${cap}`, containerSpec.name);
+      for (const port of containerSpec.ports ?? []) if (port.hostPort) add('baseline', `host port ${port.hostPort}`, containerSpec.name);
+      if (sc.procMount && sc.procMount !== 'Default') add('baseline', `procMount ${sc.procMount}`, containerSpec.name);
+      if (sc.seccompProfile?.type === 'Unconfined') add('baseline', 'seccomp profile is Unconfined', containerSpec.name);
       if (level !== 'restricted') continue;
-      if (sc.allowPrivilegeEscalation !== false) add('restricted', 'allowPrivilegeEscalation is not false', c.name);
-      if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) add('restricted', 'runAsNonRoot is not true', c.name);
-      if ((sc.runAsUser ?? podSc.runAsUser) === 0) add('restricted', 'runAsUser is 0', c.name);
-      if (!['RuntimeDefault', 'Localhost'].includes((sc.seccompProfile ?? podSc.seccompProfile)?.type)) add('restricted', 'no RuntimeDefault or Localhost seccomp profile', c.name);
-      if (!(sc.capabilities?.drop ?? []).includes('ALL')) add('restricted', 'does not drop ALL capabilities', c.name);
-      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') add('restricted', `adds capability ${cap}`, c.name);
+      if (sc.allowPrivilegeEscalation !== false) add('restricted', 'allowPrivilegeEscalation is not false', containerSpec.name);
+      if ((sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) add('restricted', 'runAsNonRoot is not true', containerSpec.name);
+      if ((sc.runAsUser ?? podSc.runAsUser) === 0) add('restricted', 'runAsUser is 0', containerSpec.name);
+      if (!['RuntimeDefault', 'Localhost'].includes((sc.seccompProfile ?? podSc.seccompProfile)?.type)) add('restricted', 'no RuntimeDefault or Localhost seccomp profile', containerSpec.name);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) add('restricted', 'does not drop ALL capabilities', containerSpec.name);
+      for (const cap of sc.capabilities?.add ?? []) if (cap !== 'NET_BIND_SERVICE') add('restricted', `adds capability ${cap}`, containerSpec.name);
     }
   }
   return out.filter((v) => level === 'restricted' || v.level === 'baseline');

@@ -35,8 +35,8 @@ const CLUSTER_SCOPED = new Set([
   'APIService', 'StorageClass', 'CSIDriver', 'PriorityClass', 'IngressClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
 ]);
 
-export function isClusterScoped(o: KubeObject): boolean {
-  return CLUSTER_SCOPED.has(o.kind);
+export function isClusterScoped(kubeObject: KubeObject): boolean {
+  return CLUSTER_SCOPED.has(kubeObject.kind);
 }
 
 /**
@@ -49,42 +49,42 @@ export function moveNamespace(objects: KubeObject[], from: readonly string[], to
   const moved = (ns: unknown) => typeof ns === 'string' && (from.includes(ns) || ns === to);
   return objects
     .filter((o) => o.kind !== 'Namespace')
-    .map((o) => {
-      if (!isClusterScoped(o) && (o.metadata.namespace === undefined || moved(o.metadata.namespace))) o.metadata.namespace = to;
-      for (const s of o.subjects ?? []) if (s.kind === 'ServiceAccount' && moved(s.namespace)) s.namespace = to;
-      for (const w of o.webhooks ?? []) if (moved(w.clientConfig?.service?.namespace)) w.clientConfig.service.namespace = to;
-      if (moved(o.spec?.service?.namespace)) o.spec.service.namespace = to;
-      const inject = o.metadata.annotations?.['cert-manager.io/inject-ca-from'];
+    .map((kubeObject) => {
+      if (!isClusterScoped(kubeObject) && (kubeObject.metadata.namespace === undefined || moved(kubeObject.metadata.namespace))) kubeObject.metadata.namespace = to;
+      for (const subject of kubeObject.subjects ?? []) if (subject.kind === 'ServiceAccount' && moved(subject.namespace)) subject.namespace = to;
+      for (const webhook of kubeObject.webhooks ?? []) if (moved(webhook.clientConfig?.service?.namespace)) webhook.clientConfig.service.namespace = to;
+      if (moved(kubeObject.spec?.service?.namespace)) kubeObject.spec.service.namespace = to;
+      const inject = kubeObject.metadata.annotations?.['cert-manager.io/inject-ca-from'];
       if (typeof inject === 'string') {
         const [ns, name] = inject.split('/');
-        if (moved(ns)) o.metadata.annotations['cert-manager.io/inject-ca-from'] = `${to}/${name}`;
+        if (moved(ns)) kubeObject.metadata.annotations['cert-manager.io/inject-ca-from'] = `${to}/${name}`;
       }
-      if (o.kind === 'Certificate' && Array.isArray(o.spec?.dnsNames)) {
-        o.spec.dnsNames = o.spec.dnsNames.map((d: string) => from.reduce((acc, f) => acc.replace(`.${f}.svc`, `.${to}.svc`), d));
+      if (kubeObject.kind === 'Certificate' && Array.isArray(kubeObject.spec?.dnsNames)) {
+        kubeObject.spec.dnsNames = kubeObject.spec.dnsNames.map((d: string) => from.reduce((acc, f) => acc.replace(`.${f}.svc`, `.${to}.svc`), d));
       }
-      return o;
+      return kubeObject;
     });
 }
 
 /** The pod template of a workload object, if it has one. */
-export function podSpecOf(o: KubeObject): any | undefined {
-  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(o.kind)) return o.spec?.template?.spec;
-  if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template?.spec;
+export function podSpecOf(kubeObject: KubeObject): any | undefined {
+  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(kubeObject.kind)) return kubeObject.spec?.template?.spec;
+  if (kubeObject.kind === 'CronJob') return kubeObject.spec?.jobTemplate?.spec?.template?.spec;
   return undefined;
 }
 
 export function setImage(objects: KubeObject[], from: RegExp, to: string): number {
-  let n = 0;
-  for (const o of objects) {
-    const spec = podSpecOf(o);
-    for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
-      if (from.test(c.image)) {
-        c.image = to;
-        n++;
+  let replaced = 0;
+  for (const kubeObject of objects) {
+    const spec = podSpecOf(kubeObject);
+    for (const containerSpec of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
+      if (from.test(containerSpec.image)) {
+        containerSpec.image = to;
+        replaced++;
       }
     }
   }
-  return n;
+  return replaced;
 }
 
 /**

@@ -75,7 +75,7 @@ export function table(head: string[], rows: (string | number)[][], options: { al
   // coloured multi-line cells (whose colour codes cli-table3 reopens on every line) and ragged rows still go through it.
   if (!interactive && !multiLineColour && rectangular) return paddedTable(head.map((h) => colors.bold(h)), cells, options.alignRight ?? []);
   const Table = cliTable();
-  const t = new Table({
+  const table = new Table({
     head: head.map((h) => colors.bold(h)),
     style: { head: [], border: [], compact: !interactive, 'padding-left': interactive ? 1 : 0, 'padding-right': interactive ? 1 : 2 },
     chars: interactive
@@ -83,8 +83,8 @@ export function table(head: string[], rows: (string | number)[][], options: { al
       : { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '' },
     colAligns: head.map((_, i) => (options.alignRight?.includes(i) ? 'right' : 'left')),
   });
-  for (const row of cells) t.push(row);
-  return t.toString();
+  for (const row of cells) table.push(row);
+  return table.toString();
 }
 
 /**

@@ -36,34 +36,34 @@ function ingressSum(plan: Plan, metric: string, extra: string, window: string, b
 function sloRecording(plan: Plan): RuleGroup {
   const windows = [...new Set(plan.observability.burnRates.flatMap((b) => [b.shortWindowMinutes, b.longWindowMinutes]))].sort((a, b) => a - b);
   const rules: RecordingRule[] = windows.map((minutes) => {
-    const w = windowName(minutes);
-    const errors = ingressSum(plan, 'nginx_ingress_controller_requests', ',status=~"5.."', w);
-    const all = ingressSum(plan, 'nginx_ingress_controller_requests', '', w);
+    const windowLabel = windowName(minutes);
+    const errors = ingressSum(plan, 'nginx_ingress_controller_requests', ',status=~"5.."', windowLabel);
+    const all = ingressSum(plan, 'nginx_ingress_controller_requests', '', windowLabel);
     return { record: errorRatioRecord(minutes), expr: `(${errors} or vector(0)) / ${all}` };
   });
   return { name: `${plan.product}.slo.recording`, rules };
 }
 
 function slo(plan: Plan): RuleGroup {
-  const o = plan.observability;
-  const burn: AlertRule[] = o.burnRates.map((b) => ({
-    alert: b.name === 'fast' ? 'ErrorBudgetFastBurn' : 'ErrorBudgetSlowBurn',
-    expr: `${errorRatioRecord(b.longWindowMinutes)} > ${b.errorRatioThreshold} and ${errorRatioRecord(b.shortWindowMinutes)} > ${b.errorRatioThreshold}`,
-    for: b.name === 'fast' ? '2m' : '15m',
-    severity: b.name === 'fast' ? 'critical' : 'warning',
-    summary: `Error budget burning ${b.burnRate}x too fast (${windowName(b.longWindowMinutes)} and ${windowName(b.shortWindowMinutes)} windows)`,
+  const observability = plan.observability;
+  const burn: AlertRule[] = observability.burnRates.map((rate) => ({
+    alert: rate.name === 'fast' ? 'ErrorBudgetFastBurn' : 'ErrorBudgetSlowBurn',
+    expr: `${errorRatioRecord(rate.longWindowMinutes)} > ${rate.errorRatioThreshold} and ${errorRatioRecord(rate.shortWindowMinutes)} > ${rate.errorRatioThreshold}`,
+    for: rate.name === 'fast' ? '2m' : '15m',
+    severity: rate.name === 'fast' ? 'critical' : 'warning',
+    summary: `Error budget burning ${rate.burnRate}x too fast (${windowName(rate.longWindowMinutes)} and ${windowName(rate.shortWindowMinutes)} windows)`,
     description:
-      `SLO ${o.availabilityPercent}%: the 5xx ratio is above ${b.errorRatioThreshold} (${b.burnRate} x the ${o.errorBudget} budget) over both ` +
-      `${windowName(b.longWindowMinutes)} and ${windowName(b.shortWindowMinutes)}. At this rate the 30-day budget lasts ${Math.round((30 / b.burnRate) * 10) / 10} days.`,
+      `SLO ${observability.availabilityPercent}%: the 5xx ratio is above ${rate.errorRatioThreshold} (${rate.burnRate} x the ${observability.errorBudget} budget) over both ` +
+      `${windowName(rate.longWindowMinutes)} and ${windowName(rate.shortWindowMinutes)}. At this rate the 30-day budget lasts ${Math.round((30 / rate.burnRate) * 10) / 10} days.`,
   }));
   const buckets = ingressSum(plan, 'nginx_ingress_controller_request_duration_seconds_bucket', '', '5m', 'le');
   const latency: AlertRule = {
     alert: 'LatencyP99High',
-    expr: `histogram_quantile(0.99, ${buckets}) > ${o.p99LatencyMs / 1000}`,
+    expr: `histogram_quantile(0.99, ${buckets}) > ${observability.p99LatencyMs / 1000}`,
     for: '15m',
     severity: 'warning',
-    summary: `p99 latency above ${o.p99LatencyMs} ms`,
-    description: `The 99th percentile of request time at the ingress is above the ${o.p99LatencyMs} ms objective for 15 minutes.`,
+    summary: `p99 latency above ${observability.p99LatencyMs} ms`,
+    description: `The 99th percentile of request time at the ingress is above the ${observability.p99LatencyMs} ms objective for 15 minutes.`,
   };
   return { name: `${plan.product}.slo`, rules: [...burn, latency] };
 }

@@ -5,27 +5,27 @@ import { deadLetterTopic, K8S_NAMES } from '../names';
 /** Job pipeline alerts (Strimzi Kafka Exporter, kube-state-metrics): lag, delay, dead letters, ISR, workers at the ceiling. */
 export function queueRuleGroups(plan: Plan): RuleGroup[] {
   const ns = plan.product;
-  const q = plan.queue!;
-  const k = q.selfHostedKafka;
-  const group = `namespace="${ns}",consumergroup="${k.consumerGroup}",topic="${k.topic}"`;
-  const dlq = deadLetterTopic(k.topic);
+  const queue = plan.queue!;
+  const kafka = queue.selfHostedKafka;
+  const group = `namespace="${ns}",consumergroup="${kafka.consumerGroup}",topic="${kafka.topic}"`;
+  const dlq = deadLetterTopic(kafka.topic);
   const rules: AlertRule[] = [
     {
       alert: 'JobsConsumerLagHigh',
-      expr: `sum(kafka_consumergroup_lag{${group}}) > ${k.consumerLagAlarmMessages}`,
+      expr: `sum(kafka_consumergroup_lag{${group}}) > ${kafka.consumerLagAlarmMessages}`,
       for: '5m',
       severity: 'critical',
-      summary: `Consumer group ${k.consumerGroup} is more than ${k.consumerLagAlarmMessages} jobs behind on ${k.topic}`,
-      description: `${q.maxJobDelaySeconds} s of peak traffic is queued and not consumed: workers are not keeping up (or are failing).`,
+      summary: `Consumer group ${kafka.consumerGroup} is more than ${kafka.consumerLagAlarmMessages} jobs behind on ${kafka.topic}`,
+      description: `${queue.maxJobDelaySeconds} s of peak traffic is queued and not consumed: workers are not keeping up (or are failing).`,
     },
     {
       // The SQS "age of oldest message" alarm's counterpart: lag over the consumption rate is the time the backlog needs to drain.
       alert: 'JobsDelayHigh',
-      expr: `sum(kafka_consumergroup_lag{${group}}) / clamp_min(sum(rate(kafka_consumergroup_current_offset{${group}}[5m])), 0.001) > ${q.maxJobDelaySeconds}`,
+      expr: `sum(kafka_consumergroup_lag{${group}}) / clamp_min(sum(rate(kafka_consumergroup_current_offset{${group}}[5m])), 0.001) > ${queue.maxJobDelaySeconds}`,
       for: '5m',
       severity: 'critical',
-      summary: `Queued jobs wait longer than ${q.maxJobDelaySeconds} s`,
-      description: `At the current consumption rate the backlog takes more than the ${q.maxJobDelaySeconds} s job delay objective to drain (stalled consumers count as infinite).`,
+      summary: `Queued jobs wait longer than ${queue.maxJobDelaySeconds} s`,
+      description: `At the current consumption rate the backlog takes more than the ${queue.maxJobDelaySeconds} s job delay objective to drain (stalled consumers count as infinite).`,
     },
     {
       alert: 'JobsDeadLettered',
@@ -33,11 +33,11 @@ export function queueRuleGroups(plan: Plan): RuleGroup[] {
       for: '0m',
       severity: 'warning',
       summary: `Jobs went to the dead-letter topic ${dlq}`,
-      description: `A job failed ${q.maxReceiveCount} times and was published to ${dlq}. Inspect it, fix the cause, then replay it to ${k.topic}.`,
+      description: `A job failed ${queue.maxReceiveCount} times and was published to ${dlq}. Inspect it, fix the cause, then replay it to ${kafka.topic}.`,
     },
     {
       alert: 'KafkaPartitionsUnderMinIsr',
-      expr: `min by (topic, partition) (kafka_topic_partition_in_sync_replica{namespace="${ns}",topic=~"${k.topic}|${dlq}"}) < ${k.minInSyncReplicas}`,
+      expr: `min by (topic, partition) (kafka_topic_partition_in_sync_replica{namespace="${ns}",topic=~"${kafka.topic}|${dlq}"}) < ${kafka.minInSyncReplicas}`,
       for: '5m',
       severity: 'critical',
       summary: 'Partition {{ $labels.topic }}/{{ $labels.partition }} has fewer in-sync replicas than min.insync.replicas',
@@ -53,10 +53,10 @@ export function queueRuleGroups(plan: Plan): RuleGroup[] {
     },
     {
       alert: 'WorkersAtMaximum',
-      expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace="${ns}",horizontalpodautoscaler="keda-hpa-${K8S_NAMES.worker}"} >= ${q.maxWorkers}`,
+      expr: `kube_horizontalpodautoscaler_status_current_replicas{namespace="${ns}",horizontalpodautoscaler="keda-hpa-${K8S_NAMES.worker}"} >= ${queue.maxWorkers}`,
       for: '30m',
       severity: 'warning',
-      summary: `Workers at the ${q.maxWorkers}-pod ceiling for 30 minutes`,
+      summary: `Workers at the ${queue.maxWorkers}-pod ceiling for 30 minutes`,
       description: 'The autoscaler cannot add workers; the backlog grows if traffic stays.',
     },
   ];

@@ -152,19 +152,19 @@ export class CacheCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: CacheClusterProps) {
     super(scope, id);
-    const C = 'CacheCluster';
+    const construct = 'CacheCluster';
     const nodes = props.nodes ?? 2;
     if (nodes < 2) throw new Error('CacheCluster: Multi-AZ automatic failover needs at least 2 nodes');
     const engine = 'valkey';
     const engineVersion = props.engineVersion ?? '8.0';
     const shards = props.shards ?? 1;
     if (!Number.isInteger(shards) || shards < 1) throw new Error(`CacheCluster: shards must be a whole number of at least 1, got ${shards}`);
-    checkProp(C, 'nodeType', typeof props.nodeType === 'string' && (Token.isUnresolved(props.nodeType) || /^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.nodeType)), "an ElastiCache node type such as 'cache.r7g.large'", props.nodeType);
-    if (props.snapshotRetentionDays !== undefined) checkProp(C, 'snapshotRetentionDays', isWhole(props.snapshotRetentionDays, 0, 35), 'a whole number of days from 0 to 35', props.snapshotRetentionDays);
-    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
-    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
-    eitherExistingOrProps(C, 'slowLogGroup', props.slowLogGroup, 'slowLogGroupProps', props.slowLogGroupProps);
-    eitherExistingOrProps(C, 'engineLogGroup', props.engineLogGroup, 'engineLogGroupProps', props.engineLogGroupProps);
+    checkProp(construct, 'nodeType', typeof props.nodeType === 'string' && (Token.isUnresolved(props.nodeType) || /^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.nodeType)), "an ElastiCache node type such as 'cache.r7g.large'", props.nodeType);
+    if (props.snapshotRetentionDays !== undefined) checkProp(construct, 'snapshotRetentionDays', isWhole(props.snapshotRetentionDays, 0, 35), 'a whole number of days from 0 to 35', props.snapshotRetentionDays);
+    eitherExistingOrProps(construct, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(construct, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    eitherExistingOrProps(construct, 'slowLogGroup', props.slowLogGroup, 'slowLogGroupProps', props.slowLogGroupProps);
+    eitherExistingOrProps(construct, 'engineLogGroup', props.engineLogGroup, 'engineLogGroupProps', props.engineLogGroupProps);
     const clustered = shards > 1;
     this.replicationGroupId = physicalName([props.namePrefix, 'cache'], 40);
     // Node ids ElastiCache gives: <group>-001.. without cluster mode, <group>-0001-001.. (shard, node) with it.
@@ -183,7 +183,7 @@ export class CacheCluster extends Construct {
         ...props.securityGroupProps,
         vpc: props.vpc,
       });
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? dataSubnets(C, props.vpc));
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? dataSubnets(construct, props.vpc));
     const subnetGroup = (this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: 'Valkey cache: isolated subnets',
       subnetIds: subnets.subnetIds,
@@ -318,8 +318,8 @@ export class CacheCluster extends Construct {
   /** The highest value of a per-node metric across the group's nodes. */
   metricMaxOverNodes(metricName: string, statistic = 'Maximum', period = Duration.minutes(5), nodeIds: readonly string[] = this.nodeIds): cloudwatch.MathExpression {
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    nodeIds.forEach((node, i) => {
-      usingMetrics[`n${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: node }, statistic, period });
+    nodeIds.forEach((node, nodeIndex) => {
+      usingMetrics[`n${nodeIndex}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: node }, statistic, period });
     });
     return new cloudwatch.MathExpression({ expression: `MAX([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: `${metricName} (max over nodes)`, period });
   }
@@ -327,8 +327,8 @@ export class CacheCluster extends Construct {
   /** Evictions summed over the nodes. */
   metricEvictions(period = Duration.minutes(5), nodeIds: readonly string[] = this.nodeIds): cloudwatch.MathExpression {
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    nodeIds.forEach((node, i) => {
-      usingMetrics[`n${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName: 'Evictions', dimensionsMap: { CacheClusterId: node }, statistic: 'Sum', period });
+    nodeIds.forEach((node, nodeIndex) => {
+      usingMetrics[`n${nodeIndex}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName: 'Evictions', dimensionsMap: { CacheClusterId: node }, statistic: 'Sum', period });
     });
     return new cloudwatch.MathExpression({ expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label: 'Evictions', period });
   }
@@ -347,9 +347,9 @@ export class CacheCluster extends Construct {
     const evictions = props.evictionAlarmThreshold ?? 1000;
     // An alarm's metric math takes at most 10 metrics: a sharded group's nodes are watched 10 at a time.
     const chunks: string[][] = [];
-    for (let i = 0; i < this.nodeIds.length; i += ALARM_METRICS_MAX) chunks.push(this.nodeIds.slice(i, i + ALARM_METRICS_MAX));
-    chunks.forEach((nodeIds, c) => {
-      const suffix = c === 0 ? '' : String(c + 1);
+    for (let start = 0; start < this.nodeIds.length; start += ALARM_METRICS_MAX) chunks.push(this.nodeIds.slice(start, start + ALARM_METRICS_MAX));
+    chunks.forEach((nodeIds, chunkIndex) => {
+      const suffix = chunkIndex === 0 ? '' : String(chunkIndex + 1);
       const of = chunks.length > 1 ? ` (nodes ${nodeIds[0]} to ${nodeIds[nodeIds.length - 1]})` : '';
       this.alarms.push(
         new cloudwatch.Alarm(this, `Evictions${suffix}`, {

@@ -273,15 +273,15 @@ export class DatabaseShard extends Construct {
 
     // Zones that have database subnets (a VPC's availabilityZones also lists reserved ones).
     const zones = [...new Set(props.vpc.selectSubnets(vpcSubnets).availabilityZones)];
-    for (let r = 1; r <= (props.readReplicas ?? 0); r++) {
-      const replicaId = physicalName([props.identifierPrefix, shard, `replica${r}`], 63);
+    for (let replicaNumber = 1; replicaNumber <= (props.readReplicas ?? 0); replicaNumber++) {
+      const replicaId = physicalName([props.identifierPrefix, shard, `replica${replicaNumber}`], 63);
       // Logs outlive their instance, like every log group here (re-adding a removed replica needs its old group deleted first).
-      const replicaLogs = this.instanceLogGroup(`Replica${r}Logs`, replicaId, logRetention, RemovalPolicy.RETAIN);
-      const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${r}`, {
+      const replicaLogs = this.instanceLogGroup(`Replica${replicaNumber}Logs`, replicaId, logRetention, RemovalPolicy.RETAIN);
+      const replica = new rds.DatabaseInstanceReadReplica(this, `Replica${replicaNumber}`, {
         ...common,
         sourceDatabaseInstance: this.primary,
         instanceIdentifier: replicaId,
-        availabilityZone: zones.length ? zones[r % zones.length] : undefined,
+        availabilityZone: zones.length ? zones[replicaNumber % zones.length] : undefined,
         storageType: rds.StorageType.GP3,
         iops: props.iops,
         storageEncrypted: true,
@@ -310,8 +310,8 @@ export class DatabaseShard extends Construct {
       );
       this.replicas.push(replica);
 
-      const lagAlarm = new cloudwatch.Alarm(this, `Replica${r}Lag`, {
-        alarmDescription: `Database ${shard} replica ${r}: replication lag above ${lag.toSeconds()} s (the staleness bound) for 3 minutes. The reader name stops sending reads to it while this is in alarm.`,
+      const lagAlarm = new cloudwatch.Alarm(this, `Replica${replicaNumber}Lag`, {
+        alarmDescription: `Database ${shard} replica ${replicaNumber}: replication lag above ${lag.toSeconds()} s (the staleness bound) for 3 minutes. The reader name stops sending reads to it while this is in alarm.`,
         metric: replica.metric('ReplicaLag', { statistic: 'Maximum', period: Duration.minutes(1) }),
         threshold: lag.toSeconds(),
         evaluationPeriods: 3,
@@ -350,9 +350,9 @@ export class DatabaseShard extends Construct {
 
   /** The props with their defaults filled in, after checking them (errors name the prop). */
   private static withDefaults(scope: Construct, props: DatabaseShardProps) {
-    const C = 'DatabaseShard';
-    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
-    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    const construct = 'DatabaseShard';
+    eitherExistingOrProps(construct, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(construct, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
     const filled = {
       ...props,
       shardId: props.shardId ?? 0,
@@ -361,18 +361,18 @@ export class DatabaseShard extends Construct {
       instanceClass: props.instanceClass ?? 'db.m7g.large',
       allocatedStorageGiB: props.allocatedStorageGiB ?? 100,
     };
-    checkProp(C, 'shardId', isWhole(filled.shardId, 0), 'a whole number from 0', filled.shardId);
-    checkProp(C, 'engineVersion', /^\d+(\.\d+)?$/.test(filled.engineVersion), "a PostgreSQL version such as '16' or '16.4'", filled.engineVersion);
-    checkProp(C, 'instanceClass', /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(filled.instanceClass), "an RDS instance class such as 'db.r7g.xlarge'", filled.instanceClass);
-    checkProp(C, 'allocatedStorageGiB', isWhole(filled.allocatedStorageGiB, 20, 65536), 'whole GiB from 20 to 65536 (gp3)', filled.allocatedStorageGiB);
+    checkProp(construct, 'shardId', isWhole(filled.shardId, 0), 'a whole number from 0', filled.shardId);
+    checkProp(construct, 'engineVersion', /^\d+(\.\d+)?$/.test(filled.engineVersion), "a PostgreSQL version such as '16' or '16.4'", filled.engineVersion);
+    checkProp(construct, 'instanceClass', /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(filled.instanceClass), "an RDS instance class such as 'db.r7g.xlarge'", filled.instanceClass);
+    checkProp(construct, 'allocatedStorageGiB', isWhole(filled.allocatedStorageGiB, 20, 65536), 'whole GiB from 20 to 65536 (gp3)', filled.allocatedStorageGiB);
     if (props.maxAllocatedStorageGiB !== undefined) {
-      checkProp(C, 'maxAllocatedStorageGiB', isWhole(props.maxAllocatedStorageGiB, filled.allocatedStorageGiB, 65536), `whole GiB from allocatedStorageGiB (${filled.allocatedStorageGiB}) to 65536`, props.maxAllocatedStorageGiB);
+      checkProp(construct, 'maxAllocatedStorageGiB', isWhole(props.maxAllocatedStorageGiB, filled.allocatedStorageGiB, 65536), `whole GiB from allocatedStorageGiB (${filled.allocatedStorageGiB}) to 65536`, props.maxAllocatedStorageGiB);
     }
-    if (props.readReplicas !== undefined) checkProp(C, 'readReplicas', isWhole(props.readReplicas, 0, 15), 'a whole number from 0 to 15 (the RDS limit per primary)', props.readReplicas);
-    if (props.backupRetentionDays !== undefined) checkProp(C, 'backupRetentionDays', isWhole(props.backupRetentionDays, 1, 35), 'whole days from 1 to 35 (0 would turn backups and read replicas off)', props.backupRetentionDays);
-    if (props.maxConnections !== undefined) checkProp(C, 'maxConnections', isWhole(props.maxConnections, 6, 262143), 'a whole number from 6 to 262143', props.maxConnections);
+    if (props.readReplicas !== undefined) checkProp(construct, 'readReplicas', isWhole(props.readReplicas, 0, 15), 'a whole number from 0 to 15 (the RDS limit per primary)', props.readReplicas);
+    if (props.backupRetentionDays !== undefined) checkProp(construct, 'backupRetentionDays', isWhole(props.backupRetentionDays, 1, 35), 'whole days from 1 to 35 (0 would turn backups and read replicas off)', props.backupRetentionDays);
+    if (props.maxConnections !== undefined) checkProp(construct, 'maxConnections', isWhole(props.maxConnections, 6, 262143), 'a whole number from 6 to 262143', props.maxConnections);
     for (const [prop, value] of [['cpuAlarmPercent', props.cpuAlarmPercent], ['freeStorageAlarmPercent', props.freeStorageAlarmPercent]] as const) {
-      if (value !== undefined) checkProp(C, prop, value > 0 && value < 100, 'a percentage between 0 and 100', value);
+      if (value !== undefined) checkProp(construct, prop, value > 0 && value < 100, 'a percentage between 0 and 100', value);
     }
     return filled;
   }

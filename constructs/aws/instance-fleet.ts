@@ -286,8 +286,8 @@ export class InstanceFleet extends Construct {
 
 /** The registry, region and repository of an ECR image URI, or undefined for any other registry. */
 export function parseEcrImage(image: string): { account: string; region: string; registry: string; repository: string } | undefined {
-  const m = /^((\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?)\/([a-z0-9._\/-]+?)(?::[\w.-]+)?(?:@sha256:[a-f0-9]{64})?$/.exec(image);
-  return m ? { registry: m[1], account: m[2], region: m[3], repository: m[4] } : undefined;
+  const match = /^((\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?)\/([a-z0-9._\/-]+?)(?::[\w.-]+)?(?:@sha256:[a-f0-9]{64})?$/.exec(image);
+  return match ? { registry: match[1], account: match[2], region: match[3], repository: match[4] } : undefined;
 }
 
 /** An HTTP path for the readiness check: must start with '/' and hold no whitespace or control characters (curl would misread them). */

@@ -112,11 +112,11 @@ export class KafkaPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaPipelineProps) {
     super(scope, id);
-    const C = 'KafkaPipeline';
-    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
-    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
-    eitherExistingOrProps(C, 'logGroup', props.logGroup, 'logGroupProps', props.logGroupProps);
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? dataSubnets(C, props.vpc));
+    const construct = 'KafkaPipeline';
+    eitherExistingOrProps(construct, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(construct, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    eitherExistingOrProps(construct, 'logGroup', props.logGroup, 'logGroupProps', props.logGroupProps);
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? dataSubnets(construct, props.vpc));
     const zones = subnets.subnetIds.length;
     if (props.brokers % zones !== 0) throw new Error(`KafkaPipeline: ${props.brokers} brokers is not a multiple of the ${zones} zones`);
     const replicationFactor = props.replicationFactor ?? 3;

@@ -136,18 +136,18 @@ export class ShardedPostgres extends Construct {
       const group = shardGroupOf(shardId, inParent, perGroup);
       if (group === undefined) return this;
       while (this.shardGroups.length <= group) {
-        const g = this.shardGroups.length;
-        this.shardGroups.push(new NestedStack(this, `ShardGroup${g}`, { description: `Database shards ${inParent + g * perGroup} to ${inParent + (g + 1) * perGroup - 1}` }));
+        const nextGroup = this.shardGroups.length;
+        this.shardGroups.push(new NestedStack(this, `ShardGroup${nextGroup}`, { description: `Database shards ${inParent + nextGroup * perGroup} to ${inParent + (nextGroup + 1) * perGroup - 1}` }));
       }
       return this.shardGroups[group];
     };
 
-    props.shards.forEach((shape, i) => {
+    props.shards.forEach((shape, shardIndex) => {
       this.shards.push(
-        new DatabaseShard(scopeOf(i), `Shard${i}`, {
+        new DatabaseShard(scopeOf(shardIndex), `Shard${shardIndex}`, {
           vpc: props.vpc,
           alarms: props.alarms,
-          shardId: i,
+          shardId: shardIndex,
           identifierPrefix: props.identifierPrefix,
           engineVersion: props.engineVersion,
           instanceClass: shape.instanceClass,

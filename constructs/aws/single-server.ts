@@ -133,17 +133,17 @@ export class SingleServer extends Construct {
   constructor(scope: Construct, id: string, props: SingleServerProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const C = 'SingleServer';
-    checkProp(C, 'dataVolumeGiB', Token.isUnresolved(props.dataVolumeGiB) || isWhole(props.dataVolumeGiB, 1), 'a whole number of GiB, at least 1', props.dataVolumeGiB);
-    checkProp(C, 'postgresMemoryGiB', typeof props.postgresMemoryGiB === 'number' && props.postgresMemoryGiB > 0, 'a number of GiB above 0', props.postgresMemoryGiB);
-    checkProp(C, 'redisMemoryGiB', typeof props.redisMemoryGiB === 'number' && props.redisMemoryGiB > 0, 'a number of GiB above 0', props.redisMemoryGiB);
-    if (props.snapshotRetentionDays !== undefined) checkProp(C, 'snapshotRetentionDays', isWhole(props.snapshotRetentionDays, 1, 36500), 'a whole number of days of at least 1', props.snapshotRetentionDays);
-    eitherExistingOrProps(C, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
-    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    const construct = 'SingleServer';
+    checkProp(construct, 'dataVolumeGiB', Token.isUnresolved(props.dataVolumeGiB) || isWhole(props.dataVolumeGiB, 1), 'a whole number of GiB, at least 1', props.dataVolumeGiB);
+    checkProp(construct, 'postgresMemoryGiB', typeof props.postgresMemoryGiB === 'number' && props.postgresMemoryGiB > 0, 'a number of GiB above 0', props.postgresMemoryGiB);
+    checkProp(construct, 'redisMemoryGiB', typeof props.redisMemoryGiB === 'number' && props.redisMemoryGiB > 0, 'a number of GiB above 0', props.redisMemoryGiB);
+    if (props.snapshotRetentionDays !== undefined) checkProp(construct, 'snapshotRetentionDays', isWhole(props.snapshotRetentionDays, 1, 36500), 'a whole number of days of at least 1', props.snapshotRetentionDays);
+    eitherExistingOrProps(construct, 'securityGroup', props.securityGroup, 'securityGroupProps', props.securityGroupProps);
+    eitherExistingOrProps(construct, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
     // Checked before selecting: the VPC's own error ("no 'Public' subnet groups") would not name the prop.
     const subnet = props.vpcSubnets || props.vpc.publicSubnets.length ? props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PUBLIC }).subnets[0] : undefined;
     if (!subnet) {
-      throw new Error(`${C}: no subnet for the server: ${props.vpcSubnets ? 'vpcSubnets selects none' : 'the VPC has no public subnets'}; the server is reached on an Elastic IP, so give the VPC a public subnet or pass vpcSubnets`);
+      throw new Error(`${construct}: no subnet for the server: ${props.vpcSubnets ? 'vpcSubnets selects none' : 'the VPC has no public subnets'}; the server is reached on an Elastic IP, so give the VPC a public subnet or pass vpcSubnets`);
     }
 
     this.securityGroup =

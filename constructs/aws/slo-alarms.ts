@@ -140,8 +140,8 @@ export class SloAlarms extends Construct {
   }
 }
 
-function describe(d: Duration): string {
-  const minutes = d.toMinutes();
+function describe(duration: Duration): string {
+  const minutes = duration.toMinutes();
   return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }
 

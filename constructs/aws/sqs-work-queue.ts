@@ -76,15 +76,15 @@ export class SqsWorkQueue extends Construct {
       visibilityTimeout: userProps.visibilityTimeout ?? Duration.minutes(5),
       maxJobDelay: userProps.maxJobDelay ?? Duration.minutes(5),
     };
-    const C = 'SqsWorkQueue';
-    checkProp(C, 'retention', props.retention.toSeconds() >= 60 && props.retention.toSeconds() <= 14 * 86400, 'a duration from 1 minute to 14 days', props.retention.toHumanString());
-    checkProp(C, 'visibilityTimeout', props.visibilityTimeout.toSeconds() <= 12 * 3600, 'a duration up to 12 hours', props.visibilityTimeout.toHumanString());
-    checkProp(C, 'maxJobDelay', props.maxJobDelay.toSeconds() >= 60, 'a duration of at least 1 minute', props.maxJobDelay.toHumanString());
-    if (props.maxReceiveCount !== undefined) checkProp(C, 'maxReceiveCount', isWhole(props.maxReceiveCount, 1, 1000), 'a whole number from 1 to 1000', props.maxReceiveCount);
+    const construct = 'SqsWorkQueue';
+    checkProp(construct, 'retention', props.retention.toSeconds() >= 60 && props.retention.toSeconds() <= 14 * 86400, 'a duration from 1 minute to 14 days', props.retention.toHumanString());
+    checkProp(construct, 'visibilityTimeout', props.visibilityTimeout.toSeconds() <= 12 * 3600, 'a duration up to 12 hours', props.visibilityTimeout.toHumanString());
+    checkProp(construct, 'maxJobDelay', props.maxJobDelay.toSeconds() >= 60, 'a duration of at least 1 minute', props.maxJobDelay.toHumanString());
+    if (props.maxReceiveCount !== undefined) checkProp(construct, 'maxReceiveCount', isWhole(props.maxReceiveCount, 1, 1000), 'a whole number from 1 to 1000', props.maxReceiveCount);
     if (props.queueProps?.encryption !== undefined || props.deadLetterQueueProps?.encryption !== undefined) {
-      throw new Error(`${C}: set encryption with encryptionKey (a KMS key) or leave SSE-SQS; queueProps.encryption and deadLetterQueueProps.encryption are not used`);
+      throw new Error(`${construct}: set encryption with encryptionKey (a KMS key) or leave SSE-SQS; queueProps.encryption and deadLetterQueueProps.encryption are not used`);
     }
-    eitherExistingOrProps(C, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
+    eitherExistingOrProps(construct, 'encryptionKey', props.encryptionKey, 'encryptionKeyProps', props.encryptionKeyProps);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey =
       props.encryptionKey ??

@@ -262,20 +262,20 @@ export class WebTier extends Construct {
 
   /** Dashboard widgets: requests and errors, latency, fleet size and CPU. */
   widgets(): cloudwatch.IWidget[] {
-    const m = this.loadBalancer.metrics;
+    const metrics = this.loadBalancer.metrics;
     return [
       new cloudwatch.GraphWidget({
         title: 'Requests and 5xx',
-        left: [m.requestCount({ period: Duration.minutes(1) })],
+        left: [metrics.requestCount({ period: Duration.minutes(1) })],
         right: [
-          m.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(1) }),
-          m.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
+          metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(1) }),
+          metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
         ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Target response time',
-        left: ['p50', 'p90', 'p99'].map((statistic) => m.targetResponseTime({ statistic, period: Duration.minutes(1) })),
+        left: ['p50', 'p90', 'p99'].map((statistic) => metrics.targetResponseTime({ statistic, period: Duration.minutes(1) })),
         width: 8,
       }),
       new cloudwatch.GraphWidget({

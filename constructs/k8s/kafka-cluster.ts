@@ -243,7 +243,7 @@ export class KafkaCluster extends Construct {
       },
     });
 
-    const c = quantities(CONTROLLER_SHAPE);
+    const controllerQuantities = quantities(CONTROLLER_SHAPE);
     this.controllerPool = new KafkaNodePool(this, 'controllers', {
       metadata: { name: 'controller', labels: clusterLabel },
       spec: {
@@ -251,15 +251,15 @@ export class KafkaCluster extends Construct {
         roles: [KafkaNodePoolSpecRoles.CONTROLLER],
         storage: jbod(CONTROLLER_STORAGE_GIB, props.storageClass, true),
         resources: {
-          requests: { cpu: KafkaNodePoolSpecResourcesRequests.fromString(c.cpu), memory: KafkaNodePoolSpecResourcesRequests.fromString(c.memory) },
-          limits: { cpu: KafkaNodePoolSpecResourcesLimits.fromString(c.cpu), memory: KafkaNodePoolSpecResourcesLimits.fromString(c.memory) },
+          requests: { cpu: KafkaNodePoolSpecResourcesRequests.fromString(controllerQuantities.cpu), memory: KafkaNodePoolSpecResourcesRequests.fromString(controllerQuantities.memory) },
+          limits: { cpu: KafkaNodePoolSpecResourcesLimits.fromString(controllerQuantities.cpu), memory: KafkaNodePoolSpecResourcesLimits.fromString(controllerQuantities.memory) },
         },
         jvmOptions: { xms: jvmHeap(CONTROLLER_SHAPE.memoryGiB, 0.5, 1024), xmx: jvmHeap(CONTROLLER_SHAPE.memoryGiB, 0.5, 1024) },
         template: podTemplate({ ...clusterLabel, 'strimzi.io/pool-name': 'controller' }),
       },
     });
 
-    const b = quantities(props.brokerShape);
+    const brokerQuantities = quantities(props.brokerShape);
     // Heap: 40% of the pod, at most 6 GiB; the page cache gets the rest.
     const heap = jvmHeap(props.brokerShape.memoryGiB, 0.4, 6144);
     this.brokerPool = new KafkaNodePool(this, 'brokers', {
@@ -269,8 +269,8 @@ export class KafkaCluster extends Construct {
         roles: [KafkaNodePoolSpecRoles.BROKER],
         storage: jbod(props.storageGiBPerBroker, props.storageClass, false),
         resources: {
-          requests: { cpu: KafkaNodePoolSpecResourcesRequests.fromString(b.cpu), memory: KafkaNodePoolSpecResourcesRequests.fromString(b.memory) },
-          limits: { cpu: KafkaNodePoolSpecResourcesLimits.fromString(b.cpu), memory: KafkaNodePoolSpecResourcesLimits.fromString(b.memory) },
+          requests: { cpu: KafkaNodePoolSpecResourcesRequests.fromString(brokerQuantities.cpu), memory: KafkaNodePoolSpecResourcesRequests.fromString(brokerQuantities.memory) },
+          limits: { cpu: KafkaNodePoolSpecResourcesLimits.fromString(brokerQuantities.cpu), memory: KafkaNodePoolSpecResourcesLimits.fromString(brokerQuantities.memory) },
         },
         jvmOptions: { xms: heap, xmx: heap },
         template: podTemplate({ ...clusterLabel, 'strimzi.io/pool-name': 'broker' }),

@@ -23,8 +23,8 @@ export interface Peer {
   readonly selector: Record<string, string>;
 }
 
-export function peer(p: string | Peer): Peer {
-  return typeof p === 'string' ? { name: p, selector: { 'app.kubernetes.io/name': p } } : p;
+export function peer(nameOrPeer: string | Peer): Peer {
+  return typeof nameOrPeer === 'string' ? { name: nameOrPeer, selector: { 'app.kubernetes.io/name': nameOrPeer } } : nameOrPeer;
 }
 
 const tcpPorts = (ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
@@ -78,34 +78,34 @@ export class NamespaceGuard extends Construct {
    * peer (pods of one component talking among themselves).
    */
   allow(from: string | Peer, to: string | Peer, ports: number[], description?: string): void {
-    const f = peer(from);
-    const t = peer(to);
-    const name = description ?? `${f.name}-to-${t.name}`;
+    const fromPeer = peer(from);
+    const toPeer = peer(to);
+    const name = description ?? `${fromPeer.name}-to-${toPeer.name}`;
     new k8s.KubeNetworkPolicy(this, `${name}-egress`, {
       metadata: { name: `${name}-egress`, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: f.selector },
+        podSelector: { matchLabels: fromPeer.selector },
         policyTypes: ['Egress'],
-        egress: [{ to: [{ podSelector: { matchLabels: t.selector } }], ports: tcpPorts(ports) }],
+        egress: [{ to: [{ podSelector: { matchLabels: toPeer.selector } }], ports: tcpPorts(ports) }],
       },
     });
     new k8s.KubeNetworkPolicy(this, `${name}-ingress`, {
       metadata: { name: `${name}-ingress`, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: t.selector },
+        podSelector: { matchLabels: toPeer.selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: f.selector } }], ports: tcpPorts(ports) }],
+        ingress: [{ from: [{ podSelector: { matchLabels: fromPeer.selector } }], ports: tcpPorts(ports) }],
       },
     });
   }
 
   /** Lets the ingress controller reach `to` pods on `port`. */
   allowFromIngress(to: string | Peer, port: number): void {
-    const t = peer(to);
-    new k8s.KubeNetworkPolicy(this, `ingress-to-${t.name}`, {
-      metadata: { name: `ingress-controller-to-${t.name}`, namespace: this.namespace },
+    const toPeer = peer(to);
+    new k8s.KubeNetworkPolicy(this, `ingress-to-${toPeer.name}`, {
+      metadata: { name: `ingress-controller-to-${toPeer.name}`, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: t.selector },
+        podSelector: { matchLabels: toPeer.selector },
         policyTypes: ['Ingress'],
         ingress: [{ from: [byNamespace(this.ingressNamespace)], ports: tcpPorts([port]) }],
       },
@@ -114,11 +114,11 @@ export class NamespaceGuard extends Construct {
 
   /** Lets any pod of another namespace (an operator, KEDA) reach `to` pods on the given ports. */
   allowFromNamespace(namespace: string, to: string | Peer, ports: number[], name: string): void {
-    const t = peer(to);
+    const toPeer = peer(to);
     new k8s.KubeNetworkPolicy(this, name, {
       metadata: { name, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: t.selector },
+        podSelector: { matchLabels: toPeer.selector },
         policyTypes: ['Ingress'],
         ingress: [{ from: [byNamespace(namespace)], ports: tcpPorts(ports) }],
       },
@@ -131,11 +131,11 @@ export class NamespaceGuard extends Construct {
    * a selector can name, so this is an address block: 0.0.0.0/0 unless narrowed.
    */
   allowEgressToAddresses(from: string | Peer, ports: number[], name: string, cidr = '0.0.0.0/0'): void {
-    const f = peer(from);
+    const fromPeer = peer(from);
     new k8s.KubeNetworkPolicy(this, name, {
       metadata: { name, namespace: this.namespace },
       spec: {
-        podSelector: { matchLabels: f.selector },
+        podSelector: { matchLabels: fromPeer.selector },
         policyTypes: ['Egress'],
         egress: [{ to: [{ ipBlock: { cidr } }], ports: tcpPorts(ports) }],
       },

@@ -42,8 +42,8 @@ export function quantities(shape: Shape): { cpu: string; memory: string } {
  * self-hosted bill packs exactly the capacity the plan asked for.
  */
 export function guaranteedResources(shape: Shape) {
-  const q = quantities(shape);
-  return { requests: { ...q }, limits: { ...q } };
+  const shapeQuantities = quantities(shape);
+  return { requests: { ...shapeQuantities }, limits: { ...shapeQuantities } };
 }
 
 /** Node label of the failure domain (zone) and of the node itself. */

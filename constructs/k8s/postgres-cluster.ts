@@ -124,7 +124,7 @@ export class PostgresCluster extends Construct {
     const name = (this.name = props.name);
     this.rwService = `${name}-rw`;
     this.roService = `${name}-ro`;
-    const q = quantities(props.shape);
+    const postgresQuantities = quantities(props.shape);
     const memoryMiB = Math.round(props.shape.memoryGiB * 1024);
     // More instances than zones cannot all sit in different zones: anti-affinity becomes a
     // preference, and the hard zone spread keeps them balanced.
@@ -144,8 +144,8 @@ export class PostgresCluster extends Construct {
         bootstrap: { initdb: { database: 'app', owner: 'app', dataChecksums: true, secret: props.appSecret ? { name: props.appSecret } : undefined } },
         storage: { size: `${props.storageGiB}Gi`, storageClass: props.storageClass, resizeInUseVolumes: true },
         resources: {
-          requests: { cpu: ClusterSpecResourcesRequests.fromString(q.cpu), memory: ClusterSpecResourcesRequests.fromString(q.memory) },
-          limits: { cpu: ClusterSpecResourcesLimits.fromString(q.cpu), memory: ClusterSpecResourcesLimits.fromString(q.memory) },
+          requests: { cpu: ClusterSpecResourcesRequests.fromString(postgresQuantities.cpu), memory: ClusterSpecResourcesRequests.fromString(postgresQuantities.memory) },
+          limits: { cpu: ClusterSpecResourcesLimits.fromString(postgresQuantities.cpu), memory: ClusterSpecResourcesLimits.fromString(postgresQuantities.memory) },
         },
         postgresql: {
           parameters: {
@@ -245,7 +245,7 @@ export class PostgresCluster extends Construct {
   }
 
   private static withDefaults(props: PostgresClusterProps) {
-    const C = 'PostgresCluster';
+    const construct = 'PostgresCluster';
     const instances = props.instances ?? 2;
     const filled = {
       ...props,
@@ -258,28 +258,28 @@ export class PostgresCluster extends Construct {
       synchronousStandby: props.synchronousStandby ?? instances >= 2,
       podLabels: props.podLabels ?? componentLabels(props.product, props.name),
     };
-    checkName(C, 'product', filled.product);
-    checkName(C, 'name', filled.name);
-    checkProp(C, 'instances', isWhole(filled.instances, 1, 10), 'a whole number from 1 to 10', filled.instances);
-    checkShape(C, 'shape', filled.shape);
-    checkProp(C, 'storageGiB', isWhole(filled.storageGiB, 1), 'whole GiB from 1', filled.storageGiB);
-    checkImage(C, 'imageName', filled.imageName);
-    checkProp(C, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);
-    checkProp(C, 'maxConnections', isWhole(filled.maxConnections, 10, 100000), 'a whole number from 10 to 100000', filled.maxConnections);
-    checkProp(C, 'synchronousStandby', !filled.synchronousStandby || filled.instances >= 2, 'false with a single instance (there is no standby to wait for)', filled.synchronousStandby);
-    checkName(C, 'objectStoreName', filled.objectStoreName);
-    if (props.storageClass !== undefined) checkProp(C, 'storageClass', /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.storageClass), 'a StorageClass name', props.storageClass);
-    if (props.appSecret !== undefined) checkProp(C, 'appSecret', /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.appSecret), 'the name of an existing basic-auth Secret', props.appSecret);
-    if (props.backupSchedule !== undefined) checkProp(C, 'backupSchedule', props.backupSchedule.trim().split(/\s+/).length === 6, "a six-field cron (seconds first), e.g. '0 0 3 * * *'", props.backupSchedule);
-    if (props.poolers) checkProp(C, 'poolers.instances', isWhole(props.poolers.instances, 1, 20), 'a whole number from 1 to 20', props.poolers.instances);
+    checkName(construct, 'product', filled.product);
+    checkName(construct, 'name', filled.name);
+    checkProp(construct, 'instances', isWhole(filled.instances, 1, 10), 'a whole number from 1 to 10', filled.instances);
+    checkShape(construct, 'shape', filled.shape);
+    checkProp(construct, 'storageGiB', isWhole(filled.storageGiB, 1), 'whole GiB from 1', filled.storageGiB);
+    checkImage(construct, 'imageName', filled.imageName);
+    checkProp(construct, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);
+    checkProp(construct, 'maxConnections', isWhole(filled.maxConnections, 10, 100000), 'a whole number from 10 to 100000', filled.maxConnections);
+    checkProp(construct, 'synchronousStandby', !filled.synchronousStandby || filled.instances >= 2, 'false with a single instance (there is no standby to wait for)', filled.synchronousStandby);
+    checkName(construct, 'objectStoreName', filled.objectStoreName);
+    if (props.storageClass !== undefined) checkProp(construct, 'storageClass', /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.storageClass), 'a StorageClass name', props.storageClass);
+    if (props.appSecret !== undefined) checkProp(construct, 'appSecret', /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.appSecret), 'the name of an existing basic-auth Secret', props.appSecret);
+    if (props.backupSchedule !== undefined) checkProp(construct, 'backupSchedule', props.backupSchedule.trim().split(/\s+/).length === 6, "a six-field cron (seconds first), e.g. '0 0 3 * * *'", props.backupSchedule);
+    if (props.poolers) checkProp(construct, 'poolers.instances', isWhole(props.poolers.instances, 1, 20), 'a whole number from 1 to 20', props.poolers.instances);
     return filled;
   }
 }
 
 function poolerResources() {
-  const q = quantities(POOLER_SHAPE);
+  const poolerQuantities = quantities(POOLER_SHAPE);
   return {
-    requests: { cpu: PoolerSpecTemplateSpecContainersResourcesRequests.fromString(q.cpu), memory: PoolerSpecTemplateSpecContainersResourcesRequests.fromString(q.memory) },
-    limits: { cpu: PoolerSpecTemplateSpecContainersResourcesLimits.fromString(q.cpu), memory: PoolerSpecTemplateSpecContainersResourcesLimits.fromString(q.memory) },
+    requests: { cpu: PoolerSpecTemplateSpecContainersResourcesRequests.fromString(poolerQuantities.cpu), memory: PoolerSpecTemplateSpecContainersResourcesRequests.fromString(poolerQuantities.memory) },
+    limits: { cpu: PoolerSpecTemplateSpecContainersResourcesLimits.fromString(poolerQuantities.cpu), memory: PoolerSpecTemplateSpecContainersResourcesLimits.fromString(poolerQuantities.memory) },
   };
 }

@@ -101,8 +101,8 @@ export class QueueWorker extends Construct {
     const labels = componentLabels(props.product, name);
     const selector = { 'app.kubernetes.io/name': name };
     const uid = props.uid ?? 101;
-    const q = quantities(props.shape);
-    const resources = { cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) };
+    const workerQuantities = quantities(props.shape);
+    const resources = { cpu: k8s.Quantity.fromString(workerQuantities.cpu), memory: k8s.Quantity.fromString(workerQuantities.memory) };
     const probe = (periodSeconds: number, failureThreshold: number) => ({
       httpGet: { path: props.healthCheckPath, port: k8s.IntOrString.fromNumber(props.port) },
       periodSeconds,
@@ -202,7 +202,7 @@ export class QueueWorker extends Construct {
   }
 
   private static withDefaults(props: QueueWorkerProps) {
-    const C = 'QueueWorker';
+    const construct = 'QueueWorker';
     const filled = {
       ...props,
       port: props.port ?? 8080,
@@ -212,23 +212,23 @@ export class QueueWorker extends Construct {
       maxReplicas: props.maxReplicas ?? 10,
       zones: props.zones ?? 1,
     };
-    checkName(C, 'product', filled.product);
-    if (props.name !== undefined) checkName(C, 'name', props.name);
-    checkImage(C, 'image', filled.image);
-    checkPort(C, 'port', filled.port);
-    checkProp(C, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
-    checkShape(C, 'shape', filled.shape);
-    checkProp(C, 'minReplicas', isWhole(filled.minReplicas, 0), 'a whole number from 0', filled.minReplicas);
-    checkProp(C, 'maxReplicas', isWhole(filled.maxReplicas, Math.max(1, filled.minReplicas)), `at least minReplicas (${filled.minReplicas}) and 1`, filled.maxReplicas);
-    checkProp(C, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);
+    checkName(construct, 'product', filled.product);
+    if (props.name !== undefined) checkName(construct, 'name', props.name);
+    checkImage(construct, 'image', filled.image);
+    checkPort(construct, 'port', filled.port);
+    checkProp(construct, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
+    checkShape(construct, 'shape', filled.shape);
+    checkProp(construct, 'minReplicas', isWhole(filled.minReplicas, 0), 'a whole number from 0', filled.minReplicas);
+    checkProp(construct, 'maxReplicas', isWhole(filled.maxReplicas, Math.max(1, filled.minReplicas)), `at least minReplicas (${filled.minReplicas}) and 1`, filled.maxReplicas);
+    checkProp(construct, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);
     const kafka = props.kafka;
-    checkProp(C, 'kafka.bootstrapServers', typeof kafka?.bootstrapServers === 'string' && /^[^\s,]+:\d+(,[^\s,]+:\d+)*$/.test(kafka.bootstrapServers), 'host:port[,host:port...]', kafka?.bootstrapServers);
-    checkProp(C, 'kafka.topic', typeof kafka.topic === 'string' && /^[a-zA-Z0-9._-]{1,249}$/.test(kafka.topic), 'a Kafka topic name', kafka.topic);
-    checkProp(C, 'kafka.consumerGroup', typeof kafka.consumerGroup === 'string' && kafka.consumerGroup.length > 0, 'a consumer group name', kafka.consumerGroup);
-    checkProp(C, 'kafka.lagThreshold', isWhole(kafka.lagThreshold, 1), 'a whole number of messages from 1', kafka.lagThreshold);
-    checkName(C, 'kafka.caSecret', kafka.caSecret);
-    checkName(C, 'kafka.userSecret', kafka.userSecret);
-    if (props.uid !== undefined) checkProp(C, 'uid', isWhole(props.uid, 1), 'a non-root user id (from 1)', props.uid);
+    checkProp(construct, 'kafka.bootstrapServers', typeof kafka?.bootstrapServers === 'string' && /^[^\s,]+:\d+(,[^\s,]+:\d+)*$/.test(kafka.bootstrapServers), 'host:port[,host:port...]', kafka?.bootstrapServers);
+    checkProp(construct, 'kafka.topic', typeof kafka.topic === 'string' && /^[a-zA-Z0-9._-]{1,249}$/.test(kafka.topic), 'a Kafka topic name', kafka.topic);
+    checkProp(construct, 'kafka.consumerGroup', typeof kafka.consumerGroup === 'string' && kafka.consumerGroup.length > 0, 'a consumer group name', kafka.consumerGroup);
+    checkProp(construct, 'kafka.lagThreshold', isWhole(kafka.lagThreshold, 1), 'a whole number of messages from 1', kafka.lagThreshold);
+    checkName(construct, 'kafka.caSecret', kafka.caSecret);
+    checkName(construct, 'kafka.userSecret', kafka.userSecret);
+    if (props.uid !== undefined) checkProp(construct, 'uid', isWhole(props.uid, 1), 'a non-root user id (from 1)', props.uid);
     return filled;
   }
 }

@@ -101,18 +101,18 @@ export class ReplicatedCache extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicatedCacheProps) {
     super(scope, id);
-    const C = 'ReplicatedCache';
-    checkName(C, 'name', props.name);
-    checkProp(C, 'nodes', isWhole(props.nodes, 1, 100), 'a whole number from 1 to 100', props.nodes);
-    checkProp(C, 'zones', isWhole(props.zones, 1, 10), 'a whole number from 1 to 10', props.zones);
-    checkShape(C, 'shape', props.shape);
-    checkName(C, 'passwordSecret.name', props.passwordSecret?.name);
-    if (props.sentinels !== undefined) checkProp(C, 'sentinels', isWhole(props.sentinels, 3, 99) && props.sentinels % 2 === 1, 'an odd whole number, at least 3 (a majority must survive one loss)', props.sentinels);
-    if (props.storageClass !== undefined) checkName(C, 'storageClass', props.storageClass);
+    const construct = 'ReplicatedCache';
+    checkName(construct, 'name', props.name);
+    checkProp(construct, 'nodes', isWhole(props.nodes, 1, 100), 'a whole number from 1 to 100', props.nodes);
+    checkProp(construct, 'zones', isWhole(props.zones, 1, 10), 'a whole number from 1 to 10', props.zones);
+    checkShape(construct, 'shape', props.shape);
+    checkName(construct, 'passwordSecret.name', props.passwordSecret?.name);
+    if (props.sentinels !== undefined) checkProp(construct, 'sentinels', isWhole(props.sentinels, 3, 99) && props.sentinels % 2 === 1, 'an odd whole number, at least 3 (a majority must survive one loss)', props.sentinels);
+    if (props.storageClass !== undefined) checkName(construct, 'storageClass', props.storageClass);
     const image = props.image ?? REDIS_IMAGE;
     const sentinelImage = props.sentinelImage ?? SENTINEL_IMAGE;
-    checkImage(C, 'image', image);
-    checkImage(C, 'sentinelImage', sentinelImage);
+    checkImage(construct, 'image', image);
+    checkImage(construct, 'sentinelImage', sentinelImage);
     const name = props.name;
     const sentinelName = `${name}-sentinel`;
     this.masterService = `${name}-master`;
@@ -120,9 +120,9 @@ export class ReplicatedCache extends Construct {
     // The operator labels its pods app=<statefulset>, redis_setup_type=<mode> (labels of the CR are added).
     this.redisPeer = { name, selector: { app: name, redis_setup_type: 'replication' } };
     this.sentinelPeer = { name: sentinelName, selector: { app: sentinelName, redis_setup_type: 'sentinel' } };
-    const q = quantities(props.shape);
-    const e = quantities(EXPORTER_SHAPE);
-    const s = quantities(SENTINEL_SHAPE);
+    const redisQuantities = quantities(props.shape);
+    const exporterQuantities = quantities(EXPORTER_SHAPE);
+    const sentinelQuantities = quantities(SENTINEL_SHAPE);
     // RDB snapshot plus an AOF rewrite of the data set fit twice over.
     const storageGiB = props.storageGiB ?? Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
 
@@ -143,8 +143,8 @@ export class ReplicatedCache extends Construct {
           imagePullPolicy: 'IfNotPresent',
           redisSecret: props.passwordSecret,
           resources: {
-            requests: { cpu: RedisReplicationSpecKubernetesConfigResourcesRequests.fromString(q.cpu), memory: RedisReplicationSpecKubernetesConfigResourcesRequests.fromString(q.memory) },
-            limits: { cpu: RedisReplicationSpecKubernetesConfigResourcesLimits.fromString(q.cpu), memory: RedisReplicationSpecKubernetesConfigResourcesLimits.fromString(q.memory) },
+            requests: { cpu: RedisReplicationSpecKubernetesConfigResourcesRequests.fromString(redisQuantities.cpu), memory: RedisReplicationSpecKubernetesConfigResourcesRequests.fromString(redisQuantities.memory) },
+            limits: { cpu: RedisReplicationSpecKubernetesConfigResourcesLimits.fromString(redisQuantities.cpu), memory: RedisReplicationSpecKubernetesConfigResourcesLimits.fromString(redisQuantities.memory) },
           },
           // Keep the claims when the replication is deleted or scaled down.
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
@@ -167,8 +167,8 @@ export class ReplicatedCache extends Construct {
           port: REDIS_EXPORTER_PORT,
           securityContext: restrictedContainerSecurity(true),
           resources: {
-            requests: { cpu: RedisReplicationSpecRedisExporterResourcesRequests.fromString(e.cpu), memory: RedisReplicationSpecRedisExporterResourcesRequests.fromString(e.memory) },
-            limits: { cpu: RedisReplicationSpecRedisExporterResourcesLimits.fromString(e.cpu), memory: RedisReplicationSpecRedisExporterResourcesLimits.fromString(e.memory) },
+            requests: { cpu: RedisReplicationSpecRedisExporterResourcesRequests.fromString(exporterQuantities.cpu), memory: RedisReplicationSpecRedisExporterResourcesRequests.fromString(exporterQuantities.memory) },
+            limits: { cpu: RedisReplicationSpecRedisExporterResourcesLimits.fromString(exporterQuantities.cpu), memory: RedisReplicationSpecRedisExporterResourcesLimits.fromString(exporterQuantities.memory) },
           },
         },
         // Not run (enabled: false) unless the operator's GenerateConfigInInitContainer feature is on;
@@ -178,8 +178,8 @@ export class ReplicatedCache extends Construct {
           image,
           securityContext: restrictedContainerSecurity(true),
           resources: {
-            requests: { cpu: RedisReplicationSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisReplicationSpecInitContainerResourcesRequests.fromString(e.memory) },
-            limits: { cpu: RedisReplicationSpecInitContainerResourcesLimits.fromString(e.cpu), memory: RedisReplicationSpecInitContainerResourcesLimits.fromString(e.memory) },
+            requests: { cpu: RedisReplicationSpecInitContainerResourcesRequests.fromString(exporterQuantities.cpu), memory: RedisReplicationSpecInitContainerResourcesRequests.fromString(exporterQuantities.memory) },
+            limits: { cpu: RedisReplicationSpecInitContainerResourcesLimits.fromString(exporterQuantities.cpu), memory: RedisReplicationSpecInitContainerResourcesLimits.fromString(exporterQuantities.memory) },
           },
         },
         podSecurityContext: restrictedPodSecurityContext(OT_REDIS_UID),
@@ -206,8 +206,8 @@ export class ReplicatedCache extends Construct {
           imagePullPolicy: 'IfNotPresent',
           redisSecret: props.passwordSecret,
           resources: {
-            requests: { cpu: RedisSentinelSpecKubernetesConfigResourcesRequests.fromString(s.cpu), memory: RedisSentinelSpecKubernetesConfigResourcesRequests.fromString(s.memory) },
-            limits: { cpu: RedisSentinelSpecKubernetesConfigResourcesLimits.fromString(s.cpu), memory: RedisSentinelSpecKubernetesConfigResourcesLimits.fromString(s.memory) },
+            requests: { cpu: RedisSentinelSpecKubernetesConfigResourcesRequests.fromString(sentinelQuantities.cpu), memory: RedisSentinelSpecKubernetesConfigResourcesRequests.fromString(sentinelQuantities.memory) },
+            limits: { cpu: RedisSentinelSpecKubernetesConfigResourcesLimits.fromString(sentinelQuantities.cpu), memory: RedisSentinelSpecKubernetesConfigResourcesLimits.fromString(sentinelQuantities.memory) },
           },
         },
         redisSentinelConfig: {
@@ -225,8 +225,8 @@ export class ReplicatedCache extends Construct {
           image: sentinelImage,
           securityContext: restrictedContainerSecurity(true),
           resources: {
-            requests: { cpu: RedisSentinelSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisSentinelSpecInitContainerResourcesRequests.fromString(e.memory) },
-            limits: { cpu: RedisSentinelSpecInitContainerResourcesLimits.fromString(e.cpu), memory: RedisSentinelSpecInitContainerResourcesLimits.fromString(e.memory) },
+            requests: { cpu: RedisSentinelSpecInitContainerResourcesRequests.fromString(exporterQuantities.cpu), memory: RedisSentinelSpecInitContainerResourcesRequests.fromString(exporterQuantities.memory) },
+            limits: { cpu: RedisSentinelSpecInitContainerResourcesLimits.fromString(exporterQuantities.cpu), memory: RedisSentinelSpecInitContainerResourcesLimits.fromString(exporterQuantities.memory) },
           },
         },
         podSecurityContext: restrictedPodSecurityContext(OT_REDIS_UID),
@@ -238,7 +238,7 @@ export class ReplicatedCache extends Construct {
         topologySpreadConstraints: zoneSpread(this.sentinelPeer.selector),
       },
     });
-    inNamespace(this, C, props.namespace);
+    inNamespace(this, construct, props.namespace);
   }
 }
 

@@ -58,17 +58,17 @@ export class ShardedCache extends Construct {
     this.seedService = `${name}-leader`;
     // The operator labels pods app=<name>-leader|follower, redis_setup_type=cluster; the CR's labels are added to both.
     this.redisPeer = { name, selector: { 'app.kubernetes.io/name': name, redis_setup_type: 'cluster' } };
-    const q = quantities(props.shape);
-    const e = quantities(EXPORTER_SHAPE);
+    const redisQuantities = quantities(props.shape);
+    const exporterQuantities = quantities(EXPORTER_SHAPE);
     const storageGiB = Math.max(2, Math.ceil(props.shape.memoryGiB * (MAX_MEMORY_PERCENT / 100) * 2));
     const labels = componentLabels(props.product, name);
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
 
     const followers = props.shards * (props.nodesPerShard - 1);
-    const role = (r: 'leader' | 'follower') => {
-      const selector = { app: `${name}-${r}`, redis_setup_type: 'cluster' };
+    const role = (redisRole: 'leader' | 'follower') => {
+      const selector = { app: `${name}-${redisRole}`, redis_setup_type: 'cluster' };
       return {
-        replicas: r === 'leader' ? props.shards : followers,
+        replicas: redisRole === 'leader' ? props.shards : followers,
         pdb: { enabled: true, maxUnavailable: 1 },
         readinessProbe: PROBE_TIMINGS.readiness,
         livenessProbe: PROBE_TIMINGS.liveness,
@@ -93,8 +93,8 @@ export class ShardedCache extends Construct {
           imagePullPolicy: 'IfNotPresent',
           redisSecret: props.passwordSecret,
           resources: {
-            requests: { cpu: RedisClusterSpecKubernetesConfigResourcesRequests.fromString(q.cpu), memory: RedisClusterSpecKubernetesConfigResourcesRequests.fromString(q.memory) },
-            limits: { cpu: RedisClusterSpecKubernetesConfigResourcesLimits.fromString(q.cpu), memory: RedisClusterSpecKubernetesConfigResourcesLimits.fromString(q.memory) },
+            requests: { cpu: RedisClusterSpecKubernetesConfigResourcesRequests.fromString(redisQuantities.cpu), memory: RedisClusterSpecKubernetesConfigResourcesRequests.fromString(redisQuantities.memory) },
+            limits: { cpu: RedisClusterSpecKubernetesConfigResourcesLimits.fromString(redisQuantities.cpu), memory: RedisClusterSpecKubernetesConfigResourcesLimits.fromString(redisQuantities.memory) },
           },
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         },
@@ -127,8 +127,8 @@ export class ShardedCache extends Construct {
           port: REDIS_EXPORTER_PORT,
           securityContext: restrictedContainerSecurity(true),
           resources: {
-            requests: { cpu: RedisClusterSpecRedisExporterResourcesRequests.fromString(e.cpu), memory: RedisClusterSpecRedisExporterResourcesRequests.fromString(e.memory) },
-            limits: { cpu: RedisClusterSpecRedisExporterResourcesLimits.fromString(e.cpu), memory: RedisClusterSpecRedisExporterResourcesLimits.fromString(e.memory) },
+            requests: { cpu: RedisClusterSpecRedisExporterResourcesRequests.fromString(exporterQuantities.cpu), memory: RedisClusterSpecRedisExporterResourcesRequests.fromString(exporterQuantities.memory) },
+            limits: { cpu: RedisClusterSpecRedisExporterResourcesLimits.fromString(exporterQuantities.cpu), memory: RedisClusterSpecRedisExporterResourcesLimits.fromString(exporterQuantities.memory) },
           },
         },
         initContainer: {
@@ -136,8 +136,8 @@ export class ShardedCache extends Construct {
           image: REDIS_IMAGE,
           securityContext: restrictedContainerSecurity(true),
           resources: {
-            requests: { cpu: RedisClusterSpecInitContainerResourcesRequests.fromString(e.cpu), memory: RedisClusterSpecInitContainerResourcesRequests.fromString(e.memory) },
-            limits: { cpu: RedisClusterSpecInitContainerResourcesLimits.fromString(e.cpu), memory: RedisClusterSpecInitContainerResourcesLimits.fromString(e.memory) },
+            requests: { cpu: RedisClusterSpecInitContainerResourcesRequests.fromString(exporterQuantities.cpu), memory: RedisClusterSpecInitContainerResourcesRequests.fromString(exporterQuantities.memory) },
+            limits: { cpu: RedisClusterSpecInitContainerResourcesLimits.fromString(exporterQuantities.cpu), memory: RedisClusterSpecInitContainerResourcesLimits.fromString(exporterQuantities.memory) },
           },
         },
         podSecurityContext: restrictedPodSecurityContext(OT_REDIS_UID),

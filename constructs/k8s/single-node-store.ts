@@ -134,6 +134,6 @@ export class SingleNodeStore extends Construct {
   }
 }
 
-function mapQuantities(q: { cpu: string; memory: string }): Record<string, k8s.Quantity> {
-  return { cpu: k8s.Quantity.fromString(q.cpu), memory: k8s.Quantity.fromString(q.memory) };
+function mapQuantities(shapeQuantities: { cpu: string; memory: string }): Record<string, k8s.Quantity> {
+  return { cpu: k8s.Quantity.fromString(shapeQuantities.cpu), memory: k8s.Quantity.fromString(shapeQuantities.memory) };
 }

@@ -101,7 +101,7 @@ export class WebApp extends Construct {
     const name = (this.name = props.name ?? 'web');
     const labels = componentLabels(props.product, name);
     const uid = props.uid ?? 101;
-    const q = quantities(props.shape);
+    const appQuantities = quantities(props.shape);
     // With an autoscaler, the HorizontalPodAutoscaler owns the count: a fixed `replicas` would reset it on every apply.
     const autoscaled = props.maxReplicas !== undefined && props.maxReplicas > props.replicas;
 
@@ -121,15 +121,15 @@ export class WebApp extends Construct {
           envVariables: {
             ...Object.fromEntries(Object.entries({ PORT: String(props.port), ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
             ...Object.fromEntries(
-              Object.entries(props.secretEnv ?? {}).map(([k, v]) => [
-                k,
-                kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `env-${k}`, v.secret), key: v.key }),
+              Object.entries(props.secretEnv ?? {}).map(([envName, secretRef]) => [
+                envName,
+                kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `env-${envName}`, secretRef.secret), key: secretRef.key }),
               ]),
             ),
           },
           resources: {
-            cpu: { request: kplus.Cpu.millis(parseInt(q.cpu)), limit: kplus.Cpu.millis(parseInt(q.cpu)) },
-            memory: { request: Size.mebibytes(parseInt(q.memory)), limit: Size.mebibytes(parseInt(q.memory)) },
+            cpu: { request: kplus.Cpu.millis(parseInt(appQuantities.cpu)), limit: kplus.Cpu.millis(parseInt(appQuantities.cpu)) },
+            memory: { request: Size.mebibytes(parseInt(appQuantities.memory)), limit: Size.mebibytes(parseInt(appQuantities.memory)) },
           },
           securityContext: {
             ensureNonRoot: true,
@@ -143,15 +143,15 @@ export class WebApp extends Construct {
           liveness: kplus.Probe.fromHttpGet(props.healthCheckPath, { port: props.port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), failureThreshold: 6 }),
           volumeMounts: [
             { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(256) }) },
-            ...(props.secretFiles ?? []).map((f) => ({
-              path: f.mountPath,
+            ...(props.secretFiles ?? []).map((file) => ({
+              path: file.mountPath,
               readOnly: true,
-              volume: kplus.Volume.fromSecret(this, `volume-${f.name}`, kplus.Secret.fromSecretName(this, `secret-${f.name}`, f.secret), { name: f.name }),
+              volume: kplus.Volume.fromSecret(this, `volume-${file.name}`, kplus.Secret.fromSecretName(this, `secret-${file.name}`, file.secret), { name: file.name }),
             })),
-            ...(props.configMapFiles ?? []).map((f) => ({
-              path: f.mountPath,
+            ...(props.configMapFiles ?? []).map((file) => ({
+              path: file.mountPath,
               readOnly: true,
-              volume: kplus.Volume.fromConfigMap(this, `volume-${f.name}`, kplus.ConfigMap.fromConfigMapName(this, `configmap-${f.name}`, f.configMap), { name: f.name }),
+              volume: kplus.Volume.fromConfigMap(this, `volume-${file.name}`, kplus.ConfigMap.fromConfigMapName(this, `configmap-${file.name}`, file.configMap), { name: file.name }),
             })),
           ],
         },
@@ -209,19 +209,19 @@ export class WebApp extends Construct {
   }
 
   private static withDefaults(props: WebAppProps) {
-    const C = 'WebApp';
+    const construct = 'WebApp';
     const filled = { ...props, port: props.port ?? 8080, healthCheckPath: props.healthCheckPath ?? '/', shape: props.shape ?? { vcpu: 0.5, memoryGiB: 0.5 }, replicas: props.replicas ?? 2 };
-    checkName(C, 'product', filled.product);
-    if (props.name !== undefined) checkName(C, 'name', props.name);
-    checkImage(C, 'image', filled.image);
-    checkPort(C, 'port', filled.port);
-    checkProp(C, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
-    checkShape(C, 'shape', filled.shape);
-    checkProp(C, 'replicas', isWhole(filled.replicas, 1), 'a whole number from 1', filled.replicas);
-    if (props.maxReplicas !== undefined) checkProp(C, 'maxReplicas', isWhole(props.maxReplicas, filled.replicas), `at least replicas (${filled.replicas})`, props.maxReplicas);
-    if (props.targetCpuPercent !== undefined) checkProp(C, 'targetCpuPercent', isWhole(props.targetCpuPercent, 1, 100), 'a whole percentage from 1 to 100', props.targetCpuPercent);
-    if (props.zones !== undefined) checkProp(C, 'zones', isWhole(props.zones, 1), 'a whole number from 1', props.zones);
-    if (props.uid !== undefined) checkProp(C, 'uid', isWhole(props.uid, 1), 'a non-root user id (from 1)', props.uid);
+    checkName(construct, 'product', filled.product);
+    if (props.name !== undefined) checkName(construct, 'name', props.name);
+    checkImage(construct, 'image', filled.image);
+    checkPort(construct, 'port', filled.port);
+    checkProp(construct, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
+    checkShape(construct, 'shape', filled.shape);
+    checkProp(construct, 'replicas', isWhole(filled.replicas, 1), 'a whole number from 1', filled.replicas);
+    if (props.maxReplicas !== undefined) checkProp(construct, 'maxReplicas', isWhole(props.maxReplicas, filled.replicas), `at least replicas (${filled.replicas})`, props.maxReplicas);
+    if (props.targetCpuPercent !== undefined) checkProp(construct, 'targetCpuPercent', isWhole(props.targetCpuPercent, 1, 100), 'a whole percentage from 1 to 100', props.targetCpuPercent);
+    if (props.zones !== undefined) checkProp(construct, 'zones', isWhole(props.zones, 1), 'a whole number from 1', props.zones);
+    if (props.uid !== undefined) checkProp(construct, 'uid', isWhole(props.uid, 1), 'a non-root user id (from 1)', props.uid);
     return filled;
   }
 }

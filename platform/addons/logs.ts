@@ -46,7 +46,7 @@ export function logSizing(plan: Plan): LogSizing {
 const LABELS = { 'app.kubernetes.io/managed-by': 'stagekit', 'app.kubernetes.io/part-of': 'stagekit-logs' };
 const meta = (name: string) => ({ name, namespace: LOGGING_NAMESPACE, labels: { ...LABELS, 'app.kubernetes.io/name': name } });
 
-function lokiConfig(s: LogSizing): string {
+function lokiConfig(sizing: LogSizing): string {
   return [
     'auth_enabled: false',
     'server:',
@@ -74,9 +74,9 @@ function lokiConfig(s: LogSizing): string {
     '        prefix: index_',
     '        period: 24h',
     'limits_config:',
-    `  retention_period: ${s.retentionDays * 24}h`,
-    `  ingestion_rate_mb: ${s.ingestionMBps}`,
-    `  ingestion_burst_size_mb: ${s.ingestionMBps * 2}`,
+    `  retention_period: ${sizing.retentionDays * 24}h`,
+    `  ingestion_rate_mb: ${sizing.ingestionMBps}`,
+    `  ingestion_burst_size_mb: ${sizing.ingestionMBps * 2}`,
     'compactor:',
     '  working_directory: /var/loki/compactor',
     '  retention_enabled: true',
@@ -138,11 +138,11 @@ loki.write "loki" {
 }
 `;
 
-function loki(s: LogSizing): KubeObject[] {
+function loki(sizing: LogSizing): KubeObject[] {
   const labels = { 'app.kubernetes.io/name': 'loki' };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('loki'), automountServiceAccountToken: false },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('loki-config'), data: { 'loki.yaml': lokiConfig(s) } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('loki-config'), data: { 'loki.yaml': lokiConfig(sizing) } },
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
@@ -165,7 +165,7 @@ function loki(s: LogSizing): KubeObject[] {
                 args: ['-config.file=/etc/loki/loki.yaml', '-target=all'],
                 ports: [{ name: 'http', containerPort: 3100 }, { name: 'grpc', containerPort: 9096 }],
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
-                resources: { requests: { cpu: s.cpu, memory: s.memory }, limits: { cpu: s.cpu, memory: s.memory } },
+                resources: { requests: { cpu: sizing.cpu, memory: sizing.memory }, limits: { cpu: sizing.cpu, memory: sizing.memory } },
                 readinessProbe: { httpGet: { path: '/ready', port: 'http' }, initialDelaySeconds: 15, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/ready', port: 'http' }, initialDelaySeconds: 60, periodSeconds: 30, failureThreshold: 5 },
                 volumeMounts: [
@@ -181,7 +181,7 @@ function loki(s: LogSizing): KubeObject[] {
             ],
           },
         },
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${s.volumeGiB}Gi` } } } }],
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${sizing.volumeGiB}Gi` } } } }],
       },
     },
     { apiVersion: 'v1', kind: 'Service', metadata: meta('loki'), spec: { selector: labels, ports: [{ name: 'http', port: 3100, targetPort: 'http' }] } },
@@ -255,7 +255,7 @@ export const logs: PlatformAddOn = {
   namespaces: [{ name: LOGGING_NAMESPACE, podSecurity: 'privileged', exception: 'Alloy reads every pod\u2019s log files on the node (hostPath /var/log/pods, as root with DAC_READ_SEARCH): a hostPath volume is outside both restricted and baseline. Loki in the same namespace meets restricted.' }],
   detect: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   render: (context) => {
-    const s = logSizing(context.plan);
-    return { objects: [...loki(s), ...alloy()], warnings: [] };
+    const sizing = logSizing(context.plan);
+    return { objects: [...loki(sizing), ...alloy()], warnings: [] };
   },
 };

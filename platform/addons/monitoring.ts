@@ -179,20 +179,20 @@ function rowTitle(plan: Plan, group: RuleGroup): string {
 
 /** Splits `query > threshold` so the panel plots the query with the threshold as a line. */
 export function panelQuery(expr: string): { query: string; threshold?: number; op?: string } {
-  const m = /^([\s\S]*\S)\s*(>=|<=|>|<|==)\s*(-?[0-9.]+(?:e[+-]?\d+)?)\s*$/.exec(expr);
-  if (!m || / and | or | unless /.test(m[1].replace(/\([^()]*\)/g, ''))) return { query: expr };
-  return { query: m[1], op: m[2], threshold: Number(m[3]) };
+  const match = /^([\s\S]*\S)\s*(>=|<=|>|<|==)\s*(-?[0-9.]+(?:e[+-]?\d+)?)\s*$/.exec(expr);
+  if (!match || / and | or | unless /.test(match[1].replace(/\([^()]*\)/g, ''))) return { query: expr };
+  return { query: match[1], op: match[2], threshold: Number(match[3]) };
 }
 
 export function stageDashboard(plan: Plan): Record<string, unknown> {
   const panels: Record<string, unknown>[] = [];
   let id = 1;
-  let y = 0;
+  let gridY = 0;
   for (const group of stageRuleGroups(plan)) {
     const alerts = group.rules.filter((r): r is AlertRule => 'alert' in r);
     if (!alerts.length) continue;
-    panels.push({ id: id++, type: 'row', title: rowTitle(plan, group), collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: y++ }, panels: [] });
-    alerts.forEach((rule, i) => {
+    panels.push({ id: id++, type: 'row', title: rowTitle(plan, group), collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: gridY++ }, panels: [] });
+    alerts.forEach((rule, panelIndex) => {
       const { query, threshold } = panelQuery(rule.expr);
       panels.push({
         id: id++,
@@ -200,7 +200,7 @@ export function stageDashboard(plan: Plan): Record<string, unknown> {
         title: rule.summary,
         description: `${rule.alert} (${rule.severity}, for ${rule.for}): ${rule.description}`,
         datasource: { type: 'prometheus', uid: 'prometheus' },
-        gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: y + Math.floor(i / 2) * 8 },
+        gridPos: { h: 8, w: 12, x: (panelIndex % 2) * 12, y: gridY + Math.floor(panelIndex / 2) * 8 },
         targets: [{ refId: 'A', expr: query, legendFormat: rule.alert }],
         fieldConfig: {
           defaults: {
@@ -211,14 +211,14 @@ export function stageDashboard(plan: Plan): Record<string, unknown> {
         },
       });
     });
-    y += Math.ceil(alerts.length / 2) * 8;
+    gridY += Math.ceil(alerts.length / 2) * 8;
   }
-  panels.push({ id: id++, type: 'row', title: 'Alarms', collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: y++ }, panels: [] });
+  panels.push({ id: id++, type: 'row', title: 'Alarms', collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: gridY++ }, panels: [] });
   panels.push({
     id: id++,
     type: 'alertlist',
     title: `Alerts of ${plan.product}`,
-    gridPos: { h: 8, w: 24, x: 0, y },
+    gridPos: { h: 8, w: 24, x: 0, y: gridY },
     options: { showOptions: 'current', maxItems: 50, sortOrder: 1, stateFilter: { firing: true, pending: true }, alertInstanceLabelFilter: `{namespace="${plan.product}"}`, datasource: 'Alertmanager' },
   });
   return {
@@ -333,7 +333,7 @@ export const monitoring: PlatformAddOn = {
   dependsOn: ['prometheus-operator'],
   render: (context) => {
     const am = alertmanager(context.plan, context);
-    const g = grafana(context.plan);
-    return { objects: [...prometheus(context.plan, context.singleNode), ...am.objects, ...g.objects], warnings: am.warnings, secrets: [...am.secrets, ...g.secrets] };
+    const grafanaRendered = grafana(context.plan);
+    return { objects: [...prometheus(context.plan, context.singleNode), ...am.objects, ...grafanaRendered.objects], warnings: am.warnings, secrets: [...am.secrets, ...grafanaRendered.secrets] };
   },
 };

@@ -15,11 +15,11 @@ function only(rendering: KubeObject[], warnings?: string[]): AddOnRendering {
 }
 
 function container(objects: KubeObject[], kind: string, name: string, containerName?: string): any {
-  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
-  const spec = o && podSpecOf(o);
-  const c = containerName ? spec?.containers.find((x: any) => x.name === containerName) : spec?.containers[0];
-  if (!c) throw new Error(`vendored manifest changed: no ${kind} ${name}${containerName ? ` container ${containerName}` : ''}`);
-  return c;
+  const workload = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  const spec = workload && podSpecOf(workload);
+  const containerSpec = containerName ? spec?.containers.find((x: any) => x.name === containerName) : spec?.containers[0];
+  if (!containerSpec) throw new Error(`vendored manifest changed: no ${kind} ${name}${containerName ? ` container ${containerName}` : ''}`);
+  return containerSpec;
 }
 
 /** A ServiceMonitor/PodMonitor the platform's Prometheus scrapes (it selects every monitor in the cluster). */
@@ -77,11 +77,11 @@ export const strimzi: PlatformAddOn = {
   ],
   detect: { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka' },
   render: () => {
-    const objects = moveNamespace(vendoredObjects('strimzi'), ['myproject'], ENV.strimziNamespace).map((o) => {
-      if (o.kind === 'RoleBinding' && STRIMZI_NAMESPACED_BINDINGS.has(o.metadata.name)) {
-        return { apiVersion: o.apiVersion, kind: 'ClusterRoleBinding', metadata: { name: o.metadata.name, labels: o.metadata.labels }, subjects: o.subjects, roleRef: o.roleRef };
+    const objects = moveNamespace(vendoredObjects('strimzi'), ['myproject'], ENV.strimziNamespace).map((kubeObject) => {
+      if (kubeObject.kind === 'RoleBinding' && STRIMZI_NAMESPACED_BINDINGS.has(kubeObject.metadata.name)) {
+        return { apiVersion: kubeObject.apiVersion, kind: 'ClusterRoleBinding', metadata: { name: kubeObject.metadata.name, labels: kubeObject.metadata.labels }, subjects: kubeObject.subjects, roleRef: kubeObject.roleRef };
       }
-      return o;
+      return kubeObject;
     });
     const operator = container(objects, 'Deployment', 'strimzi-cluster-operator');
     const ns = operator.env.find((e: any) => e.name === 'STRIMZI_NAMESPACE');
@@ -161,14 +161,14 @@ export const ingressNginx: PlatformAddOn = {
   render: (context: PlatformContext) => {
     const objects = moveNamespace(vendoredObjects('ingress-nginx'), ['ingress-nginx'], ENV.ingressNamespace);
     // Upstream's controller ConfigMap has an empty `data:` (null); the API server reads it as absent.
-    for (const o of objects) if (o.kind === 'ConfigMap' && o.data === null) delete o.data;
+    for (const kubeObject of objects) if (kubeObject.kind === 'ConfigMap' && kubeObject.data === null) delete kubeObject.data;
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'ingress-nginx-controller');
     if (!service) throw new Error('ingress-nginx: controller Service missing');
     if (context.cluster === 'hcloud' && !context.singleNode) {
       // The Hetzner load balancer from the fleet plan (provisioned by Pulumi, not by the CCM) forwards to these ports on every worker.
       service.spec.type = 'NodePort';
       delete service.spec.externalTrafficPolicy;
-      for (const p of service.spec.ports) p.nodePort = p.name === 'https' ? INGRESS_NODE_PORTS.https : INGRESS_NODE_PORTS.http;
+      for (const port of service.spec.ports) port.nodePort = port.name === 'https' ? INGRESS_NODE_PORTS.https : INGRESS_NODE_PORTS.http;
     }
     // One replica per failure domain (two at least) instead of upstream's one; spread over zones.
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-nginx-controller')!;
@@ -214,8 +214,8 @@ export const hcloudCsi: PlatformAddOn = {
   render: () => {
     const objects = vendoredObjects('hcloud-csi');
     // The Helm-rendered file has `initContainers:` with no items (null); the API server reads null as absent.
-    for (const o of objects) {
-      const spec = podSpecOf(o);
+    for (const kubeObject of objects) {
+      const spec = podSpecOf(kubeObject);
       if (spec && spec.initContainers === null) delete spec.initContainers;
     }
     const sc = objects.find((o) => o.kind === 'StorageClass');
