@@ -1,7 +1,8 @@
 /**
  * The Kafka flavour of queue-pipeline, on the large-platform profile (three zones, 13
  * shards, MSK). The shared synth covers the SQS profile; this file synthesizes the stages
- * it needs itself, once, with cdk-nag as a validation plugin (a finding fails the synth).
+ * it needs itself, once. The top stage, which holds every shard of the stages below it plus MSK,
+ * runs cdk-nag as a validation plugin and aws-cdk-lib's CloudFormation checks (a finding fails the synth).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,9 +19,10 @@ import { withTemplateChecks } from './support/worker-setup';
 const profile = loadProfile(path.join(ROOT, 'profiles', 'million-merchants.yaml'));
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-aws-kafka-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
-// Only this file synthesizes the large platform: aws-cdk-lib's CloudFormation checks run on its top stage,
-// which holds every shard of the stages below it plus MSK.
-const synth = (stage: StageName) => withTemplateChecks(stage === 'queue-pipeline', () => stageRenderer().writeAws(computePlan(profile, stage), path.join(out, stage)).template);
+const synth = (stage: StageName) => {
+  const top = stage === 'queue-pipeline';
+  return withTemplateChecks(top, () => stageRenderer().writeAws(computePlan(profile, stage), path.join(out, stage), { nag: top }).template);
+};
 const templates: Partial<Record<StageName, any>> = {};
 for (const stage of ['read-replicas', 'sharded', 'queue-pipeline'] as const) templates[stage] = synth(stage);
 
