@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { readK8sObjectsFile } from '../../core/k8s-objects-file';
 import type { Plan } from '../../core/plan';
 import type { StageName } from '../../core/ladder';
 import { SYNTH_OUT, SYNTH_REPORT } from './paths';
@@ -44,11 +45,16 @@ export function awsAssemblyDir(stage: StageName): string {
 }
 
 const manifests = new Map<string, any[]>();
-/** The Kubernetes objects of a stage, in manifest order. */
+/**
+ * The Kubernetes objects of a stage, in manifest order: from the objects file synth writes beside the
+ * manifest when it matches it (as cost --from reads them; test/determinism.test.ts holds them equal to
+ * the YAML's documents), else parsed from the YAML.
+ */
 export function k8sObjects(stage: StageName): any[] {
   if (!manifests.has(stage)) {
-    const text = fs.readFileSync(artifactFile('k8s', stage), 'utf8');
-    manifests.set(stage, parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o !== null));
+    const manifestFile = artifactFile('k8s', stage);
+    const text = fs.readFileSync(manifestFile, 'utf8');
+    manifests.set(stage, (readK8sObjectsFile(manifestFile, text) as any[] | undefined) ?? parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o !== null));
   }
   return manifests.get(stage)!;
 }
