@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { LAYERS, layerViolations, relativeImports, sourceFiles } from './support/layers';
+import { LAYERS, layerViolations, packageImports, relativeImports, sourceFiles } from './support/layers';
 import { ROOT } from './support/paths';
 
 describe('the repository', () => {
@@ -23,6 +23,17 @@ describe('the repository', () => {
   test('has no import that runs back up a layer or reaches test helpers from production code', () => {
     const violations = files.flatMap((file) => layerViolations(file, fs.readFileSync(path.join(ROOT, file), 'utf8')));
     expect(violations.map((violation) => violation.message)).toEqual([]);
+  });
+
+  test('ships code that imports only packages it declares (a package hoisted from a dependency of a dependency is not installed for sure)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const shipped = LAYERS.filter((layer) => layer.name !== 'tools').flatMap((layer) => layer.folders);
+    const undeclared = files
+      .filter((file) => shipped.includes(file.split('/')[0]))
+      .flatMap((file) => packageImports(fs.readFileSync(path.join(ROOT, file), 'utf8')).map((name) => `${file}: ${name}`))
+      .filter((entry) => !declared.has(entry.split(': ')[1]));
+    expect(undeclared).toEqual([]);
   });
 });
 

@@ -60,6 +60,16 @@ export function relativeImports(source: string): string[] {
     .filter((specifier) => specifier.startsWith('./') || specifier.startsWith('../'));
 }
 
+/** The packages a source text imports (`@scope/name` or `name`; node's own modules and relative paths left out). */
+export function packageImports(source: string): string[] {
+  const builtins = new Set(require('module').builtinModules as string[]);
+  return ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map((imported) => imported.fileName.replace(/^node:/, ''))
+    .filter((specifier) => !specifier.startsWith('.') && !builtins.has(specifier.split('/')[0]))
+    .map((specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+}
+
 /** Every import of `file` (a repository-relative path, `/`-separated) that breaks the layering. */
 export function layerViolations(file: string, source: string): Violation[] {
   const from = layerOf(file);
