@@ -3,17 +3,12 @@
  * rules with a WebAssembly engine that is loaded again in every test file: a quarter to a third of a
  * synth's CPU. globalSetup synthesizes every stage of the shared profile with the check on (cdk.json makes
  * a finding fail synth), and the files that own a template no other file makes (aws-kafka: MSK on
- * million-merchants; cdn: CloudFront) turn it back on; the other files render variants of those stacks to
- * compare or inspect them, so they skip it.
+ * million-merchants; cdn: CloudFront) turn it back on for that synth (withTemplateChecks); the other
+ * files render variants of those stacks to compare or inspect them, so they skip it.
  */
 process.env.CDK_VALIDATION = 'false';
 // No stack trace recorded with every CDK annotation: jest source-maps each one, and no test reads them.
 process.env.CDK_DISABLE_STACK_TRACE = '1';
-
-/** For a test file whose templates only it synthesizes: run aws-cdk-lib's CloudFormation checks at synth. */
-export function validateSynthesizedTemplates(): void {
-  delete process.env.CDK_VALIDATION;
-}
 
 /** Runs `synth` with aws-cdk-lib's CloudFormation checks on (validated = true) or off, then restores the file's setting. */
 export function withTemplateChecks<T>(validated: boolean, synth: () => T): T {
