@@ -250,7 +250,8 @@ async function deploySelfHostedTarget(
       findPulumiCli: () => findPulumiCli(),
       hasKubectl: async () => (await kubectl.run(['version', '--client', '-o', 'json'], { timeoutMs: 10_000 })).code === 0,
       openStack: (l, cli) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).openHcloudStack(l, cli),
-      connect: (l, ip, token) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).connectHcloudCluster(l, ip, token),
+      hasSsh: () => (require('../../deploy/self-hosted/kubeconfig') as typeof import('../../deploy/self-hosted/kubeconfig')).sshClientAvailable(),
+      connect: (l, ip, sshPrivateKey) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).connectHcloudCluster(l, ip, sshPrivateKey),
       deployStage: async (clusterKubectl, _kubeconfig, yes) => {
         await deployK8s({ ...common, yes, renderObjects: () => renderObjects(plan) }, { kubectl: clusterKubectl, prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf, password: randomPassword });
       },
