@@ -45,7 +45,7 @@ export function fleetExplanation(layout: HcloudLayout): string[] {
       `  pool ${pool.name}: ${pool.count} × ${pool.server.id} (${pool.server.vcpu} vCPU, ${pool.server.memoryGiB} GiB, ${usd(pool.server.monthlyUsd)}/month each) = ${pool.packed} packed + ${pool.spare} spare (N+1), ${where(poolName)}; packed to ${pct(pool.utilisation.vcpu)} CPU, ${pct(pool.utilisation.memory)} memory`,
     );
     lines.push(`    ${pool.purpose}`);
-    for (const workload of pool.workloads) lines.push(`    - ${workload.name} (${workload.kind}, ${workload.role}): ${workload.replicas} × ${num(workload.vcpu)} vCPU / ${num(workload.memoryGiB)} GiB${workload.storageGiB ? ` / ${gib(workload.storageGiB)} storage` : ''}${workload.spreadOverNodes ? ', one per node' : ''}`);
+    for (const workload of pool.workloads) lines.push(`    - ${workload.name} (${workload.kind}, ${workload.role}): ${workload.replicas} × ${num(workload.vcpu)} vCPU / ${gib(workload.memoryGiB)}${workload.storageGiB ? ` / ${gib(workload.storageGiB)} storage` : ''}${workload.spreadOverNodes ? ', one per node' : ''}`);
   }
   const targets = loadBalancerTargets(layout);
   for (const lb of layout.loadBalancers) {

@@ -50,7 +50,13 @@ export function sshKubeconfigArgs(keyFile: string, knownHosts: string, host: str
  * `default`, so it can sit beside other clusters' kubeconfigs.
  */
 export function remoteKubeconfig(k3sYaml: string, product: string, apiServerIpv4: string): string {
-  const config = parse(k3sYaml) as { clusters?: { name: string; cluster: { server: string } }[]; users?: { name: string }[]; contexts?: { name: string; context: { cluster: string; user: string } }[]; 'current-context'?: string };
+  let parsed: unknown;
+  try {
+    parsed = parse(k3sYaml);
+  } catch (err) {
+    throw new Error(`${K3S_KUBECONFIG} is not a kubeconfig (${(err as Error).message.split('\n')[0]})`);
+  }
+  const config = parsed as { clusters?: { name: string; cluster: { server: string } }[]; users?: { name: string }[]; contexts?: { name: string; context: { cluster: string; user: string } }[]; 'current-context'?: string };
   if (!config?.clusters?.length || !config.users?.length || !config.contexts?.length) throw new Error(`${K3S_KUBECONFIG} is not a kubeconfig (no cluster, user or context)`);
   for (const cluster of config.clusters) {
     cluster.cluster.server = `https://${apiServerIpv4}:6443`;
