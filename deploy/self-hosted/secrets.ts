@@ -23,11 +23,6 @@ export const CLUSTER_SECRET_PURPOSES: Record<keyof typeof CLUSTER_SECRET_KEYS, s
   sshPrivateKey: 'ed25519 key the deploy reads the kubeconfig with over SSH',
 };
 
-/** A random k3s token: 32 bytes, hex (k3s takes any string; hex survives YAML and shell quoting). */
-export function newClusterToken(): string {
-  return randomBytes(32).toString('hex');
-}
-
 function sshString(value: Buffer | string): Buffer {
   const bytes = typeof value === 'string' ? Buffer.from(value) : value;
   const length = Buffer.alloc(4);
