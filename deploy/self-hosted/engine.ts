@@ -68,8 +68,6 @@ export interface SelfHostedDeployDeps {
   readonly planOf: (stage: Plan['stage']) => Plan;
   /** A random secret (the k3s tokens, the platform's generated passwords). */
   readonly password: () => string;
-  /** A new SSH key pair (secrets.ts newSshKeyPair). */
-  readonly sshKeyPair?: () => { privateKey: string; publicKey: string };
 }
 
 /** What is missing to deploy self-hosted, each with how to get it. */
@@ -109,7 +107,7 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
   log.ok(`Pulumi stack ${PULUMI_HCLOUD_PROJECT}/${stack.stackName}`);
   for (const [name, key] of Object.entries(CLUSTER_SECRET_KEYS) as [keyof typeof CLUSTER_SECRET_KEYS, string][]) {
     if ((await stack.getConfig(key)) === undefined) {
-      await stack.setSecretConfig(key, name === 'sshPrivateKey' ? (deps.sshKeyPair ?? newSshKeyPair)().privateKey : deps.password());
+      await stack.setSecretConfig(key, name === 'sshPrivateKey' ? newSshKeyPair().privateKey : deps.password());
       log.ok(`set stack secret ${key} (${CLUSTER_SECRET_PURPOSES[name]}; random, kept encrypted in the stack configuration)`);
     }
   }
@@ -126,7 +124,7 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
   if (sorted.length) log.block(risksText(sorted));
   const blocking = sorted.filter(isBlocking);
   if (blocking.length && !request.allowDataLoss) {
-    throw new StopError(EXIT.risky, `Refused: ${blocking.length} server(s) holding data would be deleted or replaced. Nothing was changed.`, 'Drain them and move their replicas first (the fix under each); then re-run with --allow-data-loss if that is intended.');
+    throw new StopError(EXIT.risky, `Refused: ${plural(blocking.length, 'server')} holding data would be deleted or replaced. Nothing was changed.`, 'Drain them and move their replicas first (the fix under each); then re-run with --allow-data-loss if that is intended.');
   }
   log.block(costText(deps.cost({ target: 'k8s', fromPlan: deps.planOf((deployed?.stage as Plan['stage']) ?? plan.stage), toPlan: plan }), deployed?.stage ?? 'nothing deployed', plan.stage));
   await confirmOrStop(deps.prompt, request.yes, `Provision ${plural(layout.servers.length, 'Hetzner server')} for ${plan.stage} (${formatSummary(preview)}), then install the platform and deploy the stage?`, log);
