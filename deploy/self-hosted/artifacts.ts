@@ -17,6 +17,7 @@ import type { KubeObject } from '../../core/rendering';
 import type { Platform } from '../../platform/builder';
 import { platformPhases } from '../../platform/builder';
 import { cloudInit } from './cloud-init';
+import { plural } from './explain';
 import { HcloudLayout, layoutFleet, stageFleet } from './layout';
 import { CLUSTER_SECRET_KEYS } from './secrets';
 
@@ -61,12 +62,12 @@ function readme(plan: Plan, layout: HcloudLayout, platform: Platform, apiAllowLi
     '',
     'Written by `stagekit synth --target self-hosted`. docs/self-hosted.md explains every step.',
     '',
-    `- \`fleet.json\`: the input of the Hetzner Cloud program (${layout.servers.length} servers, ${layout.loadBalancers.length} load balancer(s), ${layout.placementGroups.length} placement group(s), k3s ${layout.k3sVersion} on ${layout.image}) and, under \`fleet\`, the fleet plan the self-hosted bill prices.`,
+    `- \`fleet.json\`: the input of the Hetzner Cloud program (${plural(layout.servers.length, 'server')}, ${plural(layout.loadBalancers.length, 'load balancer')}, ${plural(layout.placementGroups.length, 'placement group')}, k3s ${layout.k3sVersion} on ${layout.image}) and, under \`fleet\`, the fleet plan the self-hosted bill prices.`,
     `- \`platform.k8s.yaml\`: ${platform.addons.length} add-ons (${platform.addons.map((a) => `${a.addon.id} ${a.addon.version}`).join(', ')}), ${platform.objects.length} objects in apply order.`,
     '- `stage.k8s.yaml`: the stage itself.',
     '- `cloud-init/`: each server\u2019s user data; the k3s tokens are placeholders here (workers get the agent token only; no user data holds an admin credential).',
     '',
-    apiAllowList.length ? `The Kubernetes API (6443) is open to ${apiAllowList.join(', ')} only.` : 'No --api-allow was given: the firewall opens 80 and 443 only, so the Kubernetes API cannot be reached from outside; deploy requires --api-allow.',
+    apiAllowList.length ? `The Kubernetes API (6443) and SSH (22, key only) are open to ${apiAllowList.join(', ')} only.` : 'No --api-allow was given: the firewall opens 80 and 443 only, so neither the Kubernetes API nor SSH can be reached from outside; deploy requires --api-allow.',
     '',
     'Deploy (provisioning, then the platform, then the stage):',
     '',
