@@ -238,7 +238,7 @@ async function deploySelfHostedTarget(
     return print(selfHostedDryRun({ ...common, layout: layout(stageObjects), platform: platform(), stageObjects }));
   }
   if (!apiAllow.length) {
-    throw new StopError(EXIT.usage, '--api-allow is required: the address blocks (your office, VPN or CI runner, e.g. 203.0.113.7/32) that may reach the new cluster’s Kubernetes API. stagekit itself connects from here to install the platform and the stage.');
+    throw new StopError(EXIT.usage, '--api-allow is required: the address blocks (your office, VPN or CI runner, e.g. 203.0.113.7/32) that may reach the new cluster’s Kubernetes API and SSH. stagekit itself connects from here (SSH to read the kubeconfig, then the API) to install the platform and the stage.');
   }
   const { deploySelfHosted, newPassword } = require('../../deploy/self-hosted/engine') as typeof import('../../deploy/self-hosted/engine');
   const log = terminalLog();
