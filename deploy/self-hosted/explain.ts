@@ -58,6 +58,6 @@ export function fleetExplanation(layout: HcloudLayout): string[] {
   const holds = layout.servers.filter((s) => s.holdsData).map((s) => s.name);
   if (holds.length) lines.push(`  data-holding servers (delete-protected; the safety check watches them): ${holds.join(', ')}`);
   for (const notOffered of fleet.notOffered) lines.push(`  not offered: ${notOffered}`);
-  lines.push(`  prices above are per server and balancer; the full self-hosted bill (volumes, backups, traffic, operations) is the Hetzner Cloud section of \`${selfHostedBillCommand(layout.stage)}\``);
+  lines.push(`  prices above are per server and balancer; the full self-hosted bill (volumes, backups, traffic, operations) is the Hetzner Cloud section of \`${selfHostedBillCommand(layout.stage)}\` (with the same --profile)`);
   return lines;
 }
