@@ -208,7 +208,7 @@ export const hcloudCsi: PlatformAddOn = {
   id: 'hcloud-csi',
   title: 'Hetzner Cloud CSI driver',
   version: '2.22.1',
-  namespaces: [{ name: 'kube-system', podSecurity: 'privileged', exception: 'the CSI node plugin is privileged with host paths (it mounts volumes into the kubelet\u2019s directories), as every CSI node plugin is' }],
+  namespaces: [{ name: 'kube-system', podSecurity: 'privileged', exception: 'the CSI node plugin is privileged with host paths (it mounts volumes into the kubelet\u2019s directories), as every CSI node plugin is, and on the host network (it reads the metadata service, closed to pods)' }],
   detect: { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver' },
   dependsOn: ['hcloud-ccm'],
   render: () => {
@@ -218,6 +218,12 @@ export const hcloudCsi: PlatformAddOn = {
       const spec = podSpecOf(kubeObject);
       if (spec && spec.initContainers === null) delete spec.initContainers;
     }
+    // The node plugin reads its server id and location from the metadata service, which pods cannot reach
+    // (a host rule, deploy/self-hosted/cloud-init.ts): it runs on the host network, as the chart's
+    // node.hostNetwork=true renders it.
+    const nodePlugin = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'hcloud-csi-node');
+    if (!nodePlugin) throw new Error('hcloud-csi: DaemonSet hcloud-csi-node missing');
+    Object.assign(podSpecOf(nodePlugin)!, { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' });
     const sc = objects.find((o) => o.kind === 'StorageClass');
     if (!sc) throw new Error('hcloud-csi: StorageClass missing');
     // Data outlives its claim: a deleted claim leaves the Hetzner volume (deleting it is a decision, not a side effect).
