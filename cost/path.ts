@@ -12,6 +12,7 @@
 import type { Advice } from '../core/advisor';
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
+import type { StageRenderer } from '../core/rendering';
 import { round } from '../core/units';
 import { StageName } from '../core/ladder';
 import { AwsRegion, loadCatalog, PriceCatalog } from './catalog';
@@ -171,14 +172,22 @@ export interface PathPricingOptions extends PricingOptions {
   readonly selfHostedProviders?: readonly FleetProvider[];
 }
 
-/** Renders with `options.renderer` (or reads from `options.from`) and prices each stage once, for AWS, EKS and every self-hosted provider. */
+/**
+ * The renderer with what pricing does not read switched off: cdk-nag and aws-cdk-lib's CloudFormation
+ * validation check a template for deployment (synth and deploy run them); pricing reads its resources.
+ */
+export function pricingRenderer(renderer: StageRenderer): StageRenderer {
+  return { ...renderer, aws: (plan, options) => renderer.aws(plan, { nag: false, validate: false, ...options }) };
+}
+
+/** Renders with `options.renderer` (pricing-only: see pricingRenderer) or reads from `options.from`, and prices each stage once, for AWS, EKS and every self-hosted provider. */
 export function priceStagesForPath(profile: Profile, stages: readonly StageName[], options: PathPricingOptions = {}, onStage?: (stage: StageName) => void): PricedStage[] {
   const regional = inRegion(profile, options.region);
   const providers = options.selfHostedProviders ?? SELF_HOSTED_PROVIDERS;
   return stages.map((stage) => {
     onStage?.(stage);
     const plan = computePlan(regional, stage);
-    const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
+    const { template, objects } = stageArtifacts(plan, options.from, options.renderer && pricingRenderer(options.renderer));
     return pricedStage(plan, template, objects, options, providers);
   });
 }
