@@ -280,11 +280,16 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
       const total = engineeringUsd + dualRunningUsd + egress;
       const oneOff = { engineeringUsd: round(engineeringUsd, 2), dualRunningUsd: round(dualRunningUsd, 2), egressUsd: round(egress, 2), egressGiB: round(egressGiB, 1), totalUsd: round(total, 2) };
       const monthlySavingAtMove = round(awsAt - selfAt, 2);
+      // While both run (the dual-running months) AWS is still paid in full: nothing is saved, and the
+      // self-hosted bill of those months is the extra, already in the one-off cost. Savings start once
+      // AWS is switched off.
+      const savingsFrom = from + migration.dualRunningMonths;
       let saved = 0;
       for (let month = from; month < advice.months.length; month++) {
         const awsUsd = aws.monthly[month];
         const selfHostedUsd = path.monthly[month];
         if (awsUsd === null || selfHostedUsd === null) return { ...base, oneOff, monthlySavingAtMove, reason: `no stage of the ladder carries the workload from month ${month}` };
+        if (month < savingsFrom) continue;
         saved += awsUsd - selfHostedUsd;
         if (saved >= total) return { ...base, oneOff, monthlySavingAtMove, month, monthLabel: advice.months[month].label };
       }
@@ -301,9 +306,9 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
     `each stage on the path is synthesized and priced once with today's profile; a month's bill scales machine lines with the plan's vCPU, storage lines with its provisioned storage, usage lines with requests (stored usage with the dataset); fixed lines (alarms, load balancer and NAT hours, control plane, operations labour) do not scale`,
     `the move to self-hosting starts in month ${migration.moveMonth} (--move-month)`,
     `one-off cost of the move: ${migration.engineerMonths} engineer-months (--migration-engineer-months) at ${round(engineerRate, 0)} USD each (--engineer-month-usd; default: the operations rate × 160 hours)`,
-    `both setups run for ${migration.dualRunningMonths} month(s) during the move (--dual-running-months): the self-hosted bill of those months is paid on top`,
+    `both setups run for ${migration.dualRunningMonths} month(s) during the move (--dual-running-months): AWS is paid in full and the self-hosted bill of those months on top (part of the one-off cost); savings start in month ${migration.moveMonth + migration.dualRunningMonths}`,
     `the dataset leaves AWS once, at the region's internet egress tiers (catalog ${catalog.dataTransferOutTiers(region)[0]?.source ?? ''})`,
-    'break-even: the first month in which the AWS bills saved since the move cover the one-off cost',
+    'break-even: the first month in which the AWS bills saved since AWS was switched off (after the dual running) cover the one-off cost',
   ];
   const firstBill = priced[0] ? Object.values(priced[0].bills)[0] : undefined;
   return { providers: paths, breakEven, migration, catalogDate: firstBill?.catalogDate ?? '', assumptions };

@@ -45,9 +45,28 @@ test('break-even: the first month the AWS bills saved since the move cover the o
   const b = costs.breakEven[0];
   expect(b.oneOff).toEqual({ engineeringUsd: 2000, dualRunningUsd: 400, egressUsd: expect.closeTo(egress, 2), egressGiB: 8, totalUsd: expect.closeTo(2400 + egress, 2) });
   expect(b.monthlySavingAtMove).toBe(600);
-  // Saved by the end of month k (month 0 counts): 600 × (k + 1) >= 2,400 + egress.
-  expect(b.month).toBe(Math.ceil((2400 + egress) / 600) - 1);
+  // Month 0 both run (the dual-running month): AWS is paid in full, nothing saved. From month 1 AWS is off:
+  // saved by the end of month k = 600 × k >= 2,400 + egress. 8 GiB at eu-central-1's first tier ($0.09/GB)
+  // = $0.72, so 600 × k >= 2,400.72 → k = 5 (600 × 4 = 2,400 falls 72 cents short).
+  expect(egress).toBeCloseTo(0.72, 2);
+  expect(b.month).toBe(5);
   expect(costs.providers.find((p) => p.provider === 'aws')!.cumulative[11]).toBe(12_000);
+});
+
+test('break-even never falls inside the dual running: both bills are paid then, and the extra is the self-hosted one', () => {
+  // As million-merchants on owned hardware: the saving is larger than the whole one-off cost, so any month
+  // that counted a saving while both run would break even in month 0.
+  const advice = advise(flat, { months: 12, start: '2027-01' });
+  const costs = pathCosts(advice, [stage(bill('aws', 0, 300_000), bill('self-hosted', 0, 50_000))], {
+    migration: { engineerMonths: 6, engineerMonthUsd: 14_400, dualRunningMonths: 2, moveMonth: 1 },
+    region: 'eu-central-1',
+  });
+  const b = costs.breakEven[0];
+  // One-off: 6 × 14,400 = 86,400 engineering + 2 × 50,000 dual running (months 1 and 2) + 8 GiB × $0.09 egress = 186,400.72.
+  // AWS is off from month 3 (move month 1 + 2 months of dual running): month 3 saves 250,000 >= 186,400.72 → month 3.
+  expect(b.oneOff).toMatchObject({ engineeringUsd: 86_400, dualRunningUsd: 100_000, egressUsd: 0.72, totalUsd: 186_400.72 });
+  expect(b.month).toBe(3);
+  expect(b.monthLabel).toBe('2027-04');
 });
 
 test('no break-even over a bill that left a major component out: the result names what is missing', () => {
