@@ -266,11 +266,11 @@ export function advise(profile: Profile, options: AdvisorOptions = {}): Advice {
   const season = profile.traffic.seasonalPeak;
   const assumptions = [
     `month 0 is ${settings.start}; ${settings.months} months projected`,
-    `traffic, row writes and background jobs grow ${profile.traffic.monthlyGrowthPercent}% sizing month (profile traffic.monthlyGrowthPercent)`,
+    `traffic, row writes and background jobs grow ${profile.traffic.monthlyGrowthPercent}% a month (profile traffic.monthlyGrowthPercent)`,
     season ? `seasonal peak: ×${season.multiplier} in month ${season.month} of every year (profile traffic.seasonalPeak)` : 'no seasonal peak (profile traffic.seasonalPeak)',
-    `the dataset grows ${profile.data.monthlyGrowthPercent}% sizing month (profile data.monthlyGrowthPercent)`,
-    `move when any limit's headroom falls below ${percent(settings.minHeadroom)} (--min-headroom) or ${settings.leadMonths} months before sizing limit is exceeded (--lead-months)`,
-    `background jobs may take up to ${percent(settings.capacity.maxInlineJobCpuShare)} of the app servers' CPU before sizing queue pipeline is needed (--max-inline-jobs)`,
+    `the dataset grows ${profile.data.monthlyGrowthPercent}% a month (profile data.monthlyGrowthPercent)`,
+    `move when any limit's headroom falls below ${percent(settings.minHeadroom)} (--min-headroom) or ${settings.leadMonths} months before a limit is exceeded (--lead-months)`,
+    `background jobs may take up to ${percent(settings.capacity.maxInlineJobCpuShare)} of the app servers' CPU before a queue pipeline is needed (--max-inline-jobs)`,
     `sizing rules of the profile's assumptions: ${sizing.requestsPerSecondPerVcpu} req/s per vCPU, ${sizing.targetCpuUtilization * 100}% CPU target, ${sizing.queriesPerRequest} queries per request, ` +
       `${sizing.queriesPerSecondPerDatabaseVcpu} queries/s and ${sizing.writesPerSecondPerDatabaseVcpu} writes/s per database vCPU, ${sizing.hotDataShare * 100}% of the data hot, ${sizing.cacheHitRatio * 100}% cache hits, ${sizing.maxShardGiB} GiB per shard`,
     'the path never moves down a stage, and never recommends a stage whose limits the workload exceeds',

@@ -133,3 +133,13 @@ describe('properties of every path', () => {
     );
   });
 });
+
+test('the assumptions read as sentences: the article survived the renames ("5% a month", "before a limit")', () => {
+  const a = advise(profile('growing-product'), { start: START });
+  const text = a.assumptions.join('\n');
+  expect(text).toContain('grow 5% a month (profile traffic.monthlyGrowthPercent)');
+  expect(text).toContain('3 months before a limit is exceeded');
+  expect(text).toContain('before a queue pipeline is needed');
+  // A local's name where the article was: "5% sizing month", "before sizing limit".
+  expect(text).not.toMatch(/\b(sizing|settings|bill|stage|plan) (month|limit is|queue pipeline)\b/);
+});
