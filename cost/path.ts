@@ -230,16 +230,19 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
   const catalog = options.catalog ?? loadCatalog();
   const byStage = new Map(priced.map((s) => [s.stage, s]));
   const providers = [...new Set(priced.flatMap((s) => Object.keys(s.bills) as PathProvider[]))];
-  const month0 = advice.months[0].workload;
   const scales = advice.months.map((month, index): MonthScale | undefined => {
     const plan = advice.plans[index];
     const at = month.stage ? byStage.get(month.stage) : undefined;
     if (!plan || !at) return undefined;
+    // In a seasonal peak month the autoscaled parts run at the peak for its days only (offPeakPlan: the rest).
+    const share = month.offPeakPlan ? month.workload.peakShare : 1;
+    const vcpu = share * planVcpu(plan) + (1 - share) * (month.offPeakPlan ? planVcpu(month.offPeakPlan) : 0);
     return {
-      machines: planVcpu(plan) / planVcpu(at.plan),
+      machines: vcpu / planVcpu(at.plan),
       storage: planStorageGiB(plan) / planStorageGiB(at.plan),
-      requests: month.workload.trafficFactor / month0.trafficFactor,
-      dataset: month.workload.datasetGiB / month0.datasetGiB,
+      // The stage was priced with today's profile: usage at today's peak, no season.
+      requests: month.workload.averageTrafficFactor,
+      dataset: month.workload.datasetGiB / at.plan.profile.data.datasetGiB,
     };
   });
 
@@ -311,5 +314,5 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
     'break-even: the first month in which the AWS bills saved since AWS was switched off (after the dual running) cover the one-off cost',
   ];
   const firstBill = priced[0] ? Object.values(priced[0].bills)[0] : undefined;
-  return { providers: paths, breakEven, migration, catalogDate: firstBill?.catalogDate ?? '', assumptions };
+  return { providers: paths, breakEven, migration, catalogDate: firstBill?.catalogDate ?? catalog.catalogDate.summary, assumptions };
 }

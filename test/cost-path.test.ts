@@ -96,3 +96,23 @@ test('a month\'s bill scales machine lines with the plan\'s vCPU and leaves fixe
   const grown = { ...fresh, traffic: { ...fresh.traffic, peakRequestsPerSecond: 400 } };
   expect(planVcpu(computePlan(grown, 'split-tier'))).toBeGreaterThan(planVcpu(computePlan(fresh, 'split-tier')));
 });
+
+test('a seasonal peak month bills the autoscaled machines at the peak for the peak days only, not all month', () => {
+  // growing-product without growth, ×3 for 6 days in March (31 days): split-tier, whose app tier autoscales.
+  const growing = loadProfile(path.join(ROOT, 'profiles', 'growing-product.yaml'));
+  const seasonal = { ...growing, traffic: { ...growing.traffic, monthlyGrowthPercent: 0, seasonalPeak: { multiplier: 3, month: 3, days: 6 } }, data: { ...growing.data, monthlyGrowthPercent: 0 } };
+  const advice = advise(seasonal, { months: 4, start: '2027-01' });
+  const march = advice.months[2];
+  expect([march.stage, march.workload.peakShare]).toEqual(['split-tier', 0.1935]); // 6 / 31
+  const priced: PricedStage = { stage: 'split-tier', plan: computePlan(seasonal, 'split-tier'), bills: { aws: bill('aws', 100, 900), 'self-hosted:hetzner': bill('self-hosted', 100, 300) } };
+  const aws = pathCosts(advice, [priced], { region: 'eu-central-1' }).providers.find((p) => p.provider === 'aws')!.monthly;
+  // The database is sized for the peak all month (the same in both plans); the app tier is at the peak 6 of 31 days.
+  const peak = advice.plans[2]!;
+  const usual = march.offPeakPlan!;
+  expect(usual.database).toEqual(peak.database);
+  expect(usual.app.minCount).toBeLessThan(peak.app.minCount);
+  const vcpu = 0.1935 * planVcpu(peak) + (1 - 0.1935) * planVcpu(usual);
+  expect(aws[2]).toBeCloseTo(100 + (900 * vcpu) / planVcpu(priced.plan), 2);
+  // Well below the whole month at the peak, which the bill was before.
+  expect(aws[2]!).toBeLessThan(100 + (900 * planVcpu(peak)) / planVcpu(priced.plan) - 50);
+});

@@ -9,7 +9,7 @@ import { DEFAULT_OPS } from '../../cost/k8s/ops';
 import { stageRenderer } from '../../blueprints/render';
 import { MigrationAssumptions, pathCosts, PathCosts, priceStagesForPath } from '../../cost/path';
 import type { FleetProvider } from '../../cost/k8s/offers';
-import { ADVICE_FORMATS, AdviceFormat, adviceJson, adviceMarkdown, adviceTable } from '../../report/advice-text';
+import { ADVICE_FORMATS, AdviceFormat, adviceJson, adviceMarkdown, adviceTable } from './advise-text';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
 import { profileOption, readProfile } from '../options';
 
