@@ -23,7 +23,7 @@ const k8sApp = () => require('./k8s/app') as typeof import('./k8s/app');
  */
 function synthesizeStack(plan: Plan, outdir: string, options: AwsRenderOptions) {
   const { buildAwsApp, stackName } = awsApp();
-  const { app } = buildAwsApp(plan, { outdir, nag: options.nag, context: options.context });
+  const { app } = buildAwsApp(plan, { outdir, nag: options.nag, validate: options.validate, context: options.context });
   let artifact;
   try {
     artifact = app.synth().getStackByName(stackName(plan));
