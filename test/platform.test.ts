@@ -15,7 +15,9 @@ import { installOrderProblems, isBuiltInApi, Platform, PlatformBuilder, Platform
 import { barmanCloud, certManager, cloudNativePg, prometheusOperator } from '../platform/addons/operators';
 import { podSecurityViolations, strictestLevel } from '../platform/pod-security';
 import { logSizing } from '../platform/addons/logs';
-import { alertmanagerConfig, panelQuery, stageDashboard } from '../platform/addons/monitoring';
+import { alertmanagerConfig, stageDashboard } from '../platform/addons/monitoring';
+import { stageDashboardRows } from '../components/dashboard';
+import { awsTemplate, stagePlan } from './support/stages';
 import { stageRuleGroups } from '../components';
 import { installPlatform } from '../deploy/self-hosted/platform-install';
 import { fail, ok, RecordedKubectl, RecordingLog } from './support/fakes';
@@ -140,21 +142,47 @@ test('Prometheus selects the stage\u2019s rules and monitors; Alertmanager mails
   expect(existing.warnings.join('\n')).toMatch(/alerts are not mailed/);
 });
 
-test('Grafana\u2019s stage dashboard has a panel per alert of the stage, in the CloudWatch dashboard\u2019s rows', () => {
-  const dashboard: any = stageDashboard(plan);
-  const alerts = stageRuleGroups(plan).flatMap((g) => g.rules.filter((r: any) => r.alert));
-  const panels = dashboard.panels.filter((p: any) => p.type === 'timeseries');
-  expect(panels.map((p: any) => p.targets[0].legendFormat)).toEqual(alerts.map((a: any) => a.alert));
-  expect(dashboard.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual([
-    `Service level: ${plan.observability.availabilityPercent}% availability, p99 under ${plan.observability.p99LatencyMs} ms`,
-    'Web tier',
-    'Database (1 shard)'.replace('1 shard', `${plan.database!.shards} shard${plan.database!.shards > 1 ? 's' : ''}`),
-    'Cache',
-    'Jobs (Kafka topic jobs) and workers',
-    'Alarms',
-  ]);
-  expect(panelQuery('rate(x[5m]) > 0.5')).toEqual({ query: 'rate(x[5m])', op: '>', threshold: 0.5 });
-  expect(panelQuery('a > 1 and b > 1').threshold).toBeUndefined();
+/** The CloudWatch dashboard of a synthesized stage as rows of panel titles (deploy-time values read as <token>). */
+function cloudWatchRows(template: any): { title: string; panels: string[] }[] {
+  const dashboard: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::CloudWatch::Dashboard');
+  const body = dashboard.Properties.DashboardBody;
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : '<token>')).join('');
+  const rows: { title: string; panels: string[] }[] = [];
+  for (const widget of JSON.parse(text).widgets) {
+    if (widget.type === 'text') rows.push({ title: widget.properties.markdown.replace(/^### /, ''), panels: [] });
+    else rows[rows.length - 1].panels.push(widget.properties.title);
+  }
+  return rows;
+}
+
+test('for every stage, the Grafana dashboard has the CloudWatch dashboard\u2019s rows with the same panel titles in the same order', () => {
+  for (const stage of STAGE_NAMES) {
+    const cloudWatch = cloudWatchRows(awsTemplate(stage));
+    const selfHosted = stageDashboardRows(stagePlan(stage));
+    // A CloudWatch row title that ends in an endpoint (a hostname or a deploy-time token) is compared up to it.
+    const rowTitle = (row: (typeof selfHosted)[number]) => {
+      const differs = row.cloudWatchTitle;
+      return !differs ? row.title : 'exact' in differs ? differs.exact : `${differs.prefix}<endpoint>`;
+    };
+    const endpointsCut = cloudWatch.map((row, index) => {
+      const differs = selfHosted[index]?.cloudWatchTitle;
+      return differs && 'prefix' in differs && row.title.startsWith(differs.prefix) && row.title.length > differs.prefix.length ? { ...row, title: `${differs.prefix}<endpoint>` } : row;
+    });
+    expect({ stage, rows: selfHosted.map((row) => ({ title: rowTitle(row), panels: row.panels.map((p) => p.panel.title) })) }).toEqual({ stage, rows: endpointsCut });
+    // The Grafana JSON is those rows: a row panel per row, then its panels.
+    const grafana = (stageDashboard(stagePlan(stage)) as any).panels;
+    expect(grafana.map((p: any) => (p.type === 'row' ? `# ${p.title}` : p.title))).toEqual(selfHosted.flatMap((row) => [`# ${row.title}`, ...row.panels.map((p) => p.panel.title)]));
+    for (const panel of grafana.filter((p: any) => p.type === 'timeseries')) expect(panel.targets.length).toBeGreaterThan(0);
+  }
+});
+
+test('the Grafana alert lists name alerts the stage defines', () => {
+  const alerts = new Set(stageRuleGroups(plan).flatMap((g) => g.rules.flatMap((r: any) => (r.alert ? [r.alert] : []))));
+  const rows = stageDashboardRows(plan);
+  const listed = rows.flatMap((row) => row.panels.flatMap((p) => p.alerts ?? []));
+  expect(listed.length).toBeGreaterThan(0);
+  for (const name of listed) expect(alerts).toContain(name);
+  expect(rows[rows.length - 1].panels[0].alerts).toEqual([...alerts]);
 });
 
 test('the log stack is sized from the profile\u2019s log volume', () => {
