@@ -12,9 +12,9 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** Where the platform is installed. */
 export type PlatformCluster =
-  /** A k3s cluster stagekit provisioned on Hetzner Cloud (CCM, CSI, Helm controller, load balancer from the fleet plan). */
+  /** A k3s cluster stagekit provisioned on Hetzner Cloud (CCM, CSI, load balancer from the fleet plan). */
   | 'hcloud'
-  /** A cluster someone else runs (`--target k8s --install-platform`): no cloud integration, no k3s Helm controller. */
+  /** A cluster someone else runs (`--target k8s --install-platform`): no cloud integration. */
   | 'existing';
 
 export interface SmtpSettings {

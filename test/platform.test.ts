@@ -71,7 +71,6 @@ test('every platform object of every stage and profile is schema-valid (hcloud a
   const newer = errors.filter((e) => e.object.startsWith('CustomResourceDefinition ') && NEWER_THAN_1_27.test(e.path) && /unknown field/.test(e.message));
   expect(formatSchemaErrors(errors.filter((e) => !newer.includes(e)))).toBe('');
   expect([...new Set(newer.map((e) => e.object))].sort()).toEqual(NEWER_CRDS);
-  expect(existing.objects.some((o) => o.kind === 'HelmChart')).toBe(false);
 });
 
 test('every add-on namespace enforces a Pod Security level its pods meet, and no looser one than they need, in every render', () => {
