@@ -80,7 +80,7 @@ describe('deploy --target self-hosted --dry-run', () => {
   });
 
   test('every platform phase with its object count, and every stage apply phase', () => {
-    for (const { phase, objects: o } of platformPhases(platform.objects)) expect(text).toMatch(new RegExp(`Phase "${phase}": .*\\(${o.length} objects\\)`));
+    for (const { phase, objects: o } of platformPhases(platform)) expect(text).toMatch(new RegExp(`Phase "${phase}": .*\\(${o.length} objects\\)`));
     for (const s of platform.secrets) expect(text).toContain(`Secret ${s.namespace}/${s.name}`);
     expect(text).toMatch(/Phase "data": /);
     expect(text).toContain('--kubeconfig');
@@ -269,7 +269,7 @@ describe('deploySelfHosted', () => {
     expect(connectedWith).toEqual([layout, '198.51.100.10', stack.config.get('sshPrivateKey')!.value]);
     expect(order[0]).toBe('open stack');
     expect(order[1]).toBe('connect');
-    expect(order.filter((o) => o === 'apply')).toHaveLength(platformPhases(platform.objects).length);
+    expect(order.filter((o) => o === 'apply')).toHaveLength(platformPhases(platform).length);
     expect(order[order.length - 1]).toBe('stage /home/u/.stagekit/x.kubeconfig yes=true');
     // The Hetzner token reaches the cluster only as the CCM/CSI Secret, sent on stdin.
     const hcloudSecret = kubectl.calls.find((c) => c.args.join(' ') === 'create -f -' && JSON.parse(c.stdin!).metadata.name === 'hcloud');

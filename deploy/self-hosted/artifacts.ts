@@ -45,7 +45,7 @@ export function selfHostedArtifacts(plan: Plan, stageObjects: readonly KubeObjec
   const first = layout.servers.find((s) => s.clusterInit)!;
   const files: Record<string, string> = {
     'fleet.json': `${JSON.stringify(layout, null, 2)}\n`,
-    'platform.k8s.yaml': yamlDocuments(platformPhases(platform.objects).flatMap((p) => p.objects)),
+    'platform.k8s.yaml': yamlDocuments(platformPhases(platform).flatMap((p) => p.objects)),
     'stage.k8s.yaml': yamlDocuments(stageObjects),
   };
   for (const server of layout.servers) {

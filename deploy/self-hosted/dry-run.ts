@@ -4,7 +4,7 @@
  * Needs neither Hetzner credentials, nor the pulumi CLI, nor a cluster.
  */
 import type { Platform } from '../../platform/builder';
-import { PLATFORM_PHASE_TITLES, platformPhases } from '../../platform/builder';
+import { platformPhases } from '../../platform/builder';
 import { DryRunCommon, k8sDryRun } from '../dry-run';
 import { formatDuration } from '../io';
 import { APPLY_ARGS } from '../k8s/deploy-k8s';
@@ -116,21 +116,16 @@ export function platformDryRun(platform: Platform, kubectl: Kubectl, options: { 
       ? step(`--install-platform: which of the ${platform.addons.length} add-ons the cluster serves already (by their API; ${platform.addons.map((a) => `${a.addon.id} ${a.addon.detect.apiVersion} ${a.addon.detect.kind}`).join(', ')}); the missing ones are listed and, once confirmed (or --yes), installed as below; the others are left as they are.`, kubectl.commandLine(['api-resources']))
       : step('Which add-ons the cluster already serves (their API); all are applied again (server-side apply is idempotent).', kubectl.commandLine(['api-resources'])),
   ];
-  for (const { phase, objects } of platformPhases(platform.objects)) {
-    if (phase === 'operators') {
+  for (const [index, { phase, title, objects, waits }] of platformPhases(platform).entries()) {
+    if (index === 1) {
       for (const secret of platform.secrets) {
         const value = secret.namespace === 'kube-system' && secret.name === 'hcloud' ? 'HCLOUD_TOKEN and the network id' : secret.source === 'generated' ? 'a random value' : 'a value you provide (a warning if absent)';
         lines.push(step(`Secret ${secret.namespace}/${secret.name} (${secret.purpose}): created from ${value} if absent, never overwritten; sent on stdin.`, kubectl.commandLine(['create', '-f', '-'])));
       }
     }
-    lines.push(step(`Phase "${phase}": ${PLATFORM_PHASE_TITLES[phase]} (${objects.length} objects${options.onlyMissing ? ' when every add-on is missing' : ''})`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
+    lines.push(step(`Phase "${phase}": ${title} (${objects.length} objects${options.onlyMissing ? ' when every add-on is missing' : ''})`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
     lines.push(...summarizeObjects(objects).map((l) => `         ${l}`));
-    if (phase === 'definitions') lines.push(step('Wait until every CRD is established.', kubectl.commandLine(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=<remaining>s'])));
-    if (phase === 'operators') {
-      for (const ns of [...new Set(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))]) {
-        lines.push(step(`Wait until the operators in ${ns} are available.`, kubectl.commandLine(['wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=<remaining>s'])));
-      }
-    }
+    for (const wait of waits) lines.push(step(`Wait until ${wait.what}.`, kubectl.commandLine([...wait.args, '--timeout=<remaining>s'])));
   }
   for (const warning of platform.warnings) lines.push(`  ! ${warning}`);
   return lines;
