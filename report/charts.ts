@@ -71,15 +71,14 @@ export function fitChart(advice: Advice): Chart {
     const unmet = capacity.checks.filter((check) => check.headroom === null && check.exceeded);
     const exceeded = growing.filter((check) => check.exceeded);
     const verdict = unmet.length ? 'requirement not met' : exceeded.length ? 'limit exceeded' : 'carries it';
-    const reason = unmet.length
-      ? `not met: ${unmet.map((check) => check.title).join(', ')}`
-      : exceeded.length
-        ? `exceeded: ${tight.title} ${percent(tight.headroom!)}${exceeded.length > 1 ? ` (+${exceeded.length - 1} more)` : ''}`
-        : `${tight.title} ${percent(tight.headroom!)}`;
+    const exceededText = exceeded.length ? `exceeded: ${tight.title} ${percent(tight.headroom!)}${exceeded.length > 1 ? ` (+${exceeded.length - 1} more)` : ''}` : '';
+    const unmetText = unmet.length ? `not met: ${unmet.map((check) => check.title).join(', ')}` : '';
+    const reason = unmet.length || exceeded.length ? [unmetText, exceededText].filter(Boolean).join('; ') : `${tight.title} ${percent(tight.headroom!)}`;
     const headroom = Math.round(tight.headroom! * 100);
-    return { stage: capacity.stage, headroom, bar: unmet.length ? null : Math.max(FIT_FLOOR, headroom), check: tight.title, verdict, reason, basis: unmet.map((check) => check.basis).join('; ') };
+    return { stage: capacity.stage, headroom, bar: unmet.length ? null : Math.max(FIT_FLOOR, headroom), check: tight.title, verdict, reason };
   });
   const bars = rows.filter((row) => row.bar !== null);
+  const colours = { 'carries it': '#2e7d32', 'limit exceeded': '#c62828', 'requirement not met': '#6a1b9a' };
   const plotWidth = 420;
   const spec = {
     ...base(plotWidth, 34 * rows.length),
@@ -90,18 +89,20 @@ export function fitChart(advice: Advice): Chart {
         encoding: {
           y: { field: 'stage', type: 'nominal', sort: rows.map((row) => row.stage), scale: { domain: rows.map((row) => row.stage) }, title: null },
           x: { field: 'bar', type: 'quantitative', title: `headroom of the tightest limit today (%; bars stop at ${FIT_FLOOR}%)`, scale: { domain: [FIT_FLOOR, 100], clamp: true } },
-          color: { field: 'verdict', type: 'nominal', scale: { domain: ['carries it', 'limit exceeded', 'requirement not met'], range: ['#2e7d32', '#c62828', '#6a1b9a'] }, title: null, legend: { orient: 'bottom', direction: 'horizontal' } },
+          color: { field: 'verdict', type: 'nominal', scale: { domain: Object.keys(colours), range: Object.values(colours) }, title: null, legend: { orient: 'bottom', direction: 'horizontal', symbolType: 'square' } },
           tooltip: [{ field: 'stage' }, { field: 'check' }, { field: 'headroom' }],
         },
       },
       { data: { values: [{ headroom: Math.round(advice.options.minHeadroom * 100) }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'headroom', type: 'quantitative' } } },
       {
         // The verdict of every stage, in a column right of the plot: the reason a red or purple row does not fit.
-        data: { values: rows },
-        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11.5, color: '#222', x: plotWidth + 10 },
+        data: { values: rows.map((row) => ({ ...row, colour: colours[row.verdict as keyof typeof colours] })) },
+        mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11.5, x: plotWidth + 10 },
         encoding: {
           y: { field: 'stage', type: 'nominal', sort: rows.map((row) => row.stage) },
           text: { field: 'reason' },
+          // The verdict's colour as is (scale null: no second legend).
+          color: { field: 'colour', type: 'nominal', scale: null },
         },
       },
     ],
@@ -112,7 +113,8 @@ export function fitChart(advice: Advice): Chart {
     spec,
     table: {
       head: ['stage', 'verdict', 'tightest growing limit', 'headroom'],
-      rows: rows.map((row) => [row.stage, row.verdict === 'requirement not met' ? `cannot carry it: ${row.reason}${row.basis ? ` (${row.basis})` : ''}` : row.verdict === 'limit exceeded' ? `cannot carry it: ${row.reason}` : 'carries it', row.check, `${row.headroom}%`]),
+      // The basis of each check is in the table of every limit below; this one stays narrow beside its chart.
+      rows: rows.map((row) => [row.stage, row.verdict === 'carries it' ? 'carries it' : `cannot carry it (${row.reason})`, row.check, `${row.headroom}%`]),
     },
     expectedMarks: { 'mark-rect': bars.length, 'mark-rule': 1, 'mark-text': rows.length },
     note: `A stage carries the workload only when every check passes. Purple: a requirement with no headroom is not met (no bar: the headroom of its growing limits would read as fitting). The dashed line is the ${Math.round(advice.options.minHeadroom * 100)}% headroom at which the advisor moves up.`,
@@ -139,7 +141,7 @@ export function billsChart(ladder: readonly PricedStage[]): Chart {
     mark: 'bar',
     encoding: {
       column: { field: 'stage', type: 'nominal', sort: ladder.map((s) => s.stage), title: null, header: { labelFontSize: 12, labelFontWeight: 'bold' } },
-      x: { field: 'provider', type: 'nominal', sort: providers, title: null, axis: { labelAngle: -40, labelLimit: 220 } },
+      x: { field: 'provider', type: 'nominal', sort: providers, title: null, axis: { labelAngle: -40, labelLimit: 0 } },
       y: { field: 'usd', type: 'quantitative', aggregate: 'sum', title: 'USD per month', stack: 'zero' },
       color: { field: 'category', type: 'nominal', sort: [...CATEGORIES], scale: { domain: [...CATEGORIES], scheme: 'tableau10' }, title: 'part of the bill' },
       order: { field: 'category', sort: 'ascending' },
@@ -344,7 +346,7 @@ export function diffChart(ladder: readonly PricedStage[]): Chart {
     mark: 'bar',
     encoding: {
       column: { field: 'step', type: 'nominal', sort: steps, title: null, header: { labelFontSize: 11, labelFontWeight: 'bold' } },
-      x: { field: 'provider', type: 'nominal', sort: providers, title: null, axis: { labelAngle: -40, labelLimit: 220 } },
+      x: { field: 'provider', type: 'nominal', sort: providers, title: null, axis: { labelAngle: -40, labelLimit: 0 } },
       y: { field: 'usd', type: 'quantitative', title: 'change, USD per month' },
       color: { field: 'provider', type: 'nominal', sort: providers, legend: null },
       opacity: { field: 'priced', type: 'nominal', scale: { domain: ['every line priced', '† a bill leaves out minor lines'], range: [1, 0.4] }, title: null, legend: { orient: 'bottom' } },
