@@ -42,8 +42,7 @@ function partSizes(plan: Plan): Record<string, string> {
   const sizes: Record<string, string> = {};
   if (plan.server) sizes.server = `${plan.server.instance.name}, ${plan.server.dataVolumeGiB} GiB`;
   if (!plan.server) sizes.app = `${plan.app.minCount}–${plan.app.maxCount} × ${plan.app.instance.name}`;
-  const db = plan.database;
-  if (db) for (let shard = 0; shard < db.shards; shard++) sizes[`db.shard${shard}.primary`] = `${db.instance.name}, ${db.storageGiB} GiB`;
+  // Database parts read their instance class and storage from the template (shards can differ).
   if (plan.cache) sizes.cache = `${plan.cache.nodes} × ${plan.cache.node.name}`;
   if (plan.queue) {
     sizes.workers = `${plan.queue.minWorkers}–${plan.queue.maxWorkers} × ${plan.queue.worker.name}`;
@@ -89,16 +88,24 @@ details.data { max-height: 420px; overflow: auto; flex: 1 1 300px; }
 details.data summary { cursor: pointer; font-weight: 600; }
 figure { margin: 12px 0 24px; } figcaption { font-weight: 600; margin-bottom: 6px; }
 .note { color: #555; font-size: 12.5px; }
-.stage { page-break-inside: avoid; break-inside: avoid; margin-bottom: 24px; }
+.stage { margin-bottom: 24px; }
 figure.diagram { margin: 0; }
 .diagram .svg > svg { width: 100%; height: auto; max-height: 640px; display: block; }
-@media print { details.parts > *:not(summary) { display: block; } }
 .bad { color: #b71c1c; } .ok { color: #1b5e20; }
 ul.assumptions li { margin: 2px 0; }
+@page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body { background: white; font-size: 11px; } main { max-width: none; padding: 0; }
+  body { background: white; font-size: 10.5px; } main { max-width: none; padding: 0; }
+  /* The chart above its table, both the page's width; a chart or diagram never splits across pages. */
+  .pair { display: block; }
+  .svg { overflow: visible; break-inside: avoid; page-break-inside: avoid; }
+  .svg svg, .diagram .svg > svg { max-width: 100%; width: auto; height: auto; max-height: 245mm; }
   details.data { max-height: none; overflow: visible; }
-  h2 { page-break-after: avoid; } figure, .stage { page-break-inside: avoid; }
+  table { font-size: 9px; max-width: 100%; } th, td { padding: 2px 4px; overflow-wrap: anywhere; } td.num { overflow-wrap: normal; white-space: nowrap; }
+  h2, h3, figcaption { break-after: avoid; page-break-after: avoid; }
+  figure { break-inside: auto; }
+  /* Each stage's architecture on a page of its own. */
+  #architecture, section.stage + section.stage { break-before: page; page-break-before: always; }
 }
 `;
 

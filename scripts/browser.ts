@@ -20,9 +20,32 @@ export const HOW_TO_INSTALL =
 export interface PageReport {
   readonly consoleErrors: string[];
   readonly requests: string[];
-  readonly charts: { readonly id: string; readonly expected: Record<string, number>; readonly marks: Record<string, number>; readonly tableRows: number; readonly expectedRows: number; readonly svgs: number }[];
+  readonly charts: {
+    readonly id: string;
+    readonly expected: Record<string, number>;
+    readonly marks: Record<string, number>;
+    readonly tableRows: number;
+    readonly expectedRows: number;
+    readonly svgs: number;
+    /** Text labels the chart draws as marks, and the pairs whose drawn boxes overlap. */
+    readonly labels: number;
+    readonly overlappingLabels: [string, string][];
+  }[];
   readonly diagrams: { readonly stage: string; readonly expectedShapes: number; readonly shapes: number; readonly texts: number }[];
   readonly title: string;
+  /** The page on a 1280-px laptop screen and printed on A4: what sticks out sideways, and the print page breaks. */
+  readonly laptop: PageFit;
+  readonly print: PageFit;
+}
+
+export interface PageFit {
+  readonly width: number;
+  readonly scrollWidth: number;
+  /** Charts, diagrams, tables or text whose right edge passes the page's (chart or diagram id, else the tag). */
+  readonly wider: string[];
+  /** break-before of the architecture heading and of each stage section after the first; break-inside of each chart and diagram. */
+  readonly stageBreaks: string[];
+  readonly chartBreaks: string[];
 }
 
 const INSPECTOR = path.join(__dirname, 'inspect-report.mjs');
