@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { readK8sObjectsFile } from '../core/k8s-objects-file';
 import { colorEnabled, colors, progress, table } from '../terminal/output';
+import { STAGE_NAMES } from '../core/ladder';
 import { checkOneRun, profileDigest, recordRun, RUN_MANIFEST } from '../cli/run-manifest';
 import { loadProfile } from '../core/profile';
 import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
@@ -247,6 +248,15 @@ describe('cost --from refuses stages of different runs or profiles', () => {
     const r = await run(['cost', '--stage', 'sharded', '--from', dir]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('different runs');
+  });
+
+  test('report --from checks the same, and writes nothing when it refuses', async () => {
+    const dir = tmp();
+    recordRun(dir, Object.fromEntries(STAGE_NAMES.flatMap((stage) => [`aws/${stage}`, `k8s/${stage}`]).map((a) => [a, record('r1', 'other-shop', 'f00')])));
+    const r = await run(['report', '--from', dir, '--out', path.join(dir, 'report.html')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('synthesized from profile other-shop (other-shop.yaml), but the bill would use the usage of growing-shop');
+    expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });
 });
 

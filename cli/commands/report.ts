@@ -6,7 +6,9 @@ import { prepareReport } from '../../report/prepare';
 import { DEFAULT_OPS } from '../../cost/k8s/ops';
 import { stageRenderer } from '../../blueprints/render';
 import { captureConsole, colors, progress, withoutReportPath } from '../../terminal/output';
+import { STAGE_NAMES } from '../../core/ladder';
 import { profileOption, readProfile } from '../options';
+import { checkOneRun } from '../run-manifest';
 import { advisorOptions, AdviseOptions, migrationOptions, numberOption, selfHostedProviders } from './advise';
 import { displayedProfile } from './deploy';
 
@@ -22,6 +24,8 @@ export function runReport(opts: ReportOptions): string {
   const migration = migrationOptions(opts);
   const providers = selfHostedProviders(opts.providers);
   const opsRate = numberOption('--ops-rate', opts.opsRate, { min: 0 });
+  // As cost --from: one synth run of this very profile, or the report would price one profile's stacks with another's usage.
+  if (opts.from) checkOneRun(opts.from, STAGE_NAMES.flatMap((stage) => [`aws/${stage}`, `k8s/${stage}`]), profile, opts.profile);
   const spinner = progress('preparing the report');
   try {
     const { result: input, printed } = captureConsole(() =>
