@@ -6,7 +6,7 @@
  * rendered to SVG in Node at build time, each with a table of the same data beside it.
  */
 import type { Advice } from '../core/advisor';
-import { formatAmount } from '../core/capacity';
+import { formatAmount, headroomText } from '../core/capacity';
 import type { Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
 import { STAGES, StageName } from '../core/ladder';
@@ -146,7 +146,7 @@ export function buildReport(input: ReportInput): { html: string; stats: ReportSt
       advice.trips.map((trip) => {
         const check = advice.today.find((s) => s.stage === trip.stage)!.checks.find((x) => x.id === trip.id)!;
         const when = (m?: number) => (m === undefined ? '-' : advice.months[m].label);
-        return [trip.stage, trip.title, formatAmount(check.value, check.unit), formatAmount(check.limit, check.unit), check.headroom === null ? (check.exceeded ? 'not met' : 'met') : `${Math.round(check.headroom * 100)}%`, check.headroom === null ? '-' : when(trip.lowHeadroomMonth), when(trip.exceededMonth), check.basis];
+        return [trip.stage, trip.title, formatAmount(check.value, check.unit), formatAmount(check.limit, check.unit), headroomText(check), check.headroom === null ? '-' : when(trip.lowHeadroomMonth), when(trip.exceededMonth), check.basis];
       }),
     ),
   );
