@@ -41,8 +41,15 @@ test('an inventory that matches the plan gives every machine its k3s config, vSw
   expect(files['machines/cp-1/config.yaml']).toContain('cluster-init: true');
   expect(files['machines/cp-2/config.yaml']).toContain('server: "https://10.1.0.10:6443"');
   expect(files['CHECKLIST.md']).toMatch(/--install-platform/);
-  // No secret is written: the join token is made on the servers.
+  // No secret is written: the tokens are made by the operator, on the servers.
   expect(Object.values(files).join('\n')).not.toMatch(/token: [0-9a-f]{16,}/);
+  // Two tokens: only control-plane machines hold the server token and admit agents with the agent token.
+  for (const s of inventory.servers) {
+    const config = files[`machines/${s.name}/config.yaml`];
+    expect([s.name, config.includes('agent-token-file: "/etc/rancher/k3s/agent-token"')]).toEqual([s.name, s.role === 'control-plane']);
+    expect([s.name, files[`machines/${s.name}/install.sh`].includes('/etc/rancher/k3s/agent-token')]).toEqual([s.name, s.role === 'control-plane']);
+  }
+  expect(files['CHECKLIST.md']).toMatch(/On every other server only the agent token: `install -m 0600 -D agent-token \/etc\/rancher\/k3s\/join-token`/);
 });
 
 test('what the plan needs and the inventory lacks is named, and nothing is written', () => {

@@ -183,6 +183,8 @@ export function dedicatedK3sConfig(server: InventoryServer, inventory: Inventory
     `node-ip: ${JSON.stringify(server.privateIpv4)}`,
     `node-external-ip: ${JSON.stringify(server.publicIpv4)}`,
     `flannel-iface: ${JSON.stringify(vlanIface)}`,
+    // Two tokens, as on Hetzner Cloud (cloud-init.ts): the server token only on control-plane machines,
+    // workers join with the agent token, which cannot join a server.
     'token-file: "/etc/rancher/k3s/join-token"',
     'node-label:',
     ...[`topology.kubernetes.io/zone=${server.location}`, `stagekit.dev/pool=${server.role === 'control-plane' ? 'control-plane' : server.pool}`].map((l) => `  - ${JSON.stringify(l)}`),
@@ -190,6 +192,7 @@ export function dedicatedK3sConfig(server: InventoryServer, inventory: Inventory
   if (server.role === 'control-plane') {
     lines.push(
       server === first ? 'cluster-init: true' : `server: "https://${first.privateIpv4}:6443"`,
+      'agent-token-file: "/etc/rancher/k3s/agent-token"',
       `tls-san: [${JSON.stringify(server.publicIpv4)}]`,
       // Traefik: ingress-nginx is the platform's controller. local-storage stays: the local-path class serves the NVMe disks.
       'disable: ["traefik"]',
@@ -220,6 +223,7 @@ export function installScript(server: InventoryServer): string {
     `# ${server.name}: k3s ${role} ${K3S_VERSION}. Run as root after copying config.yaml and the join token (see CHECKLIST.md).`,
     'set -eu',
     'test -s /etc/rancher/k3s/join-token || { echo "missing /etc/rancher/k3s/join-token (CHECKLIST.md, step 5)" >&2; exit 1; }',
+    ...(server.role === 'control-plane' ? ['test -s /etc/rancher/k3s/agent-token || { echo "missing /etc/rancher/k3s/agent-token (CHECKLIST.md, step 5)" >&2; exit 1; }'] : []),
     'install -m 0600 -D config.yaml /etc/rancher/k3s/config.yaml',
     ...(server.cloud ? [] : ['install -m 0600 vswitch.yaml /etc/netplan/60-vswitch.yaml && netplan apply']),
     'apt-get update && apt-get install -y curl open-iscsi nfs-common',
@@ -247,6 +251,7 @@ export function dedicatedConfigs(stage: string, product: string, fleet: FleetPla
 
 function checklist(stage: string, product: string, fleet: FleetPlan, inventory: Inventory, first: InventoryServer): string {
   const others = inventory.servers.filter((s) => s !== first);
+  const controlPlaneNames = inventory.servers.filter((s) => s.role === 'control-plane').map((s) => s.name).join(', ');
   return [
     `# ${product}: ${stage} on dedicated servers`,
     '',
@@ -256,7 +261,7 @@ function checklist(stage: string, product: string, fleet: FleetPlan, inventory: 
     `2. vSwitch VLAN ${inventory.vswitch.vlan} is created and every dedicated server is attached to it (Robot > vSwitches)${inventory.servers.some((s) => s.cloud) ? `; the cloud servers are in the Cloud network coupled to it (subnet ${inventory.vswitch.cloudSubnet}, reached through ${inventory.vswitch.cloudInterface})` : ''}.`,
     '3. Copy each `machines/<name>/` folder to its server (e.g. `scp -r machines/<name> root@<publicIpv4>:/root/stagekit`).',
     `4. Firewall (Robot > Firewall, per server${inventory.servers.some((s) => s.cloud) ? '; for the cloud servers a Hetzner Cloud Firewall with the same rules' : ''}): allow 80/443 from anywhere to the ingress nodes, 6443 from your admin addresses only, everything from ${inventory.vswitch.subnet}${inventory.vswitch.cloudSubnet ? ` and ${inventory.vswitch.cloudSubnet}` : ''}; deny the rest.`,
-    `5. Create the join token once and copy it to every server, never into this folder: \`openssl rand -hex 32 > join-token\`, then \`install -m 0600 -D join-token /etc/rancher/k3s/join-token\` on each.`,
+    `5. Create two tokens once, never into this folder: \`openssl rand -hex 32 > server-token\` and \`openssl rand -hex 32 > agent-token\`. On each control-plane server (${controlPlaneNames}): \`install -m 0600 -D server-token /etc/rancher/k3s/join-token\` and \`install -m 0600 -D agent-token /etc/rancher/k3s/agent-token\`. On every other server only the agent token: \`install -m 0600 -D agent-token /etc/rancher/k3s/join-token\` (a worker never holds the server token).`,
     `6. On ${first.name} first: \`cd /root/stagekit && sh install.sh\`; wait until \`k3s kubectl get nodes\` shows it Ready.`,
     `7. Then, one at a time: ${others.map((s) => s.name).join(', ') || '(no other servers)'} (\`sh install.sh\` on each).`,
     `8. Check: \`k3s kubectl get nodes -L topology.kubernetes.io/zone,stagekit.dev/pool\` lists ${inventory.servers.length} Ready nodes with their zones and pools.`,
