@@ -6,7 +6,7 @@
  *
  * Why k3s (not Talos): one binary with embedded etcd (three servers form the HA control plane),
  * flannel plus kube-router NetworkPolicy enforcement built in (the stages' default-deny policies
- * are enforced without a separate CNI), a Helm controller (cert-manager's chart), and it runs on the
+ * are enforced without a separate CNI), and it runs on the
  * stock Ubuntu image Hetzner offers, so no custom image has to be uploaded as a snapshot first
  * (Talos on Hetzner Cloud needs that). Talos' immutable OS is the stronger security posture; the
  * cost here is an image pipeline this kit cannot exercise without an account.
