@@ -4,10 +4,12 @@
  * provider from its synthesized artifacts, and the path's bills and break-even. Synthesis is timed once
  * on its own (`advise --from DIR` skips it), rendered as advise renders for pricing (no cdk-nag, no
  * CloudFormation validation). Then what a user waits for: `stagekit advise` end to end in a fresh process
- * (module loading and synthesis included), timed from outside. The issue's target is 3 s.
+ * (module loading and synthesis included), timed from outside, as the installed package runs it (compiled)
+ * and as a source checkout does (through tsx). The issue's target is 3 s.
  * Usage: npx tsx bench/advise.ts [--runs N] [--months 36] [--profile FILE] [--from DIR] [--cli-runs N]
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stageRenderer } from '../blueprints/render';
@@ -64,20 +66,27 @@ process.stdout.write(`  ${'pricing each stage once + the path\'s bills'.padEnd(5
 process.stdout.write(`  ${'advice + pricing (target < 3 s)'.padEnd(52)}${ms(median(totalTimes))}  min ${ms(Math.min(...totalTimes))}  max ${ms(Math.max(...totalTimes))}\n`);
 process.stdout.write(`  synthesis of the 5 stages, once (${from ? `read from ${from}` : 'in-process, as advise renders for pricing'}): ${(synthMs / 1000).toFixed(1)} s\n`);
 
-// End to end, as a user runs it: a fresh process each time (tsx, aws-cdk-lib and cdk8s load, the stages on
-// the path are synthesized and priced). The machine is shared: the load average is printed beside it.
-const cliTimes: number[] = [];
-const cliCpu: number[] = [];
+// End to end, as a user runs it: a fresh process each time (aws-cdk-lib and cdk8s load, the stages on the path
+// are synthesized and priced). Twice: the compiled package, as `npm install stagekit` gives it (dist/, built by
+// `npm run build`), and a source checkout, where bin/stagekit.js compiles the TypeScript through tsx first.
+// The machine is shared: the load average is printed beside the figures.
 const bin = path.join(__dirname, '..', 'bin', 'stagekit.js');
 const cliArgs = [bin, 'advise', '--profile', profileFile, '--months', String(months), '--start', start, '--format', 'json', ...(from ? ['--from', from] : [])];
-for (let run = 0; run < cliRuns; run++) {
-  const started = performance.now();
-  // bash's `time` reports the child's CPU (user + sys): on a shared machine the wall time includes waiting for a core.
-  const timing = execFileSync('bash', ['-c', 'TIMEFORMAT="%3U %3S"; { time "$0" "$@" >/dev/null 2>/dev/null; } 2>&1', process.execPath, ...cliArgs], { encoding: 'utf8' });
-  cliTimes.push(performance.now() - started);
-  const [user, sys] = timing.trim().split(/\s+/).map(Number);
-  cliCpu.push((user + sys) * 1000);
+function endToEnd(label: string, env: NodeJS.ProcessEnv): void {
+  const cliTimes: number[] = [];
+  const cliCpu: number[] = [];
+  for (let run = 0; run < cliRuns; run++) {
+    const started = performance.now();
+    // bash's `time` reports the child's CPU (user + sys): on a shared machine the wall time includes waiting for a core.
+    const timing = execFileSync('bash', ['-c', 'TIMEFORMAT="%3U %3S"; { time "$0" "$@" >/dev/null 2>/dev/null; } 2>&1', process.execPath, ...cliArgs], { encoding: 'utf8', env });
+    cliTimes.push(performance.now() - started);
+    const [user, sys] = timing.trim().split(/\s+/).map(Number);
+    cliCpu.push((user + sys) * 1000);
+  }
+  const load = os.loadavg()[0];
+  process.stdout.write(`  ${`stagekit advise end to end, ${label}, wall`.padEnd(52)}${ms(median(cliTimes))}  min ${ms(Math.min(...cliTimes))}  max ${ms(Math.max(...cliTimes))}  (${cliRuns} runs, load average ${load.toFixed(1)} on ${os.cpus().length} cores)\n`);
+  process.stdout.write(`  ${'  the same, CPU time (user + sys)'.padEnd(52)}${ms(median(cliCpu))}  min ${ms(Math.min(...cliCpu))}  max ${ms(Math.max(...cliCpu))}\n`);
 }
-const load = os.loadavg()[0];
-process.stdout.write(`  ${'stagekit advise end to end, fresh process, wall'.padEnd(52)}${ms(median(cliTimes))}  min ${ms(Math.min(...cliTimes))}  max ${ms(Math.max(...cliTimes))}  (${cliRuns} runs, load average ${load.toFixed(1)} on ${os.cpus().length} cores)\n`);
-process.stdout.write(`  ${'  the same, CPU time (user + sys; target < 3 s)'.padEnd(52)}${ms(median(cliCpu))}  min ${ms(Math.min(...cliCpu))}  max ${ms(Math.max(...cliCpu))}\n`);
+if (fs.existsSync(path.join(__dirname, '..', 'dist', 'cli', 'main.js'))) endToEnd('installed package (dist/; target < 3 s)', { ...process.env, STAGEKIT_FROM_DIST: '1' });
+else process.stdout.write('  stagekit advise end to end, installed package: no dist/ (run `npm run build` first)\n');
+endToEnd('source checkout (tsx)', { ...process.env, STAGEKIT_FROM_DIST: '0' });
