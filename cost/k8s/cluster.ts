@@ -189,22 +189,23 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
   const resources: PricedResource[] = [];
   const pools: PoolResult[] = [];
   const priced: Workload[] = [];
+  // The platform's DaemonSets: one line, a component per pool they run on.
+  const daemonSetLines: CostComponent[] = [];
+  let daemonSets: PlatformLoad['perNode'] | undefined;
   for (const { pool, members: placeable, unplaceable, packing, perNode, placement } of packed.pools) {
     for (const unplaced of unplaceable) resources.push(notPricedResource(unplaced.workload.name, unplaced.workload.kind, unplaced.reason, MAJOR_OF_ROLE[unplaced.workload.role]));
     if (packing && perNode) {
-      const share = packing.shares.get(perNode.name) ?? 0;
-      resources.push(
-        resource(perNode.name, 'DaemonSet', [
-          component({
-            name: `Compute: share of ${pool} nodes (${packing.server.id})`,
-            unit: 'servers',
-            quantity: share,
-            price: packing.server.monthlyUsd,
-            priceSource: packing.server.priceSource,
-            assumption: `${round(perNode.vcpu)} vCPU / ${round(perNode.memoryGiB)} GiB requested on each of ${packing.packedNodes} packed node(s), kept free of pods`,
-          }),
-        ], perNode.note),
+      daemonSetLines.push(
+        component({
+          name: `Compute: share of ${pool} nodes (${packing.server.id})`,
+          unit: 'servers',
+          quantity: packing.shares.get(perNode.name) ?? 0,
+          price: packing.server.monthlyUsd,
+          priceSource: packing.server.priceSource,
+          assumption: `${round(perNode.vcpu)} vCPU / ${round(perNode.memoryGiB)} GiB requested on each of ${packing.packedNodes} packed node(s), kept free of pods`,
+        }),
       );
+      daemonSets = perNode;
     }
     for (const workload of placeable) {
       priced.push(workload);
@@ -266,6 +267,7 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
       );
     }
   }
+  if (daemonSets) resources.push(resource(daemonSets.name, 'DaemonSet', daemonSetLines, daemonSets.note));
   for (const volume of inv.volumes) {
     resources.push(pricing.volume ? resource(volume.name, 'PersistentVolumeClaim', [volumeComponent(pricing, volume.name, volume.storageGiB, 1)]) : notPricedResource(volume.name, 'PersistentVolumeClaim', pricing.volumeMissing ?? 'no volume price'));
   }

@@ -18,6 +18,7 @@ import { Inventory, inventory, parseQuantity, podRequests, Workload } from './in
 import type { Plan } from '../../core/plan';
 import { renderPlatform } from '../../platform/builder';
 import type { PlatformCluster } from '../../platform/types';
+import { LOKI_SIZING_SOURCE, LOKI_TIERS, lokiRequests, lokiSizing } from '../../platform/addons/logs';
 
 /**
  * Hetzner Cloud volume sizes: at least 10 GB, at most 10,240 GB (the standard limit is 1,024 GB; up to
@@ -508,73 +509,34 @@ function ownedServers(options: OwnedHardwareOptions): FleetServerType[] {
   });
 }
 
-/**
- * LokiStack sizes published by Red Hat for OpenShift Logging 6.6 (microservices mode, replication factor 2):
- * total CPU and memory requests and disk per ingestion tier. A volume between two tiers takes the larger;
- * beyond the largest, whole stacks of it are added (Loki scales out: more ingesters and queriers, chunks in
- * object storage). https://docs.redhat.com/en/documentation/red_hat_openshift_logging/6.6/html/installing_logging/loki-deployment-sizing
- */
-export const LOKI_TIERS = [
-  { size: '1x.extra-small', gbPerDay: 100, vcpu: 14, memoryGiB: 31, diskGiB: 430 },
-  { size: '1x.small', gbPerDay: 500, vcpu: 34, memoryGiB: 67, diskGiB: 430 },
-  { size: '1x.medium', gbPerDay: 2000, vcpu: 54, memoryGiB: 139, diskGiB: 590 },
-] as const;
-export const LOKI_SIZING_SOURCE = 'Red Hat OpenShift Logging 6.6, "Loki deployment sizing" (docs.redhat.com, stored copy)';
-/** Largest Loki pod the stack is split into: ingesters and queriers run "as small and as many as possible" (Grafana's sizing guide). */
-const LOKI_POD = { vcpu: 4, memoryGiB: 12 };
-
-/** Requests of the log stack for a daily ingest, in total, and how they were chosen. */
-export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: number; diskGiB: number; basis: string } {
-  const tiers = LOKI_TIERS;
-  if (gbPerDay < tiers[0].gbPerDay) {
-    // Below the smallest published tier: its requests in proportion to the volume, floored at a pod of 0.5 vCPU / 1 GiB per replica.
-    const fraction = gbPerDay / tiers[0].gbPerDay;
-    return { vcpu: tiers[0].vcpu * fraction, memoryGiB: tiers[0].memoryGiB * fraction, diskGiB: Math.max(10, tiers[0].diskGiB * fraction), basis: `${(fraction * 100).toFixed(1)}% of ${tiers[0].size} (${tiers[0].vcpu} vCPU / ${tiers[0].memoryGiB} GiB for ${tiers[0].gbPerDay} GB/day)` };
-  }
-  const tier = tiers.find((t) => t.gbPerDay >= gbPerDay);
-  if (tier) return { vcpu: tier.vcpu, memoryGiB: tier.memoryGiB, diskGiB: tier.diskGiB, basis: `${tier.size} (up to ${tier.gbPerDay} GB/day: ${tier.vcpu} vCPU / ${tier.memoryGiB} GiB)` };
-  const top = tiers[tiers.length - 1];
-  const stacks = Math.ceil(gbPerDay / top.gbPerDay);
-  return { vcpu: top.vcpu * stacks, memoryGiB: top.memoryGiB * stacks, diskGiB: top.diskGiB * stacks, basis: `${stacks} × ${top.size} (${top.gbPerDay} GB/day each: ${top.vcpu} vCPU / ${top.memoryGiB} GiB)` };
-}
+export { LOKI_TIERS, lokiRequests, LOKI_SIZING_SOURCE };
 
 /**
- * The log stack on the cluster (Loki with its chunks in object storage), sized from the log volume the AWS
- * side sends to CloudWatch: the published LokiStack tier for the daily volume, split into pods of at most
- * 4 vCPU / 12 GiB spread over the nodes (as a distributed Loki runs its ingesters and queriers), chunks
- * compressed to 15% of the raw volume and kept as long as the AWS log groups keep them.
+ * Without the rendered platform (a bill of objects alone): the platform's Loki all the same, at the one sizing
+ * the platform renders it at (platform/addons/logs.ts lokiSizing), chunks on its own volume.
  */
-function observabilityFor(usage: UsageModel | undefined, retentionDays: number, singleNode: boolean): { stack: FleetObservability; workloads: Workload[] } | undefined {
+function observabilityFor(usage: UsageModel | undefined, retentionDays: number): { stack: FleetObservability; workloads: Workload[] } | undefined {
   if (!usage || !(usage.logGiBPerMonth > 0)) return undefined;
-  const perDay = usage.logGiBPerMonth / 30;
-  const need = lokiRequests(perDay * (2 ** 30 / 1e9));
-  const minReplicas = singleNode ? 1 : 3;
-  const replicas = Math.max(minReplicas, Math.ceil(need.vcpu / LOKI_POD.vcpu), Math.ceil(need.memoryGiB / LOKI_POD.memoryGiB));
-  const vcpu = Math.max(0.5, need.vcpu / replicas);
-  const memoryGiB = Math.max(1, need.memoryGiB / replicas);
-  const stored = usage.logGiBPerMonth * (retentionDays / 30) * 0.15;
+  const sizing = lokiSizing(usage.logGiBPerMonth / 30, retentionDays);
   return {
     stack: {
       logGiBPerMonth: usage.logGiBPerMonth,
       logRetentionDays: retentionDays,
-      store: 'object-storage',
-      logStoredGiB: stored,
-      sizing:
-        `${gib(usage.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ` +
-        `Loki sized as ${need.basis}: ${replicas} pod(s) of ${vcpu.toFixed(2)} vCPU / ${memoryGiB.toFixed(2)} GiB (ingesters, queriers, distributors, at most ${LOKI_POD.vcpu} vCPU / ${LOKI_POD.memoryGiB} GiB each) (${LOKI_SIZING_SOURCE})`,
+      store: 'loki-volume',
+      logStoredGiB: 0,
+      sizing: `${gib(usage.logGiBPerMonth)} of logs a month (as on the AWS bill) into the platform's Loki: ${sizing.reasoning} (platform/addons/logs.ts)`,
     },
     workloads: [
       {
-        name: 'addon/loki',
+        name: 'StatefulSet/logging/loki',
         kind: 'add-on',
         role: 'platform',
-        replicas,
-        vcpu,
-        memoryGiB,
-        storageGiB: need.diskGiB / replicas,
-        // Three replicas (the replication factor's quorum) keep node anti-affinity; a larger stack spreads softly.
-        spreadOverNodes: replicas > 1 && replicas <= 3,
-        note: `log stack sized from the profile's log volume: ${need.basis}, split into ${replicas} pods with ${Math.round(need.diskGiB)} GiB of write-ahead-log and cache volumes in all; chunks in object storage (the Logs line)`,
+        replicas: 1,
+        vcpu: sizing.vcpu,
+        memoryGiB: sizing.memoryGiB,
+        storageGiB: sizing.volumeGiB,
+        spreadOverNodes: false,
+        note: `the platform's log stack (single-binary Loki, chunks on its volume): ${sizing.reasoning}`,
       },
     ],
   };
@@ -632,7 +594,7 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
   // Workloads: the rendering's; the platform as rendered (its Loki keeps the logs on its volume), or without it
   // a log stack sized like CloudWatch's; and on owned hardware a stacked control plane.
   const platform = options.platform;
-  const logs = platform ? undefined : observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, singleNode);
+  const logs = platform ? undefined : observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS);
   const extra: Workload[] = [...(logs?.workloads ?? [])];
   if (provider === 'owned' && !singleNode) {
     extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
