@@ -168,6 +168,9 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
       if (plan.locations.sites.length >= 3) expect(new Set(etcd.map((s) => s.location)).size).toBe(3);
     }
     expect(etcd.filter((s) => s.clusterInit)).toHaveLength(1);
+    // The zone label tells failure domains apart even inside one location (ash/spread-1 and ash/spread-2).
+    for (const s of c.layout.servers) expect(s.zone).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(new Set(c.layout.servers.map((s) => s.zone)).size).toBe(new Set(c.layout.servers.map((s) => s.failureDomain)).size);
     // One network, two subnets; every server on it at its own private address.
     expect(registered.filter((r) => r.type === 'hcloud:index/network:Network')).toHaveLength(1);
     expect(registered.filter((r) => r.type === 'hcloud:index/networkSubnet:NetworkSubnet').map((r) => r.inputs.ipRange)).toEqual(['10.0.0.0/20', '10.0.64.0/24']);

@@ -44,8 +44,10 @@ export interface ServerSpec {
   readonly serverType: string;
   /** The Hetzner location the server is created in (fsn1, ash...). */
   readonly location: string;
-  /** The plan's failure domain: the location, or `<location>/spread-N` (separate hosts of one location); the zone label. */
+  /** The plan's failure domain: the location, or `<location>/spread-N` (separate hosts of one location). */
   readonly failureDomain: string;
+  /** The node's `topology.kubernetes.io/zone` value: the failure domain as a label value (`fsn1`, `ash-spread-2`), so pods spread over domains, not just locations. */
+  readonly zone: string;
   readonly privateIp: string;
   /** Placement group (spread) name: per pool and failure domain, 10 servers each. */
   readonly placementGroup: string;
@@ -166,11 +168,12 @@ export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions
     return spread ? Number(spread[1]) - 1 : Math.max(0, sites.indexOf(locationOf(domain)));
   };
   const groupName = (pool: string, domain: string, ordinal: number) => `${product}-${pool}-${slug(domain)}-${Math.floor((ordinal - 1) / PLACEMENT_GROUP_SIZE) + 1}`;
-  const place = (pool: ServerSpec['pool'], tag: string, domain: string, ordinal: number, fields: Omit<ServerSpec, 'name' | 'pool' | 'location' | 'failureDomain' | 'privateIp' | 'placementGroup'>): ServerSpec => ({
+  const place = (pool: ServerSpec['pool'], tag: string, domain: string, ordinal: number, fields: Omit<ServerSpec, 'name' | 'pool' | 'location' | 'failureDomain' | 'zone' | 'privateIp' | 'placementGroup'>): ServerSpec => ({
     name: `${product}-${tag}-${slug(domain)}-${ordinal}`,
     pool,
     location: locationOf(domain),
     failureDomain: domain,
+    zone: slug(domain),
     privateIp: addressFor(pool, siteIndex(domain), ordinal),
     placementGroup: groupName(tag, domain, ordinal),
     ...fields,
