@@ -169,8 +169,13 @@ describe('providers, locations and the rules they bill by', () => {
     expect(lokiRequests(5000).vcpu).toBe(162);
     const big = { ...usage, logGiBPerMonth: 3_000 };
     const loki = planFleet(OBJECTS, { zones: 3, usage: big }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'StatefulSet/logging/loki')!;
-    // 100 GiB/day = 107 GB/day: the 1x.small tier (34 vCPU / 67 GiB), one single-binary pod, chunks on its volume.
-    expect([loki.replicas, loki.vcpu, loki.memoryGiB]).toEqual([1, 34, 67]);
+    // 100 GiB/day = 107 GB/day asks for the 1x.small tier (34 vCPU / 67 GiB): more than one single-binary pod may
+    // have, so the pod is rendered (and priced) at its ceiling and the bill says the ingest needs distributed mode.
+    expect([loki.replicas, loki.vcpu, loki.memoryGiB]).toEqual([1, 4, 12]);
+    expect(priceSelfHosted(OBJECTS, { zones: 3, usage: big }).resources.find((r) => r.name === 'Logs')!.note).toMatch(/1x\.small .*run Loki in distributed mode/);
+    const small = planFleet(OBJECTS, { zones: 3, usage: { ...usage, logGiBPerMonth: 600 } }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'StatefulSet/logging/loki')!;
+    // 20 GiB/day = 21.5 GB/day: 21.5% of 1x.extra-small (14 vCPU / 31 GiB), rounded up to 100m / 256 MiB.
+    expect([small.vcpu, small.memoryGiB]).toEqual([3.1, 6.75]);
   });
 
   test('locations follow the profile region and are printed on the bill', () => {

@@ -700,6 +700,7 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
   for (const pool of packed.pools) for (const member of pool.members) if (member.storageGiB > 0 && member.replicas > 0) addVolume(member.name, member.storageGiB, member.replicas, local(member.name) ? 'local-nvme' : 'block-volume');
   for (const volume of withExtra.volumes) addVolume(volume.name, volume.storageGiB, 1, 'block-volume');
   const loki = platform?.workloads.find((w) => /\/loki$/.test(w.name));
+  const lokiOutgrown = options.usage ? lokiSizing(options.usage.logGiBPerMonth / 30, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS).outgrown : undefined;
   const observability: FleetObservability | null =
     logs?.stack ??
     (loki && options.usage && options.usage.logGiBPerMonth > 0
@@ -708,7 +709,7 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
           logRetentionDays: options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
           store: 'loki-volume',
           logStoredGiB: 0,
-          sizing: `${gib(options.usage.logGiBPerMonth)} of logs a month (as on the AWS bill) into the platform's Loki as rendered: ${loki.replicas} × ${round2(loki.vcpu)} vCPU / ${round2(loki.memoryGiB)} GiB, chunks on its ${Math.round(loki.storageGiB)} GiB volume (platform/addons/logs.ts)`,
+          sizing: `${gib(options.usage.logGiBPerMonth)} of logs a month (as on the AWS bill) into the platform's Loki as rendered: ${loki.replicas} × ${round2(loki.vcpu)} vCPU / ${round2(loki.memoryGiB)} GiB, chunks on its ${Math.round(loki.storageGiB)} GiB volume (platform/addons/logs.ts)${lokiOutgrown ? `; ${lokiOutgrown}` : ''}`,
         }
       : null);
 

@@ -24,6 +24,8 @@ export interface LogSizing {
   readonly vcpu: number;
   readonly memoryGiB: number;
   readonly reasoning: string;
+  /** Set when the ingest needs more than one single-binary pod may have (the pod is rendered at the ceiling). */
+  readonly outgrown?: string;
 }
 
 /**
@@ -56,6 +58,12 @@ export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: numbe
 
 /** The smallest Loki pod rendered: below it the single binary starts slowly and OOMs on compaction. */
 const LOKI_FLOOR = { vcpu: 0.5, memoryGiB: 1 };
+/**
+ * The largest single-binary Loki rendered: Loki's components are meant to run "as small and as many as
+ * possible" (Grafana's sizing guide); a larger ingest needs Loki's distributed mode, which stagekit does not
+ * render (the add-on warns, and the bill says so on its Logs line).
+ */
+export const LOKI_CEILING = { vcpu: 4, memoryGiB: 12 };
 
 /**
  * The one sizing of the log stack: the platform renders Loki at it and the self-hosted bill packs and prices
@@ -70,8 +78,13 @@ export function lokiSizing(gibPerDay: number, retentionDays: number): LogSizing 
   const avgMBps = (gibPerDay * 1024) / 86400;
   const ingestionMBps = Math.max(4, Math.ceil(avgMBps * 3 * 1.5));
   const need = lokiRequests(gibPerDay * (2 ** 30 / 1e9));
-  const millicores = Math.ceil(Math.max(LOKI_FLOOR.vcpu, need.vcpu) * 10) * 100;
-  const mebibytes = Math.ceil((Math.max(LOKI_FLOOR.memoryGiB, need.memoryGiB) * 1024) / 256) * 256;
+  const clamp = (value: number, floor: number, ceiling: number) => Math.min(ceiling, Math.max(floor, value));
+  const millicores = Math.ceil(clamp(need.vcpu, LOKI_FLOOR.vcpu, LOKI_CEILING.vcpu) * 10) * 100;
+  const mebibytes = Math.ceil((clamp(need.memoryGiB, LOKI_FLOOR.memoryGiB, LOKI_CEILING.memoryGiB) * 1024) / 256) * 256;
+  const outgrown =
+    need.vcpu > LOKI_CEILING.vcpu || need.memoryGiB > LOKI_CEILING.memoryGiB
+      ? `${gibPerDay.toFixed(0)} GiB/day needs ${need.basis}, more than one single-binary Loki pod (rendered at its ceiling of ${LOKI_CEILING.vcpu} vCPU / ${LOKI_CEILING.memoryGiB} GiB): run Loki in distributed mode (not rendered by stagekit) or ship fewer logs`
+      : undefined;
   return {
     gibPerDay,
     retentionDays,
@@ -83,7 +96,9 @@ export function lokiSizing(gibPerDay: number, retentionDays: number): LogSizing 
     memoryGiB: mebibytes / 1024,
     reasoning:
       `${gibPerDay.toFixed(1)} GiB/day of logs (profile) × ${retentionDays} days retention / ${LOG_COMPRESSION}x compression × 1.2 + 5 GiB WAL and index = ${volumeGiB} GiB; ` +
-      `ingestion limit ${ingestionMBps} MB/s (3x the average rate + 50%); requests ${millicores}m / ${mebibytes}Mi from ${need.basis} (${LOKI_SIZING_SOURCE}), at least ${LOKI_FLOOR.vcpu} vCPU / ${LOKI_FLOOR.memoryGiB} GiB`,
+      `ingestion limit ${ingestionMBps} MB/s (3x the average rate + 50%); requests ${millicores}m / ${mebibytes}Mi from ${need.basis} (${LOKI_SIZING_SOURCE}), between ${LOKI_FLOOR.vcpu} vCPU / ${LOKI_FLOOR.memoryGiB} GiB and ${LOKI_CEILING.vcpu} vCPU / ${LOKI_CEILING.memoryGiB} GiB` +
+      (outgrown ? `; ${outgrown}` : ''),
+    ...(outgrown ? { outgrown } : {}),
   };
 }
 
@@ -304,6 +319,6 @@ export const logs: PlatformAddOn = {
   detect: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   render: (context) => {
     const sizing = logSizing(context.plan);
-    return { objects: [...loki(sizing), ...alloy()], warnings: [] };
+    return { objects: [...loki(sizing), ...alloy()], warnings: sizing.outgrown ? [sizing.outgrown] : [] };
   },
 };
