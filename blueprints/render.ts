@@ -23,7 +23,7 @@ const k8sApp = () => require('./k8s/app') as typeof import('./k8s/app');
  */
 function synthesizeStack(plan: Plan, outdir: string, options: AwsRenderOptions) {
   const { buildAwsApp, stackName } = awsApp();
-  const { app } = buildAwsApp(plan, { outdir, nag: options.nag, context: options.context });
+  const { app } = buildAwsApp(plan, { outdir, nag: options.nag, validate: options.validate, context: options.context });
   let artifact;
   try {
     artifact = app.synth().getStackByName(stackName(plan));
@@ -91,8 +91,18 @@ function renderK8s(plan: Plan, options: K8sRenderOptions = {}): K8sRendering {
   const started = performance.now();
   // Stage options reach the Kubernetes rendering as they reach the AWS one (activeShards only matters with shards).
   const activeShards = plan.database && plan.database.shards > 1 ? options.activeShards : undefined;
-  const { yaml, objects } = k8sApp().renderK8s(plan, { activeShards });
-  return { target: 'k8s', stage: plan.stage, yaml, objects, milliseconds: performance.now() - started };
+  const rendered = k8sApp().renderK8s(plan, { activeShards });
+  const milliseconds = performance.now() - started;
+  // The YAML stays unwritten until someone reads it (see renderK8s).
+  return {
+    target: 'k8s',
+    stage: plan.stage,
+    objects: rendered.objects,
+    get yaml() {
+      return rendered.yaml;
+    },
+    milliseconds,
+  };
 }
 
 function writeK8s(plan: Plan, outDir: string, options: K8sRenderOptions = {}): K8sManifest {
@@ -106,7 +116,7 @@ function writeK8s(plan: Plan, outDir: string, options: K8sRenderOptions = {}): K
   fs.writeFileSync(`${manifestFile}.partial`, rendering.yaml);
   fs.renameSync(`${objectsFile}.partial`, objectsFile);
   fs.renameSync(`${manifestFile}.partial`, manifestFile);
-  return { ...rendering, manifestFile, objectsFile, milliseconds: performance.now() - started };
+  return { target: 'k8s', stage: plan.stage, yaml: rendering.yaml, objects: rendering.objects, manifestFile, objectsFile, milliseconds: performance.now() - started };
 }
 
 /** The renderer of stagekit's blueprints (cdk-nag on unless an AWS rendering asks otherwise). */

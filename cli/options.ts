@@ -27,9 +27,9 @@ export const targetOption = (allowAll: boolean, selfHosted = false) =>
     `aws (CloudFormation) or k8s (Kubernetes manifests)${selfHosted ? `, or ${SELF_HOSTED} (Hetzner Cloud fleet, platform add-ons and the stage)` : ''}${allowAll ? '; all: aws and k8s' : ''}`,
   ).choices([...TARGETS, ...(selfHosted ? [SELF_HOSTED] : []), ...(allowAll ? ['all'] : [])]);
 
-/** `--api-allow CIDR...`: who may reach the self-hosted cluster's Kubernetes API (nobody by default). */
+/** `--api-allow CIDR...`: who may reach the self-hosted cluster's Kubernetes API and SSH (nobody by default). */
 export const apiAllowOption = () =>
-  new Option('--api-allow <cidr...>', `${SELF_HOSTED}: address blocks allowed to reach the Kubernetes API on port 6443, e.g. 203.0.113.7/32 (required by deploy; nothing is open by default)`);
+  new Option('--api-allow <cidr...>', `${SELF_HOSTED}: address blocks (CIDR, IPv4 or IPv6) allowed to reach the Kubernetes API (6443) and SSH (22, key only), e.g. 203.0.113.7/32 (required by deploy; nothing is open by default)`);
 
 /** The validated allow-list (bad blocks and 0.0.0.0/0 exit 2). */
 export function parseApiAllow(values: readonly string[] | undefined): string[] {

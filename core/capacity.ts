@@ -193,6 +193,15 @@ export function fittingStage(profile: Profile, assumptions: CapacityAssumptions 
   return ladderCapacity(profile, assumptions).find((c) => c.fits)?.stage;
 }
 
+/**
+ * A check's headroom in one wording for every output (advise's tables, the report): "45%", "-720% (exceeded)"
+ * past the limit, "met" / "not met" for a requirement that does not grow.
+ */
+export function headroomText(capacityCheck: { headroom: number | null; exceeded?: boolean }): string {
+  if (capacityCheck.headroom === null) return capacityCheck.exceeded ? 'not met' : 'met';
+  return capacityCheck.headroom < 0 ? `${percent(capacityCheck.headroom)} (exceeded)` : percent(capacityCheck.headroom);
+}
+
 /** Percent with no decimals for headroom shares: 0.4512 → "45%". */
 export function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
@@ -217,6 +226,7 @@ export function capacityVerdict(capacity: StageCapacity, profile: Profile, assum
 }
 
 export function formatAmount(value: number, unit: string): string {
+  if (unit === 'limits broken') return `${value} broken`;
   if (unit === 'share of app CPU') return `${Math.round(value * 100)}% of app CPU`;
   if (unit === '% SLO') return `${value}%`;
   const digits = Math.abs(value) >= 1000 ? 0 : Math.abs(value) >= 10 ? 1 : 2;

@@ -107,6 +107,15 @@ const seasonalPeakSchema = z
       .min(1, { error: 'expected a calendar month 1-12' })
       .max(12, { error: 'expected a calendar month 1-12' })
       .describe('Calendar month of the peak, 1 (January) to 12 (December).'),
+    days: z
+      .number({ error: 'expected the days the peak lasts, 1-28' })
+      .int({ error: 'expected the days the peak lasts, 1-28' })
+      .min(1, { error: 'expected the days the peak lasts, 1-28' })
+      .max(28, { error: 'expected the days the peak lasts, 1-28' })
+      .default(7)
+      .describe(
+        'Days the peak lasts (e.g. 7 for a Black-Friday week). Fixed-size stateful parts (database class, shards, cache, brokers) are sized for the peak all month; autoscaled parts (app tier, workers) are billed at the peak for these days only.',
+      ),
   })
   .strict();
 

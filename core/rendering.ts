@@ -22,6 +22,12 @@ export interface AwsRenderOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation of the template (a WebAssembly engine: about
+   * half of a synth's CPU). Off where only the template's resources are read, as pricing does.
+   * @default true
+   */
+  readonly validate?: boolean;
 }
 
 export interface K8sRenderOptions {

@@ -12,6 +12,7 @@
 import type { Advice } from '../core/advisor';
 import { computePlan, Plan } from '../core/plan';
 import type { Profile } from '../core/profile';
+import type { StageRenderer } from '../core/rendering';
 import { round } from '../core/units';
 import { StageName } from '../core/ladder';
 import { AwsRegion, loadCatalog, PriceCatalog } from './catalog';
@@ -170,14 +171,22 @@ export interface PathPricingOptions extends PricingOptions {
   readonly selfHostedProviders?: readonly FleetProvider[];
 }
 
-/** Renders with `options.renderer` (or reads from `options.from`) and prices each stage once, for AWS, EKS and every self-hosted provider. */
+/**
+ * The renderer with what pricing does not read switched off: cdk-nag and aws-cdk-lib's CloudFormation
+ * validation check a template for deployment (synth and deploy run them); pricing reads its resources.
+ */
+export function pricingRenderer(renderer: StageRenderer): StageRenderer {
+  return { ...renderer, aws: (plan, options) => renderer.aws(plan, { nag: false, validate: false, ...options }) };
+}
+
+/** Renders with `options.renderer` (pricing-only: see pricingRenderer) or reads from `options.from`, and prices each stage once, for AWS, EKS and every self-hosted provider. */
 export function priceStagesForPath(profile: Profile, stages: readonly StageName[], options: PathPricingOptions = {}, onStage?: (stage: StageName) => void): PricedStage[] {
   const regional = inRegion(profile, options.region);
   const providers = options.selfHostedProviders ?? SELF_HOSTED_PROVIDERS;
   return stages.map((stage) => {
     onStage?.(stage);
     const plan = computePlan(regional, stage);
-    const { template, objects } = stageArtifacts(plan, options.from, options.renderer);
+    const { template, objects } = stageArtifacts(plan, options.from, options.renderer && pricingRenderer(options.renderer));
     return pricedStage(plan, template, objects, options, providers);
   });
 }
@@ -217,16 +226,19 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
   const catalog = options.catalog ?? loadCatalog();
   const byStage = new Map(priced.map((s) => [s.stage, s]));
   const providers = [...new Set(priced.flatMap((s) => Object.keys(s.bills) as PathProvider[]))];
-  const month0 = advice.months[0].workload;
   const scales = advice.months.map((month, index): MonthScale | undefined => {
     const plan = advice.plans[index];
     const at = month.stage ? byStage.get(month.stage) : undefined;
     if (!plan || !at) return undefined;
+    // In a seasonal peak month the autoscaled parts run at the peak for its days only (offPeakPlan: the rest).
+    const share = month.offPeakPlan ? month.workload.peakShare : 1;
+    const vcpu = share * planVcpu(plan) + (1 - share) * (month.offPeakPlan ? planVcpu(month.offPeakPlan) : 0);
     return {
-      machines: planVcpu(plan) / planVcpu(at.plan),
+      machines: vcpu / planVcpu(at.plan),
       storage: planStorageGiB(plan) / planStorageGiB(at.plan),
-      requests: month.workload.trafficFactor / month0.trafficFactor,
-      dataset: month.workload.datasetGiB / month0.datasetGiB,
+      // The stage was priced with today's profile: usage at today's peak, no season.
+      requests: month.workload.averageTrafficFactor,
+      dataset: month.workload.datasetGiB / at.plan.profile.data.datasetGiB,
     };
   });
 
@@ -267,11 +279,16 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
       const total = engineeringUsd + dualRunningUsd + egress;
       const oneOff = { engineeringUsd: round(engineeringUsd, 2), dualRunningUsd: round(dualRunningUsd, 2), egressUsd: round(egress, 2), egressGiB: round(egressGiB, 1), totalUsd: round(total, 2) };
       const monthlySavingAtMove = round(awsAt - selfAt, 2);
+      // While both run (the dual-running months) AWS is still paid in full: nothing is saved, and the
+      // self-hosted bill of those months is the extra, already in the one-off cost. Savings start once
+      // AWS is switched off.
+      const savingsFrom = from + migration.dualRunningMonths;
       let saved = 0;
       for (let month = from; month < advice.months.length; month++) {
         const awsUsd = aws.monthly[month];
         const selfHostedUsd = path.monthly[month];
         if (awsUsd === null || selfHostedUsd === null) return { ...base, oneOff, monthlySavingAtMove, reason: `no stage of the ladder carries the workload from month ${month}` };
+        if (month < savingsFrom) continue;
         saved += awsUsd - selfHostedUsd;
         if (saved >= total) return { ...base, oneOff, monthlySavingAtMove, month, monthLabel: advice.months[month].label };
       }
@@ -288,10 +305,10 @@ export function pathCosts(advice: Advice, priced: readonly PricedStage[], option
     `each stage on the path is synthesized and priced once with today's profile; a month's bill scales machine lines with the plan's vCPU, storage lines with its provisioned storage, usage lines with requests (stored usage with the dataset); fixed lines (alarms, load balancer and NAT hours, control plane, operations labour) do not scale`,
     `the move to self-hosting starts in month ${migration.moveMonth} (--move-month)`,
     `one-off cost of the move: ${migration.engineerMonths} engineer-months (--migration-engineer-months) at ${round(engineerRate, 0)} USD each (--engineer-month-usd; default: the operations rate × 160 hours)`,
-    `both setups run for ${migration.dualRunningMonths} month(s) during the move (--dual-running-months): the self-hosted bill of those months is paid on top`,
+    `both setups run for ${migration.dualRunningMonths} month(s) during the move (--dual-running-months): AWS is paid in full and the self-hosted bill of those months on top (part of the one-off cost); savings start in month ${migration.moveMonth + migration.dualRunningMonths}`,
     `the dataset leaves AWS once, at the region's internet egress tiers (catalog ${catalog.dataTransferOutTiers(region)[0]?.source ?? ''})`,
-    'break-even: the first month in which the AWS bills saved since the move cover the one-off cost',
+    'break-even: the first month in which the AWS bills saved since AWS was switched off (after the dual running) cover the one-off cost',
   ];
   const firstBill = priced[0] ? Object.values(priced[0].bills)[0] : undefined;
-  return { providers: paths, breakEven, migration, catalogDate: firstBill?.catalogDate ?? '', assumptions };
+  return { providers: paths, breakEven, migration, catalogDate: firstBill?.catalogDate ?? catalog.catalogDate.summary, assumptions };
 }

@@ -12,9 +12,9 @@ export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** Where the platform is installed. */
 export type PlatformCluster =
-  /** A k3s cluster stagekit provisioned on Hetzner Cloud (CCM, CSI, Helm controller, load balancer from the fleet plan). */
+  /** A k3s cluster stagekit provisioned on Hetzner Cloud (CCM, CSI, load balancer from the fleet plan). */
   | 'hcloud'
-  /** A cluster someone else runs (`--target k8s --install-platform`): no cloud integration, no k3s Helm controller. */
+  /** A cluster someone else runs (`--target k8s --install-platform`): no cloud integration. */
   | 'existing';
 
 export interface SmtpSettings {
@@ -50,6 +50,18 @@ export interface PlatformSecret {
   readonly source: 'generated' | 'provided';
 }
 
+/**
+ * A Secret or ConfigMap a workload of the add-on mounts that no manifest holds: something running in the cluster
+ * creates it (an operator generating its own webhook certificate, a Job). The install-order check accepts these
+ * and only these as mounted objects nothing applies.
+ */
+export interface RuntimeCreated {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly namespace: string;
+  readonly name: string;
+  readonly createdBy: string;
+}
+
 export interface AddOnRendering {
   readonly objects: KubeObject[];
   readonly warnings?: string[];
@@ -65,8 +77,14 @@ export interface PlatformAddOn {
   readonly namespaces: readonly NamespaceSpec[];
   /** An API this add-on serves, to tell whether a cluster already has it (`apiVersion kind`). */
   readonly detect: { readonly apiVersion: string; readonly kind: string };
-  /** Add-ons that must be installed first (by id). */
+  /**
+   * Add-ons that must be installed and running first (by id). Must name every add-on that serves a custom
+   * resource this one renders (the builder checks): their controllers and webhooks are waited for before
+   * those resources are applied, and those resources before this add-on's workloads.
+   */
   readonly dependsOn?: readonly string[];
+  /** Mounted objects created in the cluster rather than applied (see RuntimeCreated). */
+  readonly runtimeCreated?: readonly RuntimeCreated[];
   render(context: PlatformContext): AddOnRendering;
 }
 

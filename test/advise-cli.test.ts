@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli as run } from './support/cli';
+import { usdWhole } from '../terminal/money';
 import { ROOT } from './support/paths';
 const BHARAT = path.join(ROOT, 'test', 'fixtures', 'profiles', 'bharat-invoices.yaml');
 const FRESH = path.join(ROOT, 'profiles', 'fresh-startup.yaml');
@@ -51,4 +52,19 @@ test('synth says when the chosen stage cannot carry the profile, naming the limi
   expect(r.stderr).toContain('Single-server CPU: needs 115.3 vCPU, the stage\'s limit is 64 vCPU');
   expect(r.stderr).toContain('the lowest stage that carries it is split-tier');
   fs.rmSync(out, { recursive: true, force: true });
+});
+
+test('no stage carries the workload: the spend and break-even say why, the catalog is named, the limit is the real one', async () => {
+  const beyond = path.join(ROOT, 'test', 'fixtures', 'profiles', 'beyond-the-ladder.yaml');
+  const r = await run(['advise', '--profile', beyond, '--months', '2', '--start', '2027-01']);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('Recommended now: none — no stage carries the workload: at queue-pipeline, Hard service limits (database.shards: needs 613 shards; stagekit builds at most 64 per product');
+  expect(r.stdout).toContain('none: no stage of the ladder carries the workload in any of the 3 months (see the capacity table), so no stage was synthesized or priced');
+  expect(r.stdout).toMatch(/^Catalog: Prices published \d{4}-\d{2}-\d{2} to /m);
+  expect(r.stdout).toMatch(/single-server +Single-server CPU +18,700 vCPU +64 vCPU +-29119% \(exceeded\)/);
+  expect(r.stdout).not.toContain('limits broken');
+});
+
+test('money: the sign goes before the dollar', () => {
+  expect([usdWhole(-6120.4), usdWhole(6120.5), usdWhole(0), usdWhole(null)]).toEqual(['-$6,120', '$6,121', '$0', '-']);
 });

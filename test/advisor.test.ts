@@ -133,3 +133,75 @@ describe('properties of every path', () => {
     );
   });
 });
+
+test('the assumptions read as sentences: the article survived the renames ("5% a month", "before a limit")', () => {
+  const a = advise(profile('growing-product'), { start: START });
+  const text = a.assumptions.join('\n');
+  expect(text).toContain('grow 5% a month (profile traffic.monthlyGrowthPercent)');
+  expect(text).toContain('3 months before a limit is exceeded');
+  expect(text).toContain('before a queue pipeline is needed');
+  // A local's name where the article was: "5% sizing month", "before sizing limit".
+  expect(text).not.toMatch(/\b(sizing|settings|bill|stage|plan) (month|limit is|queue pipeline)\b/);
+});
+
+describe('sizes along the path', () => {
+  const merchants = advise(profile('million-merchants'), { start: START });
+  const growing = advise(profile('growing-product'), { start: START });
+
+  test('a sharded cache shows its shard count', () => {
+    expect(merchants.months[0].sizes).toContain('cache 9 shards × 3 × cache.r7g.2xlarge');
+  });
+
+  test('a reshard comes with the move lead time, and only when the shards there are would exceed a limit', () => {
+    // Dataset 8,000 GiB × 1.04^m on 15 shards of at most 1,024 GiB (15,360 GiB): 1.04^16 × 8,000 = 14,984 fits,
+    // 1.04^17 × 8,000 = 15,584 does not → exceeded in month 17 (2028-06); 3 months ahead is month 14 (2028-03).
+    // The new count is the plan's: the window's dataset 15,584 GiB × 1.04^12 = 24,950 GiB / 1,024 → 25 shards.
+    expect(merchants.resizes.filter((r) => r.changes.some((c) => c.startsWith('reshard'))).map((r) => [r.label, r.changes[0]])).toEqual([
+      ['2028-03', 'reshard 15 → 25 shards'],
+      ['2029-04', 'reshard 25 → 41 shards'],
+    ]);
+    expect(merchants.months[14].reason).toContain('up to 2028-06 (the 3-month lead time)');
+    // Every size change is in the month's row, not only at stage moves.
+    for (const resize of merchants.resizes) expect(merchants.months[resize.month].sizeChanges).toEqual(resize.changes);
+  });
+
+  test('stateful sizes never shrink within a stage: no database resized down after November', () => {
+    for (const advice of [merchants, growing]) {
+      for (let month = 1; month < advice.months.length; month++) {
+        const before = advice.plans[month - 1];
+        const now = advice.plans[month];
+        if (!before?.database || !now?.database || advice.months[month].move) continue;
+        expect(now.database.shards).toBeGreaterThanOrEqual(before.database.shards);
+        if (now.database.shards === before.database.shards) {
+          expect(now.database.instance.memoryGiB).toBeGreaterThanOrEqual(before.database.instance.memoryGiB);
+          expect(now.database.readReplicas).toBeGreaterThanOrEqual(before.database.readReplicas);
+        }
+        expect(now.database.storageGiB).toBeGreaterThanOrEqual(before.database.storageGiB);
+        if (before.cache && now.cache) expect([now.cache.node.memoryGiB, now.cache.shards ?? 1]).toEqual([Math.max(now.cache.node.memoryGiB, before.cache.node.memoryGiB), Math.max(now.cache.shards ?? 1, before.cache.shards ?? 1)]);
+      }
+    }
+    // growing-product on split-tier: the class November 2027 needs (db.r7g.12xlarge) stays in December.
+    expect([growing.plans[10]!.database!.instance.name, growing.plans[11]!.database!.instance.name]).toEqual(['db.r7g.12xlarge', 'db.r7g.12xlarge']);
+  });
+
+  test('a seasonal peak month: capacity for the peak, the autoscaled parts at the peak for its days only', () => {
+    const november = growing.months[10];
+    // 7 of November's 30 days: the month's traffic is 1.05^10 × (1 + (2 - 1) × 7/30) of today's peak.
+    expect(november.workload.peakShare).toBeCloseTo(7 / 30, 4);
+    expect(november.workload.averageTrafficFactor).toBeCloseTo(1.05 ** 10 * (1 + 7 / 30), 3);
+    expect(november.offPeakPlan!.app.minCount).toBeLessThan(growing.plans[10]!.app.minCount);
+    expect(november.offPeakPlan!.database).toEqual(growing.plans[10]!.database);
+    expect(() => parseProfile({ ...profile('growing-product'), traffic: { ...profile('growing-product').traffic, seasonalPeak: { multiplier: 2, month: 11, days: 40 } } })).toThrow(/traffic\.seasonalPeak\.days.*1-28/);
+  });
+
+  test('the first move says why every stage it passes over does not fit', () => {
+    const reason = merchants.months[0].reason;
+    for (const stage of ['single-server:', 'split-tier:', 'read-replicas:', 'sharded:']) expect(reason).toContain(stage);
+  });
+
+  test('a broken service limit is named with what it needs, not "1 limits broken of 0 limits broken"', () => {
+    const monster = advise(loadProfile(path.join(ROOT, 'test', 'fixtures', 'profiles', 'beyond-the-ladder.yaml')), { start: START, months: 2 });
+    expect(monster.months[0].reason).toContain('database.shards: needs 613 shards; stagekit builds at most 64 per product');
+    expect(monster.months[0].reason).not.toContain('limits broken');
+  });
+});

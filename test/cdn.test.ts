@@ -1,7 +1,8 @@
 /**
  * The CDN component (components/cdn/): off by default; with `cdn: { enabled: true }` CloudFront
- * fronts the AWS web tier with secure defaults (cdk-nag clean, no new aws-cdk-lib warning) and
- * the Kubernetes Ingress carries the cache-policy annotation.
+ * fronts the AWS web tier with secure defaults (cdk-nag clean, no new aws-cdk-lib warning; its
+ * CloudFormation checks run with the others' in test/cloudformation-checks.test.ts) and the Kubernetes
+ * Ingress carries the cache-policy annotation.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,7 +16,6 @@ import { renderK8s } from '../blueprints/k8s/app';
 import { CDN_CACHE_POLICY, CDN_CACHE_POLICY_ANNOTATION } from '../components/cdn/k8s';
 import { awsTemplate, k8sObjects } from './support/stages';
 import { TEST_PROFILE_FILE } from './support/paths';
-import { withTemplateChecks } from './support/worker-setup';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cdn-'));
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -45,10 +45,9 @@ test('a profile outside the schema is refused with the field named', () => {
 });
 
 describe('enabled on AWS (split-tier)', () => {
-  // Only this file synthesizes a distribution: aws-cdk-lib's CloudFormation checks run on it. The plain
-  // stack is globalSetup's split-tier (checked there), synthesized again for its warnings.
+  // The plain stack is globalSetup's split-tier, synthesized again for its warnings.
   const { app, stack } = buildAwsApp(computePlan(withCdn, 'split-tier'), { nag: false, outdir: path.join(out, 'on') });
-  const withDistribution = withTemplateChecks(true, () => synthesized(app, stack));
+  const withDistribution = synthesized(app, stack);
   const template = withDistribution.template;
   const plain = buildAwsApp(computePlan(profile, 'split-tier'), { nag: false, outdir: path.join(out, 'off') });
   const withoutDistribution = synthesized(plain.app, plain.stack);

@@ -13,6 +13,7 @@ import { objectsByPhase } from '../deploy/k8s/objects';
 import { pulumiDryRun } from '../deploy/pulumi/dry-run';
 import { awsAssemblyDir, awsTemplate, k8sObjects, stagePlan } from './support/stages';
 import { ROOT } from './support/paths';
+import { runCli } from './support/cli';
 
 const common = (stage: (typeof STAGE_NAMES)[number]) => ({ plan: stagePlan(stage), profileFile: 'profiles/growing-product.yaml', timeoutMs: 20 * 60_000, allowDataLoss: false, yes: false });
 
@@ -55,20 +56,25 @@ test('Pulumi: one ConfigGroup per phase, the readiness Pulumi waits for, the sta
 });
 
 describe('the CLI', () => {
-  // No credentials, no kubeconfig, no pulumi: an empty HOME and a PATH without kubectl or pulumi.
+  // No credentials, no kubeconfig, no pulumi: an empty HOME and a PATH without kubectl or pulumi. What
+  // looks for a program on PATH or for credentials runs the real bin in a process of its own (jest hands
+  // a test file a copy of the environment, which neither child processes nor os.homedir() see); what
+  // stops before those checks runs in-process.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-cli-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'KUBECONFIG'));
-  Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', CI: '1', PATH: path.join(home, 'bin') });
-  const run = (...args: string[]) => {
+  const unset = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('AWS_') || k === 'KUBECONFIG').map((k) => [k, undefined]));
+  const env = { ...unset, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1', CI: '1', PATH: path.join(home, 'bin') };
+  const inProcess = (...args: string[]) => runCli(args, env);
+  const inOwnProcess = (...args: string[]) => {
     const started = Date.now();
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+    const childEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, env: childEnv, encoding: 'utf8', timeout: 60_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
   };
   afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  test('deploy --dry-run needs no cluster and exits 0', () => {
-    const r = run('deploy', '--stage', 'split-tier', '--target', 'k8s', '--dry-run');
-    expect(r.code).toBe(0);
+  test('deploy --dry-run needs no cluster and exits 0', async () => {
+    const r = await inProcess('deploy', '--stage', 'split-tier', '--target', 'k8s', '--dry-run');
+    expect(r.status).toBe(0);
     expect(r.stdout).toContain('Dry run: deploy split-tier of growing-shop to Kubernetes');
   });
 
@@ -76,29 +82,31 @@ describe('the CLI', () => {
   const fits = ['--profile', path.join(ROOT, 'profiles', 'fresh-startup.yaml')];
 
   test('deploy without credentials fails in seconds with exit 5 and how to provide them', () => {
-    const r = run('deploy', '--stage', 'single-server', '--target', 'aws', ...fits);
-    expect(r.code).toBe(5);
+    const r = inOwnProcess('deploy', '--stage', 'single-server', '--target', 'aws', ...fits);
+    expect(r.status).toBe(5);
     expect(r.stderr).toContain('error: No AWS credentials found.');
     expect(r.stderr).toContain('aws sso login');
     expect(r.stderr).not.toContain('NodeVersionSupportWarning');
     expect(r.ms).toBeLessThan(15_000); // process start included; the check itself is milliseconds (see deploy-aws)
   });
 
+  // Own processes: a child process started from a test file gets the real environment, not jest's copy of it.
   test('deploy to Kubernetes without kubectl, and Pulumi without its CLI: exit 5 naming what to install', () => {
-    const k8s = run('deploy', '--stage', 'single-server', '--target', 'k8s', ...fits);
-    expect([k8s.code, k8s.stderr]).toEqual([5, expect.stringContaining('kubectl is not installed')]);
-    const pulumi = run('deploy', '--stage', 'single-server', '--target', 'k8s', '--engine', 'pulumi', ...fits);
-    expect([pulumi.code, pulumi.stderr]).toEqual([5, expect.stringContaining('The pulumi CLI is not installed')]);
+    const k8s = inOwnProcess('deploy', '--stage', 'single-server', '--target', 'k8s', ...fits);
+    expect([k8s.status, k8s.stderr]).toEqual([5, expect.stringContaining('kubectl is not installed')]);
+    const pulumi = inOwnProcess('deploy', '--stage', 'single-server', '--target', 'k8s', '--engine', 'pulumi', ...fits);
+    expect([pulumi.status, pulumi.stderr]).toEqual([5, expect.stringContaining('The pulumi CLI is not installed')]);
   });
 
-  test('deploy refuses a stage that cannot carry the profile (exit 8, before any credential check) unless --allow-over-capacity', () => {
-    const refused = run('deploy', '--stage', 'single-server', '--target', 'aws');
-    expect(refused.code).toBe(8);
+  test('deploy refuses a stage that cannot carry the profile (exit 8, before any credential check) unless --allow-over-capacity', async () => {
+    const refused = await inProcess('deploy', '--stage', 'single-server', '--target', 'aws');
+    expect(refused.status).toBe(8);
     expect(refused.stderr).toContain('error: single-server cannot carry growing-shop:');
     expect(refused.stderr).toContain('SLO on one zone: needs 99.9%, the stage\'s limit is 99.5%');
     expect(refused.stderr).toContain('the lowest stage that carries it is split-tier');
     expect(refused.stderr).toContain('--allow-over-capacity');
-    const overridden = run('deploy', '--stage', 'single-server', '--target', 'aws', '--allow-over-capacity');
-    expect([overridden.code, overridden.stderr]).toEqual([5, expect.stringContaining('No AWS credentials found')]);
+    // Past the capacity check comes the credential check: a process of its own, with no credentials to find.
+    const overridden = inOwnProcess('deploy', '--stage', 'single-server', '--target', 'aws', '--allow-over-capacity');
+    expect([overridden.status, overridden.stderr]).toEqual([5, expect.stringContaining('No AWS credentials found')]);
   });
 });

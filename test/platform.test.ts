@@ -7,51 +7,82 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { computePlan } from '../core/plan';
+import { STAGE_NAMES } from '../core/ladder';
+import { computePlan, Plan } from '../core/plan';
 import { loadProfile } from '../core/profile';
-import { PLATFORM_PHASES, platformPhases, renderPlatform } from '../platform/builder';
+import type { KubeObject } from '../core/rendering';
+import { installOrderProblems, isBuiltInApi, Platform, PlatformBuilder, PlatformPhase, platformPhases, renderPlatform } from '../platform/builder';
+import { barmanCloud, certManager, cloudNativePg, prometheusOperator } from '../platform/addons/operators';
 import { podSecurityViolations, strictestLevel } from '../platform/pod-security';
 import { logSizing } from '../platform/addons/logs';
-import { alertmanagerConfig, panelQuery, stageDashboard } from '../platform/addons/monitoring';
+import { alertmanagerConfig, stageDashboard } from '../platform/addons/monitoring';
+import { stageDashboardRows } from '../components/dashboard';
+import { awsTemplate, stagePlan } from './support/stages';
 import { stageRuleGroups } from '../components';
+import { installPlatform } from '../deploy/self-hosted/platform-install';
+import { fail, ok, RecordedKubectl, RecordingLog } from './support/fakes';
 import { formatSchemaErrors, validateManifests } from './support/k8s-schema';
 
-const profile = loadProfile(path.join(__dirname, '..', 'profiles', 'growing-product.yaml'));
-const plan = computePlan(profile, 'queue-pipeline');
-const hcloud = renderPlatform(plan, { cluster: 'hcloud', smtp: { smarthost: 'smtp.example.net:587', from: 'alerts@example.net', username: 'alerts' } });
-const existing = renderPlatform(plan, { cluster: 'existing' });
+const SMTP = { smarthost: 'smtp.example.net:587', from: 'alerts@example.net', username: 'alerts' };
+const PROFILES = fs.readdirSync(path.join(__dirname, '..', 'profiles')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+
+interface Rendered {
+  readonly label: string;
+  readonly plan: Plan;
+  readonly hcloud: Platform;
+  readonly existing: Platform;
+}
+
+/** Both platforms of every stage of every shipped profile, rendered once for the file (about 0.2 s each). */
+const RENDERS: Rendered[] = PROFILES.flatMap((profileName) => {
+  const profile = loadProfile(path.join(__dirname, '..', 'profiles', `${profileName}.yaml`));
+  return STAGE_NAMES.map((stage) => {
+    const stagePlan = computePlan(profile, stage);
+    return { label: `${profileName}/${stage}`, plan: stagePlan, hcloud: renderPlatform(stagePlan, { cluster: 'hcloud', smtp: SMTP }), existing: renderPlatform(stagePlan, { cluster: 'existing' }) };
+  });
+});
+const EVERY_PLATFORM = RENDERS.flatMap((r) => [{ label: `${r.label} hcloud`, platform: r.hcloud }, { label: `${r.label} existing`, platform: r.existing }]);
+const reference = RENDERS.find((r) => r.label === 'growing-product/queue-pipeline')!;
+const plan = reference.plan;
+const hcloud = reference.hcloud;
+const existing = reference.existing;
 
 /**
  * CRD fields newer than the 1.27 schemas the validator holds: `selectableFields` (Kubernetes 1.30) and the
  * `fieldPath`/`reason` of CEL rules (1.28). The platform needs Kubernetes 1.30+ anyway (Strimzi 0.51); these
  * and only these are accepted.
  */
+const NEWER_CRDS = ['CustomResourceDefinition objectstores.barmancloud.cnpg.io'];
 const NEWER_THAN_1_27 = /^spec\.versions\[\d+\]\.(selectableFields|schema\.openAPIV3Schema\..*\.x-kubernetes-validations\[\d+\]\.(fieldPath|reason))$/;
 
-test('every platform object is schema-valid (hcloud and existing clusters)', () => {
-  for (const objects of [hcloud.objects, existing.objects]) {
-    const errors = validateManifests(objects);
-    const newer = errors.filter((e) => e.object.startsWith('CustomResourceDefinition ') && NEWER_THAN_1_27.test(e.path) && /unknown field/.test(e.message));
-    expect(formatSchemaErrors(errors.filter((e) => !newer.includes(e)))).toBe('');
-    expect([...new Set(newer.map((e) => e.object))].sort()).toEqual([
-      'CustomResourceDefinition certificaterequests.cert-manager.io',
-      'CustomResourceDefinition certificates.cert-manager.io',
-      'CustomResourceDefinition challenges.acme.cert-manager.io',
-      'CustomResourceDefinition objectstores.barmancloud.cnpg.io',
-      'CustomResourceDefinition orders.acme.cert-manager.io',
-    ]);
-  }
-  expect(existing.objects.some((o) => o.kind === 'HelmChart')).toBe(false);
+test('the renders cover every stage of every shipped profile, single-node and multi-zone', () => {
+  expect(RENDERS).toHaveLength(PROFILES.length * STAGE_NAMES.length);
+  expect(PROFILES.length).toBeGreaterThanOrEqual(3);
+  const singleNode = (p: Platform) => p.addons.find((a) => a.addon.id === 'ingress-nginx')!.objects.find((o) => o.kind === 'Deployment')!.spec.replicas === 1;
+  expect(RENDERS.some((r) => singleNode(r.hcloud))).toBe(true);
+  expect(RENDERS.some((r) => !singleNode(r.hcloud))).toBe(true);
 });
 
-test('every add-on namespace enforces a Pod Security level its pods meet, and no looser one than they need', () => {
-  for (const ns of hcloud.namespaces) {
-    const pods = hcloud.objects.filter((o) => o.metadata.namespace === ns.name);
-    expect({ ns: ns.name, violations: podSecurityViolations(pods, ns.podSecurity) }).toEqual({ ns: ns.name, violations: [] });
-    if (ns.podSecurity !== 'restricted') {
-      expect(ns.exception).toBeTruthy();
-      // The exception is needed: the namespace's pods do not meet the next stricter level.
-      if (ns.name !== 'kube-system') expect(strictestLevel(pods)).toBe(ns.podSecurity);
+test('every platform object of every stage and profile is schema-valid (hcloud and existing clusters)', () => {
+  // Most objects are the same vendored ones in every render: each distinct object is validated once.
+  const distinct = new Map<string, KubeObject>();
+  for (const { platform } of EVERY_PLATFORM) for (const kubeObject of platform.objects) distinct.set(JSON.stringify(kubeObject), kubeObject);
+  const errors = validateManifests([...distinct.values()]);
+  const newer = errors.filter((e) => e.object.startsWith('CustomResourceDefinition ') && NEWER_THAN_1_27.test(e.path) && /unknown field/.test(e.message));
+  expect(formatSchemaErrors(errors.filter((e) => !newer.includes(e)))).toBe('');
+  expect([...new Set(newer.map((e) => e.object))].sort()).toEqual(NEWER_CRDS);
+});
+
+test('every add-on namespace enforces a Pod Security level its pods meet, and no looser one than they need, in every render', () => {
+  for (const { label, platform } of EVERY_PLATFORM) {
+    for (const ns of platform.namespaces) {
+      const pods = platform.objects.filter((o) => o.metadata.namespace === ns.name);
+      expect({ label, ns: ns.name, violations: podSecurityViolations(pods, ns.podSecurity) }).toEqual({ label, ns: ns.name, violations: [] });
+      if (ns.podSecurity !== 'restricted') {
+        expect(ns.exception).toBeTruthy();
+        // The exception is needed: the namespace's pods do not meet the next stricter level.
+        if (ns.name !== 'kube-system') expect({ label, ns: ns.name, level: strictestLevel(pods) }).toEqual({ label, ns: ns.name, level: ns.podSecurity });
+      }
     }
   }
   const labelled = hcloud.objects.filter((o) => o.kind === 'Namespace');
@@ -77,7 +108,7 @@ test('the PSS checker catches what the levels forbid', () => {
 
 test('the operators are the versions the stage manifests target', () => {
   const images = hcloud.objects.flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
-  for (const expected of ['ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0', 'quay.io/strimzi/operator:0.51.0', 'ghcr.io/kedacore/keda:2.20.2', 'quay.io/prometheus-operator/prometheus-operator:v0.93.0', 'quay.io/opstree/redis-operator:v0.26.0', 'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0']) {
+  for (const expected of ['quay.io/jetstack/cert-manager-controller:v1.19.4', 'quay.io/jetstack/cert-manager-webhook:v1.19.4', 'quay.io/jetstack/cert-manager-cainjector:v1.19.4', 'ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0', 'quay.io/strimzi/operator:0.51.0', 'ghcr.io/kedacore/keda:2.20.2', 'quay.io/prometheus-operator/prometheus-operator:v0.93.0', 'quay.io/opstree/redis-operator:v0.26.0', 'ghcr.io/cloudnative-pg/plugin-barman-cloud:v0.14.0']) {
     expect(images).toContain(expected);
   }
   // No development image survives the adaptations.
@@ -110,21 +141,47 @@ test('Prometheus selects the stage\u2019s rules and monitors; Alertmanager mails
   expect(existing.warnings.join('\n')).toMatch(/alerts are not mailed/);
 });
 
-test('Grafana\u2019s stage dashboard has a panel per alert of the stage, in the CloudWatch dashboard\u2019s rows', () => {
-  const dashboard: any = stageDashboard(plan);
-  const alerts = stageRuleGroups(plan).flatMap((g) => g.rules.filter((r: any) => r.alert));
-  const panels = dashboard.panels.filter((p: any) => p.type === 'timeseries');
-  expect(panels.map((p: any) => p.targets[0].legendFormat)).toEqual(alerts.map((a: any) => a.alert));
-  expect(dashboard.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual([
-    `Service level: ${plan.observability.availabilityPercent}% availability, p99 under ${plan.observability.p99LatencyMs} ms`,
-    'Web tier',
-    'Database (1 shard)'.replace('1 shard', `${plan.database!.shards} shard${plan.database!.shards > 1 ? 's' : ''}`),
-    'Cache',
-    'Jobs (Kafka topic jobs) and workers',
-    'Alarms',
-  ]);
-  expect(panelQuery('rate(x[5m]) > 0.5')).toEqual({ query: 'rate(x[5m])', op: '>', threshold: 0.5 });
-  expect(panelQuery('a > 1 and b > 1').threshold).toBeUndefined();
+/** The CloudWatch dashboard of a synthesized stage as rows of panel titles (deploy-time values read as <token>). */
+function cloudWatchRows(template: any): { title: string; panels: string[] }[] {
+  const dashboard: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::CloudWatch::Dashboard');
+  const body = dashboard.Properties.DashboardBody;
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : '<token>')).join('');
+  const rows: { title: string; panels: string[] }[] = [];
+  for (const widget of JSON.parse(text).widgets) {
+    if (widget.type === 'text') rows.push({ title: widget.properties.markdown.replace(/^### /, ''), panels: [] });
+    else rows[rows.length - 1].panels.push(widget.properties.title);
+  }
+  return rows;
+}
+
+test('for every stage, the Grafana dashboard has the CloudWatch dashboard\u2019s rows with the same panel titles in the same order', () => {
+  for (const stage of STAGE_NAMES) {
+    const cloudWatch = cloudWatchRows(awsTemplate(stage));
+    const selfHosted = stageDashboardRows(stagePlan(stage));
+    // A CloudWatch row title that ends in an endpoint (a hostname or a deploy-time token) is compared up to it.
+    const rowTitle = (row: (typeof selfHosted)[number]) => {
+      const differs = row.cloudWatchTitle;
+      return !differs ? row.title : 'exact' in differs ? differs.exact : `${differs.prefix}<endpoint>`;
+    };
+    const endpointsCut = cloudWatch.map((row, index) => {
+      const differs = selfHosted[index]?.cloudWatchTitle;
+      return differs && 'prefix' in differs && row.title.startsWith(differs.prefix) && row.title.length > differs.prefix.length ? { ...row, title: `${differs.prefix}<endpoint>` } : row;
+    });
+    expect({ stage, rows: selfHosted.map((row) => ({ title: rowTitle(row), panels: row.panels.map((p) => p.panel.title) })) }).toEqual({ stage, rows: endpointsCut });
+    // The Grafana JSON is those rows: a row panel per row, then its panels.
+    const grafana = (stageDashboard(stagePlan(stage)) as any).panels;
+    expect(grafana.map((p: any) => (p.type === 'row' ? `# ${p.title}` : p.title))).toEqual(selfHosted.flatMap((row) => [`# ${row.title}`, ...row.panels.map((p) => p.panel.title)]));
+    for (const panel of grafana.filter((p: any) => p.type === 'timeseries')) expect(panel.targets.length).toBeGreaterThan(0);
+  }
+});
+
+test('the Grafana alert lists name alerts the stage defines', () => {
+  const alerts = new Set(stageRuleGroups(plan).flatMap((g) => g.rules.flatMap((r: any) => (r.alert ? [r.alert] : []))));
+  const rows = stageDashboardRows(plan);
+  const listed = rows.flatMap((row) => row.panels.flatMap((p) => p.alerts ?? []));
+  expect(listed.length).toBeGreaterThan(0);
+  for (const name of listed) expect(alerts).toContain(name);
+  expect(rows[rows.length - 1].panels[0].alerts).toEqual([...alerts]);
 });
 
 test('the log stack is sized from the profile\u2019s log volume', () => {
@@ -136,9 +193,83 @@ test('the log stack is sized from the profile\u2019s log volume', () => {
   expect(logSizing(big).volumeGiB).toBeGreaterThan(s.volumeGiB);
 });
 
-test('apply phases: definitions before operators before custom resources', () => {
-  const phases = platformPhases(hcloud.objects);
-  expect(phases.map((p) => p.phase)).toEqual([...PLATFORM_PHASES]);
-  expect(phases[2].objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Prometheus', 'Alertmanager', 'HelmChart', 'Certificate']));
+/** The phases the install used before dependencies ordered it: every CRD, then every built-in object, then every custom resource. */
+function threePhaseOrder(platform: Platform): PlatformPhase[] {
+  const definitions = platform.objects.filter((o) => o.kind === 'Namespace' || o.kind === 'CustomResourceDefinition');
+  const builtIn = platform.objects.filter((o) => !definitions.includes(o) && isBuiltInApi(o.apiVersion));
+  const custom = platform.objects.filter((o) => !definitions.includes(o) && !builtIn.includes(o));
+  return [
+    { phase: 'definitions', title: '', objects: definitions, waits: [{ what: 'CRDs', args: ['wait', '--for=condition=Established', 'crd', '--all'] }] },
+    { phase: 'operators', title: '', objects: builtIn, waits: [{ what: 'operators', args: ['wait', '--for=condition=Available', 'deployment', '--all'] }] },
+    { phase: 'resources', title: '', objects: custom, waits: [] },
+  ];
+}
+
+test('install order: in every render, each workload\u2019s Secrets, ConfigMaps and ServiceAccount and each custom resource\u2019s CRD and operator come first', () => {
+  for (const { label, platform } of EVERY_PLATFORM) {
+    const phases = platformPhases(platform);
+    expect({ label, problems: installOrderProblems(phases, platform) }).toEqual({ label, problems: [] });
+    // Every object is applied exactly once.
+    expect(phases.flatMap((p) => p.objects).length).toBe(platform.objects.length);
+    expect(new Set(phases.flatMap((p) => p.objects)).size).toBe(platform.objects.length);
+  }
+});
+
+test('install order: cert-manager runs, then the barman-cloud Certificates are issued, then the Deployment mounting their Secrets starts', () => {
+  const phases = platformPhases(hcloud);
+  const phaseOf = (kind: string, name: string) => phases.findIndex((p) => p.objects.some((o) => o.kind === kind && o.metadata.name === name));
+  const certManagerUp = phaseOf('Deployment', 'cert-manager-webhook');
+  const certificates = phaseOf('Certificate', 'barman-cloud-server');
+  expect(phases[certManagerUp].waits.map((w) => w.args.join(' '))).toContain('wait --for=condition=Available deployment -n cert-manager -l stagekit.dev/addon=cert-manager');
+  expect(certificates).toBeGreaterThan(certManagerUp);
+  expect(phases[certificates].waits.map((w) => w.args.join(' '))).toContain('wait --for=condition=Ready certificate -n cnpg-system -l stagekit.dev/addon=barman-cloud');
+  expect(phaseOf('Deployment', 'barman-cloud')).toBeGreaterThan(certificates);
+  expect(phases[0].phase).toBe('definitions');
   expect(phases[0].objects.every((o) => ['Namespace', 'CustomResourceDefinition'].includes(o.kind))).toBe(true);
+});
+
+test('the install-order check catches the order that would hang (custom resources after every operator)', () => {
+  const problems = installOrderProblems(threePhaseOrder(hcloud), hcloud);
+  expect(problems).toEqual(expect.arrayContaining([
+    'Deployment cnpg-system/barman-cloud (phase operators) needs Secret barman-cloud-server-tls, which no earlier phase provides',
+    'Deployment cnpg-system/barman-cloud (phase operators) needs Secret barman-cloud-client-tls, which no earlier phase provides',
+  ]));
+  // A Secret nothing creates (not rendered, not a platform secret, not declared as created at runtime) is caught too.
+  const phases = platformPhases(hcloud);
+  const withoutSidecarSecret = phases.map((p) => ({ ...p, objects: p.objects.filter((o) => !(o.kind === 'Secret' && o.metadata.name.startsWith('plugin-barman-cloud-'))) }));
+  expect(installOrderProblems(withoutSidecarSecret, hcloud).join('\n')).toMatch(/Deployment cnpg-system\/barman-cloud \(phase workloads-\d\) needs Secret plugin-barman-cloud-/);
+});
+
+test('an add-on that renders a custom resource of an add-on it does not declare as a dependency is refused', () => {
+  const builder = new PlatformBuilder().addOns(prometheusOperator, certManager, cloudNativePg, { ...barmanCloud, dependsOn: ['cnpg'] });
+  expect(() => builder.build({ plan, cluster: 'existing', singleNode: true })).toThrow("add-on barman-cloud renders Certificate barman-cloud-client (cert-manager.io/v1, served by cert-manager) without declaring dependsOn: ['cert-manager']");
+});
+
+test('installPlatform runs the phases in order, each wait before the next apply, and retries an apply the new webhook refuses', async () => {
+  const phases = platformPhases(hcloud);
+  const applied: string[] = [];
+  let refused = false;
+  const kubectl = new RecordedKubectl()
+    .on('get secret', ok(''))
+    .on('create -f -', ok())
+    .on(/^apply /, (call) => {
+      const items: KubeObject[] = JSON.parse(call.stdin!).items;
+      // The first apply holding Certificates meets a webhook that does not answer yet.
+      if (!refused && items.some((o) => o.kind === 'Certificate')) {
+        refused = true;
+        return fail('Error from server (InternalError): failed calling webhook "webhook.cert-manager.io": no endpoints available for service "cert-manager-webhook"');
+      }
+      applied.push(phases.find((p) => p.objects.length === items.length && p.objects.every((o, i) => o.metadata.name === items[i].metadata.name))!.phase);
+      return ok();
+    })
+    .on(/^wait /, ok());
+  await installPlatform(kubectl, hcloud, new RecordingLog(), { timeoutSeconds: 60, retryDelayMs: 0, secretData: (s) => ({ [s.key]: 'x' }) });
+  const expected: string[] = [];
+  for (const phase of phases) {
+    expected.push('apply');
+    if (phase.objects.some((o) => o.kind === 'Certificate')) expected.push('apply');
+    for (const wait of phase.waits) expected.push(`${wait.args.join(' ')} --timeout=60s`);
+  }
+  expect(kubectl.lines.filter((l) => /^(apply|wait) /.test(l)).map((l) => (l.startsWith('apply') ? 'apply' : l))).toEqual(expected);
+  expect(applied).toEqual(phases.map((p) => p.phase));
 });

@@ -57,7 +57,7 @@ test('what the plan needs and the inventory lacks is named, and nothing is writt
   const problems = inventoryShortfalls(fleet, short);
   expect(problems).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(/^control plane: the plan has 3 node\(s\).*the inventory 2$/),
+      expect.stringMatching(/^control plane: the plan has 3 node\(s\).*the inventory 2(;|$)/),
       expect.stringMatching(/^control plane: all 2 nodes are in fsn1/),
       expect.stringMatching(new RegExp(`^${data[1].name}: .* is smaller than pool data's planned server`)),
       expect.stringMatching(/^pool data: the plan has \d+ servers/),
@@ -77,4 +77,58 @@ test('a malformed inventory: every problem at once, each with its field, what wa
   }
   for (const field of ['vswitch.vlan', 'vswitch.subnet', 'servers[0].name', 'servers[0].publicIpv4', 'servers[0].role', 'servers[1].pool']) expect(message).toContain(`${field}: expected`);
   expect(message).toContain('got "master"');
+});
+
+describe('a mixed plan ("Hetzner dedicated + Cloud"): the cloud pool and control plane', () => {
+  const cloudPool = fleet.pools.find((p) => p.server.offer === 'cloud')!;
+  const cloudControlPlane = fleet.controlPlane?.server.offer === 'cloud';
+
+  test('missing from the inventory: the shortfall gives the exact hcloud commands, server by server where the plan puts them', () => {
+    const full = inventoryOfPlan();
+    const dedicatedOnly: Inventory = { ...full, servers: full.servers.filter((s) => s.pool === 'data') };
+    const problems = inventoryShortfalls(fleet, dedicatedOnly, plan.product);
+    const pool = problems.find((p) => p.startsWith(`pool ${cloudPool.name}:`))!;
+    expect(pool).toContain(`the plan puts them on Hetzner Cloud ${cloudPool.server.id}`);
+    expect(pool).toContain(`hcloud network add-subnet ${plan.product}-net --type vswitch --vswitch-id <your vSwitch id (Robot > vSwitches, VLAN 4000)> --network-zone eu-central --ip-range 10.1.0.0/24`);
+    const creates = pool.split('\n').filter((l) => l.includes('hcloud server create'));
+    expect(creates).toHaveLength(cloudPool.count);
+    fleet.failureDomains.forEach((location, index) => {
+      const planned = cloudPool.perFailureDomain[index] + (index === cloudPool.spareFailureDomain ? cloudPool.spare : 0);
+      expect(creates.filter((l) => l.includes(`--type ${cloudPool.server.id} --location ${location} `))).toHaveLength(planned);
+    });
+    if (cloudControlPlane) {
+      const cp = problems.find((p) => p.startsWith('control plane: the plan has'))!;
+      expect(cp.split('\n').filter((l) => l.includes(`hcloud server create --name ${plan.product}-control-plane-`))).toHaveLength(fleet.controlPlane!.count);
+    }
+    // Half the pool there: only the rest is to create, in the locations that lack them.
+    const half = Math.floor(cloudPool.count / 2);
+    const some: Inventory = { ...full, servers: full.servers.filter((s) => s.pool !== cloudPool.name || Number(s.name.split('-').pop()) <= half) };
+    const rest = inventoryShortfalls(fleet, some, plan.product).find((p) => p.startsWith(`pool ${cloudPool.name}:`))!.split('\n').filter((l) => l.includes('hcloud server create'));
+    expect(rest).toHaveLength(cloudPool.count - half);
+    fleet.failureDomains.forEach((location, index) => {
+      const planned = cloudPool.perFailureDomain[index] + (index === cloudPool.spareFailureDomain ? cloudPool.spare : 0);
+      const there = some.servers.filter((s) => s.pool === cloudPool.name && s.location === location).length;
+      expect(rest.filter((l) => l.includes(`--location ${location} `))).toHaveLength(Math.max(0, planned - there));
+    });
+  });
+
+  test('listed with cloud: true: their config uses the Cloud network interface, no VLAN, and their addresses are checked against the cloud subnet', () => {
+    const full = inventoryOfPlan();
+    let n = 10;
+    const servers = full.servers.map((s) => (s.pool === cloudPool.name || (cloudControlPlane && s.role === 'control-plane') ? { ...s, cloud: true, privateIpv4: `10.1.1.${n++}` } : s));
+    const inventory: Inventory = { vswitch: { ...full.vswitch, cloudSubnet: '10.1.1.0/24', cloudInterface: 'enp7s0' }, servers };
+    expect(inventoryShortfalls(fleet, inventory, plan.product)).toEqual([]);
+    const files = dedicatedConfigs(STAGE, plan.product, fleet, inventory);
+    const cloudServer = servers.find((s) => s.cloud)!;
+    const dedicatedServer = servers.find((s) => !s.cloud)!;
+    expect(files[`machines/${cloudServer.name}/config.yaml`]).toContain('flannel-iface: "enp7s0"');
+    expect(files[`machines/${cloudServer.name}/vswitch.yaml`]).toBeUndefined();
+    expect(files[`machines/${cloudServer.name}/install.sh`]).not.toContain('netplan');
+    expect(files[`machines/${dedicatedServer.name}/config.yaml`]).toContain('flannel-iface: "enp5s0.4000"');
+    const yaml = (list: InventoryServer[], vswitch: string) => [`vswitch: ${vswitch}`, 'servers:', ...list.map((s) => `  - ${JSON.stringify(s)}`)].join('\n');
+    expect(parseInventory(yaml(servers, '{ vlan: 4000, subnet: 10.1.0.0/24, interface: enp5s0, cloudSubnet: 10.1.1.0/24, cloudInterface: enp7s0 }')).servers.filter((s) => s.cloud)).toHaveLength(servers.filter((s) => s.cloud).length);
+    expect(() => parseInventory(yaml(servers, '{ vlan: 4000, subnet: 10.1.0.0/24, interface: enp5s0 }'), 'inventory.yaml')).toThrow(/vswitch\.cloudSubnet: expected .* got nothing[\s\S]*vswitch\.cloudInterface: expected .* got nothing/);
+    const wrongAddress = servers.map((s) => (s === cloudServer ? { ...s, privateIpv4: '10.1.0.99' } : s));
+    expect(() => parseInventory(yaml(wrongAddress, '{ vlan: 4000, subnet: 10.1.0.0/24, interface: enp5s0, cloudSubnet: 10.1.1.0/24, cloudInterface: enp7s0 }'))).toThrow(/privateIpv4: expected an address in 10\.1\.1\.0\/24 \(the Cloud network's subnet\), got "10\.1\.0\.99"/);
+  });
 });

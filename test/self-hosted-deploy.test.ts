@@ -15,6 +15,7 @@ import { HcloudLayout, layoutFleet, stageFleet } from '../deploy/self-hosted/lay
 import { platformPhases, renderPlatform } from '../platform/builder';
 import { parseApiAllow } from '../cli/options';
 import { UsageError } from '../core/errors';
+import { runCli } from './support/cli';
 import { FrozenClock, ok, RecordedKubectl, RecordingLog, ScriptedPrompt, stopOf } from './support/fakes';
 import { k8sObjects, stagePlan } from './support/stages';
 
@@ -32,15 +33,18 @@ describe('synth --target self-hosted', () => {
     expect(JSON.parse(artifacts.files['fleet.json'])).toEqual(JSON.parse(JSON.stringify(layout)));
   });
 
-  test('one cloud-init per server, secrets only as placeholders', () => {
+  test('one cloud-init per server, secrets only as placeholders; workers get the agent token only', () => {
     const cloudInits = Object.keys(artifacts.files).filter((f) => f.startsWith('cloud-init/'));
     expect(cloudInits.sort()).toEqual(layout.servers.map((s) => `cloud-init/${s.name}.yaml`).sort());
-    for (const f of cloudInits) {
-      expect(artifacts.files[f]).toContain(SECRET_PLACEHOLDERS.joinToken);
-      expect(artifacts.files[f]).toMatch(/^#cloud-config\n/);
+    for (const server of layout.servers) {
+      const file = artifacts.files[`cloud-init/${server.name}.yaml`];
+      expect(file).toMatch(/^#cloud-config\n/);
+      expect(file).toContain(SECRET_PLACEHOLDERS.agentToken);
+      if (server.role === 'control-plane') expect(file).toContain(SECRET_PLACEHOLDERS.serverToken);
+      else expect(file).not.toContain(SECRET_PLACEHOLDERS.serverToken);
+      expect(file).not.toMatch(/token-auth-file|system:masters|admin-tokens/);
     }
     const cp = artifacts.files[`cloud-init/${layout.servers.find((s) => s.clusterInit)!.name}.yaml`];
-    expect(cp).toContain(SECRET_PLACEHOLDERS.adminToken);
     expect(cp).toContain('cluster-init: true');
   });
 
@@ -72,11 +76,11 @@ describe('deploy --target self-hosted --dry-run', () => {
     expect(lines.filter((l) => /hcloud\.Server /.test(l))).toHaveLength(layout.servers.length);
     for (const g of layout.placementGroups) expect(text).toContain(g);
     for (const lb of layout.loadBalancers) expect(text).toContain(`hcloud.LoadBalancer ${lb.name}: ${lb.type}`);
-    expect(text).toContain('inbound 80/tcp from 0.0.0.0/0, ::/0; 443/tcp from 0.0.0.0/0, ::/0; 6443/tcp from 203.0.113.7/32; nothing else');
+    expect(text).toContain('inbound 80/tcp from 0.0.0.0/0, ::/0; 443/tcp from 0.0.0.0/0, ::/0; 6443/tcp from 203.0.113.7/32; 22/tcp from 203.0.113.7/32; nothing else');
   });
 
   test('every platform phase with its object count, and every stage apply phase', () => {
-    for (const { phase, objects: o } of platformPhases(platform.objects)) expect(text).toMatch(new RegExp(`Phase "${phase}": .*\\(${o.length} objects\\)`));
+    for (const { phase, objects: o } of platformPhases(platform)) expect(text).toMatch(new RegExp(`Phase "${phase}": .*\\(${o.length} objects\\)`));
     for (const s of platform.secrets) expect(text).toContain(`Secret ${s.namespace}/${s.name}`);
     expect(text).toMatch(/Phase "data": /);
     expect(text).toContain('--kubeconfig');
@@ -97,10 +101,43 @@ describe('deploy --target self-hosted --dry-run', () => {
 });
 
 test('--api-allow: address blocks only, never the whole internet (exit 2)', () => {
-  expect(parseApiAllow(['203.0.113.0/24', '2001:db8::/48'])).toEqual(['203.0.113.0/24', '2001:db8::/48']);
-  expect(() => parseApiAllow(['0.0.0.0/0'])).toThrow(/open the Kubernetes API to the internet/);
-  expect(() => parseApiAllow(['my-office'])).toThrow(/expected address blocks/);
-  expect(() => parseApiAllow(['0.0.0.0/0'])).toThrow(UsageError);
+  expect(parseApiAllow(['203.0.113.0/24', '2001:db8::/48', '198.51.100.7/32', '::ffff:192.0.2.0/120'])).toEqual(['203.0.113.0/24', '2001:db8::/48', '198.51.100.7/32', '::ffff:192.0.2.0/120']);
+  expect(() => parseApiAllow(['0.0.0.0/0'])).toThrow(/open the Kubernetes API and SSH to the internet/);
+  expect(() => parseApiAllow(['::/0'])).toThrow(UsageError);
+  const refusal = (block: string) => {
+    try {
+      parseApiAllow([block]);
+    } catch (err) {
+      expect(err).toBeInstanceOf(UsageError);
+      return (err as Error).message;
+    }
+    throw new Error(`${block} was accepted`);
+  };
+  // Each refusal names the flag, the expected form and the value given, with what is wrong with it.
+  for (const [block, why] of [
+    ['999.1.1.1/77', '999.1.1.1 is not an IPv4 or IPv6 address'],
+    ['203.0.113.7/33', 'prefix /33 is longer than the 32 bits of an IPv4 address'],
+    ['203.0.113.7/24', 'host bits are set below /24 (the block is 203.0.113.0/24)'],
+    ['203.0.113.7', 'no /prefix'],
+    ['203.0.113.07/32', 'is not an IPv4 or IPv6 address'],
+    ['2001:db8::/129', 'prefix /129 is longer than the 128 bits of an IPv6 address'],
+    ['2001:db8::1/48', 'host bits are set below /48'],
+    ['2001:db8:::1/128', 'is not an IPv4 or IPv6 address'],
+    ['my-office', 'no /prefix'],
+  ]) {
+    const message = refusal(block);
+    expect(message).toMatch(/^--api-allow: expected an IPv4 or IPv6 address block in CIDR form, e\.g\. 203\.0\.113\.7\/32/);
+    expect(message).toContain(`got ${JSON.stringify(block)} (`);
+    expect(message).toContain(why);
+  }
+});
+
+test('stagekit deploy --target self-hosted --api-allow 999.1.1.1/77 exits 2 with that message', async () => {
+  const run = await runCli(['deploy', '--target', 'self-hosted', '--stage', STAGE, '--api-allow', '999.1.1.1/77', '--dry-run']);
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('--api-allow: expected an IPv4 or IPv6 address block in CIDR form');
+  expect(run.stderr).toContain('"999.1.1.1/77"');
+  expect(run.stdout).toBe('');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -142,6 +179,7 @@ const API_RESOURCES = 'NAME SHORTNAMES APIVERSION NAMESPACED KIND\npods po v1 tr
 
 function deps(over: Partial<SelfHostedDeployDeps> & { stack?: RecordedStack; kubectl?: RecordedKubectl } = {}) {
   const order: string[] = [];
+  const connectedWith: unknown[] = [];
   const stack = over.stack ?? new RecordedStack();
   const kubectl =
     over.kubectl ??
@@ -163,12 +201,14 @@ function deps(over: Partial<SelfHostedDeployDeps> & { stack?: RecordedStack; kub
     env: { HCLOUD_TOKEN: 'hcloud-token-under-test' },
     findPulumiCli: () => '/opt/pulumi/bin/pulumi',
     hasKubectl: async () => true,
+    hasSsh: async () => true,
     openStack: async () => {
       order.push('open stack');
       return stack;
     },
-    connect: async () => {
+    connect: async (...args) => {
       order.push('connect');
+      connectedWith.push(...args);
       return { kubectl, kubeconfig: '/home/u/.stagekit/x.kubeconfig' };
     },
     deployStage: async (_k, kubeconfig, yes) => {
@@ -182,7 +222,7 @@ function deps(over: Partial<SelfHostedDeployDeps> & { stack?: RecordedStack; kub
     password: () => `generated-${++n}`,
     ...over,
   };
-  return { deps: d, order, stack, kubectl, log };
+  return { deps: d, order, stack, kubectl, log, connectedWith };
 }
 
 const request = (over: Partial<Parameters<typeof deploySelfHosted>[0]> = {}) => ({
@@ -198,13 +238,14 @@ const request = (over: Partial<Parameters<typeof deploySelfHosted>[0]> = {}) => 
 
 describe('deploySelfHosted', () => {
   test('without a token, the pulumi CLI or kubectl: exit 5 naming each, before laying out or opening a stack', async () => {
-    const { deps: d, order } = deps({ env: {}, findPulumiCli: () => undefined, hasKubectl: async () => false });
+    const { deps: d, order } = deps({ env: {}, findPulumiCli: () => undefined, hasKubectl: async () => false, hasSsh: async () => false });
     let laidOut = false;
     const stop = await stopOf(deploySelfHosted(request({ layout: () => ((laidOut = true), layout) }), d));
     expect(stop.exitCode).toBe(EXIT.preflight);
     expect(stop.message).toMatch(/HCLOUD_TOKEN/);
     expect(stop.message).toMatch(/the pulumi CLI/);
     expect(stop.message).toMatch(/kubectl/);
+    expect(stop.message).toMatch(/OpenSSH client/);
     expect(laidOut).toBe(false);
     expect(order).toEqual([]);
   });
@@ -217,14 +258,18 @@ describe('deploySelfHosted', () => {
   });
 
   test('provisions, then installs the platform, then deploys the stage; generated secrets go to the stack as secrets', async () => {
-    const { deps: d, order, stack, kubectl } = deps();
+    const { deps: d, order, stack, kubectl, connectedWith } = deps();
     await deploySelfHosted(request(), d);
     expect(stack.events).toEqual(['preview', 'up']);
     expect([...stack.config.values()].every((c) => c.secret)).toBe(true);
-    expect([...stack.config.keys()].sort()).toEqual(['k3sAdminToken', 'k3sJoinToken']);
+    expect([...stack.config.keys()].sort()).toEqual(['k3sAgentToken', 'k3sServerToken', 'sshPrivateKey']);
+    expect(stack.config.get('k3sServerToken')!.value).not.toBe(stack.config.get('k3sAgentToken')!.value);
+    expect(stack.config.get('sshPrivateKey')!.value).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    // The kubeconfig is read with the stack's SSH key (no admin token exists any more).
+    expect(connectedWith).toEqual([layout, '198.51.100.10', stack.config.get('sshPrivateKey')!.value]);
     expect(order[0]).toBe('open stack');
     expect(order[1]).toBe('connect');
-    expect(order.filter((o) => o === 'apply')).toHaveLength(platformPhases(platform.objects).length);
+    expect(order.filter((o) => o === 'apply')).toHaveLength(platformPhases(platform).length);
     expect(order[order.length - 1]).toBe('stage /home/u/.stagekit/x.kubeconfig yes=true');
     // The Hetzner token reaches the cluster only as the CCM/CSI Secret, sent on stdin.
     const hcloudSecret = kubectl.calls.find((c) => c.args.join(' ') === 'create -f -' && JSON.parse(c.stdin!).metadata.name === 'hcloud');

@@ -1,8 +1,10 @@
 /**
  * The Hetzner Cloud program under pulumi.runtime.setMocks, for every stage of every shipped profile:
  * the servers, network, placement groups, firewall and load balancers it registers are the fleet plan
- * the self-hosted bill prices; the firewall opens exactly 80/443 and the API to the allow-list; no
- * generated secret appears in a resource input other than the servers' (secret) user data; the bill's
+ * the self-hosted bill prices; the firewall opens exactly 80/443, and the API and SSH to the allow-list;
+ * no generated secret appears in a resource input other than the servers' (secret) user data, workers'
+ * user data holds the agent token only and no user data an admin credential, and every server keeps pods
+ * away from the metadata service; each server of a fronted pool is behind exactly one load balancer; the bill's
  * server lines equal the provisioned servers; and moving between stages never replaces or deletes a
  * data-holding server without the safety check saying so.
  */
@@ -20,10 +22,16 @@ import { fleetRisks } from '../deploy/self-hosted/safety';
 import { priceArtifacts } from '../cost/stage';
 import { pricingOptions } from '../cli/commands/cost';
 import type { Bill } from '../cost/model';
+import { METADATA_BLOCK, POD_CIDR } from '../deploy/self-hosted/cloud-init';
+import { loadBalancerTargets } from '../deploy/self-hosted/lb-targets';
+import { newSshKeyPair } from '../deploy/self-hosted/secrets';
 
 const PROFILES = fs.readdirSync(path.join(__dirname, '..', 'profiles')).filter((f) => f.endsWith('.yaml')).sort();
-const JOIN = 'join-token-under-test-9f2c';
-const ADMIN = 'admin-token-under-test-41ab';
+const SERVER_TOKEN = 'server-token-under-test-9f2c';
+const AGENT_TOKEN = 'agent-token-under-test-41ab';
+const SSH_KEY = newSshKeyPair('under-test');
+/** The base64 body of the private key (what would leak if the key were written anywhere). */
+const SSH_PRIVATE_BODY = SSH_KEY.privateKey.split('\n')[1];
 const ALLOW = ['203.0.113.0/24'];
 
 interface Registered {
@@ -47,7 +55,10 @@ beforeAll(() => {
     'test',
     false,
   );
-  pulumi.runtime.setAllConfig({ 'stagekit-hcloud:k3sJoinToken': JOIN, 'stagekit-hcloud:k3sAdminToken': ADMIN }, ['stagekit-hcloud:k3sJoinToken', 'stagekit-hcloud:k3sAdminToken']);
+  pulumi.runtime.setAllConfig(
+    { 'stagekit-hcloud:k3sServerToken': SERVER_TOKEN, 'stagekit-hcloud:k3sAgentToken': AGENT_TOKEN, 'stagekit-hcloud:sshPrivateKey': SSH_KEY.privateKey },
+    ['stagekit-hcloud:k3sServerToken', 'stagekit-hcloud:k3sAgentToken', 'stagekit-hcloud:sshPrivateKey'],
+  );
 });
 
 interface Case {
@@ -121,7 +132,7 @@ async function declare(layout: HcloudLayout) {
   Error.stackTraceLimit = 0;
   try {
     const fleet = await declareHcloudFleet(layout);
-    const all: pulumi.Resource[] = [fleet.network, ...fleet.subnets, ...fleet.placementGroups, fleet.firewall, ...fleet.servers.map((s) => s.server), ...fleet.loadBalancers.flatMap((l) => [l.lb, ...l.targets, ...l.services])];
+    const all: pulumi.Resource[] = [fleet.network, ...fleet.subnets, ...fleet.placementGroups, fleet.firewall, fleet.sshKey, ...fleet.servers.map((s) => s.server), ...fleet.loadBalancers.flatMap((l) => [l.lb, ...l.targets, ...l.services])];
     await Promise.all(all.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
     await new Promise((r) => setTimeout(r, 0));
     return fleet;
@@ -188,21 +199,16 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
     for (const lb of lbs) expect(lb.inputs.loadBalancerType).toBe('lb11');
     const services = registered.filter((r) => r.type === 'hcloud:index/loadBalancerService:LoadBalancerService');
     expect(services.map((s) => `${s.inputs.listenPort}->${s.inputs.destinationPort}`).sort()).toEqual(lbs.flatMap(() => ['443->30443', '80->30080']).sort());
-    // Targets: by label, at most the type's limit, every failure domain represented.
-    for (const lb of c.layout.loadBalancers) {
-      const key = lb.label;
-      const targeted = servers.filter((s) => s.inputs.labels[key] === 'true');
-      expect(targeted.length).toBe(Math.min(25, lb.targetServers.length));
-      if (lb.targetServers.length) expect(new Set(targeted.map((s) => s.inputs.location)).size).toBe(new Set(c.layout.servers.filter((s) => lb.targetServers.includes(s.name)).map((s) => s.location)).size);
-    }
+    // Targets: by label; every server of a fronted pool behind exactly one balancer, within the type's limit.
+    expectEachTargetedOnce(c.layout, servers);
     expect(fleet.servers).toHaveLength(plan.servers);
   });
 
-  test('the firewall opens exactly 80 and 443 to all and 6443 to the allow-list', async () => {
+  test('the firewall opens exactly 80 and 443 to all, 6443 and 22 to the allow-list', async () => {
     const firewalls = registered.filter((r) => r.type === 'hcloud:index/firewall:Firewall');
     expect(firewalls).toHaveLength(1);
     const rules = firewalls[0].inputs.rules.map((r: any) => `${r.direction} ${r.protocol} ${r.port} ${[...r.sourceIps].sort().join(',')}`);
-    expect(rules.sort()).toEqual(['in tcp 443 0.0.0.0/0,::/0', 'in tcp 6443 203.0.113.0/24', 'in tcp 80 0.0.0.0/0,::/0']);
+    expect(rules.sort()).toEqual(['in tcp 22 203.0.113.0/24', 'in tcp 443 0.0.0.0/0,::/0', 'in tcp 6443 203.0.113.0/24', 'in tcp 80 0.0.0.0/0,::/0']);
     const servers = registered.filter((r) => r.type === 'hcloud:index/server:Server');
     for (const s of servers) expect(s.inputs.firewallIds).toHaveLength(1);
   });
@@ -210,19 +216,46 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
   test('no secret in plain text: the tokens appear only in the servers\u2019 user data, which is a secret', async () => {
     for (const r of registered) {
       const text = JSON.stringify(r.inputs);
+      expect(text).not.toContain(SSH_PRIVATE_BODY);
       if (r.type !== 'hcloud:index/server:Server') {
-        expect(text).not.toContain(JOIN);
-        expect(text).not.toContain(ADMIN);
+        expect(text).not.toContain(SERVER_TOKEN);
+        expect(text).not.toContain(AGENT_TOKEN);
         continue;
       }
       const { userData, ...rest } = r.inputs;
-      expect(JSON.stringify(rest)).not.toContain(JOIN);
-      expect(JSON.stringify(rest)).not.toContain(ADMIN);
+      expect(JSON.stringify(rest)).not.toContain(SERVER_TOKEN);
+      expect(JSON.stringify(rest)).not.toContain(AGENT_TOKEN);
       // Pulumi's wire form of a secret: the engine encrypts it in the state.
-      expect(userData).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: expect.stringContaining(JOIN) });
+      expect(userData).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: expect.stringContaining(AGENT_TOKEN) });
       expect(text).not.toMatch(/HCLOUD_TOKEN|hcloud_token/i);
     }
     for (const { server } of fleet.servers) expect(await (server.userData as any).isSecret).toBe(true);
+  });
+
+  test('workers get the agent token only; no user data holds an admin credential; pods are kept from the metadata service', () => {
+    const servers = registered.filter((r) => r.type === 'hcloud:index/server:Server');
+    for (const server of servers) {
+      const userData: string = server.inputs.userData.value;
+      const spec = c.layout.servers.find((s) => s.name === server.inputs.name)!;
+      if (spec.role === 'control-plane') {
+        expect(userData).toContain(SERVER_TOKEN);
+        expect(userData).toContain('agent-token-file: "/etc/rancher/k3s/agent-token"');
+        expect(userData).toContain(`cluster-cidr: "${POD_CIDR}"`);
+      } else {
+        expect(userData).not.toContain(SERVER_TOKEN);
+        expect(userData).toMatch(new RegExp(`path: /etc/rancher/k3s/join-token\n(?:.*\n){3}\\s+${AGENT_TOKEN}\n`));
+      }
+      // No cluster-admin credential: no static token file, no system:masters user, no private key, no kubeconfig.
+      expect(userData).not.toMatch(/token-auth-file|system:masters|PRIVATE KEY|client-key-data/);
+      // The metadata block, installed as a unit enabled before the k3s installer runs.
+      expect(userData).toContain(`iptables ${METADATA_BLOCK}`);
+      expect(userData.indexOf('enable --now stagekit-metadata-block.service')).toBeGreaterThan(0);
+      expect(userData.indexOf('enable --now stagekit-metadata-block.service')).toBeLessThan(userData.indexOf('k3s-install.sh'));
+      // Logins with the deploy's SSH key (its public half), not a password.
+      expect(server.inputs.sshKeys).toHaveLength(1);
+    }
+    const keys = registered.filter((r) => r.type === 'hcloud:index/sshKey:SshKey');
+    expect(keys.map((k) => k.inputs.publicKey)).toEqual([SSH_KEY.publicKey.replace(/ under-test$/, '')]);
   });
 
   test('the bill stagekit cost prints prices these servers and volumes, line for line', () => {
@@ -256,6 +289,53 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
     const gib = volumeLines.reduce((sum, l) => sum + (l.monthlyQuantity ?? 0), 0);
     expect([count, Math.round(gib * 100) / 100]).toEqual([c.layout.volumes, Math.round(c.layout.volumeGiB * 100) / 100]);
     for (const volume of c.layout.fleet.volumes) expect(volume.sizeGiB).toBeGreaterThanOrEqual(10);
+  });
+});
+
+/** Every server of each fronted pool carries exactly one of the pool's load balancer labels; no balancer over 25 (the mocked limit). */
+function expectEachTargetedOnce(layout: HcloudLayout, servers: Registered[]) {
+  for (const pool of new Set(layout.loadBalancers.map((lb) => lb.pool))) {
+    const balancers = layout.loadBalancers.filter((lb) => lb.pool === pool);
+    for (const name of balancers[0].targetServers) {
+      const labels = servers.find((s) => s.inputs.name === name)!.inputs.labels;
+      expect([name, balancers.filter((lb) => labels[lb.label] === 'true').length]).toEqual([name, 1]);
+    }
+    for (const lb of balancers) {
+      const targeted = servers.filter((s) => s.inputs.labels[lb.label] === 'true');
+      expect(targeted.length).toBeLessThanOrEqual(25);
+      expect(targeted.length).toBeGreaterThanOrEqual(Math.floor(balancers[0].targetServers.length / balancers.length));
+      // Spread: a balancer's targets cover every location of the pool when it has at least as many targets.
+      const locations = new Set(layout.servers.filter((s) => lb.targetServers.includes(s.name)).map((s) => s.location));
+      if (targeted.length >= locations.size) expect(new Set(targeted.map((s) => s.inputs.location)).size).toBe(locations.size);
+    }
+  }
+}
+
+describe('load balancer targets', () => {
+  // A pool of 60 servers over two locations fronted by three lb11 (ceil(60 / 25)), built from a shipped layout.
+  const base = cases.find((c) => c.layout.loadBalancers.length === 1 && c.layout.servers.some((s) => s.pool === c.layout.loadBalancers[0].pool))!.layout;
+  const front = base.loadBalancers[0];
+  const template = base.servers.find((s) => s.pool === front.pool)!;
+  const pool = Array.from({ length: 60 }, (_, index) => ({ ...template, name: `${base.product}-${front.pool}-${index + 1}`, location: index % 2 ? 'hel1' : 'fsn1', privateIp: `10.0.${4 + Math.floor(index / 250)}.${(index % 250) + 1}` }));
+  const names = pool.map((s) => s.name);
+  const big: HcloudLayout = {
+    ...base,
+    servers: [...base.servers.filter((s) => s.pool !== front.pool), ...pool],
+    loadBalancers: [1, 2, 3].map((n) => ({ ...front, name: `${front.name}-${n}`, label: `${front.label}-${n}`, targetServers: names })),
+  };
+
+  test('three balancers for 60 servers: each server behind exactly one, 20 each, both locations behind each', async () => {
+    await declare(big);
+    const servers = registered.filter((r) => r.type === 'hcloud:index/server:Server');
+    expectEachTargetedOnce(big, servers);
+    expect(big.loadBalancers.map((lb) => servers.filter((s) => s.inputs.labels[lb.label] === 'true').length)).toEqual([20, 20, 20]);
+    // One label-selector target per balancer, selecting its own label.
+    expect(registered.filter((r) => r.type === 'hcloud:index/loadBalancerTarget:LoadBalancerTarget').map((r) => r.inputs.labelSelector).sort()).toEqual(big.loadBalancers.map((lb) => `${lb.label}=true`).sort());
+  });
+
+  test('a share over the type\u2019s target limit is refused, naming the balancer and the limit', () => {
+    expect(() => loadBalancerTargets(big, () => 19)).toThrow(`load balancer ${front.name}-1 (lb11): 20 target servers, but the type takes at most 19`);
+    expect([...loadBalancerTargets(big, () => 20).values()].map((t) => t.length)).toEqual([20, 20, 20]);
   });
 });
 

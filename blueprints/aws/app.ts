@@ -22,6 +22,8 @@ export interface AwsAppOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /** Run aws-cdk-lib's built-in CloudFormation validation at synth (a new App only). @default true */
+  readonly validate?: boolean;
 }
 
 /** The stack's name: the product, so every stage updates the same stack. */
@@ -45,7 +47,7 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /** Builds the CDK app for a plan: one stack, environment pinned to the region, no account (no lookups). */
 export function buildAwsApp(plan: Plan, options: AwsAppOptions = {}): { app: App; stack: ProductStack } {
-  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), ...options.context } });
+  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), ...options.context }, builtinCloudFormationValidation: options.validate ?? true });
   const stack = new ProductStack(app, stackName(plan), {
     plan,
     env: { region: plan.region },

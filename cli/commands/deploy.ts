@@ -238,7 +238,7 @@ async function deploySelfHostedTarget(
     return print(selfHostedDryRun({ ...common, layout: layout(stageObjects), platform: platform(), stageObjects }));
   }
   if (!apiAllow.length) {
-    throw new StopError(EXIT.usage, '--api-allow is required: the address blocks (your office, VPN or CI runner, e.g. 203.0.113.7/32) that may reach the new cluster’s Kubernetes API. stagekit itself connects from here to install the platform and the stage.');
+    throw new StopError(EXIT.usage, '--api-allow is required: the address blocks (your office, VPN or CI runner, e.g. 203.0.113.7/32) that may reach the new cluster’s Kubernetes API and SSH. stagekit itself connects from here (SSH to read the kubeconfig, then the API) to install the platform and the stage.');
   }
   const { deploySelfHosted, newPassword } = require('../../deploy/self-hosted/engine') as typeof import('../../deploy/self-hosted/engine');
   const log = terminalLog();
@@ -250,7 +250,8 @@ async function deploySelfHostedTarget(
       findPulumiCli: () => findPulumiCli(),
       hasKubectl: async () => (await kubectl.run(['version', '--client', '-o', 'json'], { timeoutMs: 10_000 })).code === 0,
       openStack: (l, cli) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).openHcloudStack(l, cli),
-      connect: (l, ip, token) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).connectHcloudCluster(l, ip, token),
+      hasSsh: () => (require('../../deploy/self-hosted/kubeconfig') as typeof import('../../deploy/self-hosted/kubeconfig')).sshClientAvailable(),
+      connect: (l, ip, sshPrivateKey) => (require('../../deploy/self-hosted/automation') as typeof import('../../deploy/self-hosted/automation')).connectHcloudCluster(l, ip, sshPrivateKey),
       deployStage: async (clusterKubectl, _kubeconfig, yes) => {
         await deployK8s({ ...common, yes, renderObjects: () => renderObjects(plan) }, { kubectl: clusterKubectl, prompt: terminalPrompter(), clock: systemClock, log, cost: stageCostDelta, planOf, password: randomPassword });
       },

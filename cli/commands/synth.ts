@@ -167,7 +167,7 @@ function writeSelfHosted(plan: Plan, renderer: StageRenderer, staging: string, a
     const platform = renderPlatform(plan, { cluster: 'existing', smtp: smtpFromEnv() });
     files = {
       ...Object.fromEntries(Object.entries(dedicatedConfigs(plan.stage, plan.product, dedicatedFleet(plan, objects), inventory)).map(([rel, text]) => [path.join('dedicated', rel), text])),
-      'platform.k8s.yaml': yamlDocuments(platformPhases(platform.objects).flatMap((p) => p.objects)),
+      'platform.k8s.yaml': yamlDocuments(platformPhases(platform).flatMap((p) => p.objects)),
       'stage.k8s.yaml': yamlDocuments(objects),
     };
     servers = inventory.servers.length;

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SloAlarms } from '../../constructs/aws/slo-alarms';
 import { StageObservability } from '../../constructs/aws/stage-observability';
 import { AwsContext } from '../component';
+import { STAGE_ALARMS_PANEL } from '../../core/dashboard';
 
 /** An alarm-status widget shows at most 100 alarms. */
 const ALARMS_PER_WIDGET = 100;
@@ -34,7 +35,7 @@ export function observabilityPostAws(ctx: AwsContext): void {
   const alarms = ctx.dashboard.alarms();
   const widgets: cloudwatch.IWidget[] = [];
   for (let first = 0; first < alarms.length; first += ALARMS_PER_WIDGET) {
-    widgets.push(StageObservability.alarmStatus(first ? `Alarms (${first + 1}-)` : 'Alarms', alarms.slice(first, first + ALARMS_PER_WIDGET)));
+    widgets.push(StageObservability.alarmStatus(first ? `${STAGE_ALARMS_PANEL.title} (${first + 1}-)` : STAGE_ALARMS_PANEL.title, alarms.slice(first, first + ALARMS_PER_WIDGET)));
   }
   ctx.dashboard.addRow('alarms', 'Alarms', ...widgets);
   ctx.dashboard.addOutput('alarms', 'AlarmTopicArn', { description: 'Every alarm of this stage notifies this topic', value: ctx.alarms.topic.topicArn });

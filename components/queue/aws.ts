@@ -5,6 +5,7 @@ import { KafkaPipeline } from '../../constructs/aws/kafka-pipeline';
 import { SqsWorkQueue } from '../../constructs/aws/sqs-work-queue';
 import { WorkerFleet } from '../../constructs/aws/worker-fleet';
 import { AppClient, AwsContext } from '../component';
+import { drawPanels, WORKERS_PANELS, WorkersPanel } from '../../core/dashboard';
 
 /** The job transport: SQS with a dead-letter queue, or MSK (TLS + IAM). */
 export function queueAws(ctx: AwsContext): void {
@@ -83,8 +84,10 @@ export function queuePostAws(ctx: AwsContext): void {
   ctx.dashboard.addRow(
     'workers',
     'Workers',
-    new cloudwatch.GraphWidget({ title: 'Backlog per worker (scaling signal)', left: [workers.metricBacklogPerWorker(backlog())], width: 12 }),
-    new cloudwatch.GraphWidget({ title: 'Workers in service', left: [workers.fleet.metricInService()], width: 12 }),
+    ...drawPanels<WorkersPanel, cloudwatch.IWidget>(WORKERS_PANELS, {
+      backlogPerWorker: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [workers.metricBacklogPerWorker(backlog())], width }),
+      inService: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [workers.fleet.metricInService()], width }),
+    }),
   );
   ctx.dashboard.watch('workers', workers.fleet.alarms);
 }

@@ -4,6 +4,7 @@ import { SingleServer } from '../../constructs/aws/single-server';
 import { StageObservability } from '../../constructs/aws/stage-observability';
 import { AwsContext } from '../component';
 import { singleServerCacheEnv, singleServerDatabaseEnv } from './env';
+import { drawPanels, SINGLE_SERVER_ALARMS_PANEL, SINGLE_SERVER_PANELS, SingleServerPanel } from '../../core/dashboard';
 
 /** Postgres and Redis run on the same host; the app shares its network (`--network host`). */
 const LOCALHOST = '127.0.0.1';
@@ -39,9 +40,12 @@ export function singleServerAws(ctx: AwsContext): void {
   // Straight onto the dashboard: the server's rows come first.
   ctx.observability.addRow(
     plan.server ? 'Single server' : 'Single server (kept for the data move; deploy without keepSingleServer after cut-over)',
-    new cloudwatch.GraphWidget({ title: 'CPU %', left: [new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: instanceId } })], width: 12 }),
-    new cloudwatch.GraphWidget({ title: 'Data disk used %', left: [new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'disk_used_percent', dimensionsMap: { InstanceId: instanceId, path: '/data' } })], width: 12 }),
+    ...drawPanels<SingleServerPanel, cloudwatch.IWidget>(SINGLE_SERVER_PANELS, {
+      cpu: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [new cloudwatch.Metric({ namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: instanceId } })], width }),
+      dataDisk: ({ title, width }) =>
+        new cloudwatch.GraphWidget({ title, left: [new cloudwatch.Metric({ namespace: 'CWAgent', metricName: 'disk_used_percent', dimensionsMap: { InstanceId: instanceId, path: '/data' } })], width }),
+    }),
   );
-  if (plan.server) ctx.observability.addRow('Alarms', StageObservability.alarmStatus('Single server alarms', single.alarms));
+  if (plan.server) ctx.observability.addRow('Alarms', StageObservability.alarmStatus(SINGLE_SERVER_ALARMS_PANEL.title, single.alarms));
   else ctx.dashboard.watch('single-server', single.alarms);
 }

@@ -13,6 +13,7 @@ import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { acknowledge } from './nag';
 import { physicalName } from './names';
 import { checkProp, dataSubnets, eitherExistingOrProps, isWhole } from './props';
+import { CACHE_PANELS, CachePanel, drawPanels } from '../../core/dashboard';
 
 /** CloudWatch: an alarm on metric math references at most 10 metrics. */
 const ALARM_METRICS_MAX = 10;
@@ -334,11 +335,11 @@ export class CacheCluster extends Construct {
   }
 
   widgets(): cloudwatch.IWidget[] {
-    return [
-      new cloudwatch.GraphWidget({ title: 'Cache memory % (max node)', left: [this.metricMaxOverNodes('DatabaseMemoryUsagePercentage', 'Maximum', Duration.minutes(1))], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Cache engine CPU % (max node)', left: [this.metricMaxOverNodes('EngineCPUUtilization', 'Maximum', Duration.minutes(1))], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Cache evictions', left: [this.metricEvictions(Duration.minutes(1))], width: 8 }),
-    ];
+    return drawPanels<CachePanel, cloudwatch.IWidget>(CACHE_PANELS, {
+      memory: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.metricMaxOverNodes('DatabaseMemoryUsagePercentage', 'Maximum', Duration.minutes(1))], width }),
+      cpu: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.metricMaxOverNodes('EngineCPUUtilization', 'Maximum', Duration.minutes(1))], width }),
+      evictions: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.metricEvictions(Duration.minutes(1))], width }),
+    });
   }
 
   private addAlarms(props: CacheClusterProps): void {

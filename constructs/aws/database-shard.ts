@@ -13,6 +13,7 @@ import { acknowledge, managedPolicyFinding } from './nag';
 import { physicalName } from './names';
 import { checkProp, dataSubnets, eitherExistingOrProps, isWhole } from './props';
 import { ReaderEndpoint } from './reader-endpoint';
+import { DatabaseShardPanel, databaseShardPanels, drawPanels } from '../../core/dashboard';
 
 /** Database pieces several shards can share. Each is created per shard when not given. */
 export interface DatabaseSharedResources {
@@ -412,16 +413,17 @@ export class DatabaseShard extends Construct {
     ];
     const per = (metricName: string, statistic: string) =>
       instances.map(({ label, db }) => db.metric(metricName, { statistic, period: Duration.minutes(1), label }));
-    return [
-      new cloudwatch.GraphWidget({ title: `Shard ${this.shardId} CPU %`, left: per('CPUUtilization', 'Average'), width: 6 }),
-      new cloudwatch.GraphWidget({ title: `Shard ${this.shardId} connections`, left: per('DatabaseConnections', 'Maximum'), width: 6 }),
-      new cloudwatch.GraphWidget({
-        title: `Shard ${this.shardId} replica lag (s)`,
-        left: this.replicas.map((db, i) => db.metric('ReplicaLag', { statistic: 'Maximum', period: Duration.minutes(1), label: `replica ${i + 1}` })),
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({ title: `Shard ${this.shardId} free storage`, left: per('FreeStorageSpace', 'Minimum'), width: 6 }),
-    ];
+    return drawPanels<DatabaseShardPanel, cloudwatch.IWidget>(databaseShardPanels(this.shardId), {
+      cpu: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: per('CPUUtilization', 'Average'), width }),
+      connections: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: per('DatabaseConnections', 'Maximum'), width }),
+      replicaLag: ({ title, width }) =>
+        new cloudwatch.GraphWidget({
+          title,
+          left: this.replicas.map((db, i) => db.metric('ReplicaLag', { statistic: 'Maximum', period: Duration.minutes(1), label: `replica ${i + 1}` })),
+          width,
+        }),
+      freeStorage: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: per('FreeStorageSpace', 'Minimum'), width }),
+    });
   }
 
   private instanceLogGroup(id: string, instanceId: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy): logs.LogGroup {

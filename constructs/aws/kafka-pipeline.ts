@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { physicalName } from './names';
 import { dataSubnets, eitherExistingOrProps } from './props';
+import { drawPanels, STREAM_PANELS, StreamPanel } from '../../core/dashboard';
 
 /** The port of MSK's IAM-authenticated TLS listener. */
 export const MSK_IAM_PORT = 9098;
@@ -240,15 +241,12 @@ export class KafkaPipeline extends Construct {
   }
 
   widgets(): cloudwatch.IWidget[] {
-    return [
-      new cloudwatch.GraphWidget({ title: 'Consumer lag (messages)', left: [this.metricLag('SumOffsetLag')], right: [this.metricLag('MaxOffsetLag')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Furthest-behind partition (s)', left: [this.metricLag('EstimatedMaxTimeLag')], width: 8 }),
-      new cloudwatch.GraphWidget({
-        title: 'Broker disk used %',
-        left: Array.from({ length: this.brokers }, (_, i) => this.metricDiskUsed(i + 1).with({ label: `broker ${i + 1}` })),
-        width: 8,
-      }),
-    ];
+    return drawPanels<StreamPanel, cloudwatch.IWidget>(STREAM_PANELS, {
+      lag: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.metricLag('SumOffsetLag')], right: [this.metricLag('MaxOffsetLag')], width }),
+      timeLag: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.metricLag('EstimatedMaxTimeLag')], width }),
+      brokerDisk: ({ title, width }) =>
+        new cloudwatch.GraphWidget({ title, left: Array.from({ length: this.brokers }, (_, i) => this.metricDiskUsed(i + 1).with({ label: `broker ${i + 1}` })), width }),
+    });
   }
 
   private addAlarms(props: KafkaPipelineProps): void {

@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { round } from '../../core/units';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
+import { drawPanels, SERVICE_LEVEL_PANELS, ServiceLevelPanel } from '../../core/dashboard';
 
 /** One multi-window burn-rate alert (Google SRE workbook, chapter 5). */
 export interface BurnRateAlert {
@@ -124,19 +125,10 @@ export class SloAlarms extends Construct {
 
   /** Dashboard widgets: the error ratio against the thresholds, and the paging alarms. */
   widgets(): cloudwatch.IWidget[] {
-    return [
-      new cloudwatch.GraphWidget({
-        title: '5xx ratio (5 min)',
-        left: [this.errorRatio(Duration.minutes(5))],
-        width: 12,
-      }),
-      new cloudwatch.AlarmStatusWidget({
-        title: 'SLO alarms',
-        alarms: [...this.burnRateAlarms, this.latencyAlarm],
-        width: 12,
-        height: 4,
-      }),
-    ];
+    return drawPanels<ServiceLevelPanel, cloudwatch.IWidget>(SERVICE_LEVEL_PANELS, {
+      errorRatio: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.errorRatio(Duration.minutes(5))], width }),
+      sloAlarms: ({ title, width }) => new cloudwatch.AlarmStatusWidget({ title, alarms: [...this.burnRateAlarms, this.latencyAlarm], width, height: 4 }),
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlarmDestination, notifyAlarms } from './alarm-topic';
 import { checkProp, eitherExistingOrProps, isWhole } from './props';
+import { drawPanels, QUEUE_PANELS, QueuePanel } from '../../core/dashboard';
 
 export interface SqsWorkQueueProps {
   /**
@@ -148,10 +149,10 @@ export class SqsWorkQueue extends Construct {
   }
 
   widgets(): cloudwatch.IWidget[] {
-    return [
-      new cloudwatch.GraphWidget({ title: 'Queued jobs', left: [this.metricBacklog()], right: [this.queue.metricNumberOfMessagesSent({ period: Duration.minutes(1) })], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Oldest job age (s)', left: [this.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(1) })], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Dead letters', left: [this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) })], width: 8 }),
-    ];
+    return drawPanels<QueuePanel, cloudwatch.IWidget>(QUEUE_PANELS, {
+      queued: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.metricBacklog()], right: [this.queue.metricNumberOfMessagesSent({ period: Duration.minutes(1) })], width }),
+      oldestAge: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(1) })], width }),
+      deadLetters: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) })], width }),
+    });
   }
 }

@@ -11,6 +11,7 @@ import { RESOURCE_ROLES, ROLE_TAG } from '../../core/roles';
 import { InstanceFleet } from './instance-fleet';
 import { acknowledge } from './nag';
 import { eitherExistingOrProps } from './props';
+import { drawPanels, WEB_PANELS, WebPanel } from '../../core/dashboard';
 
 /** The ID of the synth-time warning a web tier without a certificate raises. */
 export const HTTP_ONLY_WARNING_ID = 'stagekit:web-tier:http-only';
@@ -263,27 +264,24 @@ export class WebTier extends Construct {
   /** Dashboard widgets: requests and errors, latency, fleet size and CPU. */
   widgets(): cloudwatch.IWidget[] {
     const metrics = this.loadBalancer.metrics;
-    return [
-      new cloudwatch.GraphWidget({
-        title: 'Requests and 5xx',
-        left: [metrics.requestCount({ period: Duration.minutes(1) })],
-        right: [
-          metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(1) }),
-          metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Target response time',
-        left: ['p50', 'p90', 'p99'].map((statistic) => metrics.targetResponseTime({ statistic, period: Duration.minutes(1) })),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Web fleet',
-        left: [this.fleet.metricInService()],
-        right: [this.fleet.metricCpu()],
-        width: 8,
-      }),
-    ];
+    return drawPanels<WebPanel, cloudwatch.IWidget>(WEB_PANELS, {
+      requests: ({ title, width }) =>
+        new cloudwatch.GraphWidget({
+          title,
+          left: [metrics.requestCount({ period: Duration.minutes(1) })],
+          right: [
+            metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(1) }),
+            metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
+          ],
+          width,
+        }),
+      responseTime: ({ title, width }) =>
+        new cloudwatch.GraphWidget({
+          title,
+          left: ['p50', 'p90', 'p99'].map((statistic) => metrics.targetResponseTime({ statistic, period: Duration.minutes(1) })),
+          width,
+        }),
+      fleet: ({ title, width }) => new cloudwatch.GraphWidget({ title, left: [this.fleet.metricInService()], right: [this.fleet.metricCpu()], width }),
+    });
   }
 }

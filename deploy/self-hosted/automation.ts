@@ -7,7 +7,7 @@ import { systemKubectl } from '../k8s/kubectl';
 import type { Kubectl } from '../k8s/kubectl';
 import type { HcloudStackDriver } from './engine';
 import { commonStackOperations, openLocalStack, stepOfEvent } from '../pulumi/engine';
-import { writeKubeconfig } from './engine';
+import { fetchKubeconfigOverSsh } from './kubeconfig';
 import { HcloudLayout, PULUMI_HCLOUD_PROJECT } from './layout';
 
 /** The @pulumi/hcloud plugin version the program is written for (the installed package's). */
@@ -38,18 +38,18 @@ export async function openHcloudStack(layout: HcloudLayout, cli: string): Promis
 }
 
 /**
- * Writes the kubeconfig of the new cluster (~/.stagekit/<product>.kubeconfig) and binds kubectl to it.
- * A server that was just created is still running cloud-init: k3s answers a few minutes later, so the
- * CA is asked for every 10 s until `waitMs` has passed.
+ * Reads the new cluster's kubeconfig over SSH (kubeconfig.ts), writes ~/.stagekit/<product>.kubeconfig and
+ * binds kubectl to it. A server that was just created is still running cloud-init: sshd answers within a
+ * minute, k3s writes its kubeconfig a few minutes later, so it is asked for every 10 s until `waitMs` has passed.
  */
-export async function connectHcloudCluster(layout: HcloudLayout, apiServerIpv4: string, adminToken: string, waitMs = 15 * 60_000): Promise<{ kubectl: Kubectl; kubeconfig: string }> {
+export async function connectHcloudCluster(layout: HcloudLayout, apiServerIpv4: string, sshPrivateKey: string, waitMs = 15 * 60_000): Promise<{ kubectl: Kubectl; kubeconfig: string }> {
   const until = Date.now() + waitMs;
   for (;;) {
     try {
-      const kubeconfig = await writeKubeconfig(layout.product, apiServerIpv4, adminToken);
+      const kubeconfig = await fetchKubeconfigOverSsh(layout.product, apiServerIpv4, sshPrivateKey);
       return { kubectl: systemKubectl({ kubeconfig }), kubeconfig };
     } catch (err) {
-      if (Date.now() > until) throw new Error(`k3s on ${apiServerIpv4}:6443 did not answer within ${Math.round(waitMs / 60_000)} min (${(err as Error).message}); see the server's /var/log/cloud-init-output.log`);
+      if (Date.now() > until) throw new Error(`the kubeconfig of k3s on ${apiServerIpv4} could not be read over SSH within ${Math.round(waitMs / 60_000)} min (${(err as Error).message}); see the server's /var/log/cloud-init-output.log`);
       await new Promise((resolve) => setTimeout(resolve, 10_000));
     }
   }

@@ -3,17 +3,19 @@
  * from the same layout, program facts, platform phases and kubectl dry run the real deploy uses.
  * Needs neither Hetzner credentials, nor the pulumi CLI, nor a cluster.
  */
-import * as os from 'os';
-import * as path from 'path';
 import type { Platform } from '../../platform/builder';
-import { PLATFORM_PHASE_TITLES, platformPhases } from '../../platform/builder';
+import { platformPhases } from '../../platform/builder';
 import { DryRunCommon, k8sDryRun } from '../dry-run';
 import { formatDuration } from '../io';
 import { APPLY_ARGS } from '../k8s/deploy-k8s';
 import { describeObject, KubeObject } from '../k8s/objects';
 import { Kubectl, systemKubectl } from '../k8s/kubectl';
-import { HCLOUD_CONFIG_KEYS } from './engine';
+import { METADATA_ADDRESS, POD_CIDR } from './cloud-init';
+import { kubeconfigPath, knownHostsPath, K3S_KUBECONFIG } from './kubeconfig';
 import { HcloudLayout, INGRESS_NODE_PORTS, NETWORK, PULUMI_HCLOUD_PROJECT } from './layout';
+import { loadBalancerTargets } from './lb-targets';
+import { CLUSTER_SECRET_KEYS, CLUSTER_SECRET_PURPOSES } from './secrets';
+import { gib, plural } from './explain';
 
 export interface SelfHostedDryRunInput extends DryRunCommon {
   readonly layout: HcloudLayout;
@@ -21,10 +23,7 @@ export interface SelfHostedDryRunInput extends DryRunCommon {
   readonly stageObjects: KubeObject[];
 }
 
-/** Where the deploy writes the new cluster's kubeconfig (engine.ts writeKubeconfig). */
-export function kubeconfigPath(product: string, home = os.homedir()): string {
-  return path.join(home, '.stagekit', `${product}.kubeconfig`);
-}
+export { kubeconfigPath };
 
 export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
   const { plan, layout, platform } = opts;
@@ -40,9 +39,12 @@ export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
     step('HCLOUD_TOKEN is set (a Hetzner Cloud API token, read & write); the Hetzner provider reads it from the environment, it is never written to the stack (exit 5 if missing).'),
     step('The pulumi CLI is on PATH or in ~/.pulumi/bin, logged in to a backend (exit 5 if missing).', 'pulumi version'),
     step('kubectl is installed (exit 5 if missing).', kubectl.commandLine(['version', '--client', '-o', 'json'])),
-    step(`The Kubernetes API is open to ${layout.firewallRules.find((r) => r.port === '6443')?.sourceIps.join(', ') ?? 'nobody (no --api-allow: exit 2)'} (--api-allow).`),
+    step('An OpenSSH client is installed (exit 5 if missing): the kubeconfig is read over SSH.', 'ssh -V'),
+    step(`The Kubernetes API and SSH are open to ${layout.firewallRules.find((r) => r.port === '6443')?.sourceIps.join(', ') ?? 'nobody (no --api-allow: exit 2)'} (--api-allow).`),
     step(`Lay out the fleet plan the self-hosted bill prices (${layout.fleet.providerName}, price list ${layout.fleet.priceList}); a pod no Hetzner Cloud server type holds stops here with exit 5.`),
-    step(`Pulumi stack ${layout.product} of project ${PULUMI_HCLOUD_PROJECT} (created if absent); stack secrets ${Object.values(HCLOUD_CONFIG_KEYS).join(' and ')} generated at random if absent, stored encrypted.`),
+    step(
+      `Pulumi stack ${layout.product} of project ${PULUMI_HCLOUD_PROJECT} (created if absent); stack secrets generated at random if absent, stored encrypted: ${(Object.keys(CLUSTER_SECRET_KEYS) as (keyof typeof CLUSTER_SECRET_KEYS)[]).map((name) => `${CLUSTER_SECRET_KEYS[name]} (${CLUSTER_SECRET_PURPOSES[name]})`).join(', ')}.`,
+    ),
     'Safety',
     step('The layout deployed last (the stack\u2019s outputs), compared server by server: a data-holding server deleted or moved to another location stops the deploy with exit 3' + (opts.allowDataLoss ? ' (--allow-data-loss given: it goes on, with a warning)' : ' unless --allow-data-loss') + '; a resize in place is a note.'),
     step('pulumi preview: a data-holding server (label stagekit.dev/holds-data=true) that Pulumi would delete or replace is added to the same check.'),
@@ -51,7 +53,10 @@ export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
     `Provision (pulumi up; timeout ${formatDuration(opts.timeoutMs)} for the whole deploy: exit 7, Pulumi is asked to cancel)`,
     ...provisioningSteps(layout).map((s) => step(s)),
     'Platform',
-    step(`Fetch the cluster CA from https://<${api.name} public IPv4>:6443/cacerts (trust on first use) and write ${kubeconfig} (mode 0600) for the admin token.`),
+    step(
+      `Read ${K3S_KUBECONFIG} from ${api.name} over SSH (root, the stack\u2019s key; host key trusted on first use and pinned in ${knownHostsPath(layout.product)}), retried every 10 s while cloud-init runs; point it at https://<${api.name} public IPv4>:6443 and write ${kubeconfig} (mode 0600).`,
+      `ssh -i <stack key> -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${knownHostsPath(layout.product)} root@<${api.name} public IPv4> cat ${K3S_KUBECONFIG}`,
+    ),
   ];
   const platformLines = platformDryRun(platform, kubectl, { onlyMissing: false, firstStep: stepNumber + 1 });
   lines.push(...platformLines);
@@ -69,16 +74,22 @@ export function provisioningSteps(layout: HcloudLayout): string[] {
     `hcloud.Network ${layout.product} ${NETWORK.ipRange} (delete-protected), subnets ${NETWORK.nodes} (nodes) and ${NETWORK.loadBalancers} (load balancers) in ${NETWORK.zone}.`,
     `hcloud.PlacementGroup (spread) × ${layout.placementGroups.length}: ${layout.placementGroups.join(', ')}.`,
     `hcloud.Firewall ${layout.product}-nodes: inbound ${open}; nothing else.`,
+    `hcloud.SshKey ${layout.product}-deploy: the public half of the stack\u2019s ${CLUSTER_SECRET_KEYS.sshPrivateKey}, on every server (password logins off).`,
   ];
+  const targets = loadBalancerTargets(layout);
+  const behind = (server: string) => layout.loadBalancers.filter((lb) => targets.get(lb.name)!.includes(server)).map((lb) => lb.name);
   for (const server of layout.servers) {
     steps.push(
-      `hcloud.Server ${server.name}: ${server.serverType} in ${server.location}, ${server.privateIp}, ${server.role === 'control-plane' ? (server.clusterInit ? 'k3s server (initialises etcd)' : 'k3s server (joins etcd)') : 'k3s agent'}, pool ${server.pool}${server.holdsData ? ', holds data (delete- and rebuild-protected)' : ''}${server.loadBalancers.length ? `, behind ${server.loadBalancers.join(', ')}` : ''}; user data a Pulumi secret.`,
+      `hcloud.Server ${server.name}: ${server.serverType} in ${server.location}, ${server.privateIp}, ${server.role === 'control-plane' ? (server.clusterInit ? 'k3s server (initialises etcd)' : 'k3s server (joins etcd)') : 'k3s agent'}, pool ${server.pool}${server.holdsData ? ', holds data (delete- and rebuild-protected)' : ''}${behind(server.name).length ? `, behind ${behind(server.name).join(', ')}` : ''}; user data a Pulumi secret (${server.role === 'control-plane' ? 'server and agent tokens' : 'the agent token only'}; pods blocked from ${METADATA_ADDRESS} by a host rule on ${POD_CIDR}).`,
     );
   }
   for (const lb of layout.loadBalancers) {
-    steps.push(`hcloud.LoadBalancer ${lb.name}: ${lb.type} in ${lb.location} (${lb.fronts}), targets label ${lb.label}=true over the private network (up to the type\u2019s target limit, spread over locations from ${lb.targetServers.length} ${lb.pool} servers), 80 -> ${INGRESS_NODE_PORTS.http} and 443 -> ${INGRESS_NODE_PORTS.https} (TCP health checks).`);
+    const share = targets.get(lb.name)!.length;
+    steps.push(
+      `hcloud.LoadBalancer ${lb.name}: ${lb.type} in ${lb.location} (${lb.fronts}), targets label ${lb.label}=true over the private network: ${plural(share, `${lb.pool} server`)} of ${lb.targetServers.length} (each server behind exactly one balancer, spread over locations; checked against the type\u2019s target limit), 80 -> ${INGRESS_NODE_PORTS.http} and 443 -> ${INGRESS_NODE_PORTS.https} (TCP health checks).`,
+    );
   }
-  steps.push(`Volumes: none by Pulumi; the Hetzner CSI driver creates ${layout.volumes} (${layout.volumeGiB} GiB) as the stage\u2019s claims bind.`);
+  steps.push(`Volumes: none by Pulumi; the Hetzner CSI driver creates ${plural(layout.volumes, 'volume')} (${gib(layout.volumeGiB)}) as the stage\u2019s claims bind.`);
   return steps;
 }
 
@@ -105,21 +116,16 @@ export function platformDryRun(platform: Platform, kubectl: Kubectl, options: { 
       ? step(`--install-platform: which of the ${platform.addons.length} add-ons the cluster serves already (by their API; ${platform.addons.map((a) => `${a.addon.id} ${a.addon.detect.apiVersion} ${a.addon.detect.kind}`).join(', ')}); the missing ones are listed and, once confirmed (or --yes), installed as below; the others are left as they are.`, kubectl.commandLine(['api-resources']))
       : step('Which add-ons the cluster already serves (their API); all are applied again (server-side apply is idempotent).', kubectl.commandLine(['api-resources'])),
   ];
-  for (const { phase, objects } of platformPhases(platform.objects)) {
-    if (phase === 'operators') {
+  for (const [index, { phase, title, objects, waits }] of platformPhases(platform).entries()) {
+    if (index === 1) {
       for (const secret of platform.secrets) {
         const value = secret.namespace === 'kube-system' && secret.name === 'hcloud' ? 'HCLOUD_TOKEN and the network id' : secret.source === 'generated' ? 'a random value' : 'a value you provide (a warning if absent)';
         lines.push(step(`Secret ${secret.namespace}/${secret.name} (${secret.purpose}): created from ${value} if absent, never overwritten; sent on stdin.`, kubectl.commandLine(['create', '-f', '-'])));
       }
     }
-    lines.push(step(`Phase "${phase}": ${PLATFORM_PHASE_TITLES[phase]} (${objects.length} objects${options.onlyMissing ? ' when every add-on is missing' : ''})`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
+    lines.push(step(`Phase "${phase}": ${title} (${objects.length} objects${options.onlyMissing ? ' when every add-on is missing' : ''})`, kubectl.commandLine([...APPLY_ARGS, '--force-conflicts', '-f', '-'])));
     lines.push(...summarizeObjects(objects).map((l) => `         ${l}`));
-    if (phase === 'definitions') lines.push(step('Wait until every CRD is established.', kubectl.commandLine(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=<remaining>s'])));
-    if (phase === 'operators') {
-      for (const ns of [...new Set(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))]) {
-        lines.push(step(`Wait until the operators in ${ns} are available.`, kubectl.commandLine(['wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=<remaining>s'])));
-      }
-    }
+    for (const wait of waits) lines.push(step(`Wait until ${wait.what}.`, kubectl.commandLine([...wait.args, '--timeout=<remaining>s'])));
   }
   for (const warning of platform.warnings) lines.push(`  ! ${warning}`);
   return lines;

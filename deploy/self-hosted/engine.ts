@@ -6,10 +6,6 @@
  * and --dry-run as the other targets.
  */
 import type { PulumiStep } from '../pulumi/engine';
-import * as fs from 'fs';
-import * as https from 'https';
-import * as os from 'os';
-import * as path from 'path';
 import type { Plan } from '../../core/plan';
 import type { Platform } from '../../platform/builder';
 import type { PlatformSecret } from '../../platform/types';
@@ -23,9 +19,9 @@ import { costText, risksText } from '../report';
 import { isBlocking, sortRisks } from '../risk';
 import { HcloudLayout, PULUMI_HCLOUD_PROJECT } from './layout';
 import { installPlatform, platformStatus } from './platform-install';
+import { gib, plural } from './explain';
 import { fleetRisks, risksFromHcloudSteps } from './safety';
-
-export const HCLOUD_CONFIG_KEYS = { joinToken: 'k3sJoinToken', adminToken: 'k3sAdminToken' } as const;
+import { CLUSTER_SECRET_KEYS, CLUSTER_SECRET_PURPOSES, newSshKeyPair } from './secrets';
 
 /** A resource step of the fleet's stack: the same shape as every Pulumi engine's. */
 export type HcloudStep = PulumiStep;
@@ -58,9 +54,11 @@ export interface SelfHostedDeployDeps {
   readonly findPulumiCli: () => string | undefined;
   /** True when kubectl runs (`kubectl version --client`). */
   readonly hasKubectl: () => Promise<boolean>;
+  /** True when an OpenSSH client runs (`ssh -V`): the kubeconfig is read over SSH. */
+  readonly hasSsh: () => Promise<boolean>;
   readonly openStack: (layout: HcloudLayout, cli: string) => Promise<HcloudStackDriver>;
-  /** Writes the kubeconfig of the new cluster and returns a kubectl bound to it. */
-  readonly connect: (layout: HcloudLayout, apiServerIpv4: string, adminToken: string) => Promise<{ kubectl: Kubectl; kubeconfig: string }>;
+  /** Reads the new cluster's kubeconfig over SSH (with the stack's key), writes it and returns a kubectl bound to it. */
+  readonly connect: (layout: HcloudLayout, apiServerIpv4: string, sshPrivateKey: string) => Promise<{ kubectl: Kubectl; kubeconfig: string }>;
   /** The stage deploy (deploy/k8s) against the new cluster. */
   readonly deployStage: (kubectl: Kubectl, kubeconfig: string, yes: boolean) => Promise<void>;
   readonly prompt: Prompter;
@@ -68,16 +66,18 @@ export interface SelfHostedDeployDeps {
   readonly log: DeployLog;
   readonly cost: CostEstimator;
   readonly planOf: (stage: Plan['stage']) => Plan;
+  /** A random secret (the k3s tokens, the platform's generated passwords). */
   readonly password: () => string;
 }
 
 /** What is missing to deploy self-hosted, each with how to get it. */
-export async function selfHostedPrerequisites(deps: Pick<SelfHostedDeployDeps, 'env' | 'findPulumiCli' | 'hasKubectl'>): Promise<{ missing: string[]; pulumi?: string }> {
+export async function selfHostedPrerequisites(deps: Pick<SelfHostedDeployDeps, 'env' | 'findPulumiCli' | 'hasKubectl' | 'hasSsh'>): Promise<{ missing: string[]; pulumi?: string }> {
   const missing: string[] = [];
   if (!deps.env.HCLOUD_TOKEN) missing.push('HCLOUD_TOKEN: a Hetzner Cloud API token with read & write access (Hetzner Console > project > Security > API tokens), in the environment');
   const pulumi = deps.findPulumiCli();
   if (!pulumi) missing.push('the pulumi CLI (not on PATH, not in ~/.pulumi/bin): curl -fsSL https://get.pulumi.com | sh, then pulumi login (or PULUMI_BACKEND_URL=file://~/.pulumi-state with PULUMI_CONFIG_PASSPHRASE)');
   if (!(await deps.hasKubectl())) missing.push('kubectl 1.30 or later (https://kubernetes.io/docs/tasks/tools/): the platform and the stage are applied with it');
+  if (!(await deps.hasSsh())) missing.push('an OpenSSH client (ssh on PATH; apt install openssh-client): the new cluster\u2019s kubeconfig is read from its first control plane over SSH');
   return { missing, pulumi };
 }
 
@@ -93,6 +93,7 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
   log.ok('HCLOUD_TOKEN set (read by the Hetzner provider from the environment; never written to the stack)');
   log.ok(`pulumi CLI: ${pulumi}`);
   log.ok('kubectl found');
+  log.ok('ssh found');
   let layout: HcloudLayout;
   try {
     layout = request.layout();
@@ -100,21 +101,21 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
     throw new StopError(EXIT.preflight, `The fleet cannot be provisioned: ${(err as Error).message}`, 'A pod larger than every Hetzner Cloud server type needs dedicated servers (docs/self-hosted.md, "Dedicated servers").');
   }
   const platform = request.platform();
-  log.ok(`fleet plan: ${layout.servers.length} servers (${summary(layout)}), ${layout.loadBalancers.length} load balancer(s), ${layout.volumes} volumes (${layout.volumeGiB} GiB) from the CSI driver`);
+  log.ok(`fleet plan: ${plural(layout.servers.length, 'server')} (${summary(layout)}), ${plural(layout.loadBalancers.length, 'load balancer')}, ${plural(layout.volumes, 'volume')} (${gib(layout.volumeGiB)}) from the CSI driver`);
 
   const stack = await deps.openStack(layout, pulumi!);
   log.ok(`Pulumi stack ${PULUMI_HCLOUD_PROJECT}/${stack.stackName}`);
-  for (const key of Object.values(HCLOUD_CONFIG_KEYS)) {
+  for (const [name, key] of Object.entries(CLUSTER_SECRET_KEYS) as [keyof typeof CLUSTER_SECRET_KEYS, string][]) {
     if ((await stack.getConfig(key)) === undefined) {
-      await stack.setSecretConfig(key, deps.password());
-      log.ok(`set stack secret ${key} (random; kept encrypted in the stack configuration)`);
+      await stack.setSecretConfig(key, name === 'sshPrivateKey' ? newSshKeyPair().privateKey : deps.password());
+      log.ok(`set stack secret ${key} (${CLUSTER_SECRET_PURPOSES[name]}; random, kept encrypted in the stack configuration)`);
     }
   }
 
   log.section('Safety (fleet and pulumi preview)');
   const deployed = await stack.deployedLayout();
   const risks = deployed ? fleetRisks(deployed, layout) : [];
-  if (deployed) log.info(`deployed: ${deployed.stage} (${deployed.servers.length} servers); deploying ${plan.stage} (${layout.servers.length} servers)`);
+  if (deployed) log.info(`deployed: ${deployed.stage} (${plural(deployed.servers.length, 'server')}); deploying ${plan.stage} (${plural(layout.servers.length, 'server')})`);
   const steps: HcloudStep[] = [];
   const preview = await stack.preview((s) => steps.push(s));
   log.info(`preview: ${formatSummary(preview)}`);
@@ -123,10 +124,10 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
   if (sorted.length) log.block(risksText(sorted));
   const blocking = sorted.filter(isBlocking);
   if (blocking.length && !request.allowDataLoss) {
-    throw new StopError(EXIT.risky, `Refused: ${blocking.length} server(s) holding data would be deleted or replaced. Nothing was changed.`, 'Drain them and move their replicas first (the fix under each); then re-run with --allow-data-loss if that is intended.');
+    throw new StopError(EXIT.risky, `Refused: ${plural(blocking.length, 'server')} holding data would be deleted or replaced. Nothing was changed.`, 'Drain them and move their replicas first (the fix under each); then re-run with --allow-data-loss if that is intended.');
   }
   log.block(costText(deps.cost({ target: 'k8s', fromPlan: deps.planOf((deployed?.stage as Plan['stage']) ?? plan.stage), toPlan: plan }), deployed?.stage ?? 'nothing deployed', plan.stage));
-  await confirmOrStop(deps.prompt, request.yes, `Provision ${layout.servers.length} Hetzner servers for ${plan.stage} (${formatSummary(preview)}), then install the platform and deploy the stage?`, log);
+  await confirmOrStop(deps.prompt, request.yes, `Provision ${plural(layout.servers.length, 'Hetzner server')} for ${plan.stage} (${formatSummary(preview)}), then install the platform and deploy the stage?`, log);
 
   log.section('Provision (pulumi up)');
   const remaining = () => Math.max(0, request.timeoutMs - (clock.now() - started));
@@ -149,8 +150,8 @@ export async function deploySelfHosted(request: SelfHostedDeployRequest, deps: S
   }
 
   log.section('Platform');
-  const adminToken = (await stack.getConfig(HCLOUD_CONFIG_KEYS.adminToken))!;
-  const { kubectl, kubeconfig } = await deps.connect(layout, outputs.apiServerIpv4, adminToken);
+  const sshPrivateKey = (await stack.getConfig(CLUSTER_SECRET_KEYS.sshPrivateKey))!;
+  const { kubectl, kubeconfig } = await deps.connect(layout, outputs.apiServerIpv4, sshPrivateKey);
   log.ok(`kubeconfig: ${kubeconfig}`);
   const status = await platformStatus(kubectl, platform);
   const generated = new Map<string, string>();
@@ -181,31 +182,6 @@ function summary(layout: HcloudLayout): string {
 function formatSummary(countsByOperation: Record<string, number>): string {
   const parts = Object.entries(countsByOperation).filter(([, n]) => n > 0).map(([op, n]) => `${n} ${op}`);
   return parts.length ? parts.join(', ') : 'nothing';
-}
-
-/** Fetches the cluster CA from k3s's unauthenticated /cacerts (trust on first use) and writes a kubeconfig for the admin token. */
-export async function writeKubeconfig(product: string, apiServerIpv4: string, adminToken: string, home = os.homedir()): Promise<string> {
-  const ca = await new Promise<string>((resolve, reject) => {
-    const req = https.get({ host: apiServerIpv4, port: 6443, path: '/cacerts', rejectUnauthorized: false, timeout: 15_000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 200 && body.includes('BEGIN CERTIFICATE') ? resolve(body) : reject(new Error(`https://${apiServerIpv4}:6443/cacerts answered ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-  });
-  const file = path.join(home, '.stagekit', `${product}.kubeconfig`);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: product, cluster: { server: `https://${apiServerIpv4}:6443`, 'certificate-authority-data': Buffer.from(ca).toString('base64') } }],
-    users: [{ name: 'stagekit-admin', user: { token: adminToken } }],
-    contexts: [{ name: product, context: { cluster: product, user: 'stagekit-admin' } }],
-    'current-context': product,
-  };
-  fs.writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
-  return file;
 }
 
 export function newPassword(): string {

@@ -227,6 +227,8 @@ export function layoutFleet(plan: Plan, fleet: FleetPlan, options: LayoutOptions
     { direction: 'in', protocol: 'tcp', port: '80', sourceIps: ['0.0.0.0/0', '::/0'], description: 'HTTP to the ingress controller' },
     { direction: 'in', protocol: 'tcp', port: '443', sourceIps: ['0.0.0.0/0', '::/0'], description: 'HTTPS to the ingress controller' },
     ...(allowList.length ? [{ direction: 'in' as const, protocol: 'tcp' as const, port: '6443', sourceIps: allowList, description: 'Kubernetes API from the allow-list' }] : []),
+    // The deploy reads the admin kubeconfig over SSH (no admin credential in user data: cloud-init.ts).
+    ...(allowList.length ? [{ direction: 'in' as const, protocol: 'tcp' as const, port: '22', sourceIps: allowList, description: 'SSH (key only) from the allow-list' }] : []),
   ];
   const volumeGiB = fleet.volumes.reduce((s, v) => s + v.sizeGiB * v.count, 0);
   return {

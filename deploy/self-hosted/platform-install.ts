@@ -1,11 +1,13 @@
 /**
  * Installing the platform add-ons on a cluster: which are already there (by the API each one serves),
- * then the missing ones with server-side apply in three phases — namespaces and CRDs (waiting until
- * every CRD is established), operators (waiting until their Deployments are available), and the custom
- * resources they serve — plus the Secrets the platform needs and must not render.
+ * then the missing ones with server-side apply in the phases `platformPhases` orders from the add-ons'
+ * dependencies — namespaces and CRDs, then level by level the custom resources a level needs from add-ons
+ * already running (cert-manager Certificates, waited for until issued), its workloads (waited for until
+ * available) and the resources its own operators serve — plus the Secrets the platform needs and must
+ * not render, created before the first workload.
  */
 import type { Platform, RenderedAddOn } from '../../platform/builder';
-import { platformPhases, PLATFORM_PHASE_TITLES } from '../../platform/builder';
+import { platformPhases } from '../../platform/builder';
 import type { PlatformSecret } from '../../platform/types';
 import { EXIT, StopError } from '../exit-codes';
 import { confirmOrStop, DeployLog, Prompter } from '../io';
@@ -37,33 +39,43 @@ export interface InstallOptions {
   /** The data of a secret the platform needs (generated ones from the caller's generator, provided ones from the environment); undefined when not known. */
   readonly secretData: (secret: PlatformSecret) => Record<string, string> | undefined;
   readonly timeoutSeconds: number;
+  /** Pause between attempts of an apply a webhook just started refuses (default 10 s). */
+  readonly retryDelayMs?: number;
 }
+
+/**
+ * An apply refused because a webhook that just became available does not answer yet (its CA not yet injected,
+ * its endpoints not yet ready): worth a retry, unlike a refusal of the objects themselves.
+ */
+const WEBHOOK_NOT_READY = /failed calling webhook|no endpoints available for service|connection refused|x509: certificate signed by unknown authority|context deadline exceeded/i;
+const APPLY_ATTEMPTS = 6;
 
 /** Applies the given add-ons (all of the platform's when omitted). */
 export async function installPlatform(kubectl: Kubectl, platform: Platform, log: DeployLog, options: InstallOptions, only?: readonly RenderedAddOn[]): Promise<void> {
   const addons = only ?? platform.addons;
-  const ids = new Set(addons.map((a) => a.addon.id));
   const namespaces = new Set(addons.flatMap((a) => a.addon.namespaces.map((n) => n.name)));
-  const objects: KubeObject[] = [
-    ...platform.objects.filter((o) => o.kind === 'Namespace' && namespaces.has(o.metadata.name)),
-    ...addons.flatMap((a) => a.objects),
-  ];
-  for (const { phase, objects: phaseObjects } of platformPhases(objects)) {
-    if (phase === 'operators') await ensureSecrets(kubectl, platform.secrets.filter((s) => namespaces.has(s.namespace) || s.namespace === 'kube-system'), options, log);
-    const result = await kubectl.run([...APPLY_ARGS, '--force-conflicts', '-f', '-'], { stdin: manifestOf(phaseObjects), timeoutMs: 300_000 });
-    if (result.code !== 0) throw new StopError(EXIT.deployFailed, `kubectl apply of the platform failed in phase "${phase}": ${firstErrorLine(result.stderr)}`, 'Fix the cause and deploy again: the apply is idempotent.');
-    log.ok(`platform ${phase}: ${PLATFORM_PHASE_TITLES[phase]} (${phaseObjects.length} objects)`);
-    if (phase === 'definitions') {
-      const wait = await kubectl.run(['wait', '--for=condition=Established', 'crd', '--all', `--timeout=${options.timeoutSeconds}s`], { timeoutMs: (options.timeoutSeconds + 30) * 1000 });
-      if (wait.code !== 0) throw new StopError(EXIT.timeout, `CustomResourceDefinitions not established: ${firstErrorLine(wait.stderr)}`);
+  const phases = platformPhases(platform, addons.map((a) => a.addon.id));
+  for (const [index, { phase, title, objects, waits }] of phases.entries()) {
+    if (index === 1) await ensureSecrets(kubectl, platform.secrets.filter((s) => namespaces.has(s.namespace) || s.namespace === 'kube-system'), options, log);
+    await applyWithRetry(kubectl, phase, objects, options.retryDelayMs ?? 10_000);
+    log.ok(`platform ${phase}: ${title} (${objects.length} objects)`);
+    for (const wait of waits) {
+      const result = await kubectl.run([...wait.args, `--timeout=${options.timeoutSeconds}s`], { timeoutMs: (options.timeoutSeconds + 30) * 1000 });
+      if (result.code !== 0) throw new StopError(EXIT.timeout, `platform ${phase}: ${wait.what} not reached within ${options.timeoutSeconds} s: ${firstErrorLine(result.stderr)}`);
+      log.ok(`${wait.what}`);
     }
-    if (phase === 'operators') {
-      for (const ns of [...new Set(phaseObjects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))]) {
-        const wait = await kubectl.run(['wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, `--timeout=${options.timeoutSeconds}s`], { timeoutMs: (options.timeoutSeconds + 30) * 1000 });
-        if (wait.code !== 0) throw new StopError(EXIT.timeout, `operators in namespace ${ns} not available within ${options.timeoutSeconds} s: ${firstErrorLine(wait.stderr)}`);
-      }
-      log.ok(`operators available (${[...ids].join(', ')})`);
+  }
+}
+
+async function applyWithRetry(kubectl: Kubectl, phase: string, objects: KubeObject[], retryDelayMs: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await kubectl.run([...APPLY_ARGS, '--force-conflicts', '-f', '-'], { stdin: manifestOf(objects), timeoutMs: 300_000 });
+    if (result.code === 0) return;
+    if (attempt < APPLY_ATTEMPTS && WEBHOOK_NOT_READY.test(result.stderr)) {
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+      continue;
     }
+    throw new StopError(EXIT.deployFailed, `kubectl apply of the platform failed in phase "${phase}": ${firstErrorLine(result.stderr)}`, 'Fix the cause and deploy again: the apply is idempotent.');
   }
 }
 

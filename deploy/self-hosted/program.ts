@@ -5,20 +5,21 @@
  * controller's NodePorts over the private network. Volumes are created by the CSI driver when the
  * stage's claims bind (sizes from the same plan), so no Pulumi-made volume is ever orphaned from its
  * claim. The Hetzner API token comes from the provider's environment (HCLOUD_TOKEN), never from state.
+ * The k3s tokens and the SSH key are stack secrets (secrets.ts): what is derived from them is secret too.
  */
 import * as hcloud from '@pulumi/hcloud';
 import * as pulumi from '@pulumi/pulumi';
 import { cloudInit } from './cloud-init';
 import { HcloudLayout, INGRESS_NODE_PORTS, NETWORK } from './layout';
-
-/** Stack configuration keys of the generated secrets (set once by the engine, as Pulumi secrets). */
-export const HCLOUD_SECRET_KEYS = { joinToken: 'k3sJoinToken', adminToken: 'k3sAdminToken' } as const;
+import { loadBalancerTargets } from './lb-targets';
+import { CLUSTER_SECRET_KEYS, sshPublicKeyOf } from './secrets';
 
 export interface DeclaredFleet {
   readonly network: hcloud.Network;
   readonly subnets: hcloud.NetworkSubnet[];
   readonly placementGroups: hcloud.PlacementGroup[];
   readonly firewall: hcloud.Firewall;
+  readonly sshKey: hcloud.SshKey;
   readonly servers: { spec: HcloudLayout['servers'][number]; server: hcloud.Server }[];
   readonly loadBalancers: { lb: hcloud.LoadBalancer; targets: hcloud.LoadBalancerTarget[]; services: hcloud.LoadBalancerService[] }[];
 }
@@ -28,9 +29,12 @@ const LABELS = (layout: HcloudLayout) => ({ 'stagekit.dev/product': layout.produ
 /** Declares the fleet. `maxTargets` per load balancer type comes from the Hetzner API (getLoadBalancerType). */
 export async function declareHcloudFleet(layout: HcloudLayout): Promise<DeclaredFleet> {
   const config = new pulumi.Config();
-  const joinToken = config.requireSecret(HCLOUD_SECRET_KEYS.joinToken);
-  const adminToken = config.requireSecret(HCLOUD_SECRET_KEYS.adminToken);
+  const serverToken = config.requireSecret(CLUSTER_SECRET_KEYS.serverToken);
+  const agentToken = config.requireSecret(CLUSTER_SECRET_KEYS.agentToken);
   const labels = LABELS(layout);
+  // Only the public half of the deploy's SSH key leaves the stack (the private key stays a secret).
+  const sshPublicKey = pulumi.unsecret(config.requireSecret(CLUSTER_SECRET_KEYS.sshPrivateKey).apply(sshPublicKeyOf));
+  const sshKey = new hcloud.SshKey(`${layout.product}-deploy`, { name: `${layout.product}-deploy`, publicKey: sshPublicKey, labels });
   const network = new hcloud.Network(`${layout.product}`, { name: layout.product, ipRange: NETWORK.ipRange, labels, deleteProtection: true });
   const networkId = network.id.apply(Number);
   const nodeSubnet = new hcloud.NetworkSubnet(`${layout.product}-nodes`, { networkId, type: 'cloud', networkZone: NETWORK.zone, ipRange: NETWORK.nodes });
@@ -44,20 +48,24 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
   const first = layout.servers.find((s) => s.clusterInit)!;
   const multiNode = layout.servers.length > 1;
 
-  // Load balancer targets: the pool's servers, as many as the type takes (read from the Hetzner API).
-  const lbLabels = new Map<string, Set<string>>();
-  for (const lb of layout.loadBalancers) {
-    const type = await hcloud.getLoadBalancerType({ name: lb.type });
-    const max = Number(type.maxTargets);
-    if (!Number.isFinite(max) || max <= 0) throw new Error(`load balancer type ${lb.type}: the Hetzner API gave no target limit`);
-    const targets = spreadPick(layout, lb.targetServers, max);
-    lbLabels.set(lb.name, new Set(targets));
+  // Load balancer targets: each server of a fronted pool behind exactly one balancer, within the type's
+  // target limit (read from the Hetzner API).
+  const limits = new Map<string, number>();
+  for (const type of new Set(layout.loadBalancers.map((lb) => lb.type))) {
+    const limit = Number((await hcloud.getLoadBalancerType({ name: type })).maxTargets);
+    if (!Number.isFinite(limit) || limit <= 0) throw new Error(`load balancer type ${type}: the Hetzner API gave no target limit`);
+    limits.set(type, limit);
   }
+  const targetsOf = loadBalancerTargets(layout, (type) => limits.get(type)!);
 
   const servers = layout.servers.map((spec) => {
-    const userData = pulumi.secret(pulumi.all([joinToken, adminToken]).apply(([j, a]) => cloudInit(spec, first.privateIp, multiNode, layout.k3sVersion, { joinToken: j, adminToken: a })));
+    // A worker's user data is built from the agent token alone: the server token is not even an input to it.
+    const userData =
+      spec.role === 'control-plane'
+        ? pulumi.secret(pulumi.all([serverToken, agentToken]).apply(([server, agent]) => cloudInit(spec, first.privateIp, multiNode, layout.k3sVersion, { serverToken: server, agentToken: agent })))
+        : pulumi.secret(agentToken.apply((agent) => cloudInit(spec, first.privateIp, multiNode, layout.k3sVersion, { agentToken: agent })));
     const serverLabels: Record<string, string> = { ...labels, 'stagekit.dev/pool': spec.pool, 'stagekit.dev/role': spec.role, 'stagekit.dev/holds-data': String(spec.holdsData) };
-    for (const lb of layout.loadBalancers) if (lbLabels.get(lb.name)?.has(spec.name)) serverLabels[lb.label.replace(/^stagekit\.dev\//, 'stagekit.dev/')] = 'true';
+    for (const lb of layout.loadBalancers) if (targetsOf.get(lb.name)!.includes(spec.name)) serverLabels[lb.label] = 'true';
     const server = new hcloud.Server(
       spec.name,
       {
@@ -70,13 +78,18 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
         networks: [{ networkId, ip: spec.privateIp }],
         publicNets: [{ ipv4Enabled: true, ipv6Enabled: true }],
         userData,
+        sshKeys: [sshKey.id],
         labels: serverLabels,
         deleteProtection: spec.holdsData,
         rebuildProtection: spec.holdsData,
         shutdownBeforeDeletion: true,
       },
-      // User data and image only bootstrap a server: changing them later must not replace a running node.
-      { dependsOn: [nodeSubnet], ignoreChanges: ['userData', 'image'], protect: spec.holdsData },
+      // User data, image and SSH keys only bootstrap a server, and a change to any of them replaces it (the
+      // Hetzner API cannot change them in place): a rotated token must not delete data-holding nodes. A
+      // rotation is applied on the running cluster instead (docs/self-hosted.md, "Rotating the secrets");
+      // servers created afterwards get the new values, and the old ones left in older servers' user data
+      // no longer join anything.
+      { dependsOn: [nodeSubnet], ignoreChanges: ['userData', 'image', 'sshKeys'], protect: spec.holdsData },
     );
     return { spec, server };
   });
@@ -99,20 +112,7 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
     return { lb: balancer, targets, services };
   });
 
-  return { network, subnets: [nodeSubnet, lbSubnet], placementGroups: [...placementGroups.values()], firewall, servers, loadBalancers };
-}
-
-/** Up to `max` of the servers, taking them round-robin over the failure domains so every domain is behind the balancer. */
-export function spreadPick(layout: HcloudLayout, names: readonly string[], max: number): string[] {
-  const byDomain = new Map<string, string[]>();
-  for (const name of names) {
-    const server = layout.servers.find((x) => x.name === name)!;
-    byDomain.set(server.location, [...(byDomain.get(server.location) ?? []), name]);
-  }
-  const queues = [...byDomain.values()];
-  const out: string[] = [];
-  while (out.length < max && queues.some((q) => q.length)) for (const queue of queues) if (queue.length && out.length < max) out.push(queue.shift()!);
-  return out;
+  return { network, subnets: [nodeSubnet, lbSubnet], placementGroups: [...placementGroups.values()], firewall, sshKey, servers, loadBalancers };
 }
 
 /** The inline program the Automation API runs. */

@@ -6,8 +6,7 @@
  */
 import type { Plan } from '../../core/plan';
 import { DEFAULT_ENVIRONMENT } from '../../components/names';
-import { stageRuleGroups } from '../../components';
-import type { AlertRule, RuleGroup } from '../../constructs/k8s/monitoring';
+import { stageDashboardRows } from '../../components/dashboard';
 import type { KubeObject } from '../../core/rendering';
 import type { PlatformAddOn, PlatformContext, PlatformSecret } from '../types';
 
@@ -158,69 +157,51 @@ function alertmanager(plan: Plan, context: PlatformContext): { objects: KubeObje
 // ---------------------------------------------------------------------------------------------
 // Grafana and the stage dashboard
 
-/** The CloudWatch dashboard's row titles (blueprints/aws/product-stack.ts) for the stage's rule groups. */
-function rowTitle(plan: Plan, group: RuleGroup): string {
-  const suffix = group.name.slice(plan.product.length + 1);
-  switch (suffix) {
-    case 'slo':
-      return `Service level: ${plan.observability.availabilityPercent}% availability, p99 under ${plan.observability.p99LatencyMs} ms`;
-    case 'capacity':
-      return plan.server ? 'Single server' : 'Web tier';
-    case 'database':
-      return `Database (${plan.database?.shards ?? 1} shard${(plan.database?.shards ?? 1) > 1 ? 's' : ''})`;
-    case 'cache':
-      return 'Cache';
-    case 'queue':
-      return 'Jobs (Kafka topic jobs) and workers';
-    default:
-      return suffix;
-  }
-}
-
-/** Splits `query > threshold` so the panel plots the query with the threshold as a line. */
-export function panelQuery(expr: string): { query: string; threshold?: number; op?: string } {
-  const match = /^([\s\S]*\S)\s*(>=|<=|>|<|==)\s*(-?[0-9.]+(?:e[+-]?\d+)?)\s*$/.exec(expr);
-  if (!match || / and | or | unless /.test(match[1].replace(/\([^()]*\)/g, ''))) return { query: expr };
-  return { query: match[1], op: match[2], threshold: Number(match[3]) };
-}
-
+/**
+ * The Grafana dashboard of a stage: the CloudWatch dashboard's rows and panels (core/dashboard.ts) with
+ * their PromQL equivalents (components/dashboard.ts); alarm lists become Alertmanager alert lists of the
+ * same alerts.
+ */
 export function stageDashboard(plan: Plan): Record<string, unknown> {
   const panels: Record<string, unknown>[] = [];
   let id = 1;
   let gridY = 0;
-  for (const group of stageRuleGroups(plan)) {
-    const alerts = group.rules.filter((r): r is AlertRule => 'alert' in r);
-    if (!alerts.length) continue;
-    panels.push({ id: id++, type: 'row', title: rowTitle(plan, group), collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: gridY++ }, panels: [] });
-    alerts.forEach((rule, panelIndex) => {
-      const { query, threshold } = panelQuery(rule.expr);
-      panels.push({
-        id: id++,
-        type: 'timeseries',
-        title: rule.summary,
-        description: `${rule.alert} (${rule.severity}, for ${rule.for}): ${rule.description}`,
-        datasource: { type: 'prometheus', uid: 'prometheus' },
-        gridPos: { h: 8, w: 12, x: (panelIndex % 2) * 12, y: gridY + Math.floor(panelIndex / 2) * 8 },
-        targets: [{ refId: 'A', expr: query, legendFormat: rule.alert }],
-        fieldConfig: {
-          defaults: {
-            custom: { thresholdsStyle: { mode: threshold === undefined ? 'off' : 'line' } },
-            thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, ...(threshold === undefined ? [] : [{ color: rule.severity === 'critical' ? 'red' : 'orange', value: threshold }])] },
-          },
-          overrides: [],
-        },
-      });
-    });
-    gridY += Math.ceil(alerts.length / 2) * 8;
+  for (const row of stageDashboardRows(plan)) {
+    panels.push({ id: id++, type: 'row', title: row.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: gridY++ }, panels: [] });
+    let gridX = 0;
+    let rowHeight = 0;
+    for (const { panel, queries, alerts } of row.panels) {
+      if (gridX + panel.width > 24) {
+        gridY += rowHeight;
+        gridX = 0;
+        rowHeight = 0;
+      }
+      const height = 8;
+      const gridPos = { h: height, w: panel.width, x: gridX, y: gridY };
+      if (panel.alarms) {
+        panels.push({
+          id: id++,
+          type: 'alertlist',
+          title: panel.title,
+          gridPos,
+          options: { showOptions: 'current', maxItems: 50, sortOrder: 1, stateFilter: { firing: true, pending: true }, alertInstanceLabelFilter: `{namespace="${plan.product}",alertname=~"${(alerts ?? []).join('|')}"}`, datasource: 'Alertmanager' },
+        });
+      } else {
+        panels.push({
+          id: id++,
+          type: 'timeseries',
+          title: panel.title,
+          datasource: { type: 'prometheus', uid: 'prometheus' },
+          gridPos,
+          targets: (queries ?? []).map((query, index) => ({ refId: String.fromCharCode(65 + index), expr: query.expr, legendFormat: query.legend })),
+          fieldConfig: { defaults: {}, overrides: (queries ?? []).filter((q) => q.right).map((q) => ({ matcher: { id: 'byName', options: q.legend }, properties: [{ id: 'custom.axisPlacement', value: 'right' }] })) },
+        });
+      }
+      gridX += panel.width;
+      rowHeight = Math.max(rowHeight, height);
+    }
+    gridY += rowHeight;
   }
-  panels.push({ id: id++, type: 'row', title: 'Alarms', collapsed: false, gridPos: { h: 1, w: 24, x: 0, y: gridY++ }, panels: [] });
-  panels.push({
-    id: id++,
-    type: 'alertlist',
-    title: `Alerts of ${plan.product}`,
-    gridPos: { h: 8, w: 24, x: 0, y: gridY },
-    options: { showOptions: 'current', maxItems: 50, sortOrder: 1, stateFilter: { firing: true, pending: true }, alertInstanceLabelFilter: `{namespace="${plan.product}"}`, datasource: 'Alertmanager' },
-  });
   return {
     uid: `${plan.product}-${plan.stage}`.slice(0, 40),
     title: `${plan.product}-${plan.stage}`,

@@ -97,6 +97,7 @@ export const keda: PlatformAddOn = {
   version: '2.20.2',
   namespaces: [{ name: ENV.kedaNamespace, podSecurity: 'restricted' }],
   detect: { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' },
+  runtimeCreated: [{ kind: 'Secret', namespace: ENV.kedaNamespace, name: 'kedaorg-certs', createdBy: 'keda-operator (its built-in certificate rotation, on by default), applied in the same phase' }],
   render: () => only(moveNamespace(vendoredObjects('keda'), ['keda'], ENV.kedaNamespace)),
 };
 
@@ -158,6 +159,8 @@ export const ingressNginx: PlatformAddOn = {
   version: '1.15.1',
   namespaces: [{ name: ENV.ingressNamespace, podSecurity: 'restricted' }],
   detect: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass' },
+  dependsOn: ['prometheus-operator'],
+  runtimeCreated: [{ kind: 'Secret', namespace: ENV.ingressNamespace, name: 'ingress-nginx-admission', createdBy: 'the Job ingress-nginx-admission-create (kube-webhook-certgen), applied in the same phase' }],
   render: (context: PlatformContext) => {
     const objects = moveNamespace(vendoredObjects('ingress-nginx'), ['ingress-nginx'], ENV.ingressNamespace);
     // Upstream's controller ConfigMap has an empty `data:` (null); the API server reads it as absent.
@@ -208,7 +211,7 @@ export const hcloudCsi: PlatformAddOn = {
   id: 'hcloud-csi',
   title: 'Hetzner Cloud CSI driver',
   version: '2.22.1',
-  namespaces: [{ name: 'kube-system', podSecurity: 'privileged', exception: 'the CSI node plugin is privileged with host paths (it mounts volumes into the kubelet\u2019s directories), as every CSI node plugin is' }],
+  namespaces: [{ name: 'kube-system', podSecurity: 'privileged', exception: 'the CSI node plugin is privileged with host paths (it mounts volumes into the kubelet\u2019s directories), as every CSI node plugin is, and on the host network (it reads the metadata service, closed to pods)' }],
   detect: { apiVersion: 'storage.k8s.io/v1', kind: 'CSIDriver' },
   dependsOn: ['hcloud-ccm'],
   render: () => {
@@ -218,6 +221,12 @@ export const hcloudCsi: PlatformAddOn = {
       const spec = podSpecOf(kubeObject);
       if (spec && spec.initContainers === null) delete spec.initContainers;
     }
+    // The node plugin reads its server id and location from the metadata service, which pods cannot reach
+    // (a host rule, deploy/self-hosted/cloud-init.ts): it runs on the host network, as the chart's
+    // node.hostNetwork=true renders it.
+    const nodePlugin = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'hcloud-csi-node');
+    if (!nodePlugin) throw new Error('hcloud-csi: DaemonSet hcloud-csi-node missing');
+    Object.assign(podSpecOf(nodePlugin)!, { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' });
     const sc = objects.find((o) => o.kind === 'StorageClass');
     if (!sc) throw new Error('hcloud-csi: StorageClass missing');
     // Data outlives its claim: a deleted claim leaves the Hetzner volume (deleting it is a decision, not a side effect).
@@ -226,33 +235,35 @@ export const hcloudCsi: PlatformAddOn = {
   },
 };
 
-/** cert-manager: CRDs vendored; the controller through k3s's Helm controller (its release manifest is a Helm render, see SOURCES.md). */
+/** Names of the cert-manager Deployments whose replicas follow the failure domains (the cainjector stays at one: leader-elected, nothing serves from it). */
+const CERT_MANAGER_SCALED = ['cert-manager', 'cert-manager-webhook'];
+
+/** cert-manager from its vendored release manifest (cert-manager.yaml: controller, webhook, cainjector and CRDs). */
 export const certManager: PlatformAddOn = {
   id: 'cert-manager',
   title: 'cert-manager',
-  version: '1.21.1',
+  version: '1.19.4',
   namespaces: [{ name: 'cert-manager', podSecurity: 'restricted' }],
   detect: { apiVersion: 'cert-manager.io/v1', kind: 'Issuer' },
+  dependsOn: ['prometheus-operator'],
   render: (context) => {
-    const crds = vendoredObjects('cert-manager');
-    if (context.cluster !== 'hcloud') {
-      return {
-        objects: crds,
-        warnings: ['cert-manager 1.21.1: stagekit installs its CRDs; install the controller itself with `kubectl apply -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.1/cert-manager.yaml` (its release manifest is a Helm render stagekit does not vendor).'],
-      };
+    // The release manifest also puts two leader-election Roles and RoleBindings in kube-system: kept there (upstream's choice).
+    const objects = moveNamespace(vendoredObjects('cert-manager'), ['cert-manager'], 'cert-manager');
+    for (const name of CERT_MANAGER_SCALED) {
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+      if (!deployment) throw new Error(`vendored manifest changed: no Deployment ${name}`);
+      deployment.spec.replicas = context.singleNode ? 1 : 2;
     }
-    const chart: KubeObject = {
-      apiVersion: 'helm.cattle.io/v1',
-      kind: 'HelmChart',
-      metadata: { name: 'cert-manager', namespace: 'kube-system', labels: { 'app.kubernetes.io/managed-by': 'stagekit' } },
-      spec: {
-        repo: 'https://charts.jetstack.io',
-        chart: 'cert-manager',
-        version: 'v1.21.1',
-        targetNamespace: 'cert-manager',
-        valuesContent: ['crds:', '  enabled: false', `replicaCount: ${context.singleNode ? 1 : 2}`, 'webhook:', `  replicaCount: ${context.singleNode ? 1 : 2}`, 'prometheus:', '  servicemonitor:', '    enabled: true', ''].join('\n'),
-      },
-    };
-    return { objects: [...crds, chart] };
+    // The chart's `prometheus.servicemonitor.enabled`, which the release manifest leaves off: the controller's metrics (Service port tcp-prometheus-servicemonitor).
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'cert-manager');
+    const metricsPort = service?.spec?.ports?.find((p: any) => p.port === 9402);
+    if (!metricsPort) throw new Error('vendored manifest changed: no cert-manager metrics Service port 9402');
+    objects.push({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'cert-manager', namespace: 'cert-manager', labels: { 'app.kubernetes.io/managed-by': 'stagekit' } },
+      spec: { selector: { matchLabels: { 'app.kubernetes.io/name': service!.metadata.labels['app.kubernetes.io/name'], 'app.kubernetes.io/component': service!.metadata.labels['app.kubernetes.io/component'] } }, endpoints: [{ port: metricsPort.name, path: '/metrics' }] },
+    });
+    return only(objects);
   },
 };

@@ -26,6 +26,11 @@ interface Source {
   readonly tag: string;
   /** Files taken verbatim (a trailing slash: every .yaml in that folder). */
   readonly paths?: readonly string[];
+  /**
+   * A release asset that lives in no upstream repository, taken from a repository that vendors it unmodified:
+   * `repo` is that repository, `commit` the commit read, `tag` the upstream release, `asset` its download URL.
+   */
+  readonly copyOf?: { readonly commit: string; readonly asset: string; readonly how: string };
   /** Or: a kustomize folder rendered at the tag, with image overrides (`name=newName:newTag`). */
   readonly kustomize?: { readonly dir: string; readonly images: readonly string[]; readonly output: string; readonly why: string };
 }
@@ -60,8 +65,17 @@ export const SOURCES: readonly Source[] = [
   { addon: 'ingress-nginx', repo: 'kubernetes/ingress-nginx', tag: 'controller-v1.15.1', paths: ['deploy/static/provider/cloud/deploy.yaml'] },
   { addon: 'hcloud-ccm', repo: 'hetznercloud/hcloud-cloud-controller-manager', tag: 'v1.35.0', paths: ['deploy/ccm-networks.yaml'] },
   { addon: 'hcloud-csi', repo: 'hetznercloud/csi-driver', tag: 'v2.22.1', paths: ['deploy/kubernetes/hcloud-csi.yml'] },
-  { addon: 'cert-manager', repo: 'cert-manager/cert-manager', tag: 'v1.21.1', paths: ['deploy/crds/'] },
-  { addon: 'k3s-helm-controller', repo: 'k3s-io/helm-controller', tag: 'v0.17.7', paths: ['pkg/crds/yaml/generated/helm.cattle.io_helmcharts.yaml'] },
+  {
+    addon: 'cert-manager',
+    repo: 'kubeflow/manifests',
+    tag: 'v1.19.4',
+    paths: ['common/cert-manager/base/upstream/cert-manager.yaml'],
+    copyOf: {
+      commit: '9efdaec3a8c9b0005987edaeea34ec2037e6b812',
+      asset: 'https://github.com/cert-manager/cert-manager/releases/download/v1.19.4/cert-manager.yaml',
+      how: 'kubeflow/manifests scripts/synchronize-cert-manager-manifests.sh (COMMIT="v1.19.4") downloads the asset with wget into that path, unmodified; its commit "cert-manager 1.19.4 (#3358)"',
+    },
+  },
   { addon: 'kube-state-metrics', repo: 'kubernetes/kube-state-metrics', tag: 'v2.20.0', paths: ['examples/standard/cluster-role-binding.yaml', 'examples/standard/cluster-role.yaml', 'examples/standard/deployment.yaml', 'examples/standard/service-account.yaml', 'examples/standard/service.yaml'] },
 ];
 
@@ -93,7 +107,9 @@ function main(): void {
   const crdRows: { file: string; from: string; bytes: number; sha256: string }[] = [];
   for (const source of SOURCES) {
     const repoDir = path.join(mirror, source.repo.replace('/', '+'), 'repo');
-    const commit = git(repoDir, ['rev-list', '-n', '1', source.tag]).toString().trim();
+    // A copy of a release asset is read at the vendoring repository's commit; everything else at the upstream tag.
+    const revision = source.copyOf?.commit ?? source.tag;
+    const commit = git(repoDir, ['rev-list', '-n', '1', revision]).toString().trim();
     const outDir = path.join(root, source.addon);
     fs.mkdirSync(outDir, { recursive: true });
     const write = (name: string, data: Buffer, origin: string, commitDate: string) => {
@@ -102,11 +118,12 @@ function main(): void {
     };
     if (source.paths) {
       const files = source.paths.flatMap((sourcePath) =>
-        sourcePath.endsWith('/') ? git(repoDir, ['ls-tree', '--name-only', source.tag, sourcePath]).toString().trim().split('\n').filter((f) => /\.ya?ml$/.test(f)) : [sourcePath],
+        sourcePath.endsWith('/') ? git(repoDir, ['ls-tree', '--name-only', revision, sourcePath]).toString().trim().split('\n').filter((f) => /\.ya?ml$/.test(f)) : [sourcePath],
       );
       for (const file of files) {
-        const date = git(repoDir, ['log', '-1', '--format=%cI', source.tag, '--', file]).toString().trim();
-        write(path.basename(file), git(repoDir, ['show', `${source.tag}:${file}`]), file, date);
+        const date = git(repoDir, ['log', '-1', '--format=%cI', revision, '--', file]).toString().trim();
+        const origin = source.copyOf ? `${file}: the release asset ${source.copyOf.asset} (${source.copyOf.how})` : file;
+        write(path.basename(file), git(repoDir, ['show', `${revision}:${file}`]), origin, date);
       }
     } else if (source.kustomize) {
       const kustomize = source.kustomize;
@@ -146,7 +163,8 @@ function main(): void {
     '# Provenance of the vendored platform manifests',
     '',
     `Written by \`scripts/platform/vendor.ts\` on ${new Date().toISOString().slice(0, 10)} from snapshots of the upstream repositories; do not edit by hand.`,
-    'Every file under an add-on folder is the upstream file at the tag, byte for byte, except the two marked "kustomize build",',
+    'Every file under an add-on folder is the upstream file at the tag, byte for byte (cert-manager\'s release asset, which no',
+    'upstream repository holds, is read from a repository that vendors it unmodified, named in its row), except the two marked "kustomize build",',
     'which are the output of `kubectl kustomize` (kustomize v5.5.0) on the tag\'s `config/` with the release image tags (as the',
     'upstream release target does). The adaptations stagekit makes when rendering (namespaces, watched namespaces, images of',
     'development manifests, Service types) are made in `platform/addons/*.ts`, each one listed in docs/self-hosted.md.',
@@ -155,13 +173,16 @@ function main(): void {
     '',
     table(['file', 'bytes', 'sha256', 'source repo', 'path', 'tag', 'commit', 'last change'], rows.map((r) => [r.file, String(r.bytes), `\`${r.sha256}\``, r.repo, r.origin, r.tag, r.commit, r.commitDate])),
     '',
+    '## Versions not the newest upstream',
+    '',
+    '- **cert-manager v1.19.4** (2026-02 patch of the 1.19 line), not 1.21.x: `cert-manager.yaml` is a release asset (a Helm',
+    '  render the release pipeline attaches to the GitHub release), in no repository at any tag, and no network is used here. The',
+    '  newest copy of the unmodified asset found in a stored snapshot is kubeflow/manifests\' (row above; its sha256 equals the file',
+    '  at that repository\'s head, 2026-04-05). To move to a newer release, download its `cert-manager.yaml`, check its sha256',
+    '  against the release\'s checksums, and add it as this row is added.',
+    '',
     '## Not vendored',
     '',
-    '- **cert-manager (controller, webhook, cainjector)**: its release manifest (`cert-manager.yaml`) is a build artifact of a',
-    '  Helm render, not in the repository at any tag, and no Helm is available here to render the chart. Its CRDs are vendored',
-    '  (`deploy/crds/`); the controller is installed by k3s\'s built-in Helm controller from a `HelmChart` (helm.cattle.io/v1,',
-    '  CRD vendored from k3s-io/helm-controller) pinned to chart v1.21.1 of https://charts.jetstack.io with `crds.enabled: false`.',
-    '  On an existing cluster without that controller (`--target k8s`), stagekit checks for cert-manager and prints the upstream install command.',
     '- **prometheus-operator `bundle.yaml`**: the snapshot did not carry the file (too large); the bundle is the',
     '  concatenation of `example/prometheus-operator-crd/*` and `example/rbac/prometheus-operator/*`, which are vendored instead.',
     '',

@@ -21,8 +21,11 @@ class ExitCalled extends Error {
   }
 }
 
-/** Runs `stagekit ...args` in this process; runs one at a time (stdout, stderr and process.exit are patched while it runs). */
-export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs `stagekit ...args` in this process; runs one at a time (stdout, stderr and process.exit are patched
+ * while it runs). `env` is set for the run and restored after it; a variable given as undefined is unset.
+ */
+export async function runCli(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const saved = {
@@ -47,7 +50,10 @@ export async function runCli(args: readonly string[], env: Record<string, string
   process.exit = ((code?: number) => {
     throw new ExitCalled(code ?? 0);
   }) as typeof process.exit;
-  Object.assign(process.env, { NO_COLOR: '1', CI: '1', ...env });
+  for (const [key, value] of Object.entries({ NO_COLOR: '1', CI: '1', ...env })) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
   process.exitCode = undefined;
   let status: number;
   try {

@@ -2,6 +2,10 @@
  * Synthesizes every stage for both targets once per test run and writes the results to
  * a directory of its own under .test-out (removed by globalTeardown), where test files read them (see ./stages.ts). A stage that fails to synth
  * is recorded, not thrown, so only the tests of that stage fail, with the synth error.
+ *
+ * aws-cdk-lib's CloudFormation checks are not run here: they run in a process of their own beside the
+ * test files (./cfn-checks.ts, asserted by test/cloudformation-checks.test.ts), started first thing.
+ * cdk-nag runs here, on every stage (a finding fails that stage's synth).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,14 +15,25 @@ import { STAGE_NAMES } from '../../core/ladder';
 import { stageRenderer } from '../../blueprints/render';
 import { TARGETS } from '../../core/rendering';
 import { SYNTH_OUT_ENV, SYNTH_ROOT, TEST_PROFILE_FILE } from './paths';
+import { CFN_CHECKS_PROCESS, startCfnChecks } from './cfn-checks';
 
-export default async function globalSetup(): Promise<void> {
+/** False when the command line names test files and none of them is the checks' file (a quick run of a few files). */
+function runsCfnChecks(globalConfig: { nonFlagArgs?: string[] }): boolean {
+  const patterns = globalConfig.nonFlagArgs ?? [];
+  return patterns.length === 0 || patterns.some((pattern) => 'test/cloudformation-checks.test.ts'.includes(pattern) || /cloudformation-checks/.test(pattern));
+}
+
+export default async function globalSetup(globalConfig: { nonFlagArgs?: string[] } = {}): Promise<void> {
   const started = performance.now();
   // A directory of this run's own; workers inherit the variable (they start after globalSetup).
   const SYNTH_OUT = path.join(SYNTH_ROOT, `run-${process.pid}-${Date.now()}`);
   const SYNTH_REPORT = path.join(SYNTH_OUT, 'synth-report.json');
   process.env[SYNTH_OUT_ENV] = SYNTH_OUT;
   fs.mkdirSync(SYNTH_OUT, { recursive: true });
+  // globalTeardown (same process) stops it if the run ends first.
+  if (runsCfnChecks(globalConfig)) (globalThis as any)[CFN_CHECKS_PROCESS] = startCfnChecks(SYNTH_OUT);
+  const savedValidation = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
   const profile = loadProfile(TEST_PROFILE_FILE);
   const renderer = stageRenderer();
   const report: Record<string, { ok: boolean; error?: string; milliseconds: number; file?: string }> = {};
@@ -35,5 +50,7 @@ export default async function globalSetup(): Promise<void> {
       }
     }
   }
+  if (savedValidation === undefined) delete process.env.CDK_VALIDATION;
+  else process.env.CDK_VALIDATION = savedValidation;
   fs.writeFileSync(SYNTH_REPORT, JSON.stringify({ totalMilliseconds: performance.now() - started, results: report }, null, 2));
 }
