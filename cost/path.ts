@@ -19,10 +19,9 @@ import { AwsRegion, loadCatalog, PriceCatalog } from './catalog';
 import type { FleetProvider } from './k8s/offers';
 import { tieredLines } from './aws/context';
 import { DEFAULT_OPS } from './k8s/ops';
-import { priceSelfHosted, PROVIDER_NAMES, SELF_HOSTED_PROVIDERS } from './k8s/self-hosted';
+import { priceStageSelfHosted, PROVIDER_NAMES, SELF_HOSTED_PROVIDERS } from './k8s/self-hosted';
 import { Bill, CostComponent, notPriced, PricedResource } from './model';
 import { inRegion, priceArtifacts, PricingOptions, stageArtifacts } from './stage';
-import { usageFromPlan } from './usage';
 
 /** One column of the path's bills: AWS managed services, EKS, or self-hosted on one provider. */
 export type PathProvider = 'aws' | 'eks' | `self-hosted:${FleetProvider}`;
@@ -198,16 +197,13 @@ export function pricedStage(plan: Plan, template: any, objects: any[], options: 
   const base = priceArtifacts(plan, template, objects, { ...options, provider: first });
   const bills: Partial<Record<PathProvider, Bill>> = { aws: base.providers.aws, eks: base.providers.eks, [`self-hosted:${first}`]: base.providers['self-hosted'] };
   for (const provider of rest) {
-    bills[`self-hosted:${provider}`] = priceSelfHosted(objects, {
+    bills[`self-hosted:${provider}`] = priceStageSelfHosted(plan, objects, {
       provider,
       region: options.region ?? plan.region,
       owned: options.owned,
       eurUsd: options.eurUsd,
       ops: options.ops ?? DEFAULT_OPS,
-      usage: usageFromPlan(plan),
-      zones: plan.zones,
       catalog: options.catalog,
-      stage: plan.stage,
     });
   }
   return { stage: plan.stage, plan, bills };

@@ -21,7 +21,7 @@ import { flattenNestedStacks } from '../core/nested-stacks';
 import { diffBills, BillDiff } from './diff';
 import { priceEks } from './k8s/eks';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './k8s/ops';
-import { priceSelfHosted, PROVIDER_NAMES } from './k8s/self-hosted';
+import { priceStageSelfHosted, PROVIDER_NAMES } from './k8s/self-hosted';
 import { Bill, describeMissing, makeBill, MissingComponent, PROVIDERS, ProviderId, notPriced } from './model';
 import { usageFromPlan } from './usage';
 
@@ -127,7 +127,8 @@ export function priceArtifacts(plan: Plan, template: CfnTemplate, objects: reado
   const awsOnDemand = options.commitment ? awsBill() : undefined;
   let eks = priceEks(objects, { region, usage, ops, zones: plan.zones, catalog, natShareOfEgress: options.natShareOfEgress, stage: plan.stage });
   if (options.support) eks = withSupport(eks, options.support, catalog);
-  const selfHosted = priceSelfHosted(objects, { provider: options.provider, region, owned: options.owned, priceList: options.priceList, eurUsd: options.eurUsd, ops, usage, zones: plan.zones, catalog, stage: plan.stage });
+  // The fleet the self-hosted deploy provisions for this plan (planStageFleet), priced.
+  const selfHosted = priceStageSelfHosted(plan, objects, { provider: options.provider, region, owned: options.owned, priceList: options.priceList, eurUsd: options.eurUsd, ops, catalog });
   return { stage: plan.stage, plan, providers: { aws, eks, 'self-hosted': selfHosted }, ...(awsOnDemand ? { awsOnDemand, commitment: options.commitment } : {}) };
 }
 

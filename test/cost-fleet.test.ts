@@ -2,10 +2,16 @@
  * The fleet plan: what a self-hosted rendering provisions (pools, control plane, load balancers, volumes,
  * backup storage) as plain data, and the self-hosted bill priced from exactly that plan.
  */
-import { planFleet } from '../cost/k8s/fleet';
-import { priceSelfHosted } from '../cost/k8s/self-hosted';
+import { HETZNER_VOLUME_LIMITS, planFleet, planStageFleet, stagePlatformLoad } from '../cost/k8s/fleet';
+import { priceSelfHosted, priceStageSelfHosted } from '../cost/k8s/self-hosted';
 import { priceEks } from '../cost/k8s/eks';
 import { lokiRequests } from '../cost/k8s/fleet';
+import { packOnto } from '../cost/k8s/binpack';
+import { platformAddons } from '../cost/k8s/cluster';
+import { inventory } from '../cost/k8s/inventory';
+import { logSizing } from '../platform/addons/logs';
+import { PROMETHEUS_SIZE } from '../platform/addons/monitoring';
+import { renderPlatform } from '../platform/builder';
 import { usageFromPlan } from '../cost/usage';
 import { k8sObjects, stagePlan } from './support/stages';
 
@@ -35,7 +41,7 @@ describe('fleet plan', () => {
     expect(plan.controlPlane!.perFailureDomain).toEqual([1, 1, 1]);
     const general = plan.pools.find((p) => p.name === 'general')!;
     expect(plan.loadBalancers).toEqual([expect.objectContaining({ name: 'Ingress/web', count: 1, targets: { pool: 'general', servers: general.count } })]);
-    expect(plan.volumes).toEqual(expect.arrayContaining([{ name: 'Cluster/db', sizeGiB: 200, count: 3, medium: 'block-volume' }, { name: 'PersistentVolumeClaim/uploads', sizeGiB: 50, count: 1, medium: 'block-volume' }]));
+    expect(plan.volumes).toEqual(expect.arrayContaining([{ name: 'Cluster/db', sizeGiB: 200, requestedGiB: 200, count: 3, medium: 'block-volume' }, { name: 'PersistentVolumeClaim/uploads', sizeGiB: 50, requestedGiB: 50, count: 1, medium: 'block-volume' }]));
     expect(plan.objectStorage!.storedGiB).toBeGreaterThan(0);
     expect(plan.servers).toBe(data.count + general.count + 3);
   });
@@ -158,14 +164,18 @@ describe('providers, locations and the rules they bill by', () => {
     expect(hetzner.costComponents[0].assumption).toMatch(/docs\.hetzner\.com\/cloud\/billing\/faq/);
   });
 
-  test('the log stack scales out: published LokiStack tiers, split into pods no larger than 4 vCPU / 12 GiB', () => {
+  test('the log stack: published LokiStack tiers, sized once (platform/addons/logs.ts) for the platform and the bill', () => {
     expect(lokiRequests(1000)).toMatchObject({ vcpu: 54, memoryGiB: 139 });
     expect(lokiRequests(5000).vcpu).toBe(162);
-    const big = { ...usage, logGiBPerMonth: 30_000 };
-    const loki = planFleet(OBJECTS, { zones: 3, usage: big }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'addon/loki')!;
-    expect(loki.vcpu).toBeLessThanOrEqual(4);
-    expect(loki.memoryGiB).toBeLessThanOrEqual(12);
-    expect(loki.replicas * loki.vcpu).toBeCloseTo(54, 6);
+    const big = { ...usage, logGiBPerMonth: 3_000 };
+    const loki = planFleet(OBJECTS, { zones: 3, usage: big }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'StatefulSet/logging/loki')!;
+    // 100 GiB/day = 107 GB/day asks for the 1x.small tier (34 vCPU / 67 GiB): more than one single-binary pod may
+    // have, so the pod is rendered (and priced) at its ceiling and the bill says the ingest needs distributed mode.
+    expect([loki.replicas, loki.vcpu, loki.memoryGiB]).toEqual([1, 4, 12]);
+    expect(priceSelfHosted(OBJECTS, { zones: 3, usage: big }).resources.find((r) => r.name === 'Logs')!.note).toMatch(/1x\.small .*run Loki in distributed mode/);
+    const small = planFleet(OBJECTS, { zones: 3, usage: { ...usage, logGiBPerMonth: 600 } }).pools.flatMap((p) => p.workloads).find((w) => w.name === 'StatefulSet/logging/loki')!;
+    // 20 GiB/day = 21.5 GB/day: 21.5% of 1x.extra-small (14 vCPU / 31 GiB), rounded up to 100m / 256 MiB.
+    expect([small.vcpu, small.memoryGiB]).toEqual([3.1, 6.75]);
   });
 
   test('locations follow the profile region and are printed on the bill', () => {
@@ -192,11 +202,11 @@ describe('providers, locations and the rules they bill by', () => {
     expect(traffic.priceSource).toMatch(/€1\/TB/);
   });
 
-  test('logs priced on the cluster from the same volume and retention as CloudWatch', () => {
+  test('logs kept on Loki\u2019s volume, sized from the same volume and retention as CloudWatch: no object-storage line besides it', () => {
     const bill = priceSelfHosted(OBJECTS, { zones: 3, usage });
-    const logs = bill.resources.find((r) => r.name === 'Logs')!;
-    expect(logs.costComponents[0].monthlyQuantity).toBeCloseTo(usage.logGiBPerMonth * 0.15 * (2 ** 30 / 1e9), 6);
-    expect(bill.resources.find((r) => r.name === 'addon/loki')!.status).toBe('priced');
+    expect(bill.resources.find((r) => r.name === 'Logs')!.status).toBe('free');
+    const loki = bill.resources.find((r) => r.name === 'StatefulSet/logging/loki')!;
+    expect(loki.costComponents.map((c) => c.name)).toEqual([expect.stringMatching(/^Compute: share of general nodes/), expect.stringMatching(/^Block volumes \(\d+ GiB\)$/)]);
   });
 
   test('owned hardware: capex amortized, colocation lines, stacked control plane, every assumption overridable', () => {
@@ -208,5 +218,64 @@ describe('providers, locations and the rules they bill by', () => {
     const three = priceSelfHosted(bigDb, { zones: 3, usage, provider: 'owned', owned: parseOwnedOptions('amortizationYears=3') });
     expect(three.totalMonthlyCost).toBeGreaterThan(bill.totalMonthlyCost);
     expect(() => parseOwnedOptions('rack=1')).toThrow(/--owned/);
+  });
+});
+
+describe('the platform every stage installs, packed and priced as rendered', () => {
+  const plan = stagePlan('split-tier');
+  const objects = k8sObjects('split-tier');
+  const platform = renderPlatform(plan, { cluster: 'hcloud' });
+  const fleet = planStageFleet(plan, objects).plan;
+  const placed = fleet.pools.flatMap((p) => p.workloads);
+  const bill = priceStageSelfHosted(plan, objects);
+
+  test('every Deployment, StatefulSet, Prometheus, Alertmanager and chart the platform renders is a workload of the fleet, at its rendered requests', () => {
+    const rendered = platform.objects.filter((o: any) => ['Deployment', 'StatefulSet', 'Prometheus', 'Alertmanager', 'HelmChart'].includes(o.kind));
+    expect(rendered.length).toBeGreaterThanOrEqual(15);
+    for (const o of rendered as any[]) expect(placed.map((w) => w.name)).toContain(`${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
+    const byName = (name: string) => placed.find((w) => w.name === name)!;
+    expect(byName('Alertmanager/monitoring/stagekit').replicas).toBe(3);
+    expect(byName('Deployment/monitoring/grafana')).toMatchObject({ vcpu: 0.25, memoryGiB: 0.5 });
+    expect(byName('Deployment/kube-system/hcloud-cloud-controller-manager').vcpu).toBe(0.1);
+    // One definition: Loki and Prometheus at exactly the size the platform renders them at.
+    const loki = logSizing(plan);
+    expect(byName('StatefulSet/logging/loki')).toMatchObject({ replicas: 1, vcpu: loki.vcpu, memoryGiB: loki.memoryGiB, storageGiB: loki.volumeGiB });
+    expect(byName('Prometheus/monitoring/stagekit')).toMatchObject({ vcpu: Number(PROMETHEUS_SIZE.cpu), memoryGiB: parseInt(PROMETHEUS_SIZE.memory, 10), storageGiB: PROMETHEUS_SIZE.storageGiB });
+    // The bill without the rendered platform (EKS) assumes the same Prometheus.
+    const assumed = platformAddons({ ...inventory([...objects]), monitoring: true }, 2).find((w) => w.name === 'addon/prometheus')!;
+    expect([assumed.vcpu, assumed.memoryGiB, assumed.storageGiB]).toEqual([Number(PROMETHEUS_SIZE.cpu), parseInt(PROMETHEUS_SIZE.memory, 10), PROMETHEUS_SIZE.storageGiB]);
+    // The Grafana claim is a volume of its own, raised to Hetzner's minimum.
+    expect(fleet.volumes.find((v) => v.name === 'PersistentVolumeClaim/monitoring/grafana-data')).toEqual({ name: 'PersistentVolumeClaim/monitoring/grafana-data', sizeGiB: 10, requestedGiB: 2, count: 1, medium: 'block-volume' });
+  });
+
+  test('the DaemonSets (Alloy, the CSI node plugin) are reserved on every node and priced as their own line', () => {
+    const alloy = stagePlatformLoad(plan, 'hcloud').perNode;
+    expect(alloy.vcpu).toBeCloseTo(0.2, 6);
+    expect(alloy.note).toMatch(/DaemonSet\/logging\/alloy 0\.1 vCPU \/ 256 MiB/);
+    for (const pool of fleet.pools) {
+      // Requests plus the reserve on every packed node stay within what the nodes may give pods.
+      expect(pool.utilisation.vcpu).toBeLessThanOrEqual(1.001);
+      expect(pool.utilisation.memory).toBeLessThanOrEqual(1.001);
+      expect(pool.shares['platform/daemonsets']).toBeGreaterThan(0);
+    }
+    expect(bill.resources.find((r) => r.name === 'platform/daemonsets')!.costComponents.length).toBe(fleet.pools.length);
+  });
+
+  test('a node packed full of pods has no room for the DaemonSets: the packer takes another', () => {
+    const server = { id: 'box', vcpu: 10, memoryGiB: 100, monthlyUsd: 1, description: '', priceSource: '' };
+    // Two pods of 4.5 vCPU fill a node's 9 allocatable vCPU exactly.
+    const groups = [{ workload: 'db', replicas: 2, vcpu: 4.5, memoryGiB: 1, spreadOverNodes: false }];
+    const options = { zones: 1, spare: 0, allocatable: { vcpu: 0.9, memory: 0.85 } };
+    expect(packOnto(groups, server, options)!.packedNodes).toBe(1);
+    const reserved = packOnto(groups, server, { ...options, perNode: { name: 'ds', vcpu: 0.2, memoryGiB: 0.5 } })!;
+    expect(reserved.packedNodes).toBe(2);
+    expect(reserved.shares.get('ds')).toBeGreaterThan(0);
+  });
+
+  test('Hetzner volumes: a claim below the 10 GiB minimum is billed at the minimum', () => {
+    const tiny = [...OBJECTS, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'tiny' }, spec: { resources: { requests: { storage: '2Gi' } } } }];
+    const line = priceSelfHosted(tiny, { zones: 3, usage: usageFromPlan(plan) }).resources.find((r) => r.name === 'PersistentVolumeClaim/tiny')!.costComponents[0];
+    expect([line.name, line.monthlyQuantity]).toEqual(['Block volumes (10 GiB)', HETZNER_VOLUME_LIMITS.minGiB]);
+    expect(line.assumption).toMatch(/2 GiB requested: a volume is at least 10 GiB/);
   });
 });

@@ -16,11 +16,12 @@ import { loadProfile } from '../core/profile';
 import { STAGE_NAMES, StageName } from '../core/ladder';
 import { renderK8s } from '../blueprints/k8s/app';
 import type { KubeObject } from '../deploy/k8s/objects';
-import { HcloudLayout, layoutFleet, stageFleet } from '../deploy/self-hosted/layout';
+import { HcloudLayout, layoutFleet, locationOf, stageFleet } from '../deploy/self-hosted/layout';
 import type { FleetPlan } from '../cost/k8s/fleet';
 import { fleetRisks } from '../deploy/self-hosted/safety';
-import { priceSelfHosted } from '../cost/k8s/self-hosted';
-import { usageFromPlan } from '../cost/usage';
+import { priceArtifacts } from '../cost/stage';
+import { pricingOptions } from '../cli/commands/cost';
+import type { Bill } from '../cost/model';
 import { METADATA_BLOCK, POD_CIDR } from '../deploy/self-hosted/cloud-init';
 import { loadBalancerTargets } from '../deploy/self-hosted/lb-targets';
 import { newSshKeyPair } from '../deploy/self-hosted/secrets';
@@ -89,9 +90,37 @@ test('every stage of every shipped profile is laid out, or refused because the p
   expect(cases.length + incomplete.length).toBe(PROFILES.length * STAGE_NAMES.length);
   expect(cases.length).toBeGreaterThanOrEqual(10);
   for (const i of incomplete) {
-    expect(i.fleet.unplaceable.length).toBeGreaterThan(0);
-    expect(i.error).toContain(`no Hetzner server type holds ${i.fleet.unplaceable[0].workload.name}`);
+    expect(i.fleet.unplaceable.length + i.fleet.cannotProvision.length).toBeGreaterThan(0);
+    if (i.fleet.unplaceable.length) expect(i.error).toContain(`no Hetzner server type holds ${i.fleet.unplaceable[0].workload.name}`);
+    else expect(i.error).toContain('cannot be provisioned on Hetzner Cloud');
   }
+});
+
+/** The self-hosted bill exactly as `stagekit cost` makes it for a stage (the command's default options). */
+function cliBill(c: { plan: Plan; objects: KubeObject[] }): Bill {
+  const options = pricingOptions({ provider: 'hetzner', format: 'table', assumptions: true } as Parameters<typeof pricingOptions>[0]);
+  return priceArtifacts(c.plan, { Resources: {} } as any, c.objects, options).providers['self-hosted'];
+}
+
+test('the bill and the provisioning read one fleet: the region picks the same sites for both', () => {
+  const growing = cases.find((c) => c.profile === 'growing-product.yaml' && c.stage === 'split-tier')!;
+  expect(growing.plan.region).toBe('us-east-1');
+  // Hetzner's only location near us-east-1 is Ashburn: both failure domains are spread groups there, not fsn1/nbg1.
+  expect(growing.fleet.failureDomains).toEqual(['ash/spread-1', 'ash/spread-2']);
+  expect(new Set(growing.layout.servers.map((s) => s.location))).toEqual(new Set(['ash']));
+  expect(growing.layout.networkZone).toBe('us-east');
+  expect(cliBill(growing).assumptions.join('\n')).toContain('failure domains ash/spread-1, ash/spread-2');
+});
+
+test('a volume larger than Hetzner Cloud makes is a hole in the bill and a refusal to provision, not a price', () => {
+  const refused = incomplete.filter((i) => i.fleet.cannotProvision.length);
+  expect(refused.map((i) => `${i.profile} ${i.stage}`)).toContain('million-merchants.yaml single-server');
+  const single = refused.find((i) => i.profile === 'million-merchants.yaml' && i.stage === 'single-server')!;
+  expect(single.fleet.cannotProvision.join()).toMatch(/needs a 19,2\d\d GiB volume and one volume holds at most 10,240 GiB/);
+  const plan = computePlan(loadProfile(path.join(__dirname, '..', 'profiles', 'million-merchants.yaml')), 'single-server');
+  const bill = cliBill({ plan, objects: renderK8s(plan).objects as KubeObject[] });
+  expect(bill.complete).toBe(false);
+  expect(bill.missing.map((m) => m.reason).join()).toContain('one volume holds at most 10,240 GiB');
 });
 
 async function declare(layout: HcloudLayout) {
@@ -135,12 +164,24 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
     for (const s of servers) got[s.inputs.serverType] = (got[s.inputs.serverType] ?? 0) + 1;
     expect(got).toEqual(expected);
     expect(servers).toHaveLength(plan.servers);
-    // Every server in a planned failure domain, the domains as the plan spreads them.
-    for (const s of servers) expect(plan.failureDomains).toContain(s.inputs.location);
+    // Every server in a planned failure domain's location, the domains as the plan spreads them.
+    const domainOf = new Map(c.layout.servers.map((s) => [s.name, s.failureDomain]));
+    for (const s of servers) expect(plan.failureDomains.map(locationOf).concat(plan.controlPlane?.locations.map(locationOf) ?? [])).toContain(s.inputs.location);
     for (const pool of plan.pools) {
-      const perDomain = plan.failureDomains.map((d) => servers.filter((s) => s.inputs.labels['stagekit.dev/pool'] === (plan.singleNode ? 'single' : pool.name) && s.inputs.location === d).length);
+      const perDomain = plan.failureDomains.map((d) => servers.filter((s) => s.inputs.labels['stagekit.dev/pool'] === (plan.singleNode ? 'single' : pool.name) && domainOf.get(s.inputs.name) === d).length);
       expect(perDomain).toEqual(pool.perFailureDomain.map((n, d) => n + (pool.spareFailureDomain === d ? pool.spare : 0)));
     }
+    // etcd: one member, or three in three failure domains (three locations where the region has them), never two.
+    const etcd = c.layout.servers.filter((s) => s.etcd);
+    expect(etcd.length).toBe(plan.singleNode ? 1 : 3);
+    if (!plan.singleNode) {
+      expect(new Set(etcd.map((s) => s.failureDomain)).size).toBe(3);
+      if (plan.locations.sites.length >= 3) expect(new Set(etcd.map((s) => s.location)).size).toBe(3);
+    }
+    expect(etcd.filter((s) => s.clusterInit)).toHaveLength(1);
+    // The zone label tells failure domains apart even inside one location (ash/spread-1 and ash/spread-2).
+    for (const s of c.layout.servers) expect(s.zone).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(new Set(c.layout.servers.map((s) => s.zone)).size).toBe(new Set(c.layout.servers.map((s) => s.failureDomain)).size);
     // One network, two subnets; every server on it at its own private address.
     expect(registered.filter((r) => r.type === 'hcloud:index/network:Network')).toHaveLength(1);
     expect(registered.filter((r) => r.type === 'hcloud:index/networkSubnet:NetworkSubnet').map((r) => r.inputs.ipRange)).toEqual(['10.0.0.0/20', '10.0.64.0/24']);
@@ -217,19 +258,37 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
     expect(keys.map((k) => k.inputs.publicKey)).toEqual([SSH_KEY.publicKey.replace(/ under-test$/, '')]);
   });
 
-  test('the self-hosted bill prices these servers, line for line', () => {
-    const bill = priceSelfHosted(c.objects, { zones: c.plan.zones, usage: usageFromPlan(c.plan) });
+  test('the bill stagekit cost prints prices these servers and volumes, line for line', () => {
+    const bill = cliBill(c);
+    expect(bill.complete).toBe(true);
+    // Servers per (type, failure domain), as the bill states them on its pool and control-plane lines.
     const billed: Record<string, number> = {};
     for (const r of bill.resources) {
-      for (const line of r.costComponents) {
-        const m = /^(?:N\+1 spare node|Compute: share of \w+ nodes|Capacity left between pods|Control-plane nodes) \(([a-z0-9]+)(?: × \d+)?\)$/.exec(line.name);
-        if (m && line.unit === 'servers' && typeof line.monthlyQuantity === 'number') billed[m[1]] = (billed[m[1]] ?? 0) + line.monthlyQuantity;
+      if (r.name.startsWith('NodePool/')) {
+        const type = /^\d+ × ([a-z0-9]+) /.exec(r.note ?? '')![1];
+        const placed = /servers by failure domain: ([^;]+)$/.exec(r.note ?? '')![1];
+        for (const part of placed.split(', ')) {
+          const [domain, count] = part.split(' ');
+          billed[`${type} ${domain}`] = (billed[`${type} ${domain}`] ?? 0) + Number(count);
+        }
+        // The pool line's servers (packed shares + leftovers + spare) add up to the servers placed.
+        const servers = bill.resources.flatMap((x) => x.costComponents).filter((l) => l.unit === 'servers' && l.name.includes(`(${type})`) && !l.name.startsWith('Control-plane'));
+        expect(servers.reduce((sum, l) => sum + (l.monthlyQuantity ?? 0), 0)).toBeCloseTo(Number(/^(\d+) ×/.exec(r.note!)![1]), 4);
+      }
+      if (r.name === 'ControlPlane' && r.costComponents.length) {
+        const type = /^Control-plane nodes \(([a-z0-9]+) × \d+\)$/.exec(r.costComponents[0].name)![1];
+        for (const domain of /members by failure domain: (.+)$/.exec(r.note ?? '')![1].split(', ')) billed[`${type} ${domain}`] = (billed[`${type} ${domain}`] ?? 0) + 1;
       }
     }
     const provisioned: Record<string, number> = {};
-    for (const s of c.layout.servers) provisioned[s.serverType] = (provisioned[s.serverType] ?? 0) + 1;
-    expect(Object.keys(billed).sort()).toEqual(Object.keys(provisioned).sort());
-    for (const [type, n] of Object.entries(provisioned)) expect(billed[type]).toBeCloseTo(n, 4);
+    for (const s of c.layout.servers) provisioned[`${s.serverType} ${s.failureDomain}`] = (provisioned[`${s.serverType} ${s.failureDomain}`] ?? 0) + 1;
+    expect(billed).toEqual(provisioned);
+    // Volumes: the bill's block-volume GiB and count are the ones the CSI driver will create.
+    const volumeLines = bill.resources.flatMap((r) => r.costComponents).filter((l) => /^Block volumes \(/.test(l.name));
+    const count = volumeLines.reduce((sum, l) => sum + Number(/ × (\d+)\)$/.exec(l.name)?.[1] ?? 1), 0);
+    const gib = volumeLines.reduce((sum, l) => sum + (l.monthlyQuantity ?? 0), 0);
+    expect([count, Math.round(gib * 100) / 100]).toEqual([c.layout.volumes, Math.round(c.layout.volumeGiB * 100) / 100]);
+    for (const volume of c.layout.fleet.volumes) expect(volume.sizeGiB).toBeGreaterThanOrEqual(10);
   });
 });
 
@@ -284,27 +343,61 @@ describe('moving between stages', () => {
   // A profile whose pods outgrow every Hetzner Cloud type (million-merchants) has no layouts to move between: the refusal is tested above.
   const movable = PROFILES.filter((profile) => cases.filter((c) => c.profile === profile).length >= 2);
   test('at least two shipped profiles have stages to move between', () => expect(movable.length).toBeGreaterThanOrEqual(2));
-  test.each(movable)('%s: a data-holding server that the next stage replaces or removes is reported', (profile) => {
+  test.each(movable)('%s: growing a pool keeps its servers; every data server removed, moved or shrunk is reported', (profile) => {
     const layouts = cases.filter((c) => c.profile === profile).map((c) => c.layout);
     for (let i = 0; i + 1 < layouts.length; i++) {
       const [from, to] = [layouts[i], layouts[i + 1]];
-      const risks = fleetRisks(from, to).filter((r) => r.severity === 'data-loss');
+      const risks = fleetRisks(from, to);
       const toNames = new Map(to.servers.map((s) => [s.name, s]));
       for (const s of from.servers.filter((x) => x.holdsData)) {
         const next = toNames.get(s.name);
-        const replacedOrGone = !next || next.location !== s.location || !next.holdsData;
-        expect([`${s.name}: ${replacedOrGone}`, risks.some((r) => r.resource.includes(s.name))]).toEqual([`${s.name}: ${replacedOrGone}`, replacedOrGone]);
+        // A server keeps its name (identity) while it stays: so it never "moves"; it is kept, resized or removed.
+        if (next) expect(next.location).toBe(s.location);
+        const reported = risks.find((r) => r.resource.startsWith(`Server ${s.name} `));
+        const gone = !next || !next.holdsData;
+        expect([s.name, gone, reported?.severity ?? 'none']).toEqual([s.name, gone, gone ? 'data-loss' : (reported?.severity ?? 'none')]);
+        if (!gone && next.serverType === s.serverType) expect(reported).toBeUndefined();
+      }
+      // Per pool and failure domain, a pool that does not shrink loses no server.
+      const count = (layout: HcloudLayout, pool: string, domain: string) => layout.servers.filter((s) => s.pool === pool && s.failureDomain === domain).length;
+      for (const s of from.servers.filter((x) => x.holdsData && x.pool !== 'single')) {
+        if (count(to, s.pool, s.failureDomain) >= count(from, s.pool, s.failureDomain)) expect(toNames.has(s.name)).toBe(true);
       }
     }
   });
 
-  test('a shrinking data pool is caught, a resized one is an in-place change', () => {
-    const c = cases.find((x) => x.profile === 'growing-product.yaml' && x.stage === 'read-replicas')!;
+  test('the fresh-startup and growing-product climbs report only what must change (the audit saw every climb as data loss)', () => {
+    const risky = (profile: string) =>
+      cases
+        .filter((c) => c.profile === profile)
+        .map((c, i, all) => (i ? fleetRisks(all[i - 1].layout, c.layout).filter((r) => r.severity !== 'note').map((r) => `${all[i - 1].stage}->${c.stage} ${r.change}`) : []))
+        .flat();
+    for (const profile of ['fresh-startup.yaml', 'growing-product.yaml']) {
+      const list = risky(profile);
+      // Leaving the single server is a real migration (its node is not a cluster node); after that, no server moves.
+      expect(list.filter((r) => !r.startsWith('single-server->')).every((r) => !r.includes('replaced'))).toBe(true);
+      expect(list.some((r) => r.startsWith('single-server->split-tier deleted'))).toBe(true);
+    }
+  });
+
+  test('a shrinking data pool is caught, a larger type is an in-place change, a smaller one is refused', () => {
+    const c = cases.find((x) => x.profile === 'fresh-startup.yaml' && x.stage === 'read-replicas')!;
     const fewer: HcloudLayout = { ...c.layout, servers: c.layout.servers.filter((s) => s.name !== c.layout.servers.filter((x) => x.holdsData).at(-1)!.name) };
     expect(fleetRisks(c.layout, fewer).map((r) => r.change)).toEqual(['deleted']);
-    const resized: HcloudLayout = { ...c.layout, servers: c.layout.servers.map((s) => (s.holdsData ? { ...s, serverType: 'ccx63' } : s)) };
-    const risks = fleetRisks(c.layout, resized);
-    expect(risks.every((r) => r.severity === 'note' && r.change === 'resized in place to ccx63')).toBe(true);
-    expect(risks.length).toBe(c.layout.servers.filter((s) => s.holdsData).length);
+    const data = c.layout.servers.filter((s) => s.holdsData);
+    const current = c.layout.fleet.pools.find((p) => p.name === 'data')!.server;
+    const retyped = (server: typeof current): HcloudLayout => ({
+      ...c.layout,
+      fleet: { ...c.layout.fleet, pools: c.layout.fleet.pools.map((p) => (p.name === 'data' ? { ...p, server } : p)) },
+      servers: c.layout.servers.map((s) => (s.holdsData ? { ...s, serverType: server.id } : s)),
+    });
+    const larger = retyped({ ...current, id: 'ccx-larger', vcpu: current.vcpu * 2, memoryGiB: current.memoryGiB * 2, diskGb: current.diskGb * 2 });
+    expect(fleetRisks(c.layout, larger).map((r) => `${r.severity} ${r.change}`)).toEqual(data.map(() => 'note resized in place to ccx-larger'));
+    // Hetzner cannot rescale to a type with a smaller disk: refused, saying why and how to do it instead.
+    const smaller = retyped({ ...current, id: 'ccx-smaller', vcpu: current.vcpu / 2, memoryGiB: current.memoryGiB / 2, diskGb: current.diskGb / 2 });
+    const refused = fleetRisks(c.layout, smaller);
+    expect(refused.map((r) => `${r.severity} ${r.change}`)).toEqual(data.map(() => 'rejected downsized to ccx-smaller'));
+    expect(refused[0].reason).toContain('only to a type with at least its disk');
+    expect(refused[0].fix).toContain(`keep ${current.id}`);
   });
 });

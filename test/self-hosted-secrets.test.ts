@@ -167,7 +167,8 @@ describe('explain and dry-run wording', () => {
       expect(text).not.toMatch(/\d\.\d{2,} GiB/);
     }
     expect(explained).toContain(`${plural(layout.servers.length, 'server')}, k3s`);
-    if (profile === 'fresh-startup.yaml') expect(explained).toContain(': 1 server, k3s');
+    // The singular: the single-server fleet now packs the platform too (3 servers); its first server alone reads "1 server".
+    if (profile === 'fresh-startup.yaml') expect(fleetExplanation({ ...layout, servers: layout.servers.slice(0, 1) }).join('\n')).toContain(': 1 server, k3s');
     expect(explained).toContain(`\`${selfHostedBillCommand(stage)}\``);
     expect(explained).not.toContain('--target k8s');
   });

@@ -44,6 +44,11 @@ export interface PackOptions {
    * @default 0 (servers compared on their own price)
    */
   readonly volumeUsdPerGiB?: number;
+  /**
+   * Requests every node carries before any pod lands (the platform's DaemonSets: log shipper, CSI node
+   * plugin): taken off each node's room, and shown as a share of the packed nodes under `name`.
+   */
+  readonly perNode?: { readonly name: string; readonly vcpu: number; readonly memoryGiB: number };
 }
 
 export interface PackResult {
@@ -82,7 +87,13 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   const capDisk = server.localDiskGiB ?? Infinity;
   const disk = (g: PodGroup) => (server.localDiskGiB === undefined ? 0 : (g.storageGiB ?? 0));
   const fraction = (g: PodGroup) => Math.max(g.vcpu / capCpu, g.memoryGiB / capMem, capDisk === Infinity ? 0 : disk(g) / capDisk);
-  if (groups.some((g) => g.replicas > 0 && (g.vcpu > capCpu + EPS || g.memoryGiB > capMem + EPS || disk(g) > capDisk + EPS))) return undefined;
+  // What the DaemonSets take on every node comes off the room pods have.
+  const reserveCpu = options.perNode?.vcpu ?? 0;
+  const reserveMem = options.perNode?.memoryGiB ?? 0;
+  const podCpu = capCpu - reserveCpu;
+  const podMem = capMem - reserveMem;
+  if (podCpu <= 0 || podMem <= 0) return undefined;
+  if (groups.some((g) => g.replicas > 0 && (g.vcpu > podCpu + EPS || g.memoryGiB > podMem + EPS || disk(g) > capDisk + EPS))) return undefined;
   const zones = Math.max(1, options.zones);
   const perZone: { group: PodGroup; size: number }[][] = Array.from({ length: zones }, () => []);
   let offset = 0;
@@ -97,7 +108,7 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
     for (const { group } of pods) {
       let node = nodes.find((n) => n.vcpu + EPS >= group.vcpu && n.memoryGiB + EPS >= group.memoryGiB && n.diskGiB + EPS >= disk(group) && !(group.spreadOverNodes && n.members.has(group.workload)));
       if (!node) {
-        node = { vcpu: capCpu, memoryGiB: capMem, diskGiB: capDisk, members: new Set() };
+        node = { vcpu: podCpu, memoryGiB: podMem, diskGiB: capDisk, members: new Set() };
         nodes.push(node);
       }
       node.vcpu -= group.vcpu;
@@ -110,11 +121,13 @@ export function packOnto(groups: readonly PodGroup[], server: ServerType, option
   const packedNodes = nodesPerZone.reduce((a, b) => a + b, 0);
   if (packedNodes === 0) return undefined;
   const nodes = packedNodes + options.spare;
-  const totalCpu = groups.reduce((s, g) => s + g.vcpu * g.replicas, 0);
-  const totalMem = groups.reduce((s, g) => s + g.memoryGiB * g.replicas, 0);
-  // A workload's share is what its pods take of a node (the larger of CPU and memory); the rest of the
-  // packed nodes is capacity no pod can use, shown on the pool's own line.
-  const weights = groups.map((g) => [g.workload, g.replicas * fraction(g) * SLACK] as const);
+  const totalCpu = groups.reduce((s, g) => s + g.vcpu * g.replicas, 0) + reserveCpu * packedNodes;
+  const totalMem = groups.reduce((s, g) => s + g.memoryGiB * g.replicas, 0) + reserveMem * packedNodes;
+  // A workload's share is what its pods take of a node (the larger of CPU and memory); the DaemonSets take
+  // their requests on every packed node; the rest of the packed nodes is capacity no pod can use, shown on
+  // the pool's own line.
+  const weights: (readonly [string, number])[] = groups.map((g) => [g.workload, g.replicas * fraction(g) * SLACK] as const);
+  if (options.perNode && (reserveCpu > 0 || reserveMem > 0)) weights.push([options.perNode.name, packedNodes * Math.max(reserveCpu / capCpu, reserveMem / capMem) * SLACK]);
   const weightSum = weights.reduce((s, [, w]) => s + w, 0);
   const scale = weightSum > packedNodes ? packedNodes / weightSum : 1;
   const shares = new Map<string, number>();

@@ -8,6 +8,8 @@
 import { component, CostComponent, MajorComponent, PricedResource, resource, freeResource, notPricedResource, round } from '../model';
 import { cheapestPacking, DEFAULT_ALLOCATABLE, PackResult, PodGroup, ServerType } from './binpack';
 import { Inventory, Workload } from './inventory';
+import { PROMETHEUS_SIZE } from '../../platform/addons/monitoring';
+import { parseQuantity } from '../../core/quantity';
 
 export type PoolName = 'general' | 'data';
 
@@ -16,8 +18,11 @@ export interface ClusterPricing {
   readonly candidates: (pool: PoolName) => ServerType[];
   /** What the data pool's servers are, in words ("dedicated-vCPU CCX types"). */
   readonly poolDescription: (pool: PoolName) => string;
-  /** Per-GiB-month price of the volumes that back persistent volume claims. */
-  readonly volume?: { usdPerGiBMonth: number; label: string; priceSource: string };
+  /**
+   * Per-GiB-month price of the volumes that back persistent volume claims, and the sizes the provider
+   * sells (a smaller claim gets, and is billed, the minimum; a larger one than the maximum cannot be made).
+   */
+  readonly volume?: { usdPerGiBMonth: number; label: string; priceSource: string; limits?: VolumeLimits };
   /** Why volumes are not priced, when `volume` is absent. */
   readonly volumeMissing?: string;
   /** Extra per-node components (root disks, public IPv4 addresses). */
@@ -25,6 +30,35 @@ export interface ClusterPricing {
   readonly serverResourceType: string;
   /** Local NVMe that is bought per GiB (owned servers' data drives); absent: included in the server price. */
   readonly localDrives?: { usdPerGiBMonth: number; priceSource: string };
+}
+
+/** Sizes of one block volume a provider sells, in GiB, and where that is stated. */
+export interface VolumeLimits {
+  readonly minGiB: number;
+  readonly maxGiB: number;
+  readonly source: string;
+}
+
+/** The size a volume is made (and billed) at: at least the provider's minimum; null when it exceeds the maximum. */
+export function provisionedVolumeGiB(requestedGiB: number, limits: VolumeLimits | undefined): number | null {
+  if (!limits) return requestedGiB;
+  if (requestedGiB > limits.maxGiB) return null;
+  return Math.max(limits.minGiB, requestedGiB);
+}
+
+/** Why a volume cannot be made: its size against the provider's maximum. */
+export function oversizedVolumeReason(name: string, requestedGiB: number, limits: VolumeLimits): string {
+  return `the fleet cannot be provisioned: ${name} needs a ${Math.round(requestedGiB).toLocaleString('en-US')} GiB volume and one volume holds at most ${limits.maxGiB.toLocaleString('en-US')} GiB (${limits.source})`;
+}
+
+/** What the platform every stage installs runs besides the stage's pods (read from the rendered platform). */
+export interface PlatformLoad {
+  /** Its Deployments, StatefulSets and operator-made pods (Prometheus, Alertmanager), as workloads. */
+  readonly workloads: Workload[];
+  /** Requests its DaemonSets put on every node. */
+  readonly perNode: { readonly name: string; readonly vcpu: number; readonly memoryGiB: number; readonly note: string };
+  /** Claims of its own (not made by a StatefulSet). */
+  readonly volumes: { name: string; storageGiB: number }[];
 }
 
 export interface PoolResult {
@@ -35,7 +69,8 @@ export interface PoolResult {
 const DATA_ROLES = new Set(['database', 'kafka', 'cache', 'stateful']);
 
 /** The major component a workload of each role is, for the bill's completeness. */
-const MAJOR_OF_ROLE: Partial<Record<Workload['role'], MajorComponent>> = { database: 'database', cache: 'cache', kafka: 'queue', app: 'app tier' };
+// The platform (ingress controller, operators, log stack) is what the app tier runs on: a stage whose platform cannot be placed has no total.
+const MAJOR_OF_ROLE: Partial<Record<Workload['role'], MajorComponent>> = { database: 'database', cache: 'cache', kafka: 'queue', app: 'app tier', platform: 'app tier' };
 
 /** Cluster-wide add-ons the rendering relies on but does not contain, with the requests assumed for them. */
 export function platformAddons(inv: Inventory, zones: number): Workload[] {
@@ -49,7 +84,10 @@ export function platformAddons(inv: Inventory, zones: number): Workload[] {
     }
   }
   if (inv.monitoring) {
-    out.push({ name: 'addon/prometheus', kind: 'add-on', role: 'platform', replicas: 1, vcpu: 1, memoryGiB: 4, storageGiB: 50, spreadOverNodes: false, note: 'the rendering has ServiceMonitors/PrometheusRules: one Prometheus assumed at 1 vCPU / 4 GiB with a 50 GiB volume' });
+    // The size the platform's Prometheus is rendered at (platform/addons/monitoring.ts): one definition.
+    const vcpu = parseQuantity(PROMETHEUS_SIZE.cpu) ?? 0;
+    const memoryGiB = (parseQuantity(PROMETHEUS_SIZE.memory) ?? 0) / 2 ** 30;
+    out.push({ name: 'addon/prometheus', kind: 'add-on', role: 'platform', replicas: 1, vcpu, memoryGiB, storageGiB: PROMETHEUS_SIZE.storageGiB, spreadOverNodes: false, note: `the rendering has ServiceMonitors/PrometheusRules: one Prometheus as the platform renders it, ${vcpu} vCPU / ${memoryGiB} GiB with a ${PROMETHEUS_SIZE.storageGiB} GiB volume` });
   }
   return out;
 }
@@ -80,6 +118,10 @@ export interface PackedPool {
   readonly members: Workload[];
   readonly unplaceable: Unplaceable[];
   readonly packing?: PackResult;
+  /** The DaemonSets' requests on each of the pool's nodes (their share of the packed nodes is in `packing.shares`). */
+  readonly perNode?: PlatformLoad['perNode'];
+  /** Servers per failure domain, the spare included, where a fleet plan names the domains. */
+  readonly placement?: { readonly domain: string; readonly servers: number }[];
 }
 
 /** How a rendering lands on servers: what each pool holds and which server type it is packed onto. */
@@ -97,22 +139,31 @@ export interface ClusterPacking {
  * Packs each pool onto its cheapest candidates; `volumeUsdPerGiB` (the provider's block-volume price) makes a
  * server without local disk carry its pods' volumes in the comparison.
  */
-export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: PoolName) => ServerType[], singleNode: boolean, volumeUsdPerGiB?: number): ClusterPacking {
-  // On a single node the add-ons share the node's system reserve, as nginx and the agents do on the AWS single server.
-  const workloads = singleNode ? [...inv.workloads] : [...inv.workloads, ...platformAddons(inv, zones)];
+export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: PoolName) => ServerType[], singleNode: boolean, volumeUsdPerGiB?: number, platform?: PlatformLoad): ClusterPacking {
+  // With the rendered platform, its pods are packed as rendered (on one node too) and its DaemonSets reserved on
+  // every node. Without it (EKS), the add-ons are assumed; on a single node they share the node's system
+  // reserve, as nginx and the agents do on the AWS single server.
+  const workloads = platform ? [...inv.workloads, ...platform.workloads] : singleNode ? [...inv.workloads] : [...inv.workloads, ...platformAddons(inv, zones)];
+  const perNode = platform && (platform.perNode.vcpu > 0 || platform.perNode.memoryGiB > 0) ? platform.perNode : undefined;
   const pools: PackedPool[] = [];
   for (const pool of ['data', 'general'] as PoolName[]) {
     const all = workloads.filter((w) => poolOf(w, singleNode) === pool);
     if (!all.length) continue;
     const candidates = candidatesOf(pool);
-    const fits = (w: Workload) => candidates.some((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= w.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= w.memoryGiB && (s.localDiskGiB === undefined || s.localDiskGiB >= w.storageGiB));
+    const fits = (w: Workload) =>
+      candidates.some(
+        (s) =>
+          s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 - (perNode?.vcpu ?? 0) >= w.vcpu &&
+          s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 - (perNode?.memoryGiB ?? 0) >= w.memoryGiB &&
+          (s.localDiskGiB === undefined || s.localDiskGiB >= w.storageGiB),
+      );
     const members = all.filter((w) => w.replicas === 0 || fits(w));
     const unplaceable = all
       .filter((m) => !members.includes(m))
       .map((workload) => ({ workload, pool, reason: unplaceableReason(workload, pool, candidates) }));
     const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes, storageGiB: w.storageGiB }));
-    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE, volumeUsdPerGiB }) : undefined;
-    pools.push({ pool, members, unplaceable, packing });
+    const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE, volumeUsdPerGiB, perNode }) : undefined;
+    pools.push({ pool, members, unplaceable, packing, ...(packing && perNode ? { perNode } : {}) });
   }
   return { singleNode, zones, pools };
 }
@@ -138,8 +189,24 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
   const resources: PricedResource[] = [];
   const pools: PoolResult[] = [];
   const priced: Workload[] = [];
-  for (const { pool, members: placeable, unplaceable, packing } of packed.pools) {
+  // The platform's DaemonSets: one line, a component per pool they run on.
+  const daemonSetLines: CostComponent[] = [];
+  let daemonSets: PlatformLoad['perNode'] | undefined;
+  for (const { pool, members: placeable, unplaceable, packing, perNode, placement } of packed.pools) {
     for (const unplaced of unplaceable) resources.push(notPricedResource(unplaced.workload.name, unplaced.workload.kind, unplaced.reason, MAJOR_OF_ROLE[unplaced.workload.role]));
+    if (packing && perNode) {
+      daemonSetLines.push(
+        component({
+          name: `Compute: share of ${pool} nodes (${packing.server.id})`,
+          unit: 'servers',
+          quantity: packing.shares.get(perNode.name) ?? 0,
+          price: packing.server.monthlyUsd,
+          priceSource: packing.server.priceSource,
+          assumption: `${round(perNode.vcpu)} vCPU / ${round(perNode.memoryGiB)} GiB requested on each of ${packing.packedNodes} packed node(s), kept free of pods`,
+        }),
+      );
+      daemonSets = perNode;
+    }
     for (const workload of placeable) {
       priced.push(workload);
       const lines: CostComponent[] = [];
@@ -169,15 +236,13 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
           }),
         );
       } else if (workload.storageGiB > 0 && workload.replicas > 0) {
-        const gib = workload.storageGiB * workload.replicas;
-        lines.push(
-          pricing.volume
-            ? component({ name: `${pricing.volume.label} (${round(workload.storageGiB)} GiB × ${workload.replicas})`, unit: 'GB-months', quantity: gib, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })
-            : component({ name: `Volumes (${round(workload.storageGiB)} GiB × ${workload.replicas})`, unit: 'GB-months', quantity: null, price: null, notPriced: pricing.volumeMissing ?? 'no volume price' }),
-        );
+        lines.push(volumeComponent(pricing, workload.name, workload.storageGiB, workload.replicas));
       }
       const note = [workload.replicas === 0 ? 'scaled to zero at its minimum' : undefined, workload.note].filter(Boolean).join('; ') || undefined;
-      resources.push(lines.length ? resource(workload.name, workload.kind, lines, note) : { ...freeResource(workload.name, workload.kind, note ?? 'no pods at its minimum') });
+      const line = lines.length ? resource(workload.name, workload.kind, lines, note) : { ...freeResource(workload.name, workload.kind, note ?? 'no pods at its minimum') };
+      // A volume the provider cannot make leaves a hole the bill must not total over.
+      const hole = lines.some((part) => part.notPriced && !part.usageBased);
+      resources.push(hole ? { ...line, major: MAJOR_OF_ROLE[workload.role] ?? 'app tier' } : line);
     }
     if (packing) {
       pools.push({ pool, packing });
@@ -196,21 +261,40 @@ export function clusterResources(inv: Inventory, packed: ClusterPacking, pricing
           pricing.serverResourceType,
           lines,
           `${packing.nodes} × ${packing.server.id} (${packing.server.vcpu} vCPU / ${packing.server.memoryGiB} GiB, ${packing.server.description}; ${pricing.poolDescription(pool)}): ${packing.packedNodes} packed${spread}` +
-            `${packing.spare ? ` + ${packing.spare} spare` : ''}; requests fill ${pct(packing.utilisation.vcpu)} of the CPU and ${pct(packing.utilisation.memory)} of the memory they may use`,
+            `${packing.spare ? ` + ${packing.spare} spare` : ''}; requests fill ${pct(packing.utilisation.vcpu)} of the CPU and ${pct(packing.utilisation.memory)} of the memory they may use` +
+            (placement ? `; servers by failure domain: ${placement.filter((p) => p.servers > 0).map((p) => `${p.domain} ${p.servers}`).join(', ')}` : ''),
         ),
       );
     }
   }
+  if (daemonSets) resources.push(resource(daemonSets.name, 'DaemonSet', daemonSetLines, daemonSets.note));
   for (const volume of inv.volumes) {
-    resources.push(
-      pricing.volume
-        ? resource(volume.name, 'PersistentVolumeClaim', [component({ name: `${pricing.volume.label} (${round(volume.storageGiB)} GiB)`, unit: 'GB-months', quantity: volume.storageGiB, price: pricing.volume.usdPerGiBMonth, priceSource: pricing.volume.priceSource })])
-        : notPricedResource(volume.name, 'PersistentVolumeClaim', pricing.volumeMissing ?? 'no volume price'),
-    );
+    resources.push(pricing.volume ? resource(volume.name, 'PersistentVolumeClaim', [volumeComponent(pricing, volume.name, volume.storageGiB, 1)]) : notPricedResource(volume.name, 'PersistentVolumeClaim', pricing.volumeMissing ?? 'no volume price'));
   }
   for (const entry of inv.free) resources.push(freeResource(entry.name, entry.kind, entry.reason === 'no charge' ? undefined : entry.reason));
   for (const entry of inv.notPriced) resources.push(notPricedResource(entry.name, entry.kind, entry.reason));
   return { resources, pools, nodes: pools.reduce((s, p) => s + p.packing.nodes, 0), workloads: priced };
+}
+
+/**
+ * The block-volume line of `count` volumes of `requestedGiB`: billed at the size the provider makes them (at least
+ * its minimum); a volume over its maximum is a hole in the bill (not priced, so the bill has no total), not a price.
+ */
+function volumeComponent(pricing: ClusterPricing, name: string, requestedGiB: number, count: number): CostComponent {
+  const times = count > 1 ? ` × ${count}` : '';
+  if (!pricing.volume) return component({ name: `Volumes (${round(requestedGiB)} GiB${times})`, unit: 'GB-months', quantity: null, price: null, notPriced: pricing.volumeMissing ?? 'no volume price' });
+  const limits = pricing.volume.limits;
+  const size = provisionedVolumeGiB(requestedGiB, limits);
+  if (size === null) return component({ name: `${pricing.volume.label} (${round(requestedGiB)} GiB${times})`, unit: 'GB-months', quantity: null, price: null, notPriced: oversizedVolumeReason(name, requestedGiB, limits!) });
+  const raised = size > requestedGiB;
+  return component({
+    name: `${pricing.volume.label} (${round(size)} GiB${times})`,
+    unit: 'GB-months',
+    quantity: size * count,
+    price: pricing.volume.usdPerGiBMonth,
+    priceSource: pricing.volume.priceSource,
+    ...(raised ? { assumption: `${round(requestedGiB)} GiB requested: a volume is at least ${limits!.minGiB} GiB (${limits!.source})` } : {}),
+  });
 }
 
 function pct(value: number): string {

@@ -11,10 +11,28 @@
 import { loadCatalog, PriceCatalog, SelfHostedProvider, SelfHostedServer, SelfHostedServices } from '../catalog';
 import { hetznerDedicatedAvailable, providerLocations } from './locations';
 import { bareMetalData, defaultOwnedOptions, FleetProvider, HETZNER_LB_SOURCE, HETZNER_LB_TYPES, OvhBareMetalOffer, ovhBareMetalOffers, OwnedHardwareOptions, sourceText } from './offers';
-import { gib, UsageModel } from '../usage';
+import { gib, UsageModel, usageFromPlan } from '../usage';
 import { PackResult, ServerType } from './binpack';
-import { ClusterPacking, packCluster, PoolName } from './cluster';
-import { Inventory, inventory, Workload } from './inventory';
+import { ClusterPacking, oversizedVolumeReason, packCluster, PlatformLoad, PoolName, provisionedVolumeGiB, VolumeLimits } from './cluster';
+import { Inventory, inventory, parseQuantity, podRequests, Workload } from './inventory';
+import type { Plan } from '../../core/plan';
+import { renderPlatform } from '../../platform/builder';
+import type { PlatformCluster } from '../../platform/types';
+import { LOKI_SIZING_SOURCE, LOKI_TIERS, lokiRequests, lokiSizing } from '../../platform/addons/logs';
+
+/**
+ * Hetzner Cloud volume sizes: at least 10 GB, at most 10,240 GB (the standard limit is 1,024 GB; up to
+ * 10,240 GB on request). Hetzner's "GB" are GiB to the CSI driver (hetznercloud/csi-driver csi/volume.go:
+ * SizeBytes = GB × 1024³). Sources, read 2026-12-02 through the stored corpus (docs.hetzner.com itself is
+ * not in it): nixops-hetznercloud's volume option ("Standard limits are between 10GB and 1024GB. It is
+ * possible to increase the upper limit to 10240GB on request"); alchemy.run's Hetzner Volume provider docs
+ * ("min 10 GB ... Hetzner cannot shrink a Volume"). Recorded in data/prices/SOURCES.md.
+ */
+export const HETZNER_VOLUME_LIMITS: VolumeLimits = {
+  minGiB: 10,
+  maxGiB: 10240,
+  source: 'Hetzner Cloud volumes are 10 GB to 10,240 GB (1,024 GB without a limit increase); see data/prices/SOURCES.md, read 2026-12-02',
+};
 
 export const PROVIDER_NAMES: Record<FleetProvider, string> = {
   hetzner: 'Hetzner Cloud',
@@ -84,7 +102,13 @@ export interface FleetPool {
 
 export interface FleetControlPlane {
   readonly server: FleetServerType;
+  /** etcd members: 1, 3 or 5, never an even number (2 members tolerate no failure and double the ways to lose quorum). */
   readonly count: number;
+  /**
+   * Where each member runs: a provider location, or `<site>/spread-N` (separate hosts of one location) where the
+   * region has fewer than three locations. Three members in three locations survive the loss of one location.
+   */
+  readonly locations: string[];
   /** Runs on three of the general pool's servers (owned hardware) rather than on servers of its own. */
   readonly stacked: boolean;
   readonly perFailureDomain: number[];
@@ -111,7 +135,10 @@ export interface FleetLoadBalancer {
 export interface FleetVolume {
   /** The workload (or PersistentVolumeClaim) the volume belongs to. */
   readonly name: string;
+  /** The size each volume is made (and billed) at: the claim, raised to the provider's minimum. */
   readonly sizeGiB: number;
+  /** What the claim asks for. */
+  readonly requestedGiB: number;
   /** Volumes of this size: one per replica. */
   readonly count: number;
   readonly medium: 'block-volume' | 'local-nvme';
@@ -130,7 +157,9 @@ export interface FleetObjectStorage {
 export interface FleetObservability {
   readonly logGiBPerMonth: number;
   readonly logRetentionDays: number;
-  /** Compressed log chunks kept in object storage. */
+  /** Where the log chunks are kept: object storage (priced on the Logs line) or the Loki pod's own volume (its volume line). */
+  readonly store: 'object-storage' | 'loki-volume';
+  /** Compressed log chunks kept in object storage (0 when they are on Loki's volume). */
   readonly logStoredGiB: number;
   readonly sizing: string;
 }
@@ -164,6 +193,10 @@ export interface FleetPlan {
   readonly unplaceable: { readonly workload: FleetWorkload; readonly pool: PoolName; readonly reason: string }[];
   /** Workloads at zero replicas in a pool that needs no servers (a queue worker scaled to zero). */
   readonly idle: { readonly workload: FleetWorkload; readonly pool: PoolName }[];
+  /** Why the fleet cannot be provisioned as planned (a volume over the provider's largest): empty when it can. */
+  readonly cannotProvision: string[];
+  /** The platform's DaemonSets' requests on every node, reserved in the packing. */
+  readonly perNode: { readonly vcpu: number; readonly memoryGiB: number; readonly note: string } | null;
   /** Servers of every pool plus the control plane. */
   readonly servers: number;
 }
@@ -186,6 +219,8 @@ export interface FleetOptions {
   readonly zones: number;
   readonly usage?: UsageModel;
   readonly catalog?: PriceCatalog;
+  /** What the rendered platform runs (platformLoad): packed as rendered instead of assumed add-ons. */
+  readonly platform?: PlatformLoad;
 }
 
 /** Server categories that are not for production clusters (burstable, development instances). */
@@ -265,6 +300,114 @@ export function backupSizing(inv: Inventory, usage: UsageModel | undefined): Fle
   };
 }
 
+/** Requests assumed for a platform pod that sets none (as the inventory assumes for operator pods). */
+const UNSPECIFIED_POD = { vcpu: 0.1, memoryGiB: 0.25 };
+const storageOf = (claim: any) => (parseQuantity(claim?.spec?.resources?.requests?.storage) ?? 0) / 2 ** 30;
+
+/**
+ * What the rendered platform (platform/builder.ts) runs, read from its objects, so the bill packs exactly what
+ * is installed: Deployments and StatefulSets with their requests and claims, the Prometheus and Alertmanager
+ * the operator makes from their resources, the Helm charts' replicas, and the DaemonSets as a reserve on every
+ * node. A pod without requests is counted at 0.1 vCPU / 256 MiB, as the inventory counts operator pods.
+ */
+export function platformLoad(objects: readonly any[]): PlatformLoad {
+  const workloads: Workload[] = [];
+  const volumes: { name: string; storageGiB: number }[] = [];
+  const daemonSets: string[] = [];
+  let perNodeCpu = 0;
+  let perNodeMem = 0;
+  const named = (o: any) => `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
+  const add = (o: any, replicas: number, requests: { vcpu: number; memoryGiB: number }, storageGiB: number, detail: string) => {
+    const assumed = requests.vcpu === 0 && requests.memoryGiB === 0;
+    const pod = assumed ? UNSPECIFIED_POD : requests;
+    workloads.push({
+      name: named(o),
+      kind: 'add-on',
+      role: 'platform',
+      replicas,
+      vcpu: pod.vcpu,
+      memoryGiB: pod.memoryGiB,
+      storageGiB,
+      spreadOverNodes: replicas > 1,
+      note: `platform (as rendered): ${detail}${assumed ? '; no requests set, counted at 0.1 vCPU / 256 MiB per pod' : ''}`,
+    });
+  };
+  for (const o of objects) {
+    const spec = o?.spec ?? {};
+    if (o.kind === 'Deployment' || o.kind === 'StatefulSet') {
+      const storage = (spec.volumeClaimTemplates ?? []).reduce((sum: number, claim: any) => sum + storageOf(claim), 0);
+      add(o, spec.replicas ?? 1, podRequests(spec.template?.spec), storage, `${spec.replicas ?? 1} × ${o.kind}`);
+    } else if ((o.kind === 'Prometheus' || o.kind === 'Alertmanager') && String(o.apiVersion).startsWith('monitoring.coreos.com/')) {
+      const requests = { vcpu: parseQuantity(spec.resources?.requests?.cpu) ?? 0, memoryGiB: (parseQuantity(spec.resources?.requests?.memory) ?? 0) / 2 ** 30 };
+      add(o, spec.replicas ?? 1, requests, storageOf(spec.storage?.volumeClaimTemplate), `${spec.replicas ?? 1} pod(s) the prometheus-operator makes (its config-reloader sidecar not counted)`);
+    } else if (o.kind === 'HelmChart') {
+      // The k3s Helm controller installs the chart: its pods are the chart's replica counts (requests: the chart's defaults, none).
+      const counts = [...String(spec.valuesContent ?? '').matchAll(/replicaCount:\s*(\d+)/g)].map((m) => Number(m[1]));
+      const replicas = counts.length ? counts.reduce((a, b) => a + b, 0) : 1;
+      add(o, replicas, { vcpu: 0, memoryGiB: 0 }, 0, `chart ${spec.chart}: ${counts.length ? counts.join(' + ') : 1} pod(s) from its replica counts`);
+    } else if (o.kind === 'DaemonSet') {
+      const requests = podRequests(spec.template?.spec);
+      const pod = requests.vcpu === 0 && requests.memoryGiB === 0 ? UNSPECIFIED_POD : requests;
+      perNodeCpu += pod.vcpu;
+      perNodeMem += pod.memoryGiB;
+      daemonSets.push(`${named(o)} ${+pod.vcpu.toFixed(3)} vCPU / ${Math.round(pod.memoryGiB * 1024)} MiB${pod === UNSPECIFIED_POD ? ' (no requests set: counted at 0.1 vCPU / 256 MiB)' : ''}`);
+    } else if (o.kind === 'PersistentVolumeClaim') {
+      volumes.push({ name: named(o), storageGiB: storageOf(o) });
+    }
+  }
+  return {
+    workloads,
+    volumes,
+    perNode: { name: 'platform/daemonsets', vcpu: perNodeCpu, memoryGiB: perNodeMem, note: `the platform's DaemonSets on every node: ${daemonSets.join('; ') || 'none'}` },
+  };
+}
+
+/** The cluster the platform is rendered for on a provider: stagekit's k3s on Hetzner (CCM and CSI), someone's cluster elsewhere. */
+export function platformClusterOf(provider: FleetProvider): PlatformCluster {
+  return provider === 'hetzner' || provider === 'hetzner-dedicated' ? 'hcloud' : 'existing';
+}
+
+const platformLoads = new WeakMap<Plan, Map<PlatformCluster, PlatformLoad>>();
+/** The platform a stage installs, rendered once per plan and cluster kind (the cost ladder prices a plan for several providers). */
+export function stagePlatformLoad(plan: Plan, cluster: PlatformCluster): PlatformLoad {
+  const byCluster = platformLoads.get(plan) ?? new Map<PlatformCluster, PlatformLoad>();
+  platformLoads.set(plan, byCluster);
+  const cached = byCluster.get(cluster);
+  if (cached) return cached;
+  const load = platformLoad(renderPlatform(plan, { cluster, singleNode: plan.zones <= 1 }).objects);
+  byCluster.set(cluster, load);
+  return load;
+}
+
+/** What a stage's fleet may be asked for besides the stage itself: the provider and how it is priced. */
+export interface StageFleetInputs {
+  readonly provider?: FleetProvider;
+  /** The region the sites are chosen for. @default the plan's region */
+  readonly region?: string;
+  readonly owned?: OwnedHardwareOptions;
+  readonly priceList?: string;
+  readonly eurUsd?: number;
+  readonly setupMonths?: number;
+  readonly catalog?: PriceCatalog;
+}
+
+/**
+ * The fleet of a stage: the one computation the self-hosted bill (cost/stage.ts, `stagekit cost`) and the
+ * provisioning (deploy/self-hosted/layout.ts, `stagekit synth|deploy --target self-hosted`) both make, from the
+ * plan (region, zones, usage), the stage's objects and the platform every stage installs.
+ */
+export function planStageFleet(plan: Plan, objects: readonly any[], inputs: StageFleetInputs = {}): { plan: FleetPlan; services: SelfHostedServices; inventory: Inventory } {
+  const provider = inputs.provider ?? 'hetzner';
+  return planFleetFrom(inventory([...objects]), {
+    ...inputs,
+    provider,
+    region: inputs.region ?? plan.region,
+    zones: plan.zones,
+    usage: usageFromPlan(plan),
+    platform: stagePlatformLoad(plan, platformClusterOf(provider)),
+  });
+}
+
 /** The fleet a rendering needs on a self-hosted provider. */
 export function planFleet(objects: readonly any[], options: FleetOptions): FleetPlan {
   return planFleetFrom(inventory([...objects]), options).plan;
@@ -277,7 +420,9 @@ export function clusterPackingOf(plan: FleetPlan): ClusterPacking {
     const unplaceable = plan.unplaceable.filter((u) => u.pool === name).map((u) => ({ workload: u.workload as Workload, pool: name, reason: u.reason }));
     const members = (pool?.workloads ?? plan.idle.filter((i) => i.pool === name).map((i) => i.workload)) as Workload[];
     if (!pool && !members.length && !unplaceable.length) return [];
-    return [{ pool: name, members, unplaceable, packing: pool ? packingOf(pool, pool.server) : undefined }];
+    const placement = pool ? plan.failureDomains.map((domain, index) => ({ domain, servers: pool.perFailureDomain[index] + (pool.spareFailureDomain === index ? pool.spare : 0) })) : undefined;
+    const perNode = pool && plan.perNode ? { name: 'platform/daemonsets', ...plan.perNode } : undefined;
+    return [{ pool: name, members, unplaceable, packing: pool ? packingOf(pool, pool.server) : undefined, ...(placement ? { placement } : {}), ...(perNode ? { perNode } : {}) }];
   });
   return { singleNode: plan.singleNode, zones: plan.failureDomains.length, pools };
 }
@@ -364,79 +509,41 @@ function ownedServers(options: OwnedHardwareOptions): FleetServerType[] {
   });
 }
 
-/**
- * LokiStack sizes published by Red Hat for OpenShift Logging 6.6 (microservices mode, replication factor 2):
- * total CPU and memory requests and disk per ingestion tier. A volume between two tiers takes the larger;
- * beyond the largest, whole stacks of it are added (Loki scales out: more ingesters and queriers, chunks in
- * object storage). https://docs.redhat.com/en/documentation/red_hat_openshift_logging/6.6/html/installing_logging/loki-deployment-sizing
- */
-export const LOKI_TIERS = [
-  { size: '1x.extra-small', gbPerDay: 100, vcpu: 14, memoryGiB: 31, diskGiB: 430 },
-  { size: '1x.small', gbPerDay: 500, vcpu: 34, memoryGiB: 67, diskGiB: 430 },
-  { size: '1x.medium', gbPerDay: 2000, vcpu: 54, memoryGiB: 139, diskGiB: 590 },
-] as const;
-export const LOKI_SIZING_SOURCE = 'Red Hat OpenShift Logging 6.6, "Loki deployment sizing" (docs.redhat.com, stored copy)';
-/** Largest Loki pod the stack is split into: ingesters and queriers run "as small and as many as possible" (Grafana's sizing guide). */
-const LOKI_POD = { vcpu: 4, memoryGiB: 12 };
-
-/** Requests of the log stack for a daily ingest, in total, and how they were chosen. */
-export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: number; diskGiB: number; basis: string } {
-  const tiers = LOKI_TIERS;
-  if (gbPerDay < tiers[0].gbPerDay) {
-    // Below the smallest published tier: its requests in proportion to the volume, floored at a pod of 0.5 vCPU / 1 GiB per replica.
-    const fraction = gbPerDay / tiers[0].gbPerDay;
-    return { vcpu: tiers[0].vcpu * fraction, memoryGiB: tiers[0].memoryGiB * fraction, diskGiB: Math.max(10, tiers[0].diskGiB * fraction), basis: `${(fraction * 100).toFixed(1)}% of ${tiers[0].size} (${tiers[0].vcpu} vCPU / ${tiers[0].memoryGiB} GiB for ${tiers[0].gbPerDay} GB/day)` };
-  }
-  const tier = tiers.find((t) => t.gbPerDay >= gbPerDay);
-  if (tier) return { vcpu: tier.vcpu, memoryGiB: tier.memoryGiB, diskGiB: tier.diskGiB, basis: `${tier.size} (up to ${tier.gbPerDay} GB/day: ${tier.vcpu} vCPU / ${tier.memoryGiB} GiB)` };
-  const top = tiers[tiers.length - 1];
-  const stacks = Math.ceil(gbPerDay / top.gbPerDay);
-  return { vcpu: top.vcpu * stacks, memoryGiB: top.memoryGiB * stacks, diskGiB: top.diskGiB * stacks, basis: `${stacks} × ${top.size} (${top.gbPerDay} GB/day each: ${top.vcpu} vCPU / ${top.memoryGiB} GiB)` };
-}
+export { LOKI_TIERS, lokiRequests, LOKI_SIZING_SOURCE };
 
 /**
- * The log stack on the cluster (Loki with its chunks in object storage), sized from the log volume the AWS
- * side sends to CloudWatch: the published LokiStack tier for the daily volume, split into pods of at most
- * 4 vCPU / 12 GiB spread over the nodes (as a distributed Loki runs its ingesters and queriers), chunks
- * compressed to 15% of the raw volume and kept as long as the AWS log groups keep them.
+ * Without the rendered platform (a bill of objects alone): the platform's Loki all the same, at the one sizing
+ * the platform renders it at (platform/addons/logs.ts lokiSizing), chunks on its own volume.
  */
-function observabilityFor(usage: UsageModel | undefined, retentionDays: number, singleNode: boolean): { stack: FleetObservability; workloads: Workload[] } | undefined {
+function observabilityFor(usage: UsageModel | undefined, retentionDays: number): { stack: FleetObservability; workloads: Workload[] } | undefined {
   if (!usage || !(usage.logGiBPerMonth > 0)) return undefined;
-  const perDay = usage.logGiBPerMonth / 30;
-  const need = lokiRequests(perDay * (2 ** 30 / 1e9));
-  const minReplicas = singleNode ? 1 : 3;
-  const replicas = Math.max(minReplicas, Math.ceil(need.vcpu / LOKI_POD.vcpu), Math.ceil(need.memoryGiB / LOKI_POD.memoryGiB));
-  const vcpu = Math.max(0.5, need.vcpu / replicas);
-  const memoryGiB = Math.max(1, need.memoryGiB / replicas);
-  const stored = usage.logGiBPerMonth * (retentionDays / 30) * 0.15;
+  const sizing = lokiSizing(usage.logGiBPerMonth / 30, retentionDays);
   return {
     stack: {
       logGiBPerMonth: usage.logGiBPerMonth,
       logRetentionDays: retentionDays,
-      logStoredGiB: stored,
-      sizing:
-        `${gib(usage.logGiBPerMonth)} of logs a month (${perDay.toFixed(1)} GiB/day, as on the AWS bill) × ${retentionDays} days kept, compressed to 15% = ${gib(stored)} in object storage; ` +
-        `Loki sized as ${need.basis}: ${replicas} pod(s) of ${vcpu.toFixed(2)} vCPU / ${memoryGiB.toFixed(2)} GiB (ingesters, queriers, distributors, at most ${LOKI_POD.vcpu} vCPU / ${LOKI_POD.memoryGiB} GiB each) (${LOKI_SIZING_SOURCE})`,
+      store: 'loki-volume',
+      logStoredGiB: 0,
+      sizing: `${gib(usage.logGiBPerMonth)} of logs a month (as on the AWS bill) into the platform's Loki: ${sizing.reasoning} (platform/addons/logs.ts)`,
     },
     workloads: [
       {
-        name: 'addon/loki',
+        name: 'StatefulSet/logging/loki',
         kind: 'add-on',
         role: 'platform',
-        replicas,
-        vcpu,
-        memoryGiB,
-        storageGiB: need.diskGiB / replicas,
-        // Three replicas (the replication factor's quorum) keep node anti-affinity; a larger stack spreads softly.
-        spreadOverNodes: replicas > 1 && replicas <= 3,
-        note: `log stack sized from the profile's log volume: ${need.basis}, split into ${replicas} pods with ${Math.round(need.diskGiB)} GiB of write-ahead-log and cache volumes in all; chunks in object storage (the Logs line)`,
+        replicas: 1,
+        vcpu: sizing.vcpu,
+        memoryGiB: sizing.memoryGiB,
+        storageGiB: sizing.volumeGiB,
+        spreadOverNodes: false,
+        note: `the platform's log stack (single-binary Loki, chunks on its volume): ${sizing.reasoning}`,
       },
     ],
   };
 }
 
-/** planFleet with what the bill needs besides the plan: the provider's services and rate. */
-export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: FleetPlan; services: SelfHostedServices } {
+/** planFleet with what the bill needs besides the plan: the provider's services and rate, and the inventory it packed (the platform's claims added). */
+export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: FleetPlan; services: SelfHostedServices; inventory: Inventory } {
   const catalog = options.catalog ?? loadCatalog();
   const provider: FleetProvider = options.provider ?? 'hetzner';
   const cloudProvider: SelfHostedProvider = provider === 'hetzner-dedicated' || provider === 'owned' ? 'hetzner' : provider;
@@ -484,20 +591,22 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
   }
   const byId = new Map([...general, ...data, ...hetznerRoot].map((s) => [s.id, s]));
 
-  // Workloads: the rendering's, the log stack sized like CloudWatch's, and on owned hardware a stacked control plane.
-  const logs = observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, singleNode);
+  // Workloads: the rendering's; the platform as rendered (its Loki keeps the logs on its volume), or without it
+  // a log stack sized like CloudWatch's; and on owned hardware a stacked control plane.
+  const platform = options.platform;
+  const logs = platform ? undefined : observabilityFor(options.usage, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS);
   const extra: Workload[] = [...(logs?.workloads ?? [])];
   if (provider === 'owned' && !singleNode) {
     extra.push({ name: 'addon/control-plane', kind: 'add-on', role: 'platform', replicas: 3, vcpu: 2, memoryGiB: 8, storageGiB: 0, spreadOverNodes: true, note: 'etcd and the API server stacked on three servers (2 vCPU / 8 GiB reserved on each)' });
   }
-  const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra] };
+  const withExtra: Inventory = { ...inv, workloads: [...inv.workloads, ...extra], volumes: [...inv.volumes, ...(platform?.volumes ?? [])] };
   const volumeUsdPerGiB = provider === 'owned' ? undefined : services.volumePerGbMonth?.usd;
-  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode, volumeUsdPerGiB);
+  let packed = packCluster(withExtra, options.zones, (pool) => (pool === 'data' ? data : general), singleNode, volumeUsdPerGiB, platform);
   if (provider === 'hetzner') {
     rootFallback = packed.pools.filter((p) => p.unplaceable.length).map((p) => p.pool);
     if (rootFallback.length && hetznerRoot.length) {
       const offerOf = (pool: PoolName) => [...(pool === 'data' ? data : general), ...(rootFallback.includes(pool) ? hetznerRoot : [])];
-      packed = packCluster(withExtra, options.zones, offerOf, singleNode, volumeUsdPerGiB);
+      packed = packCluster(withExtra, options.zones, offerOf, singleNode, volumeUsdPerGiB, platform);
     } else if (rootFallback.length) {
       notOffered.push(`no Hetzner Cloud type holds the largest pods of the ${rootFallback.join(' and ')} pool, and Hetzner rents dedicated root servers only in Falkenstein, Nuremberg and Helsinki, not at ${where.names.join(', ')}`);
     }
@@ -540,16 +649,16 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     });
   }
 
-  // Control plane: three nodes for an HA etcd quorum (cloud servers, or stacked on owned servers); on one node it shares the node.
+  // Control plane: three etcd members (cloud servers, or stacked on owned servers); on one node it shares the node.
   let controlPlane: FleetControlPlane | null = null;
-  const quorum = failureDomains.map((_, i) => [0, 1, 2].filter((n) => n % domainCount === i).length);
-  const quorumNote = `3 nodes for an etcd quorum, spread over the failure domains${options.zones === 2 ? ' (with 2 domains, place the third in a third location so losing one domain keeps quorum)' : ''}`;
+  const members = controlPlaneLocations(where.sites, where.names, failureDomains);
+  const quorum = failureDomains.map((domain) => members.locations.filter((l) => l === domain).length);
   if (!singleNode && provider === 'owned') {
     const host = pools.find((p) => p.name === 'general') ?? pools[0];
-    if (host) controlPlane = { server: host.server, count: 3, stacked: true, perFailureDomain: quorum, note: `${quorumNote}; stacked on the general pool's servers (no servers of its own)` };
+    if (host) controlPlane = { server: host.server, count: 3, locations: members.locations, stacked: true, perFailureDomain: quorum, note: `${members.note}; stacked on the general pool's servers (no servers of its own)` };
   } else if (!singleNode) {
     const cpServer = general.filter((s) => s.offer === 'cloud' && s.vcpu >= 2 && s.memoryGiB >= 4).sort((a, b) => a.monthlyUsd - b.monthlyUsd)[0];
-    if (cpServer) controlPlane = { server: cpServer, count: 3, stacked: false, perFailureDomain: quorum, note: quorumNote };
+    if (cpServer) controlPlane = { server: cpServer, count: 3, locations: members.locations, stacked: false, perFailureDomain: quorum, note: members.note };
   }
 
   const loadBalancers: FleetLoadBalancer[] = [];
@@ -581,8 +690,28 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
 
   const local = (name: string) => packed.pools.find((p) => p.members.some((m) => m.name === name))?.packing?.server.localDiskGiB !== undefined;
   const volumes: FleetVolume[] = [];
-  for (const pool of packed.pools) for (const member of pool.members) if (member.storageGiB > 0 && member.replicas > 0) volumes.push({ name: member.name, sizeGiB: member.storageGiB, count: member.replicas, medium: local(member.name) ? 'local-nvme' : 'block-volume' });
-  for (const volume of inv.volumes) volumes.push({ name: volume.name, sizeGiB: volume.storageGiB, count: 1, medium: 'block-volume' });
+  const limits = volumeLimitsOf(provider);
+  const cannotProvision: string[] = [];
+  const addVolume = (name: string, requestedGiB: number, count: number, medium: FleetVolume['medium']) => {
+    const size = medium === 'block-volume' ? provisionedVolumeGiB(requestedGiB, limits) : requestedGiB;
+    if (size === null) cannotProvision.push(oversizedVolumeReason(name, requestedGiB, limits!));
+    volumes.push({ name, sizeGiB: size ?? requestedGiB, requestedGiB, count, medium });
+  };
+  for (const pool of packed.pools) for (const member of pool.members) if (member.storageGiB > 0 && member.replicas > 0) addVolume(member.name, member.storageGiB, member.replicas, local(member.name) ? 'local-nvme' : 'block-volume');
+  for (const volume of withExtra.volumes) addVolume(volume.name, volume.storageGiB, 1, 'block-volume');
+  const loki = platform?.workloads.find((w) => /\/loki$/.test(w.name));
+  const lokiOutgrown = options.usage ? lokiSizing(options.usage.logGiBPerMonth / 30, options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS).outgrown : undefined;
+  const observability: FleetObservability | null =
+    logs?.stack ??
+    (loki && options.usage && options.usage.logGiBPerMonth > 0
+      ? {
+          logGiBPerMonth: options.usage.logGiBPerMonth,
+          logRetentionDays: options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+          store: 'loki-volume',
+          logStoredGiB: 0,
+          sizing: `${gib(options.usage.logGiBPerMonth)} of logs a month (as on the AWS bill) into the platform's Loki as rendered: ${loki.replicas} × ${round2(loki.vcpu)} vCPU / ${round2(loki.memoryGiB)} GiB, chunks on its ${Math.round(loki.storageGiB)} GiB volume (platform/addons/logs.ts)${lokiOutgrown ? `; ${lokiOutgrown}` : ''}`,
+        }
+      : null);
 
   const unplaceable = packed.pools.flatMap((p) => p.unplaceable.map((u) => ({ workload: fleetWorkload(u.workload), pool: u.pool, reason: u.reason })));
   const idle = packed.pools.filter((p) => !p.packing).flatMap((p) => p.members.map((w) => ({ workload: fleetWorkload(w), pool: p.pool })));
@@ -603,14 +732,45 @@ export function planFleetFrom(inv: Inventory, options: FleetOptions): { plan: Fl
     loadBalancers,
     volumes,
     objectStorage: backupSizing(inv, options.usage),
-    observability: logs?.stack ?? null,
+    observability,
     owned,
     notOffered,
     unplaceable,
     idle,
+    cannotProvision,
+    perNode: platform && (platform.perNode.vcpu > 0 || platform.perNode.memoryGiB > 0) ? { vcpu: platform.perNode.vcpu, memoryGiB: platform.perNode.memoryGiB, note: platform.perNode.note } : null,
     servers: pools.reduce((s, p) => s + p.count, 0) + (controlPlane && !controlPlane.stacked ? controlPlane.count : 0),
   };
-  return { plan, services };
+  return { plan, services, inventory: withExtra };
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** The largest and smallest block volume the provider sells, where a dated statement was found (Hetzner Cloud). */
+export function volumeLimitsOf(provider: FleetProvider): VolumeLimits | undefined {
+  return provider === 'hetzner' || provider === 'hetzner-dedicated' ? HETZNER_VOLUME_LIMITS : undefined;
+}
+
+/**
+ * Where the three etcd members run: three locations when the provider has three near the region (Hetzner EU:
+ * fsn1, nbg1, hel1, one network zone), so losing one location keeps quorum; otherwise separate hosts (a spread
+ * placement group) in the locations there are, and the note says what a lost location costs.
+ */
+export function controlPlaneLocations(sites: readonly string[], names: readonly string[], failureDomains: readonly string[]): { locations: string[]; note: string } {
+  const count = 3;
+  if (sites.length >= count) {
+    const locations = sites.slice(0, count);
+    return { locations, note: `3 etcd members in 3 locations (${locations.join(', ')}): losing one location keeps quorum${failureDomains.every((d) => locations.includes(d)) ? '' : ` (the pools use ${failureDomains.join(', ')})`}` };
+  }
+  const locations = Array.from({ length: count }, (_, index) => (sites.length === 1 ? `${sites[0]}/spread-${index + 1}` : sites[index % sites.length]));
+  const where = names.join(', ');
+  return {
+    locations,
+    note:
+      sites.length === 1
+        ? `3 etcd members on separate hosts (a spread placement group) in ${sites[0]}, the provider's only location near the region (${where}): a host failure keeps quorum, losing the location stops the cluster`
+        : `3 etcd members over ${sites.join(', ')} (${where}), the provider's only locations near the region: losing ${sites[0]} (2 members) loses quorum`,
+  };
 }
 
 /**

@@ -7,9 +7,10 @@
  */
 import { loadCatalog, PriceCatalog, SelfHostedServices } from '../catalog';
 import { Bill, component, CostComponent, freeResource, makeBill, PricedResource, resource, unpricedComponent } from '../model';
-import { gib, UsageModel } from '../usage';
+import { gib, UsageModel, usageFromPlan } from '../usage';
 import { ClusterPricing, clusterResources } from './cluster';
-import { clusterPackingOf, eurSource, FleetPlan, planFleetFrom, PROVIDER_NAMES } from './fleet';
+import { clusterPackingOf, eurSource, FleetPlan, planFleetFrom, planStageFleet, PROVIDER_NAMES, StageFleetInputs, volumeLimitsOf } from './fleet';
+import type { Plan } from '../../core/plan';
 import { Inventory, inventory } from './inventory';
 import { bareMetalData, FLEET_PROVIDERS, FleetProvider, OwnedHardwareOptions, ownedOptionSource, sourceText } from './offers';
 import { DEFAULT_OPS, opsLabour, OpsOptions } from './ops';
@@ -43,8 +44,7 @@ export interface SelfHostedPricingOptions {
  */
 export function priceSelfHosted(objects: readonly any[], options: SelfHostedPricingOptions): Bill {
   const catalog = options.catalog ?? loadCatalog();
-  const inv: Inventory = inventory([...objects]);
-  const { plan, services } = planFleetFrom(inv, {
+  const { plan, services, inventory: inv } = planFleetFrom(inventory([...objects]), {
     provider: options.provider,
     region: options.region,
     owned: options.owned,
@@ -55,6 +55,17 @@ export function priceSelfHosted(objects: readonly any[], options: SelfHostedPric
     catalog,
   });
   return priceFleet(plan, inv, services, options, catalog);
+}
+
+/**
+ * The self-hosted bill of a stage: the fleet `planStageFleet` plans for it (the same call the self-hosted
+ * provisioning makes, with the platform every stage installs), priced line by line.
+ */
+export function priceStageSelfHosted(stagePlan: Plan, objects: readonly any[], options: Omit<SelfHostedPricingOptions, 'zones' | 'usage' | 'stage'> = {}): Bill {
+  const catalog = options.catalog ?? loadCatalog();
+  const inputs: StageFleetInputs = { provider: options.provider, region: options.region, owned: options.owned, priceList: options.priceList, eurUsd: options.eurUsd, catalog };
+  const { plan, services, inventory: inv } = planStageFleet(stagePlan, objects, inputs);
+  return priceFleet(plan, inv, services, { ...options, zones: stagePlan.zones, usage: usageFromPlan(stagePlan), stage: stagePlan.stage }, catalog);
 }
 
 export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHostedServices, options: SelfHostedPricingOptions, catalog: PriceCatalog): Bill {
@@ -70,7 +81,7 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
     candidates: () => [],
     poolDescription: (pool) => plan.pools.find((p) => p.name === pool)?.purpose ?? pool,
     volume: services.volumePerGbMonth
-      ? { usdPerGiBMonth: services.volumePerGbMonth.usd, label: 'Block volumes', priceSource: eurSource(services.volumePerGbMonth, 'GB-month') }
+      ? { usdPerGiBMonth: services.volumePerGbMonth.usd, label: 'Block volumes', priceSource: eurSource(services.volumePerGbMonth, 'GB-month'), limits: volumeLimitsOf(provider) }
       : undefined,
     volumeMissing: `the ${listId} price list has no block-volume price`,
     perNode: (nodes) => (ipv4 ? [component({ name: `Primary IPv4 addresses (${nodes} servers)`, unit: 'addresses', quantity: nodes, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') })] : []),
@@ -93,7 +104,7 @@ export function priceFleet(plan: FleetPlan, inv: Inventory, services: SelfHosted
   } else if (cp) {
     const lines: CostComponent[] = [component({ name: `Control-plane nodes (${cp.server.id} × ${cp.count})`, unit: 'servers', quantity: cp.count, price: cp.server.monthlyUsd, priceSource: cp.server.priceSource })];
     if (ipv4) lines.push(component({ name: `Primary IPv4 addresses (${cp.count} servers)`, unit: 'addresses', quantity: cp.count, price: ipv4.usd, priceSource: eurSource(ipv4, 'month') }));
-    resources.push(resource('ControlPlane', `${provider} servers`, lines, cp.note));
+    resources.push(resource('ControlPlane', `${provider} servers`, lines, `${cp.note}; members by failure domain: ${cp.locations.join(', ')}`));
   }
 
   for (const lb of inv.loadBalancers) {
@@ -236,6 +247,7 @@ const HETZNER_INTERNAL_TRAFFIC = 'Hetzner bills outgoing internet traffic only: 
 function logsResource(services: SelfHostedServices, plan: FleetPlan, listId: string): PricedResource | undefined {
   const observability = plan.observability;
   if (!observability) return undefined;
+  if (observability.store === 'loki-volume') return freeResource('Logs', 'object storage', `no object storage: ${observability.sizing}; the volume is priced on Loki's line`);
   const store = services.objectStorage;
   if (!store) return resource('Logs', 'object storage', [unpricedComponent('Log storage', 'GB-months', `the ${listId} price list has no object storage`, true)]);
   return resource('Logs', 'object storage', [

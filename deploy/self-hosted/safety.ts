@@ -8,6 +8,12 @@ import type { HcloudLayout, ServerSpec } from './layout';
 
 const RESOURCE_TYPE = 'hcloud:index/server:Server';
 
+/** The server type a layout's plan names, for its disk and size. */
+function typeOf(layout: HcloudLayout, id: string): { id: string; vcpu: number; memoryGiB: number; diskGb: number } | undefined {
+  const fleet = layout.fleet;
+  return [...fleet.pools.map((p) => p.server), ...(fleet.controlPlane ? [fleet.controlPlane.server] : [])].find((s) => s.id === id);
+}
+
 export function fleetRisks(from: HcloudLayout, to: HcloudLayout): StatefulRisk[] {
   const next = new Map(to.servers.map((s) => [s.name, s]));
   const risks: StatefulRisk[] = [];
@@ -34,6 +40,19 @@ export function fleetRisks(from: HcloudLayout, to: HcloudLayout): StatefulRisk[]
         reason: `its failure domain moves from ${server.location} to ${nextServer.location}: Hetzner cannot move a server, so it is deleted and created anew, and volumes cannot follow across locations`,
         fix: 'add the new server first (a larger count), move the replicas, then remove the old one',
       });
+    } else if (nextServer.serverType !== server.serverType && isDownsize(typeOf(from, server.serverType), typeOf(to, nextServer.serverType))) {
+      // Refused rather than kept at the larger type: the bill prices what the plan packs, and a floor the plan
+      // does not know would make the provisioned fleet differ from the priced one.
+      const [was, next] = [typeOf(from, server.serverType)!, typeOf(to, nextServer.serverType)!];
+      risks.push({
+        target: 'k8s',
+        resource,
+        resourceType: RESOURCE_TYPE,
+        severity: 'rejected',
+        change: `downsized to ${nextServer.serverType}`,
+        reason: `Hetzner rescales a server only to a type with at least its disk: ${server.serverType} has ${was.diskGb} GB, ${nextServer.serverType} ${next.diskGb} GB (a disk grown by an upgrade never shrinks back), so the rescale would fail with the server powered off`,
+        fix: `keep ${server.serverType}: add ${nextServer.serverType} servers first (a larger count), move the replicas onto them, then remove the ${server.serverType} servers (the check reports each removal)`,
+      });
     } else if (nextServer.serverType !== server.serverType) {
       risks.push({
         target: 'k8s',
@@ -46,6 +65,11 @@ export function fleetRisks(from: HcloudLayout, to: HcloudLayout): StatefulRisk[]
     }
   }
   return risks;
+}
+
+/** True when the next type has less disk than the current one: a rescale Hetzner refuses (the disk never shrinks). */
+function isDownsize(current: { diskGb: number } | undefined, next: { diskGb: number } | undefined): boolean {
+  return !!current && !!next && next.diskGb < current.diskGb;
 }
 
 /** Data-holding servers the Pulumi preview deletes or replaces (the preview sees what the layout check cannot: drift, manual changes). */

@@ -18,29 +18,92 @@ export interface LogSizing {
   readonly retentionDays: number;
   readonly volumeGiB: number;
   readonly ingestionMBps: number;
+  /** Loki's requests (and limits), as rendered: `1500m`, `3072Mi`. */
   readonly cpu: string;
   readonly memory: string;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
   readonly reasoning: string;
+  /** Set when the ingest needs more than one single-binary pod may have (the pod is rendered at the ceiling). */
+  readonly outgrown?: string;
 }
 
-export function logSizing(plan: Plan): LogSizing {
-  const gibPerDay = plan.usage.logGiBPerMonth / 30;
-  const retentionDays = plan.observability.logRetentionDays;
+/**
+ * LokiStack sizes published by Red Hat for OpenShift Logging 6.6 (microservices mode, replication factor 2):
+ * total CPU and memory requests and disk per ingestion tier. A volume between two tiers takes the larger;
+ * beyond the largest, whole stacks of it are added.
+ * https://docs.redhat.com/en/documentation/red_hat_openshift_logging/6.6/html/installing_logging/loki-deployment-sizing
+ */
+export const LOKI_TIERS = [
+  { size: '1x.extra-small', gbPerDay: 100, vcpu: 14, memoryGiB: 31, diskGiB: 430 },
+  { size: '1x.small', gbPerDay: 500, vcpu: 34, memoryGiB: 67, diskGiB: 430 },
+  { size: '1x.medium', gbPerDay: 2000, vcpu: 54, memoryGiB: 139, diskGiB: 590 },
+] as const;
+export const LOKI_SIZING_SOURCE = 'Red Hat OpenShift Logging 6.6, "Loki deployment sizing" (docs.redhat.com, stored copy)';
+
+/** Requests of the log stack for a daily ingest, in total, and how they were chosen. */
+export function lokiRequests(gbPerDay: number): { vcpu: number; memoryGiB: number; diskGiB: number; basis: string } {
+  const tiers = LOKI_TIERS;
+  if (gbPerDay < tiers[0].gbPerDay) {
+    // Below the smallest published tier: its requests in proportion to the volume.
+    const fraction = gbPerDay / tiers[0].gbPerDay;
+    return { vcpu: tiers[0].vcpu * fraction, memoryGiB: tiers[0].memoryGiB * fraction, diskGiB: Math.max(10, tiers[0].diskGiB * fraction), basis: `${(fraction * 100).toFixed(1)}% of ${tiers[0].size} (${tiers[0].vcpu} vCPU / ${tiers[0].memoryGiB} GiB for ${tiers[0].gbPerDay} GB/day)` };
+  }
+  const tier = tiers.find((t) => t.gbPerDay >= gbPerDay);
+  if (tier) return { vcpu: tier.vcpu, memoryGiB: tier.memoryGiB, diskGiB: tier.diskGiB, basis: `${tier.size} (up to ${tier.gbPerDay} GB/day: ${tier.vcpu} vCPU / ${tier.memoryGiB} GiB)` };
+  const top = tiers[tiers.length - 1];
+  const stacks = Math.ceil(gbPerDay / top.gbPerDay);
+  return { vcpu: top.vcpu * stacks, memoryGiB: top.memoryGiB * stacks, diskGiB: top.diskGiB * stacks, basis: `${stacks} × ${top.size} (${top.gbPerDay} GB/day each: ${top.vcpu} vCPU / ${top.memoryGiB} GiB)` };
+}
+
+/** The smallest Loki pod rendered: below it the single binary starts slowly and OOMs on compaction. */
+const LOKI_FLOOR = { vcpu: 0.5, memoryGiB: 1 };
+/**
+ * The largest single-binary Loki rendered: Loki's components are meant to run "as small and as many as
+ * possible" (Grafana's sizing guide); a larger ingest needs Loki's distributed mode, which stagekit does not
+ * render (the add-on warns, and the bill says so on its Logs line).
+ */
+export const LOKI_CEILING = { vcpu: 4, memoryGiB: 12 };
+
+/**
+ * The one sizing of the log stack: the platform renders Loki at it and the self-hosted bill packs and prices
+ * what the platform renders (cost/k8s/fleet.ts platformLoad), so they cannot differ. Requests: the published
+ * LokiStack tier for the daily volume, taken whole by the single binary (conservative: its replication factor
+ * is 1 where the tier's is 2), at least 0.5 vCPU / 1 GiB. Volume: the compressed chunks for the retention.
+ */
+export function lokiSizing(gibPerDay: number, retentionDays: number): LogSizing {
   // Compressed chunks for the retention + 20% headroom + 5 GiB for the WAL and index; at least 10 GiB.
   const volumeGiB = Math.max(10, Math.ceil(((gibPerDay * retentionDays) / LOG_COMPRESSION) * 1.2 + 5));
   // Peak ingestion: 3x the daily average rate, with 50% headroom; Loki's default 4 MB/s at least.
   const avgMBps = (gibPerDay * 1024) / 86400;
   const ingestionMBps = Math.max(4, Math.ceil(avgMBps * 3 * 1.5));
-  const large = gibPerDay > 20;
+  const need = lokiRequests(gibPerDay * (2 ** 30 / 1e9));
+  const clamp = (value: number, floor: number, ceiling: number) => Math.min(ceiling, Math.max(floor, value));
+  const millicores = Math.ceil(clamp(need.vcpu, LOKI_FLOOR.vcpu, LOKI_CEILING.vcpu) * 10) * 100;
+  const mebibytes = Math.ceil((clamp(need.memoryGiB, LOKI_FLOOR.memoryGiB, LOKI_CEILING.memoryGiB) * 1024) / 256) * 256;
+  const outgrown =
+    need.vcpu > LOKI_CEILING.vcpu || need.memoryGiB > LOKI_CEILING.memoryGiB
+      ? `${gibPerDay.toFixed(0)} GiB/day needs ${need.basis}, more than one single-binary Loki pod (rendered at its ceiling of ${LOKI_CEILING.vcpu} vCPU / ${LOKI_CEILING.memoryGiB} GiB): run Loki in distributed mode (not rendered by stagekit) or ship fewer logs`
+      : undefined;
   return {
     gibPerDay,
     retentionDays,
     volumeGiB,
     ingestionMBps,
-    cpu: large ? '2' : '500m',
-    memory: large ? '4Gi' : '1Gi',
-    reasoning: `${gibPerDay.toFixed(1)} GiB/day of logs (profile) × ${retentionDays} days retention / ${LOG_COMPRESSION}x compression × 1.2 + 5 GiB WAL and index = ${volumeGiB} GiB; ingestion limit ${ingestionMBps} MB/s (3x the average rate + 50%)`,
+    cpu: `${millicores}m`,
+    memory: `${mebibytes}Mi`,
+    vcpu: millicores / 1000,
+    memoryGiB: mebibytes / 1024,
+    reasoning:
+      `${gibPerDay.toFixed(1)} GiB/day of logs (profile) × ${retentionDays} days retention / ${LOG_COMPRESSION}x compression × 1.2 + 5 GiB WAL and index = ${volumeGiB} GiB; ` +
+      `ingestion limit ${ingestionMBps} MB/s (3x the average rate + 50%); requests ${millicores}m / ${mebibytes}Mi from ${need.basis} (${LOKI_SIZING_SOURCE}), between ${LOKI_FLOOR.vcpu} vCPU / ${LOKI_FLOOR.memoryGiB} GiB and ${LOKI_CEILING.vcpu} vCPU / ${LOKI_CEILING.memoryGiB} GiB` +
+      (outgrown ? `; ${outgrown}` : ''),
+    ...(outgrown ? { outgrown } : {}),
   };
+}
+
+export function logSizing(plan: Plan): LogSizing {
+  return lokiSizing(plan.usage.logGiBPerMonth / 30, plan.observability.logRetentionDays);
 }
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'stagekit', 'app.kubernetes.io/part-of': 'stagekit-logs' };
@@ -256,6 +319,6 @@ export const logs: PlatformAddOn = {
   detect: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   render: (context) => {
     const sizing = logSizing(context.plan);
-    return { objects: [...loki(sizing), ...alloy()], warnings: [] };
+    return { objects: [...loki(sizing), ...alloy()], warnings: sizing.outgrown ? [sizing.outgrown] : [] };
   },
 };

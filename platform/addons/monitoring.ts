@@ -20,7 +20,7 @@ export const MONITORING_IMAGES = {
   grafana: 'docker.io/grafana/grafana:12.2.1',
 } as const;
 
-/** What the self-hosted bill assumes for Prometheus (cost/k8s/cluster.ts platformAddons): one replica, 1 vCPU, 4 GiB, 50 GiB. */
+/** Prometheus as rendered: one replica, 1 vCPU, 4 GiB, 50 GiB. The one definition: the self-hosted bill packs the rendered object and the EKS bill's assumed add-on reads this (cost/k8s/cluster.ts). */
 export const PROMETHEUS_SIZE = { cpu: '1', memory: '4Gi', storageGiB: 50 } as const;
 
 const RESTRICTED_POD = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } };
