@@ -22,7 +22,7 @@ import { fleetRisks } from '../deploy/self-hosted/safety';
 import { priceArtifacts } from '../cost/stage';
 import { pricingOptions } from '../cli/commands/cost';
 import type { Bill } from '../cost/model';
-import { METADATA_BLOCK, POD_CIDR } from '../deploy/self-hosted/cloud-init';
+import { k3sConfig, METADATA_BLOCK, POD_CIDR } from '../deploy/self-hosted/cloud-init';
 import { loadBalancerTargets } from '../deploy/self-hosted/lb-targets';
 import { newSshKeyPair } from '../deploy/self-hosted/secrets';
 
@@ -184,7 +184,16 @@ describe.each(cases.map((c) => [`${c.profile} ${c.stage}`, c] as const))('%s', (
     expect(new Set(c.layout.servers.map((s) => s.zone)).size).toBe(new Set(c.layout.servers.map((s) => s.failureDomain)).size);
     // One network, two subnets; every server on it at its own private address.
     expect(registered.filter((r) => r.type === 'hcloud:index/network:Network')).toHaveLength(1);
-    expect(registered.filter((r) => r.type === 'hcloud:index/networkSubnet:NetworkSubnet').map((r) => r.inputs.ipRange)).toEqual(['10.0.0.0/20', '10.0.64.0/24']);
+    expect(registered.filter((r) => r.type === 'hcloud:index/networkSubnet:NetworkSubnet').map((r) => [r.inputs.ipRange, r.inputs.networkZone])).toEqual([
+      ['10.0.0.0/20', c.layout.networkZone],
+      ['10.0.64.0/24', c.layout.networkZone],
+    ]);
+    // Each node is labelled with its failure domain and the network zone its subnet is in.
+    for (const s of c.layout.servers) {
+      const config = k3sConfig(s, c.layout.servers[0].privateIp, c.layout.servers.length > 1, c.layout.networkZone);
+      expect(config).toContain(JSON.stringify(`topology.kubernetes.io/zone=${s.zone}`));
+      expect(config).toContain(JSON.stringify(`topology.kubernetes.io/region=${c.layout.networkZone}`));
+    }
     const ips = servers.map((s) => s.inputs.networks[0].ip);
     expect(new Set(ips).size).toBe(ips.length);
     // Spread placement groups of at most 10 servers, each server in one.

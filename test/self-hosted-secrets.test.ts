@@ -63,10 +63,10 @@ describe('user data', () => {
   const worker = layout.servers.find((s) => s.role === 'worker')!;
 
   test('a worker is given the agent token only; a control-plane node cannot be rendered without the server token', () => {
-    const userData = cloudInit(worker, first.privateIp, true, layout.k3sVersion, { agentToken: 'agent-secret', serverToken: 'server-secret' });
+    const userData = cloudInit(worker, first.privateIp, true, layout.networkZone, layout.k3sVersion, { agentToken: 'agent-secret', serverToken: 'server-secret' });
     expect(userData).not.toContain('server-secret');
     expect(userData).toContain('agent-secret');
-    expect(() => cloudInit(first, first.privateIp, true, layout.k3sVersion, { agentToken: 'agent-secret' })).toThrow(`cloud-init of ${first.name}: a control-plane node needs the k3s server token`);
+    expect(() => cloudInit(first, first.privateIp, true, layout.networkZone, layout.k3sVersion, { agentToken: 'agent-secret' })).toThrow(`cloud-init of ${first.name}: a control-plane node needs the k3s server token`);
   });
 
   test('the metadata rule is added once per boot (checked before it is inserted) and ordered before k3s', () => {

@@ -50,7 +50,7 @@ export function selfHostedArtifacts(plan: Plan, stageObjects: readonly KubeObjec
   };
   for (const server of layout.servers) {
     const secrets = server.role === 'control-plane' ? SECRET_PLACEHOLDERS : { agentToken: SECRET_PLACEHOLDERS.agentToken };
-    files[`cloud-init/${server.name}.yaml`] = cloudInit(server, first.privateIp, layout.servers.length > 1, layout.k3sVersion, secrets);
+    files[`cloud-init/${server.name}.yaml`] = cloudInit(server, first.privateIp, layout.servers.length > 1, layout.networkZone, layout.k3sVersion, secrets);
   }
   files['README.md'] = readme(plan, layout, platform, apiAllowList);
   return { stage: plan.stage, layout, files };

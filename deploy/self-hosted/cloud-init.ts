@@ -1,7 +1,7 @@
 /**
  * Cloud-init user data that turns a fresh Ubuntu server into a k3s node: the k3s config file, the
  * node's join token in a root-only file, the pinned installer (from the k3s release tag, not a moving URL),
- * the node's labels (`topology.kubernetes.io/zone` = its Hetzner location, the region `eu-central`,
+ * the node's labels (`topology.kubernetes.io/zone` = its failure domain, the region = the network zone,
  * `stagekit.dev/pool`), and a host firewall rule that keeps pods away from the metadata service.
  *
  * Why k3s (not Talos): one binary with embedded etcd (three servers form the HA control plane),
@@ -26,7 +26,7 @@
  * The Hetzner API token is not in user data: the CCM and CSI read it from a Kubernetes Secret stagekit
  * creates after the cluster is up.
  */
-import { NETWORK, ServerSpec } from './layout';
+import { ServerSpec } from './layout';
 
 export interface ClusterSecrets {
   /** k3s server token: joins control-plane nodes (and decrypts the cluster's bootstrap data). Given for control-plane nodes only. */
@@ -71,8 +71,10 @@ function yamlList(items: readonly string[], indent = '  '): string {
 }
 
 /** The k3s configuration of one server (/etc/rancher/k3s/config.yaml), without secrets. */
-export function k3sConfig(server: ServerSpec, firstServerIp: string, multiNode: boolean): string {
-  const labels = [`topology.kubernetes.io/zone=${server.location}`, `topology.kubernetes.io/region=${NETWORK.zone}`, `stagekit.dev/pool=${server.pool}`];
+export function k3sConfig(server: ServerSpec, firstServerIp: string, multiNode: boolean, networkZone: string): string {
+  // The zone label is the failure domain (`fsn1`, or `ash-spread-2` for separate hosts of one location), so
+  // topology spread constraints spread pods over the domains the fleet plan priced; the region is the network zone.
+  const labels = [`topology.kubernetes.io/zone=${server.zone}`, `topology.kubernetes.io/region=${networkZone}`, `stagekit.dev/pool=${server.pool}`];
   const lines = [
     `node-ip: ${JSON.stringify(server.privateIp)}`,
     // A server's token file holds the server token; an agent's holds the agent token (cloudInit).
@@ -106,12 +108,12 @@ export function k3sConfig(server: ServerSpec, firstServerIp: string, multiNode: 
 }
 
 /** The cloud-config document for a server, with the secrets in root-only files. */
-export function cloudInit(server: ServerSpec, firstServerIp: string, multiNode: boolean, k3sVersion: string, secrets: ClusterSecrets): string {
+export function cloudInit(server: ServerSpec, firstServerIp: string, multiNode: boolean, networkZone: string, k3sVersion: string, secrets: ClusterSecrets): string {
   const role = server.role === 'control-plane' ? 'server' : 'agent';
   const controlPlane = server.role === 'control-plane';
   if (controlPlane && !secrets.serverToken) throw new Error(`cloud-init of ${server.name}: a control-plane node needs the k3s server token`);
   const files = [
-    { path: '/etc/rancher/k3s/config.yaml', permissions: '0600', content: k3sConfig(server, firstServerIp, multiNode) },
+    { path: '/etc/rancher/k3s/config.yaml', permissions: '0600', content: k3sConfig(server, firstServerIp, multiNode, networkZone) },
     // Workers never see the server token: it would unlock the cluster's CA keys (cloud-init.ts header).
     { path: '/etc/rancher/k3s/join-token', permissions: '0600', content: `${controlPlane ? secrets.serverToken : secrets.agentToken}\n` },
     ...(controlPlane ? [{ path: '/etc/rancher/k3s/agent-token', permissions: '0600', content: `${secrets.agentToken}\n` }] : []),

@@ -71,7 +71,7 @@ export function selfHostedDryRun(opts: SelfHostedDryRunInput): string[] {
 export function provisioningSteps(layout: HcloudLayout): string[] {
   const open = layout.firewallRules.map((r) => `${r.port}/${r.protocol} from ${r.sourceIps.join(', ')}`).join('; ');
   const steps = [
-    `hcloud.Network ${layout.product} ${NETWORK.ipRange} (delete-protected), subnets ${NETWORK.nodes} (nodes) and ${NETWORK.loadBalancers} (load balancers) in ${NETWORK.zone}.`,
+    `hcloud.Network ${layout.product} ${NETWORK.ipRange} (delete-protected), subnets ${NETWORK.nodes} (nodes) and ${NETWORK.loadBalancers} (load balancers) in ${layout.networkZone}.`,
     `hcloud.PlacementGroup (spread) × ${layout.placementGroups.length}: ${layout.placementGroups.join(', ')}.`,
     `hcloud.Firewall ${layout.product}-nodes: inbound ${open}; nothing else.`,
     `hcloud.SshKey ${layout.product}-deploy: the public half of the stack\u2019s ${CLUSTER_SECRET_KEYS.sshPrivateKey}, on every server (password logins off).`,

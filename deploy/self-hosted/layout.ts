@@ -18,7 +18,8 @@ export { validateAllowList };
 export const K3S_VERSION = 'v1.34.11+k3s1';
 /** Server image: an Ubuntu LTS Hetzner publishes. */
 export const SERVER_IMAGE = 'ubuntu-24.04';
-export const NETWORK = { ipRange: '10.0.0.0/16', nodes: '10.0.0.0/20', loadBalancers: '10.0.64.0/24', zone: 'eu-central' } as const;
+/** The private network's address plan; its network zone is the fleet's (HcloudLayout.networkZone). */
+export const NETWORK = { ipRange: '10.0.0.0/16', nodes: '10.0.0.0/20', loadBalancers: '10.0.64.0/24' } as const;
 /**
  * Hetzner network zones of the cloud locations: a network (and its subnets) lives in one zone, so a fleet's
  * locations must share one (docs.hetzner.com/cloud/general/locations: eu-central = fsn1, nbg1, hel1; us-east =

@@ -37,8 +37,8 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
   const sshKey = new hcloud.SshKey(`${layout.product}-deploy`, { name: `${layout.product}-deploy`, publicKey: sshPublicKey, labels });
   const network = new hcloud.Network(`${layout.product}`, { name: layout.product, ipRange: NETWORK.ipRange, labels, deleteProtection: true });
   const networkId = network.id.apply(Number);
-  const nodeSubnet = new hcloud.NetworkSubnet(`${layout.product}-nodes`, { networkId, type: 'cloud', networkZone: NETWORK.zone, ipRange: NETWORK.nodes });
-  const lbSubnet = new hcloud.NetworkSubnet(`${layout.product}-load-balancers`, { networkId, type: 'cloud', networkZone: NETWORK.zone, ipRange: NETWORK.loadBalancers });
+  const nodeSubnet = new hcloud.NetworkSubnet(`${layout.product}-nodes`, { networkId, type: 'cloud', networkZone: layout.networkZone, ipRange: NETWORK.nodes });
+  const lbSubnet = new hcloud.NetworkSubnet(`${layout.product}-load-balancers`, { networkId, type: 'cloud', networkZone: layout.networkZone, ipRange: NETWORK.loadBalancers });
   const placementGroups = new Map(layout.placementGroups.map((name) => [name, new hcloud.PlacementGroup(name, { name, type: 'spread', labels })]));
   const firewall = new hcloud.Firewall(`${layout.product}-nodes`, {
     name: `${layout.product}-nodes`,
@@ -62,8 +62,8 @@ export async function declareHcloudFleet(layout: HcloudLayout): Promise<Declared
     // A worker's user data is built from the agent token alone: the server token is not even an input to it.
     const userData =
       spec.role === 'control-plane'
-        ? pulumi.secret(pulumi.all([serverToken, agentToken]).apply(([server, agent]) => cloudInit(spec, first.privateIp, multiNode, layout.k3sVersion, { serverToken: server, agentToken: agent })))
-        : pulumi.secret(agentToken.apply((agent) => cloudInit(spec, first.privateIp, multiNode, layout.k3sVersion, { agentToken: agent })));
+        ? pulumi.secret(pulumi.all([serverToken, agentToken]).apply(([server, agent]) => cloudInit(spec, first.privateIp, multiNode, layout.networkZone, layout.k3sVersion, { serverToken: server, agentToken: agent })))
+        : pulumi.secret(agentToken.apply((agent) => cloudInit(spec, first.privateIp, multiNode, layout.networkZone, layout.k3sVersion, { agentToken: agent })));
     const serverLabels: Record<string, string> = { ...labels, 'stagekit.dev/pool': spec.pool, 'stagekit.dev/role': spec.role, 'stagekit.dev/holds-data': String(spec.holdsData) };
     for (const lb of layout.loadBalancers) if (targetsOf.get(lb.name)!.includes(spec.name)) serverLabels[lb.label] = 'true';
     const server = new hcloud.Server(
