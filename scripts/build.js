@@ -19,6 +19,8 @@ const assets = [
   { from: 'data', filter: (rel) => !/^k8s\/\d+\.\d+(\/|$)/.test(rel) },
   { from: 'profiles', filter: (rel) => /\.(ya?ml|json)$/.test(rel) || !path.extname(rel) },
   { from: 'cdk.json' },
+  // The report's SVG renderer runs as a Node process of its own (an ES module tsc does not compile or copy).
+  { from: 'report/render-svg.mjs' },
 ];
 let files = 0;
 for (const asset of assets) {

@@ -69,6 +69,10 @@ npx --no-install stagekit cost --all | tee "$work/cost.txt" | tail -12
 grep -q 'queue-pipeline' "$work/cost.txt" || fail "cost --all printed no ladder"
 step "npx stagekit cost --all --from out"
 npx --no-install stagekit cost --all --summary --from out > /dev/null
+step "npx stagekit advise and report --from out (the report's SVG renderer is a file of its own in the package)"
+npx --no-install stagekit advise --from out --months 12 | grep -q 'Fits today' || fail "advise printed no advice"
+npx --no-install stagekit report --from out --out out/report.html
+grep -q '<svg' out/report.html || fail "report.html has no chart or diagram"
 
 step "every export loads (CommonJS) and the constructs synthesize in a user's app"
 cat > check.js <<'JS'
