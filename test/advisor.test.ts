@@ -48,7 +48,7 @@ describe('advise on the shipped profiles (month 0 = 2027-01, 36 months)', () => 
     expect(a.months[10].workload.peakRequestsPerSecond).toBeCloseTo(600 * 1.05 ** 10 * 2, 0);
   });
 
-  test('million-merchants: the cache outgrows the largest node, so it is sharded and sharded carries it', () => {
+  test('million-merchants: the cache outgrows the largest node, so it is sharded and sharded carries it; inline jobs send it to queue-pipeline at once', () => {
     // Hot set 8,000 GiB × 10% = 800 GiB; the cache holds 30% of it = 240 GiB > 209.55 GiB (cache.r7g.8xlarge), so it
     // runs in cluster mode: up to 30 shards (90 nodes per cluster / 3 zones) × 209.55 GiB = 6,286.5 GiB.
     // Everything else fits on sharded: 13 shards (12,809 GiB in 12 months / 1,024), 6,000 / 13 = 462 writes/s a shard.
@@ -58,6 +58,16 @@ describe('advise on the shipped profiles (month 0 = 2027-01, 36 months)', () => 
     expect(sharded.checks.filter((c) => c.exceeded)).toEqual([]);
     expect(sharded.checks.find((c) => c.id === 'cache-memory')).toMatchObject({ value: 240, limit: 6286.5 });
     expect(a.months.every((m) => m.stage !== undefined)).toBe(true);
+    // What trips on sharded: background work done inline. Jobs take 833.3 of the app servers' 2,083.3 vCPU = 40%
+    // of a 50% limit: 1 - 0.40 / 0.50 = 20% headroom, under the 30% minimum already in month 0, so the path moves
+    // to queue-pipeline in month 0. Jobs and requests both grow with traffic (3% a month), so the share stays 40%:
+    // low in month 0, never exceeded. The per-shard checks never trip: shards are added as the data grows
+    // (8,000 GiB / 13 shards = 615 GiB of 1,024, 40% headroom today).
+    expect(sharded.checks.find((c) => c.id === 'inline-jobs')).toMatchObject({ value: 0.4, limit: 0.5 });
+    expect(trip(a, 'sharded', 'inline-jobs')).toMatchObject({ lowHeadroomMonth: 0, exceededMonth: undefined });
+    expect(trip(a, 'sharded', 'dataset-per-shard')).toMatchObject({ lowHeadroomMonth: undefined, exceededMonth: undefined });
+    expect(sharded.checks.find((c) => c.id === 'dataset-per-shard')!.value).toBeCloseTo(8000 / 13, 2);
+    expect(a.moves.map((m) => [m.month, m.to])).toEqual([[0, 'queue-pipeline']]);
   });
 
   test('capacity verdicts agree with the plan: a stage the plan warns is too small fails its check', () => {
