@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { computePlan, Plan } from '../core/plan';
-import { loadProfile } from '../core/profile';
+import { loadProfile, Profile } from '../core/profile';
 import { STAGE_NAMES, StageName } from '../core/ladder';
 import { renderK8s } from '../blueprints/k8s/app';
 import type { KubeObject } from '../deploy/k8s/objects';
@@ -348,31 +348,60 @@ describe('load balancer targets', () => {
   });
 });
 
+
+/**
+ * For a change of layout: every server that held data and is gone (or holds no data any more) is reported as
+ * data loss, a kept server never changes location, an unchanged type is not reported, and a pool that does not
+ * shrink in a failure domain keeps every server there.
+ */
+function expectDataServerChangesReported(from: HcloudLayout, to: HcloudLayout): void {
+  const risks = fleetRisks(from, to);
+  const toNames = new Map(to.servers.map((s) => [s.name, s]));
+  for (const s of from.servers.filter((x) => x.holdsData)) {
+    const next = toNames.get(s.name);
+    // A server keeps its name (identity) while it stays: so it never "moves"; it is kept, resized or removed.
+    if (next) expect(next.location).toBe(s.location);
+    const reported = risks.find((r) => r.resource.startsWith(`Server ${s.name} `));
+    const gone = !next || !next.holdsData;
+    expect([s.name, gone, reported?.severity ?? 'none']).toEqual([s.name, gone, gone ? 'data-loss' : (reported?.severity ?? 'none')]);
+    if (!gone && next.serverType === s.serverType) expect(reported).toBeUndefined();
+  }
+  const count = (layout: HcloudLayout, pool: string, domain: string) => layout.servers.filter((s) => s.pool === pool && s.failureDomain === domain).length;
+  for (const s of from.servers.filter((x) => x.holdsData && x.pool !== 'single')) {
+    if (count(to, s.pool, s.failureDomain) >= count(from, s.pool, s.failureDomain)) expect(toNames.has(s.name)).toBe(true);
+  }
+}
+
 describe('moving between stages', () => {
   // A profile whose pods outgrow every Hetzner Cloud type (million-merchants) has no layouts to move between: the refusal is tested above.
   const movable = PROFILES.filter((profile) => cases.filter((c) => c.profile === profile).length >= 2);
   test('at least two shipped profiles have stages to move between', () => expect(movable.length).toBeGreaterThanOrEqual(2));
   test.each(movable)('%s: growing a pool keeps its servers; every data server removed, moved or shrunk is reported', (profile) => {
     const layouts = cases.filter((c) => c.profile === profile).map((c) => c.layout);
-    for (let i = 0; i + 1 < layouts.length; i++) {
-      const [from, to] = [layouts[i], layouts[i + 1]];
-      const risks = fleetRisks(from, to);
-      const toNames = new Map(to.servers.map((s) => [s.name, s]));
-      for (const s of from.servers.filter((x) => x.holdsData)) {
-        const next = toNames.get(s.name);
-        // A server keeps its name (identity) while it stays: so it never "moves"; it is kept, resized or removed.
-        if (next) expect(next.location).toBe(s.location);
-        const reported = risks.find((r) => r.resource.startsWith(`Server ${s.name} `));
-        const gone = !next || !next.holdsData;
-        expect([s.name, gone, reported?.severity ?? 'none']).toEqual([s.name, gone, gone ? 'data-loss' : (reported?.severity ?? 'none')]);
-        if (!gone && next.serverType === s.serverType) expect(reported).toBeUndefined();
+    for (let i = 0; i + 1 < layouts.length; i++) expectDataServerChangesReported(layouts[i], layouts[i + 1]);
+  });
+
+  // A profile edit at the same stage (the traffic and data grow, or shrink): the fleet is planned again, and no
+  // server that holds data is removed or shrunk without the safety check saying so.
+  const edits: Record<string, (p: Profile) => Profile> = {
+    'grow x2': (p) => ({ ...p, traffic: { ...p.traffic, peakRequestsPerSecond: p.traffic.peakRequestsPerSecond * 2 }, data: { ...p.data, datasetGiB: p.data.datasetGiB * 2, writesPerSecond: p.data.writesPerSecond * 2 } }),
+    'shrink /2': (p) => ({ ...p, traffic: { ...p.traffic, peakRequestsPerSecond: p.traffic.peakRequestsPerSecond / 2 }, data: { ...p.data, datasetGiB: p.data.datasetGiB / 2, writesPerSecond: p.data.writesPerSecond / 2 } }),
+  };
+  test.each(Object.keys(edits))('a profile edit at the same stage (%s): every data server removed or shrunk is reported', (edit) => {
+    let compared = 0;
+    for (const c of cases.filter((x) => x.profile !== 'million-merchants.yaml')) {
+      const plan = computePlan(edits[edit](c.plan.profile), c.stage);
+      const objects = renderK8s(plan).objects as KubeObject[];
+      let layout: HcloudLayout;
+      try {
+        layout = layoutFleet(plan, stageFleet(plan, objects), { apiAllowList: ALLOW });
+      } catch {
+        continue; // the edited plan outgrows Hetzner Cloud: refused before any server is touched (tested above)
       }
-      // Per pool and failure domain, a pool that does not shrink loses no server.
-      const count = (layout: HcloudLayout, pool: string, domain: string) => layout.servers.filter((s) => s.pool === pool && s.failureDomain === domain).length;
-      for (const s of from.servers.filter((x) => x.holdsData && x.pool !== 'single')) {
-        if (count(to, s.pool, s.failureDomain) >= count(from, s.pool, s.failureDomain)) expect(toNames.has(s.name)).toBe(true);
-      }
+      expectDataServerChangesReported(c.layout, layout);
+      compared++;
     }
+    expect(compared).toBeGreaterThanOrEqual(6);
   });
 
   test('the fresh-startup and growing-product climbs report only what must change (the audit saw every climb as data loss)', () => {
