@@ -10,8 +10,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Three workers on this 2-core machine: many files wait on child processes (the CLI's bin, the report's
-  // SVG renderer, Chromium), and a third worker keeps both cores busy while one waits (2026-12-02, fresh
-  // jest cache: 81-83 s with 3 workers, 90-96 s with 2; this machine's speed varies from run to run).
+  // SVG renderer, Chromium, the CloudFormation checks). The suite is CPU-bound: on 2026-12-02 (after session
+  // 19's changes) 3 workers and 2 took the same time, 89-90 s on a quiet machine.
   maxWorkers: 3,
   testTimeout: 60000,
 };
