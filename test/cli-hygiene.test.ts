@@ -14,9 +14,9 @@ import { STAGE_OPTIONS, parseStageOptions } from '../core/stage-options';
 import { computePlan } from '../core/plan';
 import { activeShardsOf } from '../cli/options';
 import { runCli } from './support/cli';
-import { ROOT, TEST_PROFILE_FILE } from './support/paths';
+import { ROOT, TEST_PROFILE_FILE, STAGEKIT_BIN } from './support/paths';
 
-const bin = path.join(ROOT, 'bin', 'stagekit.js');
+const bin = STAGEKIT_BIN;
 // The CLI's program in this process (test/support/cli.ts); the closed-pipe tests run the real bin.
 const run = runCli;
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stagekit-hygiene-'));

@@ -12,7 +12,7 @@ import { systemKubectl } from '../deploy/k8s/kubectl';
 import { objectsByPhase } from '../deploy/k8s/objects';
 import { pulumiDryRun } from '../deploy/pulumi/dry-run';
 import { awsAssemblyDir, awsTemplate, k8sObjects, stagePlan } from './support/stages';
-import { ROOT } from './support/paths';
+import { ROOT, STAGEKIT_BIN } from './support/paths';
 import { runCli } from './support/cli';
 
 const common = (stage: (typeof STAGE_NAMES)[number]) => ({ plan: stagePlan(stage), profileFile: 'profiles/growing-product.yaml', timeoutMs: 20 * 60_000, allowDataLoss: false, yes: false });
@@ -67,7 +67,7 @@ describe('the CLI', () => {
   const inOwnProcess = (...args: string[]) => {
     const started = Date.now();
     const childEnv = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)) as Record<string, string>;
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, env: childEnv, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [STAGEKIT_BIN, ...args], { cwd: ROOT, env: childEnv, encoding: 'utf8', timeout: 60_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
   };
   afterAll(() => fs.rmSync(home, { recursive: true, force: true }));

@@ -14,7 +14,7 @@ import { UsageError } from '../core/errors';
 import { loadProfile, parseProfile, PROFILE_STRING_PATTERNS } from '../core/profile';
 import { AlarmTopic } from '../constructs/aws/alarm-topic';
 import { InstanceFleet } from '../constructs/aws/instance-fleet';
-import { ROOT } from './support/paths';
+import { ROOT, STAGEKIT_BIN } from './support/paths';
 
 const example = () => parse(fs.readFileSync(path.join(ROOT, 'profiles', 'growing-product.yaml'), 'utf8'));
 
@@ -103,7 +103,7 @@ describe('hostile strings in the profile', () => {
         const file = path.join(dir, 'hostile.json');
         fs.writeFileSync(file, JSON.stringify(input));
         const out = path.join(dir, 'out');
-        const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), 'synth', '--stage', 'split-tier', '--target', 'aws', '--profile', file, '--out', out], {
+        const r = spawnSync(process.execPath, [STAGEKIT_BIN, 'synth', '--stage', 'split-tier', '--target', 'aws', '--profile', file, '--out', out], {
           cwd: ROOT,
           encoding: 'utf8',
           env: { ...process.env, NO_COLOR: '1' },
@@ -115,7 +115,7 @@ describe('hostile strings in the profile', () => {
       }
       // A device, a directory: refused at once instead of read forever.
       for (const file of ['/dev/zero']) {
-        const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), 'explain', '--stage', 'split-tier', '--profile', file], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+        const r = spawnSync(process.execPath, [STAGEKIT_BIN, 'explain', '--stage', 'split-tier', '--profile', file], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
         expect({ file, status: r.status }).toEqual({ file, status: 2 });
         expect(r.stderr).toMatch(/expected a regular profile file/);
       }

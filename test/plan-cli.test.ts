@@ -4,10 +4,10 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { ROOT } from './support/paths';
+import { ROOT, STAGEKIT_BIN } from './support/paths';
 import { runCli } from './support/cli';
 
-const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'stagekit.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' }, encoding: 'utf8', timeout: 60_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [STAGEKIT_BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' }, encoding: 'utf8', timeout: 60_000 });
 
 test('a risky move exits 3 and prints Markdown for the pull request', () => {
   const r = run('plan', 'split-tier', 'single-server', '--target', 'k8s', '--format', 'markdown');

@@ -14,7 +14,7 @@ import { computeLadder, computePlan, shardSizings } from '../core/plan';
 import { parseProfile } from '../core/profile';
 import { profileArbitrary } from '../scripts/support/profile-arbitrary';
 import { STAGE_NAMES } from '../core/ladder';
-import { ROOT } from './support/paths';
+import { ROOT, STAGEKIT_BIN } from './support/paths';
 
 /** Strips the keys fast-check left undefined (the YAML a user writes has no such keys). */
 const clean = (value: unknown) => JSON.parse(JSON.stringify(value));
@@ -61,7 +61,7 @@ describe('every profile drawn from the schema gets an answer', () => {
       for (const [i, input] of [largest].entries()) {
         const file = path.join(dir, `p${i}.yaml`);
         fs.writeFileSync(file, stringify(input));
-        const r = spawnSync(process.execPath, ['--max-old-space-size=384', path.join(ROOT, 'bin', 'stagekit.js'), 'explain', '--all', '--profile', file], {
+        const r = spawnSync(process.execPath, ['--max-old-space-size=384', STAGEKIT_BIN, 'explain', '--all', '--profile', file], {
           cwd: ROOT,
           encoding: 'utf8',
           timeout: 60_000,

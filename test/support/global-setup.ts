@@ -16,6 +16,7 @@ import { stageRenderer } from '../../blueprints/render';
 import { TARGETS } from '../../core/rendering';
 import { SYNTH_OUT_ENV, SYNTH_ROOT, TEST_PROFILE_FILE } from './paths';
 import { CFN_CHECKS_PROCESS, startCfnChecks } from './cfn-checks';
+import { buildCliForTests } from './cli-build';
 
 /** False when the command line names test files and none of them is the checks' file (a quick run of a few files). */
 function runsCfnChecks(globalConfig: { nonFlagArgs?: string[] }): boolean {
@@ -32,6 +33,8 @@ export default async function globalSetup(globalConfig: { nonFlagArgs?: string[]
   fs.mkdirSync(SYNTH_OUT, { recursive: true });
   // globalTeardown (same process) stops it if the run ends first.
   if (runsCfnChecks(globalConfig)) (globalThis as any)[CFN_CHECKS_PROCESS] = startCfnChecks(SYNTH_OUT);
+  // Workers inherit it: the compiled CLI the tests start as a process (see support/cli-build.ts).
+  process.env.STAGEKIT_TEST_BIN = buildCliForTests(path.join(SYNTH_OUT, 'cli'));
   const savedValidation = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'false';
   const profile = loadProfile(TEST_PROFILE_FILE);

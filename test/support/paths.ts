@@ -13,3 +13,10 @@ export const SYNTH_OUT = process.env[SYNTH_OUT_ENV] ?? path.join(SYNTH_ROOT, 'la
 export const SYNTH_REPORT = path.join(SYNTH_OUT, 'synth-report.json');
 /** The profile the shared synth uses: the growing product (two zones, SQS). */
 export const TEST_PROFILE_FILE = path.join(ROOT, 'profiles', 'growing-product.yaml');
+
+/**
+ * The `stagekit` bin the tests start in a process of their own: the CLI compiled from this checkout by
+ * globalSetup (support/cli-build.ts), as the installed package runs it; test/cli.test.ts keeps the
+ * checkout's bin/stagekit.js (TypeScript through tsx), as `npm start` runs it.
+ */
+export const STAGEKIT_BIN = process.env.STAGEKIT_TEST_BIN ?? path.join(ROOT, 'bin', 'stagekit.js');
