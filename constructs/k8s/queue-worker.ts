@@ -4,7 +4,7 @@ import { Shape } from '../../core/sizes';
 import { ScaledObject } from './imports/scaledobject-keda.sh';
 import { TriggerAuthentication } from './imports/triggerauthentication-keda.sh';
 import { componentLabels, quantities, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity, zoneSpread } from './pod-defaults';
-import { checkImage, checkName, checkPort, checkProp, checkShape, inNamespace, isWhole } from './validate';
+import { checkName, checkProp, checkWorkload, inNamespace, isWhole } from './validate';
 
 export interface SecretFile {
   /** Volume name. Required: the pod's volume and its mount are joined by it. */
@@ -212,12 +212,7 @@ export class QueueWorker extends Construct {
       maxReplicas: props.maxReplicas ?? 10,
       zones: props.zones ?? 1,
     };
-    checkName(construct, 'product', filled.product);
-    if (props.name !== undefined) checkName(construct, 'name', props.name);
-    checkImage(construct, 'image', filled.image);
-    checkPort(construct, 'port', filled.port);
-    checkProp(construct, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
-    checkShape(construct, 'shape', filled.shape);
+    checkWorkload(construct, filled);
     checkProp(construct, 'minReplicas', isWhole(filled.minReplicas, 0), 'a whole number from 0', filled.minReplicas);
     checkProp(construct, 'maxReplicas', isWhole(filled.maxReplicas, Math.max(1, filled.minReplicas)), `at least minReplicas (${filled.minReplicas}) and 1`, filled.maxReplicas);
     checkProp(construct, 'zones', isWhole(filled.zones, 1), 'a whole number from 1', filled.zones);

@@ -30,6 +30,16 @@ export function checkShape(construct: string, prop: string, shape: Shape): void 
   checkProp(construct, `${prop}.memoryGiB`, typeof shape?.memoryGiB === 'number' && shape.memoryGiB >= 0.03 && shape.memoryGiB <= 4096, 'GiB from 0.03 to 4096', shape?.memoryGiB);
 }
 
+/** The props every stagekit workload checks alike: its product and name, container image, port, health path and shape. */
+export function checkWorkload(construct: string, props: { product: string; name?: string; image: string; port: number; healthCheckPath: string; shape: Shape }): void {
+  checkName(construct, 'product', props.product);
+  if (props.name !== undefined) checkName(construct, 'name', props.name);
+  checkImage(construct, 'image', props.image);
+  checkPort(construct, 'port', props.port);
+  checkProp(construct, 'healthCheckPath', props.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", props.healthCheckPath);
+  checkShape(construct, 'shape', props.shape);
+}
+
 /** Puts every object under `scope` in `namespace` (by default they inherit the chart's). */
 export function inNamespace(scope: Construct, construct: string, namespace: string | undefined): void {
   if (namespace === undefined) return;

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Shape } from '../../core/sizes';
 import { componentLabels, quantities } from './pod-defaults';
-import { checkImage, checkName, checkPort, checkProp, checkShape, inNamespace, isWhole } from './validate';
+import { checkProp, checkWorkload, inNamespace, isWhole } from './validate';
 
 export interface WebAppProps {
   /** Product name: the `app.kubernetes.io/part-of` label of every object. */
@@ -211,12 +211,7 @@ export class WebApp extends Construct {
   private static withDefaults(props: WebAppProps) {
     const construct = 'WebApp';
     const filled = { ...props, port: props.port ?? 8080, healthCheckPath: props.healthCheckPath ?? '/', shape: props.shape ?? { vcpu: 0.5, memoryGiB: 0.5 }, replicas: props.replicas ?? 2 };
-    checkName(construct, 'product', filled.product);
-    if (props.name !== undefined) checkName(construct, 'name', props.name);
-    checkImage(construct, 'image', filled.image);
-    checkPort(construct, 'port', filled.port);
-    checkProp(construct, 'healthCheckPath', filled.healthCheckPath.startsWith('/'), "an HTTP path starting with '/'", filled.healthCheckPath);
-    checkShape(construct, 'shape', filled.shape);
+    checkWorkload(construct, filled);
     checkProp(construct, 'replicas', isWhole(filled.replicas, 1), 'a whole number from 1', filled.replicas);
     if (props.maxReplicas !== undefined) checkProp(construct, 'maxReplicas', isWhole(props.maxReplicas, filled.replicas), `at least replicas (${filled.replicas})`, props.maxReplicas);
     if (props.targetCpuPercent !== undefined) checkProp(construct, 'targetCpuPercent', isWhole(props.targetCpuPercent, 1, 100), 'a whole percentage from 1 to 100', props.targetCpuPercent);
