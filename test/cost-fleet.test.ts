@@ -229,8 +229,8 @@ describe('the platform every stage installs, packed and priced as rendered', () 
   const placed = fleet.pools.flatMap((p) => p.workloads);
   const bill = priceStageSelfHosted(plan, objects);
 
-  test('every Deployment, StatefulSet, Prometheus, Alertmanager and chart the platform renders is a workload of the fleet, at its rendered requests', () => {
-    const rendered = platform.objects.filter((o: any) => ['Deployment', 'StatefulSet', 'Prometheus', 'Alertmanager', 'HelmChart'].includes(o.kind));
+  test('every Deployment, StatefulSet, Prometheus and Alertmanager the platform renders is a workload of the fleet, at its rendered requests', () => {
+    const rendered = platform.objects.filter((o: any) => ['Deployment', 'StatefulSet', 'Prometheus', 'Alertmanager'].includes(o.kind));
     expect(rendered.length).toBeGreaterThanOrEqual(15);
     for (const o of rendered as any[]) expect(placed.map((w) => w.name)).toContain(`${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
     const byName = (name: string) => placed.find((w) => w.name === name)!;

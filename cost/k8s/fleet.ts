@@ -307,8 +307,8 @@ const storageOf = (claim: any) => (parseQuantity(claim?.spec?.resources?.request
 /**
  * What the rendered platform (platform/builder.ts) runs, read from its objects, so the bill packs exactly what
  * is installed: Deployments and StatefulSets with their requests and claims, the Prometheus and Alertmanager
- * the operator makes from their resources, the Helm charts' replicas, and the DaemonSets as a reserve on every
- * node. A pod without requests is counted at 0.1 vCPU / 256 MiB, as the inventory counts operator pods.
+ * the operator makes from their resources, and the DaemonSets as a reserve on every node. A pod without
+ * requests is counted at 0.1 vCPU / 256 MiB, as the inventory counts operator pods.
  */
 export function platformLoad(objects: readonly any[]): PlatformLoad {
   const workloads: Workload[] = [];
@@ -340,11 +340,6 @@ export function platformLoad(objects: readonly any[]): PlatformLoad {
     } else if ((o.kind === 'Prometheus' || o.kind === 'Alertmanager') && String(o.apiVersion).startsWith('monitoring.coreos.com/')) {
       const requests = { vcpu: parseQuantity(spec.resources?.requests?.cpu) ?? 0, memoryGiB: (parseQuantity(spec.resources?.requests?.memory) ?? 0) / 2 ** 30 };
       add(o, spec.replicas ?? 1, requests, storageOf(spec.storage?.volumeClaimTemplate), `${spec.replicas ?? 1} pod(s) the prometheus-operator makes (its config-reloader sidecar not counted)`);
-    } else if (o.kind === 'HelmChart') {
-      // The k3s Helm controller installs the chart: its pods are the chart's replica counts (requests: the chart's defaults, none).
-      const counts = [...String(spec.valuesContent ?? '').matchAll(/replicaCount:\s*(\d+)/g)].map((m) => Number(m[1]));
-      const replicas = counts.length ? counts.reduce((a, b) => a + b, 0) : 1;
-      add(o, replicas, { vcpu: 0, memoryGiB: 0 }, 0, `chart ${spec.chart}: ${counts.length ? counts.join(' + ') : 1} pod(s) from its replica counts`);
     } else if (o.kind === 'DaemonSet') {
       const requests = podRequests(spec.template?.spec);
       const pod = requests.vcpu === 0 && requests.memoryGiB === 0 ? UNSPECIFIED_POD : requests;
