@@ -150,17 +150,11 @@ export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: 
     const all = workloads.filter((w) => poolOf(w, singleNode) === pool);
     if (!all.length) continue;
     const candidates = candidatesOf(pool);
-    const fits = (w: Workload) =>
-      candidates.some(
-        (s) =>
-          s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 - (perNode?.vcpu ?? 0) >= w.vcpu &&
-          s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 - (perNode?.memoryGiB ?? 0) >= w.memoryGiB &&
-          (s.localDiskGiB === undefined || s.localDiskGiB >= w.storageGiB),
-      );
+    const fits = (w: Workload) => candidates.some((s) => computeRoomFor(s, w, perNode) && (s.localDiskGiB === undefined || s.localDiskGiB >= w.storageGiB));
     const members = all.filter((w) => w.replicas === 0 || fits(w));
     const unplaceable = all
       .filter((m) => !members.includes(m))
-      .map((workload) => ({ workload, pool, reason: unplaceableReason(workload, pool, candidates) }));
+      .map((workload) => ({ workload, pool, reason: unplaceableReason(workload, pool, candidates, perNode) }));
     const groups: PodGroup[] = members.filter((w) => w.replicas > 0).map((w) => ({ workload: w.name, replicas: w.replicas, vcpu: w.vcpu, memoryGiB: w.memoryGiB, spreadOverNodes: w.spreadOverNodes, storageGiB: w.storageGiB }));
     const packing = groups.length ? cheapestPacking(groups, candidates, { zones: singleNode ? 1 : zones, spare: singleNode ? 0 : 1, allocatable: DEFAULT_ALLOCATABLE, volumeUsdPerGiB, perNode }) : undefined;
     pools.push({ pool, members, unplaceable, packing, ...(packing && perNode ? { perNode } : {}) });
@@ -169,8 +163,16 @@ export function packCluster(inv: Inventory, zones: number, candidatesOf: (pool: 
 }
 
 /** Why a pod fits no candidate: too large for every type, or (on servers with local disks) short of disk only. */
-function unplaceableReason(workload: Workload, pool: PoolName, candidates: readonly ServerType[]): string {
-  const computeFits = candidates.filter((s) => s.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 >= workload.vcpu && s.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 >= workload.memoryGiB);
+/** Whether a server type has the CPU and memory for a pod once the system reserve and the DaemonSets on every node are taken. */
+function computeRoomFor(server: ServerType, workload: Workload, perNode: PlatformLoad['perNode'] | undefined): boolean {
+  return (
+    server.vcpu * DEFAULT_ALLOCATABLE.vcpu * 1.001 - (perNode?.vcpu ?? 0) >= workload.vcpu &&
+    server.memoryGiB * DEFAULT_ALLOCATABLE.memory * 1.001 - (perNode?.memoryGiB ?? 0) >= workload.memoryGiB
+  );
+}
+
+function unplaceableReason(workload: Workload, pool: PoolName, candidates: readonly ServerType[], perNode: PlatformLoad['perNode'] | undefined): string {
+  const computeFits = candidates.filter((s) => computeRoomFor(s, workload, perNode));
   const pod = `a pod of ${workload.vcpu} vCPU / ${workload.memoryGiB.toFixed(1)} GiB`;
   if (computeFits.length && workload.storageGiB) {
     const largest = computeFits.reduce((a, b) => ((b.localDiskGiB ?? 0) > (a.localDiskGiB ?? 0) ? b : a));
