@@ -25,10 +25,17 @@ function synthesizeStack(plan: Plan, outdir: string, options: AwsRenderOptions) 
   const { buildAwsApp, stackName } = awsApp();
   const { app } = buildAwsApp(plan, { outdir, nag: options.nag, validate: options.validate, context: options.context });
   let artifact;
+  // validate: false also through CDK_VALIDATION for the synth: aws-cdk-lib 2.270 (the lowest of the peer range)
+  // has no builtinCloudFormationValidation App prop and runs its checks unless that variable says false.
+  const savedValidation = process.env.CDK_VALIDATION;
+  if (options.validate === false) process.env.CDK_VALIDATION = 'false';
   try {
     artifact = app.synth().getStackByName(stackName(plan));
   } catch (err) {
     throw stackResourceLimitError(err) ?? err;
+  } finally {
+    if (savedValidation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = savedValidation;
   }
   const template = artifact.template;
   const nestedTemplates: NestedTemplates = readNestedTemplates(template, outdir);
