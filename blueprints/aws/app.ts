@@ -45,9 +45,26 @@ export function cdkJsonContext(): Record<string, unknown> {
   return { ...cdkJson };
 }
 
+/**
+ * Outside CDK_DEBUG, an app stagekit makes records no JavaScript stack trace for each resource and annotation
+ * (construct metadata in the assembly's manifest, never in the template): capturing them took a fifth of a
+ * stage's synth. With CDK_DEBUG=true they are recorded, as the cdk CLI's --debug records them.
+ */
+function withoutStackTraces(): Record<string, boolean> {
+  if (['1', 'on', 'true'].includes(String(process.env.CDK_DEBUG).toLowerCase())) return {};
+  // cx-api's DISABLE_CREATION_STACK_TRACES and DISABLE_METADATA_STACK_TRACE (literal: older aws-cdk-lib lacks the first).
+  return { 'aws:cdk:disable-creation-stack-traces': true, 'aws:cdk:disable-stack-trace': true };
+}
+
 /** Builds the CDK app for a plan: one stack, environment pinned to the region, no account (no lookups). */
 export function buildAwsApp(plan: Plan, options: AwsAppOptions = {}): { app: App; stack: ProductStack } {
-  const app = options.app ?? new App({ outdir: options.outdir, context: { ...cdkJsonContext(), ...options.context }, builtinCloudFormationValidation: options.validate ?? true });
+  const app =
+    options.app ??
+    new App({
+      outdir: options.outdir,
+      context: { ...cdkJsonContext(), ...withoutStackTraces(), ...options.context },
+      builtinCloudFormationValidation: options.validate ?? true,
+    });
   const stack = new ProductStack(app, stackName(plan), {
     plan,
     env: { region: plan.region },
