@@ -1,7 +1,5 @@
-import { StageComponent } from '../component';
+import { loadOnFirstCall, StageComponent } from '../component';
 import { serviceLevelRuleGroups } from './alerts';
-import { observabilityPostAws } from './aws';
-import { observabilityK8s } from './k8s';
 
 /**
  * What every stage is watched by: the SLO's burn-rate pair and p99 latency, capacity alerts,
@@ -12,7 +10,7 @@ import { observabilityK8s } from './k8s';
 export const observability: StageComponent = {
   id: 'observability',
   applies: () => true,
-  postAws: observabilityPostAws,
-  k8s: observabilityK8s,
+  postAws: loadOnFirstCall(() => (require('./aws') as typeof import('./aws')).observabilityPostAws),
+  k8s: loadOnFirstCall(() => (require('./k8s') as typeof import('./k8s')).observabilityK8s),
   ruleGroups: serviceLevelRuleGroups,
 };
