@@ -252,6 +252,17 @@ describe.each(LATER_STAGES)('%s on AWS', (stage) => {
     expect(messages.filter((m) => m.level === 'aws:cdk:error')).toEqual([]);
     expect(messages.map((m) => ({ path: m.path, id: /\[ack: ([^\]]+)\]/.exec(m.message)?.[1] }))).toEqual([{ path: `/${plan.product}/Web`, id: HTTP_ONLY_WARNING_ID }]);
   });
+
+  test('the assembly records no JavaScript stack traces outside CDK_DEBUG (they were a fifth of the synth)', () => {
+    const dir = awsAssemblyDir(stage);
+    const traced: string[] = [];
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.metadata.json'))) {
+      const metadata = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, Array<{ type: string; trace?: string[] }>>;
+      // aws-cdk-lib records an acknowledgement's trace whatever the settings.
+      for (const [where, entries] of Object.entries(metadata)) for (const entry of entries) if ((entry.trace && entry.type !== 'aws:cdk:acknowledged-rules') || entry.type === 'aws:cdk:creationStack') traced.push(`${where} ${entry.type}`);
+    }
+    expect(traced).toEqual([]);
+  });
 });
 
 describe('split-tier', () => {
