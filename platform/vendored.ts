@@ -109,14 +109,29 @@ export function setImage(objects: KubeObject[], from: RegExp, to: string): numbe
 }
 
 /**
+ * Where parsed manifests are kept: the node_modules folder stagekit's dependencies were installed into
+ * (where yaml is: a checkout's own, or the user's project's when installed), as find-cache-dir does, else
+ * the temp folder. One place whether stagekit runs from source, from dist/ or as an installed package.
+ */
+function cacheDirs(): string[] {
+  const dirs = [path.join(os.tmpdir(), 'stagekit-platform-cache')];
+  try {
+    dirs.unshift(path.join(path.dirname(path.dirname(require.resolve('yaml/package.json'))), '.cache', 'stagekit-platform'));
+  } catch {
+    // yaml resolved in an unusual layout: the temp folder only
+  }
+  return dirs;
+}
+
+/**
  * Parsing the vendored YAML (about 8 MB) takes seconds; its JSON form loads in milliseconds. The JSON is
- * kept beside the project's dependencies (node_modules/.cache/stagekit-platform, else the temp folder),
- * keyed by the file's sha256, so a changed file is parsed again. Failing to cache only costs time.
+ * kept in a cache folder (cacheDirs), keyed by the file's sha256, so a changed file is parsed again.
+ * Failing to cache only costs time.
  */
 function parseCached(file: string): KubeObject[] {
   const text = fs.readFileSync(file);
   const key = crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
-  const dirs = [path.join(__dirname, '..', 'node_modules', '.cache', 'stagekit-platform'), path.join(os.tmpdir(), 'stagekit-platform-cache')];
+  const dirs = cacheDirs();
   for (const dir of dirs) {
     try {
       return JSON.parse(fs.readFileSync(path.join(dir, `${key}.json`), 'utf8'));
