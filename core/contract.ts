@@ -91,7 +91,7 @@ export type AppEnvName = (typeof APP_ENV)[keyof typeof APP_ENV];
  * targets announce under the same name (`DATABASE_AUTH`, `CACHE_AUTH`, `JOBS_TRANSPORT` and,
  * with Kafka, `KAFKA_AUTH`; Sentinel discovery when its addresses are set), and the AWS SDK's region.
  * Every other name the app gets is the same on both targets, stage by stage
- * (test/app-contract.test.ts holds both renderings to that).
+ * (test/core.test.ts (app-contract block) holds both renderings to that).
  */
 export const TARGET_DETAIL_ENV: ReadonlySet<AppEnvName> = new Set<AppEnvName>([
   APP_ENV.awsRegion,

@@ -2,7 +2,7 @@
  * Bills in Infracost's JSON output format (version 0.2, as `infracost breakdown --format json` writes it), so
  * `infracost output` and `infracost comment` can read stagekit's figures: one project per bill, resources with
  * cost components, every amount a decimal string. The shape follows infracost's published JSON schema
- * (data/schemas/infracost.schema.json, validated in test/cost-infracost.test.ts).
+ * (data/schemas/infracost.schema.json, validated in test/cost.test.ts (cost-infracost block)).
  *
  * Honesty carries over: a component or resource stagekit could not price has `priceNotFound: true` and null
  * costs (never "0"), and a bill that left out a major component has null totals, with the reason as a project

@@ -1,5 +1,5 @@
 /**
- * Renders profiles drawn like test/profile-property.test.ts for both targets (slow: seconds per
+ * Renders profiles drawn like test/core.test.ts (profile-property block) for both targets (slow: seconds per
  * case, so not part of the suite): every accepted plan must synthesize, every other answer must
  * be a UsageError. `npx tsx scripts/fuzz-synth.ts [cases] [seed]` prints the counts.
  */

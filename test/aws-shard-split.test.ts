@@ -2,7 +2,7 @@
  * Scale past one stack: a 64-shard product keeps shards 0-15 in the product stack, as every smaller
  * product has them, and puts the others into nested stacks of 8 (ShardGroup0..5), so no stack passes
  * CloudFormation's 500 resources. Synthesized once for the file, without cdk-nag at synth (the pack is
- * run on the tree below, as test/aws-nag.test.ts does), then read as cost, deploy and the floor read it.
+ * run on the tree below, as test/aws.test.ts (aws-nag block) does), then read as cost, deploy and the floor read it.
  */
 import * as fs from 'fs';
 import * as os from 'os';
