@@ -13,7 +13,10 @@ export const PLATFORM_DATA = path.join(__dirname, '..', 'data', 'platform');
 
 const parsed = new Map<string, KubeObject[]>();
 
-/** Every object of the vendored files of `addon` (in file-name order), deep-copied so callers may adapt them. */
+/**
+ * Every object of the vendored files of `addon` (in file-name order), copied so callers may adapt them; a
+ * CustomResourceDefinition's schemas (spec.versions) excepted, which are shared and frozen (see copyForAdapting).
+ */
 export function vendoredObjects(addon: string, files?: readonly string[]): KubeObject[] {
   const dir = path.join(PLATFORM_DATA, addon);
   const names = files ?? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
