@@ -10,8 +10,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Three workers on this 2-core machine: many files wait on child processes (the CLI's bin, the report's
-  // SVG renderer, Chromium, the CloudFormation checks). The suite is CPU-bound: on 2026-12-02 (after session
-  // 19's changes) 3 workers and 2 took the same time, 89-90 s on a quiet machine.
+  // SVG renderer, Chromium, the CloudFormation checks). The suite is CPU-bound (about 165 s of CPU for 72 s of
+  // jest time on a fresh clone, 2026-12-02), so time goes down only with less work: fewer, larger test files
+  // (each file loads its modules afresh) and the caches globalSetup fills.
   maxWorkers: 3,
   testTimeout: 60000,
 };
